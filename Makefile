@@ -1,0 +1,35 @@
+# gdviz — the two commands a newcomer needs:
+#   make serve   build the release wasm and serve the page (http://127.0.0.1:$(PORT)/)
+#   make test    every check: fmt, clippy, native tests, wasm tests in Chromium, end-to-end tests
+# Both install whatever the machine lacks first (scripts/setup.sh).
+
+SHELL := /bin/bash
+PORT ?= 8000
+WASM_TARGET := wasm32-unknown-unknown
+WASM_OUT := target/$(WASM_TARGET)/wasm/gdviz.wasm
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
+
+.PHONY: serve test web bench setup-web setup-test clean-web
+
+serve: web
+	@node scripts/serve.mjs $(PORT)
+
+# The release web build: size-optimised profile, wasm-bindgen for ES modules, wasm-opt -Oz.
+web: setup-web
+	cargo build --lib --target $(WASM_TARGET) --profile wasm
+	wasm-bindgen --target web --no-typescript --out-dir pkg $(WASM_OUT)
+	node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue pkg/gdviz_bg.wasm -o pkg/gdviz_bg.wasm
+	@printf 'wasm: %s bytes (%s gzipped)\n' "$$(wc -c < pkg/gdviz_bg.wasm)" "$$(gzip -9c pkg/gdviz_bg.wasm | wc -c)"
+
+test: setup-test web
+	@bash scripts/test.sh
+
+setup-web:
+	@bash scripts/setup.sh web
+
+setup-test:
+	@bash scripts/setup.sh test
+
+clean-web:
+	rm -rf pkg

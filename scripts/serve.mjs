@@ -1,0 +1,69 @@
+// A small static file server for the page: the repository root on 127.0.0.1, with the right
+// MIME type for .wasm and no caching. `node scripts/serve.mjs [port]` serves and prints the URL;
+// the end-to-end tests import startServer() to serve on a free port.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+async function handle(request, response, root) {
+  const url = new URL(request.url, 'http://localhost');
+  let path = decodeURIComponent(url.pathname);
+  if (path.endsWith('/')) path += 'index.html';
+  const file = normalize(join(root, path));
+  if (file !== root && !file.startsWith(root + sep)) {
+    response.writeHead(403).end('forbidden');
+    return;
+  }
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new Error('not a file');
+    const body = await readFile(file);
+    response.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+    });
+    response.end(body);
+  } catch {
+    response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+  }
+}
+
+/** Serves `root` on 127.0.0.1:`port` (0 picks a free port); resolves to { server, url }. */
+export function startServer({ port = 0, root = ROOT } = {}) {
+  const server = createServer((req, res) => {
+    handle(req, res, root).catch(() => res.writeHead(500).end());
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const { port: actual } = server.address();
+      resolvePromise({ server, url: `http://127.0.0.1:${actual}/` });
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 8000);
+  startServer({ port })
+    .then(({ url }) => console.log(`gdviz is being served at ${url}  (Ctrl-C stops)`))
+    .catch((error) => {
+      console.error(`gdviz: cannot serve on port ${port}: ${error.message} (set PORT= to choose another)`);
+      process.exit(1);
+    });
+}

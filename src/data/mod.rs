@@ -1,0 +1,3 @@
+//! Seeded data-set generators and the epoch-shuffle sampler.
+
+pub mod sampler;

@@ -1,0 +1,22 @@
+//! gdviz — an interactive gradient-descent lab.
+//!
+//! The crate is layered so that every arrow points toward the numerical core:
+//!
+//! * [`objective`] — what is minimised: analytic 2-D surfaces, linear regression, a tiny MLP.
+//! * [`optim`] — one module per `torch.optim` rule, learning-rate schedules and clipping.
+//! * [`data`] — seeded data-set generators and the epoch-shuffle sampler.
+//! * [`scenario`] — the serde scenario format shared by the CLI, the page's URL state and tests.
+//! * [`run`] — the runner that owns parameters, optimizer state, sampler and status.
+//! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
+//! * `web` — the only `#[wasm_bindgen]` module, compiled for `wasm32` alone.
+#![warn(missing_docs)]
+
+pub mod data;
+pub mod objective;
+pub mod optim;
+pub mod render;
+pub mod run;
+pub mod scenario;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

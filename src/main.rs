@@ -1,0 +1,99 @@
+//! `gdviz` — the headless command line: runs the same scenarios as the page, for tests,
+//! benchmarks and course authors. It parses, runs and prints; the numerics live in the library.
+//!
+//! ```text
+//! gdviz trace < scenario.json    one JSON line per step 0..=steps: {"step","params","loss",…}
+//! ```
+//!
+//! A scenario that is not accepted exits with code 2 and a one-line message on stderr naming the
+//! field and the accepted range; nothing is written to stdout.
+
+use gdviz::run::{Runner, Status};
+use gdviz::scenario::Scenario;
+use std::io::{self, BufWriter, Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: gdviz trace < scenario.json
+
+commands:
+  trace   run the scenario on stdin; print one JSON line per step 0..=steps:
+          {\"step\":k,\"params\":[...],\"loss\":f,\"epoch\":e,\"samples\":n,\"batch_loss\":b}
+          (params and full-objective loss before update k+1)
+
+The scenario format is documented in docs/scenario.md.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("trace") if args.len() == 1 => trace(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads a scenario from stdin, refusing it with exit code 2 when it does not parse.
+fn read_scenario() -> Result<Scenario, ExitCode> {
+    let mut text = String::new();
+    if let Err(e) = io::stdin().read_to_string(&mut text) {
+        eprintln!("gdviz: cannot read the scenario from stdin: {e}");
+        return Err(ExitCode::from(2));
+    }
+    Scenario::from_json(&text).map_err(|e| {
+        eprintln!("gdviz: invalid scenario: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn trace() -> ExitCode {
+    let scenario = match read_scenario() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut runner = match Runner::new(&scenario) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gdviz: invalid scenario: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut write_error = None;
+    let status = runner
+        .trace(scenario.steps, |line| {
+            if write_error.is_none() {
+                if let Err(e) = serde_json::to_writer(&mut out, line)
+                    .map_err(io::Error::from)
+                    .and_then(|()| out.write_all(b"\n"))
+                {
+                    write_error = Some(e);
+                }
+            }
+        })
+        .clone();
+    let stopped = match &status {
+        Status::Running => None,
+        Status::Diverged { step } => Some(
+            serde_json::json!({"step": step, "stopped": "diverged", "message": format!("diverged at step {step}: the loss or parameters became non-finite")}),
+        ),
+        Status::Failed { step, reason } => Some(
+            serde_json::json!({"step": step, "stopped": "failed", "message": format!("stopped at step {step}: {reason}")}),
+        ),
+    };
+    if let Some(line) = stopped {
+        let _ = writeln!(out, "{line}");
+    }
+    if let Some(e) = write_error.or_else(|| out.flush().err()) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("gdviz: cannot write the trace: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}

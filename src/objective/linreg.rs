@@ -1,0 +1,369 @@
+//! Least-squares linear regression on 2-D points: the smallest finite-sum objective.
+//!
+//! Samples are pairs `(xᵢ, yᵢ)`, `i = 1..n`; the parameters are `θ = (w, b)`. The loss on a set
+//! `S` of samples is the mean squared residual, as `torch.nn.MSELoss` (reduction `"mean"`) of the
+//! prediction `w·x + b`:
+//!
+//! ```text
+//! L_S(w, b) = (1/|S|) Σ_{i∈S} rᵢ²,        rᵢ = w·xᵢ + b − yᵢ
+//! ∂L_S/∂w   = (2/|S|) Σ_{i∈S} rᵢ·xᵢ
+//! ∂L_S/∂b   = (2/|S|) Σ_{i∈S} rᵢ
+//! ∇²L       = (2/n) [[Σ xᵢ², Σ xᵢ], [Σ xᵢ, n]]   (full objective; constant in θ)
+//! ```
+//!
+//! Serde form (the outer `"kind"` tag belongs to the objective enum):
+//! `{"kind":"linreg","points":[[x,y],...]}`.
+
+use serde::{Deserialize, Serialize};
+
+use super::Objective;
+
+/// Linear regression `y ≈ w·x + b` by mean squared error over `points`; parameters `[w, b]`.
+///
+/// Build it with [`LinReg::new`]; a value deserialized directly should be checked with
+/// [`LinReg::validate`] (an empty point set makes every loss `NaN`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinReg {
+    /// The samples `[x, y]`.
+    pub points: Vec<[f64; 2]>,
+}
+
+impl LinReg {
+    /// A regression over `points`, refusing an empty set or a non-finite coordinate; the message
+    /// names the field, e.g. `"points[3][1] is not finite"`.
+    pub fn new(points: Vec<[f64; 2]>) -> Result<Self, String> {
+        let objective = LinReg { points };
+        objective.validate()?;
+        Ok(objective)
+    }
+
+    /// Checks the invariants [`LinReg::new`] enforces: at least one point, all coordinates finite.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.points.is_empty() {
+            return Err("points: at least 1 point is required".to_string());
+        }
+        for (i, point) in self.points.iter().enumerate() {
+            for (j, value) in point.iter().enumerate() {
+                if !value.is_finite() {
+                    return Err(format!("points[{i}][{j}] is not finite"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Mean squared residual over the samples yielded by `samples` (`count` of them), and its
+    /// gradient `[∂/∂w, ∂/∂b]` when `grad` is given (see the module formulas). An empty set has
+    /// loss and gradient zero.
+    fn evaluate<'a>(
+        &self,
+        params: &[f64],
+        samples: impl Iterator<Item = &'a [f64; 2]>,
+        count: usize,
+        grad: Option<&mut [f64]>,
+    ) -> f64 {
+        assert_eq!(
+            params.len(),
+            2,
+            "linreg has 2 parameters (w, b), got {}",
+            params.len()
+        );
+        let (w, b) = (params[0], params[1]);
+        let mut sum_sq = 0.0;
+        let (mut sum_rx, mut sum_r) = (0.0, 0.0);
+        for &[x, y] in samples {
+            let r = w * x + b - y;
+            sum_sq += r * r;
+            sum_rx += r * x;
+            sum_r += r;
+        }
+        if let Some(grad) = grad {
+            assert_eq!(
+                grad.len(),
+                2,
+                "linreg gradient has 2 entries, got {}",
+                grad.len()
+            );
+            if count == 0 {
+                grad.fill(0.0);
+            } else {
+                let n = count as f64;
+                grad[0] = 2.0 * sum_rx / n;
+                grad[1] = 2.0 * sum_r / n;
+            }
+        }
+        if count == 0 {
+            0.0
+        } else {
+            sum_sq / count as f64
+        }
+    }
+}
+
+impl Objective for LinReg {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn sample_count(&self) -> usize {
+        self.points.len()
+    }
+
+    fn loss(&self, params: &[f64]) -> f64 {
+        self.evaluate(params, self.points.iter(), self.points.len(), None)
+    }
+
+    fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
+        self.evaluate(params, self.points.iter(), self.points.len(), Some(grad))
+    }
+
+    /// Indices may repeat (sampling with replacement); an index out of range panics.
+    fn batch_loss_and_gradient(&self, params: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
+        let samples = batch.iter().map(|&i| &self.points[i]);
+        self.evaluate(params, samples, batch.len(), Some(grad))
+    }
+
+    /// `(2/n) [[Σx², Σx], [Σx, n]]`, row-major; independent of `params`.
+    fn hessian(&self, _params: &[f64]) -> Option<Vec<f64>> {
+        let n = self.points.len() as f64;
+        let (sum_xx, sum_x) = self
+            .points
+            .iter()
+            .fold((0.0, 0.0), |(sxx, sx), &[x, _]| (sxx + x * x, sx + x));
+        let off = 2.0 * sum_x / n;
+        Some(vec![2.0 * sum_xx / n, off, off, 2.0])
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    const TRACES: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/torch_traces.json"
+    );
+
+    fn close(a: f64, b: f64, rel: f64) -> bool {
+        (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
+    }
+
+    fn sample() -> LinReg {
+        LinReg::new(vec![
+            [-1.0, 0.5],
+            [0.25, -0.3],
+            [1.5, 2.0],
+            [2.0, 1.0],
+            [-0.7, 0.1],
+        ])
+        .unwrap()
+    }
+
+    /// Central finite differences of the batch loss.
+    fn fd_gradient(f: &LinReg, p: [f64; 2], batch: &[usize]) -> [f64; 2] {
+        let h = 1e-6;
+        let mut g = [0.0; 2];
+        let mut scratch = [0.0; 2];
+        for (k, gk) in g.iter_mut().enumerate() {
+            let (mut plus, mut minus) = (p, p);
+            plus[k] += h;
+            minus[k] -= h;
+            let lp = f.batch_loss_and_gradient(&plus, batch, &mut scratch);
+            let lm = f.batch_loss_and_gradient(&minus, batch, &mut scratch);
+            *gk = (lp - lm) / (2.0 * h);
+        }
+        g
+    }
+
+    #[test]
+    fn new_refuses_empty_and_non_finite() {
+        assert_eq!(
+            LinReg::new(vec![]).unwrap_err(),
+            "points: at least 1 point is required"
+        );
+        let mut pts = vec![[0.0, 0.0]; 5];
+        pts[3][1] = f64::NAN;
+        assert_eq!(
+            LinReg::new(pts.clone()).unwrap_err(),
+            "points[3][1] is not finite"
+        );
+        pts[3][1] = 0.0;
+        pts[0][0] = f64::INFINITY;
+        assert_eq!(LinReg::new(pts).unwrap_err(), "points[0][0] is not finite");
+    }
+
+    #[test]
+    fn serde_round_trip_and_unknown_fields() {
+        let f: LinReg = serde_json::from_str(r#"{"points":[[1.0,2.0],[3.0,-4.5]]}"#).unwrap();
+        assert_eq!(f.points, vec![[1.0, 2.0], [3.0, -4.5]]);
+        let json = serde_json::to_string(&f).unwrap();
+        assert_eq!(serde_json::from_str::<LinReg>(&json).unwrap(), f);
+        assert!(serde_json::from_str::<LinReg>(r#"{"points":[],"extra":1}"#).is_err());
+        let empty: LinReg = serde_json::from_str(r#"{"points":[]}"#).unwrap();
+        assert!(empty.validate().is_err());
+    }
+
+    #[test]
+    fn known_values() {
+        // One point (2, 1) at (w, b) = (1, 1): r = 2, L = 4, ∇ = (2·2·2, 2·2) = (8, 4).
+        let f = LinReg::new(vec![[2.0, 1.0]]).unwrap();
+        let mut g = [0.0; 2];
+        assert_eq!(f.loss_and_gradient(&[1.0, 1.0], &mut g), 4.0);
+        assert_eq!(g, [8.0, 4.0]);
+        assert_eq!(f.hessian(&[0.0, 0.0]).unwrap(), vec![8.0, 4.0, 4.0, 2.0]);
+        assert_eq!((f.dim(), f.sample_count()), (2, 1));
+    }
+
+    #[test]
+    fn empty_batch_is_zero() {
+        let f = sample();
+        let mut g = [7.0; 2];
+        assert_eq!(f.batch_loss_and_gradient(&[0.3, 0.2], &[], &mut g), 0.0);
+        assert_eq!(g, [0.0, 0.0]);
+    }
+
+    #[test]
+    fn hessian_matches_finite_differences_of_gradient() {
+        let f = sample();
+        let p = [0.4, -0.9];
+        let hess = f.hessian(&p).unwrap();
+        let h = 1e-5;
+        for k in 0..2 {
+            let (mut plus, mut minus) = (p, p);
+            plus[k] += h;
+            minus[k] -= h;
+            let (mut gp, mut gm) = ([0.0; 2], [0.0; 2]);
+            f.loss_and_gradient(&plus, &mut gp);
+            f.loss_and_gradient(&minus, &mut gm);
+            for r in 0..2 {
+                let fd = (gp[r] - gm[r]) / (2.0 * h);
+                assert!(
+                    close(hess[r * 2 + k], fd, 1e-8),
+                    "H[{r}][{k}] {} vs {fd}",
+                    hess[r * 2 + k]
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn gradient_matches_finite_differences(
+            points in prop::collection::vec([-3.0f64..3.0, -3.0f64..3.0], 1..12),
+            w in -2.0f64..2.0,
+            b in -2.0f64..2.0,
+            picks in prop::collection::vec(any::<prop::sample::Index>(), 1..8),
+        ) {
+            let f = LinReg::new(points.iter().map(|p| [p[0], p[1]]).collect()).unwrap();
+            let n = f.sample_count();
+            let all: Vec<usize> = (0..n).collect();
+            let subset: Vec<usize> = picks.iter().map(|i| i.index(n)).collect();
+            for batch in [&all, &subset] {
+                let mut g = [0.0; 2];
+                f.batch_loss_and_gradient(&[w, b], batch, &mut g);
+                let fd = fd_gradient(&f, [w, b], batch);
+                for k in 0..2 {
+                    prop_assert!((g[k] - fd[k]).abs() <= 1e-6 * (1.0 + g[k].abs()), "{g:?} vs {fd:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn full_gradient_is_weighted_mean_of_partition(
+            points in prop::collection::vec([-3.0f64..3.0, -3.0f64..3.0], 2..20),
+            w in -2.0f64..2.0,
+            b in -2.0f64..2.0,
+            batch_size in 1usize..7,
+        ) {
+            let f = LinReg::new(points.iter().map(|p| [p[0], p[1]]).collect()).unwrap();
+            let n = f.sample_count();
+            let all: Vec<usize> = (0..n).collect();
+            let mut g_full = [0.0; 2];
+            let l_full = f.loss_and_gradient(&[w, b], &mut g_full);
+            let mut g_all = [0.0; 2];
+            prop_assert_eq!(f.batch_loss_and_gradient(&[w, b], &all, &mut g_all), l_full);
+            prop_assert_eq!(f.loss(&[w, b]), l_full);
+            let (mut l_mix, mut g_mix) = (0.0, [0.0; 2]);
+            for chunk in all.chunks(batch_size) {
+                let mut g = [0.0; 2];
+                let weight = chunk.len() as f64 / n as f64;
+                l_mix += weight * f.batch_loss_and_gradient(&[w, b], chunk, &mut g);
+                g_mix[0] += weight * g[0];
+                g_mix[1] += weight * g[1];
+            }
+            prop_assert!(close(l_mix, l_full, 1e-12), "{} vs {}", l_mix, l_full);
+            for k in 0..2 {
+                prop_assert!(close(g_mix[k], g_full[k], 1e-12), "{:?} vs {:?}", g_mix, g_full);
+            }
+        }
+    }
+
+    /// Every `linreg` case of the PyTorch reference: the loss at each recorded step, and — for
+    /// SGD, whose first step is `θ₁ = θ₀ − lr·∇L(θ₀)` with or without momentum (torch seeds the
+    /// momentum buffer with the first gradient) — the first step itself.
+    #[test]
+    fn matches_torch_traces() {
+        let text = std::fs::read_to_string(TRACES).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let mut seen = 0;
+        let mut sgd_checked = 0;
+        for case in doc["cases"].as_array().unwrap() {
+            let scenario = &case["scenario"];
+            let mut spec = scenario["objective"].clone();
+            if spec["kind"] != "linreg" {
+                continue;
+            }
+            seen += 1;
+            let id = case["id"].as_str().unwrap();
+            spec.as_object_mut().unwrap().remove("kind");
+            let f: LinReg = serde_json::from_value(spec).unwrap();
+            f.validate().unwrap();
+            let start: Vec<f64> = serde_json::from_value(scenario["start"].clone()).unwrap();
+            let trace = case["trace"].as_array().unwrap();
+            let p0: Vec<f64> = serde_json::from_value(trace[0]["params"].clone()).unwrap();
+            assert_eq!(p0, start, "{id}");
+            for step in trace {
+                let p: Vec<f64> = serde_json::from_value(step["params"].clone()).unwrap();
+                let expected = step["loss"].as_f64().unwrap();
+                let got = f.loss(&p);
+                assert!(
+                    close(got, expected, 1e-12),
+                    "{id} step {}: {got} vs {expected}",
+                    step["step"]
+                );
+            }
+            let opt = &scenario["optimizer"];
+            let plain_sgd = opt["name"] == "sgd"
+                && opt
+                    .get("weight_decay")
+                    .is_none_or(|v| v.as_f64() == Some(0.0))
+                && opt.get("nesterov").is_none_or(|v| v == false)
+                && scenario.get("clip_norm").is_none_or(Value::is_null)
+                && scenario.get("schedule").is_none_or(Value::is_null);
+            if plain_sgd {
+                sgd_checked += 1;
+                let lr = opt["lr"].as_f64().unwrap();
+                let mut g = [0.0; 2];
+                f.loss_and_gradient(&start, &mut g);
+                let p1: Vec<f64> = serde_json::from_value(trace[1]["params"].clone()).unwrap();
+                for k in 0..2 {
+                    let ours = start[k] - lr * g[k];
+                    assert!(
+                        close(ours, p1[k], 1e-12),
+                        "{id} param {k}: {ours} vs {}",
+                        p1[k]
+                    );
+                }
+            }
+        }
+        assert!(
+            seen >= 3,
+            "expected the linreg reference cases, found {seen}"
+        );
+        assert!(sgd_checked >= 1);
+    }
+}

@@ -1,0 +1,37 @@
+//! What is minimised: a parameter vector in, a loss and its gradient out.
+//!
+//! Every objective is a finite sum over samples (a 2-D surface is the one-sample case), so a
+//! mini-batch gradient is the gradient of the loss on a real subset of the data.
+
+pub mod linreg;
+pub mod mlp;
+pub mod model;
+pub mod surfaces;
+
+/// A differentiable objective over a flat parameter vector.
+///
+/// Losses are means over the samples they are taken on, so a batch of all samples gives the
+/// full-objective loss and gradient exactly.
+pub trait Objective {
+    /// Number of parameters.
+    fn dim(&self) -> usize;
+
+    /// Number of samples in the finite sum; `1` for an analytic surface.
+    fn sample_count(&self) -> usize;
+
+    /// Full-objective loss at `params`.
+    fn loss(&self, params: &[f64]) -> f64;
+
+    /// Full-objective loss at `params`, writing the gradient into `grad` (length [`Self::dim`]).
+    fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64;
+
+    /// Loss of the samples in `batch` (indices into the data) at `params`, writing the gradient of
+    /// that batch loss into `grad`. For an analytic surface the batch is ignored.
+    fn batch_loss_and_gradient(&self, params: &[f64], batch: &[usize], grad: &mut [f64]) -> f64;
+
+    /// The Hessian at `params` in row-major order, for objectives that have one analytically
+    /// (the 2-D surfaces); `None` otherwise.
+    fn hessian(&self, _params: &[f64]) -> Option<Vec<f64>> {
+        None
+    }
+}

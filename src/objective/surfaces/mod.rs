@@ -1,0 +1,764 @@
+//! Analytic 2-D test functions with exact gradients and Hessians.
+//!
+//! One file per function, after `argmin-testfunctions`: formula and minima in the module doc,
+//! value, gradient and Hessian side by side. [`SurfaceSpec`] is the serde form used in scenarios
+//! (`{"kind":"surface","name":"rosenbrock"}`) and dispatches to them without dynamic calls.
+
+use super::Objective;
+use serde::{Deserialize, Serialize};
+
+pub mod ackley;
+pub mod beale;
+pub mod booth;
+pub mod goldstein_price;
+pub mod himmelblau;
+pub mod matyas;
+pub mod quadratic;
+pub mod rastrigin;
+pub mod rosenbrock;
+pub mod saddle;
+pub mod three_hump_camel;
+
+#[cfg(test)]
+mod test_support;
+
+/// A rectangle of the plane `[x_min, x_max] × [y_min, y_max]`, the recommended view of a surface.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewBox {
+    /// Left edge.
+    pub x_min: f64,
+    /// Right edge.
+    pub x_max: f64,
+    /// Bottom edge.
+    pub y_min: f64,
+    /// Top edge.
+    pub y_max: f64,
+}
+
+/// A function of two variables with its analytic first and second derivatives.
+pub trait Surface {
+    /// f(x, y).
+    fn value(&self, x: f64, y: f64) -> f64;
+    /// ∇f(x, y) = [∂f/∂x, ∂f/∂y].
+    fn gradient(&self, x: f64, y: f64) -> [f64; 2];
+    /// The Hessian [[f_xx, f_xy], [f_yx, f_yy]].
+    fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2];
+    /// The view box the page opens on.
+    fn view_box(&self) -> ViewBox;
+    /// Known global minimisers (empty where there is none, e.g. the saddle).
+    fn minima(&self) -> Vec<[f64; 2]>;
+    /// Whether the heat map should use a logarithmic colour scale (the surface spans decades).
+    fn log_scale(&self) -> bool;
+}
+
+/// A 2-D test surface as written in a scenario: `{"name":"rosenbrock"}`,
+/// `{"name":"quadratic","kappa":100.0,"angle":-0.3}`.
+///
+/// Names are the snake-case variant names; only [`SurfaceSpec::Quadratic`] has parameters, each
+/// optional. Unknown names and unknown fields are refused (for every variant, see
+/// `SurfaceSpecRepr`). Evaluation dispatches by `match` to the function modules: no dynamic
+/// call, no allocation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case", from = "SurfaceSpecRepr")]
+pub enum SurfaceSpec {
+    /// [`rosenbrock`]: `(1 − x)² + 100(y − x²)²`.
+    Rosenbrock,
+    /// [`beale`]: three squared residuals, minimum at (3, 0.5).
+    Beale,
+    /// [`himmelblau`]: `(x² + y − 11)² + (x + y² − 7)²`, four minima.
+    Himmelblau,
+    /// [`booth`]: `(x + 2y − 7)² + (2x + y − 5)²`.
+    Booth,
+    /// [`matyas`]: `0.26(x² + y²) − 0.48xy`.
+    Matyas,
+    /// [`three_hump_camel`]: `2x² − 1.05x⁴ + x⁶/6 + xy + y²`.
+    ThreeHumpCamel,
+    /// [`saddle`]: `x² − y²`, no minimum.
+    Saddle,
+    /// [`rastrigin`]: a bowl under a grid of cosine ripples.
+    Rastrigin,
+    /// [`ackley`]: a rippled plateau with a funnel at the origin.
+    Ackley,
+    /// [`goldstein_price`]: a degree-8 polynomial, minimum 3 at (0, −1).
+    GoldsteinPrice,
+    /// [`quadratic`]: `½(u² + κv²)` in axes rotated by `angle`.
+    Quadratic {
+        /// Curvature ratio κ of the steep axis to the shallow one (default 10; accepted
+        /// 1e-6 ≤ κ ≤ 1e6).
+        kappa: f64,
+        /// Rotation θ of the axes in radians, counter-clockwise (default 0).
+        angle: f64,
+    },
+}
+
+/// The deserialization form of [`SurfaceSpec`].
+///
+/// serde ignores unknown fields of a unit variant in an internally tagged enum even under
+/// `deny_unknown_fields` (`{"name":"rosenbrock","kappa":3}` would parse), so the parameterless
+/// surfaces are read as empty struct variants here, which do refuse them.
+#[derive(Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
+enum SurfaceSpecRepr {
+    Rosenbrock {},
+    Beale {},
+    Himmelblau {},
+    Booth {},
+    Matyas {},
+    ThreeHumpCamel {},
+    Saddle {},
+    Rastrigin {},
+    Ackley {},
+    GoldsteinPrice {},
+    Quadratic {
+        #[serde(default = "default_kappa")]
+        kappa: f64,
+        #[serde(default)]
+        angle: f64,
+    },
+}
+
+fn default_kappa() -> f64 {
+    quadratic::DEFAULT_KAPPA
+}
+
+impl From<SurfaceSpecRepr> for SurfaceSpec {
+    fn from(repr: SurfaceSpecRepr) -> Self {
+        match repr {
+            SurfaceSpecRepr::Rosenbrock {} => SurfaceSpec::Rosenbrock,
+            SurfaceSpecRepr::Beale {} => SurfaceSpec::Beale,
+            SurfaceSpecRepr::Himmelblau {} => SurfaceSpec::Himmelblau,
+            SurfaceSpecRepr::Booth {} => SurfaceSpec::Booth,
+            SurfaceSpecRepr::Matyas {} => SurfaceSpec::Matyas,
+            SurfaceSpecRepr::ThreeHumpCamel {} => SurfaceSpec::ThreeHumpCamel,
+            SurfaceSpecRepr::Saddle {} => SurfaceSpec::Saddle,
+            SurfaceSpecRepr::Rastrigin {} => SurfaceSpec::Rastrigin,
+            SurfaceSpecRepr::Ackley {} => SurfaceSpec::Ackley,
+            SurfaceSpecRepr::GoldsteinPrice {} => SurfaceSpec::GoldsteinPrice,
+            SurfaceSpecRepr::Quadratic { kappa, angle } => SurfaceSpec::Quadratic { kappa, angle },
+        }
+    }
+}
+
+impl SurfaceSpec {
+    /// Every surface's scenario name, in the order of [`SurfaceSpec::all`].
+    pub const ALL_NAMES: &'static [&'static str] = &[
+        "rosenbrock",
+        "beale",
+        "himmelblau",
+        "booth",
+        "matyas",
+        "three_hump_camel",
+        "saddle",
+        "rastrigin",
+        "ackley",
+        "goldstein_price",
+        "quadratic",
+    ];
+
+    /// Every surface, the quadratic with its default parameters (κ = 10, θ = 0).
+    pub fn all() -> Vec<SurfaceSpec> {
+        vec![
+            SurfaceSpec::Rosenbrock,
+            SurfaceSpec::Beale,
+            SurfaceSpec::Himmelblau,
+            SurfaceSpec::Booth,
+            SurfaceSpec::Matyas,
+            SurfaceSpec::ThreeHumpCamel,
+            SurfaceSpec::Saddle,
+            SurfaceSpec::Rastrigin,
+            SurfaceSpec::Ackley,
+            SurfaceSpec::GoldsteinPrice,
+            SurfaceSpec::Quadratic {
+                kappa: quadratic::DEFAULT_KAPPA,
+                angle: quadratic::DEFAULT_ANGLE,
+            },
+        ]
+    }
+
+    /// The surface called `name` in scenarios, with default parameters; `None` if there is none.
+    pub fn from_name(name: &str) -> Option<SurfaceSpec> {
+        SurfaceSpec::all()
+            .into_iter()
+            .find(|spec| spec.name() == name)
+    }
+
+    /// The scenario name, e.g. `"three_hump_camel"` (the serde tag).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SurfaceSpec::Rosenbrock => "rosenbrock",
+            SurfaceSpec::Beale => "beale",
+            SurfaceSpec::Himmelblau => "himmelblau",
+            SurfaceSpec::Booth => "booth",
+            SurfaceSpec::Matyas => "matyas",
+            SurfaceSpec::ThreeHumpCamel => "three_hump_camel",
+            SurfaceSpec::Saddle => "saddle",
+            SurfaceSpec::Rastrigin => "rastrigin",
+            SurfaceSpec::Ackley => "ackley",
+            SurfaceSpec::GoldsteinPrice => "goldstein_price",
+            SurfaceSpec::Quadratic { .. } => "quadratic",
+        }
+    }
+
+    /// The name shown to people, e.g. `"Three-hump camel"`.
+    pub fn title(&self) -> &'static str {
+        match self {
+            SurfaceSpec::Rosenbrock => "Rosenbrock",
+            SurfaceSpec::Beale => "Beale",
+            SurfaceSpec::Himmelblau => "Himmelblau",
+            SurfaceSpec::Booth => "Booth",
+            SurfaceSpec::Matyas => "Matyas",
+            SurfaceSpec::ThreeHumpCamel => "Three-hump camel",
+            SurfaceSpec::Saddle => "Saddle",
+            SurfaceSpec::Rastrigin => "Rastrigin",
+            SurfaceSpec::Ackley => "Ackley",
+            SurfaceSpec::GoldsteinPrice => "Goldstein–Price",
+            SurfaceSpec::Quadratic { .. } => "Quadratic",
+        }
+    }
+
+    /// Refuses parameters outside their accepted ranges: κ must lie in `[1e-6, 1e6]` and θ must
+    /// be finite. The message names the field, the value and the accepted range.
+    pub fn validate(&self) -> Result<(), String> {
+        if let SurfaceSpec::Quadratic { kappa, angle } = *self {
+            if !(quadratic::KAPPA_MIN..=quadratic::KAPPA_MAX).contains(&kappa) {
+                return Err(format!(
+                    "kappa: {kappa} is out of range (accepted: 1e-6 ≤ kappa ≤ 1e6)"
+                ));
+            }
+            if !angle.is_finite() {
+                return Err(format!(
+                    "angle: {angle} is out of range (accepted: any finite number of radians)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The global minimum value, where there is one (`None` for the saddle).
+    pub fn min_value(&self) -> Option<f64> {
+        match self {
+            SurfaceSpec::Rosenbrock => Some(rosenbrock::MIN_VALUE),
+            SurfaceSpec::Beale => Some(beale::MIN_VALUE),
+            SurfaceSpec::Himmelblau => Some(himmelblau::MIN_VALUE),
+            SurfaceSpec::Booth => Some(booth::MIN_VALUE),
+            SurfaceSpec::Matyas => Some(matyas::MIN_VALUE),
+            SurfaceSpec::ThreeHumpCamel => Some(three_hump_camel::MIN_VALUE),
+            SurfaceSpec::Saddle => None,
+            SurfaceSpec::Rastrigin => Some(rastrigin::MIN_VALUE),
+            SurfaceSpec::Ackley => Some(ackley::MIN_VALUE),
+            SurfaceSpec::GoldsteinPrice => Some(goldstein_price::MIN_VALUE),
+            SurfaceSpec::Quadratic { .. } => Some(quadratic::MIN_VALUE),
+        }
+    }
+
+    /// `f` and `∇f` together (the quadratic's `sin_cos` is then computed once).
+    #[inline]
+    pub fn value_and_gradient(&self, x: f64, y: f64) -> (f64, [f64; 2]) {
+        match *self {
+            SurfaceSpec::Quadratic { kappa, angle } => {
+                let q = quadratic::Quadratic::new(kappa, angle);
+                (q.value(x, y), q.gradient(x, y))
+            }
+            _ => (self.value(x, y), self.gradient(x, y)),
+        }
+    }
+}
+
+impl Surface for SurfaceSpec {
+    #[inline]
+    fn value(&self, x: f64, y: f64) -> f64 {
+        match *self {
+            SurfaceSpec::Rosenbrock => rosenbrock::value(x, y),
+            SurfaceSpec::Beale => beale::value(x, y),
+            SurfaceSpec::Himmelblau => himmelblau::value(x, y),
+            SurfaceSpec::Booth => booth::value(x, y),
+            SurfaceSpec::Matyas => matyas::value(x, y),
+            SurfaceSpec::ThreeHumpCamel => three_hump_camel::value(x, y),
+            SurfaceSpec::Saddle => saddle::value(x, y),
+            SurfaceSpec::Rastrigin => rastrigin::value(x, y),
+            SurfaceSpec::Ackley => ackley::value(x, y),
+            SurfaceSpec::GoldsteinPrice => goldstein_price::value(x, y),
+            SurfaceSpec::Quadratic { kappa, angle } => quadratic::value(x, y, kappa, angle),
+        }
+    }
+
+    #[inline]
+    fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
+        match *self {
+            SurfaceSpec::Rosenbrock => rosenbrock::gradient(x, y),
+            SurfaceSpec::Beale => beale::gradient(x, y),
+            SurfaceSpec::Himmelblau => himmelblau::gradient(x, y),
+            SurfaceSpec::Booth => booth::gradient(x, y),
+            SurfaceSpec::Matyas => matyas::gradient(x, y),
+            SurfaceSpec::ThreeHumpCamel => three_hump_camel::gradient(x, y),
+            SurfaceSpec::Saddle => saddle::gradient(x, y),
+            SurfaceSpec::Rastrigin => rastrigin::gradient(x, y),
+            SurfaceSpec::Ackley => ackley::gradient(x, y),
+            SurfaceSpec::GoldsteinPrice => goldstein_price::gradient(x, y),
+            SurfaceSpec::Quadratic { kappa, angle } => quadratic::gradient(x, y, kappa, angle),
+        }
+    }
+
+    #[inline]
+    fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
+        match *self {
+            SurfaceSpec::Rosenbrock => rosenbrock::hessian(x, y),
+            SurfaceSpec::Beale => beale::hessian(x, y),
+            SurfaceSpec::Himmelblau => himmelblau::hessian(x, y),
+            SurfaceSpec::Booth => booth::hessian(x, y),
+            SurfaceSpec::Matyas => matyas::hessian(x, y),
+            SurfaceSpec::ThreeHumpCamel => three_hump_camel::hessian(x, y),
+            SurfaceSpec::Saddle => saddle::hessian(x, y),
+            SurfaceSpec::Rastrigin => rastrigin::hessian(x, y),
+            SurfaceSpec::Ackley => ackley::hessian(x, y),
+            SurfaceSpec::GoldsteinPrice => goldstein_price::hessian(x, y),
+            SurfaceSpec::Quadratic { kappa, angle } => quadratic::hessian(x, y, kappa, angle),
+        }
+    }
+
+    fn view_box(&self) -> ViewBox {
+        match self {
+            SurfaceSpec::Rosenbrock => rosenbrock::VIEW_BOX,
+            SurfaceSpec::Beale => beale::VIEW_BOX,
+            SurfaceSpec::Himmelblau => himmelblau::VIEW_BOX,
+            SurfaceSpec::Booth => booth::VIEW_BOX,
+            SurfaceSpec::Matyas => matyas::VIEW_BOX,
+            SurfaceSpec::ThreeHumpCamel => three_hump_camel::VIEW_BOX,
+            SurfaceSpec::Saddle => saddle::VIEW_BOX,
+            SurfaceSpec::Rastrigin => rastrigin::VIEW_BOX,
+            SurfaceSpec::Ackley => ackley::VIEW_BOX,
+            SurfaceSpec::GoldsteinPrice => goldstein_price::VIEW_BOX,
+            SurfaceSpec::Quadratic { .. } => quadratic::VIEW_BOX,
+        }
+    }
+
+    fn minima(&self) -> Vec<[f64; 2]> {
+        match self {
+            SurfaceSpec::Rosenbrock => rosenbrock::MINIMA.to_vec(),
+            SurfaceSpec::Beale => beale::MINIMA.to_vec(),
+            SurfaceSpec::Himmelblau => himmelblau::MINIMA.to_vec(),
+            SurfaceSpec::Booth => booth::MINIMA.to_vec(),
+            SurfaceSpec::Matyas => matyas::MINIMA.to_vec(),
+            SurfaceSpec::ThreeHumpCamel => three_hump_camel::MINIMA.to_vec(),
+            SurfaceSpec::Saddle => saddle::MINIMA.to_vec(),
+            SurfaceSpec::Rastrigin => rastrigin::MINIMA.to_vec(),
+            SurfaceSpec::Ackley => ackley::MINIMA.to_vec(),
+            SurfaceSpec::GoldsteinPrice => goldstein_price::MINIMA.to_vec(),
+            SurfaceSpec::Quadratic { .. } => quadratic::MINIMA.to_vec(),
+        }
+    }
+
+    fn log_scale(&self) -> bool {
+        match self {
+            SurfaceSpec::Rosenbrock => rosenbrock::LOG_SCALE,
+            SurfaceSpec::Beale => beale::LOG_SCALE,
+            SurfaceSpec::Himmelblau => himmelblau::LOG_SCALE,
+            SurfaceSpec::Booth => booth::LOG_SCALE,
+            SurfaceSpec::Matyas => matyas::LOG_SCALE,
+            SurfaceSpec::ThreeHumpCamel => three_hump_camel::LOG_SCALE,
+            SurfaceSpec::Saddle => saddle::LOG_SCALE,
+            SurfaceSpec::Rastrigin => rastrigin::LOG_SCALE,
+            SurfaceSpec::Ackley => ackley::LOG_SCALE,
+            SurfaceSpec::GoldsteinPrice => goldstein_price::LOG_SCALE,
+            SurfaceSpec::Quadratic { .. } => quadratic::LOG_SCALE,
+        }
+    }
+}
+
+/// The point `(x, y)` of a two-parameter vector.
+#[inline]
+fn point(params: &[f64]) -> (f64, f64) {
+    debug_assert_eq!(params.len(), 2, "a surface has two parameters");
+    (params[0], params[1])
+}
+
+/// A surface as the one-sample objective over `[x, y]`.
+impl Objective for SurfaceSpec {
+    fn dim(&self) -> usize {
+        2
+    }
+
+    fn sample_count(&self) -> usize {
+        1
+    }
+
+    #[inline]
+    fn loss(&self, params: &[f64]) -> f64 {
+        let (x, y) = point(params);
+        self.value(x, y)
+    }
+
+    #[inline]
+    fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
+        let (x, y) = point(params);
+        let (loss, g) = self.value_and_gradient(x, y);
+        grad[..2].copy_from_slice(&g);
+        loss
+    }
+
+    /// The batch is ignored: a surface is its own single sample.
+    #[inline]
+    fn batch_loss_and_gradient(&self, params: &[f64], _batch: &[usize], grad: &mut [f64]) -> f64 {
+        self.loss_and_gradient(params, grad)
+    }
+
+    /// `[f_xx, f_xy, f_yx, f_yy]`.
+    fn hessian(&self, params: &[f64]) -> Option<Vec<f64>> {
+        let (x, y) = point(params);
+        let h = Surface::hessian(self, x, y);
+        Some(vec![h[0][0], h[0][1], h[1][0], h[1][1]])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{
+        assert_relative, check_gradient, check_hessian, torch_surface_cases, TorchSurfaceCase,
+    };
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// Every surface, with a few more quadratics (steep, flat, rotated both ways).
+    fn specimens() -> Vec<SurfaceSpec> {
+        let mut all = SurfaceSpec::all();
+        all.extend([
+            SurfaceSpec::Quadratic {
+                kappa: 100.0,
+                angle: -0.3,
+            },
+            SurfaceSpec::Quadratic {
+                kappa: 1e-2,
+                angle: 2.0,
+            },
+            SurfaceSpec::Quadratic {
+                kappa: 1e3,
+                angle: 0.4,
+            },
+        ]);
+        all
+    }
+
+    /// A point of `spec`'s view box at fractions `(s, t)` of its width and height.
+    fn in_view(spec: &SurfaceSpec, s: f64, t: f64) -> (f64, f64) {
+        let v = spec.view_box();
+        (
+            v.x_min + s * (v.x_max - v.x_min),
+            v.y_min + t * (v.y_max - v.y_min),
+        )
+    }
+
+    /// Ackley's derivatives have no finite-difference check at the cone's tip.
+    fn away_from_kinks(spec: &SurfaceSpec, x: f64, y: f64) -> bool {
+        !matches!(spec, SurfaceSpec::Ackley) || x.hypot(y) > 0.2
+    }
+
+    proptest! {
+        // The per-file tests check each module; these check the dispatch of `SurfaceSpec`.
+        #[test]
+        fn every_surface_gradient_matches_finite_differences(
+            index in 0..14_usize, s in 0.0..1.0_f64, t in 0.0..1.0_f64,
+        ) {
+            let spec = &specimens()[index];
+            let (x, y) = in_view(spec, s, t);
+            prop_assume!(away_from_kinks(spec, x, y));
+            check_gradient(|x, y| spec.value(x, y), |x, y| spec.gradient(x, y), x, y)?;
+        }
+
+        #[test]
+        fn every_surface_hessian_matches_finite_differences(
+            index in 0..14_usize, s in 0.0..1.0_f64, t in 0.0..1.0_f64,
+        ) {
+            let spec = &specimens()[index];
+            let (x, y) = in_view(spec, s, t);
+            prop_assume!(away_from_kinks(spec, x, y));
+            check_hessian(|x, y| spec.gradient(x, y), |x, y| Surface::hessian(spec, x, y), x, y)?;
+        }
+
+        #[test]
+        fn objective_agrees_with_surface(
+            index in 0..14_usize, s in 0.0..1.0_f64, t in 0.0..1.0_f64, batch in 0..4_usize,
+        ) {
+            let spec = &specimens()[index];
+            let (x, y) = in_view(spec, s, t);
+            let mut grad = [f64::NAN; 2];
+            let loss = spec.loss_and_gradient(&[x, y], &mut grad);
+            prop_assert_eq!(loss, spec.value(x, y));
+            prop_assert_eq!(loss, spec.loss(&[x, y]));
+            prop_assert_eq!(grad, spec.gradient(x, y));
+            let mut batch_grad = [f64::NAN; 2];
+            let indices: Vec<usize> = (0..batch).collect();
+            prop_assert_eq!(spec.batch_loss_and_gradient(&[x, y], &indices, &mut batch_grad), loss);
+            prop_assert_eq!(batch_grad, grad);
+            let h = Surface::hessian(spec, x, y);
+            prop_assert_eq!(h[0][1], h[1][0]);
+            prop_assert_eq!(
+                Objective::hessian(spec, &[x, y]),
+                Some(vec![h[0][0], h[0][1], h[1][0], h[1][1]])
+            );
+        }
+    }
+
+    #[test]
+    fn minima_have_the_minimum_value_and_zero_gradient() {
+        for spec in specimens() {
+            let minima = spec.minima();
+            assert_eq!(
+                minima.is_empty(),
+                spec.min_value().is_none(),
+                "{}",
+                spec.name()
+            );
+            for [x, y] in minima {
+                let min_value = spec.min_value().unwrap_or(f64::NAN);
+                assert!(
+                    (spec.value(x, y) - min_value).abs() <= 1e-12,
+                    "{} at ({x}, {y})",
+                    spec.name()
+                );
+                let [gx, gy] = spec.gradient(x, y);
+                assert!(
+                    gx.hypot(gy) <= 1e-12,
+                    "{}: ∇f({x}, {y}) = [{gx}, {gy}]",
+                    spec.name()
+                );
+                let v = spec.view_box();
+                assert!((v.x_min..=v.x_max).contains(&x) && (v.y_min..=v.y_max).contains(&y));
+            }
+        }
+    }
+
+    #[test]
+    fn objective_shape() {
+        for spec in SurfaceSpec::all() {
+            assert_eq!((spec.dim(), spec.sample_count()), (2, 1));
+            let v = spec.view_box();
+            assert!(v.x_min < v.x_max && v.y_min < v.y_max, "{}", spec.name());
+        }
+        assert!(!SurfaceSpec::Saddle.log_scale() && SurfaceSpec::Rosenbrock.log_scale());
+    }
+
+    #[test]
+    fn finite_at_the_origin_and_the_corners() {
+        for spec in specimens() {
+            for (s, t) in [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0)] {
+                let (x, y) = in_view(&spec, s, t);
+                for (x, y) in [(x, y), (0.0, 0.0)] {
+                    assert!(spec.value(x, y).is_finite(), "{}", spec.name());
+                    assert!(
+                        spec.gradient(x, y).iter().all(|g| g.is_finite()),
+                        "{}",
+                        spec.name()
+                    );
+                    let h = Surface::hessian(&spec, x, y);
+                    assert!(h.iter().flatten().all(|h| h.is_finite()), "{}", spec.name());
+                }
+            }
+        }
+    }
+
+    /// Every surface formula against PyTorch: the loss PyTorch computed in float64 at the start of
+    /// every surface case of the reference traces (trace line 0) matches to 1e-12 relative.
+    #[test]
+    fn start_losses_match_pytorch() {
+        let mut seen = std::collections::BTreeSet::new();
+        for file in ["torch_traces.json", "torch_traces_lbfgs.json"] {
+            let cases = torch_surface_cases(file);
+            assert!(!cases.is_empty(), "{file} has no surface case");
+            for case in cases {
+                assert_eq!(case.spec.validate(), Ok(()), "{}", case.id);
+                let [x, y] = case.start;
+                assert_relative(&case.id, case.spec.value(x, y), case.start_loss, 1e-12);
+                seen.insert(case.spec.name());
+            }
+        }
+        // The fixtures exercise every surface, so every formula is checked against PyTorch.
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>().len(),
+            SurfaceSpec::ALL_NAMES.len()
+        );
+    }
+
+    /// The first update of a plain, momentum or Nesterov SGD case follows from the gradient
+    /// alone (the momentum buffer starts at the gradient, and schedules start at the base rate):
+    /// with c the `clip_grad_norm_` factor `min(1, max_norm/(‖∇f‖ + 1e-6))` and
+    /// g = c·∇f(p₀) + λ·p₀, `p₁ = p₀ − lr·(1 + μ)·g` with Nesterov, else `p₁ = p₀ − lr·g`.
+    /// PyTorch's p₁ thus checks the gradient of every surface that has an SGD case.
+    #[test]
+    fn first_sgd_steps_match_pytorch() {
+        let sgd_cases: Vec<TorchSurfaceCase> = torch_surface_cases("torch_traces.json")
+            .into_iter()
+            .filter(|case| case.optimizer["name"] == "sgd")
+            .collect();
+        assert!(sgd_cases.len() >= 8);
+        for case in sgd_cases {
+            let number = |key: &str, default: f64| case.optimizer[key].as_f64().unwrap_or(default);
+            let lr = number("lr", 1e-3);
+            let momentum = number("momentum", 0.0);
+            let weight_decay = number("weight_decay", 0.0);
+            let nesterov = case.optimizer["nesterov"].as_bool().unwrap_or(false);
+            let [x, y] = case.start;
+            let gradient = case.spec.gradient(x, y);
+            let clip = case.clip_norm.map_or(1.0, |max_norm| {
+                (max_norm / (gradient[0].hypot(gradient[1]) + 1e-6)).min(1.0)
+            });
+            let coordinates = case
+                .start
+                .into_iter()
+                .zip(case.after_first_step)
+                .zip(gradient);
+            for (i, ((start, actual), partial)) in coordinates.enumerate() {
+                let g = clip * partial + weight_decay * start;
+                let direction = if nesterov { g + momentum * g } else { g };
+                let expected = start - lr * direction;
+                assert!(
+                    (expected - actual).abs() <= 1e-12 * (1.0 + actual.abs()),
+                    "{} coordinate {i}: {expected} vs PyTorch {actual}",
+                    case.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parses_scenario_objects() {
+        let quadratic: SurfaceSpec =
+            serde_json::from_str(r#"{"name":"quadratic","kappa":100.0,"angle":-0.3}"#)
+                .expect("a quadratic with parameters parses");
+        assert_eq!(
+            quadratic,
+            SurfaceSpec::Quadratic {
+                kappa: 100.0,
+                angle: -0.3
+            }
+        );
+        let rosenbrock: SurfaceSpec =
+            serde_json::from_str(r#"{"name":"rosenbrock"}"#).expect("rosenbrock parses");
+        assert_eq!(rosenbrock, SurfaceSpec::Rosenbrock);
+        let defaults: SurfaceSpec =
+            serde_json::from_str(r#"{"name":"quadratic"}"#).expect("a bare quadratic parses");
+        assert_eq!(
+            defaults,
+            SurfaceSpec::Quadratic {
+                kappa: 10.0,
+                angle: 0.0
+            }
+        );
+        let camel: SurfaceSpec = serde_json::from_value(json!({"name": "three_hump_camel"}))
+            .expect("snake-case names parse");
+        assert_eq!(camel, SurfaceSpec::ThreeHumpCamel);
+    }
+
+    #[test]
+    fn refuses_unknown_names_and_fields() {
+        for text in [
+            r#"{"name":"banana"}"#,
+            r#"{"name":"Rosenbrock"}"#,
+            r#"{"name":"quadratic","kapa":3.0}"#,
+            r#"{"name":"rosenbrock","kappa":3.0}"#,
+            r#"{"name":"saddle","angle":0.1}"#,
+            r#"{"kappa":3.0}"#,
+            r#"{"name":"quadratic","kappa":"big"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<SurfaceSpec>(text).is_err(),
+                "{text} was accepted"
+            );
+        }
+        let error = serde_json::from_str::<SurfaceSpec>(r#"{"name":"quadratic","kapa":3.0}"#)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert!(
+            matches!(&error, Err(message) if message.contains("kapa")),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn nests_under_a_kind_tag_as_in_scenarios() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        enum Objective {
+            Surface(SurfaceSpec),
+        }
+        let parsed: Objective = serde_json::from_str(
+            r#"{"kind":"surface","name":"quadratic","kappa":100.0,"angle":-0.3}"#,
+        )
+        .expect("a tagged surface parses");
+        assert_eq!(
+            parsed,
+            Objective::Surface(SurfaceSpec::Quadratic {
+                kappa: 100.0,
+                angle: -0.3
+            })
+        );
+        let unknown = r#"{"kind":"surface","name":"booth","x":1}"#;
+        assert!(serde_json::from_str::<Objective>(unknown).is_err());
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        for spec in specimens() {
+            let text = serde_json::to_string(&spec).expect("serializes");
+            let back: SurfaceSpec = serde_json::from_str(&text).expect("parses back");
+            assert_eq!(back, spec, "{text}");
+        }
+        assert_eq!(
+            serde_json::to_value(SurfaceSpec::Quadratic {
+                kappa: 100.0,
+                angle: -0.3
+            })
+            .ok(),
+            Some(json!({"name": "quadratic", "kappa": 100.0, "angle": -0.3}))
+        );
+        assert_eq!(
+            serde_json::to_value(SurfaceSpec::GoldsteinPrice).ok(),
+            Some(json!({"name": "goldstein_price"}))
+        );
+    }
+
+    #[test]
+    fn names_titles_and_listing_agree() {
+        let all = SurfaceSpec::all();
+        let names: Vec<&str> = all.iter().map(SurfaceSpec::name).collect();
+        assert_eq!(names, SurfaceSpec::ALL_NAMES);
+        for spec in &all {
+            // The name is the serde tag, and parses back to the default-parameter surface.
+            let parsed: SurfaceSpec = serde_json::from_value(json!({ "name": spec.name() }))
+                .expect("every listed name parses");
+            assert_eq!(&parsed, spec);
+            assert_eq!(SurfaceSpec::from_name(spec.name()).as_ref(), Some(spec));
+            assert!(!spec.title().is_empty());
+            assert_eq!(spec.validate(), Ok(()));
+        }
+        assert_eq!(SurfaceSpec::from_name("banana"), None);
+        assert_eq!(SurfaceSpec::ThreeHumpCamel.title(), "Three-hump camel");
+        assert_eq!(SurfaceSpec::Rosenbrock.title(), "Rosenbrock");
+    }
+
+    #[test]
+    fn validate_names_the_field_and_the_range() {
+        let quadratic = |kappa, angle| SurfaceSpec::Quadratic { kappa, angle };
+        assert_eq!(
+            quadratic(0.0, 0.0).validate(),
+            Err("kappa: 0 is out of range (accepted: 1e-6 ≤ kappa ≤ 1e6)".to_string())
+        );
+        for kappa in [-1.0, 1e-7, 2e6, f64::NAN, f64::INFINITY] {
+            let error = quadratic(kappa, 0.0).validate();
+            assert!(
+                matches!(&error, Err(m) if m.starts_with("kappa:")),
+                "{kappa}: {error:?}"
+            );
+        }
+        for angle in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let error = quadratic(10.0, angle).validate();
+            assert!(
+                matches!(&error, Err(m) if m.starts_with("angle:")),
+                "{angle}: {error:?}"
+            );
+        }
+        for (kappa, angle) in [(1e-6, 0.0), (1e6, 0.0), (1.0, -100.0), (10.0, 7.0)] {
+            assert_eq!(quadratic(kappa, angle).validate(), Ok(()));
+        }
+    }
+}

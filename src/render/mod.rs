@@ -1,0 +1,5 @@
+//! Pure pixel and chart code: colour maps and heat maps, with no browser types, so every picture
+//! the page shows is computed (and tested) natively.
+
+pub mod colormap;
+pub mod heatmap;

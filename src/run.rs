@@ -1,0 +1,319 @@
+//! The runner: one optimizer on one objective — parameters, optimizer state, schedule, sampler,
+//! noise and status. It is plain data, so it can be cloned for a race, snapshotted or reset.
+//!
+//! Conventions follow a PyTorch training loop: update k + 1 draws a batch, evaluates the batch
+//! loss and gradient at the current parameters, clips, adds any noise model, and steps at the
+//! learning rate the schedule gives after k updates.
+
+use crate::data::sampler::Sampler;
+use crate::objective::model::Model;
+use crate::objective::Objective;
+use crate::optim::clip::clip_grad_norm;
+use crate::optim::schedule::Schedule;
+use crate::optim::{OptimizerConfig, OptimizerState, StepContext};
+use crate::scenario::{ObjectiveSpec, Scenario, ScenarioError};
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
+use rand_pcg::Pcg64Mcg;
+use serde::Serialize;
+use std::rc::Rc;
+
+/// Where a run stands.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Status {
+    /// Still taking steps.
+    Running,
+    /// The loss, gradient or parameters became non-finite during update `step`; the parameters
+    /// are those before it.
+    Diverged {
+        /// The 1-based update that failed.
+        step: u64,
+    },
+    /// The optimizer refused update `step` (e.g. Newton at a singular Hessian).
+    Failed {
+        /// The 1-based update that was refused.
+        step: u64,
+        /// Why, in a sentence.
+        reason: String,
+    },
+}
+
+/// What one update measured, for charts and the written-out update rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct StepReport {
+    /// Loss on the batch the update used, at the parameters before the update.
+    pub batch_loss: f64,
+    /// Learning rate in force.
+    pub lr: f64,
+    /// Norm of the batch gradient before clipping.
+    pub grad_norm: f64,
+    /// Number of samples in the batch.
+    pub batch_len: usize,
+}
+
+/// One line of a trace: the state *before* update `step + 1`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceLine {
+    /// Updates taken so far.
+    pub step: u64,
+    /// Parameters.
+    pub params: Vec<f64>,
+    /// Full-objective loss at `params` (`null` in JSON when non-finite).
+    pub loss: f64,
+    /// Epochs completed (samples seen / n), fractional.
+    pub epoch: f64,
+    /// Gradient evaluations so far, counted in samples.
+    pub samples: u64,
+    /// Loss on the batch of the next update, at `params`; absent on the last line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_loss: Option<f64>,
+}
+
+/// One optimizer working through one scenario.
+#[derive(Clone, Debug)]
+pub struct Runner {
+    objective: Rc<Model>,
+    optimizer: OptimizerConfig,
+    state: OptimizerState,
+    schedule: Option<Schedule>,
+    clip_norm: Option<f64>,
+    noise_std: f64,
+    noise_rng: Pcg64Mcg,
+    sampler: Sampler,
+    start: Vec<f64>,
+    params: Vec<f64>,
+    previous: Vec<f64>,
+    grad: Vec<f64>,
+    steps_taken: u64,
+    samples_seen: u64,
+    status: Status,
+    last: Option<StepReport>,
+}
+
+/// Seed offset for the noise stream, so batches do not change when noise is switched on.
+const NOISE_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Runner {
+    /// Builds the objective of `scenario` and a runner on it.
+    pub fn new(scenario: &Scenario) -> Result<Runner, ScenarioError> {
+        let objective = Rc::new(Model::build(&scenario.objective, scenario.seed)?);
+        Runner::on(objective, scenario)
+    }
+
+    /// A runner on an already built objective (shared by the racers of one scenario), with the
+    /// optimizer, schedule, batching and start of `scenario`.
+    pub fn on(objective: Rc<Model>, scenario: &Scenario) -> Result<Runner, ScenarioError> {
+        scenario.validate()?;
+        let dim = objective.dim();
+        let start = match (&scenario.start, &scenario.objective) {
+            (Some(start), _) => start.clone(),
+            (None, ObjectiveSpec::Surface(s)) => Scenario::default_surface_start(s).to_vec(),
+            (None, _) => objective.initial_params(),
+        };
+        if start.len() != dim {
+            return Err(ScenarioError {
+                field: "start".into(),
+                message: format!("expected {dim} values, got {}", start.len()),
+            });
+        }
+        let noise_std = match (&scenario.noise, scenario.batch_size) {
+            (Some(noise), batch) => noise.sigma / (batch.unwrap_or(1).max(1) as f64).sqrt(),
+            (None, _) => 0.0,
+        };
+        Ok(Runner {
+            state: scenario.optimizer.init(dim),
+            optimizer: scenario.optimizer.clone(),
+            schedule: scenario.schedule.clone(),
+            clip_norm: scenario.clip_norm,
+            noise_std,
+            noise_rng: Pcg64Mcg::seed_from_u64(scenario.seed ^ NOISE_STREAM),
+            sampler: Sampler::new(
+                objective.sample_count(),
+                scenario.batch_size,
+                scenario.seed,
+                scenario.with_replacement,
+            ),
+            params: start.clone(),
+            previous: start.clone(),
+            start,
+            grad: vec![0.0; dim],
+            steps_taken: 0,
+            samples_seen: 0,
+            status: Status::Running,
+            last: None,
+            objective,
+        })
+    }
+
+    /// The objective being minimised.
+    pub fn objective(&self) -> &Rc<Model> {
+        &self.objective
+    }
+
+    /// The optimizer's configuration.
+    pub fn optimizer(&self) -> &OptimizerConfig {
+        &self.optimizer
+    }
+
+    /// The optimizer's state (moments, buffers, step count), for the written-out update.
+    pub fn optimizer_state(&self) -> &OptimizerState {
+        &self.state
+    }
+
+    /// Current parameters.
+    pub fn params(&self) -> &[f64] {
+        &self.params
+    }
+
+    /// Updates taken.
+    pub fn steps_taken(&self) -> u64 {
+        self.steps_taken
+    }
+
+    /// Gradient evaluations so far, in samples.
+    pub fn samples_seen(&self) -> u64 {
+        self.samples_seen
+    }
+
+    /// Epochs completed, fractional.
+    pub fn epoch(&self) -> f64 {
+        self.samples_seen as f64 / self.sampler.sample_count() as f64
+    }
+
+    /// Where the run stands.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// What the last update measured.
+    pub fn last_report(&self) -> Option<StepReport> {
+        self.last
+    }
+
+    /// Full-objective loss at the current parameters.
+    pub fn loss(&self) -> f64 {
+        self.objective.loss(&self.params)
+    }
+
+    /// The learning rate the next update will use.
+    pub fn current_lr(&self) -> f64 {
+        let base = self.optimizer.lr();
+        match &self.schedule {
+            Some(schedule) => schedule.lr_at(base, self.steps_taken),
+            None => base,
+        }
+    }
+
+    /// Back to the start, with fresh optimizer state and sampler.
+    pub fn reset(&mut self, scenario_seed: u64, batch_size: Option<usize>, with_replacement: bool) {
+        self.params.clone_from(&self.start);
+        self.state = self.optimizer.init(self.params.len());
+        self.sampler = Sampler::new(
+            self.objective.sample_count(),
+            batch_size,
+            scenario_seed,
+            with_replacement,
+        );
+        self.noise_rng = Pcg64Mcg::seed_from_u64(scenario_seed ^ NOISE_STREAM);
+        self.steps_taken = 0;
+        self.samples_seen = 0;
+        self.status = Status::Running;
+        self.last = None;
+    }
+
+    /// Takes one update. Returns its report, or `None` once the run has stopped (diverged or
+    /// failed), leaving the last finite parameters in place.
+    pub fn step(&mut self) -> Option<StepReport> {
+        if self.status != Status::Running {
+            return None;
+        }
+        let update = self.steps_taken + 1;
+        let lr = self.current_lr();
+        let batch = self.sampler.next_batch();
+        let batch_len = batch.len();
+        let batch_loss =
+            self.objective
+                .batch_loss_and_gradient(&self.params, batch, &mut self.grad);
+        if self.noise_std > 0.0 {
+            for g in self.grad.iter_mut() {
+                let z: f64 = StandardNormal.sample(&mut self.noise_rng);
+                *g += self.noise_std * z;
+            }
+        }
+        let grad_norm = match self.clip_norm {
+            Some(max_norm) => clip_grad_norm(&mut self.grad, max_norm),
+            None => self.grad.iter().map(|g| g * g).sum::<f64>().sqrt(),
+        };
+        if !batch_loss.is_finite() || !grad_norm.is_finite() {
+            self.status = Status::Diverged { step: update };
+            return None;
+        }
+        self.previous.copy_from_slice(&self.params);
+        let hessian = if self.optimizer.needs_hessian() {
+            self.objective.hessian(&self.params)
+        } else {
+            None
+        };
+        let ctx = StepContext {
+            lr,
+            hessian: hessian.as_deref(),
+        };
+        if let Err(error) =
+            self.optimizer
+                .update(&mut self.state, &mut self.params, &mut self.grad, ctx)
+        {
+            self.status = Status::Failed {
+                step: update,
+                reason: error.to_string(),
+            };
+            return None;
+        }
+        if self.params.iter().any(|p| !p.is_finite()) {
+            self.params.copy_from_slice(&self.previous);
+            self.status = Status::Diverged { step: update };
+            return None;
+        }
+        self.steps_taken = update;
+        self.samples_seen += batch_len as u64;
+        let report = StepReport {
+            batch_loss,
+            lr,
+            grad_norm,
+            batch_len,
+        };
+        self.last = Some(report);
+        Some(report)
+    }
+
+    /// The current state as a trace line (without a batch loss).
+    pub fn trace_line(&self) -> TraceLine {
+        TraceLine {
+            step: self.steps_taken,
+            params: self.params.clone(),
+            loss: self.loss(),
+            epoch: self.epoch(),
+            samples: self.samples_seen,
+            batch_loss: None,
+        }
+    }
+
+    /// Runs up to `steps` updates, returning trace lines 0..=steps (fewer if the run stops), each
+    /// carrying the batch loss of the update that followed it.
+    pub fn trace(&mut self, steps: u64, mut emit: impl FnMut(&TraceLine)) -> &Status {
+        for k in 0..=steps {
+            let mut line = self.trace_line();
+            if k < steps {
+                match self.step() {
+                    Some(report) => line.batch_loss = Some(report.batch_loss),
+                    None => {
+                        emit(&line);
+                        return &self.status;
+                    }
+                }
+            }
+            emit(&line);
+        }
+        &self.status
+    }
+}

@@ -1,0 +1,77 @@
+// Shared set-up for the end-to-end tests: serve the repository root on a free port, drive
+// Debian's Chromium through playwright-core, collect console errors, save screenshots.
+import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Starts the server and the browser; `close()` stops both. */
+export async function openSession() {
+  const { server, url } = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * Opens `path` in a new page and waits for the lab to be ready. Returns the page and the list
+ * that collects every console error, page error and failed request.
+ */
+export async function openPage(session, path = '', { viewport = { width: 1280, height: 860 } } = {}) {
+  const page = await session.browser.newPage({ viewport });
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.goto(session.url + path);
+  await page.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 20000 });
+  return { page, errors };
+}
+
+/** Mean and variance of the canvas's pixel luminance, sampled on a grid. */
+export async function canvasStats(page, selector) {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(sel);
+    const context = canvas.getContext('2d');
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let sum = 0;
+    let sumSq = 0;
+    let count = 0;
+    for (let y = 0; y < canvas.height; y += 7) {
+      for (let x = 0; x < canvas.width; x += 7) {
+        const k = 4 * (y * canvas.width + x);
+        const luma = 0.2126 * data[k] + 0.7152 * data[k + 1] + 0.0722 * data[k + 2];
+        sum += luma;
+        sumSq += luma * luma;
+        count += 1;
+      }
+    }
+    const mean = sum / count;
+    return { mean, variance: sumSq / count - mean * mean };
+  }, selector);
+}

@@ -17,6 +17,9 @@ pub mod optim;
 pub mod render;
 pub mod run;
 pub mod scenario;
+pub mod theory;
+pub mod trail;
+pub mod url_state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

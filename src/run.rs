@@ -11,7 +11,7 @@ use crate::objective::Objective;
 use crate::optim::clip::clip_grad_norm;
 use crate::optim::schedule::Schedule;
 use crate::optim::{OptimizerConfig, OptimizerState, StepContext};
-use crate::scenario::{ObjectiveSpec, Scenario, ScenarioError};
+use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, ScenarioError};
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
@@ -81,10 +81,14 @@ pub struct Runner {
     noise_std: f64,
     noise_rng: Pcg64Mcg,
     sampler: Sampler,
+    seed: u64,
+    batch_size: Option<usize>,
+    with_replacement: bool,
     start: Vec<f64>,
     params: Vec<f64>,
     previous: Vec<f64>,
     grad: Vec<f64>,
+    last_grad: Vec<f64>,
     steps_taken: u64,
     samples_seen: u64,
     status: Status,
@@ -101,9 +105,24 @@ impl Runner {
         Runner::on(objective, scenario)
     }
 
-    /// A runner on an already built objective (shared by the racers of one scenario), with the
-    /// optimizer, schedule, batching and start of `scenario`.
+    /// A runner on an already built objective, with the optimizer, schedule, batching and start
+    /// of `scenario`.
     pub fn on(objective: Rc<Model>, scenario: &Scenario) -> Result<Runner, ScenarioError> {
+        let racer = RacerSpec {
+            optimizer: scenario.optimizer.clone(),
+            batch_size: scenario.batch_size,
+        };
+        Runner::for_racer(objective, scenario, &racer)
+    }
+
+    /// A runner for one racer of `scenario` on an already built (shared) objective: the racer's
+    /// optimizer and batch size, the scenario's schedule, clipping, seed and start — so racers
+    /// with equal batch sizes see the same batches.
+    pub fn for_racer(
+        objective: Rc<Model>,
+        scenario: &Scenario,
+        racer: &RacerSpec,
+    ) -> Result<Runner, ScenarioError> {
         scenario.validate()?;
         let dim = objective.dim();
         let start = match (&scenario.start, &scenario.objective) {
@@ -117,27 +136,31 @@ impl Runner {
                 message: format!("expected {dim} values, got {}", start.len()),
             });
         }
-        let noise_std = match (&scenario.noise, scenario.batch_size) {
+        let noise_std = match (&scenario.noise, racer.batch_size) {
             (Some(noise), batch) => noise.sigma / (batch.unwrap_or(1).max(1) as f64).sqrt(),
             (None, _) => 0.0,
         };
         Ok(Runner {
-            state: scenario.optimizer.init(dim),
-            optimizer: scenario.optimizer.clone(),
+            state: racer.optimizer.init(dim),
+            optimizer: racer.optimizer.clone(),
             schedule: scenario.schedule.clone(),
             clip_norm: scenario.clip_norm,
             noise_std,
             noise_rng: Pcg64Mcg::seed_from_u64(scenario.seed ^ NOISE_STREAM),
             sampler: Sampler::new(
                 objective.sample_count(),
-                scenario.batch_size,
+                racer.batch_size,
                 scenario.seed,
                 scenario.with_replacement,
             ),
+            seed: scenario.seed,
+            batch_size: racer.batch_size,
+            with_replacement: scenario.with_replacement,
             params: start.clone(),
             previous: start.clone(),
             start,
             grad: vec![0.0; dim],
+            last_grad: vec![0.0; dim],
             steps_taken: 0,
             samples_seen: 0,
             status: Status::Running,
@@ -205,17 +228,40 @@ impl Runner {
         }
     }
 
-    /// Back to the start, with fresh optimizer state and sampler.
-    pub fn reset(&mut self, scenario_seed: u64, batch_size: Option<usize>, with_replacement: bool) {
+    /// The parameters before the last update (equal to [`Self::params`] before the first).
+    pub fn previous_params(&self) -> &[f64] {
+        &self.previous
+    }
+
+    /// The gradient the optimizer received at the last update (after noise and clipping, before
+    /// the optimizer's own weight decay).
+    pub fn last_gradient(&self) -> &[f64] {
+        &self.last_grad
+    }
+
+    /// The effective batch size (the sample count for full batch).
+    pub fn batch_size(&self) -> usize {
+        self.sampler.batch_size()
+    }
+
+    /// The starting parameters.
+    pub fn start(&self) -> &[f64] {
+        &self.start
+    }
+
+    /// Back to the start, with fresh optimizer state, sampler and noise stream.
+    pub fn reset(&mut self) {
         self.params.clone_from(&self.start);
+        self.previous.clone_from(&self.start);
+        self.last_grad.iter_mut().for_each(|g| *g = 0.0);
         self.state = self.optimizer.init(self.params.len());
         self.sampler = Sampler::new(
             self.objective.sample_count(),
-            batch_size,
-            scenario_seed,
-            with_replacement,
+            self.batch_size,
+            self.seed,
+            self.with_replacement,
         );
-        self.noise_rng = Pcg64Mcg::seed_from_u64(scenario_seed ^ NOISE_STREAM);
+        self.noise_rng = Pcg64Mcg::seed_from_u64(self.seed ^ NOISE_STREAM);
         self.steps_taken = 0;
         self.samples_seen = 0;
         self.status = Status::Running;
@@ -250,6 +296,7 @@ impl Runner {
             return None;
         }
         self.previous.copy_from_slice(&self.params);
+        self.last_grad.copy_from_slice(&self.grad);
         let hessian = if self.optimizer.needs_hessian() {
             self.objective.hessian(&self.params)
         } else {
@@ -316,4 +363,103 @@ impl Runner {
         }
         &self.status
     }
+}
+
+/// Several runners racing on one shared objective from the same start, with the same seed (and
+/// so the same batch order wherever their batch sizes agree).
+#[derive(Clone, Debug)]
+pub struct Race {
+    /// The racers, the scenario's own optimizer first.
+    pub runners: Vec<Runner>,
+}
+
+impl Race {
+    /// Builds the objective once and one runner per racer of `scenario`.
+    pub fn new(scenario: &Scenario) -> Result<Race, ScenarioError> {
+        let objective = Rc::new(Model::build(&scenario.objective, scenario.seed)?);
+        let runners = scenario
+            .racers()
+            .iter()
+            .map(|racer| Runner::for_racer(Rc::clone(&objective), scenario, racer))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Race { runners })
+    }
+}
+
+/// The full-batch gradient at a point beside gradients of random batches of the run's batch size:
+/// the picture of mini-batch noise (its spread shrinks like 1/√B).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GradientCloud {
+    /// The full-objective gradient.
+    pub full: Vec<f64>,
+    /// One gradient per random batch (or per draw of the noise model on a surface).
+    pub samples: Vec<Vec<f64>>,
+    /// The batch size the samples use.
+    pub batch_size: usize,
+    /// Whether the spread comes from the Gaussian noise model rather than real batches.
+    pub modelled: bool,
+}
+
+impl Runner {
+    /// `count` batch gradients at the current parameters, drawn with their own generator seeded
+    /// by `seed` (the run's own batch order is untouched).
+    pub fn gradient_cloud(&self, count: usize, seed: u64) -> GradientCloud {
+        let dim = self.params.len();
+        let mut full = vec![0.0; dim];
+        self.objective.loss_and_gradient(&self.params, &mut full);
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let n = self.sampler.sample_count();
+        let batch_size = self.sampler.batch_size();
+        let modelled = self.noise_std > 0.0;
+        let samples = (0..count)
+            .map(|_| {
+                if modelled {
+                    full.iter()
+                        .map(|g| {
+                            let z: f64 = StandardNormal.sample(&mut rng);
+                            g + self.noise_std * z
+                        })
+                        .collect()
+                } else if batch_size < n {
+                    let batch = rand::seq::index::sample(&mut rng, n, batch_size).into_vec();
+                    let mut grad = vec![0.0; dim];
+                    self.objective
+                        .batch_loss_and_gradient(&self.params, &batch, &mut grad);
+                    grad
+                } else {
+                    full.clone()
+                }
+            })
+            .collect();
+        GradientCloud {
+            full,
+            samples,
+            batch_size,
+            modelled,
+        }
+    }
+}
+
+/// A fingerprint of a whole trace: FNV-1a (64-bit) over the step, every parameter's and the
+/// loss's IEEE-754 bits of each line. Equal digests mean bit-identical runs, which is how the
+/// tests show that a seed replays the same run natively and in WebAssembly.
+pub fn trace_digest(scenario: &Scenario) -> Result<u64, ScenarioError> {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut runner = Runner::new(scenario)?;
+    let mut hash = OFFSET;
+    let mut feed = |word: u64| {
+        for byte in word.to_le_bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
+        }
+    };
+    runner.trace(scenario.steps, |line| {
+        feed(line.step);
+        for p in &line.params {
+            feed(p.to_bits());
+        }
+        feed(line.loss.to_bits());
+        feed(line.batch_loss.map_or(0, f64::to_bits));
+    });
+    Ok(hash)
 }

@@ -44,6 +44,21 @@ pub struct NoiseModel {
     pub sigma: f64,
 }
 
+/// The largest number of optimizers racing in one scenario (`optimizer` plus `race`).
+pub const MAX_RACERS: usize = 8;
+
+/// One more optimizer racing beside the scenario's own on the same objective, start and batch
+/// order; it may use its own batch size (compare mode: BGD vs SGD vs mini-batch).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RacerSpec {
+    /// The racer's optimizer and hyper-parameters.
+    pub optimizer: OptimizerConfig,
+    /// The racer's batch size, where it differs from the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<usize>,
+}
+
 /// A complete, replayable run description.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,6 +91,10 @@ pub struct Scenario {
     /// Number of updates.
     #[serde(default = "default_steps")]
     pub steps: u64,
+    /// Further optimizers racing beside `optimizer` (the page's race; `gdviz trace` follows
+    /// `optimizer` alone).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub race: Vec<RacerSpec>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -127,6 +146,7 @@ const TOP_LEVEL_FIELDS: &[&str] = &[
     "seed",
     "start",
     "steps",
+    "race",
 ];
 
 /// Deserialises one section of the document, prefixing serde's message with the section name.
@@ -184,6 +204,7 @@ impl Scenario {
             seed: section(document, "seed")?.unwrap_or(0),
             start: section(document, "start")?,
             steps: section(document, "steps")?.unwrap_or_else(default_steps),
+            race: section(document, "race")?.unwrap_or_default(),
         };
         scenario.validate()?;
         Ok(scenario)
@@ -196,17 +217,19 @@ impl Scenario {
             ObjectiveSpec::Linreg(l) => l.validate().map_err(|m| field_message("objective", m))?,
             ObjectiveSpec::Mlp(m) => m.validate().map_err(|m| field_message("objective", m))?,
         }
-        self.optimizer
-            .validate()
-            .map_err(|e| ScenarioError::in_section("optimizer", e))?;
-        if self.optimizer.needs_hessian() && !matches!(self.objective, ObjectiveSpec::Surface(_)) {
+        self.check_optimizer("optimizer", &self.optimizer)?;
+        if self.race.len() + 1 > MAX_RACERS {
             return Err(ScenarioError::new(
-                "optimizer.name",
+                "race",
                 format!(
-                    "{} needs an exact Hessian, which only the 2-D surfaces have",
-                    self.optimizer.name()
+                    "{} racers is out of range (accepted: at most {MAX_RACERS} optimizers in all)",
+                    self.race.len() + 1
                 ),
             ));
+        }
+        for (i, racer) in self.race.iter().enumerate() {
+            self.check_optimizer(&format!("race[{i}].optimizer"), &racer.optimizer)?;
+            check_batch_size(&format!("race[{i}].batch_size"), racer.batch_size)?;
         }
         if let Some(schedule) = &self.schedule {
             schedule
@@ -221,11 +244,7 @@ impl Scenario {
                 ));
             }
         }
-        if let Some(b) = self.batch_size {
-            if b == 0 || b > 1_000_000 {
-                return Err(ScenarioError::new("batch_size", format!("{b} is out of range (accepted: 1 ≤ batch_size ≤ 1000000; values ≥ n mean full batch)")));
-            }
-        }
+        check_batch_size("batch_size", self.batch_size)?;
         if let Some(noise) = &self.noise {
             if !(noise.sigma.is_finite() && (0.0..=1e6).contains(&noise.sigma)) {
                 return Err(ScenarioError::new(
@@ -273,6 +292,40 @@ impl Scenario {
         Ok(())
     }
 
+    /// Checks one optimizer's hyper-parameters and that the objective can serve it.
+    fn check_optimizer(
+        &self,
+        section: &str,
+        optimizer: &OptimizerConfig,
+    ) -> Result<(), ScenarioError> {
+        optimizer
+            .validate()
+            .map_err(|e| ScenarioError::in_section(section, e))?;
+        if optimizer.needs_hessian() && !matches!(self.objective, ObjectiveSpec::Surface(_)) {
+            return Err(ScenarioError::new(
+                format!("{section}.name"),
+                format!(
+                    "{} needs an exact Hessian, which only the 2-D surfaces have",
+                    optimizer.name()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The racers in order: the scenario's own optimizer (with the scenario's batch size) first.
+    pub fn racers(&self) -> Vec<RacerSpec> {
+        std::iter::once(RacerSpec {
+            optimizer: self.optimizer.clone(),
+            batch_size: self.batch_size,
+        })
+        .chain(self.race.iter().map(|r| RacerSpec {
+            optimizer: r.optimizer.clone(),
+            batch_size: r.batch_size.or(self.batch_size),
+        }))
+        .collect()
+    }
+
     /// The number of parameters of the objective.
     pub fn dim(&self) -> usize {
         match &self.objective {
@@ -294,6 +347,17 @@ impl Scenario {
     /// Serialises to compact JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Checks a batch size: 1 ≤ b ≤ 1 000 000 (values ≥ n mean full batch).
+fn check_batch_size(field: &str, batch_size: Option<usize>) -> Result<(), ScenarioError> {
+    match batch_size {
+        Some(b) if b == 0 || b > 1_000_000 => Err(ScenarioError::new(
+            field,
+            format!("{b} is out of range (accepted: 1 ≤ batch_size ≤ 1000000; values ≥ n mean full batch)"),
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -1,14 +1,25 @@
 //! The only `#[wasm_bindgen]` module: a thin facade over the core for the page.
 //!
 //! Long-lived state lives here behind one opaque handle ([`Lab`]); JavaScript owns the animation
-//! loop and the DOM, calls a few methods and gets back small results. Every entry point returns
-//! `Result<_, JsValue>` with a sentence, never panics on what the page passes in.
+//! loop and the DOM, calls a few methods and gets back small results (numbers, short JSON
+//! strings). Every entry point returns `Result<_, JsValue>` with a sentence or a safe default, and
+//! never panics on what the page passes in. Pictures are computed by [`crate::render`] and put on
+//! the canvases here.
 
-use crate::objective::surfaces::{Surface, SurfaceSpec, ViewBox};
+use crate::objective::model::Points;
+use crate::objective::surfaces::ViewBox;
+use crate::objective::Objective;
 use crate::render::colormap::ColorMap;
 use crate::render::heatmap::{ColorScale, Heatmap};
+use crate::render::viewport::Viewport;
+use crate::run::{Race, Runner, Status};
+use crate::scenario::Scenario;
+use crate::trail::{Trail, TrailPoint};
+use crate::url_state;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -24,92 +35,893 @@ fn js_error(message: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&message.to_string())
 }
 
-/// The lab: the surface on screen and the buffers its pictures are drawn from.
+/// Racer colours, chosen to stand out on viridis (no yellow, no dark purple).
+pub const RACER_COLORS: [&str; 8] = [
+    "#ff4d4d", "#ffffff", "#ff9f1c", "#4dd6ff", "#ff66d9", "#9dff5c", "#c9a0ff", "#ffb3b3",
+];
+
+fn racer_rgb(index: usize) -> RGBColor {
+    const RGB: [(u8, u8, u8); 8] = [
+        (255, 77, 77),
+        (255, 255, 255),
+        (255, 159, 28),
+        (77, 214, 255),
+        (255, 102, 217),
+        (157, 255, 92),
+        (201, 160, 255),
+        (255, 179, 179),
+    ];
+    let (r, g, b) = RGB[index % RGB.len()];
+    RGBColor(r, g, b)
+}
+
+/// Points kept per racer for drawing (the trail thins itself beyond this).
+const TRAIL_CAPACITY: usize = 4096;
+/// Gradients in the batch-noise cloud.
+const CLOUD_SIZE: usize = 64;
+
+fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
+    canvas
+        .get_context("2d")?
+        .ok_or_else(|| js_error("the canvas has no 2-D context"))?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .map_err(|_| js_error("the canvas context is not 2-D"))
+}
+
+fn plotters_area(canvas: &HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsValue> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| js_error("plotters cannot draw on this canvas"))?;
+    Ok(backend.into_drawing_area())
+}
+
+/// The lab: the scenario, its racing runners, their trails, and the buffers pictures come from.
 #[wasm_bindgen]
 pub struct Lab {
-    surface: SurfaceSpec,
+    scenario: Scenario,
+    race: Race,
+    ignored: Vec<String>,
+    trails: Vec<Trail>,
+    /// Per racer: (trail generation, points already drawn) on the trails canvas.
+    drawn: Vec<(u64, usize)>,
     view: ViewBox,
+    viewport: Option<Viewport>,
     colors: ColorMap,
     heatmap: Heatmap,
+    dpr: f64,
 }
 
 #[wasm_bindgen]
 impl Lab {
-    /// A lab on the surface described by `surface_json` (e.g. `{"name":"rosenbrock"}`).
+    /// A lab on the scenario in a URL query string; parameters that do not parse are ignored
+    /// (see [`Lab::ignored_json`]) and the page opens all the same.
     #[wasm_bindgen(constructor)]
-    pub fn new(surface_json: &str) -> Result<Lab, JsValue> {
-        let surface: SurfaceSpec =
-            serde_json::from_str(surface_json).map_err(|e| js_error(format!("surface: {e}")))?;
-        surface.validate().map_err(js_error)?;
-        Ok(Lab {
-            view: surface.view_box(),
-            surface,
+    pub fn new(query: &str) -> Lab {
+        let state = url_state::from_query(query);
+        let (scenario, race, mut ignored) = match Race::new(&state.scenario) {
+            Ok(race) => (state.scenario, race, state.ignored),
+            Err(e) => {
+                let scenario = url_state::page_default();
+                let mut ignored = state.ignored;
+                ignored.push(format!("ignored the link's scenario: {e}"));
+                match Race::new(&scenario) {
+                    Ok(race) => (scenario, race, ignored),
+                    // The default scenario is tested to build; this arm only keeps the
+                    // constructor total.
+                    Err(e) => unreachable_default(e),
+                }
+            }
+        };
+        ignored.dedup();
+        let mut lab = Lab {
+            view: view_of(&race),
+            scenario,
+            race,
+            ignored,
+            trails: Vec::new(),
+            drawn: Vec::new(),
+            viewport: None,
             colors: ColorMap::viridis(),
             heatmap: Heatmap::new(1, 1),
+            dpr: 1.0,
+        };
+        lab.restart_trails();
+        lab
+    }
+
+    /// What the URL asked for and the lab ignored, as a JSON array of sentences.
+    pub fn ignored_json(&self) -> String {
+        serde_json::to_string(&self.ignored).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The scenario as JSON (the page edits it and hands it back to [`Lab::load`]).
+    pub fn scenario_json(&self) -> String {
+        self.scenario.to_json()
+    }
+
+    /// The scenario as a URL query string (without `?`).
+    pub fn query(&self) -> String {
+        url_state::to_query(&self.scenario)
+    }
+
+    /// Replaces the scenario (from the page's controls) and restarts the race. On a refusal the
+    /// lab keeps its current scenario and the error names the field and the accepted range.
+    pub fn load(&mut self, scenario_json: &str) -> Result<(), JsValue> {
+        let scenario = Scenario::from_json(scenario_json).map_err(js_error)?;
+        let race = Race::new(&scenario).map_err(js_error)?;
+        let objective_changed = scenario.objective != self.scenario.objective;
+        self.scenario = scenario;
+        self.race = race;
+        if objective_changed {
+            self.view = view_of(&self.race);
+        }
+        self.restart_trails();
+        Ok(())
+    }
+
+    /// Whether the objective (and so the heat map) differs from the one in `scenario_json`.
+    pub fn objective_differs(&self, scenario_json: &str) -> bool {
+        match Scenario::from_json(scenario_json) {
+            Ok(s) => s.objective != self.scenario.objective,
+            Err(_) => true,
+        }
+    }
+
+    /// Back to the start: every racer's parameters, optimizer state and batch order.
+    pub fn reset(&mut self) {
+        for runner in &mut self.race.runners {
+            runner.reset();
+        }
+        self.restart_trails();
+    }
+
+    /// Runs up to `steps` updates on every racer still running (within the scenario's step
+    /// budget). Returns how many racers are still running afterwards.
+    pub fn advance(&mut self, steps: u32) -> u32 {
+        let budget = self.scenario.steps;
+        for (runner, trail) in self.race.runners.iter_mut().zip(self.trails.iter_mut()) {
+            for _ in 0..steps {
+                if runner.steps_taken() >= budget || runner.step().is_none() {
+                    break;
+                }
+                trail.push(trail_point(runner));
+            }
+        }
+        self.running_count()
+    }
+
+    /// Racers still running within the step budget.
+    pub fn running_count(&self) -> u32 {
+        let budget = self.scenario.steps;
+        self.race
+            .runners
+            .iter()
+            .filter(|r| *r.status() == Status::Running && r.steps_taken() < budget)
+            .count() as u32
+    }
+
+    /// Steps taken by the furthest racer.
+    pub fn steps_taken(&self) -> f64 {
+        self.race
+            .runners
+            .iter()
+            .map(Runner::steps_taken)
+            .max()
+            .unwrap_or(0) as f64
+    }
+
+    /// Everything the controls, legend and readouts show, as JSON.
+    pub fn state_json(&self) -> String {
+        let racers: Vec<_> = self
+            .race
+            .runners
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (status, message) = match r.status() {
+                    Status::Running if r.steps_taken() >= self.scenario.steps => {
+                        ("done", format!("finished {} steps", r.steps_taken()))
+                    }
+                    Status::Running => ("running", String::new()),
+                    Status::Diverged { step } => ("diverged", format!("diverged at step {step}")),
+                    Status::Failed { step, reason } => {
+                        ("failed", format!("stopped at step {step}: {reason}"))
+                    }
+                };
+                let params = r.params();
+                json!({
+                    "index": i,
+                    "name": r.optimizer().name(),
+                    "lr": r.optimizer().lr(),
+                    "current_lr": r.current_lr(),
+                    "color": RACER_COLORS[i % RACER_COLORS.len()],
+                    "status": status,
+                    "message": message,
+                    "step": r.steps_taken(),
+                    "epoch": r.epoch(),
+                    "samples": r.samples_seen(),
+                    "loss": finite_or_null(r.loss()),
+                    "x": params.first().copied().map(finite_or_null),
+                    "y": params.get(1).copied().map(finite_or_null),
+                    "batch_size": r.batch_size(),
+                })
+            })
+            .collect();
+        let objective = self.race.runners.first().map(|r| r.objective());
+        json!({
+            "racers": racers,
+            "sample_count": objective.map(|o| o.sample_count()).unwrap_or(1),
+            "view": [self.view.x_min, self.view.x_max, self.view.y_min, self.view.y_max],
+            "steps": self.scenario.steps,
         })
+        .to_string()
     }
 
-    /// The surface's name, as in scenarios.
-    pub fn surface_name(&self) -> String {
-        self.surface.name().to_string()
+    /// Sizes the drawing for the device pixel ratio (fonts and strokes scale with it).
+    pub fn set_device_pixel_ratio(&mut self, dpr: f64) {
+        self.dpr = if dpr.is_finite() {
+            dpr.clamp(0.5, 4.0)
+        } else {
+            1.0
+        };
     }
 
-    /// Draws the heat map with axes and the known minima onto `canvas`, at its pixel size.
+    /// Draws the heat map with axes and the known minima onto `canvas`, at its pixel size, and
+    /// remembers the plotting area for pixel ↔ plane mapping.
     pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
-        let context = canvas
-            .get_context("2d")?
-            .ok_or_else(|| js_error("the canvas has no 2-D context"))?
-            .dyn_into::<CanvasRenderingContext2d>()?;
-        let backend = CanvasBackend::with_canvas_object(canvas.clone())
-            .ok_or_else(|| js_error("plotters cannot draw on this canvas"))?;
-        let root = backend.into_drawing_area();
+        let context = context_2d(canvas)?;
+        let root = plotters_area(canvas)?;
         root.fill(&WHITE).map_err(js_error)?;
         let view = self.view;
+        let dpr = self.dpr;
+        let font = (13.0 * dpr).round() as u32;
         let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(44)
+            .margin((10.0 * dpr) as u32)
+            .x_label_area_size((34.0 * dpr) as u32)
+            .y_label_area_size((48.0 * dpr) as u32)
             .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
             .map_err(js_error)?;
+        let (x_label, y_label) = self.axis_names();
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_desc("x")
-            .y_desc("y")
-            .label_style(("sans-serif", 13))
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .label_style(("sans-serif", font))
+            .axis_desc_style(("sans-serif", font))
             .draw()
             .map_err(js_error)?;
         let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
-        let (width, height) = (
-            (x_pixels.end - x_pixels.start).max(1) as usize,
-            (y_pixels.end - y_pixels.start).max(1) as usize,
-        );
+        let width = (x_pixels.end - x_pixels.start).max(1) as usize;
+        let height = (y_pixels.end - y_pixels.start).max(1) as usize;
         if self.heatmap.width != width || self.heatmap.height != height {
             self.heatmap = Heatmap::new(width, height);
         }
-        let surface = &self.surface;
-        let scale = if surface.log_scale() {
-            ColorScale::Log
-        } else {
-            ColorScale::Linear
+        let (objective, scale) = match self.race.runners.first() {
+            Some(r) => (r.objective().clone(), color_scale(r)),
+            None => return Ok(()),
         };
-        self.heatmap
-            .render(|x, y| surface.value(x, y), &view, scale, &self.colors, true);
+        self.heatmap.render(
+            |x, y| objective.loss(&[x, y]),
+            &view,
+            scale,
+            &self.colors,
+            true,
+        );
         let image = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&self.heatmap.rgba),
             width as u32,
             height as u32,
         )?;
         context.put_image_data(&image, x_pixels.start as f64, y_pixels.start as f64)?;
-        let minima = surface.minima();
+        let minima = minima_of(&self.race);
         chart
-            .draw_series(
-                minima
+            .draw_series(minima.iter().map(|m| {
+                Cross::new(
+                    (m[0], m[1]),
+                    (5.0 * dpr) as u32,
+                    ShapeStyle::from(&WHITE).stroke_width((2.0 * dpr) as u32),
+                )
+            }))
+            .map_err(js_error)?;
+        root.present().map_err(js_error)?;
+        self.viewport = Some(Viewport {
+            view,
+            left: x_pixels.start as f64,
+            top: y_pixels.start as f64,
+            width: width as f64,
+            height: height as f64,
+        });
+        for drawn in &mut self.drawn {
+            *drawn = (u64::MAX, 0);
+        }
+        Ok(())
+    }
+
+    /// Appends the new trajectory segments to the trails canvas (a transparent canvas over the
+    /// heat map); redraws every trail when the view changed or a trail was thinned.
+    pub fn draw_trails(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let Some(viewport) = self.viewport else {
+            return Ok(());
+        };
+        let context = context_2d(canvas)?;
+        let full_redraw =
+            self.drawn
+                .iter()
+                .zip(&self.trails)
+                .any(|(&(generation, count), trail)| {
+                    generation != trail.generation() || count > trail.points().len()
+                });
+        if full_redraw {
+            context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+            for drawn in &mut self.drawn {
+                *drawn = (u64::MAX, 0);
+            }
+        }
+        context.save();
+        context.begin_path();
+        context.rect(viewport.left, viewport.top, viewport.width, viewport.height);
+        context.clip();
+        context.set_line_cap("round");
+        context.set_line_join("round");
+        for (index, trail) in self.trails.iter().enumerate() {
+            let points = trail.points();
+            let (_, from) = self.drawn[index];
+            if points.len() < 2 || from + 1 >= points.len() {
+                self.drawn[index] = (trail.generation(), points.len());
+                continue;
+            }
+            let start = from.saturating_sub(1);
+            for (width, color) in [
+                (3.2, "rgba(0,0,0,0.55)"),
+                (1.6, RACER_COLORS[index % RACER_COLORS.len()]),
+            ] {
+                context.set_line_width(width * self.dpr);
+                context.set_stroke_style_str(color);
+                context.begin_path();
+                let mut last = (f64::NAN, f64::NAN);
+                for (k, p) in points[start..].iter().enumerate() {
+                    let (px, py) = viewport.to_pixel(p.x, p.y);
+                    if !(px.is_finite() && py.is_finite()) {
+                        continue;
+                    }
+                    let px = px.clamp(-1e5, 1e5);
+                    let py = py.clamp(-1e5, 1e5);
+                    if k == 0 || last.0.is_nan() {
+                        context.move_to(px, py);
+                        last = (px, py);
+                    } else if (px - last.0).abs() + (py - last.1).abs() >= 0.5
+                        || k + start + 1 == points.len()
+                    {
+                        context.line_to(px, py);
+                        last = (px, py);
+                    }
+                }
+                context.stroke();
+            }
+            self.drawn[index] = (trail.generation(), points.len());
+        }
+        context.restore();
+        Ok(())
+    }
+
+    /// Redraws the top canvas: the start, each racer's current point (a cross and a label where
+    /// it diverged), and — when `cloud` is set — the batch-noise cloud of racer `selected`.
+    pub fn draw_markers(
+        &self,
+        canvas: &HtmlCanvasElement,
+        cloud: bool,
+        selected: usize,
+    ) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+        let Some(viewport) = self.viewport else {
+            return Ok(());
+        };
+        let dpr = self.dpr;
+        if let Some(start) = self.scenario.start.as_ref().filter(|s| s.len() == 2) {
+            let (px, py) = viewport.to_pixel(start[0], start[1]);
+            context.set_fill_style_str("rgba(255,255,255,0.9)");
+            context.set_stroke_style_str("#000");
+            context.set_line_width(1.5 * dpr);
+            context.begin_path();
+            context.rect(px - 4.0 * dpr, py - 4.0 * dpr, 8.0 * dpr, 8.0 * dpr);
+            context.fill();
+            context.stroke();
+        }
+        if cloud {
+            if let Some(runner) = self.race.runners.get(selected) {
+                self.draw_cloud(&context, &viewport, runner)?;
+            }
+        }
+        context.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));
+        for (index, runner) in self.race.runners.iter().enumerate() {
+            let params = runner.params();
+            if params.len() < 2 {
+                continue;
+            }
+            let (px, py) = viewport.to_pixel(params[0], params[1]);
+            let (px, py) = (
+                px.clamp(viewport.left, viewport.left + viewport.width),
+                py.clamp(viewport.top, viewport.top + viewport.height),
+            );
+            let color = RACER_COLORS[index % RACER_COLORS.len()];
+            context.set_stroke_style_str("#000");
+            context.set_fill_style_str(color);
+            context.set_line_width(1.5 * dpr);
+            match runner.status() {
+                Status::Running => {
+                    context.begin_path();
+                    context.arc(px, py, 5.0 * dpr, 0.0, std::f64::consts::TAU)?;
+                    context.fill();
+                    context.stroke();
+                }
+                Status::Diverged { step } | Status::Failed { step, .. } => {
+                    let r = 6.0 * dpr;
+                    context.set_stroke_style_str(color);
+                    context.set_line_width(3.0 * dpr);
+                    context.begin_path();
+                    context.move_to(px - r, py - r);
+                    context.line_to(px + r, py + r);
+                    context.move_to(px + r, py - r);
+                    context.line_to(px - r, py + r);
+                    context.stroke();
+                    let verb = if matches!(runner.status(), Status::Diverged { .. }) {
+                        "diverged"
+                    } else {
+                        "stopped"
+                    };
+                    let label = format!("{} {verb} at step {step}", runner.optimizer().name());
+                    let lx = (px + 9.0 * dpr).min(viewport.left + viewport.width - 160.0 * dpr);
+                    context.set_fill_style_str("rgba(0,0,0,0.7)");
+                    context.fill_rect(lx - 3.0 * dpr, py - 14.0 * dpr, 170.0 * dpr, 18.0 * dpr);
+                    context.set_fill_style_str(color);
+                    context.fill_text(&label, lx, py)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Draws the loss chart: every racer's full-objective loss against `axis` (`"steps"`,
+    /// `"epochs"` or `"samples"`), on a log scale (of loss − minimum where the minimum is known).
+    pub fn draw_chart(&self, canvas: &HtmlCanvasElement, axis: &str) -> Result<(), JsValue> {
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let dpr = self.dpr;
+        let offset = self.loss_offset();
+        let x_of = |p: &TrailPoint| match axis {
+            "epochs" => p.epoch,
+            "samples" => p.samples as f64,
+            _ => p.step as f64,
+        };
+        let mut x_max: f64 = 1.0;
+        let (mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY);
+        let series: Vec<Vec<(f64, f64)>> = self
+            .trails
+            .iter()
+            .map(|trail| {
+                let points = trail.points();
+                let stride = (points.len() / 600).max(1);
+                points
                     .iter()
-                    .map(|m| Cross::new((m[0], m[1]), 6, ShapeStyle::from(&WHITE).stroke_width(2))),
+                    .enumerate()
+                    .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
+                    .filter_map(|(_, p)| {
+                        let y = (p.loss - offset).max(1e-16);
+                        (y.is_finite() && p.loss.is_finite()).then(|| (x_of(p), y))
+                    })
+                    .inspect(|&(x, y)| {
+                        x_max = x_max.max(x);
+                        y_min = y_min.min(y);
+                        y_max = y_max.max(y);
+                    })
+                    .collect()
+            })
+            .collect();
+        if !(y_min.is_finite() && y_max.is_finite()) {
+            (y_min, y_max) = (1e-3, 1.0);
+        }
+        let y_low = (y_min.log10().floor()).max(-16.0);
+        let y_high = (y_max.log10().ceil()).max(y_low + 1.0);
+        let font = (12.0 * dpr).round() as u32;
+        let x_desc = match axis {
+            "epochs" => "epochs",
+            "samples" => "samples seen (gradient evaluations)",
+            _ => "iterations",
+        };
+        let y_desc = if offset != 0.0 {
+            "loss − minimum"
+        } else {
+            "loss"
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .margin((8.0 * dpr) as u32)
+            .x_label_area_size((30.0 * dpr) as u32)
+            .y_label_area_size((52.0 * dpr) as u32)
+            .build_cartesian_2d(
+                0.0..x_max,
+                (10f64.powf(y_low)..10f64.powf(y_high)).log_scale(),
             )
             .map_err(js_error)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(235, 235, 240))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_label_formatter(&|v| {
+                if axis == "epochs" {
+                    format!("{v:.3}")
+                } else {
+                    format!("{v:.0}")
+                }
+            })
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .label_style(("sans-serif", font))
+            .axis_desc_style(("sans-serif", font))
+            .draw()
+            .map_err(js_error)?;
+        for (index, points) in series.into_iter().enumerate() {
+            let color = racer_rgb(index);
+            let stroke = if index == 1 {
+                RGBColor(90, 90, 90)
+            } else {
+                color
+            };
+            chart
+                .draw_series(LineSeries::new(
+                    points,
+                    ShapeStyle::from(&stroke).stroke_width((2.0 * dpr).round() as u32),
+                ))
+                .map_err(js_error)?;
+        }
         root.present().map_err(js_error)?;
         Ok(())
     }
+
+    /// For linear regression, draws the data (test points hollow) and each racer's current line
+    /// y = w·x + b on the inset canvas; clears it for other objectives.
+    pub fn draw_inset(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let Some(model) = self.race.runners.first().map(|r| r.objective().clone()) else {
+            return Ok(());
+        };
+        let (Some(Points::OneInput(train)), Some(Points::OneInput(test))) =
+            (model.train_points(), model.test_points())
+        else {
+            return Ok(());
+        };
+        let all = || train.iter().chain(test.iter());
+        let (mut x_min, mut x_max, mut y_min, mut y_max) = (
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for p in all() {
+            x_min = x_min.min(p[0]);
+            x_max = x_max.max(p[0]);
+            y_min = y_min.min(p[1]);
+            y_max = y_max.max(p[1]);
+        }
+        if !(x_min < x_max && y_min <= y_max) {
+            return Ok(());
+        }
+        let pad = 0.1 * (y_max - y_min).max(1e-9);
+        let (y_min, y_max) = (y_min - pad, y_max + pad);
+        let dpr = self.dpr;
+        let mut chart = ChartBuilder::on(&root)
+            // No caption: plotters measures caption text with an inline-styled element, which the
+            // page's Content-Security-Policy forbids.
+            .margin((6.0 * dpr) as u32)
+            .build_cartesian_2d(x_min..x_max, y_min..y_max)
+            .map_err(js_error)?;
+        let radius = (2.5 * dpr) as u32;
+        chart
+            .draw_series(
+                train
+                    .iter()
+                    .map(|p| Circle::new((p[0], p[1]), radius, RGBColor(59, 82, 139).filled())),
+            )
+            .map_err(js_error)?;
+        chart
+            .draw_series(
+                test.iter()
+                    .map(|p| Circle::new((p[0], p[1]), radius, RGBColor(59, 82, 139))),
+            )
+            .map_err(js_error)?;
+        for (index, runner) in self.race.runners.iter().enumerate() {
+            let params = runner.params();
+            if params.len() != 2 || !params.iter().all(|v| v.is_finite()) {
+                continue;
+            }
+            let (w, b) = (params[0], params[1]);
+            let stroke = if index == 1 {
+                RGBColor(90, 90, 90)
+            } else {
+                racer_rgb(index)
+            };
+            chart
+                .draw_series(LineSeries::new(
+                    [x_min, x_max].map(|x| (x, (w * x + b).clamp(y_min - 1e3, y_max + 1e3))),
+                    ShapeStyle::from(&stroke).stroke_width((2.0 * dpr).round() as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        root.present().map_err(js_error)?;
+        Ok(())
+    }
+
+    /// The plane point under canvas pixel (px, py), as `[x, y]` (empty before the first draw).
+    pub fn to_plane(&self, px: f64, py: f64) -> Box<[f64]> {
+        match self.viewport {
+            Some(v) if v.contains_pixel(px, py) => {
+                let (x, y) = v.to_plane(px, py);
+                Box::new([x, y])
+            }
+            _ => Box::new([]),
+        }
+    }
+
+    /// What lies under canvas pixel (px, py), as JSON: the nearest trail point within 10 px
+    /// (racer, x, y, loss, step), else the plane point and the loss there; `null` outside.
+    pub fn pick(&self, px: f64, py: f64) -> String {
+        let Some(viewport) = self.viewport.filter(|v| v.contains_pixel(px, py)) else {
+            return "null".into();
+        };
+        let radius = 10.0 * self.dpr;
+        let mut best: Option<(f64, usize, TrailPoint)> = None;
+        for (index, trail) in self.trails.iter().enumerate() {
+            for p in trail.points() {
+                let (qx, qy) = viewport.to_pixel(p.x, p.y);
+                let d = (qx - px).hypot(qy - py);
+                if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
+                    best = Some((d, index, *p));
+                }
+            }
+        }
+        match best {
+            Some((_, index, p)) => json!({
+                "racer": index,
+                "name": self.race.runners.get(index).map(|r| r.optimizer().name()),
+                "x": p.x, "y": p.y, "loss": finite_or_null(p.loss), "step": p.step, "epoch": p.epoch,
+            })
+            .to_string(),
+            None => {
+                let (x, y) = viewport.to_plane(px, py);
+                let loss = self.race.runners.first().map(|r| r.objective().loss(&[x, y])).unwrap_or(f64::NAN);
+                json!({ "x": x, "y": y, "loss": finite_or_null(loss) }).to_string()
+            }
+        }
+    }
+
+    /// The last update of racer `index`, written out with its numbers, as JSON.
+    pub fn explain_json(&self, index: usize) -> String {
+        let Some(runner) = self.race.runners.get(index) else {
+            return "null".into();
+        };
+        let record = crate::optim::explain::StepRecord {
+            lr: runner
+                .last_report()
+                .map(|r| r.lr)
+                .unwrap_or_else(|| runner.current_lr()),
+            grad: runner.last_gradient(),
+            params_before: runner.previous_params(),
+            params_after: runner.params(),
+        };
+        if runner.steps_taken() == 0 {
+            return json!({ "title": runner.optimizer().name(), "lines": [], "note": "Take a step to see the update written out." }).to_string();
+        }
+        let explanation =
+            crate::optim::explain::explain(runner.optimizer(), runner.optimizer_state(), &record);
+        serde_json::to_string(&explanation).unwrap_or_else(|_| "null".into())
+    }
+
+    /// For the rotated quadratic, the momentum lesson's numbers (critical and best learning
+    /// rates, optimal momentum, predicted and measured rates per racer), as JSON; `null`
+    /// elsewhere.
+    pub fn theory_json(&self) -> String {
+        let crate::scenario::ObjectiveSpec::Surface(
+            crate::objective::surfaces::SurfaceSpec::Quadratic { kappa, .. },
+        ) = self.scenario.objective
+        else {
+            return "null".into();
+        };
+        let theory = crate::theory::quadratic_theory(kappa);
+        let racers: Vec<_> = self
+            .race
+            .runners
+            .iter()
+            .zip(&self.trails)
+            .map(|(runner, trail)| {
+                let momentum = match runner.optimizer() {
+                    crate::optim::OptimizerConfig::Sgd(c) => Some(c.momentum),
+                    _ => None,
+                };
+                let losses: Vec<f64> = trail.points().iter().map(|p| p.loss).collect();
+                json!({
+                    "name": runner.optimizer().name(),
+                    "predicted": momentum.map(|m| crate::theory::predicted_rate(kappa, runner.optimizer().lr(), m)),
+                    "measured": crate::theory::measured_rate(&losses),
+                })
+            })
+            .collect();
+        json!({ "theory": theory, "racers": racers }).to_string()
+    }
+}
+
+impl Lab {
+    fn restart_trails(&mut self) {
+        self.trails = self
+            .race
+            .runners
+            .iter()
+            .map(|runner| {
+                let mut trail = Trail::new(TRAIL_CAPACITY);
+                trail.push(trail_point(runner));
+                trail
+            })
+            .collect();
+        self.drawn = vec![(u64::MAX, 0); self.trails.len()];
+    }
+
+    fn axis_names(&self) -> (&'static str, &'static str) {
+        match self.scenario.objective {
+            crate::scenario::ObjectiveSpec::Linreg(_) => ("w (slope)", "b (intercept)"),
+            _ => ("x", "y"),
+        }
+    }
+
+    /// The minimum subtracted before the log scale of the loss chart (0 where unknown).
+    fn loss_offset(&self) -> f64 {
+        self.race
+            .runners
+            .first()
+            .and_then(|r| crate::objective::view::min_value(r.objective()))
+            .unwrap_or(0.0)
+    }
+
+    fn draw_cloud(
+        &self,
+        context: &CanvasRenderingContext2d,
+        viewport: &Viewport,
+        runner: &Runner,
+    ) -> Result<(), JsValue> {
+        let params = runner.params();
+        if params.len() < 2 || *runner.status() != Status::Running {
+            return Ok(());
+        }
+        let cloud = runner.gradient_cloud(CLOUD_SIZE, runner.steps_taken() ^ 0x5EED);
+        // Arrows point downhill: −g in plane units shown in pixels (y flips), scaled so the full
+        // gradient's arrow is 70 px long; each cloud point is the tip of one batch's arrow.
+        let (ppu_x, ppu_y) = (pixels_per_unit_x(viewport), pixels_per_unit_y(viewport));
+        let full_pixels = (cloud.full[0] * ppu_x).hypot(cloud.full[1] * ppu_y);
+        if !(full_pixels.is_finite() && full_pixels > 0.0) {
+            return Ok(());
+        }
+        let scale = 70.0 * self.dpr / full_pixels;
+        let (ox, oy) = viewport.to_pixel(params[0], params[1]);
+        let to_screen = |g: &[f64]| (ox - scale * g[0] * ppu_x, oy + scale * g[1] * ppu_y);
+        context.set_fill_style_str("rgba(255,255,255,0.75)");
+        for sample in &cloud.samples {
+            let (sx, sy) = to_screen(sample);
+            if sx.is_finite() && sy.is_finite() {
+                context.begin_path();
+                context.arc(sx, sy, 2.2 * self.dpr, 0.0, std::f64::consts::TAU)?;
+                context.fill();
+            }
+        }
+        let (fx, fy) = to_screen(&cloud.full);
+        context.set_stroke_style_str("#fff");
+        context.set_line_width(2.5 * self.dpr);
+        context.begin_path();
+        context.move_to(ox, oy);
+        context.line_to(fx, fy);
+        let angle = (fy - oy).atan2(fx - ox);
+        let head = 9.0 * self.dpr;
+        context.line_to(
+            fx - head * (angle - 0.4).cos(),
+            fy - head * (angle - 0.4).sin(),
+        );
+        context.move_to(fx, fy);
+        context.line_to(
+            fx - head * (angle + 0.4).cos(),
+            fy - head * (angle + 0.4).sin(),
+        );
+        context.stroke();
+        Ok(())
+    }
+}
+
+/// Pixels per plane unit along x (the arrow scale is set in pixels, so plane units cancel).
+fn pixels_per_unit_x(viewport: &Viewport) -> f64 {
+    viewport.width / (viewport.view.x_max - viewport.view.x_min)
+}
+
+/// Pixels per plane unit along y.
+fn pixels_per_unit_y(viewport: &Viewport) -> f64 {
+    viewport.height / (viewport.view.y_max - viewport.view.y_min)
+}
+
+fn trail_point(runner: &Runner) -> TrailPoint {
+    let params = runner.params();
+    TrailPoint {
+        step: runner.steps_taken(),
+        epoch: runner.epoch(),
+        samples: runner.samples_seen(),
+        loss: runner.loss(),
+        x: params.first().copied().unwrap_or(0.0),
+        y: params.get(1).copied().unwrap_or(0.0),
+    }
+}
+
+fn finite_or_null(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+fn view_of(race: &Race) -> ViewBox {
+    race.runners
+        .first()
+        .map(|r| crate::objective::view::view_box(r.objective()))
+        .unwrap_or(ViewBox {
+            x_min: -1.0,
+            x_max: 1.0,
+            y_min: -1.0,
+            y_max: 1.0,
+        })
+}
+
+fn minima_of(race: &Race) -> Vec<[f64; 2]> {
+    race.runners
+        .first()
+        .map(|r| crate::objective::view::minima(r.objective()))
+        .unwrap_or_default()
+}
+
+fn color_scale(runner: &Runner) -> ColorScale {
+    if crate::objective::view::log_scale(runner.objective()) {
+        ColorScale::Log
+    } else {
+        ColorScale::Linear
+    }
+}
+
+fn unreachable_default(error: crate::scenario::ScenarioError) -> (Scenario, Race, Vec<String>) {
+    // A degenerate but valid race: Booth with plain SGD. Reached only if the page default
+    // scenario stopped building, which a native test rules out.
+    let scenario = Scenario {
+        objective: crate::scenario::ObjectiveSpec::Surface(
+            crate::objective::surfaces::SurfaceSpec::Booth,
+        ),
+        race: Vec::new(),
+        ..url_state::page_default()
+    };
+    let race = Race {
+        runners: Runner::new(&scenario).into_iter().collect(),
+    };
+    (
+        scenario,
+        race,
+        vec![format!("the default scenario failed to build: {error}")],
+    )
+}
+
+/// The objectives the "Surface" control offers, as JSON `[{"name","title"}]`: every 2-D surface
+/// and linear regression.
+#[wasm_bindgen]
+pub fn surface_catalog() -> String {
+    let mut entries: Vec<_> = crate::objective::surfaces::SurfaceSpec::all()
+        .iter()
+        .map(|s| json!({ "name": s.name(), "title": s.title() }))
+        .collect();
+    entries.push(json!({ "name": "linreg", "title": "Linear regression (w, b)" }));
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+}
+
+/// [`crate::run::trace_digest`] of a scenario, as 16 hex digits (for the replay tests).
+#[wasm_bindgen]
+pub fn trace_digest(scenario_json: &str) -> Result<String, JsValue> {
+    let scenario = Scenario::from_json(scenario_json).map_err(js_error)?;
+    let digest = crate::run::trace_digest(&scenario).map_err(js_error)?;
+    Ok(format!("{digest:016x}"))
 }

@@ -1,7 +1,7 @@
 //! The wasm facade in headless Chromium (`cargo test --target wasm32-unknown-unknown --test web`).
 #![cfg(target_arch = "wasm32")]
 
-use gdviz::web::Lab;
+use gdviz::web::{surface_catalog, trace_digest, Lab};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -22,11 +22,7 @@ fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
     canvas
 }
 
-#[wasm_bindgen_test]
-fn draws_a_non_blank_heat_map() {
-    let mut lab = Lab::new(r#"{"name":"rosenbrock"}"#).expect("a lab");
-    let canvas = canvas(320, 280);
-    lab.draw_surface(&canvas).expect("drawn");
+fn distinct_colours(canvas: &HtmlCanvasElement) -> usize {
     let context: CanvasRenderingContext2d = canvas
         .get_context("2d")
         .expect("ok")
@@ -34,26 +30,78 @@ fn draws_a_non_blank_heat_map() {
         .dyn_into()
         .expect("2d");
     let pixels = context
-        .get_image_data(0.0, 0.0, 320.0, 280.0)
+        .get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
         .expect("pixels")
         .data();
     let distinct: std::collections::HashSet<[u8; 3]> =
         pixels.chunks(4).map(|p| [p[0], p[1], p[2]]).collect();
-    assert!(
-        distinct.len() > 50,
-        "a heat map has many colours, got {}",
-        distinct.len()
-    );
+    distinct.len()
 }
 
 #[wasm_bindgen_test]
-fn refuses_an_unknown_surface_with_a_message() {
-    let error = Lab::new(r#"{"name":"nope"}"#)
+fn draws_a_non_blank_heat_map_trails_and_chart() {
+    let mut lab = Lab::new("");
+    let heat = canvas(320, 280);
+    lab.draw_surface(&heat).expect("drawn");
+    assert!(distinct_colours(&heat) > 50, "a heat map has many colours");
+    assert_eq!(lab.advance(50), 3, "all three default racers still run");
+    let trails = canvas(320, 280);
+    lab.draw_trails(&trails).expect("trails");
+    assert!(distinct_colours(&trails) > 2);
+    let chart = canvas(320, 200);
+    lab.draw_chart(&chart, "steps").expect("chart");
+    assert!(distinct_colours(&chart) > 3);
+}
+
+#[wasm_bindgen_test]
+fn a_refused_scenario_names_the_field_and_keeps_the_lab() {
+    let mut lab = Lab::new("?f=booth");
+    let before = lab.scenario_json();
+    let error = lab
+        .load(r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"adam","lr":-2}}"#)
         .err()
         .and_then(|e| e.as_string())
         .unwrap_or_default();
     assert!(
-        error.contains("surface") && error.contains("nope"),
+        error.starts_with("optimizer.lr: -2 is out of range"),
         "{error}"
+    );
+    assert_eq!(lab.scenario_json(), before);
+}
+
+#[wasm_bindgen_test]
+fn a_mangled_query_is_reported_not_fatal() {
+    let lab = Lab::new("?f=nowhere&o=adam(lr=x)&batch=-1");
+    let ignored = lab.ignored_json();
+    assert!(
+        ignored.contains("`f`") && ignored.contains("`o[0].lr`") && ignored.contains("`batch`"),
+        "{ignored}"
+    );
+    assert!(lab.state_json().contains("\"racers\""));
+}
+
+#[wasm_bindgen_test]
+fn the_catalog_lists_every_surface_and_linear_regression() {
+    let catalog = surface_catalog();
+    for name in ["rosenbrock", "quadratic", "goldstein_price", "linreg"] {
+        assert!(catalog.contains(name), "{name}");
+    }
+}
+
+// The same scenarios and digests as tests/replay.rs: a seed replays bit for bit in wasm too.
+const MINIBATCH_SCENARIO: &str = r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":64,"noise":0.3,"seed":4}},
+  "optimizer":{"name":"sgd","lr":0.05,"momentum":0.9},"batch_size":8,"seed":21,"steps":300}"#;
+const NOISE_SCENARIO: &str = r#"{"objective":{"kind":"surface","name":"booth"},
+  "optimizer":{"name":"sgd","lr":0.01},"noise":{"sigma":2.0},"batch_size":4,"seed":9,"start":[-5,5],"steps":300}"#;
+
+#[wasm_bindgen_test]
+fn same_seed_same_trace_as_native() {
+    assert_eq!(
+        trace_digest(MINIBATCH_SCENARIO).expect("runs"),
+        "e18d10b679abaa8a"
+    );
+    assert_eq!(
+        trace_digest(NOISE_SCENARIO).expect("runs"),
+        "e2fbb34b641246e8"
     );
 }

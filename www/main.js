@@ -1,31 +1,355 @@
-// The page's entry point: loads the wasm build, draws the lab, reports errors in a banner.
-import init, { Lab } from '../pkg/gdviz.js';
+// The page's entry point: loads the wasm lab, owns the animation loop, the URL and the canvases.
+// The lab (Rust) owns every number; this module only moves events in and pictures out.
+import init, { Lab, surface_catalog } from '../pkg/gdviz.js';
+import { createControls } from './controls.js';
+import { num, rate } from './format.js';
 
-const status = document.getElementById('status');
-const banner = document.getElementById('error-banner');
+const $ = (id) => document.getElementById(id);
+const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+/** Time per frame the simulation may use before steps per frame shrink (ms). */
+const FRAME_BUDGET_MS = 8;
 
-/** Shows `message` in the error banner (text only, never HTML). */
+const banner = $('error-banner');
 function showError(message) {
-  document.getElementById('error-text').textContent = message;
+  $('error-text').textContent = message;
   banner.hidden = false;
 }
-
-document.getElementById('error-reset').addEventListener('click', () => {
-  window.location.href = window.location.pathname;
+$('error-reset').addEventListener('click', () => { window.location.href = window.location.pathname; });
+window.addEventListener('error', (event) => {
+  // Chromium reports a benign ResizeObserver notice as an error event; it is not a fault.
+  if (String(event.message).startsWith('ResizeObserver loop')) return;
+  showError(`Something went wrong: ${event.message}`);
 });
-window.addEventListener('error', (event) => showError(`Something went wrong: ${event.message}`));
 window.addEventListener('unhandledrejection', (event) => showError(`Something went wrong: ${event.reason}`));
 
-/** State the end-to-end tests read; not an API. */
-window.gdviz = { ready: false };
+/** Shows sentences (ignored URL parameters, refused edits) above the lab; text only. */
+function notify(lines) {
+  const notice = $('notice');
+  notice.replaceChildren();
+  for (const line of lines) {
+    const p = document.createElement('p');
+    p.textContent = line;
+    notice.append(p);
+  }
+  notice.hidden = lines.length === 0;
+}
+
+/** Page settings that are not part of the scenario, read from the URL with their own checks. */
+function readUi(params, ignored) {
+  const ui = { speed: 3, axis: 'steps', cloud: false, selected: 0 };
+  const speed = params.get('speed');
+  if (speed !== null) {
+    const value = Number(speed);
+    if (Number.isInteger(value) && value >= 0 && value < SPEEDS.length) ui.speed = value;
+    else ignored.push(`ignored \`speed\`: ${speed} is out of range (accepted: 0 … ${SPEEDS.length - 1})`);
+  }
+  const axis = params.get('axis');
+  if (axis !== null) {
+    if (['steps', 'epochs', 'samples'].includes(axis)) ui.axis = axis;
+    else ignored.push(`ignored \`axis\`: ${axis} is not steps, epochs or samples`);
+  }
+  if (params.get('cloud') === '1') ui.cloud = true;
+  return ui;
+}
 
 async function main() {
   await init();
-  const lab = new Lab(JSON.stringify({ name: 'rosenbrock' }));
-  const canvas = document.getElementById('surface');
-  lab.draw_surface(canvas);
-  status.textContent = `Surface: ${lab.surface_name()}`;
-  window.gdviz = { ready: true, surface: lab.surface_name() };
+  const lab = new Lab(window.location.search);
+  const ignored = JSON.parse(lab.ignored_json());
+  const ui = readUi(new URLSearchParams(window.location.search), ignored);
+  notify(ignored);
+  let scenario = JSON.parse(lab.scenario_json());
+  let state = JSON.parse(lab.state_json());
+  let playing = false;
+  let effectiveSteps = SPEEDS[ui.speed];
+  let lastChart = 0;
+  let lastPush = 0;
+  let frames = 0;
+  let surfaceDirty = true;
+
+  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), chart: $('chart'), inset: $('inset') };
+
+  function pageQuery() {
+    const extra = new URLSearchParams();
+    if (ui.speed !== 3) extra.set('speed', String(ui.speed));
+    if (ui.axis !== 'steps') extra.set('axis', ui.axis);
+    if (ui.cloud) extra.set('cloud', '1');
+    const tail = extra.toString();
+    return `?${lab.query()}${tail ? `&${tail}` : ''}`;
+  }
+
+  /** Records the state in the URL: a new history entry, or a replacement during quick edits. */
+  function updateUrl(push) {
+    const url = `${window.location.pathname}${pageQuery()}`;
+    const now = performance.now();
+    if (push && now - lastPush > 600) window.history.pushState(null, '', url);
+    else window.history.replaceState(null, '', url);
+    if (push) lastPush = now;
+  }
+
+  let sized = '';
+  function resize() {
+    const dpr = window.devicePixelRatio || 1;
+    const stack = $('stack');
+    const width = Math.max(280, Math.min(stack.parentElement.clientWidth, 760));
+    if (sized === `${width}@${dpr}`) return;
+    sized = `${width}@${dpr}`;
+    lab.set_device_pixel_ratio(dpr);
+    const height = Math.round(width * 0.82);
+    stack.style.width = `${width}px`;
+    stack.style.height = `${height}px`;
+    for (const canvas of [canvases.heat, canvases.trails, canvases.markers]) {
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(height * dpr);
+    }
+    const chart = canvases.chart;
+    chart.style.width = `${width}px`;
+    chart.style.height = '220px';
+    chart.width = Math.round(width * dpr);
+    chart.height = Math.round(220 * dpr);
+    const inset = canvases.inset;
+    inset.width = Math.round(220 * dpr);
+    inset.height = Math.round(160 * dpr);
+    surfaceDirty = true;
+    draw(true);
+  }
+
+  function draw(all) {
+    if (surfaceDirty) {
+      lab.draw_surface(canvases.heat);
+      surfaceDirty = false;
+    }
+    lab.draw_trails(canvases.trails);
+    lab.draw_markers(canvases.markers, ui.cloud, ui.selected);
+    const now = performance.now();
+    if (all || now - lastChart > 120) {
+      lab.draw_chart(canvases.chart, ui.axis);
+      if (!canvases.inset.hidden) lab.draw_inset(canvases.inset);
+      state = JSON.parse(lab.state_json());
+      controls.showStatus(state);
+      showCounter();
+      showExplain();
+      showTheory();
+      lastChart = now;
+    }
+  }
+
+  function showCounter() {
+    const leader = state.racers.reduce((a, r) => (r.step > a.step ? r : a), state.racers[0]);
+    $('counter').textContent = `step ${leader.step} · epoch ${num(leader.epoch)} · ${leader.samples} samples`;
+    const stopped = state.racers.filter((r) => r.status === 'diverged' || r.status === 'failed');
+    $('status').textContent = stopped.length
+      ? stopped.map((r) => `${r.name}: ${r.message}`).join('; ')
+      : `${state.racers.length} optimizer${state.racers.length > 1 ? 's' : ''} racing${playing ? '' : ' (paused)'}`;
+  }
+
+  function showExplain() {
+    const box = $('explain');
+    const explanation = JSON.parse(lab.explain_json(ui.selected));
+    box.replaceChildren();
+    if (!explanation) return;
+    const title = document.createElement('p');
+    title.className = 'explain-title';
+    title.textContent = explanation.title;
+    box.append(title);
+    if (explanation.note) {
+      const note = document.createElement('p');
+      note.className = 'hint';
+      note.textContent = explanation.note;
+      box.append(note);
+    }
+    const table = document.createElement('table');
+    for (const line of explanation.lines ?? []) {
+      const row = table.insertRow();
+      row.insertCell().textContent = line.formula;
+      row.insertCell().textContent = line.value;
+    }
+    box.append(table);
+  }
+
+  function showTheory() {
+    const box = $('theory');
+    const data = JSON.parse(lab.theory_json());
+    box.hidden = !data;
+    if (!data) return;
+    const t = data.theory;
+    box.replaceChildren();
+    const heading = document.createElement('h3');
+    heading.textContent = `Quadratic with κ = ${num(t.condition)} (Goh, “Why Momentum Really Works”)`;
+    const list = document.createElement('ul');
+    const facts = [
+      `Critical learning rate 2/L = ${num(t.critical_lr)}: above it gradient descent diverges.`,
+      `Best fixed rate 2/(μ+L) = ${num(t.best_lr)}: error shrinks by ${num(t.best_rate_gd)} per step.`,
+      `Heavy ball: lr = ${num(t.heavy_ball_lr)}, momentum = ${num(t.heavy_ball_momentum)}: rate ${num(t.heavy_ball_rate)} per step.`,
+    ];
+    for (const racer of data.racers) {
+      facts.push(`${racer.name}: predicted rate ${racer.predicted === null ? '— (not plain SGD/momentum)' : num(racer.predicted)}, measured ${racer.measured === null ? '—' : num(racer.measured)}`);
+    }
+    for (const fact of facts) {
+      const item = document.createElement('li');
+      item.textContent = fact;
+      list.append(item);
+    }
+    box.append(heading, list);
+  }
+
+  /** Tries a changed scenario; keeps the old one, and says why, when the core refuses it. */
+  function edit(mutate, { push = true } = {}) {
+    const next = structuredClone(scenario);
+    mutate(next);
+    const json = JSON.stringify(next);
+    const objectiveChanged = lab.objective_differs(json);
+    try {
+      lab.load(json);
+    } catch (error) {
+      notify([`Not applied — ${error}`]);
+      controls.show(scenario, state);
+      return false;
+    }
+    notify([]);
+    scenario = JSON.parse(lab.scenario_json());
+    state = JSON.parse(lab.state_json());
+    if (objectiveChanged) surfaceDirty = true;
+    controls.show(scenario, state);
+    updateUrl(push);
+    draw(true);
+    return true;
+  }
+
+  const controls = createControls({
+    catalog: JSON.parse(surface_catalog()),
+    edit,
+    ui,
+    onSelect: () => { controls.show(scenario, state); draw(true); },
+    onUiChange: () => { updateUrl(false); draw(true); },
+  });
+
+  function setPlaying(value) {
+    playing = value;
+    $('play').textContent = playing ? 'Pause' : 'Play';
+    $('play').setAttribute('aria-pressed', String(playing));
+    if (playing) {
+      if (lab.running_count() === 0) lab.reset();
+      requestAnimationFrame(frame);
+    }
+    draw(true);
+  }
+
+  function frame() {
+    if (!playing) return;
+    const target = SPEEDS[ui.speed];
+    const started = performance.now();
+    const running = lab.advance(Math.max(1, Math.round(effectiveSteps)));
+    const spent = performance.now() - started;
+    // Adapt steps per frame to the budget: shrink when over, grow back toward the target.
+    if (spent > FRAME_BUDGET_MS) effectiveSteps = Math.max(1, effectiveSteps * 0.7);
+    else effectiveSteps = Math.min(target, effectiveSteps * 1.25 + 1);
+    frames += 1;
+    draw(false);
+    if (running === 0) {
+      setPlaying(false);
+      return;
+    }
+    requestAnimationFrame(frame);
+  }
+
+  function step() {
+    if (playing) setPlaying(false);
+    lab.advance(1);
+    draw(true);
+  }
+
+  function reset() {
+    lab.reset();
+    draw(true);
+  }
+
+  $('play').addEventListener('click', () => setPlaying(!playing));
+  $('step').addEventListener('click', step);
+  $('reset').addEventListener('click', reset);
+  const speed = $('speed');
+  speed.value = ui.speed;
+  const showSpeed = () => { $('speed-value').textContent = `${SPEEDS[ui.speed]} steps/frame`; };
+  showSpeed();
+  speed.addEventListener('input', () => {
+    ui.speed = Number(speed.value);
+    effectiveSteps = SPEEDS[ui.speed];
+    showSpeed();
+  });
+  speed.addEventListener('change', () => updateUrl(false));
+
+  document.addEventListener('keydown', (event) => {
+    const target = event.target;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
+    if (event.key === ' ') { event.preventDefault(); setPlaying(!playing); }
+    else if (event.key === 'ArrowRight') { event.preventDefault(); step(); }
+    else if (event.key === 'r' || event.key === 'R') { reset(); }
+  });
+  document.addEventListener('visibilitychange', () => { if (document.hidden && playing) setPlaying(false); });
+
+  // Click or drag on the surface to choose the start point; hover to read a point.
+  const top = canvases.markers;
+  let dragging = false;
+  const pixel = (event) => {
+    const box = top.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    return [(event.clientX - box.left) * dpr, (event.clientY - box.top) * dpr];
+  };
+  const moveStart = (event, push) => {
+    const [px, py] = pixel(event);
+    const point = lab.to_plane(px, py);
+    if (point.length !== 2) return;
+    edit((s) => { s.start = [Number(point[0].toPrecision(6)), Number(point[1].toPrecision(6))]; }, { push });
+  };
+  top.addEventListener('pointerdown', (event) => {
+    dragging = true;
+    top.setPointerCapture(event.pointerId);
+    moveStart(event, false);
+  });
+  top.addEventListener('pointermove', (event) => {
+    if (dragging) { moveStart(event, false); return; }
+    const [px, py] = pixel(event);
+    const hit = JSON.parse(lab.pick(px, py));
+    const hover = $('hover');
+    if (!hit) { hover.hidden = true; return; }
+    hover.textContent = hit.step !== undefined
+      ? `${hit.name} · step ${hit.step} · (${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`
+      : `(${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`;
+    hover.style.left = `${event.clientX - top.getBoundingClientRect().left + 14}px`;
+    hover.style.top = `${event.clientY - top.getBoundingClientRect().top + 14}px`;
+    hover.hidden = false;
+  });
+  top.addEventListener('pointerup', (event) => {
+    if (!dragging) return;
+    dragging = false;
+    moveStart(event, true);
+  });
+  top.addEventListener('pointerleave', () => { $('hover').hidden = true; });
+
+  window.addEventListener('popstate', () => {
+    const next = new Lab(window.location.search);
+    edit((s) => Object.assign(s, JSON.parse(next.scenario_json())), { push: false });
+    next.free();
+  });
+  new ResizeObserver(() => resize()).observe($('stack').parentElement);
+
+  controls.show(scenario, state);
+  resize();
+  updateUrl(false);
+
+  /** State the end-to-end tests read; not an API. */
+  window.gdviz = {
+    ready: true,
+    lab,
+    get scenario() { return scenario; },
+    get state() { return JSON.parse(lab.state_json()); },
+    get playing() { return playing; },
+    get frames() { return frames; },
+    get effectiveSteps() { return effectiveSteps; },
+    get ui() { return { ...ui }; },
+  };
 }
 
 main().catch((error) => showError(`The lab could not start: ${error}`));

@@ -11,124 +11,242 @@
 //! ∇²L       = (2/n) [[Σ xᵢ², Σ xᵢ], [Σ xᵢ, n]]   (full objective; constant in θ)
 //! ```
 //!
-//! Serde form (the outer `"kind"` tag belongs to the objective enum):
-//! `{"kind":"linreg","points":[[x,y],...]}`.
+//! Serde form (the outer `"kind"` tag belongs to the objective enum): either the points,
+//! `{"kind":"linreg","points":[[x,y],...]}`, or a generated data set,
+//! `{"kind":"linreg","dataset":{"name":"linear","n":100,"noise":0.1,"seed":3}}` — exactly one of
+//! the two. Only the 1-D regression set `linear` fits a line (see [`crate::data::datasets`]); its
+//! training split is what the loss, gradient and Hessian are taken on, and its test split gives
+//! [`LinearRegression::test_loss`]. Given points are all training points (no test split).
 
 use serde::{Deserialize, Serialize};
 
 use super::Objective;
+use crate::data::datasets::{DatasetKind, DatasetSpec, Split};
 
-/// Linear regression `y ≈ w·x + b` by mean squared error over `points`; parameters `[w, b]`.
-///
-/// Build it with [`LinReg::new`]; a value deserialized directly should be checked with
-/// [`LinReg::validate`] (an empty point set makes every loss `NaN`).
+/// The serde form of a linear-regression objective `y ≈ w·x + b` (module doc): its points, or a
+/// data set to generate. Check it with [`LinReg::validate`]; build the objective with
+/// [`LinearRegression::new`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinReg {
-    /// The samples `[x, y]`.
-    pub points: Vec<[f64; 2]>,
+    /// The samples `[x, y]`, when given inline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<Vec<[f64; 2]>>,
+    /// A data set to generate instead (it must be `linear`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetSpec>,
 }
 
 impl LinReg {
-    /// A regression over `points`, refusing an empty set or a non-finite coordinate; the message
-    /// names the field, e.g. `"points[3][1] is not finite"`.
-    pub fn new(points: Vec<[f64; 2]>) -> Result<Self, String> {
-        let objective = LinReg { points };
-        objective.validate()?;
-        Ok(objective)
+    /// The spec of a regression over `points` (not validated).
+    pub fn from_points(points: Vec<[f64; 2]>) -> Self {
+        LinReg {
+            points: Some(points),
+            dataset: None,
+        }
     }
 
-    /// Checks the invariants [`LinReg::new`] enforces: at least one point, all coordinates finite.
+    /// The spec of a regression over a generated data set (not validated).
+    pub fn from_dataset(dataset: DatasetSpec) -> Self {
+        LinReg {
+            points: None,
+            dataset: Some(dataset),
+        }
+    }
+
+    /// Checks the spec: exactly one of `points` and `dataset`; points non-empty and finite; the
+    /// data set valid and of the 1-D regression kind. The message names the field, e.g.
+    /// `"points[3][1] is not finite"` or `"dataset.n: 0 is out of range (…)"`.
     pub fn validate(&self) -> Result<(), String> {
-        if self.points.is_empty() {
-            return Err("points: at least 1 point is required".to_string());
-        }
-        for (i, point) in self.points.iter().enumerate() {
-            for (j, value) in point.iter().enumerate() {
-                if !value.is_finite() {
-                    return Err(format!("points[{i}][{j}] is not finite"));
+        match (&self.points, &self.dataset) {
+            (Some(_), Some(_)) => {
+                Err("dataset: give either points or dataset, not both".to_string())
+            }
+            (None, None) => Err(
+                "points: missing (give points [[x,y],...] or a dataset such as {\"name\":\"linear\"})"
+                    .to_string(),
+            ),
+            (Some(points), None) => validate_points(points),
+            (None, Some(dataset)) => {
+                dataset.validate().map_err(|m| format!("dataset.{m}"))?;
+                if dataset.name.kind() != DatasetKind::Regression1d {
+                    return Err(format!(
+                        "dataset.name: {} is not a 1-D regression set; linear regression needs \"linear\"",
+                        dataset.name.as_str()
+                    ));
                 }
+                Ok(())
             }
-        }
-        Ok(())
-    }
-
-    /// Mean squared residual over the samples yielded by `samples` (`count` of them), and its
-    /// gradient `[∂/∂w, ∂/∂b]` when `grad` is given (see the module formulas). An empty set has
-    /// loss and gradient zero.
-    fn evaluate<'a>(
-        &self,
-        params: &[f64],
-        samples: impl Iterator<Item = &'a [f64; 2]>,
-        count: usize,
-        grad: Option<&mut [f64]>,
-    ) -> f64 {
-        assert_eq!(
-            params.len(),
-            2,
-            "linreg has 2 parameters (w, b), got {}",
-            params.len()
-        );
-        let (w, b) = (params[0], params[1]);
-        let mut sum_sq = 0.0;
-        let (mut sum_rx, mut sum_r) = (0.0, 0.0);
-        for &[x, y] in samples {
-            let r = w * x + b - y;
-            sum_sq += r * r;
-            sum_rx += r * x;
-            sum_r += r;
-        }
-        if let Some(grad) = grad {
-            assert_eq!(
-                grad.len(),
-                2,
-                "linreg gradient has 2 entries, got {}",
-                grad.len()
-            );
-            if count == 0 {
-                grad.fill(0.0);
-            } else {
-                let n = count as f64;
-                grad[0] = 2.0 * sum_rx / n;
-                grad[1] = 2.0 * sum_r / n;
-            }
-        }
-        if count == 0 {
-            0.0
-        } else {
-            sum_sq / count as f64
         }
     }
 }
 
-impl Objective for LinReg {
+/// At least one point, all coordinates finite.
+fn validate_points(points: &[[f64; 2]]) -> Result<(), String> {
+    if points.is_empty() {
+        return Err("points: at least 1 point is required".to_string());
+    }
+    for (i, point) in points.iter().enumerate() {
+        for (j, value) in point.iter().enumerate() {
+            if !value.is_finite() {
+                return Err(format!("points[{i}][{j}] is not finite"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Linear regression `y ≈ w·x + b` by mean squared error over its training points, parameters
+/// `[w, b]` — the built objective of a [`LinReg`] spec, with its data generated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinearRegression {
+    spec: LinReg,
+    train: Vec<[f64; 2]>,
+    test: Vec<[f64; 2]>,
+    truth: Option<[f64; 2]>,
+}
+
+impl LinearRegression {
+    /// Validates `spec` ([`LinReg::validate`]) and builds the objective, generating the data set
+    /// when the spec names one.
+    pub fn new(spec: LinReg) -> Result<Self, String> {
+        spec.validate()?;
+        let (train, test, truth) = match (&spec.points, &spec.dataset) {
+            (Some(points), _) => (points.clone(), Vec::new(), None),
+            (None, Some(dataset)) => {
+                let data = dataset.generate().map_err(|m| format!("dataset.{m}"))?;
+                let Split { train, test } = data.points_1d().ok_or_else(|| {
+                    "dataset.name: linear regression needs \"linear\"".to_string()
+                })?;
+                let truth = match data.truth() {
+                    Some(&[w, b]) => Some([w, b]),
+                    _ => None,
+                };
+                (train.to_vec(), test.to_vec(), truth)
+            }
+            (None, None) => return Err("points: missing".to_string()),
+        };
+        Ok(LinearRegression {
+            spec,
+            train,
+            test,
+            truth,
+        })
+    }
+
+    /// A regression over `points` (all training points), refusing an empty set or a non-finite
+    /// coordinate; the message names the field, e.g. `"points[3][1] is not finite"`.
+    pub fn from_points(points: Vec<[f64; 2]>) -> Result<Self, String> {
+        LinearRegression::new(LinReg::from_points(points))
+    }
+
+    /// The spec this objective was built from.
+    pub fn spec(&self) -> &LinReg {
+        &self.spec
+    }
+
+    /// The points the loss is taken on, `[x, y]`.
+    pub fn train_points(&self) -> &[[f64; 2]] {
+        &self.train
+    }
+
+    /// The held-out points, `[x, y]`; empty when the points were given inline.
+    pub fn test_points(&self) -> &[[f64; 2]] {
+        &self.test
+    }
+
+    /// The line `[w, b]` a generated data set was drawn around (its noise-free optimum), in the
+    /// data's coordinates; `None` for given points.
+    pub fn truth(&self) -> Option<[f64; 2]> {
+        self.truth
+    }
+
+    /// The mean squared residual on the test points; `None` when there are none.
+    ///
+    /// # Panics
+    /// If `params.len() != 2`.
+    pub fn test_loss(&self, params: &[f64]) -> Option<f64> {
+        if self.test.is_empty() {
+            return None;
+        }
+        Some(evaluate(params, self.test.iter(), self.test.len(), None))
+    }
+}
+
+/// Mean squared residual over the samples yielded by `samples` (`count` of them), and its
+/// gradient `[∂/∂w, ∂/∂b]` when `grad` is given (see the module formulas). An empty set has
+/// loss and gradient zero.
+fn evaluate<'a>(
+    params: &[f64],
+    samples: impl Iterator<Item = &'a [f64; 2]>,
+    count: usize,
+    grad: Option<&mut [f64]>,
+) -> f64 {
+    assert_eq!(
+        params.len(),
+        2,
+        "linreg has 2 parameters (w, b), got {}",
+        params.len()
+    );
+    let (w, b) = (params[0], params[1]);
+    let mut sum_sq = 0.0;
+    let (mut sum_rx, mut sum_r) = (0.0, 0.0);
+    for &[x, y] in samples {
+        let r = w * x + b - y;
+        sum_sq += r * r;
+        sum_rx += r * x;
+        sum_r += r;
+    }
+    if let Some(grad) = grad {
+        assert_eq!(
+            grad.len(),
+            2,
+            "linreg gradient has 2 entries, got {}",
+            grad.len()
+        );
+        if count == 0 {
+            grad.fill(0.0);
+        } else {
+            let n = count as f64;
+            grad[0] = 2.0 * sum_rx / n;
+            grad[1] = 2.0 * sum_r / n;
+        }
+    }
+    if count == 0 {
+        0.0
+    } else {
+        sum_sq / count as f64
+    }
+}
+
+impl Objective for LinearRegression {
     fn dim(&self) -> usize {
         2
     }
 
     fn sample_count(&self) -> usize {
-        self.points.len()
+        self.train.len()
     }
 
     fn loss(&self, params: &[f64]) -> f64 {
-        self.evaluate(params, self.points.iter(), self.points.len(), None)
+        evaluate(params, self.train.iter(), self.train.len(), None)
     }
 
     fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
-        self.evaluate(params, self.points.iter(), self.points.len(), Some(grad))
+        evaluate(params, self.train.iter(), self.train.len(), Some(grad))
     }
 
     /// Indices may repeat (sampling with replacement); an index out of range panics.
     fn batch_loss_and_gradient(&self, params: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
-        let samples = batch.iter().map(|&i| &self.points[i]);
-        self.evaluate(params, samples, batch.len(), Some(grad))
+        let samples = batch.iter().map(|&i| &self.train[i]);
+        evaluate(params, samples, batch.len(), Some(grad))
     }
 
     /// `(2/n) [[Σx², Σx], [Σx, n]]`, row-major; independent of `params`.
     fn hessian(&self, _params: &[f64]) -> Option<Vec<f64>> {
-        let n = self.points.len() as f64;
+        let n = self.train.len() as f64;
         let (sum_xx, sum_x) = self
-            .points
+            .train
             .iter()
             .fold((0.0, 0.0), |(sxx, sx), &[x, _]| (sxx + x * x, sx + x));
         let off = 2.0 * sum_x / n;
@@ -152,8 +270,8 @@ mod tests {
         (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
     }
 
-    fn sample() -> LinReg {
-        LinReg::new(vec![
+    fn sample() -> LinearRegression {
+        LinearRegression::from_points(vec![
             [-1.0, 0.5],
             [0.25, -0.3],
             [1.5, 2.0],
@@ -164,7 +282,7 @@ mod tests {
     }
 
     /// Central finite differences of the batch loss.
-    fn fd_gradient(f: &LinReg, p: [f64; 2], batch: &[usize]) -> [f64; 2] {
+    fn fd_gradient(f: &LinearRegression, p: [f64; 2], batch: &[usize]) -> [f64; 2] {
         let h = 1e-6;
         let mut g = [0.0; 2];
         let mut scratch = [0.0; 2];
@@ -182,24 +300,27 @@ mod tests {
     #[test]
     fn new_refuses_empty_and_non_finite() {
         assert_eq!(
-            LinReg::new(vec![]).unwrap_err(),
+            LinearRegression::from_points(vec![]).unwrap_err(),
             "points: at least 1 point is required"
         );
         let mut pts = vec![[0.0, 0.0]; 5];
         pts[3][1] = f64::NAN;
         assert_eq!(
-            LinReg::new(pts.clone()).unwrap_err(),
+            LinearRegression::from_points(pts.clone()).unwrap_err(),
             "points[3][1] is not finite"
         );
         pts[3][1] = 0.0;
         pts[0][0] = f64::INFINITY;
-        assert_eq!(LinReg::new(pts).unwrap_err(), "points[0][0] is not finite");
+        assert_eq!(
+            LinearRegression::from_points(pts).unwrap_err(),
+            "points[0][0] is not finite"
+        );
     }
 
     #[test]
     fn serde_round_trip_and_unknown_fields() {
         let f: LinReg = serde_json::from_str(r#"{"points":[[1.0,2.0],[3.0,-4.5]]}"#).unwrap();
-        assert_eq!(f.points, vec![[1.0, 2.0], [3.0, -4.5]]);
+        assert_eq!(f.points, Some(vec![[1.0, 2.0], [3.0, -4.5]]));
         let json = serde_json::to_string(&f).unwrap();
         assert_eq!(serde_json::from_str::<LinReg>(&json).unwrap(), f);
         assert!(serde_json::from_str::<LinReg>(r#"{"points":[],"extra":1}"#).is_err());
@@ -208,9 +329,87 @@ mod tests {
     }
 
     #[test]
+    fn points_or_dataset_exactly_one() {
+        let both: LinReg =
+            serde_json::from_str(r#"{"points":[[0,1]],"dataset":{"name":"linear"}}"#).unwrap();
+        assert_eq!(
+            both.validate().unwrap_err(),
+            "dataset: give either points or dataset, not both"
+        );
+        let neither: LinReg = serde_json::from_str("{}").unwrap();
+        assert_eq!(
+            neither.validate().unwrap_err(),
+            r#"points: missing (give points [[x,y],...] or a dataset such as {"name":"linear"})"#
+        );
+        assert!(LinearRegression::new(neither).is_err());
+        for name in ["circle", "xor", "gaussians", "spiral", "moons", "plane"] {
+            let spec: LinReg =
+                serde_json::from_str(&format!(r#"{{"dataset":{{"name":"{name}"}}}}"#)).unwrap();
+            assert_eq!(
+                spec.validate().unwrap_err(),
+                format!(
+                    "dataset.name: {name} is not a 1-D regression set; linear regression needs \"linear\""
+                )
+            );
+        }
+        let bad: LinReg = serde_json::from_str(r#"{"dataset":{"name":"linear","n":0}}"#).unwrap();
+        assert_eq!(
+            bad.validate().unwrap_err(),
+            "dataset.n: 0 is out of range (accepted: 1 ≤ n ≤ 10000)"
+        );
+        assert!(
+            serde_json::from_str::<LinReg>(r#"{"dataset":{"name":"linear","size":3}}"#).is_err()
+        );
+    }
+
+    #[test]
+    fn generated_dataset_trains_on_train_and_tests_on_test() {
+        let json =
+            r#"{"dataset":{"name":"linear","n":101,"noise":0.0,"seed":3,"test_fraction":0.2}}"#;
+        let spec: LinReg = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&spec).unwrap(), json);
+        let f = LinearRegression::new(spec.clone()).unwrap();
+        assert_eq!(f.spec(), &spec);
+        assert_eq!((f.train_points().len(), f.test_points().len()), (81, 20));
+        assert_eq!(f.sample_count(), 81);
+        let data = spec.dataset.as_ref().unwrap().generate().unwrap();
+        let Split { train, test } = data.points_1d().unwrap();
+        assert_eq!((f.train_points(), f.test_points()), (train, test));
+        // Noise 0: the generating line is an exact fit, on both splits.
+        let truth = f.truth().unwrap();
+        assert!(f.loss(&truth) < 1e-28);
+        assert!(f.test_loss(&truth).unwrap() < 1e-28);
+        // Elsewhere the test loss is the mean squared residual over the test points alone.
+        let p = [0.3, -0.2];
+        let by_hand = test
+            .iter()
+            .map(|&[x, y]| (p[0] * x + p[1] - y).powi(2))
+            .sum::<f64>()
+            / test.len() as f64;
+        assert!(close(f.test_loss(&p).unwrap(), by_hand, 1e-14));
+        let mut g = [0.0; 2];
+        assert_eq!(f.loss_and_gradient(&p, &mut g), f.loss(&p));
+        // The data depend on the data set's seed only; given points have no test split.
+        assert_eq!(LinearRegression::new(spec).unwrap(), f);
+        let inline = sample();
+        assert!(inline.test_points().is_empty());
+        assert_eq!(inline.test_loss(&p), None);
+        assert_eq!(inline.truth(), None);
+        // A standardised set reports its line in standardised coordinates.
+        let std_spec: LinReg = serde_json::from_str(
+            r#"{"dataset":{"name":"linear","n":50,"noise":0,"standardize":true}}"#,
+        )
+        .unwrap();
+        let f = LinearRegression::new(std_spec).unwrap();
+        assert!(f.loss(&f.truth().unwrap()) < 1e-28);
+        let mean = f.train_points().iter().map(|p| p[0]).sum::<f64>() / 25.0;
+        assert!(mean.abs() < 1e-12);
+    }
+
+    #[test]
     fn known_values() {
         // One point (2, 1) at (w, b) = (1, 1): r = 2, L = 4, ∇ = (2·2·2, 2·2) = (8, 4).
-        let f = LinReg::new(vec![[2.0, 1.0]]).unwrap();
+        let f = LinearRegression::from_points(vec![[2.0, 1.0]]).unwrap();
         let mut g = [0.0; 2];
         assert_eq!(f.loss_and_gradient(&[1.0, 1.0], &mut g), 4.0);
         assert_eq!(g, [8.0, 4.0]);
@@ -258,7 +457,7 @@ mod tests {
             b in -2.0f64..2.0,
             picks in prop::collection::vec(any::<prop::sample::Index>(), 1..8),
         ) {
-            let f = LinReg::new(points.iter().map(|p| [p[0], p[1]]).collect()).unwrap();
+            let f = LinearRegression::from_points(points.iter().map(|p| [p[0], p[1]]).collect()).unwrap();
             let n = f.sample_count();
             let all: Vec<usize> = (0..n).collect();
             let subset: Vec<usize> = picks.iter().map(|i| i.index(n)).collect();
@@ -279,7 +478,7 @@ mod tests {
             b in -2.0f64..2.0,
             batch_size in 1usize..7,
         ) {
-            let f = LinReg::new(points.iter().map(|p| [p[0], p[1]]).collect()).unwrap();
+            let f = LinearRegression::from_points(points.iter().map(|p| [p[0], p[1]]).collect()).unwrap();
             let n = f.sample_count();
             let all: Vec<usize> = (0..n).collect();
             let mut g_full = [0.0; 2];
@@ -322,6 +521,7 @@ mod tests {
             spec.as_object_mut().unwrap().remove("kind");
             let f: LinReg = serde_json::from_value(spec).unwrap();
             f.validate().unwrap();
+            let f = LinearRegression::new(f).unwrap();
             let start: Vec<f64> = serde_json::from_value(scenario["start"].clone()).unwrap();
             let trace = case["trace"].as_array().unwrap();
             let p0: Vec<f64> = serde_json::from_value(trace[0]["params"].clone()).unwrap();

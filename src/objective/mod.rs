@@ -7,6 +7,7 @@ pub mod linreg;
 pub mod mlp;
 pub mod model;
 pub mod surfaces;
+pub mod view;
 
 /// A differentiable objective over a flat parameter vector.
 ///

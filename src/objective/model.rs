@@ -1,25 +1,36 @@
 //! The built objective of a scenario: one enum over every kind, dispatched without dynamic calls.
+//!
+//! Building generates any data set (from the data set's own seed) and draws any MLP weights the
+//! spec leaves out (from the scenario seed). The data objectives keep their training points — what
+//! the loss, gradients and batches are taken on — and their test points, for
+//! [`Model::test_loss`] and [`Model::accuracy`].
 
-use super::linreg::LinReg;
+use super::linreg::LinearRegression;
 use super::mlp::Mlp;
 use super::surfaces::SurfaceSpec;
 use super::Objective;
 use crate::scenario::{ObjectiveSpec, ScenarioError};
 
 /// An objective ready to evaluate, built from an [`ObjectiveSpec`].
+///
+/// Built once per scenario and shared behind an `Rc`, so the size difference between the
+/// variants (the data objectives carry their spec and points) costs nothing.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Model {
     /// An analytic 2-D surface.
     Surface(SurfaceSpec),
     /// Linear regression.
-    Linreg(LinReg),
+    Linreg(LinearRegression),
     /// A multilayer perceptron with its data.
     Mlp(Mlp),
 }
 
 impl Model {
-    /// Builds the objective a scenario describes (`seed` drives any generated data or weights).
-    pub fn build(spec: &ObjectiveSpec, _seed: u64) -> Result<Model, ScenarioError> {
+    /// Builds the objective a scenario describes. `seed` (the scenario seed) draws the MLP's
+    /// starting weights when the spec gives none; generated data depend on the data set's own
+    /// seed only, so runs with different scenario seeds see the same data.
+    pub fn build(spec: &ObjectiveSpec, seed: u64) -> Result<Model, ScenarioError> {
         let refuse = |message: String| match message.split_once(": ") {
             Some((field, rest)) if !field.contains(' ') => ScenarioError {
                 field: format!("objective.{field}"),
@@ -36,20 +47,88 @@ impl Model {
                 Model::Surface(s.clone())
             }
             ObjectiveSpec::Linreg(l) => {
-                l.validate().map_err(refuse)?;
-                Model::Linreg(l.clone())
+                Model::Linreg(LinearRegression::new(l.clone()).map_err(refuse)?)
             }
-            ObjectiveSpec::Mlp(m) => Model::Mlp(Mlp::new(m.clone()).map_err(refuse)?),
+            ObjectiveSpec::Mlp(m) => Model::Mlp(Mlp::new(m.clone(), seed).map_err(refuse)?),
         })
     }
 
-    /// The parameters a run starts from when the scenario gives none: the MLP's weights, or the
-    /// origin.
+    /// The parameters a run starts from when the scenario gives none: the MLP's weights (given
+    /// or drawn), or the origin.
     pub fn initial_params(&self) -> Vec<f64> {
         match self {
             Model::Mlp(m) => m.initial_params(),
             _ => vec![0.0; self.dim()],
         }
+    }
+
+    /// The objective on the test points (for the MLP, L2 penalty included, as the training
+    /// loss); `None` for a surface or when there are no test points (inline points, or a
+    /// `test_fraction` of 0).
+    ///
+    /// # Panics
+    /// If `params.len() != self.dim()`.
+    pub fn test_loss(&self, params: &[f64]) -> Option<f64> {
+        match self {
+            Model::Surface(_) => None,
+            Model::Linreg(l) => l.test_loss(params),
+            Model::Mlp(m) => m.test_loss(params),
+        }
+    }
+
+    /// The fraction of the training points (or the test points, when `on_test`) the MLP
+    /// classifies correctly ([`Mlp::accuracy`]); `None` for a surface, linear regression, real
+    /// targets, or an empty split.
+    ///
+    /// # Panics
+    /// If `params.len() != self.dim()`.
+    pub fn accuracy(&self, params: &[f64], on_test: bool) -> Option<f64> {
+        match self {
+            Model::Mlp(m) => m.split_accuracy(params, on_test),
+            Model::Surface(_) | Model::Linreg(_) => None,
+        }
+    }
+
+    /// The points the loss is taken on, for drawing; `None` for a surface.
+    pub fn train_points(&self) -> Option<Points<'_>> {
+        match self {
+            Model::Surface(_) => None,
+            Model::Linreg(l) => Some(Points::OneInput(l.train_points())),
+            Model::Mlp(m) => Some(Points::TwoInputs(m.train_points())),
+        }
+    }
+
+    /// The held-out points, for drawing (possibly empty); `None` for a surface.
+    pub fn test_points(&self) -> Option<Points<'_>> {
+        match self {
+            Model::Surface(_) => None,
+            Model::Linreg(l) => Some(Points::OneInput(l.test_points())),
+            Model::Mlp(m) => Some(Points::TwoInputs(m.test_points())),
+        }
+    }
+}
+
+/// The samples of a data objective, borrowed for drawing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Points<'a> {
+    /// Linear regression's `[x, y]`.
+    OneInput(&'a [[f64; 2]]),
+    /// The MLP's `[x1, x2, target]`; the target is a 0/1 label on a classification set.
+    TwoInputs(&'a [[f64; 3]]),
+}
+
+impl Points<'_> {
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        match self {
+            Points::OneInput(p) => p.len(),
+            Points::TwoInputs(p) => p.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -86,5 +165,157 @@ impl Objective for Model {
 
     fn hessian(&self, params: &[f64]) -> Option<Vec<f64>> {
         dispatch!(self, o => o.hessian(params))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn objective(json: &str) -> ObjectiveSpec {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const CIRCLE_MLP: &str = r#"{"kind":"mlp","layers":[2,8,1],"activation":"tanh","loss":"bce",
+        "dataset":{"name":"circle","n":200,"noise":0.05,"seed":1}}"#;
+
+    #[test]
+    fn data_follow_the_dataset_seed_and_weights_the_scenario_seed() {
+        let spec = objective(CIRCLE_MLP);
+        let a = Model::build(&spec, 2).unwrap();
+        let b = Model::build(&spec, 3).unwrap();
+        let c = Model::build(&spec, 2).unwrap();
+        assert_eq!(a.train_points(), b.train_points());
+        assert_eq!(a.test_points(), b.test_points());
+        assert_ne!(a.initial_params(), b.initial_params());
+        assert_eq!(a.initial_params(), c.initial_params());
+        assert_eq!(a.dim(), 2 * 8 + 8 + 8 + 1);
+        assert_eq!(a.initial_params().len(), a.dim());
+        assert_eq!(a.sample_count(), 100);
+        assert_eq!(a.train_points().unwrap().len(), 100);
+        assert_eq!(a.test_points().unwrap().len(), 100);
+        let other_data = objective(&CIRCLE_MLP.replace(r#""seed":1"#, r#""seed":5"#));
+        let d = Model::build(&other_data, 2).unwrap();
+        assert_ne!(a.train_points(), d.train_points());
+        assert_eq!(a.initial_params(), d.initial_params());
+    }
+
+    #[test]
+    fn test_loss_and_accuracy() {
+        let m = Model::build(&objective(CIRCLE_MLP), 0).unwrap();
+        let p = m.initial_params();
+        let test_loss = m.test_loss(&p).unwrap();
+        assert!(test_loss.is_finite() && test_loss > 0.0);
+        assert_ne!(test_loss, m.loss(&p));
+        for on_test in [false, true] {
+            let acc = m.accuracy(&p, on_test).unwrap();
+            assert!((0.0..=1.0).contains(&acc));
+        }
+        let Model::Mlp(mlp) = &m else { panic!() };
+        assert_eq!(m.test_loss(&p), mlp.test_loss(&p));
+        // Surfaces have neither data nor a test split.
+        let surface = Model::build(&objective(r#"{"kind":"surface","name":"booth"}"#), 0).unwrap();
+        assert_eq!(surface.test_loss(&[0.0, 0.0]), None);
+        assert_eq!(surface.accuracy(&[0.0, 0.0], false), None);
+        assert_eq!(surface.train_points(), None);
+        assert_eq!(surface.test_points(), None);
+        // Linear regression has a test loss but no accuracy; inline points have no test split.
+        let line = Model::build(
+            &objective(r#"{"kind":"linreg","dataset":{"name":"linear","n":40,"noise":0}}"#),
+            0,
+        )
+        .unwrap();
+        let Model::Linreg(l) = &line else { panic!() };
+        let truth = l.truth().unwrap();
+        assert!(line.test_loss(&truth).unwrap() < 1e-28);
+        assert_eq!(line.accuracy(&truth, true), None);
+        assert!(matches!(line.train_points(), Some(Points::OneInput(p)) if p.len() == 20));
+        let inline =
+            Model::build(&objective(r#"{"kind":"linreg","points":[[0,1],[1,2]]}"#), 0).unwrap();
+        assert_eq!(inline.test_loss(&[0.0, 0.0]), None);
+        assert!(inline.test_points().unwrap().is_empty());
+        // The MLP on a regression plane: test loss, no accuracy.
+        let plane = Model::build(
+            &objective(
+                r#"{"kind":"mlp","layers":[2,1],"activation":"linear","loss":"mse",
+                    "dataset":{"name":"plane","test_fraction":0.25}}"#,
+            ),
+            0,
+        )
+        .unwrap();
+        let p = plane.initial_params();
+        assert!(plane.test_loss(&p).is_some());
+        assert_eq!(plane.accuracy(&p, false), None);
+        assert!(matches!(plane.test_points(), Some(Points::TwoInputs(t)) if t.len() == 50));
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        let refuse = |json: &str, field: &str, message: &str| {
+            let err = Model::build(&objective(json), 0).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.message.as_str()),
+                (field, message),
+                "{json}"
+            );
+            // The scenario validator says the same before anything is built.
+            let scenario = format!(r#"{{"objective":{json},"optimizer":{{"name":"sgd"}}}}"#);
+            let err = Scenario::from_json(&scenario).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.message.as_str()),
+                (field, message),
+                "{json}"
+            );
+        };
+        refuse(
+            r#"{"kind":"linreg","points":[[0,1]],"dataset":{"name":"linear"}}"#,
+            "objective.dataset",
+            "give either points or dataset, not both",
+        );
+        refuse(
+            r#"{"kind":"linreg","dataset":{"name":"moons"}}"#,
+            "objective.dataset.name",
+            r#"moons is not a 1-D regression set; linear regression needs "linear""#,
+        );
+        refuse(
+            r#"{"kind":"linreg","dataset":{"name":"linear","n":0}}"#,
+            "objective.dataset.n",
+            "0 is out of range (accepted: 1 ≤ n ≤ 10000)",
+        );
+        refuse(
+            r#"{"kind":"mlp","layers":[2,1],"activation":"tanh","loss":"bce"}"#,
+            "objective.points",
+            r#"missing (give points [[x1,x2,target],...] or a dataset such as {"name":"circle"})"#,
+        );
+        refuse(
+            r#"{"kind":"mlp","layers":[2,1],"activation":"tanh","loss":"mse","dataset":{"name":"linear"}}"#,
+            "objective.dataset.name",
+            "linear has 1-D inputs and the MLP takes 2 (use plane, or the linreg objective)",
+        );
+        refuse(
+            r#"{"kind":"mlp","layers":[2,1],"activation":"tanh","loss":"bce","dataset":{"name":"plane"}}"#,
+            "objective.loss",
+            "bce needs labels 0 or 1, but plane has real targets (use mse)",
+        );
+        refuse(
+            r#"{"kind":"mlp","layers":[2,1],"activation":"tanh","loss":"bce",
+                "dataset":{"name":"xor","test_fraction":1}}"#,
+            "objective.dataset.test_fraction",
+            "1 is out of range (accepted: 0 ≤ test_fraction < 1)",
+        );
+    }
+
+    #[test]
+    fn specs_serialise_back_unchanged() {
+        for json in [
+            r#"{"kind":"mlp","layers":[2,8,1],"activation":"relu","loss":"bce","dataset":{"name":"spiral","n":300,"noise":0.1,"seed":4},"init":"he"}"#,
+            r#"{"kind":"linreg","dataset":{"name":"linear","standardize":true}}"#,
+            r#"{"kind":"linreg","points":[[0.0,1.0]]}"#,
+        ] {
+            let spec = objective(json);
+            assert_eq!(serde_json::to_string(&spec).unwrap(), json);
+        }
     }
 }

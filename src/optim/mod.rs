@@ -12,6 +12,7 @@ pub mod adagrad;
 pub mod adam;
 pub mod adamax;
 pub mod clip;
+pub mod explain;
 pub mod nadam;
 pub mod newton;
 pub mod rmsprop;

@@ -3,3 +3,4 @@
 
 pub mod colormap;
 pub mod heatmap;
+pub mod viewport;

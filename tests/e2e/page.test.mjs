@@ -13,9 +13,9 @@ after(async () => {
 
 test('the page loads with no console errors and draws a heat map', async () => {
   const { page, errors } = await openPage(session);
-  const stats = await canvasStats(page, '#surface');
+  const stats = await canvasStats(page, '#heat');
   assert.ok(stats.variance > 200, `the canvas should not be blank (luminance variance ${stats.variance.toFixed(1)})`);
-  assert.equal(await page.evaluate(() => window.gdviz.surface), 'rosenbrock');
+  assert.equal(await page.evaluate(() => window.gdviz.scenario.objective.name), 'rosenbrock');
   assert.equal(await page.locator('#error-banner').isHidden(), true);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/first-page.png`, fullPage: true });
   assert.deepEqual(errors, []);

@@ -80,6 +80,27 @@ pub fn gradient(x: f64, y: f64) -> [f64; 2] {
     ]
 }
 
+/// `(f, ∇f)` together, sharing the square root, exponentials and cosines; bit-for-bit the
+/// results of [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    let r = (0.5 * (x * x + y * y)).sqrt();
+    let decay = (-B * r).exp();
+    let (sin_x, cos_x) = (C * x).sin_cos();
+    let (sin_y, cos_y) = (C * y).sin_cos();
+    let ripple = (0.5 * (cos_x + cos_y)).exp();
+    let f = -A * decay - ripple + E + A;
+    if r < f64::MIN_POSITIVE {
+        return (f, [0.0, 0.0]);
+    }
+    let cone_slope = A * B * decay;
+    let g = [
+        cone_slope * (0.5 * x / r) + 0.5 * C * sin_x * ripple,
+        cone_slope * (0.5 * y / r) + 0.5 * C * sin_y * ripple,
+    ];
+    (f, g)
+}
+
 /// `∇²f = p″·∇r∇rᵀ + p′·(½I − ∇r∇rᵀ)/r + ∇²(ripples)`, where `p(r) = −a·exp(−b·r)` and the
 /// ripple term `−exp(s)`, `s = ½(cos cx + cos cy)`, has `∂²/∂x² = exp(s)·(½c²·cos cx −
 /// ¼c²·sin² cx)` and `∂²/∂x∂y = −¼c²·sin cx·sin cy·exp(s)`; at the origin the finite choice of the
@@ -139,6 +160,15 @@ mod tests {
         }
 
         #[test]
+        fn fused_value_and_gradient_is_bitwise_the_same(
+            x in VIEW_BOX.x_min..VIEW_BOX.x_max,
+            y in VIEW_BOX.y_min..VIEW_BOX.y_max,
+        ) {
+            prop_assert_eq!(value_and_gradient(x, y), (value(x, y), gradient(x, y)));
+            prop_assert_eq!(value_and_gradient(x * 1e-9, y), (value(x * 1e-9, y), gradient(x * 1e-9, y)));
+        }
+
+        #[test]
         fn finite_near_the_origin(x in -1e-3..1e-3_f64, y in -1e-3..1e-3_f64) {
             let h = hessian(x, y);
             prop_assert!(value(x, y).is_finite());
@@ -184,6 +214,7 @@ mod tests {
         ] {
             assert!(value(x, y).is_finite());
             assert!(gradient(x, y).iter().all(|g| g.is_finite()), "∇f({x}, {y})");
+            assert_eq!(value_and_gradient(x, y), (value(x, y), gradient(x, y)));
             assert!(
                 hessian(x, y).iter().flatten().all(|h| h.is_finite()),
                 "∇²f({x}, {y})"

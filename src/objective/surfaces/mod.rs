@@ -83,8 +83,8 @@ pub enum SurfaceSpec {
     GoldsteinPrice,
     /// [`quadratic`]: `½(u² + κv²)` in axes rotated by `angle`.
     Quadratic {
-        /// Curvature ratio κ of the steep axis to the shallow one (default 10; accepted
-        /// 1e-6 ≤ κ ≤ 1e6).
+        /// Curvature κ along the second rotated axis, the first having curvature 1 (default 10;
+        /// accepted 1e-6 ≤ κ ≤ 1e6).
         kappa: f64,
         /// Rotation θ of the axes in radians, counter-clockwise (default 0).
         angle: f64,
@@ -251,10 +251,12 @@ impl SurfaceSpec {
         }
     }
 
-    /// `f` and `∇f` together (the quadratic's `sin_cos` is then computed once).
+    /// `f` and `∇f` together, bit-for-bit [`Surface::value`] and [`Surface::gradient`]; Ackley's
+    /// transcendental functions and the quadratic's `sin_cos` are then computed once.
     #[inline]
     pub fn value_and_gradient(&self, x: f64, y: f64) -> (f64, [f64; 2]) {
         match *self {
+            SurfaceSpec::Ackley => ackley::value_and_gradient(x, y),
             SurfaceSpec::Quadratic { kappa, angle } => {
                 let q = quadratic::Quadratic::new(kappa, angle);
                 (q.value(x, y), q.gradient(x, y))

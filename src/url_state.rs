@@ -1,0 +1,622 @@
+//! The page's URL state: a scenario written compactly as query parameters, so a shared link
+//! reproduces a run exactly (same seed, same batches), and a mangled link still opens the lab.
+//!
+//! ```text
+//! ?f=rosenbrock&o=sgd(lr=0.001,momentum=0.9)~adam(lr=0.05)&batch=8&seed=3&start=-1.5,2
+//! ```
+//!
+//! | key | meaning |
+//! | --- | --- |
+//! | `f` | objective: a surface name, or `linreg` |
+//! | `kappa`, `angle` | the quadratic's condition number and rotation |
+//! | `data`, `n`, `noise`, `dseed` | linear regression's generated data set |
+//! | `o` | racers separated by `~`, each `name(key=value,…)` with PyTorch's hyper-parameter names; lists such as `betas` separated by `/`; `batch=` gives a racer its own batch size |
+//! | `sched` | `step(step_size=…,gamma=…)`, `exponential(gamma=…)`, `cosine(t_max=…,eta_min=…)` |
+//! | `clip`, `batch`, `seed`, `sigma`, `replace`, `steps` | clip norm, batch size, seed, noise σ, sampling with replacement (1/0), step budget |
+//! | `start` | `x,y` |
+//!
+//! Parsing never fails: each value that does not parse or is out of range is ignored — the
+//! setting keeps its default — and reported in a sentence naming it, which the page shows.
+
+use crate::objective::surfaces::SurfaceSpec;
+use crate::optim::{AdamConfig, OptimizerConfig, SgdConfig};
+use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, MAX_RACERS};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+/// A scenario read from a URL, with what was ignored on the way.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UrlState {
+    /// The scenario to run.
+    pub scenario: Scenario,
+    /// One sentence per ignored parameter, naming it and why.
+    pub ignored: Vec<String>,
+}
+
+/// The scenario the page opens on: three classics racing on Rosenbrock.
+pub fn page_default() -> Scenario {
+    Scenario {
+        objective: ObjectiveSpec::Surface(SurfaceSpec::Rosenbrock),
+        optimizer: OptimizerConfig::Sgd(SgdConfig {
+            lr: 1e-3,
+            ..SgdConfig::default()
+        }),
+        schedule: None,
+        clip_norm: None,
+        batch_size: None,
+        with_replacement: false,
+        noise: None,
+        seed: 0,
+        start: Some(vec![-1.5, 2.0]),
+        steps: 5000,
+        race: vec![
+            RacerSpec {
+                optimizer: OptimizerConfig::Sgd(SgdConfig {
+                    lr: 1e-3,
+                    momentum: 0.9,
+                    ..SgdConfig::default()
+                }),
+                batch_size: None,
+            },
+            RacerSpec {
+                optimizer: OptimizerConfig::Adam(AdamConfig {
+                    lr: 0.05,
+                    ..AdamConfig::default()
+                }),
+                batch_size: None,
+            },
+        ],
+    }
+}
+
+/// Reads a query string (with or without the leading `?`).
+pub fn from_query(query: &str) -> UrlState {
+    let mut state = UrlState {
+        scenario: page_default(),
+        ignored: Vec::new(),
+    };
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+
+    for (key, _) in &pairs {
+        if !KNOWN_KEYS.contains(&key.as_str()) {
+            state.ignore(key, "not a setting of the lab");
+        }
+    }
+    state.read_objective(&get);
+    if let Some(racers) = get("o") {
+        state.read_racers(racers);
+    }
+    if let Some(text) = get("sched") {
+        match parse_call(text) {
+            Ok(object) => state.try_set("sched", |s| {
+                s.schedule = serde_json::from_value(object).ok()
+            }),
+            Err(why) => state.ignore("sched", &why),
+        }
+    }
+    state.read_number("clip", get("clip"), |s, v| s.clip_norm = Some(v));
+    state.read_integer("batch", get("batch"), |s, v| {
+        s.batch_size = Some(v as usize)
+    });
+    state.read_integer("seed", get("seed"), |s, v| s.seed = v);
+    state.read_integer("steps", get("steps"), |s, v| s.steps = v);
+    state.read_number("sigma", get("sigma"), |s, v| {
+        s.noise = (v > 0.0).then_some(crate::scenario::NoiseModel { sigma: v })
+    });
+    if let Some(text) = get("replace") {
+        match text {
+            "1" | "true" => state.scenario.with_replacement = true,
+            "0" | "false" => state.scenario.with_replacement = false,
+            _ => state.ignore("replace", &format!("`{text}` is not 1 or 0")),
+        }
+    }
+    if let Some(text) = get("start") {
+        match parse_list(text, ',') {
+            Some(values) => state.try_set("start", |s| s.start = Some(values.clone())),
+            None => state.ignore(
+                "start",
+                &format!("`{text}` is not a list of numbers such as -1.5,2"),
+            ),
+        }
+    }
+    state
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "f", "kappa", "angle", "data", "n", "noise", "dseed", "o", "sched", "clip", "batch", "seed",
+    "sigma", "replace", "steps", "start",
+    // Settings of the page itself (read by www/), not of the scenario.
+    "speed", "axis", "cloud", "view", "embed", "lesson", "explain",
+];
+
+impl UrlState {
+    fn ignore(&mut self, key: &str, why: &str) {
+        self.ignored.push(format!("ignored `{key}`: {why}"));
+    }
+
+    /// Applies `change` to a copy of the scenario and keeps it only if it validates.
+    fn try_set(&mut self, key: &str, change: impl FnOnce(&mut Scenario)) {
+        let mut candidate = self.scenario.clone();
+        change(&mut candidate);
+        match candidate.validate() {
+            Ok(()) => self.scenario = candidate,
+            Err(e) => self.ignore(key, &e.to_string()),
+        }
+    }
+
+    fn read_number(&mut self, key: &str, text: Option<&str>, set: impl FnOnce(&mut Scenario, f64)) {
+        if let Some(text) = text {
+            match parse_number(text) {
+                Some(v) => self.try_set(key, |s| set(s, v)),
+                None => self.ignore(key, &format!("`{text}` is not a number")),
+            }
+        }
+    }
+
+    fn read_integer(
+        &mut self,
+        key: &str,
+        text: Option<&str>,
+        set: impl FnOnce(&mut Scenario, u64),
+    ) {
+        if let Some(text) = text {
+            match text.trim().parse::<u64>() {
+                Ok(v) => self.try_set(key, |s| set(s, v)),
+                Err(_) => self.ignore(key, &format!("`{text}` is not a whole number ≥ 0")),
+            }
+        }
+    }
+
+    fn read_objective<'a>(&mut self, get: &impl Fn(&str) -> Option<&'a str>) {
+        let Some(name) = get("f") else { return };
+        let mut object = Map::new();
+        let kind = if name == "linreg" {
+            let mut dataset = Map::new();
+            dataset.insert("name".into(), json!(get("data").unwrap_or("linear")));
+            for (key, field) in [("n", "n"), ("noise", "noise"), ("dseed", "seed")] {
+                if let Some(text) = get(key) {
+                    match parse_number(text) {
+                        Some(v) => {
+                            dataset.insert(field.into(), number_value(v));
+                        }
+                        None => self.ignore(key, &format!("`{text}` is not a number")),
+                    }
+                }
+            }
+            object.insert("dataset".into(), Value::Object(dataset));
+            "linreg"
+        } else {
+            object.insert("name".into(), json!(name));
+            if name == "quadratic" {
+                for key in ["kappa", "angle"] {
+                    if let Some(text) = get(key) {
+                        match parse_number(text) {
+                            Some(v) => {
+                                object.insert(key.into(), json!(v));
+                            }
+                            None => self.ignore(key, &format!("`{text}` is not a number")),
+                        }
+                    }
+                }
+            }
+            "surface"
+        };
+        object.insert("kind".into(), json!(kind));
+        // Try the whole objective, then without each optional parameter in turn.
+        let keys: Vec<String> = object
+            .keys()
+            .filter(|k| !["kind", "name"].contains(&k.as_str()))
+            .cloned()
+            .collect();
+        if self.set_objective(&object).is_ok() {
+            return;
+        }
+        for key in keys {
+            let mut without = object.clone();
+            without.remove(&key);
+            if let Ok(()) = self.set_objective(&without) {
+                let mut with_only = object.clone();
+                with_only.retain(|k, _| ["kind", "name", key.as_str()].contains(&k.as_str()));
+                let why = self
+                    .set_objective_error(&with_only)
+                    .unwrap_or_else(|| "out of range".into());
+                self.ignore(&key, &why);
+                return;
+            }
+        }
+        let why = self
+            .set_objective_error(&object)
+            .unwrap_or_else(|| "not accepted".into());
+        self.ignore("f", &why);
+    }
+
+    fn set_objective(&mut self, object: &Map<String, Value>) -> Result<(), String> {
+        match self.objective_candidate(object) {
+            Ok(candidate) => {
+                self.scenario = candidate;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn set_objective_error(&self, object: &Map<String, Value>) -> Option<String> {
+        self.objective_candidate(object).err()
+    }
+
+    fn objective_candidate(&self, object: &Map<String, Value>) -> Result<Scenario, String> {
+        let objective: ObjectiveSpec =
+            serde_json::from_value(Value::Object(object.clone())).map_err(|e| e.to_string())?;
+        let mut candidate = self.scenario.clone();
+        if candidate.dim() != 2 || !matches!(objective, ObjectiveSpec::Surface(_)) {
+            candidate.start = None;
+        }
+        candidate.objective = objective;
+        if let ObjectiveSpec::Surface(s) = &candidate.objective {
+            if candidate.start.is_none() {
+                candidate.start = Some(Scenario::default_surface_start(s).to_vec());
+            }
+        }
+        candidate.validate().map_err(|e| e.to_string())?;
+        crate::objective::model::Model::build(&candidate.objective, candidate.seed)
+            .map_err(|e| e.to_string())?;
+        Ok(candidate)
+    }
+
+    fn read_racers(&mut self, text: &str) {
+        let mut racers: Vec<RacerSpec> = Vec::new();
+        for (i, call) in text.split('~').filter(|c| !c.trim().is_empty()).enumerate() {
+            if racers.len() == MAX_RACERS {
+                self.ignore(
+                    "o",
+                    &format!("at most {MAX_RACERS} optimizers race; the rest were dropped"),
+                );
+                break;
+            }
+            let label = format!("o[{i}]");
+            let object = match parse_call(call) {
+                Ok(object) => object,
+                Err(why) => {
+                    self.ignore(&label, &why);
+                    continue;
+                }
+            };
+            let Value::Object(mut fields) = object else {
+                continue;
+            };
+            let batch = fields.remove("batch");
+            let name = fields.get("name").cloned().unwrap_or(Value::Null);
+            let base: OptimizerConfig = match serde_json::from_value(json!({ "name": name })) {
+                Ok(config) => config,
+                Err(e) => {
+                    self.ignore(&label, &e.to_string());
+                    continue;
+                }
+            };
+            // Each hyper-parameter alone on the defaults: keep those that validate.
+            let mut kept = Map::new();
+            kept.insert("name".into(), name.clone());
+            for (key, value) in fields.iter().filter(|(k, _)| k.as_str() != "name") {
+                let mut trial = kept.clone();
+                trial.insert(key.clone(), value.clone());
+                match serde_json::from_value::<OptimizerConfig>(Value::Object(trial.clone())) {
+                    Ok(config) => match config.validate() {
+                        Ok(()) => kept = trial,
+                        Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
+                    },
+                    Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
+                }
+            }
+            let optimizer = serde_json::from_value(Value::Object(kept)).unwrap_or(base);
+            let batch_size = match batch.as_ref().and_then(Value::as_u64) {
+                Some(b) if (1..=1_000_000).contains(&b) => Some(b as usize),
+                Some(b) => {
+                    self.ignore(
+                        &format!("{label}.batch"),
+                        &format!("{b} is out of range (accepted: 1 ≤ batch ≤ 1000000)"),
+                    );
+                    None
+                }
+                None if batch.is_some() => {
+                    self.ignore(&format!("{label}.batch"), "not a whole number");
+                    None
+                }
+                None => None,
+            };
+            racers.push(RacerSpec {
+                optimizer,
+                batch_size,
+            });
+        }
+        if racers.is_empty() {
+            self.ignore("o", "no optimizer could be read; the default race runs");
+            return;
+        }
+        let first = racers.remove(0);
+        self.try_set("o", |s| {
+            s.optimizer = first.optimizer;
+            if first.batch_size.is_some() {
+                s.batch_size = first.batch_size;
+            }
+            s.race = racers;
+        });
+    }
+}
+
+/// Parses `name(key=value,…)` into `{"name": name, key: value, …}`.
+fn parse_call(text: &str) -> Result<Value, String> {
+    let text = text.trim();
+    let (name, args) = match text.split_once('(') {
+        Some((name, rest)) => {
+            let args = rest
+                .strip_suffix(')')
+                .ok_or_else(|| format!("`{text}` lacks its closing parenthesis"))?;
+            (name.trim(), args)
+        }
+        None => (text, ""),
+    };
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("`{name}` is not a name"));
+    }
+    let mut object = Map::new();
+    object.insert("name".into(), json!(name));
+    for arg in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+        let (key, value) = arg
+            .split_once('=')
+            .ok_or_else(|| format!("`{arg}` is not key=value"))?;
+        object.insert(key.trim().to_string(), parse_value(value.trim()));
+    }
+    Ok(Value::Object(object))
+}
+
+/// A value inside a call: a number, true/false, a `/`-separated list of numbers, or a string.
+fn parse_value(text: &str) -> Value {
+    if let Some(v) = parse_number(text) {
+        return number_value(v);
+    }
+    match text {
+        "true" => return json!(true),
+        "false" => return json!(false),
+        _ => {}
+    }
+    if text.contains('/') {
+        if let Some(list) = parse_list(text, '/') {
+            return json!(list);
+        }
+    }
+    json!(text)
+}
+
+/// Whole numbers become JSON integers (so they fit integer fields such as `step_size`).
+fn number_value(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
+}
+
+fn parse_number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn parse_list(text: &str, separator: char) -> Option<Vec<f64>> {
+    text.split(separator).map(parse_number).collect()
+}
+
+/// Writes a scenario as a query string (without `?`) that [`from_query`] reads back exactly.
+pub fn to_query(scenario: &Scenario) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match &scenario.objective {
+        ObjectiveSpec::Surface(surface) => {
+            parts.push(format!("f={}", surface.name()));
+            if let SurfaceSpec::Quadratic { kappa, angle } = surface {
+                parts.push(format!("kappa={kappa}&angle={angle}"));
+            }
+        }
+        ObjectiveSpec::Linreg(linreg) => {
+            parts.push("f=linreg".into());
+            if let Ok(Value::Object(spec)) = serde_json::to_value(linreg) {
+                if let Some(Value::Object(dataset)) = spec.get("dataset") {
+                    for (field, key) in [
+                        ("name", "data"),
+                        ("n", "n"),
+                        ("noise", "noise"),
+                        ("seed", "dseed"),
+                    ] {
+                        if let Some(value) = dataset.get(field) {
+                            parts.push(format!("{key}={}", plain(value)));
+                        }
+                    }
+                }
+            }
+        }
+        ObjectiveSpec::Mlp(_) => {}
+    }
+    let racers: Vec<String> = std::iter::once((&scenario.optimizer, None))
+        .chain(scenario.race.iter().map(|r| (&r.optimizer, r.batch_size)))
+        .map(|(optimizer, batch)| write_call(&without_defaults(optimizer), batch))
+        .collect();
+    parts.push(format!("o={}", racers.join("~")));
+    if let Some(schedule) = &scenario.schedule {
+        parts.push(format!(
+            "sched={}",
+            write_call(&serde_json::to_value(schedule).unwrap_or(Value::Null), None)
+        ));
+    }
+    if let Some(clip) = scenario.clip_norm {
+        parts.push(format!("clip={clip}"));
+    }
+    if let Some(batch) = scenario.batch_size {
+        parts.push(format!("batch={batch}"));
+    }
+    if let Some(noise) = &scenario.noise {
+        parts.push(format!("sigma={}", noise.sigma));
+    }
+    if scenario.with_replacement {
+        parts.push("replace=1".into());
+    }
+    parts.push(format!("seed={}", scenario.seed));
+    parts.push(format!("steps={}", scenario.steps));
+    if let Some(start) = &scenario.start {
+        let values: Vec<String> = start.iter().map(|v| v.to_string()).collect();
+        parts.push(format!("start={}", values.join(",")));
+    }
+    parts.join("&")
+}
+
+/// The optimizer as JSON without the hyper-parameters that equal PyTorch's defaults (the
+/// learning rate is always kept, so a link says what it runs).
+fn without_defaults(optimizer: &OptimizerConfig) -> Value {
+    let mut value = serde_json::to_value(optimizer).unwrap_or(Value::Null);
+    let defaults = serde_json::from_value::<OptimizerConfig>(json!({ "name": optimizer.name() }))
+        .ok()
+        .and_then(|d| serde_json::to_value(d).ok());
+    if let (Value::Object(fields), Some(Value::Object(defaults))) = (&mut value, defaults) {
+        fields.retain(|key, v| key == "name" || key == "lr" || defaults.get(key) != Some(v));
+    }
+    value
+}
+
+/// `{"name":"adam","lr":0.05,"betas":[0.9,0.999]}` → `adam(lr=0.05,betas=0.9/0.999,…)`.
+fn write_call(object: &Value, batch: Option<usize>) -> String {
+    let Value::Object(fields) = object else {
+        return String::new();
+    };
+    let name = fields.get("name").map(plain).unwrap_or_default();
+    let mut args: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k.as_str() != "name")
+        .map(|(k, v)| format!("{k}={}", plain(v)))
+        .collect();
+    if let Some(b) = batch {
+        args.push(format!("batch={b}"));
+    }
+    format!("{name}({})", args.join(","))
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join("/"),
+        Value::Number(n) => n
+            .as_f64()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| n.to_string()),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_query_is_the_page_default() {
+        let state = from_query("");
+        assert_eq!(state.scenario, page_default());
+        assert!(state.ignored.is_empty());
+        page_default().validate().expect("the default is valid");
+    }
+
+    #[test]
+    fn a_written_scenario_reads_back_exactly() {
+        let mut scenario = page_default();
+        scenario.objective = ObjectiveSpec::Surface(SurfaceSpec::Quadratic {
+            kappa: 100.0,
+            angle: -0.3,
+        });
+        scenario.schedule = Some(crate::optim::schedule::Schedule::Cosine {
+            t_max: 100,
+            eta_min: 1e-4,
+        });
+        scenario.clip_norm = Some(1.5);
+        scenario.batch_size = Some(8);
+        scenario.noise = Some(crate::scenario::NoiseModel { sigma: 0.5 });
+        scenario.seed = 42;
+        scenario.start = Some(vec![3.0, -2.25]);
+        scenario.race[1].batch_size = Some(1);
+        scenario.race[1].optimizer = OptimizerConfig::Adam(AdamConfig {
+            lr: 0.05,
+            betas: [0.8, 0.99],
+            amsgrad: true,
+            ..AdamConfig::default()
+        });
+        let query = to_query(&scenario);
+        let state = from_query(&query);
+        assert!(state.ignored.is_empty(), "{query}: {:?}", state.ignored);
+        assert_eq!(state.scenario, scenario, "{query}");
+    }
+
+    #[test]
+    fn bad_values_fall_back_and_are_named() {
+        let state = from_query("?f=rosenbrock&o=adam(lr=-5,betas=0.9/0.99)~sgd(lr=abc)&batch=0&seed=x&start=1,2,3&bogus=1");
+        let text = state.ignored.join("\n");
+        for needle in [
+            "`o[0].lr`",
+            "`o[1].lr`",
+            "`batch`",
+            "`seed`",
+            "`start`",
+            "`bogus`",
+        ] {
+            assert!(
+                text.contains(needle),
+                "{needle} should be reported in:\n{text}"
+            );
+        }
+        let OptimizerConfig::Adam(adam) = &state.scenario.optimizer else {
+            panic!("adam")
+        };
+        assert_eq!(adam.lr, AdamConfig::default().lr);
+        assert_eq!(adam.betas, [0.9, 0.99]);
+        assert_eq!(state.scenario.batch_size, None);
+        assert_eq!(state.scenario.start, page_default().start);
+    }
+
+    #[test]
+    fn an_unknown_surface_or_optimizer_keeps_the_default() {
+        let state = from_query("f=nowhere&o=magic(lr=1)");
+        assert_eq!(state.scenario.objective, page_default().objective);
+        assert_eq!(state.scenario.optimizer, page_default().optimizer);
+        let text = state.ignored.join("\n");
+        assert!(
+            text.contains("`f`") && text.contains("`o[0]`") && text.contains("nowhere"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_out_of_range_kappa_is_ignored_but_the_quadratic_kept() {
+        let state = from_query("f=quadratic&kappa=1e9&angle=0.5");
+        assert_eq!(
+            state.scenario.objective,
+            ObjectiveSpec::Surface(SurfaceSpec::Quadratic {
+                kappa: 10.0,
+                angle: 0.5
+            })
+        );
+        assert!(
+            state.ignored.iter().any(|m| m.contains("`kappa`")),
+            "{:?}",
+            state.ignored
+        );
+    }
+
+    #[test]
+    fn percent_encoded_queries_are_read() {
+        let state = from_query("f=booth&o=adam%28lr%3D0.1%29&start=0%2C0");
+        assert_eq!(state.scenario.start, Some(vec![0.0, 0.0]));
+        assert_eq!(state.scenario.optimizer.lr(), 0.1);
+    }
+}

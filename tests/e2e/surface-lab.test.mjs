@@ -1,0 +1,233 @@
+// The surface lab as a teacher uses it: every control by its label, the canvas, the transport
+// buttons and keys, shared links, divergence and mangled URLs — with no console errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSession, openPage, SCREENSHOT_DIR } from './harness.mjs';
+
+let session;
+before(async () => { session = await openSession(); });
+after(async () => { await session?.close(); });
+
+const scenarioOf = (page) => page.evaluate(() => window.gdviz.scenario);
+const stateOf = (page) => page.evaluate(() => window.gdviz.state);
+
+/** A checksum of a canvas's pixels, to see that a picture changed. */
+const canvasSum = (page, selector) => page.evaluate((sel) => {
+  const canvas = document.querySelector(sel);
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 16) sum = (sum * 31 + data[i]) % 1000000007;
+  return sum;
+}, selector);
+
+async function setNumber(page, label, value) {
+  const field = page.getByLabel(label, { exact: true });
+  await field.fill(String(value));
+  await field.press('Tab');
+}
+
+test('each control changes the scenario, the URL and the picture', async () => {
+  const { page, errors } = await openPage(session);
+  const heatBefore = await canvasSum(page, '#heat');
+
+  await page.getByLabel('Surface', { exact: true }).selectOption('himmelblau');
+  assert.equal((await scenarioOf(page)).objective.name, 'himmelblau');
+  assert.notEqual(await canvasSum(page, '#heat'), heatBefore, 'the heat map is redrawn');
+  assert.match(page.url(), /f=himmelblau/);
+
+  await setNumber(page, 'Learning rate', 0.002);
+  assert.equal((await scenarioOf(page)).optimizer.lr, 0.002);
+  assert.match(page.url(), /lr=0\.002/);
+
+  await setNumber(page, 'Momentum', 0.5);
+  assert.equal((await scenarioOf(page)).optimizer.momentum, 0.5);
+
+  await page.getByLabel('Optimizer', { exact: true }).selectOption('adam');
+  assert.equal((await scenarioOf(page)).optimizer.name, 'adam');
+  assert.equal(await page.getByLabel('Momentum', { exact: true }).isDisabled(), true, 'Adam has betas, not momentum');
+
+  await page.locator('#hyper summary').click();
+  await setNumber(page, 'β₁', 0.8);
+  assert.deepEqual((await scenarioOf(page)).optimizer.betas, [0.8, 0.999]);
+  await page.getByLabel('AMSGrad').check();
+  assert.equal((await scenarioOf(page)).optimizer.amsgrad, true);
+
+  await setNumber(page, 'Gradient noise σ', 2);
+  await setNumber(page, 'Batch size', 16);
+  const noisy = await scenarioOf(page);
+  assert.deepEqual([noisy.noise.sigma, noisy.batch_size], [2, 16]);
+  assert.match(await page.locator('#batch-kind').textContent(), /σ\/√B = 0\.5/);
+
+  await page.getByLabel('Schedule', { exact: true }).selectOption('cosine');
+  assert.equal((await scenarioOf(page)).schedule.name, 'cosine');
+  await setNumber(page, 'Gradient clipping', 1);
+  assert.equal((await scenarioOf(page)).clip_norm, 1);
+  await setNumber(page, 'Seed', 7);
+  assert.equal((await scenarioOf(page)).seed, 7);
+
+  const racers = (await stateOf(page)).racers.length;
+  await page.getByRole('button', { name: 'Add optimizer' }).click();
+  assert.equal((await stateOf(page)).racers.length, racers + 1);
+  await page.getByRole('button', { name: 'Remove optimizer' }).click();
+  assert.equal((await stateOf(page)).racers.length, racers);
+
+  const trailsBefore = await canvasSum(page, '#trails');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.frames > 10);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  assert.notEqual(await canvasSum(page, '#trails'), trailsBefore, 'trajectories are drawn');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/surface-himmelblau-adam.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the quadratic shows its momentum lesson and κ', async () => {
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=50&angle=0.4&o=sgd(lr=0.039)~sgd(lr=0.03,momentum=0.7)&start=3,2');
+  await setNumber(page, 'Condition number κ', 20);
+  assert.equal((await scenarioOf(page)).objective.kappa, 20);
+  await page.evaluate(() => { window.gdviz.lab.advance(150); });
+  await page.getByRole('button', { name: 'Step' }).click();
+  const theory = await page.locator('#theory').textContent();
+  assert.match(theory, /Critical learning rate 2\/L = 0\.1/);
+  assert.match(theory, /measured \d/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/surface-quadratic-theory.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('linear regression shows its data, real batches and the noise cloud', async () => {
+  const { page, errors } = await openPage(session);
+  await page.getByLabel('Surface', { exact: true }).selectOption('linreg');
+  const scenario = await scenarioOf(page);
+  assert.equal(scenario.objective.kind, 'linreg');
+  assert.equal(await page.locator('#inset').isVisible(), true);
+  const n = (await stateOf(page)).sample_count;
+  assert.equal(await page.getByLabel('Batch size slider').getAttribute('max'), String(n));
+  assert.match(await page.locator('#batch-kind').textContent(), /BGD/);
+  await setNumber(page, 'Batch size', 1);
+  assert.match(await page.locator('#batch-kind').textContent(), /SGD/);
+  await setNumber(page, 'Batch size', 10);
+  assert.match(await page.locator('#batch-kind').textContent(), /Mini-batch: 10 of/);
+  await setNumber(page, 'Learning rate', 0.1);
+  await page.getByLabel('Batch noise cloud').check();
+  await page.evaluate(() => { window.gdviz.lab.advance(5); });
+  await page.getByRole('button', { name: 'Step' }).click();
+  const state = await stateOf(page);
+  assert.equal(state.racers[0].samples, 60, '6 steps of 10 samples');
+  assert.ok(Math.abs(state.racers[0].epoch - 60 / n) < 1e-12);
+  await page.getByLabel('Loss chart x-axis').selectOption('samples');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/surface-linreg-cloud.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('click or drag on the canvas sets the start point', async () => {
+  const { page, errors } = await openPage(session, '?f=booth');
+  const box = await page.locator('#markers').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
+  const start = (await scenarioOf(page)).start;
+  const expected = await page.evaluate(([x, y]) => Array.from(window.gdviz.lab.to_plane(x * devicePixelRatio, y * devicePixelRatio)), [box.width * 0.6, box.height * 0.4]);
+  assert.ok(Math.abs(start[0] - expected[0]) < 1e-3 && Math.abs(start[1] - expected[1]) < 1e-3, `${start} vs ${expected}`);
+  assert.match(page.url(), /start=/);
+  assert.deepEqual((await stateOf(page)).racers.map((r) => r.step), [0, 0, 0], 'a new start resets the race');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('step, play, pause, reset — by button and by key', async () => {
+  const { page, errors } = await openPage(session);
+  await page.getByRole('button', { name: 'Step' }).click();
+  assert.equal((await stateOf(page)).racers[0].step, 1);
+  await page.locator('body').press('ArrowRight');
+  assert.equal((await stateOf(page)).racers[0].step, 2);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.frames > 5);
+  assert.equal(await page.evaluate(() => window.gdviz.playing), true);
+  await page.locator('body').press(' ');
+  assert.equal(await page.evaluate(() => window.gdviz.playing), false);
+  const paused = (await stateOf(page)).racers[0].step;
+  assert.ok(paused > 2);
+  await page.waitForTimeout(200);
+  assert.equal((await stateOf(page)).racers[0].step, paused, 'paused means paused');
+  await page.getByRole('button', { name: 'Reset' }).click();
+  assert.equal((await stateOf(page)).racers[0].step, 0);
+  await page.locator('body').press('ArrowRight');
+  await page.locator('body').press('r');
+  assert.equal((await stateOf(page)).racers[0].step, 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a shared URL reproduces the run exactly, batches and noise included', async () => {
+  const { page, errors } = await openPage(session, '?f=linreg&n=80&noise=0.4&o=sgd(lr=0.05)~adam(lr=0.05,batch=1)&batch=8&seed=11');
+  await setNumber(page, 'Seed', 12);
+  const url = page.url();
+  const run = (p) => p.evaluate(() => { window.gdviz.lab.advance(300); return window.gdviz.state.racers.map((r) => [r.x, r.y, r.loss, r.samples]); });
+  const first = await run(page);
+  const second = await openPage(session, url.slice(url.indexOf('?')));
+  assert.deepEqual(await scenarioOf(second.page), await scenarioOf(page));
+  assert.deepEqual(await run(second.page), first);
+  const noisy = await openPage(session, '?f=rosenbrock&o=sgd(lr=0.001)&sigma=3&batch=4&seed=5');
+  const a = await run(noisy.page);
+  const again = await openPage(session, noisy.page.url().slice(noisy.page.url().indexOf('?')));
+  assert.deepEqual(await run(again.page), a);
+  for (const p of [second, noisy, again]) { assert.deepEqual(p.errors, []); await p.page.close(); }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a huge learning rate diverges visibly and the page keeps working', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock&o=sgd(lr=1000000)~adam(lr=0.05)');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers[0].status === 'diverged');
+  await page.waitForFunction(() => window.gdviz.frames > 10);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const state = await stateOf(page);
+  assert.match(state.racers[0].message, /^diverged at step \d+$/);
+  assert.equal(state.racers[1].status, 'running');
+  assert.ok(state.racers[1].step > state.racers[0].step, 'the others keep running');
+  assert.match(await page.locator('#legend').textContent(), /diverged at step/);
+  assert.match(await page.locator('#status').textContent(), /diverged at step/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/surface-diverged.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Reset' }).click();
+  assert.equal((await stateOf(page)).racers[0].status, 'running');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a mangled URL falls back per parameter and says what it ignored', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock&o=adam(lr=-1)~sgd(lr=0.001)&batch=zero&kappa=3&speed=99&bogus=1');
+  const notice = await page.locator('#notice').textContent();
+  for (const name of ['o[0].lr', 'batch', 'speed', 'bogus']) assert.ok(notice.includes(`\`${name}\``), `${name} in: ${notice}`);
+  const scenario = await scenarioOf(page);
+  assert.equal(scenario.optimizer.name, 'adam');
+  assert.equal(scenario.optimizer.lr, 0.001, 'the bad lr fell back to the default');
+  await page.getByRole('button', { name: 'Step' }).click();
+  assert.equal((await stateOf(page)).racers[0].step, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a refused edit keeps the old value and names the field', async () => {
+  const { page, errors } = await openPage(session);
+  await setNumber(page, 'Learning rate', -3);
+  assert.match(await page.locator('#notice').textContent(), /optimizer\.lr: -3 is out of range/);
+  assert.equal((await scenarioOf(page)).optimizer.lr, 0.001);
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.001');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('back and forward walk through the settings', async () => {
+  const { page, errors } = await openPage(session);
+  await page.getByLabel('Surface', { exact: true }).selectOption('beale');
+  await page.waitForTimeout(700);
+  await page.getByLabel('Surface', { exact: true }).selectOption('booth');
+  await page.goBack();
+  await page.waitForFunction(() => window.gdviz.scenario.objective.name === 'beale');
+  assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'beale');
+  await page.goForward();
+  await page.waitForFunction(() => window.gdviz.scenario.objective.name === 'booth');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

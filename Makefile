@@ -33,3 +33,10 @@ setup-test:
 
 clean-web:
 	rm -rf pkg
+
+# Benchmarks: the release wasm timed in headless Chromium (benches/page/, scripts/bench.mjs) and
+# natively (benches/native.rs); writes target/bench/results.json and prints the table.
+bench: setup-test web
+	@mkdir -p target/bench
+	cargo bench --bench native -- --json target/bench/native.json
+	@node scripts/bench.mjs --native target/bench/native.json --out target/bench/results.json

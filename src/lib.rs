@@ -23,3 +23,5 @@ pub mod url_state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+#[cfg(target_arch = "wasm32")]
+pub mod web_bench;

@@ -302,6 +302,15 @@ impl Runner {
         } else {
             None
         };
+        if hessian
+            .as_deref()
+            .is_some_and(|h| h.iter().any(|v| !v.is_finite()))
+        {
+            // The curvature overflowed where the loss and gradient did not: the run has left
+            // the range of f64, which is divergence, not a refusal of the method.
+            self.status = Status::Diverged { step: update };
+            return None;
+        }
         let ctx = StepContext {
             lr,
             hessian: hessian.as_deref(),

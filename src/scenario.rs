@@ -15,7 +15,7 @@ use crate::objective::linreg::LinReg;
 use crate::objective::mlp::MlpSpec;
 use crate::objective::surfaces::{Surface, SurfaceSpec};
 use crate::optim::schedule::Schedule;
-use crate::optim::{ConfigError, OptimizerConfig};
+use crate::optim::{compact, ConfigError, OptimizerConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -115,10 +115,12 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
+    /// A refusal; control characters (a newline in a key, say) are escaped, so the error is
+    /// always one line.
     fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         ScenarioError {
-            field: field.into(),
-            message: message.into(),
+            field: one_line(field.into()),
+            message: one_line(message.into()),
         }
     }
 
@@ -149,24 +151,25 @@ const TOP_LEVEL_FIELDS: &[&str] = &[
     "race",
 ];
 
-/// Deserialises one section of the document, prefixing serde's message with the section name.
+/// Deserialises one section of the document; a refusal names the field inside the section that
+/// serde stumbled on (e.g. `optimizer.betas[1]`) and, where known, the accepted values.
 fn section<T: for<'de> Deserialize<'de>>(
     document: &Map<String, Value>,
     name: &str,
 ) -> Result<Option<T>, ScenarioError> {
     match document.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => T::deserialize(value)
-            .map(Some)
-            .map_err(|e| ScenarioError::new(name, e.to_string())),
+        Some(value) => T::deserialize(value).map(Some).map_err(|e| {
+            let check = |v: &Value| T::deserialize(v).err().map(|e| e.to_string());
+            serde_error(name, value, &e.to_string(), &check)
+        }),
     }
 }
 
 impl Scenario {
     /// Parses and validates a scenario from JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| ScenarioError::new("scenario", format!("not valid JSON ({e})")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
         Scenario::from_value(&value)
     }
 
@@ -240,7 +243,10 @@ impl Scenario {
             if !(c.is_finite() && c > 0.0 && c <= 1e12) {
                 return Err(ScenarioError::new(
                     "clip_norm",
-                    format!("{c} is out of range (accepted: 0 < clip_norm ≤ 1e12)"),
+                    format!(
+                        "{} is out of range (accepted: 0 < clip_norm ≤ 1e12)",
+                        compact(c)
+                    ),
                 ));
             }
         }
@@ -251,7 +257,7 @@ impl Scenario {
                     "noise.sigma",
                     format!(
                         "{} is out of range (accepted: 0 ≤ sigma ≤ 1e6)",
-                        noise.sigma
+                        compact(noise.sigma)
                     ),
                 ));
             }
@@ -274,7 +280,7 @@ impl Scenario {
                     format!("start[{i}]"),
                     format!(
                         "{} is out of range (accepted: finite, |value| ≤ 1e12)",
-                        start[i]
+                        compact(start[i])
                     ),
                 ));
             }
@@ -361,6 +367,22 @@ fn check_batch_size(field: &str, batch_size: Option<usize>) -> Result<(), Scenar
     }
 }
 
+/// `text` with its control characters escaped (`\n` for a newline), so it prints on one line.
+fn one_line(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Splits a `"field: message"` string from an objective validator into a scenario error.
 fn field_message(section: &str, message: String) -> ScenarioError {
     match message.split_once(": ") {
@@ -369,4 +391,327 @@ fn field_message(section: &str, message: String) -> ScenarioError {
         }
         _ => ScenarioError::new(section, message),
     }
+}
+
+/// A JSON syntax error. Where it sits at a value — a number beyond f64 such as `1e999`, or a bare
+/// `NaN`, `Infinity` or `-Infinity`, which JSON lacks — the field at that position is named.
+fn json_error(text: &str, error: &serde_json::Error) -> ScenarioError {
+    let message = error.to_string();
+    let out_of_range = message.starts_with("number out of range");
+    let at_value = out_of_range
+        || message.starts_with("expected value")
+        || message.starts_with("invalid number");
+    let path = if at_value {
+        byte_offset(text, error.line(), error.column())
+            .map(|offset| json_path_at(text, offset))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    if path.is_empty() {
+        return ScenarioError::new("scenario", format!("not valid JSON ({message})"));
+    }
+    let accepted = if out_of_range {
+        "accepted: a finite number, |value| < 1.8e308"
+    } else {
+        "accepted: a JSON value; numbers must be finite — JSON has no NaN or Infinity"
+    };
+    ScenarioError::new(path, format!("not valid JSON ({message}; {accepted})"))
+}
+
+/// The byte offset of serde_json's 1-based `line` and `column` (columns count bytes).
+fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    Some((start + column).min(text.len()))
+}
+
+/// One step of a path into a JSON document.
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn render(path: &[Step]) -> String {
+    path.iter()
+        .map(|step| match step {
+            Step::Key(k) => format!(".{k}"),
+            Step::Index(i) => format!("[{i}]"),
+        })
+        .collect()
+}
+
+/// The dotted path (`optimizer.betas[1]`) of the value being read at byte `end` of `text`, found
+/// by a small scan of brackets, keys, colons and commas; empty at the top level.
+fn json_path_at(text: &str, end: usize) -> String {
+    enum Frame {
+        Object { key: Option<String>, at_key: bool },
+        Array { index: usize },
+    }
+    let bytes = text.as_bytes();
+    let end = end.min(bytes.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'"' => {
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                let raw = text.get(i + 1..j.min(bytes.len())).unwrap_or_default();
+                if let Some(Frame::Object { key, at_key: true }) = stack.last_mut() {
+                    *key = Some(
+                        serde_json::from_str::<String>(&format!("\"{raw}\""))
+                            .unwrap_or_else(|_| raw.to_string()),
+                    );
+                }
+                i = j;
+            }
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                at_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b':' => {
+                if let Some(Frame::Object { at_key, .. }) = stack.last_mut() {
+                    *at_key = false;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { key, at_key }) => {
+                    *key = None;
+                    *at_key = true;
+                }
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = Vec::new();
+    for frame in stack {
+        match frame {
+            Frame::Object {
+                key: Some(key),
+                at_key: false,
+            } => path.push(Step::Key(key)),
+            Frame::Array { index } => path.push(Step::Index(index)),
+            Frame::Object { .. } => break,
+        }
+    }
+    render(&path).trim_start_matches('.').to_string()
+}
+
+/// Most candidates a refusal is traced through (bounds the work on large inline data).
+const MAX_CANDIDATES: usize = 64;
+
+/// Turns serde's `message` about `value` (the document's `section`) into a refusal that names the
+/// field inside the section and, where known, the accepted values. `check` deserialises a
+/// variant of `value` again, to confirm which of several look-alike values serde meant.
+fn serde_error(
+    section: &str,
+    value: &Value,
+    message: &str,
+    check: &dyn Fn(&Value) -> Option<String>,
+) -> ScenarioError {
+    let path = locate(value, message, check).unwrap_or_default();
+    let field = format!("{section}{}", render(&path));
+    let message = match accepted(&field, message) {
+        Some(accepted) => format!("{message} (accepted: {accepted})"),
+        None => message.to_string(),
+    };
+    ScenarioError::new(field, message)
+}
+
+/// The text between `prefix` and the next backtick in `message`.
+fn quoted<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+    let start = message.find(prefix)? + prefix.len();
+    let rest = message.get(start..)?;
+    Some(&rest[..rest.find('`')?])
+}
+
+/// Every path in `value` (pre-order, in serde's reading order) whose node satisfies `test`.
+fn paths_where(value: &Value, test: &dyn Fn(&Value) -> bool) -> Vec<Vec<Step>> {
+    fn walk(
+        value: &Value,
+        path: &mut Vec<Step>,
+        test: &dyn Fn(&Value) -> bool,
+        found: &mut Vec<Vec<Step>>,
+    ) {
+        if found.len() >= MAX_CANDIDATES {
+            return;
+        }
+        if test(value) {
+            found.push(path.clone());
+        }
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    path.push(Step::Key(k.clone()));
+                    walk(v, path, test, found);
+                    path.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    walk(v, path, test, found);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut Vec::new(), test, &mut found);
+    found
+}
+
+/// Whether `value` is what serde describes as `unexpected` (`string "x"`, `integer `-3``, …).
+fn is_unexpected(value: &Value, unexpected: &str) -> bool {
+    match value {
+        Value::Null => unexpected == "null" || unexpected == "unit value",
+        Value::Bool(b) => unexpected == format!("boolean `{b}`"),
+        Value::String(s) => unexpected == format!("string {s:?}"),
+        Value::Array(_) => unexpected == "sequence",
+        Value::Object(_) => unexpected == "map",
+        Value::Number(n) => {
+            if let Some(t) = quoted(unexpected, "integer `") {
+                !n.is_f64() && n.to_string() == t
+            } else if let Some(t) = quoted(unexpected, "floating point `") {
+                n.is_f64() && t.parse::<f64>().ok() == n.as_f64()
+            } else {
+                false
+            }
+        }
+    }
+}
+
+/// Where in `value` serde's `message` points, as a path below the section.
+fn locate(
+    value: &Value,
+    message: &str,
+    check: &dyn Fn(&Value) -> Option<String>,
+) -> Option<Vec<Step>> {
+    if let Some(name) = quoted(message, "unknown variant `") {
+        return paths_where(value, &|v| v.as_str() == Some(name))
+            .into_iter()
+            .next();
+    }
+    if let Some(key) = quoted(message, "unknown field `") {
+        let mut path = paths_where(value, &|v| {
+            v.as_object().is_some_and(|m| m.contains_key(key))
+        })
+        .into_iter()
+        .next()?;
+        path.push(Step::Key(key.to_string()));
+        return Some(path);
+    }
+    if let Some(key) = quoted(message, "missing field `") {
+        // Named only when a single object lacks the field; otherwise the section stands.
+        let lacking = paths_where(value, &|v| {
+            v.as_object().is_some_and(|m| !m.contains_key(key))
+        });
+        let [path] = lacking.as_slice() else {
+            return None;
+        };
+        let mut path = path.clone();
+        path.push(Step::Key(key.to_string()));
+        return Some(path);
+    }
+    let candidates = if let Some(unexpected) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.rsplit_once(", expected "))
+        .map(|(unexpected, _)| unexpected)
+    {
+        paths_where(value, &|v| is_unexpected(v, unexpected))
+    } else if let Some(len) = message
+        .strip_prefix("invalid length ")
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        paths_where(value, &|v| v.as_array().is_some_and(|a| a.len() == len))
+    } else {
+        return None;
+    };
+    // Several values may look alike: keep the first whose removal changes serde's complaint.
+    let confirmed = candidates.iter().find(|path| {
+        let Some(member) = path.iter().rposition(|s| matches!(s, Step::Key(_))) else {
+            return false;
+        };
+        let mut trial = value.clone();
+        let mut node = &mut trial;
+        for step in &path[..member] {
+            node = match (node, step) {
+                (Value::Object(m), Step::Key(k)) => match m.get_mut(k) {
+                    Some(v) => v,
+                    None => return false,
+                },
+                (Value::Array(a), Step::Index(i)) => match a.get_mut(*i) {
+                    Some(v) => v,
+                    None => return false,
+                },
+                _ => return false,
+            };
+        }
+        match (node, &path[member]) {
+            (Value::Object(m), Step::Key(k)) => {
+                m.remove(k);
+            }
+            _ => return false,
+        }
+        check(&trial).as_deref() != Some(message)
+    });
+    confirmed.or(candidates.first()).cloned()
+}
+
+/// The accepted values of a field serde refused, where the message does not list them already.
+fn accepted(field: &str, message: &str) -> Option<String> {
+    if message.contains("expected one of") {
+        return None;
+    }
+    let leaf = field
+        .rsplit('.')
+        .next()
+        .unwrap_or(field)
+        .split('[')
+        .next()
+        .unwrap_or_default();
+    let text = match (field, leaf) {
+        ("steps", _) => format!("a whole number, 0 ≤ steps ≤ {MAX_STEPS}"),
+        ("seed", _) => format!("a whole number, 0 ≤ seed ≤ {}", u64::MAX),
+        ("objective.dataset.n", _) => "a whole number, 1 ≤ n ≤ 10000".into(),
+        (_, "step_size" | "t_max") => "a whole number ≥ 1".into(),
+        (_, "batch_size") => {
+            "a whole number, 1 ≤ batch_size ≤ 1000000; values ≥ n mean full batch".into()
+        }
+        ("clip_norm", _) => "a number, 0 < clip_norm ≤ 1e12".into(),
+        ("with_replacement", _) => "true or false".into(),
+        ("start", _) => "a list of finite numbers, one per parameter, |value| ≤ 1e12".into(),
+        ("race", _) => format!(
+            "a list of at most {} racers such as {{\"optimizer\":{{\"name\":\"adam\"}},\"batch_size\":8}}",
+            MAX_RACERS - 1
+        ),
+        ("objective.kind", _) => "surface, linreg or mlp".into(),
+        (_, "name") if field.ends_with("optimizer.name") => {
+            "sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, adamax or newton".into()
+        }
+        _ if message.ends_with("expected u64") || message.ends_with("expected usize") => {
+            "a whole number ≥ 0".into()
+        }
+        _ if message.ends_with("expected f64") => "a finite number".into(),
+        _ if message.ends_with("expected a boolean") => "true or false".into(),
+        _ => return None,
+    };
+    Some(text)
 }

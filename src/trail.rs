@@ -15,6 +15,8 @@ pub struct TrailPoint {
     pub samples: u64,
     /// Full-objective loss.
     pub loss: f64,
+    /// Loss on the held-out test points (NaN where there are none).
+    pub test_loss: f64,
     /// The first two parameters (the point drawn on a 2-D surface).
     pub x: f64,
     /// See `x`.
@@ -91,6 +93,7 @@ mod tests {
             epoch: 0.0,
             samples: step,
             loss: 1.0,
+            test_loss: f64::NAN,
             x: step as f64,
             y: 0.0,
         }

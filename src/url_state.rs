@@ -69,10 +69,25 @@ pub fn page_default() -> Scenario {
     }
 }
 
+/// The network lab's opening scenario: TensorFlow Playground's 2-4-2-1 tanh network on the
+/// circle, SGD with momentum in batches of 10.
+pub fn network_default() -> Scenario {
+    Scenario::from_json(NETWORK_DEFAULT).unwrap_or_else(|_| page_default())
+}
+
+const NETWORK_DEFAULT: &str = r#"{"objective":{"kind":"mlp","layers":[2,4,2,1],"activation":"tanh","loss":"bce",
+  "dataset":{"name":"circle"}},"optimizer":{"name":"sgd","lr":0.1,"momentum":0.9},"batch_size":10,"steps":100000}"#;
+
 /// Reads a query string (with or without the leading `?`).
 pub fn from_query(query: &str) -> UrlState {
+    let network = query.contains("f=mlp") || query.contains("view=network");
+    let scenario = if network {
+        network_default()
+    } else {
+        page_default()
+    };
     let mut state = UrlState {
-        scenario: page_default(),
+        scenario,
         ignored: Vec::new(),
     };
     let pairs: Vec<(String, String)> =
@@ -87,8 +102,10 @@ pub fn from_query(query: &str) -> UrlState {
             .map(|(_, v)| v.as_str())
     };
 
-    for (key, _) in &pairs {
-        if !KNOWN_KEYS.contains(&key.as_str()) {
+    for (key, value) in &pairs {
+        if key.is_empty() {
+            state.ignore(&format!("={value}"), "a value without a name");
+        } else if !KNOWN_KEYS.contains(&key.as_str()) {
             state.ignore(key, "not a setting of the lab");
         }
     }
@@ -132,15 +149,31 @@ pub fn from_query(query: &str) -> UrlState {
     state
 }
 
+/// The hidden layers of the network lab's default network, as TensorFlow Playground's.
+const DEFAULT_LAYERS: [usize; 4] = [2, 4, 2, 1];
+
+/// URL keys that set a field of the objective's generated data set.
+const DATASET_KEYS: &[&str] = &["data", "n", "noise", "dseed", "test"];
+
 const KNOWN_KEYS: &[&str] = &[
-    "f", "kappa", "angle", "data", "n", "noise", "dseed", "o", "sched", "clip", "batch", "seed",
-    "sigma", "replace", "steps", "start",
+    "layers", "act", "loss", "l2", "init", "test", "f", "kappa", "angle", "data", "n", "noise",
+    "dseed", "o", "sched", "clip", "batch", "seed", "sigma", "replace", "steps", "start",
     // Settings of the page itself (read by www/), not of the scenario.
-    "speed", "axis", "cloud", "view", "embed", "lesson", "explain",
+    "speed", "axis", "cloud", "view", "embed", "lesson", "explain", "play", "controls",
 ];
 
 impl UrlState {
+    /// Reports an ignored parameter. A key from the link is shown with its backticks turned into
+    /// quotes and control characters escaped, so the name in backticks is always unambiguous.
     fn ignore(&mut self, key: &str, why: &str) {
+        let key: String = key
+            .chars()
+            .map(|c| match c {
+                '`' => "'".to_string(),
+                c if c.is_control() => c.escape_default().collect(),
+                c => c.to_string(),
+            })
+            .collect();
         self.ignored.push(format!("ignored `{key}`: {why}"));
     }
 
@@ -178,80 +211,108 @@ impl UrlState {
     }
 
     fn read_objective<'a>(&mut self, get: &impl Fn(&str) -> Option<&'a str>) {
-        let Some(name) = get("f") else { return };
-        let mut object = Map::new();
-        let kind = if name == "linreg" {
-            let mut dataset = Map::new();
-            dataset.insert("name".into(), json!(get("data").unwrap_or("linear")));
-            for (key, field) in [("n", "n"), ("noise", "noise"), ("dseed", "seed")] {
-                if let Some(text) = get(key) {
-                    match parse_number(text) {
-                        Some(v) => {
-                            dataset.insert(field.into(), number_value(v));
-                        }
-                        None => self.ignore(key, &format!("`{text}` is not a number")),
-                    }
-                }
-            }
-            object.insert("dataset".into(), Value::Object(dataset));
-            "linreg"
-        } else {
-            object.insert("name".into(), json!(name));
-            if name == "quadratic" {
-                for key in ["kappa", "angle"] {
-                    if let Some(text) = get(key) {
-                        match parse_number(text) {
-                            Some(v) => {
-                                object.insert(key.into(), json!(v));
-                            }
-                            None => self.ignore(key, &format!("`{text}` is not a number")),
-                        }
-                    }
-                }
-            }
-            "surface"
+        let name = match (get("f"), get("view")) {
+            (Some(name), _) => name,
+            (None, Some("network")) => "mlp",
+            _ => return,
         };
-        object.insert("kind".into(), json!(kind));
-        // Try the whole objective, then without each optional parameter in turn.
-        let keys: Vec<String> = object
-            .keys()
-            .filter(|k| !["kind", "name"].contains(&k.as_str()))
-            .cloned()
-            .collect();
-        if self.set_objective(&object).is_ok() {
+        // A base objective, then each optional setting tried alone on top of what was kept.
+        let mut base = Map::new();
+        let mut optional: Vec<(&str, Option<&str>, Value)> = Vec::new();
+        let number = |this: &mut Self,
+                      key: &'static str,
+                      field: Option<&'static str>,
+                      into: &mut Vec<(&str, Option<&str>, Value)>| {
+            if let Some(text) = get(key) {
+                match parse_number(text) {
+                    Some(v) => into.push((key, field.or(Some(key)), number_value(v))),
+                    None => this.ignore(key, &format!("`{text}` is not a number")),
+                }
+            }
+        };
+        match name {
+            "linreg" | "mlp" => {
+                base.insert("kind".into(), json!(name));
+                let default_data = if name == "linreg" { "linear" } else { "circle" };
+                let mut dataset = Map::new();
+                dataset.insert("name".into(), json!(default_data));
+                if let Some(data) = get("data") {
+                    optional.push(("data", Some("name"), json!(data)));
+                }
+                base.insert("dataset".into(), Value::Object(dataset));
+                if name == "mlp" {
+                    base.insert("layers".into(), json!(DEFAULT_LAYERS));
+                    base.insert("activation".into(), json!("tanh"));
+                    base.insert("loss".into(), json!("bce"));
+                    if let Some(text) = get("layers") {
+                        let hidden: Option<Vec<u64>> = text
+                            .split(',')
+                            .filter(|t| !t.trim().is_empty())
+                            .map(|t| t.trim().parse::<u64>().ok())
+                            .collect();
+                        match hidden {
+                            Some(hidden) => {
+                                let layers: Vec<u64> = std::iter::once(2)
+                                    .chain(hidden)
+                                    .chain(std::iter::once(1))
+                                    .collect();
+                                optional.push(("layers", None, json!(layers)));
+                            }
+                            None => self.ignore(
+                                "layers",
+                                &format!("`{text}` is not a list of unit counts such as 4,2"),
+                            ),
+                        }
+                    }
+                    for (key, field) in [("act", "activation"), ("loss", "loss"), ("init", "init")]
+                    {
+                        if let Some(text) = get(key) {
+                            optional.push((key, Some(field), json!(text)));
+                        }
+                    }
+                    number(self, "l2", None, &mut optional);
+                }
+                for (key, field) in [
+                    ("n", "n"),
+                    ("noise", "noise"),
+                    ("dseed", "seed"),
+                    ("test", "test_fraction"),
+                ] {
+                    number(self, key, Some(field), &mut optional);
+                }
+            }
+            surface => {
+                base.insert("kind".into(), json!("surface"));
+                base.insert("name".into(), json!(surface));
+                if surface == "quadratic" {
+                    number(self, "kappa", None, &mut optional);
+                    number(self, "angle", None, &mut optional);
+                }
+            }
+        }
+        if let Err(why) = self.objective_candidate(&base) {
+            self.ignore("f", &why);
             return;
         }
-        for key in keys {
-            let mut without = object.clone();
-            without.remove(&key);
-            if let Ok(()) = self.set_objective(&without) {
-                let mut with_only = object.clone();
-                with_only.retain(|k, _| ["kind", "name", key.as_str()].contains(&k.as_str()));
-                let why = self
-                    .set_objective_error(&with_only)
-                    .unwrap_or_else(|| "out of range".into());
-                self.ignore(&key, &why);
-                return;
+        let mut kept = base;
+        for (key, field, value) in optional {
+            let mut trial = kept.clone();
+            let field = field.unwrap_or(key);
+            if DATASET_KEYS.contains(&key) {
+                if let Some(Value::Object(dataset)) = trial.get_mut("dataset") {
+                    dataset.insert(field.to_string(), value);
+                }
+            } else {
+                trial.insert(field.to_string(), value);
+            }
+            match self.objective_candidate(&trial) {
+                Ok(_) => kept = trial,
+                Err(why) => self.ignore(key, &why),
             }
         }
-        let why = self
-            .set_objective_error(&object)
-            .unwrap_or_else(|| "not accepted".into());
-        self.ignore("f", &why);
-    }
-
-    fn set_objective(&mut self, object: &Map<String, Value>) -> Result<(), String> {
-        match self.objective_candidate(object) {
-            Ok(candidate) => {
-                self.scenario = candidate;
-                Ok(())
-            }
-            Err(e) => Err(e),
+        if let Ok(candidate) = self.objective_candidate(&kept) {
+            self.scenario = candidate;
         }
-    }
-
-    fn set_objective_error(&self, object: &Map<String, Value>) -> Option<String> {
-        self.objective_candidate(object).err()
     }
 
     fn objective_candidate(&self, object: &Map<String, Value>) -> Result<Scenario, String> {
@@ -426,22 +487,31 @@ pub fn to_query(scenario: &Scenario) -> String {
         }
         ObjectiveSpec::Linreg(linreg) => {
             parts.push("f=linreg".into());
-            if let Ok(Value::Object(spec)) = serde_json::to_value(linreg) {
-                if let Some(Value::Object(dataset)) = spec.get("dataset") {
-                    for (field, key) in [
-                        ("name", "data"),
-                        ("n", "n"),
-                        ("noise", "noise"),
-                        ("seed", "dseed"),
-                    ] {
-                        if let Some(value) = dataset.get(field) {
-                            parts.push(format!("{key}={}", plain(value)));
-                        }
-                    }
+            write_dataset(
+                &mut parts,
+                &serde_json::to_value(linreg).unwrap_or(Value::Null),
+            );
+        }
+        ObjectiveSpec::Mlp(mlp) => {
+            parts.push("f=mlp".into());
+            let spec = serde_json::to_value(mlp).unwrap_or(Value::Null);
+            write_dataset(&mut parts, &spec);
+            let hidden: Vec<String> = mlp.layers[1..mlp.layers.len().saturating_sub(1).max(1)]
+                .iter()
+                .map(|u| u.to_string())
+                .collect();
+            parts.push(format!("layers={}", hidden.join(",")));
+            for (field, key) in [
+                ("activation", "act"),
+                ("loss", "loss"),
+                ("init", "init"),
+                ("l2", "l2"),
+            ] {
+                if let Some(value) = spec.get(field) {
+                    parts.push(format!("{key}={}", plain(value)));
                 }
             }
         }
-        ObjectiveSpec::Mlp(_) => {}
     }
     let racers: Vec<String> = std::iter::once((&scenario.optimizer, None))
         .chain(scenario.race.iter().map(|r| (&r.optimizer, r.batch_size)))
@@ -473,6 +543,23 @@ pub fn to_query(scenario: &Scenario) -> String {
         parts.push(format!("start={}", values.join(",")));
     }
     parts.join("&")
+}
+
+/// Writes a data objective's generated data set (`data`, `n`, `noise`, `dseed`, `test`).
+fn write_dataset(parts: &mut Vec<String>, spec: &Value) {
+    if let Some(Value::Object(dataset)) = spec.get("dataset") {
+        for (field, key) in [
+            ("name", "data"),
+            ("n", "n"),
+            ("noise", "noise"),
+            ("seed", "dseed"),
+            ("test_fraction", "test"),
+        ] {
+            if let Some(value) = dataset.get(field) {
+                parts.push(format!("{key}={}", plain(value)));
+            }
+        }
+    }
 }
 
 /// The optimizer as JSON without the hyper-parameters that equal PyTorch's defaults (the
@@ -611,6 +698,45 @@ mod tests {
             "{:?}",
             state.ignored
         );
+    }
+
+    #[test]
+    fn the_network_default_opens_cleanly() {
+        assert!(Scenario::from_json(NETWORK_DEFAULT).is_ok());
+        let state = from_query("view=network");
+        assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+        assert_eq!(state.scenario, network_default());
+    }
+
+    #[test]
+    fn a_network_scenario_round_trips_and_falls_back_per_field() {
+        let state = from_query("f=mlp&data=spiral&n=300&noise=0.2&dseed=4&test=0.3&layers=8,8&act=relu&l2=0.001&o=adam(lr=0.01)&batch=10");
+        assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+        let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+            panic!("an mlp")
+        };
+        assert_eq!(mlp.layers, vec![2, 8, 8, 1]);
+        let back = from_query(&to_query(&state.scenario));
+        assert_eq!(
+            back.scenario,
+            state.scenario,
+            "{}",
+            to_query(&state.scenario)
+        );
+        let mangled = from_query("f=mlp&data=nowhere&layers=8,x&act=swish&n=0");
+        for key in ["`data`", "`layers`", "`act`", "`n`"] {
+            assert!(
+                mangled.ignored.iter().any(|m| m.contains(key)),
+                "{key}: {:?}",
+                mangled.ignored
+            );
+        }
+        assert!(
+            matches!(mangled.scenario.objective, ObjectiveSpec::Mlp(_)),
+            "the network lab still opens"
+        );
+        let view = from_query("view=network");
+        assert!(matches!(view.scenario.objective, ObjectiveSpec::Mlp(_)));
     }
 
     #[test]

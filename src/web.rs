@@ -87,6 +87,7 @@ pub struct Lab {
     viewport: Option<Viewport>,
     colors: ColorMap,
     heatmap: Heatmap,
+    boundary: BoundaryBuffers,
     dpr: f64,
 }
 
@@ -122,6 +123,7 @@ impl Lab {
             viewport: None,
             colors: ColorMap::viridis(),
             heatmap: Heatmap::new(1, 1),
+            boundary: BoundaryBuffers::default(),
             dpr: 1.0,
         };
         lab.restart_trails();
@@ -178,11 +180,24 @@ impl Lab {
     /// budget). Returns how many racers are still running afterwards.
     pub fn advance(&mut self, steps: u32) -> u32 {
         let budget = self.scenario.steps;
+        // A 2-D path is drawn step by step; a network's curves need one point per call (each
+        // costs a pass over the data).
+        let every_step = self
+            .race
+            .runners
+            .first()
+            .is_some_and(|r| r.params().len() == 2);
         for (runner, trail) in self.race.runners.iter_mut().zip(self.trails.iter_mut()) {
+            let before = runner.steps_taken();
             for _ in 0..steps {
                 if runner.steps_taken() >= budget || runner.step().is_none() {
                     break;
                 }
+                if every_step {
+                    trail.push(trail_point(runner));
+                }
+            }
+            if !every_step && runner.steps_taken() > before {
                 trail.push(trail_point(runner));
             }
         }
@@ -243,6 +258,9 @@ impl Lab {
                     "x": params.first().copied().map(finite_or_null),
                     "y": params.get(1).copied().map(finite_or_null),
                     "batch_size": r.batch_size(),
+                    "test_loss": r.objective().test_loss(params).and_then(finite_or_null),
+                    "train_accuracy": r.objective().accuracy(params, false).and_then(finite_or_null),
+                    "test_accuracy": r.objective().accuracy(params, true).and_then(finite_or_null),
                 })
             })
             .collect();
@@ -252,6 +270,7 @@ impl Lab {
             "sample_count": objective.map(|o| o.sample_count()).unwrap_or(1),
             "view": [self.view.x_min, self.view.x_max, self.view.y_min, self.view.y_max],
             "steps": self.scenario.steps,
+            "network": self.is_network(),
         })
         .to_string()
     }
@@ -496,28 +515,37 @@ impl Lab {
         };
         let mut x_max: f64 = 1.0;
         let (mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY);
-        let series: Vec<Vec<(f64, f64)>> = self
-            .trails
-            .iter()
-            .map(|trail| {
-                let points = trail.points();
-                let stride = (points.len() / 600).max(1);
-                points
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
-                    .filter_map(|(_, p)| {
-                        let y = (p.loss - offset).max(1e-16);
-                        (y.is_finite() && p.loss.is_finite()).then(|| (x_of(p), y))
-                    })
-                    .inspect(|&(x, y)| {
-                        x_max = x_max.max(x);
-                        y_min = y_min.min(y);
-                        y_max = y_max.max(y);
-                    })
-                    .collect()
-            })
-            .collect();
+        // Each racer's training loss, then (where there are test points) its test loss.
+        let mut collect = |loss_of: &dyn Fn(&TrailPoint) -> f64| -> Vec<Vec<(f64, f64)>> {
+            self.trails
+                .iter()
+                .map(|trail| {
+                    let points = trail.points();
+                    let stride = (points.len() / 600).max(1);
+                    points
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
+                        .filter_map(|(_, p)| {
+                            let loss = loss_of(p);
+                            let y = (loss - offset).max(1e-16);
+                            (y.is_finite() && loss.is_finite()).then(|| (x_of(p), y))
+                        })
+                        .inspect(|&(x, y)| {
+                            x_max = x_max.max(x);
+                            y_min = y_min.min(y);
+                            y_max = y_max.max(y);
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let series = collect(&|p| p.loss);
+        let test_series = if self.is_network() {
+            collect(&|p| p.test_loss)
+        } else {
+            Vec::new()
+        };
         if !(y_min.is_finite() && y_max.is_finite()) {
             (y_min, y_max) = (1e-3, 1.0);
         }
@@ -549,8 +577,8 @@ impl Lab {
             .x_desc(x_desc)
             .y_desc(y_desc)
             .x_label_formatter(&|v| {
-                if axis == "epochs" {
-                    format!("{v:.3}")
+                if x_max < 20.0 {
+                    format!("{v:.1}")
                 } else {
                     format!("{v:.0}")
                 }
@@ -560,17 +588,20 @@ impl Lab {
             .axis_desc_style(("sans-serif", font))
             .draw()
             .map_err(js_error)?;
-        for (index, points) in series.into_iter().enumerate() {
-            let color = racer_rgb(index);
-            let stroke = if index == 1 {
-                RGBColor(90, 90, 90)
-            } else {
-                color
-            };
+        for (index, points) in test_series.into_iter().enumerate() {
+            let stroke = chart_color(index).mix(0.45);
             chart
                 .draw_series(LineSeries::new(
                     points,
-                    ShapeStyle::from(&stroke).stroke_width((2.0 * dpr).round() as u32),
+                    ShapeStyle::from(&stroke).stroke_width((1.5 * dpr).round().max(1.0) as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        for (index, points) in series.into_iter().enumerate() {
+            chart
+                .draw_series(LineSeries::new(
+                    points,
+                    ShapeStyle::from(&chart_color(index)).stroke_width((2.0 * dpr).round() as u32),
                 ))
                 .map_err(js_error)?;
         }
@@ -636,11 +667,7 @@ impl Lab {
                 continue;
             }
             let (w, b) = (params[0], params[1]);
-            let stroke = if index == 1 {
-                RGBColor(90, 90, 90)
-            } else {
-                racer_rgb(index)
-            };
+            let stroke = chart_color(index);
             chart
                 .draw_series(LineSeries::new(
                     [x_min, x_max].map(|x| (x, (w * x + b).clamp(y_min - 1e3, y_max + 1e3))),
@@ -843,6 +870,15 @@ fn pixels_per_unit_y(viewport: &Viewport) -> f64 {
     viewport.height / (viewport.view.y_max - viewport.view.y_min)
 }
 
+/// A racer's colour on a white chart (the white racer is drawn grey there).
+fn chart_color(index: usize) -> RGBColor {
+    if index == 1 {
+        RGBColor(90, 90, 90)
+    } else {
+        racer_rgb(index)
+    }
+}
+
 fn trail_point(runner: &Runner) -> TrailPoint {
     let params = runner.params();
     TrailPoint {
@@ -850,6 +886,7 @@ fn trail_point(runner: &Runner) -> TrailPoint {
         epoch: runner.epoch(),
         samples: runner.samples_seen(),
         loss: runner.loss(),
+        test_loss: runner.objective().test_loss(params).unwrap_or(f64::NAN),
         x: params.first().copied().unwrap_or(0.0),
         y: params.get(1).copied().unwrap_or(0.0),
     }
@@ -924,4 +961,422 @@ pub fn trace_digest(scenario_json: &str) -> Result<String, JsValue> {
     let scenario = Scenario::from_json(scenario_json).map_err(js_error)?;
     let digest = crate::run::trace_digest(&scenario).map_err(js_error)?;
     Ok(format!("{digest:016x}"))
+}
+
+/// Reused buffers of the decision-boundary picture (no allocation per frame).
+#[derive(Default)]
+struct BoundaryBuffers {
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    values: Vec<f64>,
+    rgba: Vec<u8>,
+    offscreen: Option<HtmlCanvasElement>,
+    diverging: Option<ColorMap>,
+}
+
+/// The largest side of the grid the network is evaluated on each frame; the canvas scales it
+/// up smoothly to its full resolution.
+const BOUNDARY_GRID: usize = 200;
+/// Class colours of the data points: label 0 and label 1.
+const CLASS_COLORS: [&str; 2] = ["#c0392b", "#1f5fa8"];
+
+fn network_of(runner: &Runner) -> Option<&crate::objective::mlp::Mlp> {
+    match runner.objective().as_ref() {
+        crate::objective::model::Model::Mlp(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// A square view around the data, padded by 15 %.
+fn data_view(mlp: &crate::objective::mlp::Mlp) -> ViewBox {
+    let extent = mlp
+        .train_points()
+        .iter()
+        .chain(mlp.test_points())
+        .flat_map(|p| [p[0].abs(), p[1].abs()])
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    let half = if extent > 0.0 { extent * 1.15 } else { 1.0 };
+    ViewBox {
+        x_min: -half,
+        x_max: half,
+        y_min: -half,
+        y_max: half,
+    }
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// Whether the scenario trains a network (the network lab's view).
+    pub fn is_network(&self) -> bool {
+        self.race.runners.first().and_then(network_of).is_some()
+    }
+
+    /// The network lab's default scenario as JSON: TensorFlow Playground's 2-4-2-1 tanh network
+    /// on the circle, trained by SGD with momentum in batches of 10.
+    pub fn network_default_json() -> String {
+        url_state::network_default().to_json()
+    }
+
+    /// Draws racer `selected`'s decision boundary (classification: the probability of class 1
+    /// on a red–white–blue scale; regression: the output on viridis) with axes and the data
+    /// points — training points filled, test points hollow.
+    pub fn draw_boundary(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        selected: usize,
+    ) -> Result<(), JsValue> {
+        let Some(runner) = self
+            .race
+            .runners
+            .get(selected)
+            .or(self.race.runners.first())
+        else {
+            return Ok(());
+        };
+        let Some(mlp) = network_of(runner) else {
+            return Ok(());
+        };
+        let context = context_2d(canvas)?;
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let view = data_view(mlp);
+        let dpr = self.dpr;
+        let font = (13.0 * dpr).round() as u32;
+        let mut chart = ChartBuilder::on(&root)
+            .margin((10.0 * dpr) as u32)
+            .x_label_area_size((34.0 * dpr) as u32)
+            .y_label_area_size((48.0 * dpr) as u32)
+            .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
+            .map_err(js_error)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("x₁")
+            .y_desc("x₂")
+            .label_style(("sans-serif", font))
+            .axis_desc_style(("sans-serif", font))
+            .draw()
+            .map_err(js_error)?;
+        let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+        let (left, top) = (x_pixels.start as f64, y_pixels.start as f64);
+        let (width, height) = (
+            (x_pixels.end - x_pixels.start).max(1) as f64,
+            (y_pixels.end - y_pixels.start).max(1) as f64,
+        );
+        let viewport = Viewport {
+            view,
+            left,
+            top,
+            width,
+            height,
+        };
+        self.viewport = Some(viewport);
+
+        // Evaluate on a grid of pixel centres, then colour.
+        let grid_w = BOUNDARY_GRID.min(width as usize).max(2);
+        let grid_h = ((grid_w as f64) * height / width)
+            .round()
+            .clamp(2.0, BOUNDARY_GRID as f64) as usize;
+        let buffers = &mut self.boundary;
+        buffers.xs.clear();
+        buffers
+            .xs
+            .extend((0..grid_w).map(|i| {
+                view.x_min + (i as f64 + 0.5) / grid_w as f64 * (view.x_max - view.x_min)
+            }));
+        buffers.ys.clear();
+        buffers
+            .ys
+            .extend((0..grid_h).map(|j| {
+                view.y_max - (j as f64 + 0.5) / grid_h as f64 * (view.y_max - view.y_min)
+            }));
+        buffers.values.resize(grid_w * grid_h, 0.0);
+        mlp.predict_grid(
+            runner.params(),
+            &buffers.xs,
+            &buffers.ys,
+            &mut buffers.values,
+        );
+        let classifier = mlp.has_labels() && mlp.is_classifier();
+        let diverging = buffers
+            .diverging
+            .get_or_insert_with(|| ColorMap::from_gradient(colorous::RED_BLUE));
+        let (t_min, t_max) = if classifier {
+            (0.0, 1.0)
+        } else {
+            let targets = mlp.train_points().iter().map(|p| p[2]);
+            let lo = targets.clone().fold(f64::INFINITY, f64::min);
+            let hi = targets.fold(f64::NEG_INFINITY, f64::max);
+            if lo < hi {
+                (lo, hi)
+            } else {
+                (lo - 1.0, lo + 1.0)
+            }
+        };
+        buffers.rgba.resize(grid_w * grid_h * 4, 255);
+        for (value, pixel) in buffers.values.iter().zip(buffers.rgba.chunks_exact_mut(4)) {
+            let t = (value - t_min) / (t_max - t_min);
+            let [r, g, b] = if classifier {
+                diverging.at(t)
+            } else {
+                self.colors.at(t)
+            };
+            // Lighten toward white so the data points stand out.
+            let lift = |c: u8| (c as f64 * 0.7 + 255.0 * 0.3) as u8;
+            pixel.copy_from_slice(&[lift(r), lift(g), lift(b), 255]);
+        }
+        let offscreen = match &buffers.offscreen {
+            Some(c) => c.clone(),
+            None => {
+                let document = web_sys::window()
+                    .and_then(|w| w.document())
+                    .ok_or_else(|| js_error("no document"))?;
+                let c: HtmlCanvasElement = document
+                    .create_element("canvas")?
+                    .dyn_into()
+                    .map_err(|_| js_error("not a canvas"))?;
+                buffers.offscreen = Some(c.clone());
+                c
+            }
+        };
+        if offscreen.width() != grid_w as u32 || offscreen.height() != grid_h as u32 {
+            offscreen.set_width(grid_w as u32);
+            offscreen.set_height(grid_h as u32);
+        }
+        let image = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(&buffers.rgba),
+            grid_w as u32,
+            grid_h as u32,
+        )?;
+        context_2d(&offscreen)?.put_image_data(&image, 0.0, 0.0)?;
+        context.set_image_smoothing_enabled(true);
+        context.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &offscreen, left, top, width, height,
+        )?;
+
+        // The data: training points filled, test points hollow.
+        let radius = 3.2 * dpr;
+        context.set_line_width(1.2 * dpr);
+        for (points, hollow) in [(mlp.train_points(), false), (mlp.test_points(), true)] {
+            for p in points {
+                let (px, py) = viewport.to_pixel(p[0], p[1]);
+                let color = if classifier {
+                    CLASS_COLORS[usize::from(p[2] >= 0.5)]
+                } else {
+                    "#333"
+                };
+                context.begin_path();
+                context.arc(px, py, radius, 0.0, std::f64::consts::TAU)?;
+                if hollow {
+                    context.set_fill_style_str("#fff");
+                    context.set_stroke_style_str(color);
+                } else {
+                    context.set_fill_style_str(color);
+                    context.set_stroke_style_str("#fff");
+                }
+                context.fill();
+                context.stroke();
+            }
+        }
+        root.present().map_err(js_error)?;
+        Ok(())
+    }
+
+    /// Draws racer `selected`'s network: a column of nodes per layer, links coloured by the sign
+    /// of their weight (blue positive, red negative) and as thick as its magnitude.
+    pub fn draw_network(&self, canvas: &HtmlCanvasElement, selected: usize) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+        context.clear_rect(0.0, 0.0, w, h);
+        let Some(runner) = self
+            .race
+            .runners
+            .get(selected)
+            .or(self.race.runners.first())
+        else {
+            return Ok(());
+        };
+        let Some(mlp) = network_of(runner) else {
+            return Ok(());
+        };
+        let layers = mlp.layers();
+        let params = runner.params();
+        let dpr = self.dpr;
+        let margin = 18.0 * dpr;
+        let column =
+            |l: usize| margin + (w - 2.0 * margin) * l as f64 / (layers.len() - 1).max(1) as f64;
+        let row = |l: usize, i: usize| {
+            let units = layers[l] as f64;
+            let spacing = ((h - 2.0 * margin) / units.max(1.0)).min(26.0 * dpr);
+            h / 2.0 + (i as f64 - (units - 1.0) / 2.0) * spacing
+        };
+        // Links, layer by layer: weights are [out][in] row-major, then the biases.
+        let mut offset = 0;
+        let largest = params.iter().fold(
+            1e-9f64,
+            |m, v| if v.is_finite() { m.max(v.abs()) } else { m },
+        );
+        for l in 0..layers.len() - 1 {
+            let (fan_in, fan_out) = (layers[l], layers[l + 1]);
+            for o in 0..fan_out {
+                for i in 0..fan_in {
+                    let weight = params.get(offset + o * fan_in + i).copied().unwrap_or(0.0);
+                    let strength = if weight.is_finite() {
+                        (weight.abs() / largest).sqrt()
+                    } else {
+                        1.0
+                    };
+                    context.set_stroke_style_str(if weight >= 0.0 {
+                        "rgba(31,95,168,0.85)"
+                    } else {
+                        "rgba(192,57,43,0.85)"
+                    });
+                    context.set_line_width((0.4 + 4.0 * strength) * dpr);
+                    context.begin_path();
+                    context.move_to(column(l), row(l, i));
+                    context.line_to(column(l + 1), row(l + 1, o));
+                    context.stroke();
+                }
+            }
+            offset += fan_in * fan_out + fan_out;
+        }
+        for (l, &units) in layers.iter().enumerate() {
+            for i in 0..units {
+                context.begin_path();
+                context.arc(column(l), row(l, i), 6.0 * dpr, 0.0, std::f64::consts::TAU)?;
+                context.set_fill_style_str("#fff");
+                context.set_stroke_style_str("#333");
+                context.set_line_width(1.5 * dpr);
+                context.fill();
+                context.stroke();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The data sets the network lab offers, as JSON `[{"name","kind"}]` (`kind` is
+/// `classification` or `regression`; the 1-D `linear` set belongs to linear regression).
+#[wasm_bindgen]
+pub fn dataset_catalog() -> String {
+    use crate::data::datasets::{DatasetKind, DatasetName};
+    let entries: Vec<_> = DatasetName::ALL
+        .iter()
+        .filter(|name| name.kind() != DatasetKind::Regression1d)
+        .map(|name| {
+            let kind = if name.kind() == DatasetKind::Classification {
+                "classification"
+            } else {
+                "regression"
+            };
+            json!({ "name": name.as_str(), "kind": kind })
+        })
+        .collect();
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+}
+
+/// Draws a small picture of data set `name` (default size, noise and seed) for its picker.
+#[wasm_bindgen]
+pub fn draw_dataset_thumbnail(canvas: &HtmlCanvasElement, name: &str) -> Result<(), JsValue> {
+    use crate::data::datasets::{DatasetName, DatasetSpec};
+    let name: DatasetName =
+        serde_json::from_value(json!(name)).map_err(|e| js_error(format!("data set: {e}")))?;
+    let dataset = DatasetSpec::new(name).generate().map_err(js_error)?;
+    let context = context_2d(canvas)?;
+    let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+    context.set_fill_style_str("#fff");
+    context.fill_rect(0.0, 0.0, w, h);
+    let Some(split) = dataset.points_2d() else {
+        return Ok(());
+    };
+    let points: Vec<[f64; 3]> = split.train.iter().chain(split.test).copied().collect();
+    let extent = points
+        .iter()
+        .flat_map(|p| [p[0].abs(), p[1].abs()])
+        .fold(1e-9f64, f64::max)
+        * 1.1;
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p[2]), hi.max(p[2]))
+        });
+    let colors = ColorMap::viridis();
+    for p in &points {
+        let (px, py) = (
+            w / 2.0 + p[0] / extent * w / 2.0,
+            h / 2.0 - p[1] / extent * h / 2.0,
+        );
+        let fill = if matches!(
+            name.kind(),
+            crate::data::datasets::DatasetKind::Classification
+        ) {
+            CLASS_COLORS[usize::from(p[2] >= 0.5)].to_string()
+        } else {
+            let [r, g, b] = colors.at((p[2] - lo) / (hi - lo).max(1e-12));
+            format!("rgb({r},{g},{b})")
+        };
+        context.set_fill_style_str(&fill);
+        context.fill_rect(px - 1.5, py - 1.5, 3.0, 3.0);
+    }
+    Ok(())
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// Every racer's recorded trail as CSV (header line first): racer, optimizer, step, epoch,
+    /// samples, loss, test_loss, x, y — the trajectories behind the pictures.
+    pub fn trajectories_csv(&self) -> String {
+        let mut csv = String::from("racer,optimizer,step,epoch,samples,loss,test_loss,x,y\n");
+        for (index, (runner, trail)) in self.race.runners.iter().zip(&self.trails).enumerate() {
+            for p in trail.points() {
+                let number = |v: f64| {
+                    if v.is_finite() {
+                        v.to_string()
+                    } else {
+                        String::new()
+                    }
+                };
+                csv.push_str(&format!(
+                    "{index},{},{},{},{},{},{},{},{}\n",
+                    runner.optimizer().name(),
+                    p.step,
+                    number(p.epoch),
+                    p.samples,
+                    number(p.loss),
+                    number(p.test_loss),
+                    number(p.x),
+                    number(p.y)
+                ));
+            }
+        }
+        csv
+    }
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// The canvas pixel of plane point (x, y) in the last drawn view, as `[px, py]` (empty
+    /// before the first draw).
+    pub fn to_pixel(&self, x: f64, y: f64) -> Box<[f64]> {
+        match self.viewport {
+            Some(v) => {
+                let (px, py) = v.to_pixel(x, y);
+                Box::new([px, py])
+            }
+            None => Box::new([]),
+        }
+    }
+
+    /// The network's held-out points `[[x1, x2, target], …]` as JSON (`[]` elsewhere).
+    pub fn test_points_json(&self) -> String {
+        let points = self
+            .race
+            .runners
+            .first()
+            .and_then(network_of)
+            .map(|m| m.test_points().to_vec())
+            .unwrap_or_default();
+        serde_json::to_string(&points).unwrap_or_else(|_| "[]".into())
+    }
 }

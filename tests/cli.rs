@@ -61,11 +61,11 @@ fn a_bad_scenario_exits_2_with_one_line_naming_the_field() {
         ),
         (
             r#"{"objective":{"kind":"surface","name":"nope"},"optimizer":{"name":"sgd"}}"#,
-            "objective",
+            "objective.name",
         ),
         (
             r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd","lrr":1}}"#,
-            "optimizer",
+            "optimizer.lrr",
         ),
         (
             r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd"},"steps":-3}"#,

@@ -150,16 +150,17 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
     $('remove-racer').disabled = racers.length <= 1;
 
     const n = state.sample_count;
-    const maxBatch = isData ? n : 256;
+    const hasData = objective.kind !== 'surface';
+    const maxBatch = hasData ? n : 256;
     batchSlider.max = maxBatch;
-    $('batch').max = isData ? n : 1000000;
-    const batch = scenario.batch_size ?? (isData ? n : 1);
+    $('batch').max = hasData ? n : 1000000;
+    const batch = scenario.batch_size ?? (hasData ? n : 1);
     batchSlider.value = Math.min(batch, maxBatch);
     $('batch').value = batch;
-    $('batch-kind').textContent = isData
+    $('batch-kind').textContent = hasData
       ? (batch >= n ? `BGD: full batch of all ${n} points` : batch === 1 ? 'SGD: one point per step' : `Mini-batch: ${batch} of ${n} points per step`)
       : (scenario.noise ? `Noise model: σ/√B = ${num(scenario.noise.sigma / Math.sqrt(batch))} per gradient component` : 'On a surface, batch size only scales the gradient-noise model (set σ).');
-    $('sigma-label').hidden = isData;
+    $('sigma-label').hidden = hasData;
     $('sigma').value = scenario.noise?.sigma ?? 0;
 
     $('schedule').value = scenario.schedule?.name ?? '';

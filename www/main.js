@@ -1,7 +1,10 @@
 // The page's entry point: loads the wasm lab, owns the animation loop, the URL and the canvases.
 // The lab (Rust) owns every number; this module only moves events in and pictures out.
-import init, { Lab, surface_catalog } from '../pkg/gdviz.js';
+import init, { Lab, dataset_catalog, surface_catalog } from '../pkg/gdviz.js';
 import { createControls } from './controls.js';
+import { createNetworkControls } from './network.js';
+import { setUpLessons } from './lessons.js';
+import { setUpSharing } from './share.js';
 import { num, rate } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -49,6 +52,10 @@ function readUi(params, ignored) {
     else ignored.push(`ignored \`axis\`: ${axis} is not steps, epochs or samples`);
   }
   if (params.get('cloud') === '1') ui.cloud = true;
+  ui.embed = params.get('embed') === '1';
+  ui.autoplay = params.get('play') === '1';
+  ui.lesson = params.get('lesson');
+  ui.controls = (params.get('controls') ?? '').split(',').filter(Boolean);
   return ui;
 }
 
@@ -67,13 +74,19 @@ async function main() {
   let frames = 0;
   let surfaceDirty = true;
 
-  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), chart: $('chart'), inset: $('inset') };
+  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), chart: $('chart'), inset: $('inset'), network: $('network') };
+  /** The scenario each view last showed, to come back to. */
+  const remembered = { surface: null, network: null };
+  const isNetwork = () => state.network === true;
 
   function pageQuery() {
     const extra = new URLSearchParams();
     if (ui.speed !== 3) extra.set('speed', String(ui.speed));
     if (ui.axis !== 'steps') extra.set('axis', ui.axis);
     if (ui.cloud) extra.set('cloud', '1');
+    if (ui.embed) extra.set('embed', '1');
+    if (ui.controls.length) extra.set('controls', ui.controls.join(','));
+    if (ui.lesson) extra.set('lesson', ui.lesson);
     const tail = extra.toString();
     return `?${lab.query()}${tail ? `&${tail}` : ''}`;
   }
@@ -112,28 +125,67 @@ async function main() {
     const inset = canvases.inset;
     inset.width = Math.round(220 * dpr);
     inset.height = Math.round(160 * dpr);
+    const network = canvases.network;
+    const networkWidth = Math.max(200, Math.min(network.parentElement.clientWidth - 4, 400));
+    network.style.width = `${networkWidth}px`;
+    network.style.height = '190px';
+    network.width = Math.round(networkWidth * dpr);
+    network.height = Math.round(190 * dpr);
     surfaceDirty = true;
     draw(true);
   }
 
   function draw(all) {
-    if (surfaceDirty) {
-      lab.draw_surface(canvases.heat);
-      surfaceDirty = false;
-    }
-    lab.draw_trails(canvases.trails);
-    lab.draw_markers(canvases.markers, ui.cloud, ui.selected);
     const now = performance.now();
+    if (isNetwork()) {
+      // The boundary is the animation: redrawn every frame while training.
+      lab.draw_boundary(canvases.heat, ui.selected);
+      if (surfaceDirty) {
+        for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+        surfaceDirty = false;
+      }
+      if (all || now - lastChart > 120) lab.draw_network(canvases.network, ui.selected);
+    } else {
+      if (surfaceDirty) {
+        lab.draw_surface(canvases.heat);
+        surfaceDirty = false;
+      }
+      lab.draw_trails(canvases.trails);
+      lab.draw_markers(canvases.markers, ui.cloud, ui.selected);
+    }
     if (all || now - lastChart > 120) {
       lab.draw_chart(canvases.chart, ui.axis);
       if (!canvases.inset.hidden) lab.draw_inset(canvases.inset);
       state = JSON.parse(lab.state_json());
       controls.showStatus(state);
+      if (isNetwork()) networkControls.showReadout(state, ui.selected);
       showCounter();
       showExplain();
       showTheory();
       lastChart = now;
     }
+  }
+
+  /** Shows the controls of the current view and marks its tab. */
+  function showView() {
+    const network = isNetwork();
+    for (const element of document.querySelectorAll('.network-only')) element.hidden = !network;
+    for (const element of document.querySelectorAll('.surface-only')) element.hidden = network;
+    $('tab-surface').setAttribute('aria-pressed', String(!network));
+    $('tab-network').setAttribute('aria-pressed', String(network));
+    $('stack').classList.toggle('network-view', network);
+    $('chart-title').textContent = network ? 'Loss (train: solid, test: faint)' : 'Loss';
+    if (network) networkControls.show(scenario, state);
+  }
+
+  /** Switches between the surface and the network lab, remembering each one's scenario. */
+  function switchView(toNetwork) {
+    if (toNetwork === isNetwork()) return;
+    remembered[isNetwork() ? 'network' : 'surface'] = scenario;
+    const next = remembered[toNetwork ? 'network' : 'surface']
+      ?? JSON.parse(toNetwork ? Lab.network_default_json() : new Lab('').scenario_json());
+    ui.selected = 0;
+    edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); });
   }
 
   function showCounter() {
@@ -213,6 +265,7 @@ async function main() {
     state = JSON.parse(lab.state_json());
     if (objectiveChanged) surfaceDirty = true;
     controls.show(scenario, state);
+    showView();
     updateUrl(push);
     draw(true);
     return true;
@@ -225,6 +278,9 @@ async function main() {
     onSelect: () => { controls.show(scenario, state); draw(true); },
     onUiChange: () => { updateUrl(false); draw(true); },
   });
+  const networkControls = createNetworkControls({ catalog: JSON.parse(dataset_catalog()), edit });
+  $('tab-surface').addEventListener('click', () => switchView(false));
+  $('tab-network').addEventListener('click', () => switchView(true));
 
   function setPlaying(value) {
     playing = value;
@@ -336,8 +392,13 @@ async function main() {
   new ResizeObserver(() => resize()).observe($('stack').parentElement);
 
   controls.show(scenario, state);
+  showView();
   resize();
   updateUrl(false);
+  setUpSharing({ lab, canvases, edit, pageQuery, notify });
+  setUpLessons({ current: ui.lesson, embed: ui.embed });
+  if (ui.embed) setUpEmbed(ui.controls);
+  if (ui.autoplay) setPlaying(true);
 
   /** State the end-to-end tests read; not an API. */
   window.gdviz = {
@@ -349,7 +410,32 @@ async function main() {
     get frames() { return frames; },
     get effectiveSteps() { return effectiveSteps; },
     get ui() { return { ...ui }; },
+    get view() { return isNetwork() ? 'network' : 'surface'; },
   };
+}
+
+/**
+ * Embed mode: the canvas, the transport buttons and, optionally, the controls named in
+ * `controls=` (e.g. `lr,batch`), moved into a compact strip under the canvas.
+ */
+function setUpEmbed(names) {
+  document.body.classList.add('embed');
+  const strip = $('embed-controls');
+  const wrappers = {
+    surface: $('surface').closest('.field'),
+    optimizer: $('optimizer').closest('.field'),
+    lr: $('lr').closest('.field'),
+    momentum: $('momentum').closest('label'),
+    batch: $('batch').closest('.field'),
+    seed: $('seed').closest('label'),
+    schedule: $('schedule').closest('.field'),
+    dataset: $('dataset').closest('.field'),
+    noise: $('net-noise').closest('label'),
+  };
+  for (const name of names) {
+    if (wrappers[name]) strip.append(wrappers[name]);
+  }
+  strip.hidden = strip.children.length === 0;
 }
 
 main().catch((error) => showError(`The lab could not start: ${error}`));

@@ -252,14 +252,16 @@ impl DatasetSpec {
         if let Some(noise) = self.noise {
             if !(noise.is_finite() && (0.0..=MAX_NOISE).contains(&noise)) {
                 return Err(format!(
-                    "noise: {noise} is out of range (accepted: 0 ≤ noise ≤ {MAX_NOISE})"
+                    "noise: {} is out of range (accepted: 0 ≤ noise ≤ {MAX_NOISE})",
+                    crate::optim::compact(noise)
                 ));
             }
         }
         let f = self.test_fraction;
         if !(f.is_finite() && (0.0..1.0).contains(&f)) {
             return Err(format!(
-                "test_fraction: {f} is out of range (accepted: 0 ≤ test_fraction < 1)"
+                "test_fraction: {} is out of range (accepted: 0 ≤ test_fraction < 1)",
+                crate::optim::compact(f)
             ));
         }
         Ok(())

@@ -84,7 +84,7 @@ impl LinReg {
 /// At least one point, all coordinates finite.
 fn validate_points(points: &[[f64; 2]]) -> Result<(), String> {
     if points.is_empty() {
-        return Err("points: at least 1 point is required".to_string());
+        return Err("points: no points (accepted: at least 1 point [x, y])".to_string());
     }
     for (i, point) in points.iter().enumerate() {
         for (j, value) in point.iter().enumerate() {
@@ -301,7 +301,7 @@ mod tests {
     fn new_refuses_empty_and_non_finite() {
         assert_eq!(
             LinearRegression::from_points(vec![]).unwrap_err(),
-            "points: at least 1 point is required"
+            "points: no points (accepted: at least 1 point [x, y])"
         );
         let mut pts = vec![[0.0, 0.0]; 5];
         pts[3][1] = f64::NAN;

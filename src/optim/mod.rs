@@ -45,8 +45,20 @@ impl ConfigError {
     pub fn out_of_range(field: &str, value: f64, accepted: &str) -> Self {
         ConfigError {
             field: field.to_string(),
-            message: format!("{value} is out of range (accepted: {accepted})"),
+            message: format!("{} is out of range (accepted: {accepted})", compact(value)),
         }
+    }
+}
+
+/// A number as a message shows it: plain where that is short (`-3`, `0.05`, `1000000000`), in
+/// scientific notation where plain would be long and that is shorter (`1e300`, not 301 digits).
+pub(crate) fn compact(value: f64) -> String {
+    let plain = value.to_string();
+    let scientific = format!("{value:e}");
+    if plain.len() > 12 && scientific.len() < plain.len() {
+        scientific
+    } else {
+        plain
     }
 }
 
@@ -65,6 +77,8 @@ pub enum StepError {
     NoHessian,
     /// Newton's method met a (numerically) singular Hessian and refuses to divide by it.
     SingularHessian,
+    /// The Hessian overflowed (an infinite or NaN entry), so no Newton step can be computed.
+    NonFiniteHessian,
 }
 
 impl fmt::Display for StepError {
@@ -76,6 +90,10 @@ impl fmt::Display for StepError {
             StepError::SingularHessian => write!(
                 f,
                 "the Hessian is singular here, so the Newton step is undefined (add damping)"
+            ),
+            StepError::NonFiniteHessian => write!(
+                f,
+                "the Hessian overflowed here (an entry is infinite or NaN), so the Newton step is undefined"
             ),
         }
     }

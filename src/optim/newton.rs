@@ -67,6 +67,10 @@ impl NewtonConfig {
         let hessian = hessian
             .filter(|h| h.len() == n * n)
             .ok_or(StepError::NoHessian)?;
+        // nalgebra's SVD panics ("Singular value was NaN") on a non-finite matrix.
+        if !(hessian.iter().all(|v| v.is_finite()) && self.damping.is_finite()) {
+            return Err(StepError::NonFiniteHessian);
+        }
         let mut h = DMatrix::from_row_slice(n, n, hessian);
         for i in 0..n {
             h[(i, i)] += self.damping;
@@ -123,6 +127,26 @@ mod tests {
         assert!(damped
             .update(&mut s, &mut p, &[1.0, 1.0], 1.0, Some(&h))
             .is_ok());
+    }
+
+    #[test]
+    fn a_non_finite_hessian_is_refused_not_a_panic() {
+        let c = NewtonConfig::default();
+        let mut s = c.init(2);
+        for bad in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            let mut p = [1.0, 1.0];
+            assert_eq!(
+                c.update(
+                    &mut s,
+                    &mut p,
+                    &[1.0, 1.0],
+                    1.0,
+                    Some(&[bad, 0.0, 0.0, 1.0])
+                ),
+                Err(StepError::NonFiniteHessian)
+            );
+            assert_eq!(p, [1.0, 1.0]);
+        }
     }
 
     #[test]

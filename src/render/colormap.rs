@@ -24,6 +24,12 @@ impl ColorMap {
         ColorMap::from_gradient(colorous::VIRIDIS)
     }
 
+    /// A diverging map for classifier outputs (probability 0 → 1): ColorBrewer's red–blue, light
+    /// in the middle where the network is unsure.
+    pub fn diverging() -> Self {
+        ColorMap::from_gradient(colorous::RED_BLUE)
+    }
+
     /// The colour at `t ∈ [0, 1]` (clamped; NaN maps to 0).
     #[inline]
     pub fn at(&self, t: f64) -> [u8; 3] {

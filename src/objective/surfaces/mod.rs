@@ -222,12 +222,14 @@ impl SurfaceSpec {
         if let SurfaceSpec::Quadratic { kappa, angle } = *self {
             if !(quadratic::KAPPA_MIN..=quadratic::KAPPA_MAX).contains(&kappa) {
                 return Err(format!(
-                    "kappa: {kappa} is out of range (accepted: 1e-6 ≤ kappa ≤ 1e6)"
+                    "kappa: {} is out of range (accepted: 1e-6 ≤ kappa ≤ 1e6)",
+                    crate::optim::compact(kappa)
                 ));
             }
             if !angle.is_finite() {
                 return Err(format!(
-                    "angle: {angle} is out of range (accepted: any finite number of radians)"
+                    "angle: {} is out of range (accepted: any finite number of radians)",
+                    crate::optim::compact(angle)
                 ));
             }
         }

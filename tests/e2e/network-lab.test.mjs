@@ -1,0 +1,211 @@
+// The network lab, lessons, sharing and embedding, as a teacher and a student use them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSession, openPage, SCREENSHOT_DIR } from './harness.mjs';
+
+let session;
+before(async () => { session = await openSession(); });
+after(async () => { await session?.close(); });
+
+const stateOf = (page) => page.evaluate(() => window.gdviz.state);
+const scenarioOf = (page) => page.evaluate(() => window.gdviz.scenario);
+
+/** Trains until the step budget or `steps` steps, in chunks, then draws once. */
+async function train(page, steps) {
+  await page.evaluate(async (total) => {
+    for (let done = 0; done < total; done += 500) window.gdviz.lab.advance(Math.min(500, total - done));
+  }, steps);
+  await page.getByRole('button', { name: 'Step' }).click();
+}
+
+/** Fraction of test points whose pixel on the boundary map has their class's colour. */
+const boundaryAgreement = (page) => page.evaluate(() => {
+  const canvas = document.getElementById('heat');
+  const context = canvas.getContext('2d');
+  const lab = window.gdviz.lab;
+  const points = JSON.parse(lab.test_points_json());
+  let agree = 0;
+  for (const [x, y, label] of points) {
+    const [px, py] = Array.from(lab.to_pixel(x, y));
+    // Sample a ring just outside the point's own marker.
+    const r = 7 * devicePixelRatio;
+    const samples = [[px + r, py], [px - r, py], [px, py + r], [px, py - r]];
+    let blue = 0;
+    let red = 0;
+    for (const [sx, sy] of samples) {
+      const [R, , B] = context.getImageData(Math.round(sx), Math.round(sy), 1, 1).data;
+      if (B > R) blue += 1; else red += 1;
+    }
+    if ((label >= 0.5) === (blue > red)) agree += 1;
+  }
+  return { agree, total: points.length };
+});
+
+for (const [data, accuracy] of [['circle', 0.9], ['xor', 0.9], ['gaussians', 0.9], ['moons', 0.85], ['spiral', 0.75]]) {
+  test(`the default network learns ${data} to ${accuracy * 100}% test accuracy`, async () => {
+    const layers = data === 'spiral' ? '8,8' : '4,2';
+    const { page, errors } = await openPage(session, `?f=mlp&data=${data}&layers=${layers}&o=adam(lr=0.03)&batch=10&seed=1&steps=3000`);
+    await train(page, 3000);
+    const racer = (await stateOf(page)).racers[0];
+    assert.ok(racer.test_accuracy >= accuracy, `${data}: test accuracy ${racer.test_accuracy}`);
+    assert.match(await page.locator('#readout').textContent(), /Test accuracy \d+\.\d%/);
+    const { agree, total } = await boundaryAgreement(page);
+    assert.ok(agree / total >= accuracy - 0.05, `${data}: the boundary colour agrees with ${agree}/${total} test points`);
+    if (data === 'spiral' || data === 'circle') await page.screenshot({ path: `${SCREENSHOT_DIR}/network-${data}.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('the Network tab switches views and back, keeping each scenario', async () => {
+  const { page, errors } = await openPage(session, '?f=booth');
+  await page.getByRole('button', { name: 'Network', exact: true }).click();
+  assert.equal(await page.evaluate(() => window.gdviz.view), 'network');
+  assert.equal(await page.getByLabel('Data set', { exact: true }).isVisible(), true);
+  await page.getByLabel('Data set', { exact: true }).selectOption('xor');
+  await page.getByLabel('Activation').selectOption('relu');
+  await page.getByRole('button', { name: 'Add layer' }).click();
+  const network = (await scenarioOf(page)).objective;
+  assert.equal(network.dataset.name, 'xor');
+  assert.equal(network.activation, 'relu');
+  assert.equal(network.layers.length, 5);
+  await page.getByLabel('Units in hidden layer 3').fill('16');
+  await page.getByLabel('Units in hidden layer 3').press('Tab');
+  assert.equal((await scenarioOf(page)).objective.layers[3], 16);
+  await page.getByLabel('Noise', { exact: true }).fill('0.2');
+  await page.getByLabel('Noise', { exact: true }).press('Tab');
+  assert.equal((await scenarioOf(page)).objective.dataset.noise, 0.2);
+  await page.getByRole('button', { name: 'Surface', exact: true }).click();
+  assert.equal((await scenarioOf(page)).objective.name, 'booth');
+  await page.getByRole('button', { name: 'Network', exact: true }).click();
+  assert.equal((await scenarioOf(page)).objective.dataset.name, 'xor', 'the network scenario was kept');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('compare mode: copies start from identical weights and losses', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp&data=circle&o=sgd(lr=0.1)~sgd(lr=0.1,batch=1)~adam(lr=0.01,batch=200)&batch=10&seed=4');
+  const initial = (await stateOf(page)).racers.map((r) => r.loss);
+  assert.equal(initial.length, 3);
+  assert.ok(initial.every((l) => l === initial[0]), `initial losses ${initial}`);
+  await train(page, 200);
+  const after = (await stateOf(page)).racers;
+  // 201 steps (200 and a click on Step) on 100 training points: batches of 10, of 1, and a
+  // batch of 200 ≥ n, i.e. the full batch.
+  assert.deepEqual(after.map((r) => r.samples), [2010, 201, 20100]);
+  assert.ok(after.every((r) => r.loss < initial[0]), 'every copy learns');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every lesson link loads and plays', async () => {
+  const { page, errors } = await openPage(session);
+  const links = await page.locator('#lesson-list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.equal(links.length, 7);
+  for (const href of links) {
+    const lesson = await openPage(session, href);
+    await lesson.page.bringToFront();
+    await lesson.page.waitForFunction(() => window.gdviz.frames > 3 && window.gdviz.state.racers[0].step > 0);
+    assert.equal(await lesson.page.locator('#lesson').isVisible(), true, href);
+    assert.ok((await lesson.page.locator('#lesson-text').textContent()).length > 80);
+    assert.deepEqual(await lesson.page.locator('#notice').isHidden(), true, `${href}: ${await lesson.page.locator('#notice').textContent()}`);
+    assert.deepEqual(lesson.errors, [], href);
+    if (href.includes('lesson=momentum')) await lesson.page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-momentum.png`, fullPage: true });
+    await lesson.page.close();
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('share dialog, embed snippet in an iframe, export and re-import', async () => {
+  const { page, errors } = await openPage(session, '?f=linreg&o=sgd(lr=0.1)~adam(lr=0.05)&batch=5&seed=3');
+  await page.getByRole('button', { name: 'Share / Embed' }).click();
+  const link = await page.getByLabel('Link', { exact: true }).inputValue();
+  const snippet = await page.getByLabel('Embed', { exact: true }).inputValue();
+  assert.match(link, /f=linreg/);
+  assert.match(snippet, /^<iframe src="[^"]+embed=1" /);
+
+  // The snippet works inside a (sandboxed) iframe on a test page.
+  const src = snippet.match(/src="([^"]+)"/)[1];
+  const host = await session.browser.newPage();
+  const hostErrors = [];
+  host.on('pageerror', (e) => hostErrors.push(e.message));
+  await host.setContent(`<!doctype html><title>course page</title><p>Our course</p><iframe sandbox="allow-scripts allow-same-origin" src="${src}" width="760" height="680"></iframe>`);
+  const frame = host.frameLocator('iframe');
+  await frame.getByRole('button', { name: 'Step' }).click();
+  await frame.getByRole('button', { name: 'Step' }).click();
+  const embedded = host.frames().find((f) => f.url().includes('embed=1'));
+  await embedded.waitForFunction(() => window.gdviz?.ready);
+  assert.equal(await embedded.evaluate(() => window.gdviz.state.racers[0].step), 2);
+  assert.equal(await embedded.locator('.panel').isHidden(), true, 'minimal chrome');
+  await host.screenshot({ path: `${SCREENSHOT_DIR}/embed-iframe.png` });
+  assert.deepEqual(hostErrors, []);
+  await host.close();
+
+  // Export PNG, CSV and JSON.
+  const downloadOf = async (name) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+    return readFile(await download.path());
+  };
+  await page.evaluate(() => window.gdviz.lab.advance(20));
+  const png = await downloadOf('Export PNG');
+  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'a PNG signature');
+  const csv = (await downloadOf('Export CSV')).toString();
+  assert.match(csv.split('\n')[0], /^racer,optimizer,step,epoch,samples,loss,test_loss,x,y$/);
+  assert.ok(csv.split('\n').length > 40);
+  const json = (await downloadOf('Export JSON')).toString();
+  const exported = JSON.parse(json);
+  assert.equal(exported.objective.kind, 'linreg');
+
+  // Import it into a fresh page: the same run.
+  const fresh = await openPage(session, '?f=booth');
+  const dir = await mkdtemp(join(tmpdir(), 'gdviz-'));
+  const file = join(dir, 'scenario.json');
+  await writeFile(file, json);
+  await fresh.page.getByRole('button', { name: 'Share / Embed' }).click();
+  await fresh.page.getByLabel('Import JSON').setInputFiles(file);
+  await fresh.page.waitForFunction(() => window.gdviz.scenario.objective.kind === 'linreg');
+  assert.deepEqual(await scenarioOf(fresh.page), await scenarioOf(page));
+  const run = (p) => p.evaluate(() => { window.gdviz.lab.reset(); window.gdviz.lab.advance(50); return window.gdviz.state.racers.map((r) => [r.x, r.y]); });
+  assert.deepEqual(await run(fresh.page), await run(page));
+  assert.deepEqual(fresh.errors, []);
+  await fresh.page.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a phone-sized screen: everything reachable, touch sets the start', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock', { viewport: { width: 390, height: 844 } });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 392, `no horizontal scrolling (page is ${width}px wide)`);
+  await page.getByRole('button', { name: 'Step' }).click();
+  assert.equal((await stateOf(page)).racers[0].step, 1);
+  const box = await page.locator('#markers').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const expected = await page.evaluate(([x, y]) => Array.from(window.gdviz.lab.to_plane(x * devicePixelRatio, y * devicePixelRatio)), [box.width / 2, box.height / 2]);
+  const start = (await scenarioOf(page)).start;
+  assert.ok(Math.abs(start[0] - expected[0]) < 1e-3 && Math.abs(start[1] - expected[1]) < 1e-3, `${start} vs ${expected}`);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/phone.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard only: every control has an accessible name', async () => {
+  const { page, errors } = await openPage(session);
+  const unnamed = await page.evaluate(() => {
+    const controls = [...document.querySelectorAll('input, select, button, textarea')].filter((e) => e.offsetParent !== null);
+    return controls.filter((e) => {
+      const labelled = e.labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.tagName === 'BUTTON' && e.textContent.trim());
+      return !labelled;
+    }).map((e) => e.outerHTML.slice(0, 80));
+  });
+  assert.deepEqual(unnamed, []);
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.tagName);
+  assert.ok(['BUTTON', 'SELECT', 'INPUT', 'A', 'SUMMARY'].includes(focused), focused);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

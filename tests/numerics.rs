@@ -1,0 +1,958 @@
+//! Numerical edge cases: non-finite inputs, learning rates across 24 decades, degenerate batches
+//! and data sets, far starts, ill conditioning, a singular Hessian and overflow. Every case is
+//! refused with the field named, or runs and ends `Running`, `Diverged { step }` or (Newton)
+//! `Failed { step, reason }` — never a panic, and never non-finite parameters left in place.
+//! The `gdviz trace` outcomes of the same cases are at the end.
+
+use gdviz::objective::model::Model;
+use gdviz::objective::surfaces::SurfaceSpec;
+use gdviz::objective::Objective;
+use gdviz::optim::*;
+use gdviz::run::{trace_digest, Runner, Status};
+use gdviz::scenario::{NoiseModel, ObjectiveSpec, RacerSpec, Scenario, ScenarioError};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const OPTIMIZERS: [&str; 9] = [
+    "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "newton",
+];
+
+fn accept(json: &str) -> Scenario {
+    Scenario::from_json(json).unwrap_or_else(|e| panic!("{json} should be accepted: {e}"))
+}
+
+fn refuse(json: &str) -> ScenarioError {
+    match Scenario::from_json(json) {
+        Ok(_) => panic!("{json} should be refused"),
+        Err(e) => e,
+    }
+}
+
+fn assert_refused(json: &str, field: &str) -> ScenarioError {
+    let error = refuse(json);
+    assert_eq!(error.field, field, "{json}: {error}");
+    assert!(!error.message.is_empty());
+    error
+}
+
+/// Runs `steps` updates (or until the run stops), checking after every update that the
+/// parameters are finite and the status consistent; returns the final status.
+fn run_checked(runner: &mut Runner, steps: u64) -> Status {
+    for _ in 0..steps {
+        let before = runner.steps_taken();
+        let report = runner.step();
+        assert!(
+            runner.params().iter().all(|p| p.is_finite()),
+            "non-finite parameters {:?} left in place, status {:?}",
+            runner.params(),
+            runner.status()
+        );
+        match (report, runner.status()) {
+            (Some(_), Status::Running) => assert_eq!(runner.steps_taken(), before + 1),
+            (None, Status::Diverged { step } | Status::Failed { step, .. }) => {
+                assert_eq!(*step, before + 1);
+                assert!(runner.step().is_none(), "a stopped run stays stopped");
+                break;
+            }
+            (report, status) => panic!("inconsistent: {report:?} with {status:?}"),
+        }
+    }
+    runner.status().clone()
+}
+
+fn rosenbrock() -> Scenario {
+    accept(
+        r#"{"objective":{"kind":"surface","name":"rosenbrock"},"optimizer":{"name":"sgd"},"start":[-1.5,2]}"#,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Non-finite values
+
+/// Every numeric hyper-parameter of every optimizer, set to `bad`.
+fn poisoned(bad: f64) -> Vec<(&'static str, OptimizerConfig)> {
+    use OptimizerConfig as O;
+    let sgd = SgdConfig::default;
+    let adagrad = AdagradConfig::default;
+    let rmsprop = RmspropConfig::default;
+    let adadelta = AdadeltaConfig::default;
+    let adam = AdamConfig::default;
+    let adamw = AdamWConfig::default;
+    let nadam = NadamConfig::default;
+    let adamax = AdamaxConfig::default;
+    let newton = NewtonConfig::default;
+    vec![
+        ("lr", O::Sgd(SgdConfig { lr: bad, ..sgd() })),
+        (
+            "momentum",
+            O::Sgd(SgdConfig {
+                momentum: bad,
+                ..sgd()
+            }),
+        ),
+        (
+            "dampening",
+            O::Sgd(SgdConfig {
+                dampening: bad,
+                ..sgd()
+            }),
+        ),
+        (
+            "weight_decay",
+            O::Sgd(SgdConfig {
+                weight_decay: bad,
+                ..sgd()
+            }),
+        ),
+        (
+            "lr",
+            O::Adagrad(AdagradConfig {
+                lr: bad,
+                ..adagrad()
+            }),
+        ),
+        (
+            "lr_decay",
+            O::Adagrad(AdagradConfig {
+                lr_decay: bad,
+                ..adagrad()
+            }),
+        ),
+        (
+            "weight_decay",
+            O::Adagrad(AdagradConfig {
+                weight_decay: bad,
+                ..adagrad()
+            }),
+        ),
+        (
+            "initial_accumulator_value",
+            O::Adagrad(AdagradConfig {
+                initial_accumulator_value: bad,
+                ..adagrad()
+            }),
+        ),
+        (
+            "eps",
+            O::Adagrad(AdagradConfig {
+                eps: bad,
+                ..adagrad()
+            }),
+        ),
+        (
+            "lr",
+            O::Rmsprop(RmspropConfig {
+                lr: bad,
+                ..rmsprop()
+            }),
+        ),
+        (
+            "alpha",
+            O::Rmsprop(RmspropConfig {
+                alpha: bad,
+                ..rmsprop()
+            }),
+        ),
+        (
+            "eps",
+            O::Rmsprop(RmspropConfig {
+                eps: bad,
+                ..rmsprop()
+            }),
+        ),
+        (
+            "weight_decay",
+            O::Rmsprop(RmspropConfig {
+                weight_decay: bad,
+                ..rmsprop()
+            }),
+        ),
+        (
+            "momentum",
+            O::Rmsprop(RmspropConfig {
+                momentum: bad,
+                ..rmsprop()
+            }),
+        ),
+        (
+            "lr",
+            O::Adadelta(AdadeltaConfig {
+                lr: bad,
+                ..adadelta()
+            }),
+        ),
+        (
+            "rho",
+            O::Adadelta(AdadeltaConfig {
+                rho: bad,
+                ..adadelta()
+            }),
+        ),
+        (
+            "eps",
+            O::Adadelta(AdadeltaConfig {
+                eps: bad,
+                ..adadelta()
+            }),
+        ),
+        (
+            "weight_decay",
+            O::Adadelta(AdadeltaConfig {
+                weight_decay: bad,
+                ..adadelta()
+            }),
+        ),
+        ("lr", O::Adam(AdamConfig { lr: bad, ..adam() })),
+        (
+            "betas[0]",
+            O::Adam(AdamConfig {
+                betas: [bad, 0.999],
+                ..adam()
+            }),
+        ),
+        (
+            "betas[1]",
+            O::Adam(AdamConfig {
+                betas: [0.9, bad],
+                ..adam()
+            }),
+        ),
+        ("eps", O::Adam(AdamConfig { eps: bad, ..adam() })),
+        (
+            "weight_decay",
+            O::Adam(AdamConfig {
+                weight_decay: bad,
+                ..adam()
+            }),
+        ),
+        ("lr", O::Adamw(AdamWConfig { lr: bad, ..adamw() })),
+        (
+            "betas[0]",
+            O::Adamw(AdamWConfig {
+                betas: [bad, 0.999],
+                ..adamw()
+            }),
+        ),
+        (
+            "betas[1]",
+            O::Adamw(AdamWConfig {
+                betas: [0.9, bad],
+                ..adamw()
+            }),
+        ),
+        (
+            "eps",
+            O::Adamw(AdamWConfig {
+                eps: bad,
+                ..adamw()
+            }),
+        ),
+        (
+            "weight_decay",
+            O::Adamw(AdamWConfig {
+                weight_decay: bad,
+                ..adamw()
+            }),
+        ),
+        ("lr", O::Nadam(NadamConfig { lr: bad, ..nadam() })),
+        (
+            "betas[0]",
+            O::Nadam(NadamConfig {
+                betas: [bad, 0.999],
+                ..nadam()
+            }),
+        ),
+        (
+            "betas[1]",
+            O::Nadam(NadamConfig {
+                betas: [0.9, bad],
+                ..nadam()
+            }),
+        ),
+        (
+            "eps",
+            O::Nadam(NadamConfig {
+                eps: bad,
+                ..nadam()
+            }),
+        ),
+        (
+            "weight_decay",
+            O::Nadam(NadamConfig {
+                weight_decay: bad,
+                ..nadam()
+            }),
+        ),
+        (
+            "momentum_decay",
+            O::Nadam(NadamConfig {
+                momentum_decay: bad,
+                ..nadam()
+            }),
+        ),
+        (
+            "lr",
+            O::Adamax(AdamaxConfig {
+                lr: bad,
+                ..adamax()
+            }),
+        ),
+        (
+            "betas[0]",
+            O::Adamax(AdamaxConfig {
+                betas: [bad, 0.999],
+                ..adamax()
+            }),
+        ),
+        (
+            "betas[1]",
+            O::Adamax(AdamaxConfig {
+                betas: [0.9, bad],
+                ..adamax()
+            }),
+        ),
+        (
+            "eps",
+            O::Adamax(AdamaxConfig {
+                eps: bad,
+                ..adamax()
+            }),
+        ),
+        (
+            "weight_decay",
+            O::Adamax(AdamaxConfig {
+                weight_decay: bad,
+                ..adamax()
+            }),
+        ),
+        (
+            "lr",
+            O::Newton(NewtonConfig {
+                lr: bad,
+                ..newton()
+            }),
+        ),
+        (
+            "damping",
+            O::Newton(NewtonConfig {
+                damping: bad,
+                ..newton()
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn nan_and_infinity_in_any_hyper_parameter_are_refused_by_field() {
+    let mut cases = 0;
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        for (field, optimizer) in poisoned(bad) {
+            let name = optimizer.name();
+            let mut scenario = rosenbrock();
+            scenario.optimizer = optimizer.clone();
+            let error = scenario.validate().expect_err("refused");
+            assert_eq!(
+                error.field,
+                format!("optimizer.{field}"),
+                "{name} {bad}: {error}"
+            );
+            assert!(error.message.contains("accepted"), "{error}");
+            assert!(Runner::new(&scenario).is_err(), "the runner refuses it too");
+            // The same optimizer as a racer is named by its place in the race.
+            let mut scenario = rosenbrock();
+            scenario.race = vec![RacerSpec {
+                optimizer,
+                batch_size: None,
+            }];
+            let error = scenario.validate().expect_err("refused");
+            assert_eq!(error.field, format!("race[0].optimizer.{field}"), "{error}");
+            cases += 2;
+        }
+    }
+    assert_eq!(cases, 3 * 41 * 2);
+}
+
+#[test]
+fn nan_and_infinity_elsewhere_are_refused_by_field() {
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut cases: Vec<(&str, Scenario)> = Vec::new();
+        let mut s = rosenbrock();
+        s.start = Some(vec![bad, 0.0]);
+        cases.push(("start[0]", s));
+        let mut s = rosenbrock();
+        s.start = Some(vec![0.0, bad]);
+        cases.push(("start[1]", s));
+        let mut s = rosenbrock();
+        s.clip_norm = Some(bad);
+        cases.push(("clip_norm", s));
+        let mut s = rosenbrock();
+        s.noise = Some(NoiseModel { sigma: bad });
+        cases.push(("noise.sigma", s));
+        let mut s = rosenbrock();
+        s.schedule = Some(gdviz::optim::schedule::Schedule::Exponential { gamma: bad });
+        cases.push(("schedule.gamma", s));
+        let mut s = rosenbrock();
+        s.schedule = Some(gdviz::optim::schedule::Schedule::Cosine {
+            t_max: 10,
+            eta_min: bad,
+        });
+        cases.push(("schedule.eta_min", s));
+        let mut s = rosenbrock();
+        s.objective = ObjectiveSpec::Surface(SurfaceSpec::Quadratic {
+            kappa: bad,
+            angle: 0.0,
+        });
+        cases.push(("objective.kappa", s));
+        let mut s = rosenbrock();
+        s.objective = ObjectiveSpec::Surface(SurfaceSpec::Quadratic {
+            kappa: 10.0,
+            angle: bad,
+        });
+        cases.push(("objective.angle", s));
+        for (field, scenario) in cases {
+            let error = scenario.validate().expect_err("refused");
+            assert_eq!(error.field, field, "{bad}: {error}");
+            assert!(Runner::new(&scenario).is_err());
+        }
+    }
+}
+
+#[test]
+fn non_finite_numbers_in_json_text_are_refused_by_field() {
+    let base = |optimizer: &str, rest: &str| {
+        format!(
+            r#"{{"objective":{{"kind":"surface","name":"quadratic","kappa":KAPPA}},"optimizer":{optimizer},"start":START{rest}}}"#
+        )
+    };
+    for bad in [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e999",
+        "-1e999",
+        "\"NaN\"",
+        "\"inf\"",
+        "null",
+    ] {
+        let cases = [
+            (
+                base(&format!(r#"{{"name":"sgd","lr":{bad}}}"#), ""),
+                "optimizer.lr",
+            ),
+            (
+                base(&format!(r#"{{"name":"adam","betas":[{bad},0.9]}}"#), ""),
+                "optimizer.betas[0]",
+            ),
+            (
+                base(r#"{"name":"sgd"}"#, &format!(r#","clip_norm":{bad}"#)),
+                "clip_norm",
+            ),
+            (
+                base(r#"{"name":"sgd"}"#, "").replace("START", &format!("[0,{bad}]")),
+                "start[1]",
+            ),
+            (
+                base(r#"{"name":"sgd"}"#, "").replace("KAPPA", bad),
+                "objective.kappa",
+            ),
+        ];
+        for (text, field) in cases {
+            let text = text.replace("KAPPA", "10").replace("START", "[1,1]");
+            if bad == "null" && field == "clip_norm" {
+                // null is "absent" for an optional field: accepted, not refused.
+                accept(&text);
+                continue;
+            }
+            let error = assert_refused(&text, field);
+            assert!(error.message.contains("accepted"), "{text}: {error}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Learning rates across 24 decades
+
+fn optimizer_json(name: &str, lr: f64) -> String {
+    format!(r#"{{"name":"{name}","lr":{lr:e}}}"#)
+}
+
+#[test]
+fn every_learning_rate_from_1e_minus_12_to_1e12_on_every_optimizer_stops_cleanly() {
+    let objectives = [
+        (
+            "rosenbrock",
+            r#""objective":{"kind":"surface","name":"rosenbrock"},"start":[-1.5,2]"#,
+        ),
+        (
+            "linreg",
+            r#""objective":{"kind":"linreg","dataset":{"name":"linear","n":60,"seed":2}},"batch_size":8,"seed":4"#,
+        ),
+    ];
+    let mut lrs: Vec<f64> = (-12..=12).map(|e| 10f64.powi(e)).collect();
+    lrs.push(0.0);
+    let (mut running, mut diverged, mut failed, mut refused) = (0, 0, 0, 0);
+    for (objective_name, objective) in objectives {
+        for name in OPTIMIZERS {
+            for &lr in &lrs {
+                let text = format!(
+                    r#"{{{objective},"optimizer":{},"steps":300}}"#,
+                    optimizer_json(name, lr)
+                );
+                let scenario = match Scenario::from_json(&text) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        // Only Newton off the surfaces is refused: it needs an exact Hessian.
+                        assert_eq!((name, objective_name), ("newton", "linreg"), "{text}: {e}");
+                        assert_eq!(e.field, "optimizer.name");
+                        refused += 1;
+                        continue;
+                    }
+                };
+                let mut runner = Runner::new(&scenario).expect("builds");
+                match run_checked(&mut runner, scenario.steps) {
+                    Status::Running => {
+                        assert_eq!(runner.steps_taken(), 300);
+                        running += 1;
+                    }
+                    Status::Diverged { step } => {
+                        assert!((1..=300).contains(&step));
+                        diverged += 1;
+                    }
+                    Status::Failed { reason, .. } => {
+                        assert_eq!(name, "newton", "only Newton refuses an update: {reason}");
+                        failed += 1;
+                    }
+                }
+                // The extremes behave as they must.
+                if name == "sgd" && lr == 1e12 {
+                    assert!(matches!(runner.status(), Status::Diverged { .. }), "{text}");
+                }
+                if lr <= 1e-6 {
+                    assert_eq!(*runner.status(), Status::Running, "{text}");
+                }
+            }
+        }
+    }
+    assert_eq!(running + diverged + failed + refused, 2 * 9 * 26);
+    assert!(diverged > 0 && running > 0);
+    println!("{running} running, {diverged} diverged, {failed} failed, {refused} refused");
+}
+
+#[test]
+fn a_learning_rate_beyond_1e12_is_refused_with_the_range() {
+    for name in OPTIMIZERS {
+        let error = assert_refused(
+            &format!(
+                r#"{{"objective":{{"kind":"surface","name":"booth"}},"optimizer":{}}}"#,
+                optimizer_json(name, 1e13)
+            ),
+            "optimizer.lr",
+        );
+        assert!(error.message.contains("1e12"), "{error}");
+        assert_refused(
+            &format!(
+                r#"{{"objective":{{"kind":"surface","name":"booth"}},"optimizer":{}}}"#,
+                optimizer_json(name, -1e-12)
+            ),
+            "optimizer.lr",
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches and data sets
+
+const DATA: &str = r#""objective":{"kind":"linreg","dataset":{"name":"linear","n":100,"seed":3}}"#;
+
+#[test]
+fn batch_size_zero_is_refused_and_one_beyond_the_data_is_full_batch() {
+    for (rest, field) in [
+        (r#""batch_size":0"#, "batch_size"),
+        (r#""batch_size":1000001"#, "batch_size"),
+        (r#""batch_size":-1"#, "batch_size"),
+        (r#""batch_size":2.5"#, "batch_size"),
+        (
+            r#""race":[{"optimizer":{"name":"adam"},"batch_size":0}]"#,
+            "race[0].batch_size",
+        ),
+    ] {
+        let error = assert_refused(
+            &format!(r#"{{{DATA},"optimizer":{{"name":"sgd"}},{rest}}}"#),
+            field,
+        );
+        assert!(
+            error.message.contains("1 ≤ batch_size ≤ 1000000"),
+            "{error}"
+        );
+    }
+    let full = accept(&format!(
+        r#"{{{DATA},"optimizer":{{"name":"sgd","lr":0.1}},"seed":2,"steps":50}}"#
+    ));
+    for batch in [50, 51, 1000, 1_000_000] {
+        let mut beyond = full.clone();
+        beyond.batch_size = Some(batch);
+        let mut runner = Runner::new(&beyond).expect("builds");
+        let n = runner.objective().sample_count();
+        assert_eq!(n, 50, "half the 100 points are the test split");
+        assert_eq!(
+            runner.batch_size(),
+            n,
+            "batch {batch} of {n} is the full batch"
+        );
+        run_checked(&mut runner, 3);
+        assert_eq!(runner.samples_seen(), 3 * n as u64);
+        assert_eq!(runner.epoch(), 3.0);
+        assert_eq!(
+            trace_digest(&beyond).expect("runs"),
+            trace_digest(&full).expect("runs"),
+            "batch {batch} replays full-batch gradient descent bit for bit"
+        );
+    }
+}
+
+#[test]
+fn an_empty_data_set_is_refused_and_a_single_point_runs() {
+    // Defined: an empty data set is refused by field; one point is a (degenerate) data set.
+    assert_refused(
+        r#"{"objective":{"kind":"linreg","points":[]},"optimizer":{"name":"sgd"}}"#,
+        "objective.points",
+    );
+    assert_refused(
+        r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":0}},"optimizer":{"name":"sgd"}}"#,
+        "objective.dataset.n",
+    );
+    assert_refused(
+        r#"{"objective":{"kind":"mlp","layers":[2,3,1],"activation":"tanh","loss":"bce","points":[]},"optimizer":{"name":"sgd"}}"#,
+        "objective.points",
+    );
+    for objective in [
+        r#"{"kind":"linreg","points":[[0.5,2.0]]}"#,
+        r#"{"kind":"linreg","dataset":{"name":"linear","n":1,"seed":9}}"#,
+        r#"{"kind":"linreg","dataset":{"name":"linear","n":2,"test_fraction":0.99}}"#,
+        r#"{"kind":"mlp","layers":[2,3,1],"activation":"tanh","loss":"bce","points":[[0.5,-0.5,1]]}"#,
+        r#"{"kind":"mlp","layers":[2,3,1],"activation":"tanh","loss":"mse","dataset":{"name":"plane","n":1}}"#,
+    ] {
+        for batch in [
+            "",
+            r#","batch_size":1"#,
+            r#","batch_size":7"#,
+            r#","with_replacement":true,"batch_size":1"#,
+        ] {
+            for optimizer in [r#"{"name":"sgd","lr":0.1}"#, r#"{"name":"adam","lr":0.05}"#] {
+                let text = format!(
+                    r#"{{"objective":{objective},"optimizer":{optimizer},"steps":200{batch}}}"#
+                );
+                let scenario = accept(&text);
+                let mut runner = Runner::new(&scenario).expect("builds");
+                assert_eq!(runner.objective().sample_count(), 1, "{text}");
+                assert_eq!(runner.batch_size(), 1);
+                let first = runner.loss();
+                assert_eq!(run_checked(&mut runner, 200), Status::Running, "{text}");
+                assert_eq!(runner.samples_seen(), 200);
+                assert!(runner.loss() < first, "{text}: {first} → {}", runner.loss());
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Far starts, ill conditioning, a singular Hessian, overflow
+
+#[test]
+fn starts_far_outside_the_view_run_or_diverge() {
+    let starts = [
+        [1e6, 1e6],
+        [-1e6, 1e6],
+        [1e12, 1e12],
+        [1e12, -1e12],
+        [-1e12, 3.0],
+    ];
+    let mut outcomes = [0; 3];
+    for surface in SurfaceSpec::ALL_NAMES {
+        for start in starts {
+            for optimizer in [
+                r#"{"name":"sgd","lr":0.001}"#,
+                r#"{"name":"sgd","lr":0.001,"momentum":0.9}"#,
+                r#"{"name":"adam","lr":0.05}"#,
+                r#"{"name":"rmsprop"}"#,
+                r#"{"name":"adagrad","lr":0.1}"#,
+                r#"{"name":"newton"}"#,
+                r#"{"name":"newton","damping":1}"#,
+            ] {
+                let text = format!(
+                    r#"{{"objective":{{"kind":"surface","name":"{surface}"}},"optimizer":{optimizer},"start":[{:e},{:e}],"steps":100}}"#,
+                    start[0], start[1]
+                );
+                let mut runner = Runner::new(&accept(&text)).expect("builds");
+                let _ = runner.loss(); // may be infinite; must not panic
+                match run_checked(&mut runner, 100) {
+                    Status::Running => outcomes[0] += 1,
+                    Status::Diverged { .. } => outcomes[1] += 1,
+                    Status::Failed { .. } => outcomes[2] += 1,
+                }
+            }
+        }
+    }
+    println!(
+        "far starts: {outcomes:?} running/diverged/failed of {}",
+        11 * 5 * 7
+    );
+    for start in ["[1e13,0]", "[0,-1e13]", "[1e100,0]", "[1e308,1e308]"] {
+        let error = refuse(&format!(
+            r#"{{"objective":{{"kind":"surface","name":"goldstein_price"}},"optimizer":{{"name":"sgd"}},"start":{start}}}"#
+        ));
+        assert!(error.field.starts_with("start["), "{error}");
+        assert!(error.message.contains("|value| ≤ 1e12"), "{error}");
+        assert!(error.message.len() < 120, "a short number in: {error}");
+    }
+}
+
+#[test]
+fn a_quadratic_with_condition_number_1e6_runs_and_reports_divergence() {
+    let quadratic = |kappa: f64, optimizer: &str| {
+        accept(&format!(
+            r#"{{"objective":{{"kind":"surface","name":"quadratic","kappa":{kappa:e},"angle":0.3}},"optimizer":{optimizer},"start":[3,2],"steps":2000}}"#
+        ))
+    };
+    // Above the critical rate 2/L = 2e-6, gradient descent diverges — and says at which update.
+    let mut runner = Runner::new(&quadratic(1e6, r#"{"name":"sgd","lr":0.001}"#)).expect("builds");
+    let Status::Diverged { step } = run_checked(&mut runner, 2000) else {
+        panic!("lr 1e-3 ≫ 2/L diverges, got {:?}", runner.status())
+    };
+    assert!(step < 200, "diverged at update {step}");
+    assert_eq!(runner.steps_taken(), step - 1);
+    // Below it, it runs; so do adaptive methods and Newton (one step to the minimum).
+    for optimizer in [
+        r#"{"name":"sgd","lr":1.9e-6}"#,
+        r#"{"name":"adam","lr":0.01}"#,
+        r#"{"name":"rmsprop","lr":0.001}"#,
+        r#"{"name":"newton"}"#,
+    ] {
+        let mut runner = Runner::new(&quadratic(1e6, optimizer)).expect("builds");
+        let first = runner.loss();
+        assert_eq!(
+            run_checked(&mut runner, 2000),
+            Status::Running,
+            "{optimizer}"
+        );
+        assert!(runner.loss() < first, "{optimizer}");
+    }
+    // The flat end of the range runs too; beyond the range is refused.
+    let mut runner = Runner::new(&quadratic(1e-6, r#"{"name":"newton"}"#)).expect("builds");
+    assert_eq!(run_checked(&mut runner, 10), Status::Running);
+    for kappa in ["1.000001e6", "1e7", "9e-7", "0", "-1"] {
+        assert_refused(
+            &format!(
+                r#"{{"objective":{{"kind":"surface","name":"quadratic","kappa":{kappa}}},"optimizer":{{"name":"sgd"}}}}"#
+            ),
+            "objective.kappa",
+        );
+    }
+}
+
+/// Rosenbrock's Hessian [[1200x² − 400y + 2, −400x], [−400x, 200]] has determinant
+/// 80000(x² − y) + 400, zero on the parabola y = x² + 0.005: at (0, 0.005) it is diag(0, 200).
+const SINGULAR_POINT: [f64; 2] = [0.0, 0.005];
+
+#[test]
+fn newton_at_a_singular_hessian_fails_with_a_sentence() {
+    let model = Model::build(&ObjectiveSpec::Surface(SurfaceSpec::Rosenbrock), 0).expect("builds");
+    assert_eq!(
+        model.hessian(&SINGULAR_POINT),
+        Some(vec![0.0, 0.0, 0.0, 200.0])
+    );
+    let text = r#"{"objective":{"kind":"surface","name":"rosenbrock"},"optimizer":{"name":"newton"},"start":[0,0.005],"steps":10}"#;
+    let mut runner = Runner::new(&accept(text)).expect("builds");
+    let Status::Failed { step, reason } = run_checked(&mut runner, 10) else {
+        panic!("a singular Hessian stops Newton, got {:?}", runner.status())
+    };
+    assert_eq!(step, 1);
+    assert_eq!(
+        runner.params(),
+        SINGULAR_POINT,
+        "the parameters stay where they were"
+    );
+    assert!(
+        reason.starts_with("the Hessian is singular here") && reason.contains("damping"),
+        "{reason}"
+    );
+    // Damping makes H + δI regular and the run goes on; reset starts again.
+    let damped = accept(&text.replace(r#""name":"newton""#, r#""name":"newton","damping":0.1"#));
+    let mut runner = Runner::new(&damped).expect("builds");
+    assert_eq!(run_checked(&mut runner, 10), Status::Running);
+    // The saddle's Hessian is regular: Newton jumps onto the saddle point and stays.
+    let saddle = accept(
+        r#"{"objective":{"kind":"surface","name":"saddle"},"optimizer":{"name":"newton"},"start":[1,1],"steps":5}"#,
+    );
+    let mut runner = Runner::new(&saddle).expect("builds");
+    assert_eq!(run_checked(&mut runner, 5), Status::Running);
+    assert_eq!(runner.params(), [0.0, 0.0]);
+}
+
+#[test]
+fn overflow_is_reported_as_divergence() {
+    let model =
+        Model::build(&ObjectiveSpec::Surface(SurfaceSpec::GoldsteinPrice), 0).expect("builds");
+    let mut grad = [0.0; 2];
+    for point in [[1e100, 0.0], [1e100, 1e100], [-1e300, 1e300], [1e12, 1e12]] {
+        // Values past the range of f64 are infinite or NaN, never a panic.
+        let _ = model.loss(&point);
+        let _ = model.loss_and_gradient(&point, &mut grad);
+        let _ = model.hessian(&point);
+    }
+    assert!(!model.loss(&[1e100, 0.0]).is_finite());
+    // From the edge of the accepted starts, one SGD step overflows the degree-8 polynomial.
+    for surface in SurfaceSpec::ALL_NAMES {
+        let text = format!(
+            r#"{{"objective":{{"kind":"surface","name":"{surface}"}},"optimizer":{{"name":"sgd","lr":1}},"start":[1e12,1e12],"steps":50}}"#
+        );
+        let mut runner = Runner::new(&accept(&text)).expect("builds");
+        let status = run_checked(&mut runner, 50);
+        if ["goldstein_price", "rosenbrock", "beale"].contains(surface) {
+            assert!(
+                matches!(status, Status::Diverged { .. }),
+                "{surface}: {status:?}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same cases through `gdviz trace`
+
+fn gdviz(stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gdviz"))
+        .arg("trace")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gdviz starts");
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    child.wait_with_output().expect("gdviz finishes")
+}
+
+fn lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn trace_refuses_bad_numbers_with_exit_2_and_one_line() {
+    let surface = r#""objective":{"kind":"surface","name":"rosenbrock"}"#;
+    let cases = [
+        (format!(r#"{{{surface},"optimizer":{{"name":"sgd","lr":NaN}}}}"#), "optimizer.lr"),
+        (format!(r#"{{{surface},"optimizer":{{"name":"sgd","lr":1e999}}}}"#), "optimizer.lr"),
+        (format!(r#"{{{surface},"optimizer":{{"name":"sgd","lr":1e13}}}}"#), "optimizer.lr"),
+        (format!(r#"{{{surface},"optimizer":{{"name":"adam","eps":-Infinity}}}}"#), "optimizer.eps"),
+        (format!(r#"{{{surface},"optimizer":{{"name":"sgd"}},"start":[1e999,0]}}"#), "start[0]"),
+        (format!(r#"{{{surface},"optimizer":{{"name":"sgd"}},"start":[1e100,0]}}"#), "start[0]"),
+        (format!(r#"{{{surface},"optimizer":{{"name":"sgd"}},"steps":-3}}"#), "steps"),
+        (format!(r#"{{{surface},"optimizer":{{"name":"sgd"}},"steps":10000001}}"#), "steps"),
+        (format!(r#"{{{DATA},"optimizer":{{"name":"sgd"}},"batch_size":0}}"#), "batch_size"),
+        (
+            r#"{"objective":{"kind":"linreg","points":[]},"optimizer":{"name":"sgd"}}"#.into(),
+            "objective.points",
+        ),
+        (
+            r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":0}},"optimizer":{"name":"sgd"}}"#.into(),
+            "objective.dataset.n",
+        ),
+        (
+            r#"{"objective":{"kind":"surface","name":"quadratic","kappa":1e7},"optimizer":{"name":"sgd"}}"#.into(),
+            "objective.kappa",
+        ),
+        (
+            r#"{"objective":{"kind":"surface","name":"himmelblau\n"},"optimizer":{"name":"sgd"}}"#.into(),
+            "objective.name",
+        ),
+    ];
+    for (scenario, field) in cases {
+        let out = gdviz(&scenario);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{scenario}: {stderr}");
+        assert!(out.stdout.is_empty(), "{scenario}: nothing on stdout");
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "{scenario}: one line: {stderr}"
+        );
+        assert!(
+            stderr.starts_with(&format!("gdviz: invalid scenario: {field}: ")),
+            "{scenario}: should name {field}: {stderr}"
+        );
+        assert!(
+            stderr.contains("accepted") || stderr.contains("expected one of"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn trace_ends_a_divergence_or_failure_with_a_stopped_line() {
+    let cases = [
+        (
+            r#"{"objective":{"kind":"surface","name":"quadratic","kappa":1e6},"optimizer":{"name":"sgd","lr":0.001},"start":[3,2],"steps":500}"#,
+            "diverged",
+        ),
+        (
+            r#"{"objective":{"kind":"surface","name":"goldstein_price"},"optimizer":{"name":"sgd","lr":0.001},"start":[1e12,1e12],"steps":50}"#,
+            "diverged",
+        ),
+        (
+            r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":50}},"optimizer":{"name":"sgd","lr":1e12},"steps":500}"#,
+            "diverged",
+        ),
+        (
+            r#"{"objective":{"kind":"surface","name":"rosenbrock"},"optimizer":{"name":"newton"},"start":[0,0.005],"steps":50}"#,
+            "failed",
+        ),
+    ];
+    for (scenario, stopped) in cases {
+        let out = gdviz(scenario);
+        assert!(out.status.success(), "{scenario}");
+        let lines = lines(&out);
+        let (last, trace) = lines.split_last().expect("some lines");
+        assert_eq!(last["stopped"], stopped, "{scenario}");
+        let step = last["step"].as_u64().expect("the update that stopped");
+        let message = last["message"].as_str().expect("a message");
+        let expected_prefix = match stopped {
+            "diverged" => format!("diverged at step {step}: "),
+            _ => format!("stopped at step {step}: "),
+        };
+        assert!(message.starts_with(&expected_prefix), "{message}");
+        // Lines 0 … step − 1, each with finite parameters; the update `step` never happened.
+        assert_eq!(trace.len() as u64, step, "{scenario}");
+        for (k, line) in trace.iter().enumerate() {
+            assert_eq!(line["step"], k as u64);
+            assert!(line["params"]
+                .as_array()
+                .expect("params")
+                .iter()
+                .all(|p| p.as_f64().is_some_and(f64::is_finite)));
+        }
+    }
+}
+
+#[test]
+fn trace_runs_the_degenerate_but_valid_cases_to_the_end() {
+    for scenario in [
+        r#"{"objective":{"kind":"linreg","points":[[0.5,2]]},"optimizer":{"name":"sgd","lr":0.1},"batch_size":1,"steps":20}"#,
+        r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":30}},"optimizer":{"name":"adam"},"batch_size":1000000,"steps":20}"#,
+        r#"{"objective":{"kind":"surface","name":"quadratic","kappa":1e6},"optimizer":{"name":"sgd","lr":1e-6},"start":[3,2],"steps":20}"#,
+        r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd","lr":1e-12},"start":[1e12,-1e12],"steps":20}"#,
+        r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd"},"steps":0}"#,
+    ] {
+        let out = gdviz(scenario);
+        assert!(out.status.success(), "{scenario}");
+        let lines = lines(&out);
+        let last = lines.last().expect("some lines");
+        assert!(last.get("stopped").is_none(), "{scenario}: {last}");
+        assert_eq!(last["step"], lines.len() as u64 - 1);
+    }
+}

@@ -1,0 +1,120 @@
+// The network lab's controls: data set (with thumbnails), noise, size, split, and the network
+// editor (hidden layers, activation, loss, initialisation, L2). Edits go through `edit`, like
+// the surface lab's, so the core validates every one.
+import { draw_dataset_thumbnail } from '../pkg/gdviz.js';
+import { num, readNumber } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+const MAX_LAYERS = 6;
+const MAX_UNITS = 16;
+const TITLES = { circle: 'Circle', xor: 'XOR', gaussians: 'Two Gaussians', spiral: 'Spiral', moons: 'Moons', plane: 'Plane (regression)' };
+
+export function createNetworkControls({ catalog, edit }) {
+  const select = $('dataset');
+  const thumbnails = $('thumbnails');
+  for (const entry of catalog) {
+    const option = document.createElement('option');
+    option.value = entry.name;
+    option.textContent = TITLES[entry.name] ?? entry.name;
+    select.append(option);
+
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'thumbnail';
+    button.setAttribute('role', 'radio');
+    button.setAttribute('aria-label', TITLES[entry.name] ?? entry.name);
+    button.dataset.name = entry.name;
+    const canvas = document.createElement('canvas');
+    canvas.width = 56;
+    canvas.height = 56;
+    draw_dataset_thumbnail(canvas, entry.name);
+    button.append(canvas);
+    button.addEventListener('click', () => chooseData(entry.name));
+    thumbnails.append(button);
+  }
+
+  /** A data set change; the loss follows the kind of data (bce for labels, mse for values). */
+  function chooseData(name) {
+    const kind = catalog.find((e) => e.name === name)?.kind;
+    edit((s) => {
+      s.objective.dataset.name = name;
+      s.objective.loss = kind === 'regression' ? 'mse' : 'bce';
+    });
+  }
+  select.addEventListener('change', () => chooseData(select.value));
+
+  const dataField = (id, field) => $(id).addEventListener('change', () => edit((s) => { s.objective.dataset[field] = readNumber($(id)); }));
+  dataField('net-noise', 'noise');
+  dataField('net-points', 'n');
+  dataField('test-fraction', 'test_fraction');
+  dataField('data-seed', 'seed');
+
+  const hidden = (s) => s.objective.layers.slice(1, -1);
+  const setHidden = (s, units) => { s.objective.layers = [2, ...units, 1]; };
+  $('add-layer').addEventListener('click', () => edit((s) => {
+    const units = hidden(s);
+    if (units.length < MAX_LAYERS) setHidden(s, [...units, units.at(-1) ?? 4]);
+  }));
+  $('remove-layer').addEventListener('click', () => edit((s) => { setHidden(s, hidden(s).slice(0, -1)); }));
+  $('activation').addEventListener('change', () => edit((s) => { s.objective.activation = $('activation').value; }));
+  $('loss').addEventListener('change', () => edit((s) => { s.objective.loss = $('loss').value; }));
+  $('init').addEventListener('change', () => edit((s) => { s.objective.init = $('init').value || null; }));
+  $('l2').addEventListener('change', () => edit((s) => { s.objective.l2 = readNumber($('l2')) ?? 0; }));
+
+  function show(scenario, state) {
+    const objective = scenario.objective;
+    const dataset = objective.dataset ?? {};
+    select.value = dataset.name ?? '';
+    for (const button of thumbnails.children) {
+      button.setAttribute('aria-checked', String(button.dataset.name === dataset.name));
+    }
+    $('net-noise').value = dataset.noise ?? '';
+    $('net-noise').placeholder = 'default';
+    $('net-points').value = dataset.n ?? 200;
+    $('test-fraction').value = dataset.test_fraction ?? 0.5;
+    $('data-seed').value = dataset.seed ?? 0;
+
+    const list = $('hidden-layers');
+    list.replaceChildren();
+    hidden(scenario).forEach((units, index) => {
+      const item = document.createElement('li');
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      input.type = 'number';
+      input.min = '1';
+      input.max = String(MAX_UNITS);
+      input.step = '1';
+      input.value = units;
+      input.addEventListener('change', () => edit((s) => {
+        const next = hidden(s);
+        next[index] = readNumber(input);
+        setHidden(s, next);
+      }));
+      label.append(`Units in hidden layer ${index + 1} `, input);
+      item.append(label);
+      list.append(item);
+    });
+    $('add-layer').disabled = hidden(scenario).length >= MAX_LAYERS;
+    $('remove-layer').disabled = hidden(scenario).length === 0;
+    $('activation').value = objective.activation;
+    $('loss').value = objective.loss;
+    $('init').value = objective.init ?? '';
+    $('l2').value = objective.l2 ?? 0;
+    showReadout(state);
+  }
+
+  /** "Test accuracy 97.5%" and the losses of the selected racer. */
+  function showReadout(state, selected = 0) {
+    const racer = state.racers[Math.min(selected, state.racers.length - 1)];
+    if (!racer) return;
+    const parts = [];
+    if (racer.test_accuracy !== null && racer.test_accuracy !== undefined) parts.push(`Test accuracy ${(100 * racer.test_accuracy).toFixed(1)}%`);
+    if (racer.train_accuracy !== null && racer.train_accuracy !== undefined) parts.push(`train accuracy ${(100 * racer.train_accuracy).toFixed(1)}%`);
+    parts.push(`train loss ${num(racer.loss)}`);
+    if (racer.test_loss !== null && racer.test_loss !== undefined) parts.push(`test loss ${num(racer.test_loss)}`);
+    parts.push(`epoch ${num(racer.epoch)}`, `${racer.samples} samples seen`);
+    $('readout').textContent = parts.join(' · ');
+  }
+
+  return { show, showReadout };
+}

@@ -4,18 +4,22 @@
 //! Every figure is the median of repeated runs, each run timed with `std::time::Instant`; the
 //! figures print as a table and, with `--json PATH`, are written as one JSON object (the
 //! `native_…` entries of `target/bench/results.json`). A FILTER runs only the figures whose name
-//! contains it (for profiling one workload under `perf` or callgrind).
+//! contains it, and `--once` times each once without a warm-up (for profiling one workload under
+//! `perf` or callgrind).
 
 use gdviz::objective::model::Model;
 use gdviz::objective::surfaces::SurfaceSpec;
-use gdviz::objective::Objective;
 use gdviz::render::colormap::ColorMap;
 use gdviz::render::heatmap::{paint_values, ColorScale, Heatmap};
 use gdviz::run::Runner;
 use gdviz::scenario::{ObjectiveSpec, Scenario};
 use serde_json::{json, Map, Value};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+/// `--once`: one timed run per figure and no warm-up (for profilers such as callgrind).
+static ONCE: AtomicBool = AtomicBool::new(false);
 
 const SCENARIOS: &str = include_str!("scenarios.json");
 
@@ -26,7 +30,12 @@ fn median(mut xs: Vec<f64>) -> f64 {
 
 /// Runs `f` once untimed, then `reps` times; the median time in ms.
 fn time_ms(reps: usize, mut f: impl FnMut()) -> f64 {
-    f();
+    let reps = if ONCE.load(Ordering::Relaxed) {
+        1
+    } else {
+        f();
+        reps
+    };
     median(
         (0..reps)
             .map(|_| {
@@ -53,20 +62,15 @@ fn step_n(runner: &mut Runner, steps: usize) {
     }
 }
 
-/// `size × size` Rosenbrock heat map, log scale with contours (no canvas natively).
+/// `size × size` Rosenbrock heat map, log scale with contours, as the page draws it (no canvas
+/// natively).
 fn surface_heatmap(size: usize) -> f64 {
     let model = Model::build(&ObjectiveSpec::Surface(SurfaceSpec::Rosenbrock), 0).expect("builds");
     let view = gdviz::objective::view::view_box(&model);
     let colors = ColorMap::viridis();
     let mut heatmap = Heatmap::new(size, size);
     time_ms(15, || {
-        heatmap.render(
-            |x, y| model.loss(&[x, y]),
-            &view,
-            ColorScale::Log,
-            &colors,
-            true,
-        );
+        heatmap.render_model(&model, &view, ColorScale::Log, &colors, true);
         black_box(&heatmap.rgba);
     })
 }
@@ -134,6 +138,7 @@ fn main() {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--json" => json_path = it.next().cloned(),
+            "--once" => ONCE.store(true, Ordering::Relaxed),
             "--bench" => {}
             a if a.starts_with("--") => {}
             a => filter = Some(a.to_string()),

@@ -129,11 +129,14 @@ async function framesWhilePlaying(page, seconds) {
   }), seconds * 1000);
   const { frames, playing } = await page.evaluate(() => ({ frames: window.gdviz.frames, playing: window.gdviz.playing }));
   const deltas = stamps.slice(1).map((t, i) => t - stamps[i]);
+  const typical = median(deltas);
   return {
     p95: percentile(deltas, 95),
-    median: median(deltas),
+    median: typical,
     max: Math.max(...deltas),
     frames: deltas.length,
+    // Frames that took longer than one and a half display intervals: a refresh was missed.
+    dropped: deltas.filter((d) => d > 1.5 * typical).length,
     page_frames: frames - framesBefore,
     still_playing: playing,
   };
@@ -308,7 +311,8 @@ async function main() {
         method: 'Every figure is the median of repeated runs. Wasm figures are timed inside WebAssembly with performance.now() '
           + '(src/web_bench.rs, called from benches/page/bench.js after untimed warm-up calls so V8 has optimised the code); '
           + 'native_* figures are the same workloads natively (benches/native.rs, std::time). Workloads: benches/scenarios.json.',
-        surface_heatmap_512_ms: 'Rosenbrock on 512×512 through Model::loss, Heatmap::render (log scale, contours), one putImageData.',
+        surface_heatmap_512_ms: 'Rosenbrock (the lab\'s Model) on 512×512 with Heatmap::render_model (values a row at a time, log scale, contours), '
+          + 'then one putImageData; details.surface_heatmap_512_closure_ms is Heatmap::render with a Model::loss call per pixel.',
         optimizer_steps_per_s: 'Adam (lr 0.05) on Rosenbrock, Runner::step 1,000,000 times from the start (reset before each run).',
         mlp_epoch_ms: '2-4-2-1 tanh, bce, 250 circle points (test_fraction 0), batch 10, SGD lr 0.03: 25 Runner::step calls.',
         boundary_2_8_8_1_200_ms: '2-8-8-1 tanh after 500 Adam steps on the spiral: Mlp::predict_grid on 200×200, painted into RGBA (paint_values).',
@@ -332,8 +336,10 @@ async function main() {
   console.log(`\ngdviz benchmarks — ${results.cpu_model}; Chromium ${results.chromium_version}\n`);
   console.log(table(results));
   if (results.frame_p95_ms_network === null) console.log(`\nframe_p95_ms_network: ${results.notes.frame_p95_ms_network}`);
-  console.log(`\nrace: ${results.details.race.frames} frames in ${FRAME_SECONDS} s, median ${fmt(results.details.race.median)} ms, `
-    + `max ${fmt(results.details.race.max)} ms; first paint runs ${results.details.first_paint.runs.join(', ')} ms`);
+  for (const [name, d] of [['race', results.details.race], ['network', results.details.network]]) {
+    if (d) console.log(`${name}: ${d.frames} frames in ${FRAME_SECONDS} s, median ${fmt(d.median)} ms, max ${fmt(d.max)} ms, ${d.dropped} dropped`);
+  }
+  console.log(`first paint runs: ${results.details.first_paint.runs.join(', ')} ms`);
   if (results.peer) {
     console.log(`\n${peerTable(results.details, results.peer)}`);
   } else {

@@ -48,6 +48,7 @@ stage clippy none cargo clippy --all-targets -- -D warnings
 stage clippy-wasm none cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 stage native count_cargo cargo test
 stage wasm count_cargo cargo test --target wasm32-unknown-unknown --test web
+stage wasm-memory count_cargo env WASM_BINDGEN_TEST_TIMEOUT=300 cargo test --target wasm32-unknown-unknown --test web_memory
 stage e2e count_node node --test --test-concurrency=1 --test-reporter=tap tests/e2e/
 
 echo

@@ -7,11 +7,13 @@
 //! * [`data`] — seeded data-set generators and the epoch-shuffle sampler.
 //! * [`scenario`] — the serde scenario format shared by the CLI, the page's URL state and tests.
 //! * [`run`] — the runner that owns parameters, optimizer state, sampler and status.
+//! * [`tune`] — learning-rate tuning: a racer run once per value of a log-spaced grid.
 //! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
 //! * `web` — the only `#[wasm_bindgen]` module, compiled for `wasm32` alone.
 #![warn(missing_docs)]
 
 pub mod data;
+pub mod landscape;
 pub mod objective;
 pub mod optim;
 pub mod render;
@@ -19,6 +21,7 @@ pub mod run;
 pub mod scenario;
 pub mod theory;
 pub mod trail;
+pub mod tune;
 pub mod url_state;
 
 #[cfg(target_arch = "wasm32")]

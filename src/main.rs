@@ -3,6 +3,8 @@
 //!
 //! ```text
 //! gdviz trace < scenario.json    one JSON line per step 0..=steps: {"step","params","loss",…}
+//! gdviz tune < scenario.json     one JSON line per learning rate {"lr","final_loss"}, then
+//!                                {"best_lr"}
 //! ```
 //!
 //! A scenario that is not accepted exits with code 2 and a one-line message on stderr naming the
@@ -10,15 +12,22 @@
 
 use gdviz::run::{Runner, Status};
 use gdviz::scenario::Scenario;
+use gdviz::tune::{default_grid, Tuner};
 use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: gdviz trace < scenario.json
+       gdviz tune < scenario.json
 
 commands:
   trace   run the scenario on stdin; print one JSON line per step 0..=steps:
           {\"step\":k,\"params\":[...],\"loss\":f,\"epoch\":e,\"samples\":n,\"batch_loss\":b}
-          (params and full-objective loss before update k+1)
+          (params and full-objective loss before update k+1); a run that stops early
+          (diverged, failed, or met a condition of \"stop\") ends with
+          {\"step\":k,\"stopped\":...,\"message\":...}
+  tune    run the scenario's optimizer once per learning rate 1e-4 ... 10 (3 per decade)
+          with the same start, batches and steps; print {\"lr\":x,\"final_loss\":f} per
+          learning rate (null where the run diverged or failed), then {\"best_lr\":x}
 
 The scenario format is documented in docs/scenario.md.";
 
@@ -26,6 +35,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("trace") if args.len() == 1 => trace(),
+        Some("tune") if args.len() == 1 => tune(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -80,10 +90,13 @@ fn trace() -> ExitCode {
     let stopped = match &status {
         Status::Running => None,
         Status::Diverged { step } => Some(
-            serde_json::json!({"step": step, "stopped": "diverged", "message": format!("diverged at step {step}: the loss or parameters became non-finite")}),
+            serde_json::json!({"step": step, "stopped": "diverged", "message": status.message()}),
         ),
-        Status::Failed { step, reason } => Some(
-            serde_json::json!({"step": step, "stopped": "failed", "message": format!("stopped at step {step}: {reason}")}),
+        Status::Failed { step, .. } => Some(
+            serde_json::json!({"step": step, "stopped": "failed", "message": status.message()}),
+        ),
+        Status::Converged { step, condition } => Some(
+            serde_json::json!({"step": step, "stopped": condition.name(), "message": status.message()}),
         ),
     };
     if let Some(line) = stopped {
@@ -92,6 +105,58 @@ fn trace() -> ExitCode {
     if let Some(e) = write_error.or_else(|| out.flush().err()) {
         if e.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("gdviz: cannot write the trace: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// One line of `gdviz tune`, fields in this order.
+#[derive(serde::Serialize)]
+struct TuneLine {
+    lr: f64,
+    final_loss: Option<f64>,
+}
+
+fn tune() -> ExitCode {
+    let scenario = match read_scenario() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut tuner = match Tuner::new(&scenario, &default_grid(), 0) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("gdviz: invalid scenario: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut printed = 0;
+    let mut result = Ok(());
+    while result.is_ok() && !tuner.is_done() {
+        tuner.step(10_000);
+        let points = tuner.result().points;
+        for point in &points[printed..] {
+            let line = TuneLine {
+                lr: point.lr,
+                final_loss: point.final_loss,
+            };
+            result = result.and_then(|()| {
+                serde_json::to_writer(&mut out, &line)?;
+                writeln!(out)
+            });
+        }
+        printed = points.len();
+        result = result.and_then(|()| out.flush());
+    }
+    let best = serde_json::json!({"best_lr": tuner.result().best_lr});
+    result = result
+        .and_then(|()| writeln!(out, "{best}"))
+        .and_then(|()| out.flush());
+    if let Err(e) = result {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("gdviz: cannot write the results: {e}");
             return ExitCode::FAILURE;
         }
     }

@@ -11,7 +11,7 @@ use crate::objective::Objective;
 use crate::optim::clip::clip_grad_norm;
 use crate::optim::schedule::Schedule;
 use crate::optim::{OptimizerConfig, OptimizerState, StepContext};
-use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, ScenarioError};
+use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, ScenarioError, StopSpec};
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
@@ -37,6 +37,82 @@ pub enum Status {
         /// Why, in a sentence.
         reason: String,
     },
+    /// Trace line `step` (the state after `step` updates) met a condition of the scenario's
+    /// `stop`; no further update is taken.
+    Converged {
+        /// Updates taken when the condition was met (the last trace line).
+        step: u64,
+        /// The condition met.
+        condition: StopCondition,
+    },
+}
+
+/// A condition of the scenario's `stop` that a run met, with its threshold. Serialised as
+/// `{"loss_below": 1e-6}`, `{"grad_norm_below": 1e-3}` or `{"epochs": 5}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopCondition {
+    /// The full-objective loss fell below the threshold.
+    LossBelow(f64),
+    /// The full gradient's norm fell below the threshold.
+    GradNormBelow(f64),
+    /// The epochs completed reached the threshold.
+    Epochs(f64),
+}
+
+impl StopCondition {
+    /// The scenario field of the condition: `"loss_below"`, `"grad_norm_below"` or `"epochs"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StopCondition::LossBelow(_) => "loss_below",
+            StopCondition::GradNormBelow(_) => "grad_norm_below",
+            StopCondition::Epochs(_) => "epochs",
+        }
+    }
+
+    /// The condition in words: `"loss below 1e-6"`, `"gradient norm below 0.001"`,
+    /// `"5 epochs done"`.
+    pub fn describe(&self) -> String {
+        match self {
+            StopCondition::LossBelow(x) => format!("loss below {}", threshold_text(*x)),
+            StopCondition::GradNormBelow(x) => {
+                format!("gradient norm below {}", threshold_text(*x))
+            }
+            StopCondition::Epochs(n) => format!("{} epochs done", threshold_text(*n)),
+        }
+    }
+}
+
+/// A threshold as a sentence shows it: plain from 1e-3 to 1e6 (`0.001`, `5`), else in scientific
+/// notation (`1e-6`, `2.5e-8`).
+fn threshold_text(x: f64) -> String {
+    if (1e-3..1e6).contains(&x.abs()) {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+impl Status {
+    /// Where the run stands, in a sentence: `"running"`, `"diverged at step 12: the loss or
+    /// parameters became non-finite"`, `"stopped at step 3: <reason>"` or `"converged at step
+    /// 37 (loss below 1e-6)"` (`"stopped at step 500 (5 epochs done)"` for an epoch limit).
+    pub fn message(&self) -> String {
+        match self {
+            Status::Running => "running".to_string(),
+            Status::Diverged { step } => {
+                format!("diverged at step {step}: the loss or parameters became non-finite")
+            }
+            Status::Failed { step, reason } => format!("stopped at step {step}: {reason}"),
+            Status::Converged {
+                step,
+                condition: condition @ StopCondition::Epochs(_),
+            } => format!("stopped at step {step} ({})", condition.describe()),
+            Status::Converged { step, condition } => {
+                format!("converged at step {step} ({})", condition.describe())
+            }
+        }
+    }
 }
 
 /// What one update measured, for charts and the written-out update rule.
@@ -93,6 +169,7 @@ pub struct Runner {
     samples_seen: u64,
     status: Status,
     last: Option<StepReport>,
+    stop: Option<StopSpec>,
 }
 
 /// Seed offset for the noise stream, so batches do not change when noise is switched on.
@@ -136,7 +213,14 @@ impl Runner {
                 message: format!("expected {dim} values, got {}", start.len()),
             });
         }
-        let noise_std = match (&scenario.noise, racer.batch_size) {
+        // L-BFGS evaluates the exact full objective inside its step: no batches, no noise.
+        let batch_size = if racer.optimizer.needs_closure() {
+            None
+        } else {
+            racer.batch_size
+        };
+        let noise_std = match (&scenario.noise, batch_size) {
+            (Some(_), _) if racer.optimizer.needs_closure() => 0.0,
             (Some(noise), batch) => noise.sigma / (batch.unwrap_or(1).max(1) as f64).sqrt(),
             (None, _) => 0.0,
         };
@@ -149,12 +233,12 @@ impl Runner {
             noise_rng: Pcg64Mcg::seed_from_u64(scenario.seed ^ NOISE_STREAM),
             sampler: Sampler::new(
                 objective.sample_count(),
-                racer.batch_size,
+                batch_size,
                 scenario.seed,
                 scenario.with_replacement,
             ),
             seed: scenario.seed,
-            batch_size: racer.batch_size,
+            batch_size,
             with_replacement: scenario.with_replacement,
             params: start.clone(),
             previous: start.clone(),
@@ -165,6 +249,7 @@ impl Runner {
             samples_seen: 0,
             status: Status::Running,
             last: None,
+            stop: scenario.stop.clone(),
             objective,
         })
     }
@@ -220,6 +305,7 @@ impl Runner {
     }
 
     /// The learning rate the next update will use.
+    #[inline]
     pub fn current_lr(&self) -> f64 {
         let base = self.optimizer.lr();
         match &self.schedule {
@@ -268,14 +354,61 @@ impl Runner {
         self.last = None;
     }
 
-    /// Takes one update. Returns its report, or `None` once the run has stopped (diverged or
-    /// failed), leaving the last finite parameters in place.
+    /// The first condition of the scenario's `stop` that the current state (the trace line
+    /// after [`Self::steps_taken`] updates) meets, checked in the order `loss_below` (the
+    /// full-objective loss), `grad_norm_below` (the norm of the full-objective gradient, without
+    /// noise or clipping), `epochs` ([`Self::epoch`]).
+    pub fn stop_condition(&self) -> Option<StopCondition> {
+        let stop = self.stop.as_ref()?;
+        if let Some(x) = stop.loss_below {
+            if self.loss() < x {
+                return Some(StopCondition::LossBelow(x));
+            }
+        }
+        if let Some(x) = stop.grad_norm_below {
+            let mut grad = vec![0.0; self.params.len()];
+            self.objective.loss_and_gradient(&self.params, &mut grad);
+            if grad.iter().map(|g| g * g).sum::<f64>().sqrt() < x {
+                return Some(StopCondition::GradNormBelow(x));
+            }
+        }
+        if let Some(n) = stop.epochs {
+            if self.epoch() >= n {
+                return Some(StopCondition::Epochs(n));
+            }
+        }
+        None
+    }
+
+    /// Checks the scenario's `stop` at the current state; when a condition is met the status
+    /// becomes [`Status::Converged`] at the current step. Returns whether the run has converged.
+    /// [`Self::step`] calls this before every update.
+    pub fn check_stop(&mut self) -> bool {
+        if self.status == Status::Running {
+            if let Some(condition) = self.stop_condition() {
+                self.status = Status::Converged {
+                    step: self.steps_taken,
+                    condition,
+                };
+            }
+        }
+        matches!(self.status, Status::Converged { .. })
+    }
+
+    /// Takes one update. Returns its report, or `None` once the run has stopped (diverged,
+    /// failed, or converged: a condition of the scenario's `stop` holds at the current state,
+    /// checked first), leaving the last finite parameters in place.
     pub fn step(&mut self) -> Option<StepReport> {
-        if self.status != Status::Running {
+        // (`matches!` and the `stop` test first keep this hot path free of calls.)
+        if !matches!(self.status, Status::Running) || (self.stop.is_some() && self.check_stop()) {
             return None;
         }
         let update = self.steps_taken + 1;
         let lr = self.current_lr();
+        if let OptimizerConfig::Lbfgs(config) = &self.optimizer {
+            let config = config.clone();
+            return self.lbfgs_step(&config, update, lr);
+        }
         let batch = self.sampler.next_batch();
         let batch_len = batch.len();
         let batch_loss =
@@ -342,6 +475,56 @@ impl Runner {
         Some(report)
     }
 
+    /// One `torch.optim.LBFGS` step (up to `max_iter` inner iterations) on the full objective;
+    /// samples seen grow by the evaluations it made × the sample count.
+    fn lbfgs_step(
+        &mut self,
+        config: &crate::optim::LbfgsConfig,
+        update: u64,
+        lr: f64,
+    ) -> Option<StepReport> {
+        if !matches!(self.state, OptimizerState::Lbfgs(_)) {
+            self.state = self.optimizer.init(self.params.len());
+        }
+        let OptimizerState::Lbfgs(state) = &mut self.state else {
+            return None;
+        };
+        self.previous.copy_from_slice(&self.params);
+        let evals_before = state.func_evals;
+        let objective = &self.objective;
+        let first_grad = &mut self.last_grad;
+        let mut first = true;
+        let batch_loss = config.step_at_lr(state, &mut self.params, lr, |x, grad| {
+            let loss = objective.loss_and_gradient(x, grad);
+            if first {
+                first_grad.copy_from_slice(grad);
+                first = false;
+            }
+            loss
+        });
+        let evals = state.func_evals - evals_before;
+        let grad_norm = self.last_grad.iter().map(|g| g * g).sum::<f64>().sqrt();
+        if !batch_loss.is_finite()
+            || !grad_norm.is_finite()
+            || self.params.iter().any(|p| !p.is_finite())
+        {
+            self.params.copy_from_slice(&self.previous);
+            self.status = Status::Diverged { step: update };
+            return None;
+        }
+        let batch_len = self.sampler.sample_count();
+        self.steps_taken = update;
+        self.samples_seen += evals * batch_len as u64;
+        let report = StepReport {
+            batch_loss,
+            lr,
+            grad_norm,
+            batch_len,
+        };
+        self.last = Some(report);
+        Some(report)
+    }
+
     /// The current state as a trace line (without a batch loss).
     pub fn trace_line(&self) -> TraceLine {
         TraceLine {
@@ -355,7 +538,9 @@ impl Runner {
     }
 
     /// Runs up to `steps` updates, returning trace lines 0..=steps (fewer if the run stops), each
-    /// carrying the batch loss of the update that followed it.
+    /// carrying the batch loss of the update that followed it. Every line is checked against the
+    /// scenario's `stop` (the last one too): the first line meeting a condition is the last line
+    /// emitted, and the status is then [`Status::Converged`].
     pub fn trace(&mut self, steps: u64, mut emit: impl FnMut(&TraceLine)) -> &Status {
         for k in 0..=steps {
             let mut line = self.trace_line();
@@ -367,6 +552,8 @@ impl Runner {
                         return &self.status;
                     }
                 }
+            } else {
+                self.check_stop();
             }
             emit(&line);
         }

@@ -59,6 +59,49 @@ pub struct RacerSpec {
     pub batch_size: Option<usize>,
 }
 
+/// When a run ends before its step budget: at the first trace line that meets any condition
+/// given. Line k (the state before update k + 1) is checked; when it meets a condition it is the
+/// last line, and the run's status becomes [`crate::run::Status::Converged`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopSpec {
+    /// Stop once the full-objective loss at the line's parameters is below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss_below: Option<f64>,
+    /// Stop once the Euclidean norm of the full-objective gradient at the line's parameters
+    /// (no noise, no clipping) is below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grad_norm_below: Option<f64>,
+    /// Stop once the epochs completed (samples seen / n, fractional; the line's `epoch`) reach
+    /// this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<f64>,
+}
+
+impl StopSpec {
+    /// Checks that every threshold given is finite and positive.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        for (name, value) in [
+            ("loss_below", self.loss_below),
+            ("grad_norm_below", self.grad_norm_below),
+            ("epochs", self.epochs),
+        ] {
+            if let Some(v) = value {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(ScenarioError::new(
+                        format!("stop.{name}"),
+                        format!(
+                            "{} is out of range (accepted: a finite number > 0)",
+                            compact(v)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A complete, replayable run description.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,6 +138,9 @@ pub struct Scenario {
     /// `optimizer` alone).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub race: Vec<RacerSpec>,
+    /// Conditions that end the run early (loss, gradient norm, epochs); none by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<StopSpec>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -149,6 +195,7 @@ const TOP_LEVEL_FIELDS: &[&str] = &[
     "start",
     "steps",
     "race",
+    "stop",
 ];
 
 /// Deserialises one section of the document; a refusal names the field inside the section that
@@ -208,6 +255,7 @@ impl Scenario {
             start: section(document, "start")?,
             steps: section(document, "steps")?.unwrap_or_else(default_steps),
             race: section(document, "race")?.unwrap_or_default(),
+            stop: section(document, "stop")?,
         };
         scenario.validate()?;
         Ok(scenario)
@@ -251,6 +299,9 @@ impl Scenario {
             }
         }
         check_batch_size("batch_size", self.batch_size)?;
+        if let Some(stop) = &self.stop {
+            stop.validate()?;
+        }
         if let Some(noise) = &self.noise {
             if !(noise.sigma.is_finite() && (0.0..=1e6).contains(&noise.sigma)) {
                 return Err(ScenarioError::new(
@@ -295,6 +346,16 @@ impl Scenario {
                 ));
             }
         }
+        if let ObjectiveSpec::Surface(surface @ SurfaceSpec::Custom { expr, .. }) = &self.objective
+        {
+            // A typed-in function may be undefined at the start (log(x) at x < 0, say).
+            let (field, [x, y]) = match self.start.as_deref() {
+                Some(&[x, y]) => ("start", [x, y]),
+                _ => ("objective.expr", Scenario::default_surface_start(surface)),
+            };
+            crate::objective::surfaces::custom::check_start(expr, x, y)
+                .map_err(|m| ScenarioError::new(field, m))?;
+        }
         Ok(())
     }
 
@@ -336,7 +397,12 @@ impl Scenario {
     pub fn dim(&self) -> usize {
         match &self.objective {
             ObjectiveSpec::Surface(_) | ObjectiveSpec::Linreg(_) => 2,
-            ObjectiveSpec::Mlp(m) => m.layers.windows(2).map(|w| w[0] * w[1] + w[1]).sum(),
+            // Saturating, so an unvalidated spec with absurd layer sizes cannot overflow.
+            ObjectiveSpec::Mlp(m) => m
+                .layers
+                .windows(2)
+                .map(|w| w[0].saturating_mul(w[1]).saturating_add(w[1]))
+                .fold(0, usize::saturating_add),
         }
     }
 
@@ -696,6 +762,14 @@ fn accepted(field: &str, message: &str) -> Option<String> {
             "a whole number, 1 ≤ batch_size ≤ 1000000; values ≥ n mean full batch".into()
         }
         ("clip_norm", _) => "a number, 0 < clip_norm ≤ 1e12".into(),
+        ("stop", _) => {
+            "{\"loss_below\":x, \"grad_norm_below\":y, \"epochs\":n}, each optional, each > 0".into()
+        }
+        ("stop.loss_below" | "stop.grad_norm_below" | "stop.epochs", _) => {
+            "a finite number > 0".into()
+        }
+        (_, "max_iter" | "max_eval" | "history_size") => "a whole number, 1 ≤ value ≤ 10000".into(),
+        (_, "line_search_fn") => "\"strong_wolfe\" or null".into(),
         ("with_replacement", _) => "true or false".into(),
         ("start", _) => "a list of finite numbers, one per parameter, |value| ≤ 1e12".into(),
         ("race", _) => format!(
@@ -704,7 +778,7 @@ fn accepted(field: &str, message: &str) -> Option<String> {
         ),
         ("objective.kind", _) => "surface, linreg or mlp".into(),
         (_, "name") if field.ends_with("optimizer.name") => {
-            "sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, adamax or newton".into()
+            "sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, adamax, newton or lbfgs".into()
         }
         _ if message.ends_with("expected u64") || message.ends_with("expected usize") => {
             "a whole number ≥ 0".into()

@@ -9,6 +9,7 @@
 //! | --- | --- |
 //! | `f` | objective: a surface name, or `linreg` |
 //! | `kappa`, `angle` | the quadratic's condition number and rotation |
+//! | `expr`, `box` | with `f=custom`: the function of x and y, percent-encoded (a literal `+` is a space in a query: write `%2B`), and its view box `x_min,x_max,y_min,y_max` (`view` is the page's tab) |
 //! | `data`, `n`, `noise`, `dseed` | linear regression's generated data set |
 //! | `o` | racers separated by `~`, each `name(key=value,…)` with PyTorch's hyper-parameter names; lists such as `betas` separated by `/`; `batch=` gives a racer its own batch size |
 //! | `sched` | `step(step_size=…,gamma=…)`, `exponential(gamma=…)`, `cosine(t_max=…,eta_min=…)` |
@@ -66,6 +67,7 @@ pub fn page_default() -> Scenario {
                 batch_size: None,
             },
         ],
+        stop: None,
     }
 }
 
@@ -105,7 +107,7 @@ pub fn from_query(query: &str) -> UrlState {
     for (key, value) in &pairs {
         if key.is_empty() {
             state.ignore(&format!("={value}"), "a value without a name");
-        } else if !KNOWN_KEYS.contains(&key.as_str()) {
+        } else if !KNOWN_KEYS.contains(&key.as_str()) && !CUSTOM_KEYS.contains(&key.as_str()) {
             state.ignore(key, "not a setting of the lab");
         }
     }
@@ -122,6 +124,15 @@ pub fn from_query(query: &str) -> UrlState {
         }
     }
     state.read_number("clip", get("clip"), |s, v| s.clip_norm = Some(v));
+    state.read_number("stop_loss", get("stop_loss"), |s, v| {
+        s.stop.get_or_insert_with(Default::default).loss_below = Some(v)
+    });
+    state.read_number("stop_grad", get("stop_grad"), |s, v| {
+        s.stop.get_or_insert_with(Default::default).grad_norm_below = Some(v)
+    });
+    state.read_number("stop_epochs", get("stop_epochs"), |s, v| {
+        s.stop.get_or_insert_with(Default::default).epochs = Some(v)
+    });
     state.read_integer("batch", get("batch"), |s, v| {
         s.batch_size = Some(v as usize)
     });
@@ -155,11 +166,47 @@ const DEFAULT_LAYERS: [usize; 4] = [2, 4, 2, 1];
 /// URL keys that set a field of the objective's generated data set.
 const DATASET_KEYS: &[&str] = &["data", "n", "noise", "dseed", "test"];
 
+/// URL keys of the custom surface (`f=custom`): its expression and view box.
+const CUSTOM_KEYS: &[&str] = &["expr", "box", "pts"];
+
 const KNOWN_KEYS: &[&str] = &[
-    "layers", "act", "loss", "l2", "init", "test", "f", "kappa", "angle", "data", "n", "noise",
-    "dseed", "o", "sched", "clip", "batch", "seed", "sigma", "replace", "steps", "start",
+    "stop_loss",
+    "stop_grad",
+    "stop_epochs",
+    "layers",
+    "act",
+    "loss",
+    "l2",
+    "init",
+    "test",
+    "f",
+    "kappa",
+    "angle",
+    "data",
+    "n",
+    "noise",
+    "dseed",
+    "o",
+    "sched",
+    "clip",
+    "batch",
+    "seed",
+    "sigma",
+    "replace",
+    "steps",
+    "start",
     // Settings of the page itself (read by www/), not of the scenario.
-    "speed", "axis", "cloud", "view", "embed", "lesson", "explain", "play", "controls",
+    "speed",
+    "axis",
+    "cloud",
+    "view",
+    "embed",
+    "lesson",
+    "explain",
+    "play",
+    "controls",
+    "present",
+    "lock",
 ];
 
 impl UrlState {
@@ -240,6 +287,26 @@ impl UrlState {
                     optional.push(("data", Some("name"), json!(data)));
                 }
                 base.insert("dataset".into(), Value::Object(dataset));
+                if let Some(text) = get("pts") {
+                    let columns = if name == "linreg" { 2 } else { 3 };
+                    match parse_points(text, columns) {
+                        Some(points) => {
+                            base.remove("dataset");
+                            base.insert("points".into(), json!(points));
+                        }
+                        None => self.ignore(
+                            "pts",
+                            &format!(
+                                "not a list of points such as 0.1,0.2{}",
+                                if columns == 3 {
+                                    ",1;0.3,0.4,0"
+                                } else {
+                                    ";0.3,0.4"
+                                }
+                            ),
+                        ),
+                    }
+                }
                 if name == "mlp" {
                     base.insert("layers".into(), json!(DEFAULT_LAYERS));
                     base.insert("activation".into(), json!("tanh"));
@@ -288,10 +355,47 @@ impl UrlState {
                     number(self, "kappa", None, &mut optional);
                     number(self, "angle", None, &mut optional);
                 }
+                if surface == "custom" {
+                    let Some(text) = get("expr") else {
+                        self.ignore("f", "custom needs expr=… (a function of x and y)");
+                        return;
+                    };
+                    base.insert("expr".into(), json!(text));
+                    if let Some(text) = get("box") {
+                        match parse_list(text, ',') {
+                            Some(view) if view.len() == 4 => {
+                                base.insert("view".into(), json!(view));
+                            }
+                            _ => self.ignore(
+                                "box",
+                                &format!("`{text}` is not four numbers x_min,x_max,y_min,y_max such as -3,3,-3,3"),
+                            ),
+                        }
+                    }
+                }
             }
         }
-        if let Err(why) = self.objective_candidate(&base) {
-            self.ignore("f", &why);
+        let start_hint = get("start").and_then(|text| parse_list(text, ','));
+        let start_hint = start_hint.as_deref();
+        // The custom function's box is part of its base (its start depends on it), but a bad box
+        // alone does not lose the function.
+        if base.contains_key("view") {
+            if let Err(why) = self.objective_candidate(&base, start_hint) {
+                let mut without = base.clone();
+                without.remove("view");
+                if self.objective_candidate(&without, start_hint).is_ok() {
+                    self.ignore("box", &why);
+                    base = without;
+                }
+            }
+        }
+        if let Err(why) = self.objective_candidate(&base, start_hint) {
+            let key = if why.starts_with("objective.expr") {
+                "expr"
+            } else {
+                "f"
+            };
+            self.ignore(key, &why);
             return;
         }
         let mut kept = base;
@@ -305,17 +409,24 @@ impl UrlState {
             } else {
                 trial.insert(field.to_string(), value);
             }
-            match self.objective_candidate(&trial) {
+            match self.objective_candidate(&trial, start_hint) {
                 Ok(_) => kept = trial,
                 Err(why) => self.ignore(key, &why),
             }
         }
-        if let Ok(candidate) = self.objective_candidate(&kept) {
+        if let Ok(candidate) = self.objective_candidate(&kept, start_hint) {
             self.scenario = candidate;
         }
     }
 
-    fn objective_candidate(&self, object: &Map<String, Value>) -> Result<Scenario, String> {
+    /// The scenario with the objective `object`, validated and built. `start_hint` is the link's
+    /// `start`, tried first for a custom function (which may be undefined at the start kept from
+    /// before); then the kept start, if inside its view; then its view's default start.
+    fn objective_candidate(
+        &self,
+        object: &Map<String, Value>,
+        start_hint: Option<&[f64]>,
+    ) -> Result<Scenario, String> {
         let objective: ObjectiveSpec =
             serde_json::from_value(Value::Object(object.clone())).map_err(|e| e.to_string())?;
         let mut candidate = self.scenario.clone();
@@ -324,8 +435,29 @@ impl UrlState {
         }
         candidate.objective = objective;
         if let ObjectiveSpec::Surface(s) = &candidate.objective {
-            if candidate.start.is_none() {
-                candidate.start = Some(Scenario::default_surface_start(s).to_vec());
+            let default_start = Scenario::default_surface_start(s).to_vec();
+            if let SurfaceSpec::Custom { .. } = s {
+                let view = crate::objective::surfaces::Surface::view_box(s);
+                let inside = |p: &Vec<f64>| {
+                    matches!(p.as_slice(), &[x, y] if (view.x_min..=view.x_max).contains(&x)
+                        && (view.y_min..=view.y_max).contains(&y))
+                };
+                let starts = [
+                    start_hint.map(<[f64]>::to_vec),
+                    candidate.start.clone().filter(inside),
+                    Some(default_start),
+                ];
+                let mut outcome = Ok(());
+                for start in starts.into_iter().flatten() {
+                    candidate.start = Some(start);
+                    outcome = candidate.validate();
+                    if outcome.is_ok() {
+                        break;
+                    }
+                }
+                outcome.map_err(|e| e.to_string())?;
+            } else if candidate.start.is_none() {
+                candidate.start = Some(default_start);
             }
         }
         candidate.validate().map_err(|e| e.to_string())?;
@@ -484,6 +616,15 @@ pub fn to_query(scenario: &Scenario) -> String {
             if let SurfaceSpec::Quadratic { kappa, angle } = surface {
                 parts.push(format!("kappa={kappa}&angle={angle}"));
             }
+            if let SurfaceSpec::Custom { expr, view } = surface {
+                let encoded: String =
+                    form_urlencoded::byte_serialize(expr.source().as_bytes()).collect();
+                parts.push(format!("expr={encoded}"));
+                if let Some(view) = view {
+                    let values: Vec<String> = view.iter().map(|v| v.to_string()).collect();
+                    parts.push(format!("box={}", values.join(",")));
+                }
+            }
         }
         ObjectiveSpec::Linreg(linreg) => {
             parts.push("f=linreg".into());
@@ -524,6 +665,17 @@ pub fn to_query(scenario: &Scenario) -> String {
             write_call(&serde_json::to_value(schedule).unwrap_or(Value::Null), None)
         ));
     }
+    if let Some(stop) = &scenario.stop {
+        for (key, value) in [
+            ("stop_loss", stop.loss_below),
+            ("stop_grad", stop.grad_norm_below),
+            ("stop_epochs", stop.epochs),
+        ] {
+            if let Some(v) = value {
+                parts.push(format!("{key}={v}"));
+            }
+        }
+    }
     if let Some(clip) = scenario.clip_norm {
         parts.push(format!("clip={clip}"));
     }
@@ -546,7 +698,31 @@ pub fn to_query(scenario: &Scenario) -> String {
 }
 
 /// Writes a data objective's generated data set (`data`, `n`, `noise`, `dseed`, `test`).
+/// Inline data up to this many points rides in a link (`pts=`); larger data only in the exported
+/// scenario JSON.
+pub const MAX_URL_POINTS: usize = 300;
+
+/// `x,y[,label];…` → points with `columns` values each.
+fn parse_points(text: &str, columns: usize) -> Option<Vec<Vec<f64>>> {
+    let points: Option<Vec<Vec<f64>>> = text
+        .split(';')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| parse_list(p, ',').filter(|values| values.len() == columns))
+        .collect();
+    points.filter(|p| !p.is_empty() && p.len() <= 10_000)
+}
+
 fn write_dataset(parts: &mut Vec<String>, spec: &Value) {
+    if let Some(Value::Array(points)) = spec.get("points") {
+        if points.len() <= MAX_URL_POINTS {
+            let written: Vec<String> = points
+                .iter()
+                .map(plain)
+                .map(|p| p.replace('/', ","))
+                .collect();
+            parts.push(format!("pts={}", written.join(";")));
+        }
+    }
     if let Some(Value::Object(dataset)) = spec.get("dataset") {
         for (field, key) in [
             ("name", "data"),
@@ -631,6 +807,11 @@ mod tests {
         scenario.batch_size = Some(8);
         scenario.noise = Some(crate::scenario::NoiseModel { sigma: 0.5 });
         scenario.seed = 42;
+        scenario.stop = Some(crate::scenario::StopSpec {
+            loss_below: Some(1e-6),
+            grad_norm_below: None,
+            epochs: Some(30.0),
+        });
         scenario.start = Some(vec![3.0, -2.25]);
         scenario.race[1].batch_size = Some(1);
         scenario.race[1].optimizer = OptimizerConfig::Adam(AdamConfig {
@@ -740,9 +921,135 @@ mod tests {
     }
 
     #[test]
+    fn small_inline_data_rides_in_the_link() {
+        let state = from_query("f=mlp&pts=0.1,0.2,1;0.3,-0.4,0;0.5,0.5,1&o=adam(lr=0.01)");
+        assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+        let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+            panic!("an mlp")
+        };
+        assert_eq!(mlp.points.as_ref().map(Vec::len), Some(3));
+        assert_eq!(
+            from_query(&to_query(&state.scenario)).scenario,
+            state.scenario
+        );
+        let linreg = from_query("f=linreg&pts=0,1;1,3;2,5");
+        assert!(
+            matches!(linreg.scenario.objective, ObjectiveSpec::Linreg(_)),
+            "{:?}",
+            linreg.ignored
+        );
+        assert_eq!(
+            from_query(&to_query(&linreg.scenario)).scenario,
+            linreg.scenario
+        );
+        assert!(from_query("f=linreg&pts=0,1;oops")
+            .ignored
+            .iter()
+            .any(|m| m.contains("`pts`")));
+    }
+
+    #[test]
     fn percent_encoded_queries_are_read() {
         let state = from_query("f=booth&o=adam%28lr%3D0.1%29&start=0%2C0");
         assert_eq!(state.scenario.start, Some(vec![0.0, 0.0]));
         assert_eq!(state.scenario.optimizer.lr(), 0.1);
+    }
+
+    fn custom(state: &UrlState) -> (&str, Option<[f64; 4]>) {
+        match &state.scenario.objective {
+            ObjectiveSpec::Surface(SurfaceSpec::Custom { expr, view }) => (expr.source(), *view),
+            other => panic!("not a custom surface: {other:?} ({:?})", state.ignored),
+        }
+    }
+
+    #[test]
+    fn a_custom_function_round_trips_percent_encoded() {
+        for text in [
+            "(1-x)^2 + 100*(y-x^2)^2",
+            "x^2 + 10*sin(y) & f=mlp",
+            "exp(-x) / (1 + e^y) − 2·x",
+            "1e-3*x^2 + y^2 % 2",
+        ] {
+            let json = serde_json::json!({"objective": {"kind": "surface", "name": "custom", "expr": text, "view": [-2.5, 2.0, -1.0, 3.25]}, "optimizer": {"name": "adam", "lr": 0.1}, "start": [0.5, 0.5]});
+            let scenario = match Scenario::from_value(&json) {
+                Ok(s) => s,
+                Err(e) => {
+                    // The made-up texts that do not parse must say why.
+                    assert!(e.field == "objective.expr", "{text}: {e}");
+                    continue;
+                }
+            };
+            let query = to_query(&scenario);
+            assert!(query.starts_with("f=custom&expr="), "{query}");
+            assert!(!query.contains(' ') && !query.contains("view="), "{query}");
+            let state = from_query(&query);
+            assert!(state.ignored.is_empty(), "{query}: {:?}", state.ignored);
+            assert_eq!(state.scenario, scenario, "{query}");
+            assert_eq!(custom(&state), (text, Some([-2.5, 2.0, -1.0, 3.25])));
+        }
+        // Without a box, none is written or read.
+        let state = from_query("f=custom&expr=x%5E2%2By%5E2");
+        assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+        assert_eq!(custom(&state), ("x^2+y^2", None));
+        assert!(!to_query(&state.scenario).contains("box="));
+    }
+
+    #[test]
+    fn a_custom_function_falls_back_per_field() {
+        // A broken expression keeps the default objective and says why under `expr`.
+        let state = from_query("f=custom&expr=(x%2By&o=adam(lr=0.1)");
+        assert_eq!(state.scenario.objective, page_default().objective);
+        assert_eq!(state.scenario.optimizer.lr(), 0.1);
+        assert_eq!(
+            state.ignored,
+            vec!["ignored `expr`: objective.expr: expected ')' at position 5 to close the '(' at position 1"]
+        );
+        let missing = from_query("f=custom");
+        assert_eq!(missing.scenario.objective, page_default().objective);
+        assert!(
+            missing.ignored[0].starts_with("ignored `f`: custom needs expr="),
+            "{:?}",
+            missing.ignored
+        );
+        // A bad box is ignored, the function kept.
+        for bad in ["1,2,3", "a,b,c,d", "3,-3,-3,3"] {
+            let state = from_query(&format!("f=custom&expr=x*y&box={bad}"));
+            assert_eq!(custom(&state), ("x*y", None), "{bad}");
+            assert!(
+                state.ignored.iter().any(|m| m.starts_with("ignored `box`")),
+                "{bad}: {:?}",
+                state.ignored
+            );
+        }
+        // The box and view=network do not collide.
+        let state = from_query("f=custom&expr=x*y&box=-1,1,-2,2&view=surface");
+        assert_eq!(custom(&state), ("x*y", Some([-1.0, 1.0, -2.0, 2.0])));
+    }
+
+    #[test]
+    fn a_custom_function_finds_a_start_where_it_is_defined() {
+        // log(x) is undefined at the page's default start (-1.5, 2): the link's start is used.
+        let state = from_query("f=custom&expr=log(x)%2By%5E2&start=1,1");
+        assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+        assert_eq!(state.scenario.start, Some(vec![1.0, 1.0]));
+        // Without one, the view's default start, a fifth in from the top-left corner.
+        let state = from_query("f=custom&expr=log(x%2B2)&box=0,5,0,5");
+        assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+        assert_eq!(state.scenario.start, Some(vec![1.0, 4.0]));
+        // A start where it is undefined is ignored, the function kept.
+        let state = from_query("f=custom&expr=log(x)&box=0,5,0,5&start=-1,1");
+        assert_eq!(custom(&state).0, "log(x)");
+        assert!(
+            state
+                .ignored
+                .iter()
+                .any(|m| m.starts_with("ignored `start`")),
+            "{:?}",
+            state.ignored
+        );
+        // Nowhere defined: refused, the default kept.
+        let state = from_query("f=custom&expr=log(-x^2-1)");
+        assert_eq!(state.scenario.objective, page_default().objective);
+        assert_eq!(state.ignored.len(), 1, "{:?}", state.ignored);
     }
 }

@@ -88,6 +88,11 @@ pub struct Lab {
     colors: ColorMap,
     heatmap: Heatmap,
     boundary: BoundaryBuffers,
+    /// Per racer, for networks: weight snapshots (for the landscape's path) and per-layer
+    /// gradient norms, one entry per `advance` call, thinned to a bounded length.
+    histories: Vec<Vec<NetworkRecord>>,
+    landscape: Option<LandscapeView>,
+    chart_view: Option<ChartView>,
     dpr: f64,
 }
 
@@ -124,6 +129,9 @@ impl Lab {
             colors: ColorMap::viridis(),
             heatmap: Heatmap::new(1, 1),
             boundary: BoundaryBuffers::default(),
+            histories: Vec::new(),
+            landscape: None,
+            chart_view: None,
             dpr: 1.0,
         };
         lab.restart_trails();
@@ -201,6 +209,19 @@ impl Lab {
                 trail.push(trail_point(runner));
             }
         }
+        if !every_step {
+            for (runner, history) in self.race.runners.iter().zip(self.histories.iter_mut()) {
+                if history
+                    .last()
+                    .is_some_and(|r| r.step == runner.steps_taken())
+                {
+                    continue;
+                }
+                if let Some(mlp) = network_of(runner) {
+                    record_network(history, runner, mlp.layers());
+                }
+            }
+        }
         self.running_count()
     }
 
@@ -237,6 +258,7 @@ impl Lab {
                         ("done", format!("finished {} steps", r.steps_taken()))
                     }
                     Status::Running => ("running", String::new()),
+                    Status::Converged { .. } => ("converged", r.status().message()),
                     Status::Diverged { step } => ("diverged", format!("diverged at step {step}")),
                     Status::Failed { step, reason } => {
                         ("failed", format!("stopped at step {step}: {reason}"))
@@ -316,8 +338,9 @@ impl Lab {
             self.heatmap = Heatmap::new(width, height);
         }
         let (objective, scale) = match self.race.runners.first() {
-            Some(r) => (r.objective().clone(), color_scale(r)),
-            None => return Ok(()),
+            // Only a 2-parameter objective has a loss surface over the plane.
+            Some(r) if r.params().len() == 2 => (r.objective().clone(), color_scale(r)),
+            _ => return Ok(()),
         };
         self.heatmap.render(
             |x, y| objective.loss(&[x, y]),
@@ -468,7 +491,7 @@ impl Lab {
             context.set_fill_style_str(color);
             context.set_line_width(1.5 * dpr);
             match runner.status() {
-                Status::Running => {
+                Status::Running | Status::Converged { .. } => {
                     context.begin_path();
                     context.arc(px, py, 5.0 * dpr, 0.0, std::f64::consts::TAU)?;
                     context.fill();
@@ -503,7 +526,7 @@ impl Lab {
 
     /// Draws the loss chart: every racer's full-objective loss against `axis` (`"steps"`,
     /// `"epochs"` or `"samples"`), on a log scale (of loss − minimum where the minimum is known).
-    pub fn draw_chart(&self, canvas: &HtmlCanvasElement, axis: &str) -> Result<(), JsValue> {
+    pub fn draw_chart(&mut self, canvas: &HtmlCanvasElement, axis: &str) -> Result<(), JsValue> {
         let root = plotters_area(canvas)?;
         root.fill(&WHITE).map_err(js_error)?;
         let dpr = self.dpr;
@@ -605,6 +628,18 @@ impl Lab {
                 ))
                 .map_err(js_error)?;
         }
+        let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+        self.chart_view = Some(ChartView {
+            left: x_pixels.start as f64,
+            top: y_pixels.start as f64,
+            width: (x_pixels.end - x_pixels.start).max(1) as f64,
+            height: (y_pixels.end - y_pixels.start).max(1) as f64,
+            x_max,
+            y_low,
+            y_high,
+            offset,
+            axis: axis.to_string(),
+        });
         root.present().map_err(js_error)?;
         Ok(())
     }
@@ -696,6 +731,18 @@ impl Lab {
         let Some(viewport) = self.viewport.filter(|v| v.contains_pixel(px, py)) else {
             return "null".into();
         };
+        if let Some((runner, mlp)) = self
+            .race
+            .runners
+            .first()
+            .and_then(|r| network_of(r).map(|m| (r, m)))
+        {
+            // In the network view the plane is the input space: read the network's output.
+            let (x, y) = viewport.to_plane(px, py);
+            let mut output = [0.0];
+            mlp.predict(runner.params(), &[[x, y]], &mut output);
+            return json!({ "x": x, "y": y, "prediction": finite_or_null(output[0]) }).to_string();
+        }
         let radius = 10.0 * self.dpr;
         let mut best: Option<(f64, usize, TrailPoint)> = None;
         for (index, trail) in self.trails.iter().enumerate() {
@@ -790,6 +837,24 @@ impl Lab {
             })
             .collect();
         self.drawn = vec![(u64::MAX, 0); self.trails.len()];
+        self.histories = vec![Vec::new(); self.trails.len()];
+        self.landscape = None;
+        let networks: Vec<_> = self
+            .race
+            .runners
+            .iter()
+            .map(|r| network_of(r).map(|m| m.layers().to_vec()))
+            .collect();
+        for ((history, runner), layers) in self
+            .histories
+            .iter_mut()
+            .zip(&self.race.runners)
+            .zip(networks)
+        {
+            if let Some(layers) = layers {
+                record_network(history, runner, &layers);
+            }
+        }
     }
 
     fn axis_names(&self) -> (&'static str, &'static str) {
@@ -949,8 +1014,10 @@ fn unreachable_default(error: crate::scenario::ScenarioError) -> (Scenario, Race
 pub fn surface_catalog() -> String {
     let mut entries: Vec<_> = crate::objective::surfaces::SurfaceSpec::all()
         .iter()
+        .filter(|s| s.name() != "custom")
         .map(|s| json!({ "name": s.name(), "title": s.title() }))
         .collect();
+    entries.push(json!({ "name": "custom", "title": "Your function f(x, y)" }));
     entries.push(json!({ "name": "linreg", "title": "Linear regression (w, b)" }));
     serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
 }
@@ -1379,4 +1446,403 @@ impl Lab {
             .unwrap_or_default();
         serde_json::to_string(&points).unwrap_or_else(|_| "[]".into())
     }
+}
+
+/// One snapshot of a network racer: its weights and each layer's gradient norm.
+#[derive(Clone, Debug)]
+struct NetworkRecord {
+    step: u64,
+    params: Vec<f64>,
+    layer_norms: Vec<f64>,
+}
+
+/// Snapshots kept per racer before every other one is dropped.
+const HISTORY_CAPACITY: usize = 512;
+
+fn record_network(history: &mut Vec<NetworkRecord>, runner: &Runner, layers: &[usize]) {
+    if history.len() >= HISTORY_CAPACITY {
+        let mut keep = 0;
+        for i in (0..history.len()).step_by(2) {
+            history.swap(keep, i);
+            keep += 1;
+        }
+        history.truncate(keep);
+    }
+    let grad = runner.last_gradient();
+    let mut layer_norms = Vec::with_capacity(layers.len().saturating_sub(1));
+    let mut offset = 0;
+    for pair in layers.windows(2) {
+        let size = pair[0] * pair[1] + pair[1];
+        let end = (offset + size).min(grad.len());
+        layer_norms.push(
+            grad[offset.min(end)..end]
+                .iter()
+                .map(|g| g * g)
+                .sum::<f64>()
+                .sqrt(),
+        );
+        offset += size;
+    }
+    history.push(NetworkRecord {
+        step: runner.steps_taken(),
+        params: runner.params().to_vec(),
+        layer_norms,
+    });
+}
+
+/// A computed loss landscape around one racer's weights.
+struct LandscapeView {
+    racer: usize,
+    center: Vec<f64>,
+    d1: Vec<f64>,
+    d2: Vec<f64>,
+    range: f64,
+    resolution: usize,
+    losses: Vec<f64>,
+}
+
+/// Grid side of the landscape picture (each point is one pass over the training data).
+const LANDSCAPE_RESOLUTION: usize = 41;
+
+#[wasm_bindgen]
+impl Lab {
+    /// Computes racer `racer`'s loss landscape (Li et al., 2018) around its current weights on
+    /// [−1, 1]² of two filter-normalised directions. Returns false when the objective is not a
+    /// network.
+    pub fn compute_landscape(&mut self, racer: usize) -> bool {
+        let Some(runner) = self.race.runners.get(racer) else {
+            return false;
+        };
+        let Some(mlp) = network_of(runner) else {
+            return false;
+        };
+        let center = runner.params().to_vec();
+        let (d1, d2) = crate::landscape::filter_normalised_directions(
+            mlp.layers(),
+            &center,
+            self.scenario.seed ^ 0x1A4D,
+        );
+        let range = 1.0;
+        let losses =
+            crate::landscape::loss_grid(mlp, &center, (&d1, &d2), range, LANDSCAPE_RESOLUTION);
+        self.landscape = Some(LandscapeView {
+            racer,
+            center,
+            d1,
+            d2,
+            range,
+            resolution: LANDSCAPE_RESOLUTION,
+            losses,
+        });
+        true
+    }
+
+    /// Draws the computed landscape (log-scaled viridis with contours) and the racer's training
+    /// path projected onto its plane, ending at the current weights (the centre).
+    pub fn draw_landscape(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        let (w, h) = (canvas.width() as usize, canvas.height() as usize);
+        context.clear_rect(0.0, 0.0, w as f64, h as f64);
+        let Some(view) = &self.landscape else {
+            return Ok(());
+        };
+        let n = view.resolution;
+        let (lo, hi) = view
+            .losses
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let box_view = ViewBox {
+            x_min: -view.range,
+            x_max: view.range,
+            y_min: -view.range,
+            y_max: view.range,
+        };
+        let mut map = Heatmap::new(w, h);
+        // Bilinear interpolation of the coarse grid to the canvas's pixels.
+        let sample = |x: f64, y: f64| {
+            let gx =
+                ((x + view.range) / (2.0 * view.range) * (n - 1) as f64).clamp(0.0, (n - 1) as f64);
+            let gy =
+                ((view.range - y) / (2.0 * view.range) * (n - 1) as f64).clamp(0.0, (n - 1) as f64);
+            let (i, j) = ((gx as usize).min(n - 2), (gy as usize).min(n - 2));
+            let (fx, fy) = (gx - i as f64, gy - j as f64);
+            let at = |r: usize, c: usize| view.losses[r * n + c];
+            (1.0 - fy) * ((1.0 - fx) * at(j, i) + fx * at(j, i + 1))
+                + fy * ((1.0 - fx) * at(j + 1, i) + fx * at(j + 1, i + 1))
+        };
+        if lo.is_finite() && hi > lo {
+            map.render(sample, &box_view, ColorScale::Log, &self.colors, true);
+            let image = ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&map.rgba),
+                w as u32,
+                h as u32,
+            )?;
+            context.put_image_data(&image, 0.0, 0.0)?;
+        }
+        let viewport = Viewport {
+            view: box_view,
+            left: 0.0,
+            top: 0.0,
+            width: w as f64,
+            height: h as f64,
+        };
+        let path: Vec<(f64, f64)> = self
+            .histories
+            .get(view.racer)
+            .map(|history| {
+                history
+                    .iter()
+                    .filter_map(|r| {
+                        crate::landscape::project(&r.params, &view.center, (&view.d1, &view.d2))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        context.set_stroke_style_str(RACER_COLORS[view.racer % RACER_COLORS.len()]);
+        context.set_line_width(2.0 * self.dpr);
+        context.begin_path();
+        for (k, &(a, b)) in path.iter().enumerate() {
+            let (px, py) = viewport.to_pixel(a, b);
+            let (px, py) = (px.clamp(-1e4, 1e4), py.clamp(-1e4, 1e4));
+            if k == 0 {
+                context.move_to(px, py);
+            } else {
+                context.line_to(px, py);
+            }
+        }
+        context.stroke();
+        let (cx, cy) = viewport.to_pixel(0.0, 0.0);
+        context.set_fill_style_str("#fff");
+        context.begin_path();
+        context.arc(cx, cy, 4.0 * self.dpr, 0.0, std::f64::consts::TAU)?;
+        context.fill();
+        Ok(())
+    }
+
+    /// Draws each layer's gradient norm against iterations for racer `racer` (log scale): the
+    /// picture of vanishing and exploding gradients.
+    pub fn draw_layer_norms(
+        &self,
+        canvas: &HtmlCanvasElement,
+        racer: usize,
+    ) -> Result<(), JsValue> {
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let Some(history) = self.histories.get(racer) else {
+            return Ok(());
+        };
+        let layers = history.last().map(|r| r.layer_norms.len()).unwrap_or(0);
+        if layers == 0 {
+            return Ok(());
+        }
+        let (mut lo, mut hi, mut x_max) = (f64::INFINITY, f64::NEG_INFINITY, 1.0f64);
+        for record in history {
+            x_max = x_max.max(record.step as f64);
+            for &v in record
+                .layer_norms
+                .iter()
+                .filter(|v| v.is_finite() && **v > 0.0)
+            {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        if !(lo.is_finite() && hi.is_finite()) {
+            (lo, hi) = (1e-3, 1.0);
+        }
+        let dpr = self.dpr;
+        let font = (11.0 * dpr).round() as u32;
+        let mut chart = ChartBuilder::on(&root)
+            .margin((6.0 * dpr) as u32)
+            .x_label_area_size((26.0 * dpr) as u32)
+            .y_label_area_size((48.0 * dpr) as u32)
+            .build_cartesian_2d(
+                0.0..x_max,
+                (10f64.powf(lo.log10().floor())
+                    ..10f64.powf(hi.log10().ceil().max(lo.log10().floor() + 1.0)))
+                    .log_scale(),
+            )
+            .map_err(js_error)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(235, 235, 240))
+            .x_desc("iterations")
+            .y_desc("‖∇ layer‖")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .label_style(("sans-serif", font))
+            .axis_desc_style(("sans-serif", font))
+            .draw()
+            .map_err(js_error)?;
+        for layer in 0..layers {
+            let [r, g, b] = self.colors.at(if layers > 1 {
+                layer as f64 / (layers - 1) as f64 * 0.85
+            } else {
+                0.0
+            });
+            let points = history.iter().filter(|r| r.step > 0).filter_map(|r| {
+                r.layer_norms
+                    .get(layer)
+                    .copied()
+                    .filter(|v| v.is_finite() && *v > 0.0)
+                    .map(|v| (r.step as f64, v))
+            });
+            chart
+                .draw_series(LineSeries::new(
+                    points,
+                    ShapeStyle::from(&RGBColor(r, g, b)).stroke_width((2.0 * dpr).round() as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        root.present().map_err(js_error)?;
+        Ok(())
+    }
+
+    /// For a classifier: train and test confusion matrices of racer `racer` and its last
+    /// per-layer gradient norms, as JSON (`null` for other objectives).
+    pub fn metrics_json(&self, racer: usize) -> String {
+        let Some(runner) = self.race.runners.get(racer) else {
+            return "null".into();
+        };
+        let Some(mlp) = network_of(runner) else {
+            return "null".into();
+        };
+        let params = runner.params();
+        let layer_norms = self
+            .histories
+            .get(racer)
+            .and_then(|h| h.last())
+            .map(|r| r.layer_norms.clone());
+        json!({
+            "train": crate::objective::metrics::confusion_matrix(mlp, params, false),
+            "test": crate::objective::metrics::confusion_matrix(mlp, params, true),
+            "layer_norms": layer_norms,
+        })
+        .to_string()
+    }
+}
+
+/// Where the loss chart was drawn, so a mouse pixel maps back to a point of a curve.
+struct ChartView {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+    x_max: f64,
+    /// log₁₀ of the y axis' ends.
+    y_low: f64,
+    y_high: f64,
+    offset: f64,
+    axis: String,
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// The recorded point of any racer's training-loss curve nearest to chart pixel (px, py)
+    /// within 12 px, as JSON `{racer, name, step, epoch, samples, loss}`; `null` elsewhere.
+    pub fn pick_chart(&self, px: f64, py: f64) -> String {
+        let Some(view) = &self.chart_view else {
+            return "null".into();
+        };
+        let radius = 12.0 * self.dpr;
+        let mut best: Option<(f64, usize, TrailPoint)> = None;
+        for (index, trail) in self.trails.iter().enumerate() {
+            for p in trail.points() {
+                let x = match view.axis.as_str() {
+                    "epochs" => p.epoch,
+                    "samples" => p.samples as f64,
+                    _ => p.step as f64,
+                };
+                let y = (p.loss - view.offset).max(1e-16);
+                if !(y.is_finite() && x.is_finite()) {
+                    continue;
+                }
+                let qx = view.left + x / view.x_max * view.width;
+                let qy =
+                    view.top + (view.y_high - y.log10()) / (view.y_high - view.y_low) * view.height;
+                let d = (qx - px).hypot(qy - py);
+                if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
+                    best = Some((d, index, *p));
+                }
+            }
+        }
+        match best {
+            Some((_, index, p)) => json!({
+                "racer": index,
+                "name": self.race.runners.get(index).map(|r| r.optimizer().name()),
+                "step": p.step, "epoch": p.epoch, "samples": p.samples, "loss": finite_or_null(p.loss),
+            })
+            .to_string(),
+            None => "null".into(),
+        }
+    }
+}
+
+/// Step budget per learning rate when tuning from the page (the scenario's own budget, capped
+/// so that a tune of every racer finishes in seconds).
+const TUNE_MAX_STEPS: u64 = 3000;
+
+/// "Tune learning rates": one [`crate::tune::Tuner`] per racer over the default log grid
+/// (3 per decade, 1e-4 … 10), advanced a budget of steps at a time so the page never freezes.
+#[wasm_bindgen]
+pub struct TuneJob {
+    tuners: Vec<crate::tune::Tuner>,
+    current: usize,
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// Starts tuning every racer of the current scenario on the same start, batches and a step
+    /// budget of min(steps, 3000).
+    pub fn start_tuning(&self) -> Result<TuneJob, JsValue> {
+        let mut scenario = self.scenario.clone();
+        scenario.steps = scenario.steps.min(TUNE_MAX_STEPS);
+        let grid = crate::tune::default_grid();
+        let tuners = (0..self.race.runners.len())
+            .map(|racer| crate::tune::Tuner::new(&scenario, &grid, racer))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(js_error)?;
+        Ok(TuneJob { tuners, current: 0 })
+    }
+}
+
+#[wasm_bindgen]
+impl TuneJob {
+    /// Advances by up to `budget` optimizer steps; returns the overall fraction done (0 … 1).
+    pub fn step(&mut self, budget: u32) -> f64 {
+        if let Some(tuner) = self.tuners.get_mut(self.current) {
+            tuner.step(u64::from(budget.max(1)));
+            if tuner.is_done() {
+                self.current += 1;
+            }
+        }
+        let total = self.tuners.len().max(1) as f64;
+        let partial = self
+            .tuners
+            .get(self.current)
+            .map(|t| t.progress().fraction)
+            .unwrap_or(0.0);
+        ((self.current as f64 + partial) / total).min(1.0)
+    }
+
+    /// Whether every racer is tuned.
+    pub fn is_done(&self) -> bool {
+        self.current >= self.tuners.len()
+    }
+
+    /// Each racer's grid results and best learning rate, as a JSON array.
+    pub fn result_json(&self) -> String {
+        let results: Vec<_> = self.tuners.iter().map(crate::tune::Tuner::result).collect();
+        serde_json::to_string(&results).unwrap_or_else(|_| "[]".into())
+    }
+}
+
+/// Parses pasted CSV into the JSON `points` of a scenario (`kind`: `classification`,
+/// `regression1d` or `regression2d`); a refusal names the row and column.
+#[wasm_bindgen]
+pub fn csv_points(text: &str, kind: &str) -> Result<String, JsValue> {
+    crate::data::csv::csv_to_points_json(text, kind).map_err(js_error)
 }

@@ -3,7 +3,8 @@
 //! Each function runs one workload of the benchmark table inside WebAssembly, times every
 //! repetition with `performance.now()` and returns the times (or rates) as a `Float64Array`; the
 //! page takes medians. Nothing here is used by the lab itself: every workload goes through the
-//! same core calls the page makes ([`Heatmap::render`], [`Runner::step`], [`Mlp::predict_grid`]).
+//! same core calls the page makes ([`Heatmap::render_model`], [`Runner::step`],
+//! [`Mlp::predict_grid`]).
 
 use crate::objective::mlp::Mlp;
 use crate::objective::model::Model;
@@ -29,14 +30,16 @@ fn runner(scenario_json: &str) -> Result<Runner, JsValue> {
     Runner::new(&scenario).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
-/// The surface heat map as the lab draws it: Rosenbrock on a `size × size` grid, log colour
-/// scale with contours ([`Heatmap::render`]), then one `putImageData` on `canvas` (resized to
-/// `size × size`). Returns `[total, render, put]` in ms for each of `reps` repetitions, after one
-/// untimed warm-up.
+/// The surface heat map: Rosenbrock on a `size × size` grid, log colour scale with contours,
+/// then one `putImageData` on `canvas` (resized to `size × size`). The values come from
+/// [`Heatmap::render_model`] (a row at a time), or with `closure` from [`Heatmap::render`] with
+/// `|x, y| model.loss(&[x, y])` (a call per pixel) — the same pixels. Returns
+/// `[total, render, put]` in ms for each of `reps` repetitions, after one untimed warm-up.
 #[wasm_bindgen]
 pub fn bench_surface_heatmap(
     canvas: &HtmlCanvasElement,
     size: u32,
+    closure: bool,
     reps: u32,
 ) -> Result<Box<[f64]>, JsValue> {
     let perf = performance()?;
@@ -55,13 +58,17 @@ pub fn bench_surface_heatmap(
     let mut times = Vec::with_capacity(3 * reps as usize);
     for rep in 0..=reps {
         let t0 = perf.now();
-        heatmap.render(
-            |x, y| model.loss(&[x, y]),
-            &view,
-            ColorScale::Log,
-            &colors,
-            true,
-        );
+        if closure {
+            heatmap.render(
+                |x, y| model.loss(&[x, y]),
+                &view,
+                ColorScale::Log,
+                &colors,
+                true,
+            );
+        } else {
+            heatmap.render_model(&model, &view, ColorScale::Log, &colors, true);
+        }
         let t1 = perf.now();
         let image =
             ImageData::new_with_u8_clamped_array_and_sh(Clamped(&heatmap.rgba), size, size)?;

@@ -127,3 +127,126 @@ fn unknown_command_prints_usage_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: gdviz"));
 }
+
+#[test]
+fn a_stop_condition_ends_the_trace_with_a_converged_line() {
+    let out = gdviz(
+        &["trace"],
+        r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd","lr":0.05},"start":[0,0],"steps":1000,"stop":{"loss_below":1e-6}}"#,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let (stopped, trace) = lines.split_last().expect("some lines");
+    let last = trace.last().expect("trace lines");
+    let k = last["step"].as_u64().expect("a step");
+    assert!(k > 0 && k < 1000, "{k}");
+    assert_eq!(trace.len() as u64, k + 1, "lines 0..=k");
+    assert!(last["loss"].as_f64().expect("a loss") < 1e-6);
+    assert!(trace[trace.len() - 2]["loss"].as_f64().expect("a loss") >= 1e-6);
+    assert!(last.get("batch_loss").is_none(), "no update follows");
+    assert_eq!(
+        *stopped,
+        serde_json::json!({"step": k, "stopped": "loss_below", "message": format!("converged at step {k} (loss below 1e-6)")})
+    );
+}
+
+#[test]
+fn lbfgs_traces_one_line_per_outer_step() {
+    let out = gdviz(
+        &["trace"],
+        r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"lbfgs","max_iter":4,"history_size":10,"line_search_fn":"strong_wolfe"},"start":[-5,5],"steps":12}"#,
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 13);
+    // PyTorch's first outer step (tests/fixtures/torch_traces_lbfgs.json, sL00-booth).
+    let p = &lines[1]["params"];
+    assert!(
+        (p[0].as_f64().expect("x") - 0.962770143559297).abs() < 1e-9,
+        "{p}"
+    );
+    assert!(
+        (p[1].as_f64().expect("y") - 3.210829582374041).abs() < 1e-9,
+        "{p}"
+    );
+    assert!(
+        lines[1]["samples"].as_u64().expect("samples") > 1,
+        "every evaluation counts"
+    );
+}
+
+#[test]
+fn tune_prints_one_line_per_learning_rate_then_the_best() {
+    let out = gdviz(
+        &["tune"],
+        r#"{"objective":{"kind":"surface","name":"quadratic","kappa":10},"optimizer":{"name":"sgd"},"start":[2,1.5],"steps":5000}"#,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 17, "16 learning rates and the best: {text}");
+    assert!(
+        text.lines().take(16).all(|l| l.starts_with("{\"lr\":")),
+        "lr first: {text}"
+    );
+    assert_eq!(lines[0]["lr"], 1e-4);
+    assert_eq!(lines[15]["lr"], 10.0);
+    for line in &lines[..16] {
+        let lr = line["lr"].as_f64().expect("an lr");
+        let keys: Vec<&String> = line.as_object().expect("an object").keys().collect();
+        assert_eq!(keys, ["final_loss", "lr"], "{line}");
+        // GD on ½(u² + 10v²) is stable exactly below 2/L = 0.2.
+        assert_eq!(line["final_loss"].is_null(), lr > 0.2, "{line}");
+    }
+    assert_eq!(lines[16], serde_json::json!({"best_lr": 0.1}));
+}
+
+#[test]
+fn tune_refuses_a_bad_scenario_like_trace() {
+    for (scenario, field) in [
+        (
+            r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd","lr":-1}}"#,
+            "optimizer.lr",
+        ),
+        (
+            r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd"},"stop":{"loss_below":-1}}"#,
+            "stop.loss_below",
+        ),
+        (
+            r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"lbfgs","max_iter":0}}"#,
+            "optimizer.max_iter",
+        ),
+        ("not json", "scenario"),
+    ] {
+        let out = gdviz(&["tune"], scenario);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{scenario}: {stderr}");
+        assert!(out.stdout.is_empty(), "{scenario}: nothing on stdout");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{scenario}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{field}:")),
+            "{scenario}: {stderr}"
+        );
+    }
+    let help = gdviz(&["--help"], "");
+    assert!(String::from_utf8_lossy(&help.stdout).contains("gdviz tune < scenario.json"));
+}

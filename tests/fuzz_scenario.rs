@@ -7,6 +7,7 @@
 //! `proptest-regressions/`, which is committed so they are replayed first ever after.
 
 use gdviz::objective::Objective;
+use gdviz::optim::OptimizerConfig;
 use gdviz::run::{Race, Status};
 use gdviz::scenario::{Scenario, ScenarioError};
 use proptest::prelude::*;
@@ -181,6 +182,16 @@ const OPTIMIZERS: &[(&str, &[(&str, f64)])] = &[
         &[("lr", 2e-3), ("eps", 1e-8), ("weight_decay", 0.0)],
     ),
     ("newton", &[("lr", 1.0), ("damping", 0.1)]),
+    (
+        "lbfgs",
+        &[
+            ("lr", 1.0),
+            ("max_iter", 8.0),
+            ("tolerance_grad", 1e-7),
+            ("tolerance_change", 1e-9),
+            ("history_size", 5.0),
+        ],
+    ),
 ];
 
 /// An optimizer object: a known name (now and then a wrong one) with some of its
@@ -207,6 +218,9 @@ fn optimizer() -> BoxedStrategy<Value> {
                 if keep[i] {
                     let value = match &scale[i] {
                         Value::Number(n) if n.as_f64() == Some(1.0) => json!(default),
+                        Value::Number(n) if ["max_iter", "history_size"].contains(key) => {
+                            json!((default * n.as_f64().unwrap_or(1.0)).round().max(1.0) as u64)
+                        }
                         Value::Number(n) => json!(default * n.as_f64().unwrap_or(1.0)),
                         other => other.clone(),
                     };
@@ -223,9 +237,14 @@ fn optimizer() -> BoxedStrategy<Value> {
                     "sgd" => "nesterov",
                     "rmsprop" => "centered",
                     "adam" | "adamw" => "amsgrad",
+                    "lbfgs" => "line_search_fn",
                     _ => "",
                 };
-                if !key.is_empty() {
+                if key == "line_search_fn" {
+                    if flag {
+                        object.insert(key.into(), json!("strong_wolfe"));
+                    }
+                } else if !key.is_empty() {
                     object.insert(key.into(), json!(flag));
                 }
             }
@@ -234,7 +253,81 @@ fn optimizer() -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// A typed-in function of x and y: well-formed formulas over every operator and function of the
+/// grammar (with poles, branch cuts and overflow within reach), deep nesting, and token soup.
+fn expression() -> BoxedStrategy<String> {
+    let leaf = prop_oneof![
+        4 => prop::sample::select(vec!["x", "y", "x", "y", "pi", "e"]).prop_map(String::from),
+        2 => prop::sample::select(vec![
+            "0", "1", "2", "0.5", ".5", "3.", "1e-3", "1e308", "1e-320", "1e999", "100", "-1",
+        ])
+        .prop_map(String::from),
+    ];
+    let formula = leaf.prop_recursive(4, 24, 2, |inner| {
+        prop_oneof![
+            (
+                prop::sample::select(vec![
+                    "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh",
+                ]),
+                inner.clone()
+            )
+                .prop_map(|(f, a)| format!("{f}({a})")),
+            (
+                inner.clone(),
+                prop::sample::select(vec!["+", "-", "*", "/", "^"]),
+                inner.clone()
+            )
+                .prop_map(|(a, op, b)| format!("({a}){op}({b})")),
+            inner.clone().prop_map(|a| format!("-{a}")),
+        ]
+    });
+    prop_oneof![
+        6 => formula,
+        1 => (
+            prop::sample::select(vec!["(", "-", "+", "sin(", "x^", "-("]),
+            0usize..600
+        )
+            .prop_map(|(open, depth)| {
+                let close = if open.ends_with('(') { ")" } else { "" };
+                format!("{}x{}", open.repeat(depth), close.repeat(depth))
+            }),
+        1 => prop::collection::vec(
+            prop::sample::select(vec![
+                "x", "y", "(", ")", "+", "-", "*", "/", "^", "sin", "log", "2", "1e5", ".", "e",
+                "pi", " ", "z", ",", "2x", "é",
+            ]),
+            0..40
+        )
+        .prop_map(|tokens| tokens.concat()),
+    ]
+    .boxed()
+}
+
 fn surface() -> BoxedStrategy<Value> {
+    prop_oneof![
+        5 => named_surface(),
+        2 => (
+            expression(),
+            prop::option::weighted(
+                0.3,
+                prop_oneof![
+                    3 => Just(json!([-2, 2, -1, 3])),
+                    1 => prop::collection::vec(wild_number(), 0..5).prop_map(Value::Array),
+                ]
+            ),
+        )
+            .prop_map(|(expr, view)| {
+                let mut object = json!({"kind": "surface", "name": "custom", "expr": expr});
+                if let Some(view) = view {
+                    object["view"] = view;
+                }
+                object
+            }),
+    ]
+    .boxed()
+}
+
+fn named_surface() -> BoxedStrategy<Value> {
     (
         prop::sample::select(gdviz::objective::surfaces::SurfaceSpec::ALL_NAMES.to_vec()),
         prop::option::weighted(
@@ -386,6 +479,29 @@ fn schedule() -> BoxedStrategy<Value> {
     .boxed()
 }
 
+/// An early stop: thresholds on the loss, the gradient norm or the epochs.
+fn stop() -> BoxedStrategy<Value> {
+    (
+        prop::option::of(near(1e-3)),
+        prop::option::of(near(1e-4)),
+        prop::option::of(near(2.0)),
+    )
+        .prop_map(|(loss, grad, epochs)| {
+            let mut object = json!({});
+            for (key, value) in [
+                ("loss_below", loss),
+                ("grad_norm_below", grad),
+                ("epochs", epochs),
+            ] {
+                if let Some(value) = value {
+                    object[key] = value;
+                }
+            }
+            object
+        })
+        .boxed()
+}
+
 /// A scenario that is mostly well-formed: a valid skeleton with plausible, sometimes wild,
 /// values in every section.
 fn skeleton() -> BoxedStrategy<Value> {
@@ -402,7 +518,10 @@ fn skeleton() -> BoxedStrategy<Value> {
             prop::option::weighted(0.2, any::<bool>()),
             prop::option::weighted(0.2, near(0.5)),
         ),
-        prop::option::of(any::<u64>()),
+        (
+            prop::option::of(any::<u64>()),
+            prop::option::weighted(0.15, stop()),
+        ),
         prop::option::weighted(
             0.6,
             prop_oneof![
@@ -424,7 +543,7 @@ fn skeleton() -> BoxedStrategy<Value> {
                 objective,
                 optimizer,
                 (schedule, clip, batch, replace, noise),
-                seed,
+                (seed, stop),
                 start,
                 steps,
                 race,
@@ -437,6 +556,7 @@ fn skeleton() -> BoxedStrategy<Value> {
                     ("with_replacement", replace.map(Value::Bool)),
                     ("noise", noise.map(|sigma| json!({ "sigma": sigma }))),
                     ("seed", seed.map(|s| json!(s))),
+                    ("stop", stop),
                     ("start", start),
                     ("steps", steps),
                 ];
@@ -607,8 +727,21 @@ fn run_capped(scenario: &Scenario) {
         ),
     };
     for mut runner in race.runners {
-        let work = runner.objective().sample_count().max(1) * runner.params().len().max(1);
-        let cap = scenario.steps.min(if work > 20_000 { 3 } else { STEP_CAP });
+        let mut work = runner.objective().sample_count().max(1) * runner.params().len().max(1);
+        if let OptimizerConfig::Lbfgs(c) = runner.optimizer() {
+            // An L-BFGS step evaluates the objective up to max_eval times and runs a two-loop
+            // recursion over its history at each inner iteration.
+            let evals = c.max_eval.unwrap_or(c.max_iter.saturating_mul(5) / 4) as usize;
+            let history = c.history_size.min(c.max_iter as usize);
+            work = work
+                .saturating_mul(evals.max(1))
+                .saturating_add(runner.params().len() * history * c.max_iter as usize);
+        }
+        let cap = scenario.steps.min(match work {
+            0..=20_000 => STEP_CAP,
+            20_001..=2_000_000 => 3,
+            _ => 0,
+        });
         for _ in 0..cap {
             let before = runner.steps_taken();
             let report = runner.step();
@@ -627,6 +760,11 @@ fn run_capped(scenario: &Scenario) {
                 (None, Status::Diverged { step } | Status::Failed { step, .. }) => {
                     assert_eq!(*step, before + 1, "the failing update is named");
                     assert_eq!(runner.steps_taken(), before);
+                    assert!(runner.step().is_none(), "a stopped run stays stopped");
+                    break;
+                }
+                (None, Status::Converged { step, .. }) => {
+                    assert_eq!(*step, before, "a stop condition names the last line");
                     assert!(runner.step().is_none(), "a stopped run stays stopped");
                     break;
                 }
@@ -692,7 +830,8 @@ proptest! {
 }
 
 /// The skeleton generator is worth its cost only if it gets past the parser often: at least a
-/// quarter of unmangled skeletons must be accepted (measured on a fixed seed).
+/// quarter of unmangled skeletons must be accepted (measured on a fixed seed). `SHOW_REFUSALS=1`
+/// prints why the others were refused, to tune the generator.
 #[test]
 fn most_skeletons_are_accepted() {
     use proptest::strategy::ValueTree;
@@ -720,6 +859,7 @@ fn most_skeletons_are_accepted() {
             }
         })
         .count();
+    println!("{accepted} of {total} unmangled skeletons accepted");
     assert!(
         accepted * 4 >= total,
         "only {accepted} of {total} skeletons were accepted"

@@ -8,6 +8,7 @@
 //! `proptest-regressions/fuzz_url.txt` and replayed first on every later run.
 
 use gdviz::objective::Objective;
+use gdviz::optim::OptimizerConfig;
 use gdviz::run::{Race, Status};
 use gdviz::url_state::{from_query, to_query, UrlState};
 use proptest::prelude::*;
@@ -53,13 +54,26 @@ fn check(query: &str) -> UrlState {
     };
     // A few updates of each racer, as the page's first frames take (fewer on large data).
     for mut runner in race.runners {
-        let work = runner.objective().sample_count() * runner.params().len();
-        let steps = if work > 20_000 { 1 } else { 5 };
+        let mut work = runner.objective().sample_count() * runner.params().len();
+        if let OptimizerConfig::Lbfgs(c) = runner.optimizer() {
+            // An L-BFGS step evaluates the objective up to max_eval times and runs a two-loop
+            // recursion over its history at each inner iteration.
+            let evals = c.max_eval.unwrap_or(c.max_iter.saturating_mul(5) / 4) as usize;
+            let history = c.history_size.min(c.max_iter as usize);
+            work = work
+                .saturating_mul(evals.max(1))
+                .saturating_add(runner.params().len() * history * c.max_iter as usize);
+        }
+        let steps = match work {
+            0..=20_000 => 5,
+            20_001..=2_000_000 => 1,
+            _ => 0,
+        };
         for _ in 0..steps.min(state.scenario.steps) {
             if runner.step().is_none() {
                 assert!(matches!(
                     runner.status(),
-                    Status::Diverged { .. } | Status::Failed { .. }
+                    Status::Diverged { .. } | Status::Failed { .. } | Status::Converged { .. }
                 ));
                 break;
             }
@@ -106,7 +120,7 @@ fn wild_number() -> BoxedStrategy<String> {
 fn wild_text() -> BoxedStrategy<String> {
     prop_oneof![
         2 => prop::sample::select(vec![
-            "rosenbrock", "quadratic", "booth", "saddle", "goldstein_price", "linreg", "mlp",
+            "rosenbrock", "quadratic", "booth", "saddle", "goldstein_price", "linreg", "mlp", "custom",
             "network", "surface", "linear", "circle", "plane", "xor", "spiral", "tanh", "relu",
             "bce", "mse", "he", "zeros", "steps", "epochs", "<img src=x onerror=alert(1)>",
             "<b>x</b>", "`", "\u{0}", "a\nb", "é", "%", "%zz", "&", "=", "~", "(", ")",
@@ -118,6 +132,10 @@ fn wild_text() -> BoxedStrategy<String> {
 }
 
 const OPTIMIZER_KEYS: &[&str] = &[
+    "max_iter",
+    "history_size",
+    "line_search_fn",
+    "tolerance_grad",
     "lr",
     "momentum",
     "dampening",
@@ -142,6 +160,7 @@ fn racer() -> BoxedStrategy<String> {
     let name = prop_oneof![
         6 => prop::sample::select(vec![
             "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "newton",
+            "lbfgs",
         ])
         .prop_map(String::from),
         1 => wild_text(),
@@ -188,9 +207,44 @@ fn schedule() -> BoxedStrategy<String> {
 }
 
 const KEYS: &[&str] = &[
-    "f", "kappa", "angle", "data", "n", "noise", "dseed", "test", "layers", "act", "loss", "l2",
-    "init", "o", "sched", "clip", "batch", "seed", "sigma", "replace", "steps", "start", "speed",
-    "axis", "cloud", "view", "embed", "lesson", "explain", "bogus", "",
+    "f",
+    "kappa",
+    "angle",
+    "data",
+    "n",
+    "noise",
+    "dseed",
+    "test",
+    "layers",
+    "act",
+    "loss",
+    "l2",
+    "init",
+    "o",
+    "sched",
+    "clip",
+    "batch",
+    "seed",
+    "sigma",
+    "replace",
+    "steps",
+    "start",
+    "speed",
+    "axis",
+    "cloud",
+    "view",
+    "embed",
+    "lesson",
+    "explain",
+    "bogus",
+    "",
+    "expr",
+    "box",
+    "f",
+    "f",
+    "stop_loss",
+    "stop_grad",
+    "stop_epochs",
 ];
 
 /// One `key=value` pair with a value of the kind the key expects, mostly.
@@ -198,6 +252,19 @@ fn pair() -> BoxedStrategy<(String, String)> {
     let value = |key: &str| -> BoxedStrategy<String> {
         match key {
             "f" | "data" | "act" | "loss" | "init" | "view" => wild_text(),
+            "expr" => prop_oneof![
+                3 => prop::sample::select(vec![
+                    "x^2+y^2", "(1-x)^2 + 100*(y-x^2)^2", "log(x)", "1/x", "sqrt(x*y)", "x^y",
+                    "exp(exp(x))", "tan(x)", "sin(x)*cos(y)", "-x", "2x", "", "((x)", "x)", "z",
+                    "1e999*x", "abs(x)+abs(y)",
+                ])
+                .prop_map(String::from),
+                1 => "[-+*/^().0-9a-z ]{0,40}",
+            ]
+            .boxed(),
+            "box" => prop::collection::vec(wild_number(), 0..6)
+                .prop_map(|v| v.join(","))
+                .boxed(),
             "o" => prop::collection::vec(racer(), 0..10)
                 .prop_map(|r| r.join("~"))
                 .boxed(),

@@ -13,8 +13,8 @@ use gdviz::scenario::{NoiseModel, ObjectiveSpec, RacerSpec, Scenario, ScenarioEr
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-const OPTIMIZERS: [&str; 9] = [
-    "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "newton",
+const OPTIMIZERS: [&str; 10] = [
+    "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "newton", "lbfgs",
 ];
 
 fn accept(json: &str) -> Scenario {
@@ -54,6 +54,10 @@ fn run_checked(runner: &mut Runner, steps: u64) -> Status {
                 assert!(runner.step().is_none(), "a stopped run stays stopped");
                 break;
             }
+            (None, Status::Converged { step, .. }) => {
+                assert_eq!(*step, before, "a stop condition names the last line");
+                break;
+            }
             (report, status) => panic!("inconsistent: {report:?} with {status:?}"),
         }
     }
@@ -81,6 +85,7 @@ fn poisoned(bad: f64) -> Vec<(&'static str, OptimizerConfig)> {
     let nadam = NadamConfig::default;
     let adamax = AdamaxConfig::default;
     let newton = NewtonConfig::default;
+    let lbfgs = LbfgsConfig::default;
     vec![
         ("lr", O::Sgd(SgdConfig { lr: bad, ..sgd() })),
         (
@@ -339,6 +344,21 @@ fn poisoned(bad: f64) -> Vec<(&'static str, OptimizerConfig)> {
                 ..newton()
             }),
         ),
+        ("lr", O::Lbfgs(LbfgsConfig { lr: bad, ..lbfgs() })),
+        (
+            "tolerance_grad",
+            O::Lbfgs(LbfgsConfig {
+                tolerance_grad: bad,
+                ..lbfgs()
+            }),
+        ),
+        (
+            "tolerance_change",
+            O::Lbfgs(LbfgsConfig {
+                tolerance_change: bad,
+                ..lbfgs()
+            }),
+        ),
     ]
 }
 
@@ -369,7 +389,7 @@ fn nan_and_infinity_in_any_hyper_parameter_are_refused_by_field() {
             cases += 2;
         }
     }
-    assert_eq!(cases, 3 * 41 * 2);
+    assert_eq!(cases, 3 * 44 * 2);
 }
 
 #[test]
@@ -522,6 +542,7 @@ fn every_learning_rate_from_1e_minus_12_to_1e12_on_every_optimizer_stops_cleanly
                         assert_eq!(name, "newton", "only Newton refuses an update: {reason}");
                         failed += 1;
                     }
+                    Status::Converged { .. } => panic!("no stop conditions were given: {text}"),
                 }
                 // The extremes behave as they must.
                 if name == "sgd" && lr == 1e12 {
@@ -533,7 +554,7 @@ fn every_learning_rate_from_1e_minus_12_to_1e12_on_every_optimizer_stops_cleanly
             }
         }
     }
-    assert_eq!(running + diverged + failed + refused, 2 * 9 * 26);
+    assert_eq!(running + diverged + failed + refused, 2 * 10 * 26);
     assert!(diverged > 0 && running > 0);
     println!("{running} running, {diverged} diverged, {failed} failed, {refused} refused");
 }
@@ -678,6 +699,7 @@ fn starts_far_outside_the_view_run_or_diverge() {
                 r#"{"name":"adagrad","lr":0.1}"#,
                 r#"{"name":"newton"}"#,
                 r#"{"name":"newton","damping":1}"#,
+                r#"{"name":"lbfgs","lr":0.5}"#,
             ] {
                 let text = format!(
                     r#"{{"objective":{{"kind":"surface","name":"{surface}"}},"optimizer":{optimizer},"start":[{:e},{:e}],"steps":100}}"#,
@@ -689,13 +711,14 @@ fn starts_far_outside_the_view_run_or_diverge() {
                     Status::Running => outcomes[0] += 1,
                     Status::Diverged { .. } => outcomes[1] += 1,
                     Status::Failed { .. } => outcomes[2] += 1,
+                    Status::Converged { .. } => panic!("no stop conditions were given"),
                 }
             }
         }
     }
     println!(
         "far starts: {outcomes:?} running/diverged/failed of {}",
-        11 * 5 * 7
+        11 * 5 * 8
     );
     for start in ["[1e13,0]", "[0,-1e13]", "[1e100,0]", "[1e308,1e308]"] {
         let error = refuse(&format!(

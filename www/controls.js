@@ -44,13 +44,19 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
   }
 
   surface.addEventListener('change', () => edit((s) => {
-    if (surface.value === 'linreg') {
+    if (surface.value === 'custom') {
+      s.objective = { kind: 'surface', name: 'custom', expr: $('expr').value.trim() || '(1-x)^2 + 100*(y-x^2)^2' };
+    } else if (surface.value === 'linreg') {
       s.objective = { kind: 'linreg', dataset: { name: 'linear', n: 100, noise: 0.3, seed: 1 } };
     } else {
       s.objective = { kind: 'surface', name: surface.value };
     }
     s.start = null;
     s.batch_size = null;
+  }));
+  $('expr').addEventListener('change', () => edit((s) => {
+    s.objective = { kind: 'surface', name: 'custom', expr: $('expr').value, ...(s.objective.view ? { view: s.objective.view } : {}) };
+    s.start = null;
   }));
   $('kappa').addEventListener('change', () => edit((s) => { s.objective.kappa = readNumber($('kappa')); }));
   $('angle').addEventListener('change', () => edit((s) => { s.objective.angle = readNumber($('angle')); }));
@@ -113,6 +119,13 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
   }));
   $('seed').addEventListener('change', () => edit((s) => { s.seed = readNumber($('seed')); }));
   $('steps').addEventListener('change', () => edit((s) => { s.steps = readNumber($('steps')); }));
+  $('stop-loss').addEventListener('change', () => edit((s) => {
+    const below = readNumber($('stop-loss'));
+    const stop = { ...(s.stop ?? {}) };
+    if (below === null || below === 0) delete stop.loss_below;
+    else stop.loss_below = below;
+    s.stop = Object.keys(stop).length ? stop : null;
+  }));
 
   $('cloud').addEventListener('change', () => { ui.cloud = $('cloud').checked; onUiChange(); });
   $('axis').addEventListener('change', () => { ui.axis = $('axis').value; onUiChange(); });
@@ -120,8 +133,10 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
   /** Shows `scenario` (normalised by the core) and the lab `state` in the controls. */
   function show(scenario, state) {
     const objective = scenario.objective;
-    surface.value = objective.kind === 'linreg' ? 'linreg' : objective.name;
+    surface.value = objective.kind === 'linreg' ? 'linreg' : objective.name ?? '';
     $('quadratic-controls').hidden = objective.name !== 'quadratic';
+    $('custom-controls').hidden = objective.name !== 'custom';
+    if (objective.name === 'custom' && document.activeElement !== $('expr')) $('expr').value = objective.expr;
     if (objective.name === 'quadratic') {
       $('kappa').value = objective.kappa;
       $('angle').value = objective.angle;
@@ -168,6 +183,7 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
     $('clip').value = scenario.clip_norm ?? '';
     $('seed').value = scenario.seed;
     $('steps').value = scenario.steps;
+    $('stop-loss').value = scenario.stop?.loss_below ?? '';
     $('cloud').checked = ui.cloud;
     $('axis').value = ui.axis;
   }
@@ -253,7 +269,7 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
     for (const element of document.querySelectorAll('.racer-status')) {
       const info = state.racers[Number(element.dataset.index)];
       if (!info) continue;
-      element.textContent = info.status === 'diverged' || info.status === 'failed'
+      element.textContent = ['diverged', 'failed', 'converged'].includes(info.status)
         ? ` — ${info.message}`
         : ` — loss ${num(info.loss)}`;
       element.classList.toggle('bad', info.status === 'diverged' || info.status === 'failed');

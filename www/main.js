@@ -1,6 +1,6 @@
 // The page's entry point: loads the wasm lab, owns the animation loop, the URL and the canvases.
 // The lab (Rust) owns every number; this module only moves events in and pictures out.
-import init, { Lab, dataset_catalog, surface_catalog } from '../pkg/gdviz.js';
+import init, { Lab, csv_points, dataset_catalog, surface_catalog } from '../pkg/gdviz.js';
 import { createControls } from './controls.js';
 import { createNetworkControls } from './network.js';
 import { setUpLessons } from './lessons.js';
@@ -56,6 +56,8 @@ function readUi(params, ignored) {
   ui.autoplay = params.get('play') === '1';
   ui.lesson = params.get('lesson');
   ui.controls = (params.get('controls') ?? '').split(',').filter(Boolean);
+  ui.present = params.get('present') === '1';
+  ui.lock = (params.get('lock') ?? '').split(',').filter(Boolean);
   return ui;
 }
 
@@ -87,7 +89,9 @@ async function main() {
     if (ui.embed) extra.set('embed', '1');
     if (ui.controls.length) extra.set('controls', ui.controls.join(','));
     if (ui.lesson) extra.set('lesson', ui.lesson);
-    const tail = extra.toString();
+    if (ui.present) extra.set('present', '1');
+    if (ui.lock.length) extra.set('lock', ui.lock.join(','));
+    const tail = extra.toString().replace(/%2C/gi, ',');
     return `?${lab.query()}${tail ? `&${tail}` : ''}`;
   }
 
@@ -103,6 +107,8 @@ async function main() {
   let sized = '';
   function resize() {
     const dpr = window.devicePixelRatio || 1;
+    // Presenter mode draws type and strokes larger on the same pixels.
+    const drawScale = ui.present ? 1.7 : 1;
     const stack = $('stack');
     const width = Math.max(280, Math.min(stack.parentElement.clientWidth, 760));
     if (sized === `${width}@${dpr}`) return;
@@ -131,6 +137,13 @@ async function main() {
     network.style.height = '190px';
     network.width = Math.round(networkWidth * dpr);
     network.height = Math.round(190 * dpr);
+    for (const [id, w, h] of [['layer-norms', networkWidth, 170], ['landscape', Math.min(networkWidth, 300), Math.min(networkWidth, 300)]]) {
+      const canvas = $(id);
+      canvas.style.width = `${w}px`;
+      canvas.style.height = `${h}px`;
+      canvas.width = Math.round(w * dpr);
+      canvas.height = Math.round(h * dpr);
+    }
     surfaceDirty = true;
     draw(true);
   }
@@ -144,7 +157,11 @@ async function main() {
         for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
         surfaceDirty = false;
       }
-      if (all || now - lastChart > 120) lab.draw_network(canvases.network, ui.selected);
+      if (all || now - lastChart > 120) {
+        lab.draw_network(canvases.network, ui.selected);
+        lab.draw_layer_norms($('layer-norms'), ui.selected);
+        showConfusion();
+      }
     } else {
       if (surfaceDirty) {
         lab.draw_surface(canvases.heat);
@@ -166,6 +183,103 @@ async function main() {
     }
   }
 
+  /** "Tune learning rates": runs the core's tuner a slice per frame, then applies the best rates. */
+  function setUpTuning() {
+    const button = $('tune');
+    const bar = $('tune-progress');
+    let job = null;
+    let budget = 2000;
+    const finish = () => {
+      const results = JSON.parse(job.result_json());
+      job.free();
+      job = null;
+      bar.hidden = true;
+      button.textContent = 'Tune learning rates';
+      const summary = [];
+      edit((s) => {
+        const racers = [{ optimizer: s.optimizer }, ...(s.race ?? [])];
+        for (const result of results) {
+          const racer = racers[result.racer];
+          if (racer && result.best_lr !== null) racer.optimizer.lr = result.best_lr;
+          summary.push(`${result.optimizer}: ${result.best_lr === null ? 'every rate diverged' : `lr = ${rate(result.best_lr)}`}`);
+        }
+        s.optimizer = racers[0].optimizer;
+        s.race = racers.slice(1);
+      });
+      $('status').textContent = `Tuned — ${summary.join('; ')}`;
+      window.gdviz.tuned = results;
+    };
+    const slice = () => {
+      if (!job) return;
+      const started = performance.now();
+      const fraction = job.step(budget);
+      const spent = performance.now() - started;
+      budget = spent > 12 ? Math.max(50, Math.round(budget * 0.6)) : Math.min(50000, Math.round(budget * 1.3));
+      bar.value = fraction;
+      if (job.is_done()) finish();
+      else requestAnimationFrame(slice);
+    };
+    button.addEventListener('click', () => {
+      if (job) {
+        job.free();
+        job = null;
+        bar.hidden = true;
+        button.textContent = 'Tune learning rates';
+        return;
+      }
+      if (playing) setPlaying(false);
+      try {
+        job = lab.start_tuning();
+      } catch (error) {
+        notify([`Cannot tune — ${error}`]);
+        return;
+      }
+      bar.hidden = false;
+      bar.value = 0;
+      button.textContent = 'Stop tuning';
+      requestAnimationFrame(slice);
+    });
+  }
+
+  /** The 2×2 confusion matrices of the selected network, as a small table (text only). */
+  function showConfusion() {
+    const table = $('confusion');
+    table.replaceChildren();
+    const metrics = JSON.parse(lab.metrics_json(ui.selected));
+    if (!metrics || !metrics.train) return;
+    const head = table.insertRow();
+    for (const text of ['', 'train: pred 0', 'pred 1', 'test: pred 0', 'pred 1']) head.insertCell().textContent = text;
+    for (const truth of [0, 1]) {
+      const row = table.insertRow();
+      row.insertCell().textContent = `true ${truth}`;
+      for (const split of ['train', 'test']) {
+        for (const predicted of [0, 1]) {
+          const cell = row.insertCell();
+          cell.textContent = metrics[split] ? String(metrics[split][truth][predicted]) : '—';
+          cell.className = truth === predicted ? 'hit' : 'miss';
+        }
+      }
+    }
+  }
+
+  /** Locked mode: the controls a teacher named in `lock=` are shown but fixed. */
+  const LOCKS = {
+    lr: ['lr', 'lr-slider'], batch: ['batch', 'batch-slider'], optimizer: ['optimizer'], momentum: ['momentum'],
+    surface: ['surface', 'kappa', 'angle'], seed: ['seed'], schedule: ['schedule'], clip: ['clip'], sigma: ['sigma'],
+    racers: ['add-racer', 'remove-racer'], dataset: ['dataset'], noise: ['net-noise'], layers: ['add-layer', 'remove-layer'],
+    activation: ['activation'], loss: ['loss'], init: ['init'], l2: ['l2'], steps: ['steps'],
+  };
+  function applyLocks() {
+    for (const name of ui.lock) {
+      for (const id of LOCKS[name] ?? []) {
+        const element = $(id);
+        if (!element) continue;
+        element.disabled = true;
+        element.title = 'Fixed for this lesson';
+      }
+    }
+  }
+
   /** Shows the controls of the current view and marks its tab. */
   function showView() {
     const network = isNetwork();
@@ -176,6 +290,7 @@ async function main() {
     $('stack').classList.toggle('network-view', network);
     $('chart-title').textContent = network ? 'Loss (train: solid, test: faint)' : 'Loss';
     if (network) networkControls.show(scenario, state);
+    applyLocks();
   }
 
   /** Switches between the surface and the network lab, remembering each one's scenario. */
@@ -275,7 +390,7 @@ async function main() {
     catalog: JSON.parse(surface_catalog()),
     edit,
     ui,
-    onSelect: () => { controls.show(scenario, state); draw(true); },
+    onSelect: () => { controls.show(scenario, state); applyLocks(); draw(true); },
     onUiChange: () => { updateUrl(false); draw(true); },
   });
   const networkControls = createNetworkControls({ catalog: JSON.parse(dataset_catalog()), edit });
@@ -370,9 +485,13 @@ async function main() {
     const hit = JSON.parse(lab.pick(px, py));
     const hover = $('hover');
     if (!hit) { hover.hidden = true; return; }
-    hover.textContent = hit.step !== undefined
-      ? `${hit.name} · step ${hit.step} · (${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`
-      : `(${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`;
+    if (hit.prediction !== undefined) {
+      hover.textContent = `(${num(hit.x)}, ${num(hit.y)}) · network output ${num(hit.prediction)}`;
+    } else {
+      hover.textContent = hit.step !== undefined
+        ? `${hit.name} · step ${hit.step} · (${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`
+        : `(${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`;
+    }
     hover.style.left = `${event.clientX - top.getBoundingClientRect().left + 14}px`;
     hover.style.top = `${event.clientY - top.getBoundingClientRect().top + 14}px`;
     hover.hidden = false;
@@ -383,6 +502,20 @@ async function main() {
     moveStart(event, true);
   });
   top.addEventListener('pointerleave', () => { $('hover').hidden = true; });
+
+  // Hover on the loss chart reads out the step, epoch and exact loss under the pointer.
+  canvases.chart.addEventListener('pointermove', (event) => {
+    const box = canvases.chart.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    const hit = JSON.parse(lab.pick_chart((event.clientX - box.left) * dpr, (event.clientY - box.top) * dpr));
+    const hover = $('chart-hover');
+    if (!hit) { hover.hidden = true; return; }
+    hover.textContent = `${hit.name} · step ${hit.step} · epoch ${num(hit.epoch)} · loss ${hit.loss}`;
+    hover.style.left = `${event.clientX - box.left + 12}px`;
+    hover.style.top = `${event.clientY - box.top + 12}px`;
+    hover.hidden = false;
+  });
+  canvases.chart.addEventListener('pointerleave', () => { $('chart-hover').hidden = true; });
 
   window.addEventListener('popstate', () => {
     const next = new Lab(window.location.search);
@@ -396,6 +529,29 @@ async function main() {
   resize();
   updateUrl(false);
   setUpSharing({ lab, canvases, edit, pageQuery, notify });
+  if (ui.present) document.body.classList.add('present');
+  setUpTuning();
+  /** Pasted CSV replaces the generated data set; the core names the row and column it refuses. */
+  const useCsv = (textarea, kind) => {
+    let points;
+    try {
+      points = JSON.parse(csv_points($(textarea).value, kind()));
+    } catch (error) {
+      notify([`Data not used — ${error}`]);
+      return;
+    }
+    edit((s) => {
+      delete s.objective.dataset;
+      s.objective.points = points;
+      s.start = null;
+      s.batch_size = null;
+    });
+  };
+  $('use-csv').addEventListener('click', () => useCsv('csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification')));
+  $('use-csv-linreg').addEventListener('click', () => useCsv('csv-linreg', () => 'regression1d'));
+  $('compute-landscape').addEventListener('click', () => {
+    if (lab.compute_landscape(ui.selected)) lab.draw_landscape($('landscape'));
+  });
   setUpLessons({ current: ui.lesson, embed: ui.embed });
   if (ui.embed) setUpEmbed(ui.controls);
   if (ui.autoplay) setPlaying(true);

@@ -29,7 +29,10 @@ export function setUpSharing({ lab, canvases, edit, pageQuery, notify }) {
     const query = pageQuery().replace(/&embed=1|&controls=[^&]*/g, '');
     $('share-link').value = `${base()}${query}`;
     $('share-embed').value = `<iframe src="${base()}${query}&embed=1" width="760" height="680" title="gdviz: gradient descent" loading="lazy" style="border:0"></iframe>`;
-    $('share-note').textContent = 'The link carries the whole scenario: the same seed gives the same batches and the same run. Add &controls=lr,batch to the embed link to show those controls.';
+    const points = JSON.parse(lab.scenario_json()).objective.points?.length ?? 0;
+    $('share-note').textContent = points > 300
+      ? `Your data (${points} points) is too large for a link, which carries everything else: use Export JSON to share the whole scenario.`
+      : 'The link carries the whole scenario: the same seed gives the same batches and the same run. Add &controls=lr,batch to the embed link to show those controls.';
     dialog.showModal();
   });
   $('export-png').addEventListener('click', () => {

@@ -31,12 +31,20 @@ async function main() {
   const details = {};
   const canvas = document.getElementById('canvas');
 
-  await warm(() => bench_surface_heatmap(canvas, 512, 2));
-  const heat = bench_surface_heatmap(canvas, 512, 21);
-  const pick = (k) => heat.filter((_, i) => i % 3 === k);
-  results.surface_heatmap_512_ms = median(pick(0));
-  details.surface_heatmap_512_render_ms = median(pick(1));
-  details.surface_heatmap_512_put_ms = median(pick(2));
+  for (const closure of [false, true]) {
+    await warm(() => bench_surface_heatmap(canvas, 512, closure, 2));
+    const heat = bench_surface_heatmap(canvas, 512, closure, 21);
+    const pick = (k) => median(heat.filter((_, i) => i % 3 === k));
+    if (closure) {
+      // Heatmap::render with a call of Model::loss per pixel (what src/web.rs's draw_surface
+      // does unless it calls render_model).
+      details.surface_heatmap_512_closure_ms = pick(0);
+    } else {
+      results.surface_heatmap_512_ms = pick(0);
+      details.surface_heatmap_512_render_ms = pick(1);
+      details.surface_heatmap_512_put_ms = pick(2);
+    }
+  }
 
   const opt = w.optimizer;
   await warm(() => bench_runner_steps(json(opt.scenario), opt.steps / 10, 1));

@@ -1,4 +1,5 @@
-//! Seeded data-set generators and the epoch-shuffle sampler.
+//! Seeded data-set generators, CSV data of your own and the epoch-shuffle sampler.
 
+pub mod csv;
 pub mod datasets;
 pub mod sampler;

@@ -68,11 +68,18 @@ impl Sampler {
     }
 
     /// The indices of the next batch.
+    #[inline]
     pub fn next_batch(&mut self) -> &[usize] {
-        self.batch.clear();
         if self.is_full_batch() {
-            self.batch.extend(0..self.sample_count);
-        } else if self.with_replacement {
+            // Always every index in order: fill once, then hand out the same batch.
+            if self.batch.len() != self.sample_count {
+                self.batch.clear();
+                self.batch.extend(0..self.sample_count);
+            }
+            return &self.batch;
+        }
+        self.batch.clear();
+        if self.with_replacement {
             for _ in 0..self.batch_size {
                 self.batch.push(self.rng.random_range(0..self.sample_count));
             }

@@ -3,7 +3,9 @@
 //! Every objective is a finite sum over samples (a 2-D surface is the one-sample case), so a
 //! mini-batch gradient is the gradient of the loss on a real subset of the data.
 
+pub mod expr;
 pub mod linreg;
+pub mod metrics;
 pub mod mlp;
 pub mod model;
 pub mod surfaces;

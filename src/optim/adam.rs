@@ -100,7 +100,27 @@ fn init_adam(dim: usize, amsgrad: bool) -> AdamState {
     }
 }
 
+/// Whether `baseᵗ` is certainly below 2⁻⁶⁰, so that `1 − baseᵗ` (and `1 − ½·baseᵗ`) round to
+/// exactly `1.0`: for `0 ≤ base < 1`, `ln base ≤ base − 1`, so `baseᵗ ≤ e^(−t·(1 − base))`, and
+/// `t·(1 − base) ≥ 50` puts that under e⁻⁵⁰ ≈ 2⁻⁷². A cheap test that lets the bias corrections
+/// skip `powf` once they have converged, with the very same result bit for bit.
+#[inline]
+pub(crate) fn power_vanishes(base: f64, t: f64) -> bool {
+    base >= 0.0 && t * (1.0 - base) >= 50.0
+}
+
+/// `1 − βᵗ`, a bias correction, exactly as `1.0 - beta.powf(t)` (see [`power_vanishes`]).
+#[inline]
+pub(crate) fn bias_correction(beta: f64, t: f64) -> f64 {
+    if power_vanishes(beta, t) {
+        1.0
+    } else {
+        1.0 - beta.powf(t)
+    }
+}
+
 /// The Adam step shared by both rules, on a gradient that already carries any L2 term.
+#[inline]
 fn adam_step(
     state: &mut AdamState,
     params: &mut [f64],
@@ -113,24 +133,37 @@ fn adam_step(
     state.step += 1;
     let [beta1, beta2] = betas;
     let t = state.step as f64;
-    let bias_correction1 = 1.0 - beta1.powf(t);
-    let bias_correction2_sqrt = (1.0 - beta2.powf(t)).sqrt();
+    let bias_correction1 = bias_correction(beta1, t);
+    let bias_correction2_sqrt = bias_correction(beta2, t).sqrt();
     let step_size = lr / bias_correction1;
-    for i in 0..params.len() {
-        let g = grad[i];
-        let m = lerp(state.exp_avg[i], g, 1.0 - beta1);
-        state.exp_avg[i] = m;
-        let v = beta2 * state.exp_avg_sq[i] + (1.0 - beta2) * g * g;
-        state.exp_avg_sq[i] = v;
-        let second = if amsgrad {
+    if amsgrad {
+        for i in 0..params.len() {
+            let g = grad[i];
+            let m = lerp(state.exp_avg[i], g, 1.0 - beta1);
+            state.exp_avg[i] = m;
+            let v = beta2 * state.exp_avg_sq[i] + (1.0 - beta2) * g * g;
+            state.exp_avg_sq[i] = v;
             let v_max = state.max_exp_avg_sq[i].max(v);
             state.max_exp_avg_sq[i] = v_max;
-            v_max
+            let denom = v_max.sqrt() / bias_correction2_sqrt + eps;
+            params[i] -= step_size * m / denom;
+        }
+        return;
+    }
+    // Once the correction is exactly 1, dividing by it is the identity: skip the division
+    // (the longest step of the update's critical path), same bits.
+    let unit = bias_correction2_sqrt == 1.0;
+    let moments = state.exp_avg.iter_mut().zip(state.exp_avg_sq.iter_mut());
+    for ((p, &g), (m, v)) in params.iter_mut().zip(grad).zip(moments) {
+        *m = lerp(*m, g, 1.0 - beta1);
+        *v = beta2 * *v + (1.0 - beta2) * g * g;
+        let root = v.sqrt();
+        let denom = if unit {
+            root
         } else {
-            v
-        };
-        let denom = second.sqrt() / bias_correction2_sqrt + eps;
-        params[i] -= step_size * m / denom;
+            root / bias_correction2_sqrt
+        } + eps;
+        *p -= step_size * *m / denom;
     }
 }
 
@@ -146,6 +179,7 @@ impl AdamConfig {
     }
 
     /// One Adam step at learning rate `lr`.
+    #[inline]
     pub fn update(&self, state: &mut AdamState, params: &mut [f64], grad: &mut [f64], lr: f64) {
         super::add_weight_decay(grad, params, self.weight_decay);
         adam_step(state, params, grad, lr, self.betas, self.eps, self.amsgrad);

@@ -71,14 +71,12 @@ impl AdamaxConfig {
         super::add_weight_decay(grad, params, self.weight_decay);
         state.step += 1;
         let [beta1, beta2] = self.betas;
-        let clr = lr / (1.0 - beta1.powf(state.step as f64));
-        for i in 0..params.len() {
-            let g = grad[i];
-            let m = lerp(state.exp_avg[i], g, 1.0 - beta1);
-            state.exp_avg[i] = m;
-            let u = (beta2 * state.exp_inf[i]).max(g.abs() + self.eps);
-            state.exp_inf[i] = u;
-            params[i] -= clr * m / u;
+        let clr = lr / super::adam::bias_correction(beta1, state.step as f64);
+        let moments = state.exp_avg.iter_mut().zip(state.exp_inf.iter_mut());
+        for ((p, &g), (m, u)) in params.iter_mut().zip(&*grad).zip(moments) {
+            *m = lerp(*m, g, 1.0 - beta1);
+            *u = (beta2 * *u).max(g.abs() + self.eps);
+            *p -= clr * *m / *u;
         }
     }
 }

@@ -126,6 +126,9 @@ fn title(config: &OptimizerConfig) -> String {
         OptimizerConfig::Nadam(_) => "NAdam (Dozat, 2016)".to_string(),
         OptimizerConfig::Adamax(_) => "Adamax (Kingma & Ba, 2015, §7.1)".to_string(),
         OptimizerConfig::Newton(_) => "Newton's method (Nocedal & Wright, 2006, §3.3)".to_string(),
+        OptimizerConfig::Lbfgs(_) => {
+            "L-BFGS (Liu & Nocedal, 1989; PyTorch's form, Nocedal & Wright, 2006, §7.2)".to_string()
+        }
     }
 }
 

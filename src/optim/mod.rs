@@ -4,7 +4,8 @@
 //! An optimizer is a pair of plain data: an immutable config ([`OptimizerConfig`], the serde form
 //! used in scenarios) and a state ([`OptimizerState`]) created by [`OptimizerConfig::init`] and
 //! advanced by [`OptimizerConfig::update`]. Optimizers see parameters, gradients and — for Newton
-//! — a Hessian; never the objective. Learning-rate schedules live in [`schedule`], gradient
+//! — a Hessian; never the objective, except L-BFGS, which re-evaluates it through a closure
+//! ([`LbfgsConfig::step`]; its `update` is refused). Learning-rate schedules live in [`schedule`], gradient
 //! clipping in [`clip`].
 
 pub mod adadelta;
@@ -13,6 +14,7 @@ pub mod adam;
 pub mod adamax;
 pub mod clip;
 pub mod explain;
+pub mod lbfgs;
 pub mod nadam;
 pub mod newton;
 pub mod rmsprop;
@@ -26,6 +28,7 @@ pub use adadelta::{AdadeltaConfig, AdadeltaState};
 pub use adagrad::{AdagradConfig, AdagradState};
 pub use adam::{AdamConfig, AdamState, AdamWConfig};
 pub use adamax::{AdamaxConfig, AdamaxState};
+pub use lbfgs::{LbfgsConfig, LbfgsState, LineSearchFn};
 pub use nadam::{NadamConfig, NadamState};
 pub use newton::{NewtonConfig, NewtonState};
 pub use rmsprop::{RmspropConfig, RmspropState};
@@ -79,6 +82,9 @@ pub enum StepError {
     SingularHessian,
     /// The Hessian overflowed (an infinite or NaN entry), so no Newton step can be computed.
     NonFiniteHessian,
+    /// L-BFGS re-evaluates the objective inside its step, so it has no plain `update(grad)`:
+    /// use [`LbfgsConfig::step`] with a closure (as [`crate::run::Runner`] does).
+    NeedsObjective,
 }
 
 impl fmt::Display for StepError {
@@ -94,6 +100,10 @@ impl fmt::Display for StepError {
             StepError::NonFiniteHessian => write!(
                 f,
                 "the Hessian overflowed here (an entry is infinite or NaN), so the Newton step is undefined"
+            ),
+            StepError::NeedsObjective => write!(
+                f,
+                "lbfgs re-evaluates the objective inside its step; it cannot update from a gradient alone"
             ),
         }
     }
@@ -190,6 +200,9 @@ pub enum OptimizerConfig {
     Adamax(AdamaxConfig),
     /// Newton's method with the exact Hessian (2-D surfaces only).
     Newton(NewtonConfig),
+    /// `torch.optim.LBFGS`, with its optional strong-Wolfe line search; it re-evaluates the
+    /// full objective inside each step (see [`lbfgs`]).
+    Lbfgs(LbfgsConfig),
 }
 
 /// The state of any optimizer; the variant matches its [`OptimizerConfig`].
@@ -212,6 +225,8 @@ pub enum OptimizerState {
     Adamax(AdamaxState),
     /// State of [`NewtonConfig`].
     Newton(NewtonState),
+    /// State of [`LbfgsConfig`].
+    Lbfgs(LbfgsState),
 }
 
 impl OptimizerConfig {
@@ -227,6 +242,7 @@ impl OptimizerConfig {
             OptimizerConfig::Nadam(_) => "nadam",
             OptimizerConfig::Adamax(_) => "adamax",
             OptimizerConfig::Newton(_) => "newton",
+            OptimizerConfig::Lbfgs(_) => "lbfgs",
         }
     }
 
@@ -242,7 +258,32 @@ impl OptimizerConfig {
             OptimizerConfig::Nadam(c) => c.lr,
             OptimizerConfig::Adamax(c) => c.lr,
             OptimizerConfig::Newton(c) => c.lr,
+            OptimizerConfig::Lbfgs(c) => c.lr,
         }
+    }
+
+    /// The same optimizer with base learning rate `lr` (for learning-rate tuning).
+    pub fn with_lr(&self, lr: f64) -> OptimizerConfig {
+        let mut config = self.clone();
+        match &mut config {
+            OptimizerConfig::Sgd(c) => c.lr = lr,
+            OptimizerConfig::Adagrad(c) => c.lr = lr,
+            OptimizerConfig::Rmsprop(c) => c.lr = lr,
+            OptimizerConfig::Adadelta(c) => c.lr = lr,
+            OptimizerConfig::Adam(c) => c.lr = lr,
+            OptimizerConfig::Adamw(c) => c.lr = lr,
+            OptimizerConfig::Nadam(c) => c.lr = lr,
+            OptimizerConfig::Adamax(c) => c.lr = lr,
+            OptimizerConfig::Newton(c) => c.lr = lr,
+            OptimizerConfig::Lbfgs(c) => c.lr = lr,
+        }
+        config
+    }
+
+    /// Whether a step re-evaluates the objective through a closure ([`LbfgsConfig::step`])
+    /// instead of updating from one gradient ([`Self::update`]).
+    pub fn needs_closure(&self) -> bool {
+        matches!(self, OptimizerConfig::Lbfgs(_))
     }
 
     /// Whether updates need the objective's Hessian.
@@ -262,6 +303,7 @@ impl OptimizerConfig {
             OptimizerConfig::Nadam(c) => c.validate(),
             OptimizerConfig::Adamax(c) => c.validate(),
             OptimizerConfig::Newton(c) => c.validate(),
+            OptimizerConfig::Lbfgs(c) => c.validate(),
         }
     }
 
@@ -277,6 +319,7 @@ impl OptimizerConfig {
             OptimizerConfig::Nadam(c) => OptimizerState::Nadam(c.init(dim)),
             OptimizerConfig::Adamax(c) => OptimizerState::Adamax(c.init(dim)),
             OptimizerConfig::Newton(c) => OptimizerState::Newton(c.init(dim)),
+            OptimizerConfig::Lbfgs(c) => OptimizerState::Lbfgs(c.init(dim)),
         }
     }
 
@@ -285,6 +328,11 @@ impl OptimizerConfig {
     ///
     /// A state of another optimizer's kind is replaced by a fresh one first, so a mismatched pair
     /// never panics.
+    ///
+    /// L-BFGS cannot step from a gradient alone: for it this returns
+    /// [`StepError::NeedsObjective`] and leaves `params` and `state` unchanged (call
+    /// [`LbfgsConfig::step`] with a closure instead).
+    #[inline]
     pub fn update(
         &self,
         state: &mut OptimizerState,
@@ -292,6 +340,9 @@ impl OptimizerConfig {
         grad: &mut [f64],
         ctx: StepContext<'_>,
     ) -> Result<(), StepError> {
+        if self.needs_closure() {
+            return Err(StepError::NeedsObjective);
+        }
         if !self.state_matches(state) {
             *state = self.init(params.len());
         }
@@ -339,6 +390,7 @@ impl OptimizerConfig {
                 | (OptimizerConfig::Nadam(_), OptimizerState::Nadam(_))
                 | (OptimizerConfig::Adamax(_), OptimizerState::Adamax(_))
                 | (OptimizerConfig::Newton(_), OptimizerState::Newton(_))
+                | (OptimizerConfig::Lbfgs(_), OptimizerState::Lbfgs(_))
         )
     }
 }

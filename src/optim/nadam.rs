@@ -90,23 +90,29 @@ impl NadamConfig {
         state.step += 1;
         let [beta1, beta2] = self.betas;
         let t = state.step as f64;
-        let bias_correction2 = 1.0 - beta2.powf(t);
-        let mu = beta1 * (1.0 - 0.5 * 0.96f64.powf(t * self.momentum_decay));
-        let mu_next = beta1 * (1.0 - 0.5 * 0.96f64.powf((t + 1.0) * self.momentum_decay));
+        let bias_correction2 = super::adam::bias_correction(beta2, t);
+        // 1 − ½·0.96^s, without `powf` once 0.96^s can no longer change it.
+        let momentum = |s: f64| {
+            if super::adam::power_vanishes(0.96, s) {
+                1.0
+            } else {
+                1.0 - 0.5 * 0.96f64.powf(s)
+            }
+        };
+        let mu = beta1 * momentum(t * self.momentum_decay);
+        let mu_next = beta1 * momentum((t + 1.0) * self.momentum_decay);
         state.mu_product *= mu;
         let mu_product = state.mu_product;
         let mu_product_next = mu_product * mu_next;
         let grad_coef = lr * (1.0 - mu) / (1.0 - mu_product);
         let avg_coef = lr * mu_next / (1.0 - mu_product_next);
-        for i in 0..params.len() {
-            let g = grad[i];
-            let m = lerp(state.exp_avg[i], g, 1.0 - beta1);
-            state.exp_avg[i] = m;
-            let v = beta2 * state.exp_avg_sq[i] + (1.0 - beta2) * g * g;
-            state.exp_avg_sq[i] = v;
-            let denom = (v / bias_correction2).sqrt() + self.eps;
-            params[i] -= grad_coef * g / denom;
-            params[i] -= avg_coef * m / denom;
+        let moments = state.exp_avg.iter_mut().zip(state.exp_avg_sq.iter_mut());
+        for ((p, &g), (m, v)) in params.iter_mut().zip(&*grad).zip(moments) {
+            *m = lerp(*m, g, 1.0 - beta1);
+            *v = beta2 * *v + (1.0 - beta2) * g * g;
+            let denom = (*v / bias_correction2).sqrt() + self.eps;
+            *p -= grad_coef * g / denom;
+            *p -= avg_coef * *m / denom;
         }
     }
 }

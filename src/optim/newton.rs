@@ -9,7 +9,6 @@
 //! that stationary point — which is what the lab shows.
 
 use super::{check_lr, check_non_negative, ConfigError, StepError};
-use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of Newton's method.
@@ -67,30 +66,131 @@ impl NewtonConfig {
         let hessian = hessian
             .filter(|h| h.len() == n * n)
             .ok_or(StepError::NoHessian)?;
-        // nalgebra's SVD panics ("Singular value was NaN") on a non-finite matrix.
         if !(hessian.iter().all(|v| v.is_finite()) && self.damping.is_finite()) {
             return Err(StepError::NonFiniteHessian);
         }
-        let mut h = DMatrix::from_row_slice(n, n, hessian);
+        let mut h = hessian.to_vec();
         for i in 0..n {
-            h[(i, i)] += self.damping;
+            h[i * n + i] += self.damping;
         }
-        let singular_values = h.singular_values();
-        let largest = singular_values.max();
-        let smallest = singular_values.min();
+        let (largest, smallest) = singular_value_range(&h, n);
         if !(largest.is_finite() && smallest > SINGULAR_RCOND * largest) {
             return Err(StepError::SingularHessian);
         }
-        let direction = h
-            .lu()
-            .solve(&DVector::from_column_slice(grad))
-            .ok_or(StepError::SingularHessian)?;
+        let direction = lu_solve(h, n, grad).ok_or(StepError::SingularHessian)?;
         for (p, d) in params.iter_mut().zip(direction.iter()) {
             *p -= lr * d;
         }
         state.step += 1;
         Ok(())
     }
+}
+
+/// The largest and smallest singular values of the `n × n` row-major matrix `h`, by one-sided
+/// Jacobi rotations (Hestenes, 1958) on its columns, scaled by the largest entry so no square
+/// overflows. For the regularity test only: the step itself is [`lu_solve`].
+fn singular_value_range(h: &[f64], n: usize) -> (f64, f64) {
+    let scale = h.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if !(scale > 0.0 && scale.is_finite()) {
+        return (scale, 0.0);
+    }
+    // cols[j·n + i] = h[i][j] / scale.
+    let mut cols: Vec<f64> = (0..n * n).map(|k| h[(k % n) * n + k / n] / scale).collect();
+    for _sweep in 0..64 {
+        let mut rotated = false;
+        for p in 0..n {
+            for q in p + 1..n {
+                let (mut alpha, mut beta, mut gamma) = (0.0, 0.0, 0.0);
+                for i in 0..n {
+                    let (x, y) = (cols[p * n + i], cols[q * n + i]);
+                    alpha += x * x;
+                    beta += y * y;
+                    gamma += x * y;
+                }
+                if gamma.abs() <= 1e-15 * (alpha * beta).sqrt() {
+                    continue;
+                }
+                rotated = true;
+                let zeta = (beta - alpha) / (2.0 * gamma);
+                let t = zeta.signum() / (zeta.abs() + 1f64.hypot(zeta));
+                let c = 1.0 / 1f64.hypot(t);
+                let s = c * t;
+                for i in 0..n {
+                    let (x, y) = (cols[p * n + i], cols[q * n + i]);
+                    cols[p * n + i] = c * x - s * y;
+                    cols[q * n + i] = s * x + c * y;
+                }
+            }
+        }
+        if !rotated {
+            break;
+        }
+    }
+    cols.chunks_exact(n.max(1))
+        .map(|col| scale * col.iter().map(|v| v * v).sum::<f64>().sqrt())
+        .fold((0.0f64, f64::INFINITY), |(hi, lo), sigma| {
+            (hi.max(sigma), lo.min(sigma))
+        })
+}
+
+/// Solves `h·x = b` (`h` row-major `n × n`) by LU decomposition with partial pivoting, step for
+/// step as `nalgebra`'s `LU::new(h).solve(b)` (the multipliers scaled by the pivot's reciprocal,
+/// rows swapped to the first largest pivot), so Newton's steps are unchanged from when it used
+/// that crate. `None` where a pivot is zero.
+fn lu_solve(mut a: Vec<f64>, n: usize, b: &[f64]) -> Option<Vec<f64>> {
+    let mut swaps = Vec::new();
+    for i in 0..n {
+        let mut piv = i;
+        let mut best = a[i * n + i].abs();
+        for r in i + 1..n {
+            if a[r * n + i].abs() > best {
+                best = a[r * n + i].abs();
+                piv = r;
+            }
+        }
+        let diag = a[piv * n + i];
+        if diag == 0.0 {
+            continue;
+        }
+        if piv != i {
+            swaps.push((i, piv));
+            for c in 0..n {
+                a.swap(i * n + c, piv * n + c);
+            }
+        }
+        let inv_diag = 1.0 / diag;
+        for r in i + 1..n {
+            a[r * n + i] *= inv_diag;
+        }
+        for k in i + 1..n {
+            let pivot = a[i * n + k];
+            for r in i + 1..n {
+                a[r * n + k] += -pivot * a[r * n + i];
+            }
+        }
+    }
+    let mut x = b.to_vec();
+    for &(i, piv) in &swaps {
+        x.swap(i, piv);
+    }
+    for i in 0..n {
+        let coeff = x[i];
+        for r in i + 1..n {
+            x[r] += -coeff * a[r * n + i];
+        }
+    }
+    for i in (0..n).rev() {
+        let diag = a[i * n + i];
+        if diag == 0.0 {
+            return None;
+        }
+        let coeff = x[i] / diag;
+        x[i] = coeff;
+        for r in 0..i {
+            x[r] += -coeff * a[r * n + i];
+        }
+    }
+    Some(x)
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! quantised colour level changes between neighbouring pixels.
 
 use super::colormap::ColorMap;
-use crate::objective::surfaces::ViewBox;
+use crate::objective::model::Model;
+use crate::objective::surfaces::{SurfaceSpec, ViewBox};
+use crate::objective::Objective;
 
 /// How values map to colours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,13 +68,71 @@ impl Heatmap {
     ///
     /// Three passes over reused buffers: the values (and their finite range); each value's colour
     /// level, 0 … 255; the pixels, from two 256-entry tables of packed RGBA (plain and darkened)
-    /// indexed by level. On the log scale a level is found without a logarithm per pixel: a
-    /// cheap estimate from the float's exponent bits (within a small fraction of a level) is
-    /// corrected against the table of the 255 values where the level changes, computed once per
-    /// render with `exp_m1`.
+    /// indexed by level. On the log scale a level is found without a logarithm per pixel (see
+    /// `LogLevels`). For a surface, [`Heatmap::render_surface`] is several times faster.
     pub fn render(
         &mut self,
         f: impl Fn(f64, f64) -> f64,
+        view: &ViewBox,
+        scale: ColorScale,
+        map: &ColorMap,
+        contours: bool,
+    ) {
+        self.render_rows(
+            |y, xs, out| {
+                for (value, &x) in out.iter_mut().zip(xs) {
+                    *value = f(x, y);
+                }
+            },
+            view,
+            scale,
+            map,
+            contours,
+        );
+    }
+
+    /// [`Heatmap::render`] of a 2-D surface, evaluated a row at a time
+    /// ([`SurfaceSpec::value_row`]: one dispatch per row, not per pixel); the same pixels.
+    pub fn render_surface(
+        &mut self,
+        surface: &SurfaceSpec,
+        view: &ViewBox,
+        scale: ColorScale,
+        map: &ColorMap,
+        contours: bool,
+    ) {
+        self.render_rows(
+            |y, xs, out| surface.value_row(y, xs, out),
+            view,
+            scale,
+            map,
+            contours,
+        );
+    }
+
+    /// [`Heatmap::render`] of a model's loss over `(x, y)`, its two parameters: a surface through
+    /// [`Heatmap::render_surface`], anything else point by point — the same pixels as
+    /// `render(|x, y| model.loss(&[x, y]), …)`.
+    pub fn render_model(
+        &mut self,
+        model: &Model,
+        view: &ViewBox,
+        scale: ColorScale,
+        map: &ColorMap,
+        contours: bool,
+    ) {
+        match model {
+            Model::Surface(surface) => self.render_surface(surface, view, scale, map, contours),
+            _ => self.render(|x, y| model.loss(&[x, y]), view, scale, map, contours),
+        }
+    }
+
+    /// [`Heatmap::render`] with the values computed a row at a time: `row(y, xs, out)` fills
+    /// `out[i]` with the value at `(xs[i], y)` (pixel centres, `xs` left to right; rows from the
+    /// top).
+    pub fn render_rows(
+        &mut self,
+        mut row: impl FnMut(f64, &[f64], &mut [f64]),
         view: &ViewBox,
         scale: ColorScale,
         map: &ColorMap,
@@ -84,23 +144,27 @@ impl Heatmap {
         self.xs.clear();
         self.xs
             .extend((0..w).map(|i| view.x_min + (i as f64 + 0.5) * dx));
+        for (j, out) in self.values.chunks_exact_mut(w).enumerate() {
+            row(view.y_max - (j as f64 + 0.5) * dy, &self.xs, out);
+        }
+        self.colour(scale, map, contours);
+    }
+
+    /// The passes after the values: their finite range, the levels, the pixels.
+    fn colour(&mut self, scale: ColorScale, map: &ColorMap, contours: bool) {
+        let (w, h) = (self.width, self.height);
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         let mut all_finite = true;
-        for (j, row) in self.values.chunks_exact_mut(w).enumerate() {
-            let y = view.y_max - (j as f64 + 0.5) * dy;
-            for (value, &x) in row.iter_mut().zip(&self.xs) {
-                let v = f(x, y);
-                if v.is_finite() {
-                    if v < min {
-                        min = v;
-                    }
-                    if v > max {
-                        max = v;
-                    }
-                } else {
-                    all_finite = false;
+        for &v in &self.values {
+            if v.is_finite() {
+                if v < min {
+                    min = v;
                 }
-                *value = v;
+                if v > max {
+                    max = v;
+                }
+            } else {
+                all_finite = false;
             }
         }
         if !(min.is_finite() && max.is_finite()) {
@@ -121,25 +185,24 @@ impl Heatmap {
             ColorScale::Log => {
                 let delta = range * 1e-6;
                 let log_norm = 1.0 / (range / delta).ln_1p();
-                let thresholds = log_thresholds(min, delta, log_norm);
-                // Levels per octave of 1 + (v − min)/δ.
-                let per_octave = (std::f64::consts::LN_2 * log_norm * 255.0) as f32;
-                let inv_delta = 1.0 / delta;
-                for (value, level) in self.values.iter().zip(self.levels.iter_mut()) {
-                    let v = *value;
-                    let u = ((v - min) * inv_delta) as f32;
-                    let guess = (log2_1p_estimate(u) * per_octave + 0.5) as usize;
-                    let g = guess.min(255);
-                    // The estimate is within one level: step up or down once.
-                    let up = usize::from(v >= thresholds[g + 1]);
-                    let down = usize::from(v < thresholds[g]);
-                    // NaN compares false both ways and ±∞ saturate; the colour pass marks
-                    // non-finite values through the value itself.
-                    *level = if v.is_finite() {
-                        (g + up - down) as u8
-                    } else {
-                        0
-                    };
+                match LogLevels::new(min, delta, log_norm) {
+                    Some(log) => {
+                        for (value, level) in self.values.iter().zip(self.levels.iter_mut()) {
+                            *level = log.level(*value);
+                        }
+                    }
+                    // A degenerate range (δ or its reciprocal not finite): the formula itself.
+                    None => {
+                        for (value, level) in self.values.iter().zip(self.levels.iter_mut()) {
+                            let v = *value;
+                            let t = ((v - min) / delta).ln_1p() * log_norm;
+                            *level = if v.is_finite() {
+                                (t.clamp(0.0, 1.0) * 255.0).round() as u8
+                            } else {
+                                0
+                            };
+                        }
+                    }
                 }
             }
         }
@@ -206,7 +269,7 @@ impl ColourTables {
         let band = |level: u8| self.band[level as usize];
         if !contours {
             for (px, &level) in out.chunks_exact_mut(4).zip(here) {
-                px.copy_from_slice(&self.plain[level as usize].to_le_bytes());
+                put(px, self.plain[level as usize]);
             }
             return;
         }
@@ -220,14 +283,23 @@ impl ColourTables {
         for ((px, pair), &down) in out.chunks_exact_mut(4).zip(here.windows(2)).zip(below) {
             let b = band(pair[0]);
             let edge = b != band(pair[1]) || b != band(down);
-            px.copy_from_slice(&pixel(pair[0], edge).to_le_bytes());
+            put(px, pixel(pair[0], edge));
         }
         if let (Some(&level), Some(&down), Some(px)) =
             (here.last(), below.last(), out.chunks_exact_mut(4).last())
         {
             let edge = band(level) != band(down);
-            px.copy_from_slice(&pixel(level, edge).to_le_bytes());
+            put(px, pixel(level, edge));
         }
+    }
+}
+
+/// Writes a packed pixel into its 4 bytes (one store; `copy_from_slice` would call `memcpy` per
+/// pixel in the size-optimised wasm build).
+#[inline]
+fn put(px: &mut [u8], rgba: u32) {
+    if let Ok(px) = <&mut [u8; 4]>::try_from(px) {
+        *px = rgba.to_le_bytes();
     }
 }
 
@@ -243,27 +315,74 @@ fn darken(rgb: [u8; 3]) -> [u8; 3] {
     rgb.map(|c| (c as u16 * 3 / 5) as u8)
 }
 
-/// `log₂(1 + u)` within 0.008 for `u ≥ 0` (the float's exponent plus a quadratic in its
-/// mantissa); `0` for NaN or negative `u`.
-#[inline]
-fn log2_1p_estimate(u: f32) -> f32 {
-    let bits = (1.0 + u.max(0.0)).to_bits();
-    let exponent = ((bits >> 23) as i32 - 127) as f32;
-    let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000) - 1.0;
-    exponent + m + 0.346_573_6 * m * (1.0 - m)
+/// Buckets of the lookup from a value to its log-scale level: the top 8 mantissa bits and the
+/// exponent of `w = 1 + (v − min)/δ` (at most 2²¹ for values up to `max`).
+const LOG_BUCKETS: usize = 21 << 8;
+
+/// The log scale's level of a value, `round(255 · ln(1 + (v − min)/δ) · log_norm)`, without a
+/// logarithm per value: the bucket of `w = 1 + (v − min)/δ` (its float exponent and top mantissa
+/// bits, a bucket far narrower than a level) gives the level at the bucket's start, which one
+/// comparison up and one down against the values where the level changes make exact.
+struct LogLevels {
+    min: f64,
+    inv_delta: f64,
+    /// Entry `k` (1 … 255) is the least value of level `k`, `min + δ·(e^((k − ½)/(255·log_norm))
+    /// − 1)`; entry 0 is −∞ and entry 256 is +∞.
+    thresholds: [f64; 257],
+    /// The level at the start of each bucket.
+    guess: Vec<u8>,
 }
 
-/// Where the log scale's level changes: entry `k` (1 … 255) is the least value of level `k`,
-/// `min + δ·(e^((k − ½)/(255·log_norm)) − 1)`, the inverse of
-/// `level = round(255 · ln(1 + (v − min)/δ) · log_norm)`; entry 0 is −∞ and entry 256 is +∞.
-fn log_thresholds(min: f64, delta: f64, log_norm: f64) -> [f64; 257] {
-    let mut thresholds = [0.0; 257];
-    thresholds[0] = f64::NEG_INFINITY;
-    thresholds[256] = f64::INFINITY;
-    for (k, t) in thresholds.iter_mut().enumerate().take(256).skip(1) {
-        *t = min + delta * ((k as f64 - 0.5) / (255.0 * log_norm)).exp_m1();
+impl LogLevels {
+    fn new(min: f64, delta: f64, log_norm: f64) -> Option<LogLevels> {
+        let inv_delta = 1.0 / delta;
+        if !(min.is_finite() && delta > 0.0 && inv_delta.is_finite() && log_norm.is_finite()) {
+            return None;
+        }
+        let exponent = |k: usize| (k as f64 - 0.5) / (255.0 * log_norm);
+        let mut thresholds = [0.0; 257];
+        thresholds[0] = f64::NEG_INFINITY;
+        thresholds[256] = f64::INFINITY;
+        for (k, t) in thresholds.iter_mut().enumerate().take(256).skip(1) {
+            *t = min + delta * exponent(k).exp_m1();
+        }
+        // Levels change where w = e^exponent(k); walk those against the bucket starts.
+        let mut guess = vec![0u8; LOG_BUCKETS];
+        let mut level = 0;
+        let mut next = exponent(1).exp();
+        for (b, g) in guess.iter_mut().enumerate() {
+            let start = f64::from_bits(((b + (1023 << 8)) as u64) << 44);
+            while level < 255 && next <= start {
+                level += 1;
+                next = exponent(level + 1).exp();
+            }
+            *g = level as u8;
+        }
+        Some(LogLevels {
+            min,
+            inv_delta,
+            thresholds,
+            guess,
+        })
     }
-    thresholds
+
+    /// The level of `v` (0 for a non-finite value).
+    #[inline]
+    fn level(&self, v: f64) -> u8 {
+        let w = (v - self.min) * self.inv_delta + 1.0;
+        let bucket = ((w.to_bits() >> 44) as usize)
+            .wrapping_sub(1023 << 8)
+            .min(LOG_BUCKETS - 1);
+        let g = self.guess[bucket] as usize;
+        // NaN compares false both ways; ±∞ are sent to 0 below.
+        let up = usize::from(v >= self.thresholds[g + 1]);
+        let down = usize::from(v < self.thresholds[g]);
+        if v.is_finite() {
+            (g + up - down) as u8
+        } else {
+            0
+        }
+    }
 }
 
 /// Paints `values` (one per pixel) through `map` into `rgba` (4 bytes per pixel, opaque),
@@ -279,13 +398,16 @@ pub fn paint_values(values: &[f64], lo: f64, hi: f64, map: &ColorMap, rgba: &mut
         "paint_values: 4 bytes per value"
     );
     let scale = 255.0 / (hi - lo);
+    let mut table = [0u32; 257];
+    for (level, entry) in table.iter_mut().take(256).enumerate() {
+        *entry = pack(map.entry(level as u8));
+    }
+    table[256] = pack(NON_FINITE);
     for (v, px) in values.iter().zip(rgba.chunks_exact_mut(4)) {
-        let rgb = if v.is_finite() {
-            map.entry(((v - lo) * scale).clamp(0.0, 255.0).round() as u8)
-        } else {
-            NON_FINITE
-        };
-        px.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+        // t + ½ truncated is t rounded half up (t ≥ 0); NaN truncates to 0.
+        let t = ((v - lo) * scale).clamp(0.0, 255.0) + 0.5;
+        let index = if v.is_finite() { t as usize } else { 256 };
+        put(px, table[index.min(256)]);
     }
 }
 
@@ -342,6 +464,74 @@ mod tests {
             true,
         );
         assert_eq!((all_nan.min, all_nan.max), (0.0, 1.0));
+    }
+
+    /// The row-wise and model paths paint exactly what the point-wise closure paints, on every
+    /// surface and scale (including the non-finite and degenerate corners of the log scale).
+    #[test]
+    fn surface_and_model_paths_match_the_closure() {
+        use crate::objective::surfaces::Surface;
+        let colors = ColorMap::viridis();
+        for surface in SurfaceSpec::all() {
+            let model = Model::Surface(surface.clone());
+            let view = surface.view_box();
+            for (scale, contours) in [
+                (ColorScale::Log, true),
+                (ColorScale::Linear, true),
+                (ColorScale::Log, false),
+            ] {
+                let mut a = Heatmap::new(97, 61);
+                let mut b = Heatmap::new(97, 61);
+                let mut c = Heatmap::new(97, 61);
+                a.render(|x, y| surface.value(x, y), &view, scale, &colors, contours);
+                b.render_surface(&surface, &view, scale, &colors, contours);
+                c.render_model(&model, &view, scale, &colors, contours);
+                assert!(
+                    a.rgba == b.rgba && a.rgba == c.rgba,
+                    "{surface:?} {scale:?}"
+                );
+                assert_eq!((a.min, a.max), (b.min, b.max));
+            }
+        }
+    }
+
+    /// The log scale's levels without a logarithm per pixel are the formula's levels,
+    /// `round(255 · ln(1 + (v − min)/δ) · log_norm)`, across many decades.
+    #[test]
+    fn log_levels_follow_the_formula() {
+        let mut map = Heatmap::new(1000, 3);
+        let view = ViewBox {
+            x_min: 0.0,
+            x_max: 1.0,
+            y_min: 0.0,
+            y_max: 1.0,
+        };
+        let f = |x: f64, y: f64| 3.0 + (30.0 * x).exp() * (1.0 + y) - (x * 7.0).sin();
+        map.render(f, &view, ColorScale::Log, &ColorMap::viridis(), false);
+        let (min, max) = (map.min, map.max);
+        let range = max - min;
+        let delta = range * 1e-6;
+        let log_norm = 1.0 / (range / delta).ln_1p();
+        let mut differ = 0;
+        for (v, level) in map.values.iter().zip(&map.levels) {
+            let t = ((v - min) / delta).ln_1p() * log_norm;
+            let expected = (t.clamp(0.0, 1.0) * 255.0).round() as u8;
+            assert!(expected.abs_diff(*level) <= 1, "{v}: {level} vs {expected}");
+            differ += usize::from(expected != *level);
+        }
+        assert!(
+            differ <= 2,
+            "{differ} levels off by one (only at a rounding tie)"
+        );
+        let mut flat = Heatmap::new(4, 4);
+        flat.render(
+            |_, _| 5.0,
+            &view,
+            ColorScale::Log,
+            &ColorMap::viridis(),
+            true,
+        );
+        assert!(flat.levels.iter().all(|&l| l == 0));
     }
 
     #[test]

@@ -49,7 +49,7 @@ export async function openPage(session, path = '', { viewport = { width: 1280, h
     if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
   });
   await page.goto(session.url + path);
-  await page.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 20000 });
+  await page.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });
   return { page, errors };
 }
 

@@ -209,3 +209,49 @@ test('keyboard only: every control has an accessible name', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('deep-network views: layer gradient norms, confusion matrix, loss landscape', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp&data=xor&layers=8,8,8&o=adam(lr=0.02)&batch=20&seed=3');
+  await train(page, 300);
+  const metrics = await page.evaluate(() => JSON.parse(window.gdviz.lab.metrics_json(0)));
+  assert.equal(metrics.layer_norms.length, 4);
+  const total = metrics.test.flat().reduce((a, b) => a + b, 0);
+  assert.equal(total, 100, 'every test point is counted once');
+  assert.match(await page.locator('#confusion').textContent(), /true 1/);
+  await page.locator('#landscape-box summary').click();
+  await page.getByRole('button', { name: 'Compute landscape' }).click();
+  const lit = await page.evaluate(() => {
+    const canvas = document.getElementById('landscape');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4 * 37) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return colours.size;
+  });
+  assert.ok(lit > 20, `the landscape is drawn (${lit} colours)`);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/network-deep-views.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('vanishing gradients: a 6-layer sigmoid network’s first layer gets ≥100× less gradient than its last', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp&data=circle&layers=8,8,8,8,8,8&act=sigmoid&o=sgd(lr=0.1)&batch=10&seed=1');
+  await train(page, 20);
+  const norms = (await page.evaluate(() => JSON.parse(window.gdviz.lab.metrics_json(0)))).layer_norms;
+  assert.ok(norms.at(-1) >= 100 * norms[0], `first ${norms[0]}, last ${norms.at(-1)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('presenter and locked modes', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock&present=1&lock=lr,batch');
+  assert.equal(await page.evaluate(() => document.body.classList.contains('present')), true);
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).isDisabled(), true);
+  assert.equal(await page.getByLabel('Batch size', { exact: true }).isDisabled(), true);
+  assert.equal(await page.getByLabel('Seed', { exact: true }).isDisabled(), false, 'only the named controls are locked');
+  await page.getByLabel('Surface', { exact: true }).selectOption('booth');
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).isDisabled(), true, 'locks survive edits');
+  assert.match(page.url(), /lock=lr,batch/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/presenter.png`, fullPage: false });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

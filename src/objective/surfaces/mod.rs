@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub mod ackley;
 pub mod beale;
 pub mod booth;
+pub mod custom;
 pub mod goldstein_price;
 pub mod himmelblau;
 pub mod matyas;
@@ -89,6 +90,17 @@ pub enum SurfaceSpec {
         /// Rotation θ of the axes in radians, counter-clockwise (default 0).
         angle: f64,
     },
+    /// [`custom`]: a function of `x` and `y` typed by the user,
+    /// `{"name":"custom","expr":"x^2 + 10*sin(y)","view":[-3,3,-3,3]}` — compiled once, exact
+    /// derivatives. Not part of [`SurfaceSpec::all`] (it has no default).
+    Custom {
+        /// The expression, compiled when the spec is built (a parse error is reported by
+        /// [`SurfaceSpec::validate`]).
+        expr: custom::CustomExpr,
+        /// The view box `[x_min, x_max, y_min, y_max]` (default `[-3, 3, -3, 3]`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        view: Option<[f64; 4]>,
+    },
 }
 
 /// The deserialization form of [`SurfaceSpec`].
@@ -115,6 +127,11 @@ enum SurfaceSpecRepr {
         #[serde(default)]
         angle: f64,
     },
+    Custom {
+        expr: String,
+        #[serde(default)]
+        view: Option<[f64; 4]>,
+    },
 }
 
 fn default_kappa() -> f64 {
@@ -135,6 +152,10 @@ impl From<SurfaceSpecRepr> for SurfaceSpec {
             SurfaceSpecRepr::Ackley {} => SurfaceSpec::Ackley,
             SurfaceSpecRepr::GoldsteinPrice {} => SurfaceSpec::GoldsteinPrice,
             SurfaceSpecRepr::Quadratic { kappa, angle } => SurfaceSpec::Quadratic { kappa, angle },
+            SurfaceSpecRepr::Custom { expr, view } => SurfaceSpec::Custom {
+                expr: custom::CustomExpr::new(expr),
+                view,
+            },
         }
     }
 }
@@ -196,6 +217,7 @@ impl SurfaceSpec {
             SurfaceSpec::Ackley => "ackley",
             SurfaceSpec::GoldsteinPrice => "goldstein_price",
             SurfaceSpec::Quadratic { .. } => "quadratic",
+            SurfaceSpec::Custom { .. } => "custom",
         }
     }
 
@@ -213,12 +235,17 @@ impl SurfaceSpec {
             SurfaceSpec::Ackley => "Ackley",
             SurfaceSpec::GoldsteinPrice => "Goldstein–Price",
             SurfaceSpec::Quadratic { .. } => "Quadratic",
+            SurfaceSpec::Custom { .. } => custom::TITLE,
         }
     }
 
     /// Refuses parameters outside their accepted ranges: κ must lie in `[1e-6, 1e6]` and θ must
-    /// be finite. The message names the field, the value and the accepted range.
+    /// be finite; a custom expression must parse and its view be a finite box
+    /// ([`custom::validate`]). The message names the field, the value and the accepted range.
     pub fn validate(&self) -> Result<(), String> {
+        if let SurfaceSpec::Custom { expr, view } = self {
+            return custom::validate(expr, *view);
+        }
         if let SurfaceSpec::Quadratic { kappa, angle } = *self {
             if !(quadratic::KAPPA_MIN..=quadratic::KAPPA_MAX).contains(&kappa) {
                 return Err(format!(
@@ -250,6 +277,36 @@ impl SurfaceSpec {
             SurfaceSpec::Ackley => Some(ackley::MIN_VALUE),
             SurfaceSpec::GoldsteinPrice => Some(goldstein_price::MIN_VALUE),
             SurfaceSpec::Quadratic { .. } => Some(quadratic::MIN_VALUE),
+            SurfaceSpec::Custom { .. } => None,
+        }
+    }
+
+    /// `f(x, y)` at every `x` of `xs` into `out` — one row of a heat map — bit-for-bit
+    /// [`Surface::value`], dispatched once per row instead of once per point (and the
+    /// quadratic's `sin_cos` once per row).
+    pub fn value_row(&self, y: f64, xs: &[f64], out: &mut [f64]) {
+        #[inline(always)]
+        fn fill(xs: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
+            for (o, &x) in out.iter_mut().zip(xs) {
+                *o = f(x);
+            }
+        }
+        match *self {
+            SurfaceSpec::Rosenbrock => fill(xs, out, |x| rosenbrock::value(x, y)),
+            SurfaceSpec::Beale => fill(xs, out, |x| beale::value(x, y)),
+            SurfaceSpec::Himmelblau => fill(xs, out, |x| himmelblau::value(x, y)),
+            SurfaceSpec::Booth => fill(xs, out, |x| booth::value(x, y)),
+            SurfaceSpec::Matyas => fill(xs, out, |x| matyas::value(x, y)),
+            SurfaceSpec::ThreeHumpCamel => fill(xs, out, |x| three_hump_camel::value(x, y)),
+            SurfaceSpec::Saddle => fill(xs, out, |x| saddle::value(x, y)),
+            SurfaceSpec::Rastrigin => fill(xs, out, |x| rastrigin::value(x, y)),
+            SurfaceSpec::Ackley => fill(xs, out, |x| ackley::value(x, y)),
+            SurfaceSpec::GoldsteinPrice => fill(xs, out, |x| goldstein_price::value(x, y)),
+            SurfaceSpec::Quadratic { kappa, angle } => {
+                let q = quadratic::Quadratic::new(kappa, angle);
+                fill(xs, out, |x| q.value(x, y));
+            }
+            SurfaceSpec::Custom { ref expr, .. } => custom::value_row(expr, y, xs, out),
         }
     }
 
@@ -263,6 +320,19 @@ impl SurfaceSpec {
                 let q = quadratic::Quadratic::new(kappa, angle);
                 (q.value(x, y), q.gradient(x, y))
             }
+            SurfaceSpec::Custom { ref expr, .. } => custom::value_and_gradient(expr, x, y),
+            // One dispatch for both (the optimizer's hot path), each pair from the same module so
+            // the compiler shares their common terms; the results are those of the two calls.
+            SurfaceSpec::Rosenbrock => (rosenbrock::value(x, y), rosenbrock::gradient(x, y)),
+            SurfaceSpec::Beale => (beale::value(x, y), beale::gradient(x, y)),
+            SurfaceSpec::Himmelblau => (himmelblau::value(x, y), himmelblau::gradient(x, y)),
+            SurfaceSpec::Booth => (booth::value(x, y), booth::gradient(x, y)),
+            SurfaceSpec::Matyas => (matyas::value(x, y), matyas::gradient(x, y)),
+            SurfaceSpec::ThreeHumpCamel => (
+                three_hump_camel::value(x, y),
+                three_hump_camel::gradient(x, y),
+            ),
+            SurfaceSpec::Saddle => (saddle::value(x, y), saddle::gradient(x, y)),
             _ => (self.value(x, y), self.gradient(x, y)),
         }
     }
@@ -283,6 +353,7 @@ impl Surface for SurfaceSpec {
             SurfaceSpec::Ackley => ackley::value(x, y),
             SurfaceSpec::GoldsteinPrice => goldstein_price::value(x, y),
             SurfaceSpec::Quadratic { kappa, angle } => quadratic::value(x, y, kappa, angle),
+            SurfaceSpec::Custom { ref expr, .. } => custom::value(expr, x, y),
         }
     }
 
@@ -300,6 +371,7 @@ impl Surface for SurfaceSpec {
             SurfaceSpec::Ackley => ackley::gradient(x, y),
             SurfaceSpec::GoldsteinPrice => goldstein_price::gradient(x, y),
             SurfaceSpec::Quadratic { kappa, angle } => quadratic::gradient(x, y, kappa, angle),
+            SurfaceSpec::Custom { ref expr, .. } => custom::gradient(expr, x, y),
         }
     }
 
@@ -317,6 +389,7 @@ impl Surface for SurfaceSpec {
             SurfaceSpec::Ackley => ackley::hessian(x, y),
             SurfaceSpec::GoldsteinPrice => goldstein_price::hessian(x, y),
             SurfaceSpec::Quadratic { kappa, angle } => quadratic::hessian(x, y, kappa, angle),
+            SurfaceSpec::Custom { ref expr, .. } => custom::hessian(expr, x, y),
         }
     }
 
@@ -333,6 +406,7 @@ impl Surface for SurfaceSpec {
             SurfaceSpec::Ackley => ackley::VIEW_BOX,
             SurfaceSpec::GoldsteinPrice => goldstein_price::VIEW_BOX,
             SurfaceSpec::Quadratic { .. } => quadratic::VIEW_BOX,
+            SurfaceSpec::Custom { view, .. } => custom::view_box(*view),
         }
     }
 
@@ -349,6 +423,7 @@ impl Surface for SurfaceSpec {
             SurfaceSpec::Ackley => ackley::MINIMA.to_vec(),
             SurfaceSpec::GoldsteinPrice => goldstein_price::MINIMA.to_vec(),
             SurfaceSpec::Quadratic { .. } => quadratic::MINIMA.to_vec(),
+            SurfaceSpec::Custom { .. } => custom::MINIMA.to_vec(),
         }
     }
 
@@ -365,6 +440,7 @@ impl Surface for SurfaceSpec {
             SurfaceSpec::Ackley => ackley::LOG_SCALE,
             SurfaceSpec::GoldsteinPrice => goldstein_price::LOG_SCALE,
             SurfaceSpec::Quadratic { .. } => quadratic::LOG_SCALE,
+            SurfaceSpec::Custom { .. } => custom::LOG_SCALE,
         }
     }
 }
@@ -395,8 +471,12 @@ impl Objective for SurfaceSpec {
     #[inline]
     fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
         let (x, y) = point(params);
-        let (loss, g) = self.value_and_gradient(x, y);
-        grad[..2].copy_from_slice(&g);
+        let (loss, [gx, gy]) = self.value_and_gradient(x, y);
+        // Two stores, not `copy_from_slice` (a `memcpy` call per step in the wasm build).
+        let [g0, g1, ..] = grad else {
+            panic!("a surface gradient has 2 entries");
+        };
+        (*g0, *g1) = (gx, gy);
         loss
     }
 

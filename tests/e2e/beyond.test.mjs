@@ -1,0 +1,90 @@
+// Beyond the anchors: a fair race (tuned learning rates), stop conditions, your own function.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSession, openPage, SCREENSHOT_DIR } from './harness.mjs';
+
+let session;
+before(async () => { session = await openSession(); });
+after(async () => { await session?.close(); });
+
+const stateOf = (page) => page.evaluate(() => window.gdviz.state);
+const scenarioOf = (page) => page.evaluate(() => window.gdviz.scenario);
+
+test('tune learning rates: every racer gets its best grid rate, shown in the legend', async () => {
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&o=sgd(lr=0.0001)~adam(lr=0.0001)&start=3,2&steps=300');
+  await page.getByRole('button', { name: 'Tune learning rates' }).click();
+  await page.waitForFunction(() => window.gdviz.tuned !== undefined, null, { timeout: 60000 });
+  const tuned = await page.evaluate(() => window.gdviz.tuned);
+  assert.equal(tuned.length, 2);
+  for (const result of tuned) assert.equal(result.points.length, 16);
+  const scenario = await scenarioOf(page);
+  assert.equal(scenario.optimizer.lr, tuned[0].best_lr);
+  assert.equal(scenario.race[0].optimizer.lr, tuned[1].best_lr);
+  assert.ok(tuned[0].best_lr < 0.2, 'plain GD stays below 2/L');
+  assert.ok(tuned[0].points.some((p) => p.lr > 0.2 && p.final_loss === null), 'rates above 2/L diverge');
+  const legend = await page.locator('#legend').textContent();
+  assert.ok(legend.includes(`lr=${tuned[0].best_lr}`) || legend.includes('lr=0.1'), legend);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/tuned.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a stop condition ends the run with “converged at step k”', async () => {
+  const { page, errors } = await openPage(session, '?f=booth&o=adam(lr=0.1)&start=-5,5&stop_loss=0.000001&steps=100000');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers[0].status === 'converged', null, { timeout: 60000 });
+  const racer = (await stateOf(page)).racers[0];
+  assert.match(racer.message, /^converged at step \d+ \(loss below 1e-6\)$/);
+  assert.ok(racer.loss < 1e-6);
+  assert.match(await page.locator('#legend').textContent(), /converged at step/);
+  assert.equal(await page.getByLabel('Stop when loss below').inputValue(), '0.000001');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('type a function: it is drawn and raced; a typo is named and the last surface kept', async () => {
+  const { page, errors } = await openPage(session, '?f=booth');
+  await page.getByLabel('Surface', { exact: true }).selectOption('custom');
+  const field = page.getByLabel('Function f(x, y)');
+  await field.fill('x^2 + 10*sin(y) + 0.1*y^2');
+  await field.press('Enter');
+  assert.equal((await scenarioOf(page)).objective.expr, 'x^2 + 10*sin(y) + 0.1*y^2');
+  await page.evaluate(() => window.gdviz.lab.advance(200));
+  await page.getByRole('button', { name: 'Step' }).click();
+  const racers = (await stateOf(page)).racers;
+  assert.ok(racers.every((r) => r.step === 201 && Number.isFinite(r.loss)));
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/custom-function.png`, fullPage: true });
+  await field.fill('x^2 + (y');
+  await field.press('Enter');
+  assert.match(await page.locator('#notice').textContent(), /position \d+/);
+  assert.equal((await scenarioOf(page)).objective.expr, 'x^2 + 10*sin(y) + 0.1*y^2', 'the last good surface stays');
+  await field.fill('x^2 + z');
+  await field.press('Enter');
+  assert.match(await page.locator('#notice').textContent(), /`z`/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('paste CSV and train on it; bad rows are named', async () => {
+  const { page, errors } = await openPage(session, '?view=network');
+  await page.locator('#csv-box summary').click();
+  const rows = ['x1,x2,label'];
+  for (let i = 0; i < 60; i += 1) {
+    const angle = (i / 60) * 2 * Math.PI;
+    const r = i % 2 ? 0.3 : 0.9;
+    rows.push(`${(r * Math.cos(angle)).toFixed(4)},${(r * Math.sin(angle)).toFixed(4)},${i % 2}`);
+  }
+  await page.getByLabel('CSV data').fill('x1,x2,label\n0.1,0.2,1\n0.3,abc,0');
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  assert.match(await page.locator('#notice').textContent(), /row 3, column 2/);
+  await page.getByLabel('CSV data').fill(rows.join('\n'));
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  const objective = (await scenarioOf(page)).objective;
+  assert.equal(objective.points.length, 60);
+  assert.equal(objective.dataset, undefined);
+  await page.evaluate(() => window.gdviz.lab.advance(1500));
+  await page.getByRole('button', { name: 'Step' }).click();
+  assert.ok((await stateOf(page)).racers[0].train_accuracy >= 0.9);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

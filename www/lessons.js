@@ -47,6 +47,18 @@ export const LESSONS = [
     query: 'f=mlp&data=spiral&n=300&noise=0.05&layers=8,8&o=sgd(lr=0.1,momentum=0.9,batch=10)~sgd(lr=0.1,momentum=0.9,batch=100)~sgd(lr=1,momentum=0.9,batch=100)&batch=10&seed=2&steps=4000&axis=epochs',
     text: 'Three copies of one network start from the same weights. With batches of 100 instead of 10, each epoch has ten times fewer updates, so at the same learning rate it learns more slowly per epoch. Scaling the learning rate with the batch size (the linear scaling rule) restores much of the speed — up to the point where the larger step becomes unstable.',
   },
+  {
+    id: 'vanishing-gradients',
+    title: 'Vanishing gradients in a deep sigmoid network',
+    query: 'f=mlp&data=circle&layers=8,8,8,8,8,8&act=sigmoid&o=sgd(lr=0.1)&batch=10&seed=1&steps=3000',
+    text: 'Backpropagation multiplies, layer by layer, by the activation’s slope, and the sigmoid’s slope is at most 1/4. Through six sigmoid layers the first layer’s gradient comes out orders of magnitude smaller than the last’s — see “Gradient norm per layer” (log scale, first layer darkest) — so the early layers barely learn and the boundary hardly moves. Switch Activation to tanh or ReLU and compare.',
+  },
+  {
+    id: 'zero-init',
+    title: 'Why weights cannot all start at zero',
+    query: 'f=mlp&data=xor&layers=8&init=zeros&o=sgd(lr=0.3,momentum=0.9)&batch=10&seed=1&steps=2000',
+    text: 'Every weight starts at zero, so every hidden unit computes the same function and receives the same update: the symmetry is never broken. With tanh it is worse — tanh(0) = 0, so the gradients reaching the weights are exactly zero and only the output bias learns: the loss stalls at the class balance and the boundary never bends. Set Initialisation to Xavier and the network learns XOR.',
+  },
 ];
 
 /** Lists the lessons as links and, when `current` names one, shows its text beside the demo. */

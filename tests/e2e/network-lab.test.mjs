@@ -104,7 +104,7 @@ test('compare mode: copies start from identical weights and losses', async () =>
 test('every lesson link loads and plays', async () => {
   const { page, errors } = await openPage(session);
   const links = await page.locator('#lesson-list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  assert.equal(links.length, 7);
+  assert.equal(links.length, 9);
   for (const href of links) {
     const lesson = await openPage(session, href);
     await lesson.page.bringToFront();

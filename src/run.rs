@@ -325,6 +325,11 @@ impl Runner {
         &self.last_grad
     }
 
+    /// The sample indices of the last update's batch (empty before the first update).
+    pub fn last_batch(&self) -> &[usize] {
+        self.sampler.current_batch()
+    }
+
     /// The effective batch size (the sample count for full batch).
     pub fn batch_size(&self) -> usize {
         self.sampler.batch_size()
@@ -428,8 +433,8 @@ impl Runner {
             self.status = Status::Diverged { step: update };
             return None;
         }
-        self.previous.copy_from_slice(&self.params);
-        self.last_grad.copy_from_slice(&self.grad);
+        copy(&mut self.previous, &self.params);
+        copy(&mut self.last_grad, &self.grad);
         let hessian = if self.optimizer.needs_hessian() {
             self.objective.hessian(&self.params)
         } else {
@@ -558,6 +563,17 @@ impl Runner {
             emit(&line);
         }
         &self.status
+    }
+}
+
+/// `dst ← src` (equal lengths). The two parameters of a 2-D run are moved as two plain
+/// stores: `copy_from_slice` (and any copy loop, which the compiler turns back into one) is a
+/// `memory.copy` in WebAssembly, a call into the engine on every step.
+#[inline]
+fn copy(dst: &mut [f64], src: &[f64]) {
+    match (dst, src) {
+        ([d0, d1], [s0, s1]) => (*d0, *d1) = (*s0, *s1),
+        (dst, src) => dst.copy_from_slice(src),
     }
 }
 

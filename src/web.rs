@@ -472,6 +472,7 @@ impl Lab {
         }
         if cloud {
             if let Some(runner) = self.race.runners.get(selected) {
+                self.draw_batch_contours(&context, &viewport, runner);
                 self.draw_cloud(&context, &viewport, runner)?;
             }
         }
@@ -871,6 +872,72 @@ impl Lab {
             .first()
             .and_then(|r| crate::objective::view::min_value(r.objective()))
             .unwrap_or(0.0)
+    }
+
+    /// For linear regression with mini-batches: a ghost contour of the loss of the last batch
+    /// alone over (w, b) — the surface the last step actually descended.
+    fn draw_batch_contours(
+        &self,
+        context: &CanvasRenderingContext2d,
+        viewport: &Viewport,
+        runner: &Runner,
+    ) {
+        let model = runner.objective();
+        let batch = runner.last_batch();
+        if !matches!(model.as_ref(), crate::objective::model::Model::Linreg(_))
+            || batch.is_empty()
+            || batch.len() >= model.sample_count()
+        {
+            return;
+        }
+        let cell = (4.0 * self.dpr).round().max(2.0);
+        let (columns, rows) = (
+            (viewport.width / cell) as usize,
+            (viewport.height / cell) as usize,
+        );
+        if columns < 2 || rows < 2 {
+            return;
+        }
+        let mut grad = [0.0; 2];
+        let mut values = Vec::with_capacity(columns * rows);
+        for r in 0..rows {
+            for c in 0..columns {
+                let (w, b) = viewport.to_plane(
+                    viewport.left + (c as f64 + 0.5) * cell,
+                    viewport.top + (r as f64 + 0.5) * cell,
+                );
+                values.push(model.batch_loss_and_gradient(&[w, b], batch, &mut grad));
+            }
+        }
+        let (lo, hi) = values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        if !(lo.is_finite() && hi > lo) {
+            return;
+        }
+        let delta = (hi - lo) * 1e-4;
+        let band = |v: f64| ((v - lo) / delta).ln_1p() / ((hi - lo) / delta).ln_1p() * 16.0;
+        let bands: Vec<i32> = values
+            .iter()
+            .map(|&v| if v.is_finite() { band(v) as i32 } else { -1 })
+            .collect();
+        context.set_fill_style_str("rgba(255,255,255,0.6)");
+        for r in 0..rows - 1 {
+            for c in 0..columns - 1 {
+                let here = bands[r * columns + c];
+                if here != bands[r * columns + c + 1] || here != bands[(r + 1) * columns + c] {
+                    context.fill_rect(
+                        viewport.left + c as f64 * cell + cell / 2.0,
+                        viewport.top + r as f64 * cell + cell / 2.0,
+                        cell * 0.6,
+                        cell * 0.6,
+                    );
+                }
+            }
+        }
     }
 
     fn draw_cloud(

@@ -145,8 +145,9 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
     $('linreg-controls').hidden = !isData;
     $('inset').hidden = !isData;
     if (isData) {
-      $('points').value = objective.dataset?.n ?? '';
+      $('points').value = objective.dataset?.n ?? (objective.points ? '' : 200);
       $('data-noise').value = objective.dataset?.noise ?? '';
+      $('data-noise').placeholder = objective.points ? 'your data' : 'default';
     }
 
     const racers = racersOf(scenario);

@@ -62,6 +62,11 @@ impl Sampler {
         self.batch_size
     }
 
+    /// The indices of the batch drawn last (empty before the first).
+    pub fn current_batch(&self) -> &[usize] {
+        &self.batch
+    }
+
     /// Whether every batch is the whole data set.
     pub fn is_full_batch(&self) -> bool {
         self.batch_size == self.sample_count

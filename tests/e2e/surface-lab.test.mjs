@@ -115,6 +115,14 @@ test('linear regression shows its data, real batches and the noise cloud', async
   const state = await stateOf(page);
   assert.equal(state.racers[0].samples, 60, '6 steps of 10 samples');
   assert.ok(Math.abs(state.racers[0].epoch - 60 / n) < 1e-12);
+  const ghost = await page.evaluate(() => {
+    const canvas = document.getElementById('markers');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let light = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i] > 200 && data[i + 1] > 200 && data[i + 2] > 200) light += 1;
+    return light;
+  });
+  assert.ok(ghost > 300, `the last batch's ghost contours are drawn (${ghost} light pixels)`);
   await page.getByLabel('Loss chart x-axis').selectOption('samples');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/surface-linreg-cloud.png`, fullPage: true });
   assert.deepEqual(errors, []);

@@ -1,0 +1,110 @@
+//! The comparison with PyTorch's reference traces shared by tests/reference.rs and
+//! tests/reference_lbfgs.rs: run a fixture case's scenario through `gdviz` and check every line —
+//! the loss and every parameter — to 1e-6 relative.
+
+use gdviz::run::Runner;
+use gdviz::scenario::Scenario;
+use serde_json::Value;
+
+/// Relative tolerance of the comparison (the contract).
+pub const RELATIVE: f64 = 1e-6;
+/// Absolute floor, for quantities that PyTorch itself drives to ~0.
+pub const ABSOLUTE: f64 = 1e-12;
+
+pub fn close(ours: f64, theirs: f64) -> bool {
+    (ours - theirs).abs() <= RELATIVE * ours.abs().max(theirs.abs()) + ABSOLUTE
+}
+
+/// Relative difference, for the report printed with `--nocapture`.
+pub fn relative_error(ours: f64, theirs: f64) -> f64 {
+    (ours - theirs).abs() / ours.abs().max(theirs.abs()).max(1e-300)
+}
+
+pub fn cases(fixture: &str) -> Vec<Value> {
+    let text =
+        std::fs::read_to_string(fixture).expect("the reference fixture is in the repository");
+    let document: Value = serde_json::from_str(&text).expect("the fixture is JSON");
+    document["cases"]
+        .as_array()
+        .expect("a list of cases")
+        .clone()
+}
+
+/// Runs one case and returns the largest relative error over losses and parameters (where
+/// PyTorch's value exceeds the absolute floor), or the first disagreement.
+pub fn check_case(case: &Value) -> Result<f64, String> {
+    let id = case["id"].as_str().unwrap_or("?");
+    let scenario =
+        Scenario::from_value(&case["scenario"]).map_err(|e| format!("{id}: refused: {e}"))?;
+    let mut runner = Runner::new(&scenario).map_err(|e| format!("{id}: {e}"))?;
+    let expected = case["trace"].as_array().ok_or(format!("{id}: no trace"))?;
+    let mut lines = Vec::new();
+    runner.trace(scenario.steps, |line| lines.push(line.clone()));
+    if lines.len() != expected.len() {
+        return Err(format!(
+            "{id}: {} lines, PyTorch has {} (status {:?})",
+            lines.len(),
+            expected.len(),
+            runner.status()
+        ));
+    }
+    let mut worst = 0.0f64;
+    for (ours, theirs) in lines.iter().zip(expected) {
+        let step = ours.step;
+        if theirs["step"].as_u64() != Some(step) {
+            return Err(format!("{id}: line {step} is PyTorch's {}", theirs["step"]));
+        }
+        let loss = theirs["loss"].as_f64().unwrap_or(f64::NAN);
+        if !close(ours.loss, loss) {
+            return Err(format!(
+                "{id}: step {step}: loss {} vs PyTorch {loss}",
+                ours.loss
+            ));
+        }
+        if loss.abs() > 1e-9 {
+            worst = worst.max(relative_error(ours.loss, loss));
+        }
+        let params: Vec<f64> = theirs["params"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        if params.len() != ours.params.len() {
+            return Err(format!(
+                "{id}: step {step}: {} parameters vs PyTorch {}",
+                ours.params.len(),
+                params.len()
+            ));
+        }
+        for (i, (a, b)) in ours.params.iter().zip(&params).enumerate() {
+            if !close(*a, *b) {
+                return Err(format!("{id}: step {step}: params[{i}] {a} vs PyTorch {b}"));
+            }
+            if b.abs() > 1e-9 {
+                worst = worst.max(relative_error(*a, *b));
+            }
+        }
+    }
+    Ok(worst)
+}
+
+/// Checks every case, prints the largest relative error (seen with `--nocapture`) and fails
+/// with every disagreement.
+pub fn assert_all_match(cases: &[Value], label: &str) {
+    let results: Vec<Result<f64, String>> = cases.iter().map(check_case).collect();
+    let worst = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .fold(0.0f64, |a, &b| a.max(b));
+    eprintln!(
+        "{label}: {} cases, largest relative error {worst:.2e}",
+        cases.len()
+    );
+    let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases disagree:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

@@ -476,7 +476,16 @@ impl Runner {
             grad_norm,
             batch_len,
         };
-        self.last = Some(report);
+        match &mut self.last {
+            // Field by field: assigning the whole `Option` is a `memory.copy` call in wasm.
+            Some(last) => {
+                last.batch_loss = batch_loss;
+                last.lr = lr;
+                last.grad_norm = grad_norm;
+                last.batch_len = batch_len;
+            }
+            None => self.last = Some(report),
+        }
         Some(report)
     }
 

@@ -744,19 +744,11 @@ impl Lab {
             mlp.predict(runner.params(), &[[x, y]], &mut output);
             return json!({ "x": x, "y": y, "prediction": finite_or_null(output[0]) }).to_string();
         }
-        let radius = 10.0 * self.dpr;
-        let mut best: Option<(f64, usize, TrailPoint)> = None;
-        for (index, trail) in self.trails.iter().enumerate() {
-            for p in trail.points() {
-                let (qx, qy) = viewport.to_pixel(p.x, p.y);
-                let d = (qx - px).hypot(qy - py);
-                if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
-                    best = Some((d, index, *p));
-                }
-            }
-        }
+        let best = self.nearest_trail_point(px, py, 10.0 * self.dpr, |p| {
+            Some(viewport.to_pixel(p.x, p.y))
+        });
         match best {
-            Some((_, index, p)) => json!({
+            Some((index, p)) => json!({
                 "racer": index,
                 "name": self.race.runners.get(index).map(|r| r.optimizer().name()),
                 "x": p.x, "y": p.y, "loss": finite_or_null(p.loss), "step": p.step, "epoch": p.epoch,
@@ -1008,6 +1000,32 @@ fn chart_color(index: usize) -> RGBColor {
         RGBColor(90, 90, 90)
     } else {
         racer_rgb(index)
+    }
+}
+
+impl Lab {
+    /// The recorded point of any racer's trail whose pixel (`to_pixel`, `None` to skip a point)
+    /// lies nearest to (px, py) within `radius`, with its racer's index.
+    fn nearest_trail_point(
+        &self,
+        px: f64,
+        py: f64,
+        radius: f64,
+        to_pixel: impl Fn(&TrailPoint) -> Option<(f64, f64)>,
+    ) -> Option<(usize, TrailPoint)> {
+        let mut best: Option<(f64, usize, TrailPoint)> = None;
+        for (index, trail) in self.trails.iter().enumerate() {
+            for p in trail.points() {
+                let Some((qx, qy)) = to_pixel(p) else {
+                    continue;
+                };
+                let d = (qx - px).hypot(qy - py);
+                if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
+                    best = Some((d, index, *p));
+                }
+            }
+        }
+        best.map(|(_, index, p)| (index, p))
     }
 }
 
@@ -1814,30 +1832,22 @@ impl Lab {
         let Some(view) = &self.chart_view else {
             return "null".into();
         };
-        let radius = 12.0 * self.dpr;
-        let mut best: Option<(f64, usize, TrailPoint)> = None;
-        for (index, trail) in self.trails.iter().enumerate() {
-            for p in trail.points() {
-                let x = match view.axis.as_str() {
-                    "epochs" => p.epoch,
-                    "samples" => p.samples as f64,
-                    _ => p.step as f64,
-                };
-                let y = (p.loss - view.offset).max(1e-16);
-                if !(y.is_finite() && x.is_finite()) {
-                    continue;
-                }
-                let qx = view.left + x / view.x_max * view.width;
-                let qy =
-                    view.top + (view.y_high - y.log10()) / (view.y_high - view.y_low) * view.height;
-                let d = (qx - px).hypot(qy - py);
-                if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
-                    best = Some((d, index, *p));
-                }
-            }
-        }
+        let best = self.nearest_trail_point(px, py, 12.0 * self.dpr, |p| {
+            let x = match view.axis.as_str() {
+                "epochs" => p.epoch,
+                "samples" => p.samples as f64,
+                _ => p.step as f64,
+            };
+            let y = (p.loss - view.offset).max(1e-16);
+            (y.is_finite() && x.is_finite()).then(|| {
+                (
+                    view.left + x / view.x_max * view.width,
+                    view.top + (view.y_high - y.log10()) / (view.y_high - view.y_low) * view.height,
+                )
+            })
+        });
         match best {
-            Some((_, index, p)) => json!({
+            Some((index, p)) => json!({
                 "racer": index,
                 "name": self.race.runners.get(index).map(|r| r.optimizer().name()),
                 "step": p.step, "epoch": p.epoch, "samples": p.samples, "loss": finite_or_null(p.loss),

@@ -175,6 +175,7 @@ const KNOWN_KEYS: &[&str] = &[
     "stop_epochs",
     "layers",
     "act",
+    "acts",
     "loss",
     "l2",
     "init",
@@ -336,6 +337,11 @@ impl UrlState {
                         if let Some(text) = get(key) {
                             optional.push((key, Some(field), json!(text)));
                         }
+                    }
+                    // One activation per hidden layer, e.g. `acts=relu,relu,sigmoid`.
+                    if let Some(text) = get("acts") {
+                        let names: Vec<&str> = text.split(',').map(str::trim).collect();
+                        optional.push(("acts", Some("activations"), json!(names)));
                     }
                     number(self, "l2", None, &mut optional);
                 }
@@ -642,6 +648,13 @@ pub fn to_query(scenario: &Scenario) -> String {
                 .map(|u| u.to_string())
                 .collect();
             parts.push(format!("layers={}", hidden.join(",")));
+            if let Some(list) = &mlp.activations {
+                let names: Vec<String> = list
+                    .iter()
+                    .map(|a| plain(&serde_json::to_value(a).unwrap_or(Value::Null)))
+                    .collect();
+                parts.push(format!("acts={}", names.join(",")));
+            }
             for (field, key) in [
                 ("activation", "act"),
                 ("loss", "loss"),
@@ -783,6 +796,7 @@ fn plain(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::objective::mlp::Activation;
 
     #[test]
     fn an_empty_query_is_the_page_default() {
@@ -887,6 +901,40 @@ mod tests {
         let state = from_query("view=network");
         assert!(state.ignored.is_empty(), "{:?}", state.ignored);
         assert_eq!(state.scenario, network_default());
+    }
+
+    #[test]
+    fn activations_per_layer_ride_in_the_url() {
+        let state = from_query("f=mlp&data=xor&layers=8,8,4&act=relu&acts=relu,relu,sigmoid");
+        assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+        let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+            panic!("an mlp")
+        };
+        assert_eq!(
+            mlp.activations,
+            Some(vec![
+                Activation::Relu,
+                Activation::Relu,
+                Activation::Sigmoid
+            ])
+        );
+        let query = to_query(&state.scenario);
+        assert!(query.contains("acts=relu,relu,sigmoid"), "{query}");
+        assert_eq!(from_query(&query).scenario, state.scenario);
+        // The wrong count, or an unknown name, is ignored with a message naming `acts`; the
+        // network keeps its single activation.
+        for bad in ["layers=8,8&acts=relu", "layers=8&acts=swish"] {
+            let state = from_query(&format!("f=mlp&{bad}"));
+            assert!(
+                state.ignored.iter().any(|m| m.contains("`acts`")),
+                "{bad}: {:?}",
+                state.ignored
+            );
+            let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+                panic!("an mlp")
+            };
+            assert_eq!(mlp.activations, None);
+        }
     }
 
     #[test]

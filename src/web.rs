@@ -6,6 +6,7 @@
 //! never panics on what the page passes in. Pictures are computed by [`crate::render`] and put on
 //! the canvases here.
 
+use crate::objective::mlp::Activation;
 use crate::objective::model::Points;
 use crate::objective::surfaces::ViewBox;
 use crate::objective::Objective;
@@ -1403,6 +1404,19 @@ impl Lab {
                 context.fill();
                 context.stroke();
             }
+        }
+        // Each hidden layer's activation under its column (a layer may differ from the rest).
+        context.set_fill_style_str("#444");
+        context.set_font(&format!("{}px system-ui, sans-serif", (11.0 * dpr).round()));
+        context.set_text_align("center");
+        for (layer, activation) in mlp.hidden_activations().iter().enumerate() {
+            let name = match activation {
+                Activation::Tanh => "tanh",
+                Activation::Relu => "ReLU",
+                Activation::Sigmoid => "sigmoid",
+                Activation::Linear => "linear",
+            };
+            context.fill_text(name, column(layer + 1), h - 4.0 * dpr)?;
         }
         Ok(())
     }

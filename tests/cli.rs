@@ -83,6 +83,10 @@ fn a_bad_scenario_exits_2_with_one_line_naming_the_field() {
             r#"{"objective":{"kind":"linreg","points":[[0,1]]},"optimizer":{"name":"newton"}}"#,
             "optimizer.name",
         ),
+        (
+            r#"{"objective":{"kind":"mlp","layers":[2,4,4,1],"activation":"tanh","activations":["relu"],"loss":"bce","dataset":{"name":"xor"}},"optimizer":{"name":"sgd"}}"#,
+            "objective.activations",
+        ),
         ("not json", "scenario"),
         ("", "scenario"),
     ];
@@ -249,4 +253,26 @@ fn tune_refuses_a_bad_scenario_like_trace() {
     }
     let help = gdviz(&["--help"], "");
     assert!(String::from_utf8_lossy(&help.stdout).contains("gdviz tune < scenario.json"));
+}
+
+#[test]
+fn an_activation_per_hidden_layer_traces() {
+    let out = gdviz(
+        &["trace"],
+        r#"{"objective":{"kind":"mlp","layers":[2,6,4,1],"activation":"relu","activations":["relu","sigmoid"],"loss":"bce","dataset":{"name":"xor","n":40}},"optimizer":{"name":"adam","lr":0.05},"batch_size":10,"steps":40}"#,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let losses: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let line: serde_json::Value = serde_json::from_str(l).expect("JSON");
+            line["loss"].as_f64().expect("a loss")
+        })
+        .collect();
+    assert_eq!(losses.len(), 41);
+    assert!(losses[40] < losses[0], "it learns: {losses:?}");
 }

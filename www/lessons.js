@@ -51,7 +51,7 @@ export const LESSONS = [
     id: 'vanishing-gradients',
     title: 'Vanishing gradients in a deep sigmoid network',
     query: 'f=mlp&data=circle&layers=8,8,8,8,8,8&act=sigmoid&o=sgd(lr=0.1)&batch=10&seed=1&steps=3000',
-    text: 'Backpropagation multiplies, layer by layer, by the activation’s slope, and the sigmoid’s slope is at most 1/4. Through six sigmoid layers the first layer’s gradient comes out orders of magnitude smaller than the last’s — see “Gradient norm per layer” (log scale, first layer darkest) — so the early layers barely learn and the boundary hardly moves. Switch Activation to tanh or ReLU and compare.',
+    text: 'Backpropagation multiplies, layer by layer, by the activation’s slope, and the sigmoid’s slope is at most 1/4. Through six sigmoid layers the first layer’s gradient comes out orders of magnitude smaller than the last’s — see “Gradient norm per layer” (log scale, first layer darkest) — so the early layers barely learn and the boundary hardly moves. Switch Activation to tanh or ReLU and compare, or give only some layers ReLU with the selects beside each layer and watch which gradients recover.',
   },
   {
     id: 'zero-init',

@@ -277,6 +277,11 @@ async function main() {
         element.disabled = true;
         element.title = 'Fixed for this lesson';
       }
+      // Controls built per layer carry the name of the lock that fixes them.
+      for (const element of document.querySelectorAll(`[data-lock="${name}"]`)) {
+        element.disabled = true;
+        element.title = 'Fixed for this lesson';
+      }
     }
   }
 

@@ -50,13 +50,35 @@ export function createNetworkControls({ catalog, edit }) {
   dataField('data-seed', 'seed');
 
   const hidden = (s) => s.objective.layers.slice(1, -1);
-  const setHidden = (s, units) => { s.objective.layers = [2, ...units, 1]; };
+  /** Each hidden layer's activation: the per-layer list, or the one shared activation. */
+  const layerActivations = (s) => s.objective.activations ?? hidden(s).map(() => s.objective.activation);
+  /**
+   * Writes per-layer activations in their canonical form: one shared `activation` when every
+   * layer agrees (so links stay short), the `activations` list otherwise.
+   */
+  const setActivations = (s, list) => {
+    if (list.length > 0 && list.some((a) => a !== list[0])) {
+      s.objective.activations = list;
+    } else {
+      if (list.length > 0) s.objective.activation = list[0];
+      delete s.objective.activations;
+    }
+  };
+  const setHidden = (s, units) => {
+    const acts = layerActivations(s);
+    s.objective.layers = [2, ...units, 1];
+    // A new layer takes the activation of the layer before it.
+    setActivations(s, units.map((_, i) => acts[Math.min(i, acts.length - 1)] ?? s.objective.activation));
+  };
   $('add-layer').addEventListener('click', () => edit((s) => {
     const units = hidden(s);
     if (units.length < MAX_LAYERS) setHidden(s, [...units, units.at(-1) ?? 4]);
   }));
   $('remove-layer').addEventListener('click', () => edit((s) => { setHidden(s, hidden(s).slice(0, -1)); }));
-  $('activation').addEventListener('change', () => edit((s) => { s.objective.activation = $('activation').value; }));
+  $('activation').addEventListener('change', () => edit((s) => {
+    s.objective.activation = $('activation').value;
+    delete s.objective.activations;
+  }));
   $('loss').addEventListener('change', () => edit((s) => { s.objective.loss = $('loss').value; }));
   $('init').addEventListener('change', () => edit((s) => { s.objective.init = $('init').value || null; }));
   $('l2').addEventListener('change', () => edit((s) => { s.objective.l2 = readNumber($('l2')) ?? 0; }));
@@ -75,6 +97,7 @@ export function createNetworkControls({ catalog, edit }) {
     $('data-seed').value = dataset.seed ?? 0;
 
     const list = $('hidden-layers');
+    const acts = layerActivations(scenario);
     list.replaceChildren();
     hidden(scenario).forEach((units, index) => {
       const item = document.createElement('li');
@@ -90,13 +113,27 @@ export function createNetworkControls({ catalog, edit }) {
         next[index] = readNumber(input);
         setHidden(s, next);
       }));
+      input.dataset.lock = 'layers';
       label.append(`Units in hidden layer ${index + 1} `, input);
-      item.append(label);
+      const activation = document.createElement('select');
+      activation.className = 'layer-activation';
+      activation.dataset.lock = 'activation';
+      activation.setAttribute('aria-label', `Activation of hidden layer ${index + 1}`);
+      for (const option of $('activation').options) {
+        if (!option.disabled) activation.append(new Option(option.textContent, option.value));
+      }
+      activation.value = acts[index];
+      activation.addEventListener('change', () => edit((s) => {
+        const next = layerActivations(s);
+        next[index] = activation.value;
+        setActivations(s, next);
+      }));
+      item.append(label, ' ', activation);
       list.append(item);
     });
     $('add-layer').disabled = hidden(scenario).length >= MAX_LAYERS;
     $('remove-layer').disabled = hidden(scenario).length === 0;
-    $('activation').value = objective.activation;
+    $('activation').value = objective.activations ? 'mixed' : objective.activation;
     $('loss').value = objective.loss;
     $('init').value = objective.init ?? '';
     $('l2').value = objective.l2 ?? 0;

@@ -4,8 +4,9 @@
 //!
 //! `layers = [2, h₁, …, h_k, 1]` (`0 ≤ k ≤ 6`, `1 ≤ hⱼ ≤ 16`). Layer `l` maps `a⁽ˡ⁾` to
 //! `z⁽ˡ⁺¹⁾ = W⁽ˡ⁾ a⁽ˡ⁾ + b⁽ˡ⁾` with `W⁽ˡ⁾` of shape `[out][in]`, exactly `torch.nn.Linear`. Hidden
-//! layers apply the activation `a = σ(z)`; the last layer is linear, so the network output `z` is a
-//! logit (for `bce`) or the prediction itself (for `mse`):
+//! layers apply the activation `a = σ(z)` — `activation` for all of them, or one per hidden layer
+//! from `activations` (so a ReLU stack can end in a sigmoid layer); the last layer is linear, so
+//! the network output `z` is a logit (for `bce`) or the prediction itself (for `mse`):
 //!
 //! | activation | σ(z)                 | σ′ in terms of the output `a` (as torch's backward) |
 //! |------------|----------------------|------------------------------------------------------|
@@ -64,7 +65,9 @@
 //! | `uniform` | `U(−0.1, 0.1)`                                         | a small fixed range                            |
 //! | `zeros`   | `0`                                                    | every hidden unit stays identical: the symmetry problem |
 //!
-//! The default is `he` for `relu` and `xavier` for `tanh`, `sigmoid` and `linear`. (Glorot &
+//! The default is chosen per linear layer for the activation that layer feeds (the output layer
+//! counts as feeding the last hidden layer's): `he` for `relu`, `xavier` for `tanh`, `sigmoid` and
+//! `linear`; one generator draws every layer in order. (Glorot &
 //! Bengio, "Understanding the difficulty of training deep feedforward neural networks", AISTATS
 //! 2010; He, Zhang, Ren & Sun, "Delving deep into rectifiers", ICCV 2015.) Note that this is not
 //! `torch.nn.Linear`'s own default, `U(±1/√fan_in)` for weights and biases.
@@ -208,13 +211,25 @@ impl Init {
     /// Flat starting parameters for `layers` (parameter order, biases `0`), drawn from a
     /// `Pcg64Mcg` seeded with `seed ^ INIT_STREAM`, one draw per weight in order.
     pub fn params(self, layers: &[usize], seed: u64) -> Vec<f64> {
+        Init::params_per_layer(layers, seed, |_| self)
+    }
+
+    /// As [`Init::params`], with linear layer `l` drawn by `init_of(l)`: one generator for the
+    /// whole network, so a network whose layers all share one initialiser draws exactly what
+    /// [`Init::params`] draws.
+    pub fn params_per_layer(
+        layers: &[usize],
+        seed: u64,
+        init_of: impl Fn(usize) -> Init,
+    ) -> Vec<f64> {
         let mut rng = Pcg64Mcg::seed_from_u64(seed ^ INIT_STREAM);
         let mut params = Vec::new();
-        for pair in layers.windows(2) {
+        for (l, pair) in layers.windows(2).enumerate() {
             let (fan_in, fan_out) = (pair[0], pair[1]);
             let (n_in, n_out) = (fan_in as f64, fan_out as f64);
+            let init = init_of(l);
             for _ in 0..fan_in * fan_out {
-                let w = match self {
+                let w = match init {
                     Init::Xavier => {
                         // Glorot & Bengio (2010), eq. 16.
                         let a = (6.0 / (n_in + n_out)).sqrt();
@@ -266,8 +281,12 @@ fn is_zero(x: &f64) -> bool {
 pub struct MlpSpec {
     /// Units per layer, input (2) first, output (1) last.
     pub layers: Vec<usize>,
-    /// Nonlinearity of the hidden layers.
+    /// Nonlinearity of the hidden layers (of every one that `activations` does not override).
     pub activation: Activation,
+    /// One nonlinearity per hidden layer (`layers.len() − 2` entries, first hidden layer first),
+    /// e.g. `["relu","relu","sigmoid"]`; absent means every hidden layer applies `activation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activations: Option<Vec<Activation>>,
     /// Per-sample loss.
     pub loss: MlpLoss,
     /// Samples `[x1, x2, target]`, when given inline (exactly one of `points` and `dataset`).
@@ -322,6 +341,15 @@ impl MlpSpec {
             if !(1..=MAX_HIDDEN_UNITS).contains(&units) {
                 return Err(format!(
                     "layers[{l}]: a hidden layer must have 1 to {MAX_HIDDEN_UNITS} units, got {units}"
+                ));
+            }
+        }
+        if let Some(activations) = &self.activations {
+            if activations.len() != last - 1 {
+                return Err(format!(
+                    "activations: expected {} entries (one per hidden layer of {layers:?}), got {}",
+                    last - 1,
+                    activations.len()
                 ));
             }
         }
@@ -404,11 +432,28 @@ impl MlpSpec {
         Ok(())
     }
 
-    /// The initialiser that applies when `weights` is absent: `init`, or the activation's
-    /// default.
-    pub fn effective_init(&self) -> Init {
-        self.init
-            .unwrap_or_else(|| Init::default_for(self.activation))
+    /// The nonlinearity of hidden layer `h` (`0` the first): `activations[h]` when given,
+    /// otherwise `activation`.
+    pub fn hidden_activation(&self, h: usize) -> Activation {
+        self.activations
+            .as_ref()
+            .and_then(|list| list.get(h).copied())
+            .unwrap_or(self.activation)
+    }
+
+    /// The initialiser of linear layer `l` (`0` the first) when `weights` is absent: `init` when
+    /// given, otherwise [`Init::default_for`] the activation that layer feeds — its hidden layer's,
+    /// and for the output layer the last hidden layer's (`activation` when there is none).
+    pub fn layer_init(&self, l: usize) -> Init {
+        self.init.unwrap_or_else(|| {
+            let hidden = self.layers.len().saturating_sub(2);
+            let feeds = if hidden == 0 {
+                self.activation
+            } else {
+                self.hidden_activation(l.min(hidden - 1))
+            };
+            Init::default_for(feeds)
+        })
     }
 
     /// At least one point, all values finite, `bce` labels 0 or 1.
@@ -516,6 +561,8 @@ pub struct Mlp {
     param_offsets: Vec<usize>,
     /// Offset of each layer's activation block in the workspace.
     act_offsets: Vec<usize>,
+    /// The nonlinearity of each hidden layer ([`MlpSpec::hidden_activation`]).
+    activations: Vec<Activation>,
     dim: usize,
     workspace: RefCell<Workspace>,
 }
@@ -558,7 +605,7 @@ impl Mlp {
                 }
                 params
             }
-            None => spec.effective_init().params(&spec.layers, seed),
+            None => Init::params_per_layer(&spec.layers, seed, |l| spec.layer_init(l)),
         };
         let mut act_offsets = Vec::with_capacity(spec.layers.len());
         let mut total = 0;
@@ -567,7 +614,11 @@ impl Mlp {
             total += CHUNK * units;
         }
         let workspace = Workspace::new(&spec.layers);
+        let activations = (0..spec.layers.len() - 2)
+            .map(|h| spec.hidden_activation(h))
+            .collect();
         Ok(Mlp {
+            activations,
             spec,
             train,
             test,
@@ -588,6 +639,11 @@ impl Mlp {
     /// Units per layer, input first.
     pub fn layers(&self) -> &[usize] {
         &self.spec.layers
+    }
+
+    /// The nonlinearity of each hidden layer, first hidden layer first.
+    pub fn hidden_activations(&self) -> &[Activation] {
+        &self.activations
     }
 
     /// The starting parameters in parameter order (each layer's `W` row-major, then `b`): the
@@ -732,7 +788,7 @@ impl Mlp {
             lanes::splat_weights(params, &mut ws.lanes);
             let kernel = lanes::Kernel {
                 layers: &self.spec.layers,
-                activation: self.spec.activation,
+                activations: &self.activations,
                 probability: self.is_classifier(),
                 weights: &ws.lanes,
             };
@@ -902,7 +958,7 @@ impl Mlp {
                 }
             }
             if l < last {
-                match (self.spec.activation, tanh) {
+                match (self.activations[l], tanh) {
                     (Activation::Tanh, Tanh::Exact) => {
                         a_out.iter_mut().for_each(|v| *v = v.tanh());
                     }
@@ -924,7 +980,6 @@ impl Mlp {
     /// `δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾) ⊙ σ′(a⁽ˡ⁾)`.
     fn backward(&self, params: &[f64], ws: &mut Workspace, len: usize, grad: &mut [f64]) {
         let layers = &self.spec.layers;
-        let activation = self.spec.activation;
         for l in (0..layers.len() - 1).rev() {
             let (n_in, n_out) = (layers[l], layers[l + 1]);
             let w_off = self.param_offsets[l];
@@ -951,6 +1006,8 @@ impl Mlp {
             if l == 0 {
                 break;
             }
+            // Layer l's inputs are hidden layer l − 1's outputs.
+            let activation = self.activations[l - 1];
             let delta_prev = &mut ws.delta_prev[..len * n_in];
             for ((dp, x), d) in delta_prev
                 .chunks_exact_mut(n_in)
@@ -1166,7 +1223,8 @@ mod lanes {
     /// One network, ready to run on blocks of four points.
     pub struct Kernel<'a> {
         pub layers: &'a [usize],
-        pub activation: Activation,
+        /// The nonlinearity of each hidden layer.
+        pub activations: &'a [Activation],
         /// Output `s(z)` (a classifier's probability) instead of `z`.
         pub probability: bool,
         /// [`splat_weights`] of the parameters.
@@ -1202,10 +1260,11 @@ mod lanes {
                     *zo = [acc0, acc1];
                 }
                 if l < last {
+                    let activation = self.activations[l];
                     // Plain loops (a closure here would be a call per vector in wasm).
                     for (ao, zo) in a.iter_mut().zip(&z[..n_out]) {
                         for (av, &zv) in ao.iter_mut().zip(zo) {
-                            *av = match self.activation {
+                            *av = match activation {
                                 Activation::Tanh => tanh(zv),
                                 Activation::Relu => zv.pmax(zero),
                                 Activation::Sigmoid => logistic(zv),
@@ -1299,6 +1358,7 @@ mod tests {
         MlpSpec {
             layers: layers.to_vec(),
             activation,
+            activations: None,
             loss,
             points: Some(points),
             dataset: None,
@@ -1357,11 +1417,129 @@ mod tests {
         }
     }
 
+    /// A network with one activation per hidden layer: its gradient matches finite differences
+    /// for every ordered pair of activations, and its drawing path follows the exact prediction.
+    #[test]
+    fn per_layer_activations_gradients_and_drawing() {
+        let mut seed = 40;
+        for first in ACTIVATIONS {
+            for second in ACTIVATIONS {
+                for loss in LOSSES {
+                    seed += 1;
+                    let mut spec =
+                        random_spec(&[2, 4, 3, 1], Activation::Linear, loss, 9, 0.05, seed);
+                    spec.activations = Some(vec![first, second]);
+                    let f = Mlp::new(spec, 0).unwrap();
+                    assert_eq!(f.hidden_activations(), &[first, second]);
+                    let params = f.initial_params();
+                    let batch: Vec<usize> = (0..9).collect();
+                    // relu has a kink; the random weights keep every unit away from it here
+                    // almost surely, and the finite difference step is far below any margin.
+                    check_gradient(
+                        &f,
+                        &params,
+                        &batch,
+                        &format!("{first:?},{second:?}/{loss:?}"),
+                    );
+                    let xs = [-0.7, -0.1, 0.3, 0.9];
+                    let mut grid = [0.0; 16];
+                    f.predict_grid(&params, &xs, &xs, &mut grid);
+                    let points: Vec<[f64; 2]> = xs
+                        .iter()
+                        .flat_map(|&y| xs.iter().map(move |&x| [x, y]))
+                        .collect();
+                    let mut exact = [0.0; 16];
+                    f.predict(&params, &points, &mut exact);
+                    for (g, e) in grid.iter().zip(exact) {
+                        assert!((g - e).abs() <= 1e-3 * (1.0 + e.abs()), "{g} vs {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// `activations` naming the same activation for every layer is the plain network, bit for
+    /// bit; a different one changes the loss.
+    #[test]
+    fn uniform_activations_list_is_the_single_activation() {
+        for activation in ACTIVATIONS {
+            let spec = random_spec(&[2, 5, 3, 1], activation, MlpLoss::Bce, 12, 0.0, 3);
+            let mut listed = spec.clone();
+            listed.activations = Some(vec![activation; 2]);
+            let (a, b) = (Mlp::new(spec, 0).unwrap(), Mlp::new(listed, 0).unwrap());
+            let params = a.initial_params();
+            let (mut ga, mut gb) = (vec![0.0; a.dim()], vec![0.0; b.dim()]);
+            let la = a.loss_and_gradient(&params, &mut ga);
+            let lb = b.loss_and_gradient(&params, &mut gb);
+            assert_eq!(la.to_bits(), lb.to_bits());
+            assert_eq!(ga, gb);
+        }
+        let spec = random_spec(&[2, 5, 3, 1], Activation::Tanh, MlpLoss::Bce, 12, 0.0, 3);
+        let mut mixed = spec.clone();
+        mixed.activations = Some(vec![Activation::Tanh, Activation::Sigmoid]);
+        let (a, b) = (Mlp::new(spec, 0).unwrap(), Mlp::new(mixed, 0).unwrap());
+        let params = a.initial_params();
+        assert_ne!(a.loss(&params), b.loss(&params));
+    }
+
+    /// Without `init`, each layer is initialised for the activation it feeds: a relu layer's
+    /// weights are He draws, a tanh layer's Xavier draws, from one generator in order.
+    #[test]
+    fn default_initialisation_follows_each_layers_activation() {
+        let json = r#"{"layers":[2,8,8,1],"activation":"tanh","activations":["relu","tanh"],
+            "loss":"bce","dataset":{"name":"xor"}}"#;
+        let spec: MlpSpec = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            (0..3).map(|l| spec.layer_init(l)).collect::<Vec<_>>(),
+            [Init::He, Init::Xavier, Init::Xavier]
+        );
+        let built = Mlp::new(spec.clone(), 5).unwrap().initial_params();
+        let expected = Init::params_per_layer(&spec.layers, 5, |l| {
+            [Init::He, Init::Xavier, Init::Xavier][l]
+        });
+        assert_eq!(built, expected);
+        // An explicit init applies to every layer.
+        let mut uniform = spec.clone();
+        uniform.init = Some(Init::Uniform);
+        assert_eq!(
+            Mlp::new(uniform, 5).unwrap().initial_params(),
+            Init::Uniform.params(&spec.layers, 5)
+        );
+        // One shared activation: the same draw as before per-layer defaults existed.
+        let mut plain = spec.clone();
+        plain.activations = None;
+        plain.activation = Activation::Relu;
+        assert_eq!(
+            Mlp::new(plain, 5).unwrap().initial_params(),
+            Init::He.params(&spec.layers, 5)
+        );
+    }
+
+    #[test]
+    fn activations_of_the_wrong_length_are_refused() {
+        let json = r#"{"layers":[2,8,8,1],"activation":"tanh","activations":["relu"],
+            "loss":"bce","dataset":{"name":"xor"}}"#;
+        let spec: MlpSpec = serde_json::from_str(json).unwrap();
+        let message = Mlp::new(spec, 0).unwrap_err();
+        assert_eq!(
+            message,
+            "activations: expected 2 entries (one per hidden layer of [2, 8, 8, 1]), got 1"
+        );
+        let unknown = r#"{"layers":[2,8,1],"activation":"tanh","activations":["swish"],
+            "loss":"bce","dataset":{"name":"xor"}}"#;
+        assert!(serde_json::from_str::<MlpSpec>(unknown).is_err());
+        let round = r#"{"layers":[2,8,1],"activation":"tanh","activations":["sigmoid"],"loss":"bce","dataset":{"name":"xor"}}"#;
+        let spec: MlpSpec = serde_json::from_str(round).unwrap();
+        let back: MlpSpec = serde_json::from_str(&serde_json::to_string(&spec).unwrap()).unwrap();
+        assert_eq!(back, spec);
+    }
+
     #[test]
     fn parameter_count_and_flattening() {
         let spec = MlpSpec {
             layers: vec![2, 4, 1],
             activation: Activation::Tanh,
+            activations: None,
             loss: MlpLoss::Bce,
             points: Some(vec![[0.0, 0.0, 1.0]]),
             dataset: None,
@@ -1399,6 +1577,7 @@ mod tests {
         let spec = MlpSpec {
             layers: vec![2, 1, 1],
             activation: Activation::Relu,
+            activations: None,
             loss: MlpLoss::Mse,
             points: Some(vec![[1.0, 0.0, 3.0], [0.0, 1.0, 0.0]]),
             dataset: None,
@@ -1656,9 +1835,9 @@ mod tests {
         let mut spec = dataset_spec(
             r#"{"layers":[2,16,16,1],"activation":"tanh","loss":"bce","dataset":{"name":"xor"}}"#,
         );
-        assert_eq!(spec.effective_init(), Init::Xavier);
+        assert_eq!(spec.layer_init(0), Init::Xavier);
         spec.activation = Activation::Relu;
-        assert_eq!(spec.effective_init(), Init::He);
+        assert_eq!(spec.layer_init(0), Init::He);
         for activation in [Activation::Sigmoid, Activation::Linear, Activation::Tanh] {
             assert_eq!(Init::default_for(activation), Init::Xavier);
         }

@@ -66,7 +66,7 @@ test('the Network tab switches views and back, keeping each scenario', async () 
   assert.equal(await page.evaluate(() => window.gdviz.view), 'network');
   assert.equal(await page.getByLabel('Data set', { exact: true }).isVisible(), true);
   await page.getByLabel('Data set', { exact: true }).selectOption('xor');
-  await page.getByLabel('Activation').selectOption('relu');
+  await page.getByLabel('Activation', { exact: true }).selectOption('relu');
   await page.getByRole('button', { name: 'Add layer' }).click();
   const network = (await scenarioOf(page)).objective;
   assert.equal(network.dataset.name, 'xor');
@@ -82,6 +82,37 @@ test('the Network tab switches views and back, keeping each scenario', async () 
   assert.equal((await scenarioOf(page)).objective.name, 'booth');
   await page.getByRole('button', { name: 'Network', exact: true }).click();
   assert.equal((await scenarioOf(page)).objective.dataset.name, 'xor', 'the network scenario was kept');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('each hidden layer takes its own activation, in the URL and in training', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp&data=xor&layers=8,8&act=relu&o=adam(lr=0.03)&batch=10&seed=1');
+  await page.getByLabel('Activation of hidden layer 2').selectOption('sigmoid');
+  let objective = (await scenarioOf(page)).objective;
+  assert.deepEqual(objective.activations, ['relu', 'sigmoid']);
+  assert.equal(await page.getByLabel('Activation', { exact: true }).inputValue(), 'mixed', 'the shared select says "per layer"');
+  assert.match(page.url(), /acts=relu,sigmoid/);
+  // A new layer takes its predecessor's activation; removing it keeps the list in step.
+  await page.getByRole('button', { name: 'Add layer' }).click();
+  assert.deepEqual((await scenarioOf(page)).objective.activations, ['relu', 'sigmoid', 'sigmoid']);
+  await page.getByRole('button', { name: 'Remove layer' }).click();
+  assert.deepEqual((await scenarioOf(page)).objective.activations, ['relu', 'sigmoid']);
+  await train(page, 1500);
+  const racer = (await stateOf(page)).racers[0];
+  assert.ok(racer.test_accuracy >= 0.9, `relu then sigmoid learns xor: ${racer.test_accuracy}`);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/network-per-layer-activation.png`, fullPage: true });
+  // The link reopens the same network; agreeing layers fold back into one activation.
+  const reopened = await openPage(session, new URL(page.url()).search);
+  assert.deepEqual((await scenarioOf(reopened.page)).objective.activations, ['relu', 'sigmoid']);
+  await reopened.page.getByLabel('Activation of hidden layer 2').selectOption('relu');
+  objective = (await scenarioOf(reopened.page)).objective;
+  assert.equal(objective.activations, undefined);
+  assert.equal(objective.activation, 'relu');
+  await reopened.page.getByLabel('Activation', { exact: true }).selectOption('tanh');
+  assert.equal(await reopened.page.getByLabel('Activation of hidden layer 1').inputValue(), 'tanh');
+  assert.deepEqual(reopened.errors, []);
+  await reopened.page.close();
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -10,6 +10,12 @@
 //! * [`tune`] — learning-rate tuning: a racer run once per value of a log-spaced grid.
 //! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
 //! * `web` — the only `#[wasm_bindgen]` module, compiled for `wasm32` alone.
+//!
+//! Every elementary function the core evaluates (`exp`, `log`, `pow`, `sin`, …) comes from the
+//! `libm` crate, and `tanh` from [`objective::tanh`], never from the platform's C library:
+//! the same scenario therefore gives the same trace bit for bit in `gdviz trace` and in the
+//! browser (tests/replay.rs and tests/web.rs check nine scenarios). `clippy.toml` forbids the
+//! platform's functions everywhere but in tests.
 #![warn(missing_docs)]
 
 pub mod data;

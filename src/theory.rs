@@ -154,7 +154,7 @@ pub fn measured_rate(losses: &[f64]) -> Option<f64> {
         return None;
     }
     let ratio = losses[n] / losses[h];
-    Some(ratio.powf(1.0 / (2.0 * (n - h) as f64)))
+    Some(libm::pow(ratio, 1.0 / (2.0 * (n - h) as f64)))
 }
 
 #[cfg(test)]

@@ -32,9 +32,9 @@ pub fn lr_grid(min: f64, max: f64, per_decade: u32) -> Vec<f64> {
     if min == max {
         return vec![min];
     }
-    let decades = (max / min).log10();
+    let decades = libm::log10(max / min);
     let intervals = ((decades * f64::from(per_decade)).round() as u64).max(1);
-    let (lo, hi) = (min.ln(), max.ln());
+    let (lo, hi) = (libm::log(min), libm::log(max));
     (0..=intervals)
         .map(|i| {
             if i == 0 {
@@ -42,7 +42,7 @@ pub fn lr_grid(min: f64, max: f64, per_decade: u32) -> Vec<f64> {
             } else if i == intervals {
                 max
             } else {
-                let value = (lo + (hi - lo) * (i as f64 / intervals as f64)).exp();
+                let value = libm::exp(lo + (hi - lo) * (i as f64 / intervals as f64));
                 format!("{value:.11e}").parse().unwrap_or(value)
             }
         })

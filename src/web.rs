@@ -574,8 +574,8 @@ impl Lab {
         if !(y_min.is_finite() && y_max.is_finite()) {
             (y_min, y_max) = (1e-3, 1.0);
         }
-        let y_low = (y_min.log10().floor()).max(-16.0);
-        let y_high = (y_max.log10().ceil()).max(y_low + 1.0);
+        let y_low = libm::log10(y_min).floor().max(-16.0);
+        let y_high = libm::log10(y_max).ceil().max(y_low + 1.0);
         let font = (12.0 * dpr).round() as u32;
         let x_desc = match axis {
             "epochs" => "epochs",
@@ -593,7 +593,7 @@ impl Lab {
             .y_label_area_size((52.0 * dpr) as u32)
             .build_cartesian_2d(
                 0.0..x_max,
-                (10f64.powf(y_low)..10f64.powf(y_high)).log_scale(),
+                (libm::pow(10f64, y_low)..libm::pow(10f64, y_high)).log_scale(),
             )
             .map_err(js_error)?;
         chart
@@ -912,7 +912,7 @@ impl Lab {
             return;
         }
         let delta = (hi - lo) * 1e-4;
-        let band = |v: f64| ((v - lo) / delta).ln_1p() / ((hi - lo) / delta).ln_1p() * 16.0;
+        let band = |v: f64| libm::log1p((v - lo) / delta) / libm::log1p((hi - lo) / delta) * 16.0;
         let bands: Vec<i32> = values
             .iter()
             .map(|&v| if v.is_finite() { band(v) as i32 } else { -1 })
@@ -947,7 +947,7 @@ impl Lab {
         // Arrows point downhill: −g in plane units shown in pixels (y flips), scaled so the full
         // gradient's arrow is 70 px long; each cloud point is the tip of one batch's arrow.
         let (ppu_x, ppu_y) = (pixels_per_unit_x(viewport), pixels_per_unit_y(viewport));
-        let full_pixels = (cloud.full[0] * ppu_x).hypot(cloud.full[1] * ppu_y);
+        let full_pixels = libm::hypot(cloud.full[0] * ppu_x, cloud.full[1] * ppu_y);
         if !(full_pixels.is_finite() && full_pixels > 0.0) {
             return Ok(());
         }
@@ -969,16 +969,16 @@ impl Lab {
         context.begin_path();
         context.move_to(ox, oy);
         context.line_to(fx, fy);
-        let angle = (fy - oy).atan2(fx - ox);
+        let angle = libm::atan2(fy - oy, fx - ox);
         let head = 9.0 * self.dpr;
         context.line_to(
-            fx - head * (angle - 0.4).cos(),
-            fy - head * (angle - 0.4).sin(),
+            fx - head * libm::cos(angle - 0.4),
+            fy - head * libm::sin(angle - 0.4),
         );
         context.move_to(fx, fy);
         context.line_to(
-            fx - head * (angle + 0.4).cos(),
-            fy - head * (angle + 0.4).sin(),
+            fx - head * libm::cos(angle + 0.4),
+            fy - head * libm::sin(angle + 0.4),
         );
         context.stroke();
         Ok(())
@@ -1020,7 +1020,7 @@ impl Lab {
                 let Some((qx, qy)) = to_pixel(p) else {
                     continue;
                 };
-                let d = (qx - px).hypot(qy - py);
+                let d = libm::hypot(qx - px, qy - py);
                 if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
                     best = Some((d, index, *p));
                 }
@@ -1760,8 +1760,11 @@ impl Lab {
             .y_label_area_size((48.0 * dpr) as u32)
             .build_cartesian_2d(
                 0.0..x_max,
-                (10f64.powf(lo.log10().floor())
-                    ..10f64.powf(hi.log10().ceil().max(lo.log10().floor() + 1.0)))
+                (libm::pow(10f64, libm::log10(lo).floor())
+                    ..libm::pow(
+                        10f64,
+                        libm::log10(hi).ceil().max(libm::log10(lo).floor() + 1.0),
+                    ))
                     .log_scale(),
             )
             .map_err(js_error)?;
@@ -1856,7 +1859,8 @@ impl Lab {
             (y.is_finite() && x.is_finite()).then(|| {
                 (
                     view.left + x / view.x_max * view.width,
-                    view.top + (view.y_high - y.log10()) / (view.y_high - view.y_low) * view.height,
+                    view.top
+                        + (view.y_high - libm::log10(y)) / (view.y_high - view.y_low) * view.height,
                 )
             })
         });

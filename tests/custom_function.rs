@@ -5,6 +5,9 @@
 //! The expression's derivatives come from forward-mode automatic differentiation of the parsed
 //! formula, the built-ins' from hand-written calculus, so agreement checks both.
 
+// Tests may compute expectations with the platform's elementary functions (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use gdviz::objective::surfaces::custom::CustomExpr;
 use gdviz::objective::surfaces::{Surface, SurfaceSpec};
 use gdviz::run::{Runner, Status, TraceLine};

@@ -1,6 +1,9 @@
 //! Learning-rate tuning: the grid, the tuner's incremental progress, and a quadratic where the
 //! best learning rate of plain gradient descent is known in closed form.
 
+// Tests may compute expectations with the platform's elementary functions (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use gdviz::run::Status;
 use gdviz::scenario::Scenario;
 use gdviz::tune::{default_grid, lr_grid, tune, Tuner};

@@ -88,20 +88,18 @@ fn the_catalog_lists_every_surface_and_linear_regression() {
     }
 }
 
-// The same scenarios and digests as tests/replay.rs: a seed replays bit for bit in wasm too.
-const MINIBATCH_SCENARIO: &str = r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":64,"noise":0.3,"seed":4}},
-  "optimizer":{"name":"sgd","lr":0.05,"momentum":0.9},"batch_size":8,"seed":21,"steps":300}"#;
-const NOISE_SCENARIO: &str = r#"{"objective":{"kind":"surface","name":"booth"},
-  "optimizer":{"name":"sgd","lr":0.01},"noise":{"sigma":2.0},"batch_size":4,"seed":9,"start":[-5,5],"steps":300}"#;
-
+/// The scenarios and digests of tests/replay.rs (tests/fixtures/replay.json): every trace is
+/// bit-identical in wasm and natively.
 #[wasm_bindgen_test]
 fn same_seed_same_trace_as_native() {
-    assert_eq!(
-        trace_digest(MINIBATCH_SCENARIO).expect("runs"),
-        "e18d10b679abaa8a"
-    );
-    assert_eq!(
-        trace_digest(NOISE_SCENARIO).expect("runs"),
-        "e2fbb34b641246e8"
-    );
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/replay.json")).expect("replay.json is JSON");
+    let mut mismatches = Vec::new();
+    for case in fixture["cases"].as_array().expect("cases") {
+        let got = trace_digest(&case["scenario"].to_string()).expect("runs");
+        if got != case["digest"].as_str().expect("digest") {
+            mismatches.push(format!("{}: {got}", case["about"]));
+        }
+    }
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
 }

@@ -134,14 +134,14 @@ impl Func {
     #[inline]
     fn value(self, a: f64) -> f64 {
         match self {
-            Func::Sin => a.sin(),
-            Func::Cos => a.cos(),
-            Func::Tan => a.tan(),
-            Func::Exp => a.exp(),
-            Func::Log => a.ln(),
+            Func::Sin => libm::sin(a),
+            Func::Cos => libm::cos(a),
+            Func::Tan => libm::tan(a),
+            Func::Exp => libm::exp(a),
+            Func::Log => libm::log(a),
             Func::Sqrt => a.sqrt(),
             Func::Abs => a.abs(),
-            Func::Tanh => a.tanh(),
+            Func::Tanh => libm::tanh(a),
         }
     }
 
@@ -158,10 +158,10 @@ impl Func {
         let g0 = self.value(a);
         match self {
             Func::Sin => {
-                let c = a.cos();
+                let c = libm::cos(a);
                 (g0, c, -g0)
             }
-            Func::Cos => (g0, -a.sin(), -g0),
+            Func::Cos => (g0, -libm::sin(a), -g0),
             Func::Tan => {
                 let sec2 = 1.0 + g0 * g0;
                 (g0, sec2, 2.0 * g0 * sec2)
@@ -233,9 +233,9 @@ fn powi_second(a: f64, n: i32) -> (f64, f64, f64) {
 #[inline]
 fn powf_second(a: f64, c: f64) -> (f64, f64, f64) {
     (
-        a.powf(c),
-        c * a.powf(c - 1.0),
-        c * (c - 1.0) * a.powf(c - 2.0),
+        libm::pow(a, c),
+        c * libm::pow(a, c - 1.0),
+        c * (c - 1.0) * libm::pow(a, c - 2.0),
     )
 }
 
@@ -291,11 +291,11 @@ impl Num for f64 {
     }
     #[inline]
     fn powf(self, c: f64) -> Self {
-        f64::powf(self, c)
+        libm::pow(self, c)
     }
     #[inline]
     fn pow(self, b: Self) -> Self {
-        f64::powf(self, b)
+        libm::pow(self, b)
     }
 }
 
@@ -387,7 +387,7 @@ impl Num for Dual {
     #[inline]
     fn pow(self, b: Self) -> Self {
         let l = b.mul(self.func(Func::Log));
-        let p = self.v.powf(b.v);
+        let p = libm::pow(self.v, b.v);
         Dual {
             v: p,
             x: p * l.x,
@@ -513,7 +513,7 @@ impl Num for HyperDual {
     #[inline]
     fn pow(self, b: Self) -> Self {
         let l = b.mul(self.func(Func::Log));
-        let p = self.v.powf(b.v);
+        let p = libm::pow(self.v, b.v);
         HyperDual {
             v: p,
             x: p * l.x,
@@ -588,7 +588,7 @@ fn row_apply(op: Bin, top: &mut [f64], operands: impl Fn(f64, usize) -> (f64, f6
         Bin::Sub => each(top, operands, |a, b| a - b),
         Bin::Mul => each(top, operands, |a, b| a * b),
         Bin::Div => each(top, operands, |a, b| a / b),
-        Bin::Pow => each(top, operands, f64::powf),
+        Bin::Pow => each(top, operands, libm::pow),
     }
 }
 
@@ -723,7 +723,7 @@ impl CompiledExpr {
                     Op::LeafBin(b, l) => row_apply(b, &mut top[..n], |t, i| (leaf(l, i), t)),
                     Op::Neg => top[..n].iter_mut().for_each(|t| *t = -*t),
                     Op::PowI(k) => top[..n].iter_mut().for_each(|t| *t = powi(*t, k)),
-                    Op::PowF(c) => top[..n].iter_mut().for_each(|t| *t = t.powf(c)),
+                    Op::PowF(c) => top[..n].iter_mut().for_each(|t| *t = libm::pow(*t, c)),
                     Op::Func(f) => top[..n].iter_mut().for_each(|t| *t = f.value(*t)),
                 }
             }
@@ -810,7 +810,7 @@ fn fold(node: Node) -> Node {
                 Bin::Div => a / b,
                 Bin::Pow => match integer_exponent(b) {
                     Some(n) => powi(a, n),
-                    None => a.powf(b),
+                    None => libm::pow(a, b),
                 },
             }),
             (a, b) => Node::Bin(op, Box::new(a), Box::new(b)),
@@ -1392,11 +1392,11 @@ mod tests {
         let deep = "sin(x)+(".repeat(40) + "y" + &")".repeat(40);
         let program = CompiledExpr::parse(&deep).unwrap();
         assert!(program.depth > INLINE_STACK, "{}", program.depth);
-        let s = (0..40).fold(2.0, |acc, _| 1f64.sin() + acc);
+        let s = (0..40).fold(2.0, |acc, _| libm::sin(1f64) + acc);
         assert_eq!(program.value(1.0, 2.0), s);
         let (v, g, h) = program.value_gradient_hessian(1.0, 2.0);
-        let gx = (0..40).fold(0.0, |acc, _| 1f64.cos() + acc);
-        let hxx = (0..40).fold(0.0, |acc, _| -1f64.sin() + acc);
+        let gx = (0..40).fold(0.0, |acc, _| libm::cos(1f64) + acc);
+        let hxx = (0..40).fold(0.0, |acc, _| -libm::sin(1f64) + acc);
         assert_eq!((v, g, h), (s, [gx, 1.0], [[hxx, 0.0], [0.0, 0.0]]));
     }
 
@@ -1406,39 +1406,44 @@ mod tests {
         // (expression, f, f_x, f_xx) at x = a, with y absent.
         let a = 0.7_f64;
         let cases: &[(&str, f64, f64, f64)] = &[
-            ("sin(x)", a.sin(), a.cos(), -a.sin()),
-            ("cos(x)", a.cos(), -a.sin(), -a.cos()),
+            ("sin(x)", libm::sin(a), libm::cos(a), -libm::sin(a)),
+            ("cos(x)", libm::cos(a), -libm::sin(a), -libm::cos(a)),
             (
                 "tan(x)",
-                a.tan(),
-                1.0 / a.cos().powi(2),
-                2.0 * a.tan() / a.cos().powi(2),
+                libm::tan(a),
+                1.0 / libm::cos(a).powi(2),
+                2.0 * libm::tan(a) / libm::cos(a).powi(2),
             ),
-            ("exp(x)", a.exp(), a.exp(), a.exp()),
-            ("log(x)", a.ln(), 1.0 / a, -1.0 / (a * a)),
-            ("sqrt(x)", a.sqrt(), 0.5 / a.sqrt(), -0.25 * a.powf(-1.5)),
+            ("exp(x)", libm::exp(a), libm::exp(a), libm::exp(a)),
+            ("log(x)", libm::log(a), 1.0 / a, -1.0 / (a * a)),
+            (
+                "sqrt(x)",
+                a.sqrt(),
+                0.5 / a.sqrt(),
+                -0.25 * libm::pow(a, -1.5),
+            ),
             ("abs(x)", a, 1.0, 0.0),
             ("abs(-x)", a, 1.0, 0.0),
             (
                 "tanh(x)",
-                a.tanh(),
-                1.0 - a.tanh().powi(2),
-                -2.0 * a.tanh() * (1.0 - a.tanh().powi(2)),
+                libm::tanh(a),
+                1.0 - libm::tanh(a).powi(2),
+                -2.0 * libm::tanh(a) * (1.0 - libm::tanh(a).powi(2)),
             ),
             ("x^3", a.powi(3), 3.0 * a * a, 6.0 * a),
             ("x^-2", a.powi(-2), -2.0 * a.powi(-3), 6.0 * a.powi(-4)),
-            ("x^1.5", a.powf(1.5), 1.5 * a.sqrt(), 0.75 / a.sqrt()),
+            ("x^1.5", libm::pow(a, 1.5), 1.5 * a.sqrt(), 0.75 / a.sqrt()),
             (
                 "2^x",
-                2f64.powf(a),
-                2f64.powf(a) * 2f64.ln(),
-                2f64.powf(a) * 2f64.ln().powi(2),
+                libm::pow(2f64, a),
+                libm::pow(2f64, a) * libm::log(2f64),
+                libm::pow(2f64, a) * libm::log(2f64).powi(2),
             ),
             (
                 "x^x",
-                a.powf(a),
-                a.powf(a) * (a.ln() + 1.0),
-                a.powf(a) * ((a.ln() + 1.0).powi(2) + 1.0 / a),
+                libm::pow(a, a),
+                libm::pow(a, a) * (libm::log(a) + 1.0),
+                libm::pow(a, a) * ((libm::log(a) + 1.0).powi(2) + 1.0 / a),
             ),
             ("1/x", 1.0 / a, -1.0 / (a * a), 2.0 / a.powi(3)),
             (
@@ -1449,9 +1454,9 @@ mod tests {
             ),
             (
                 "sin(pi*x)",
-                (PI * a).sin(),
-                PI * (PI * a).cos(),
-                -PI * PI * (PI * a).sin(),
+                libm::sin(PI * a),
+                PI * libm::cos(PI * a),
+                -PI * PI * libm::sin(PI * a),
             ),
         ];
         for &(text, f, fx, fxx) in cases {
@@ -1482,17 +1487,17 @@ mod tests {
         let (x, y) = (0.4_f64, 1.3_f64);
         let (_, g, h) = program.value_gradient_hessian(x, y);
         let expected_g = [
-            2.0 * x * y.powi(3) + y * (x * y).cos() + 1.0 / y,
-            3.0 * x * x * y * y + x * (x * y).cos() - x / (y * y),
+            2.0 * x * y.powi(3) + y * libm::cos(x * y) + 1.0 / y,
+            3.0 * x * x * y * y + x * libm::cos(x * y) - x / (y * y),
         ];
         let expected_h = [
             [
-                2.0 * y.powi(3) - y * y * (x * y).sin(),
-                6.0 * x * y * y + (x * y).cos() - x * y * (x * y).sin() - 1.0 / (y * y),
+                2.0 * y.powi(3) - y * y * libm::sin(x * y),
+                6.0 * x * y * y + libm::cos(x * y) - x * y * libm::sin(x * y) - 1.0 / (y * y),
             ],
             [
                 0.0,
-                6.0 * x * x * y - x * x * (x * y).sin() + 2.0 * x / y.powi(3),
+                6.0 * x * x * y - x * x * libm::sin(x * y) + 2.0 * x / y.powi(3),
             ],
         ];
         for i in 0..2 {

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod mlp;
 pub mod model;
 pub mod surfaces;
+pub mod tanh;
 pub mod view;
 
 /// A differentiable objective over a flat parameter vector.

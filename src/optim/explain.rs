@@ -150,7 +150,7 @@ pub fn format_number(x: f64) -> String {
     let rounded: f64 = scientific.parse().unwrap_or(x);
     let magnitude = rounded.abs();
     let text = if (1e-3..1e4).contains(&magnitude) {
-        let decimals = (3 - magnitude.log10().floor() as i32).max(0) as usize;
+        let decimals = (3 - libm::log10(magnitude).floor() as i32).max(0) as usize;
         trim_zeros(&format!("{rounded:.decimals$}")).to_string()
     } else {
         let (mantissa, exponent) = scientific
@@ -452,8 +452,8 @@ fn adam_moments(lines: &mut Lines, betas: [f64; 2], amsgrad: bool, s: &AdamState
         &s.exp_avg_sq
     };
     let t = s.step as f64;
-    let correction1 = 1.0 - beta1.powf(t);
-    let correction2 = 1.0 - beta2.powf(t);
+    let correction1 = 1.0 - libm::pow(beta1, t);
+    let correction2 = 1.0 - libm::pow(beta2, t);
     lines.push(
         format!("1 − β₁ᵗ   (t = {})", s.step),
         format_number(correction1),
@@ -518,8 +518,8 @@ fn nadam(c: &NadamConfig, s: &NadamState, step: &StepRecord) -> Option<Vec<Expla
     let [beta1, beta2] = c.betas;
     let t = s.step as f64;
     let psi = c.momentum_decay;
-    let mu = beta1 * (1.0 - 0.5 * 0.96f64.powf(t * psi));
-    let mu_next = beta1 * (1.0 - 0.5 * 0.96f64.powf((t + 1.0) * psi));
+    let mu = beta1 * (1.0 - 0.5 * libm::pow(0.96f64, t * psi));
+    let mu_next = beta1 * (1.0 - 0.5 * libm::pow(0.96f64, (t + 1.0) * psi));
     let product = s.mu_product;
     lines.push(
         format!(
@@ -539,7 +539,7 @@ fn nadam(c: &NadamConfig, s: &NadamState, step: &StepRecord) -> Option<Vec<Expla
         format!("v ← β₂·v + (1 − β₂)·g²   (β₂ = {})", format_number(beta2)),
         format_vector(&s.exp_avg_sq),
     );
-    let correction2 = 1.0 - beta2.powf(t);
+    let correction2 = 1.0 - libm::pow(beta2, t);
     lines.push(
         format!("1 − β₂ᵗ   (t = {})", s.step),
         format_number(correction2),
@@ -584,7 +584,7 @@ fn adamax(c: &AdamaxConfig, s: &AdamaxState, step: &StepRecord) -> Option<Vec<Ex
     );
     lines.push(
         format!("1 − β₁ᵗ   (t = {})", s.step),
-        format_number(1.0 - beta1.powf(s.step as f64)),
+        format_number(1.0 - libm::pow(beta1, s.step as f64)),
     );
     lines.finish("−lr/(1 − β₁ᵗ) · m/u")
 }
@@ -902,7 +902,7 @@ mod tests {
         assert_eq!(value(&e, "Πₜ"), format_number(s.mu_product));
         assert_eq!(value(&e, "m ← β₁·m"), format_vector(&s.exp_avg));
         assert_eq!(value(&e, "v ← β₂·v"), format_vector(&s.exp_avg_sq));
-        let mu3 = 0.9 * (1.0 - 0.5 * 0.96f64.powf(3.0 * 4e-3));
+        let mu3 = 0.9 * (1.0 - 0.5 * libm::pow(0.96f64, 3.0 * 4e-3));
         assert_eq!(value(&e, "μₜ ="), format_number(mu3));
     }
 

@@ -96,7 +96,7 @@ impl NadamConfig {
             if super::adam::power_vanishes(0.96, s) {
                 1.0
             } else {
-                1.0 - 0.5 * 0.96f64.powf(s)
+                1.0 - 0.5 * libm::pow(0.96f64, s)
             }
         };
         let mu = beta1 * momentum(t * self.momentum_decay);
@@ -136,7 +136,7 @@ mod tests {
         let mut s = c.init(1);
         let mut p = [0.0];
         c.update(&mut s, &mut p, &mut [1.0], c.lr);
-        let mu1 = 0.9 * (1.0 - 0.5 * 0.96f64.powf(4e-3));
+        let mu1 = 0.9 * (1.0 - 0.5 * libm::pow(0.96f64, 4e-3));
         assert!((s.mu_product - mu1).abs() < 1e-15);
         assert!(p[0] < 0.0);
     }

@@ -112,8 +112,8 @@ fn singular_value_range(h: &[f64], n: usize) -> (f64, f64) {
                 }
                 rotated = true;
                 let zeta = (beta - alpha) / (2.0 * gamma);
-                let t = zeta.signum() / (zeta.abs() + 1f64.hypot(zeta));
-                let c = 1.0 / 1f64.hypot(t);
+                let t = zeta.signum() / (zeta.abs() + libm::hypot(1f64, zeta));
+                let c = 1.0 / libm::hypot(1f64, t);
                 let s = c * t;
                 for i in 0..n {
                     let (x, y) = (cols[p * n + i], cols[q * n + i]);

@@ -47,7 +47,7 @@ impl Schedule {
             Schedule::Exponential { gamma } => base_lr * gamma.powi(saturating_i32(k)),
             Schedule::Cosine { t_max, eta_min } => {
                 let t_max = t_max.max(1) as f64;
-                eta_min + (base_lr - eta_min) * (1.0 + (PI * k as f64 / t_max).cos()) / 2.0
+                eta_min + (base_lr - eta_min) * (1.0 + libm::cos(PI * k as f64 / t_max)) / 2.0
             }
         }
     }

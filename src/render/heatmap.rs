@@ -184,7 +184,7 @@ impl Heatmap {
             }
             ColorScale::Log => {
                 let delta = range * 1e-6;
-                let log_norm = 1.0 / (range / delta).ln_1p();
+                let log_norm = 1.0 / libm::log1p(range / delta);
                 match LogLevels::new(min, delta, log_norm) {
                     Some(log) => {
                         for (value, level) in self.values.iter().zip(self.levels.iter_mut()) {
@@ -195,7 +195,7 @@ impl Heatmap {
                     None => {
                         for (value, level) in self.values.iter().zip(self.levels.iter_mut()) {
                             let v = *value;
-                            let t = ((v - min) / delta).ln_1p() * log_norm;
+                            let t = libm::log1p((v - min) / delta) * log_norm;
                             *level = if v.is_finite() {
                                 (t.clamp(0.0, 1.0) * 255.0).round() as u8
                             } else {
@@ -344,17 +344,17 @@ impl LogLevels {
         thresholds[0] = f64::NEG_INFINITY;
         thresholds[256] = f64::INFINITY;
         for (k, t) in thresholds.iter_mut().enumerate().take(256).skip(1) {
-            *t = min + delta * exponent(k).exp_m1();
+            *t = min + delta * libm::expm1(exponent(k));
         }
         // Levels change where w = e^exponent(k); walk those against the bucket starts.
         let mut guess = vec![0u8; LOG_BUCKETS];
         let mut level = 0;
-        let mut next = exponent(1).exp();
+        let mut next = libm::exp(exponent(1));
         for (b, g) in guess.iter_mut().enumerate() {
             let start = f64::from_bits(((b + (1023 << 8)) as u64) << 44);
             while level < 255 && next <= start {
                 level += 1;
-                next = exponent(level + 1).exp();
+                next = libm::exp(exponent(level + 1));
             }
             *g = level as u8;
         }
@@ -412,6 +412,7 @@ pub fn paint_values(values: &[f64], lo: f64, hi: f64, map: &ColorMap, rgba: &mut
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // expectations may use the platform's functions
 mod tests {
     use super::*;
 

@@ -534,7 +534,7 @@ mod tests {
 
     /// Ackley's derivatives have no finite-difference check at the cone's tip.
     fn away_from_kinks(spec: &SurfaceSpec, x: f64, y: f64) -> bool {
-        !matches!(spec, SurfaceSpec::Ackley) || x.hypot(y) > 0.2
+        !matches!(spec, SurfaceSpec::Ackley) || libm::hypot(x, y) > 0.2
     }
 
     proptest! {
@@ -602,7 +602,7 @@ mod tests {
                 );
                 let [gx, gy] = spec.gradient(x, y);
                 assert!(
-                    gx.hypot(gy) <= 1e-12,
+                    libm::hypot(gx, gy) <= 1e-12,
                     "{}: ∇f({x}, {y}) = [{gx}, {gy}]",
                     spec.name()
                 );
@@ -684,7 +684,7 @@ mod tests {
             let [x, y] = case.start;
             let gradient = case.spec.gradient(x, y);
             let clip = case.clip_norm.map_or(1.0, |max_norm| {
-                (max_norm / (gradient[0].hypot(gradient[1]) + 1e-6)).min(1.0)
+                (max_norm / (libm::hypot(gradient[0], gradient[1]) + 1e-6)).min(1.0)
             });
             let coordinates = case
                 .start

@@ -68,7 +68,7 @@ impl Quadratic {
     /// The quadratic with curvature ratio `kappa` rotated by `angle` radians.
     #[inline]
     pub fn new(kappa: f64, angle: f64) -> Self {
-        let (sin, cos) = angle.sin_cos();
+        let (sin, cos) = libm::sincos(angle);
         Quadratic { kappa, cos, sin }
     }
 
@@ -169,7 +169,7 @@ mod tests {
             log_kappa in -3.0..3.0_f64,
             angle in -PI..PI,
         ) {
-            let q = Quadratic::new(10f64.powf(log_kappa), angle);
+            let q = Quadratic::new(libm::pow(10f64, log_kappa), angle);
             check_gradient(|x, y| q.value(x, y), |x, y| q.gradient(x, y), x, y)?;
         }
 
@@ -180,7 +180,7 @@ mod tests {
             log_kappa in -3.0..3.0_f64,
             angle in -PI..PI,
         ) {
-            let q = Quadratic::new(10f64.powf(log_kappa), angle);
+            let q = Quadratic::new(libm::pow(10f64, log_kappa), angle);
             check_hessian(|x, y| q.gradient(x, y), |_, _| q.hessian(), x, y)?;
         }
 
@@ -191,7 +191,7 @@ mod tests {
             log_kappa in -3.0..3.0_f64,
             angle in -PI..PI,
         ) {
-            let q = Quadratic::new(10f64.powf(log_kappa), angle);
+            let q = Quadratic::new(libm::pow(10f64, log_kappa), angle);
             let h = q.hessian();
             let form = 0.5 * (h[0][0] * x * x + 2.0 * h[0][1] * x * y + h[1][1] * y * y);
             let scale = 1.0 + q.kappa.max(1.0) * (x * x + y * y);
@@ -212,8 +212,8 @@ mod tests {
     fn axes_have_curvatures_one_and_kappa() {
         let (kappa, angle) = (25.0, 0.7);
         let q = Quadratic::new(kappa, angle);
-        let shallow = [angle.cos(), angle.sin()];
-        let steep = [-angle.sin(), angle.cos()];
+        let shallow = [libm::cos(angle), libm::sin(angle)];
+        let steep = [-libm::sin(angle), libm::cos(angle)];
         assert!((q.value(shallow[0], shallow[1]) - 0.5).abs() <= 1e-14);
         assert!((q.value(steep[0], steep[1]) - 0.5 * kappa).abs() <= 1e-13);
         // Unrotated, it is ½(x² + κy²).

@@ -38,15 +38,15 @@ pub const A: f64 = 10.0;
 /// `f(x, y) = 2A + x² − A·cos 2πx + y² − A·cos 2πy`.
 #[inline]
 pub fn value(x: f64, y: f64) -> f64 {
-    2.0 * A + (x * x - A * (2.0 * PI * x).cos()) + (y * y - A * (2.0 * PI * y).cos())
+    2.0 * A + (x * x - A * libm::cos(2.0 * PI * x)) + (y * y - A * libm::cos(2.0 * PI * y))
 }
 
 /// `∇f = [2x + 2πA·sin 2πx, 2y + 2πA·sin 2πy]`.
 #[inline]
 pub fn gradient(x: f64, y: f64) -> [f64; 2] {
     [
-        2.0 * x + 2.0 * PI * A * (2.0 * PI * x).sin(),
-        2.0 * y + 2.0 * PI * A * (2.0 * PI * y).sin(),
+        2.0 * x + 2.0 * PI * A * libm::sin(2.0 * PI * x),
+        2.0 * y + 2.0 * PI * A * libm::sin(2.0 * PI * y),
     ]
 }
 
@@ -55,8 +55,8 @@ pub fn gradient(x: f64, y: f64) -> [f64; 2] {
 pub fn hessian(x: f64, y: f64) -> [[f64; 2]; 2] {
     let curvature = 4.0 * PI * PI * A;
     [
-        [2.0 + curvature * (2.0 * PI * x).cos(), 0.0],
-        [0.0, 2.0 + curvature * (2.0 * PI * y).cos()],
+        [2.0 + curvature * libm::cos(2.0 * PI * x), 0.0],
+        [0.0, 2.0 + curvature * libm::cos(2.0 * PI * y)],
     ]
 }
 

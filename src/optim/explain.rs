@@ -987,12 +987,15 @@ mod tests {
                     assert!(has_line(&e, "Δp"));
                 }
             }
-            // A state of the right kind but the wrong length.
-            let longer = run(json, 1, &[3.0, 2.0, 1.0]);
-            let e = explain(&r.config, &longer.state, &r.record());
-            check_step(&r, &e);
-            let e = explain(&longer.config, &r.state, &longer.record());
-            check_step(&longer, &e);
+            // A state of the right kind but the wrong length (Newton, for the 2-D surfaces
+            // alone, keeps no per-parameter state).
+            if !json.contains("newton") {
+                let longer = run(json, 1, &[3.0, 2.0, 1.0]);
+                let e = explain(&r.config, &longer.state, &r.record());
+                check_step(&r, &e);
+                let e = explain(&longer.config, &r.state, &longer.record());
+                check_step(&longer, &e);
+            }
             // lr = 0 leaves no direction to recover, and says so.
             let zero = StepRecord {
                 lr: 0.0,

@@ -9,6 +9,7 @@
 //! that stationary point — which is what the lab shows.
 
 use super::{check_lr, check_non_negative, ConfigError, StepError};
+use nalgebra::{Matrix2, Vector2};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of Newton's method.
@@ -37,7 +38,8 @@ pub struct NewtonState {
     pub step: u64,
 }
 
-/// A Hessian whose reciprocal condition estimate is below this is treated as singular.
+/// A Hessian whose reciprocal condition number (smallest over largest singular value) is below
+/// this is treated as singular.
 const SINGULAR_RCOND: f64 = 1e-12;
 
 impl NewtonConfig {
@@ -62,22 +64,32 @@ impl NewtonConfig {
         lr: f64,
         hessian: Option<&[f64]>,
     ) -> Result<(), StepError> {
-        let n = params.len();
-        let hessian = hessian
-            .filter(|h| h.len() == n * n)
-            .ok_or(StepError::NoHessian)?;
-        if !(hessian.iter().all(|v| v.is_finite()) && self.damping.is_finite()) {
+        // Newton is offered on the 2-D surfaces, whose Hessian is 2 × 2 (row-major).
+        let (&[h11, h12, h21, h22], &[g1, g2]) = (hessian.ok_or(StepError::NoHessian)?, grad)
+        else {
+            return Err(StepError::NoHessian);
+        };
+        if params.len() != 2 {
+            return Err(StepError::NoHessian);
+        }
+        if !([h11, h12, h21, h22].iter().all(|v| v.is_finite()) && self.damping.is_finite()) {
             return Err(StepError::NonFiniteHessian);
         }
-        let mut h = hessian.to_vec();
-        for i in 0..n {
-            h[i * n + i] += self.damping;
-        }
-        let (largest, smallest) = singular_value_range(&h, n);
-        if !(largest.is_finite() && smallest > SINGULAR_RCOND * largest) {
+        let h = Matrix2::new(h11 + self.damping, h12, h21, h22 + self.damping);
+        // Regularity from the singular values of H / max|Hᵢⱼ| (the scaling keeps the SVD's
+        // squares from overflowing, and leaves the ratio as it is).
+        let scale = h.amax();
+        if !(scale > 0.0 && scale.is_finite()) {
             return Err(StepError::SingularHessian);
         }
-        let direction = lu_solve(h, n, grad).ok_or(StepError::SingularHessian)?;
+        let sigma = (h / scale).singular_values();
+        if sigma.min().is_nan() || sigma.min() <= SINGULAR_RCOND * sigma.max() {
+            return Err(StepError::SingularHessian);
+        }
+        let direction = h
+            .lu()
+            .solve(&Vector2::new(g1, g2))
+            .ok_or(StepError::SingularHessian)?;
         for (p, d) in params.iter_mut().zip(direction.iter()) {
             *p -= lr * d;
         }
@@ -86,116 +98,15 @@ impl NewtonConfig {
     }
 }
 
-/// The largest and smallest singular values of the `n × n` row-major matrix `h`, by one-sided
-/// Jacobi rotations (Hestenes, 1958) on its columns, scaled by the largest entry so no square
-/// overflows. For the regularity test only: the step itself is [`lu_solve`].
-fn singular_value_range(h: &[f64], n: usize) -> (f64, f64) {
-    let scale = h.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    if !(scale > 0.0 && scale.is_finite()) {
-        return (scale, 0.0);
-    }
-    // cols[j·n + i] = h[i][j] / scale.
-    let mut cols: Vec<f64> = (0..n * n).map(|k| h[(k % n) * n + k / n] / scale).collect();
-    for _sweep in 0..64 {
-        let mut rotated = false;
-        for p in 0..n {
-            for q in p + 1..n {
-                let (mut alpha, mut beta, mut gamma) = (0.0, 0.0, 0.0);
-                for i in 0..n {
-                    let (x, y) = (cols[p * n + i], cols[q * n + i]);
-                    alpha += x * x;
-                    beta += y * y;
-                    gamma += x * y;
-                }
-                if gamma.abs() <= 1e-15 * (alpha * beta).sqrt() {
-                    continue;
-                }
-                rotated = true;
-                let zeta = (beta - alpha) / (2.0 * gamma);
-                let t = zeta.signum() / (zeta.abs() + libm::hypot(1f64, zeta));
-                let c = 1.0 / libm::hypot(1f64, t);
-                let s = c * t;
-                for i in 0..n {
-                    let (x, y) = (cols[p * n + i], cols[q * n + i]);
-                    cols[p * n + i] = c * x - s * y;
-                    cols[q * n + i] = s * x + c * y;
-                }
-            }
-        }
-        if !rotated {
-            break;
-        }
-    }
-    cols.chunks_exact(n.max(1))
-        .map(|col| scale * col.iter().map(|v| v * v).sum::<f64>().sqrt())
-        .fold((0.0f64, f64::INFINITY), |(hi, lo), sigma| {
-            (hi.max(sigma), lo.min(sigma))
-        })
-}
-
-/// Solves `h·x = b` (`h` row-major `n × n`) by LU decomposition with partial pivoting, step for
-/// step as `nalgebra`'s `LU::new(h).solve(b)` (the multipliers scaled by the pivot's reciprocal,
-/// rows swapped to the first largest pivot), so Newton's steps are unchanged from when it used
-/// that crate. `None` where a pivot is zero.
-fn lu_solve(mut a: Vec<f64>, n: usize, b: &[f64]) -> Option<Vec<f64>> {
-    let mut swaps = Vec::new();
-    for i in 0..n {
-        let mut piv = i;
-        let mut best = a[i * n + i].abs();
-        for r in i + 1..n {
-            if a[r * n + i].abs() > best {
-                best = a[r * n + i].abs();
-                piv = r;
-            }
-        }
-        let diag = a[piv * n + i];
-        if diag == 0.0 {
-            continue;
-        }
-        if piv != i {
-            swaps.push((i, piv));
-            for c in 0..n {
-                a.swap(i * n + c, piv * n + c);
-            }
-        }
-        let inv_diag = 1.0 / diag;
-        for r in i + 1..n {
-            a[r * n + i] *= inv_diag;
-        }
-        for k in i + 1..n {
-            let pivot = a[i * n + k];
-            for r in i + 1..n {
-                a[r * n + k] += -pivot * a[r * n + i];
-            }
-        }
-    }
-    let mut x = b.to_vec();
-    for &(i, piv) in &swaps {
-        x.swap(i, piv);
-    }
-    for i in 0..n {
-        let coeff = x[i];
-        for r in i + 1..n {
-            x[r] += -coeff * a[r * n + i];
-        }
-    }
-    for i in (0..n).rev() {
-        let diag = a[i * n + i];
-        if diag == 0.0 {
-            return None;
-        }
-        let coeff = x[i] / diag;
-        x[i] = coeff;
-        for r in 0..i {
-            x[r] += -coeff * a[r * n + i];
-        }
-    }
-    Some(x)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One undamped, full Newton step from a fresh state.
+    fn newton_step(p: &mut [f64], g: &[f64], h: &[f64]) -> Result<(), StepError> {
+        let c = NewtonConfig::default();
+        c.update(&mut c.init(p.len()), p, g, 1.0, Some(h))
+    }
 
     #[test]
     fn one_step_solves_a_quadratic() {
@@ -231,22 +142,37 @@ mod tests {
 
     #[test]
     fn a_non_finite_hessian_is_refused_not_a_panic() {
-        let c = NewtonConfig::default();
-        let mut s = c.init(2);
         for bad in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
             let mut p = [1.0, 1.0];
             assert_eq!(
-                c.update(
-                    &mut s,
-                    &mut p,
-                    &[1.0, 1.0],
-                    1.0,
-                    Some(&[bad, 0.0, 0.0, 1.0])
-                ),
+                newton_step(&mut p, &[1.0, 1.0], &[bad, 0.0, 0.0, 1.0]),
                 Err(StepError::NonFiniteHessian)
             );
             assert_eq!(p, [1.0, 1.0]);
         }
+    }
+
+    #[test]
+    fn only_two_dimensional_steps_are_taken() {
+        let mut p = [1.0, 2.0, 3.0];
+        let identity3 = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+        assert_eq!(
+            newton_step(&mut p, &[1.0, 1.0, 1.0], &identity3),
+            Err(StepError::NoHessian)
+        );
+        assert_eq!(p, [1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn huge_but_finite_hessians_are_judged_without_overflow() {
+        let mut p = [1.0, 1.0];
+        // The squares of these entries overflow; scaled first, the SVD sees at most 1.
+        newton_step(&mut p, &[1e300, 1e300], &[1e300, 0.0, 0.0, 1e300]).expect("regular");
+        assert_eq!(p, [0.0, 0.0]);
+        assert_eq!(
+            newton_step(&mut p, &[1.0, 1.0], &[1e300, 1e300, 1e300, 1e300]),
+            Err(StepError::SingularHessian)
+        );
     }
 
     #[test]

@@ -263,6 +263,32 @@ impl<'a> Lines<'a> {
         g
     }
 
+    /// `m ← β₁·m + (1 − β₁)·g`, the first-moment average of Adam, NAdam and Adamax.
+    fn first_moment(&mut self, beta1: f64, exp_avg: &[f64]) {
+        self.push(
+            format!("m ← β₁·m + (1 − β₁)·g   (β₁ = {})", format_number(beta1)),
+            format_vector(exp_avg),
+        );
+    }
+
+    /// `v ← β₂·v + (1 − β₂)·g²`, the second-moment average of Adam and NAdam.
+    fn second_moment(&mut self, beta2: f64, exp_avg_sq: &[f64]) {
+        self.push(
+            format!("v ← β₂·v + (1 − β₂)·g²   (β₂ = {})", format_number(beta2)),
+            format_vector(exp_avg_sq),
+        );
+    }
+
+    /// The bias correction `1 − βₖᵗ` (`subscript` names k, as "₁"); returns its value.
+    fn bias_correction(&mut self, subscript: &str, beta: f64, t: u64) -> f64 {
+        let correction = 1.0 - libm::pow(beta, t as f64);
+        self.push(
+            format!("1 − β{subscript}ᵗ   (t = {t})"),
+            format_number(correction),
+        );
+        correction
+    }
+
     /// The step taken, Δp = p_after − p_before.
     fn delta(&self) -> Vec<f64> {
         self.after
@@ -434,14 +460,8 @@ fn adadelta(c: &AdadeltaConfig, s: &AdadeltaState, step: &StepRecord) -> Option<
 fn adam_moments(lines: &mut Lines, betas: [f64; 2], amsgrad: bool, s: &AdamState) {
     let [beta1, beta2] = betas;
     lines.steps(s.step);
-    lines.push(
-        format!("m ← β₁·m + (1 − β₁)·g   (β₁ = {})", format_number(beta1)),
-        format_vector(&s.exp_avg),
-    );
-    lines.push(
-        format!("v ← β₂·v + (1 − β₂)·g²   (β₂ = {})", format_number(beta2)),
-        format_vector(&s.exp_avg_sq),
-    );
+    lines.first_moment(beta1, &s.exp_avg);
+    lines.second_moment(beta2, &s.exp_avg_sq);
     let second = if amsgrad {
         lines.push(
             "v_max ← max(v_max, v)   (AMSGrad: v̂ uses v_max)",
@@ -451,17 +471,8 @@ fn adam_moments(lines: &mut Lines, betas: [f64; 2], amsgrad: bool, s: &AdamState
     } else {
         &s.exp_avg_sq
     };
-    let t = s.step as f64;
-    let correction1 = 1.0 - libm::pow(beta1, t);
-    let correction2 = 1.0 - libm::pow(beta2, t);
-    lines.push(
-        format!("1 − β₁ᵗ   (t = {})", s.step),
-        format_number(correction1),
-    );
-    lines.push(
-        format!("1 − β₂ᵗ   (t = {})", s.step),
-        format_number(correction2),
-    );
+    let correction1 = lines.bias_correction("₁", beta1, s.step);
+    let correction2 = lines.bias_correction("₂", beta2, s.step);
     lines.push(
         "m̂ = m / (1 − β₁ᵗ)",
         format_vector(&scaled(&s.exp_avg, 1.0 / correction1)),
@@ -531,19 +542,9 @@ fn nadam(c: &NadamConfig, s: &NadamState, step: &StepRecord) -> Option<Vec<Expla
     );
     lines.push("μₜ₊₁ = β₁·(1 − ½·0.96^((t + 1)·ψ))", format_number(mu_next));
     lines.push("Πₜ = μ₁·μ₂·…·μₜ", format_number(product));
-    lines.push(
-        format!("m ← β₁·m + (1 − β₁)·g   (β₁ = {})", format_number(beta1)),
-        format_vector(&s.exp_avg),
-    );
-    lines.push(
-        format!("v ← β₂·v + (1 − β₂)·g²   (β₂ = {})", format_number(beta2)),
-        format_vector(&s.exp_avg_sq),
-    );
-    let correction2 = 1.0 - libm::pow(beta2, t);
-    lines.push(
-        format!("1 − β₂ᵗ   (t = {})", s.step),
-        format_number(correction2),
-    );
+    lines.first_moment(beta1, &s.exp_avg);
+    lines.second_moment(beta2, &s.exp_avg_sq);
+    let correction2 = lines.bias_correction("₂", beta2, s.step);
     lines.push(
         "v̂ = v / (1 − β₂ᵗ)",
         format_vector(&scaled(&s.exp_avg_sq, 1.0 / correction2)),
@@ -570,10 +571,7 @@ fn adamax(c: &AdamaxConfig, s: &AdamaxState, step: &StepRecord) -> Option<Vec<Ex
     lines.coupled_decay(c.weight_decay);
     lines.steps(s.step);
     let [beta1, beta2] = c.betas;
-    lines.push(
-        format!("m ← β₁·m + (1 − β₁)·g   (β₁ = {})", format_number(beta1)),
-        format_vector(&s.exp_avg),
-    );
+    lines.first_moment(beta1, &s.exp_avg);
     lines.push(
         format!(
             "u ← max(β₂·u, |g| + ε)   (β₂ = {}, ε = {})",
@@ -582,10 +580,7 @@ fn adamax(c: &AdamaxConfig, s: &AdamaxState, step: &StepRecord) -> Option<Vec<Ex
         ),
         format_vector(&s.exp_inf),
     );
-    lines.push(
-        format!("1 − β₁ᵗ   (t = {})", s.step),
-        format_number(1.0 - libm::pow(beta1, s.step as f64)),
-    );
+    lines.bias_correction("₁", beta1, s.step);
     lines.finish("−lr/(1 − β₁ᵗ) · m/u")
 }
 

@@ -441,23 +441,36 @@ fn mlp() -> BoxedStrategy<Value> {
             prop::sample::select(vec!["xavier", "he", "uniform", "zeros"]),
         ),
         prop::option::weighted(0.2, near(1e-3)),
+        // Per-layer activations: mostly one per hidden layer, sometimes a wrong count.
+        prop::option::weighted(
+            0.3,
+            prop::collection::vec(
+                prop::sample::select(vec!["tanh", "relu", "sigmoid", "linear"]),
+                0..4,
+            ),
+        ),
     )
-        .prop_map(|(hidden, activation, loss, (data_key, data), init, l2)| {
-            let mut layers = vec![2];
-            layers.extend(hidden);
-            layers.push(1);
-            let mut object = json!({
-                "kind": "mlp", "layers": layers, "activation": activation, "loss": loss,
-            });
-            object[data_key] = data;
-            if let Some(init) = init {
-                object["init"] = json!(init);
-            }
-            if let Some(l2) = l2 {
-                object["l2"] = l2;
-            }
-            object
-        })
+        .prop_map(
+            |(hidden, activation, loss, (data_key, data), init, l2, activations)| {
+                let mut layers = vec![2];
+                layers.extend(hidden);
+                layers.push(1);
+                let mut object = json!({
+                    "kind": "mlp", "layers": layers, "activation": activation, "loss": loss,
+                });
+                object[data_key] = data;
+                if let Some(init) = init {
+                    object["init"] = json!(init);
+                }
+                if let Some(l2) = l2 {
+                    object["l2"] = l2;
+                }
+                if let Some(activations) = activations {
+                    object["activations"] = json!(activations);
+                }
+                object
+            },
+        )
         .boxed()
 }
 

@@ -217,6 +217,7 @@ const KEYS: &[&str] = &[
     "test",
     "layers",
     "act",
+    "acts",
     "loss",
     "l2",
     "init",
@@ -252,6 +253,14 @@ fn pair() -> BoxedStrategy<(String, String)> {
     let value = |key: &str| -> BoxedStrategy<String> {
         match key {
             "f" | "data" | "act" | "loss" | "init" | "view" => wild_text(),
+            "acts" => prop_oneof![
+                3 => prop::sample::select(vec![
+                    "relu,tanh", "sigmoid", "tanh,tanh,tanh", "relu,swish", "", ",", "linear,relu,sigmoid,tanh",
+                ])
+                .prop_map(str::to_string),
+                1 => wild_text(),
+            ]
+            .boxed(),
             "expr" => prop_oneof![
                 3 => prop::sample::select(vec![
                     "x^2+y^2", "(1-x)^2 + 100*(y-x^2)^2", "log(x)", "1/x", "sqrt(x*y)", "x^y",

@@ -259,12 +259,6 @@ impl Objective for LinearRegression {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use serde_json::Value;
-
-    const TRACES: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/torch_traces.json"
-    );
 
     fn close(a: f64, b: f64, rel: f64) -> bool {
         (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
@@ -506,64 +500,23 @@ mod tests {
     /// momentum buffer with the first gradient) — the first step itself.
     #[test]
     fn matches_torch_traces() {
-        let text = std::fs::read_to_string(TRACES).unwrap();
-        let doc: Value = serde_json::from_str(&text).unwrap();
-        let mut seen = 0;
+        let cases = crate::objective::torch_cases::cases("linreg");
+        assert!(cases.len() >= 3, "expected the linreg reference cases");
         let mut sgd_checked = 0;
-        for case in doc["cases"].as_array().unwrap() {
-            let scenario = &case["scenario"];
-            let mut spec = scenario["objective"].clone();
-            if spec["kind"] != "linreg" {
-                continue;
-            }
-            seen += 1;
-            let id = case["id"].as_str().unwrap();
-            spec.as_object_mut().unwrap().remove("kind");
-            let f: LinReg = serde_json::from_value(spec).unwrap();
-            f.validate().unwrap();
-            let f = LinearRegression::new(f).unwrap();
-            let start: Vec<f64> = serde_json::from_value(scenario["start"].clone()).unwrap();
-            let trace = case["trace"].as_array().unwrap();
-            let p0: Vec<f64> = serde_json::from_value(trace[0]["params"].clone()).unwrap();
-            assert_eq!(p0, start, "{id}");
-            for step in trace {
-                let p: Vec<f64> = serde_json::from_value(step["params"].clone()).unwrap();
-                let expected = step["loss"].as_f64().unwrap();
-                let got = f.loss(&p);
-                assert!(
-                    close(got, expected, 1e-12),
-                    "{id} step {}: {got} vs {expected}",
-                    step["step"]
-                );
-            }
-            let opt = &scenario["optimizer"];
-            let plain_sgd = opt["name"] == "sgd"
-                && opt
-                    .get("weight_decay")
-                    .is_none_or(|v| v.as_f64() == Some(0.0))
-                && opt.get("nesterov").is_none_or(|v| v == false)
-                && scenario.get("clip_norm").is_none_or(Value::is_null)
-                && scenario.get("schedule").is_none_or(Value::is_null);
-            if plain_sgd {
+        for case in &cases {
+            let spec: LinReg = serde_json::from_value(case.spec.clone()).unwrap();
+            spec.validate().unwrap();
+            let f = LinearRegression::new(spec).unwrap();
+            let start: Vec<f64> = serde_json::from_value(case.scenario["start"].clone()).unwrap();
+            assert_eq!(case.start(), start, "{}", case.id);
+            case.check_losses(|p| f.loss(p));
+            if let Some(lr) = case.plain_sgd_lr() {
                 sgd_checked += 1;
-                let lr = opt["lr"].as_f64().unwrap();
                 let mut g = [0.0; 2];
                 f.loss_and_gradient(&start, &mut g);
-                let p1: Vec<f64> = serde_json::from_value(trace[1]["params"].clone()).unwrap();
-                for k in 0..2 {
-                    let ours = start[k] - lr * g[k];
-                    assert!(
-                        close(ours, p1[k], 1e-12),
-                        "{id} param {k}: {ours} vs {}",
-                        p1[k]
-                    );
-                }
+                case.check_first_sgd_step(lr, &g);
             }
         }
-        assert!(
-            seen >= 3,
-            "expected the linreg reference cases, found {seen}"
-        );
         assert!(sgd_checked >= 1);
     }
 }

@@ -1272,12 +1272,6 @@ mod lanes {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use serde_json::Value;
-
-    const TRACES: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/torch_traces.json"
-    );
 
     const ACTIVATIONS: [Activation; 4] = [
         Activation::Tanh,
@@ -2185,69 +2179,30 @@ mod tests {
     /// first gradient) — our gradient reproduces the first step.
     #[test]
     fn matches_torch_traces() {
-        let text = std::fs::read_to_string(TRACES).unwrap();
-        let doc: Value = serde_json::from_str(&text).unwrap();
-        let (mut seen, mut sgd_checked) = (0, 0);
+        let cases = crate::objective::torch_cases::cases("mlp");
+        assert!(
+            cases.len() >= 12,
+            "expected the mlp reference cases, found {}",
+            cases.len()
+        );
+        let mut sgd_checked = 0;
         let mut combos = std::collections::BTreeSet::new();
-        for case in doc["cases"].as_array().unwrap() {
-            let scenario = &case["scenario"];
-            let mut spec = scenario["objective"].clone();
-            if spec["kind"] != "mlp" {
-                continue;
-            }
-            seen += 1;
-            let id = case["id"].as_str().unwrap();
-            spec.as_object_mut().unwrap().remove("kind");
-            let spec: MlpSpec = serde_json::from_value(spec).unwrap();
+        for case in &cases {
+            let spec: MlpSpec = serde_json::from_value(case.spec.clone()).unwrap();
             combos.insert(format!("{:?}/{:?}", spec.activation, spec.loss));
             let f = Mlp::new(spec, 0).unwrap();
-            let trace = case["trace"].as_array().unwrap();
-            let p0: Vec<f64> = serde_json::from_value(trace[0]["params"].clone()).unwrap();
-            assert_eq!(f.initial_params(), p0, "{id}");
-            for step in trace {
-                let p: Vec<f64> = serde_json::from_value(step["params"].clone()).unwrap();
-                let expected = step["loss"].as_f64().unwrap();
-                let got = f.loss(&p);
-                assert!(
-                    close(got, expected, 1e-12),
-                    "{id} step {}: {got} vs {expected}",
-                    step["step"]
-                );
-            }
+            let p0 = case.start();
+            assert_eq!(f.initial_params(), p0, "{}", case.id);
+            case.check_losses(|p| f.loss(p));
             let all: Vec<usize> = (0..f.sample_count()).collect();
-            assert_eq!(f.loss_on(&p0, &all), f.loss(&p0));
-            let opt = &scenario["optimizer"];
-            let plain_sgd = opt["name"] == "sgd"
-                && opt
-                    .get("weight_decay")
-                    .is_none_or(|v| v.as_f64() == Some(0.0))
-                && opt.get("nesterov").is_none_or(|v| v == false)
-                && scenario.get("clip_norm").is_none_or(Value::is_null)
-                && scenario.get("schedule").is_none_or(Value::is_null);
-            if plain_sgd {
+            assert_eq!(f.loss_on(p0, &all), f.loss(p0));
+            if let Some(lr) = case.plain_sgd_lr() {
                 sgd_checked += 1;
-                let lr = opt["lr"].as_f64().unwrap();
                 let mut g = vec![0.0; f.dim()];
-                f.loss_and_gradient(&p0, &mut g);
-                let p1: Vec<f64> = serde_json::from_value(trace[1]["params"].clone()).unwrap();
-                for k in 0..f.dim() {
-                    let ours = p0[k] - lr * g[k];
-                    assert!(
-                        close(ours, p1[k], 1e-12),
-                        "{id} param {k}: {ours} vs {}",
-                        p1[k]
-                    );
-                    // The recovered torch gradient, up to the rounding of θ₁.
-                    let torch_g = (p0[k] - p1[k]) / lr;
-                    assert!(
-                        (torch_g - g[k]).abs() <= 1e-13 / lr,
-                        "{id} ∂θ[{k}]: {} vs {torch_g}",
-                        g[k]
-                    );
-                }
+                f.loss_and_gradient(p0, &mut g);
+                case.check_first_sgd_step(lr, &g);
             }
         }
-        assert!(seen >= 12, "expected the mlp reference cases, found {seen}");
         assert!(sgd_checked >= 4, "sgd cases checked: {sgd_checked}");
         assert!(combos.len() >= 4, "{combos:?}");
     }

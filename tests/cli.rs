@@ -19,22 +19,28 @@ fn gdviz(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("gdviz finishes")
 }
 
-#[test]
-fn trace_prints_one_line_per_step_including_step_zero() {
-    let out = gdviz(
-        &["trace"],
-        r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd","lr":0.01},"start":[0,0],"steps":5}"#,
-    );
+/// Runs a command that must succeed; its standard output and the JSON value of each line.
+fn json_lines(args: &[&str], stdin: &str) -> (String, Vec<serde_json::Value>) {
+    let out = gdviz(args, stdin);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).expect("utf-8");
-    let lines: Vec<serde_json::Value> = text
+    let lines = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
+    (text, lines)
+}
+
+#[test]
+fn trace_prints_one_line_per_step_including_step_zero() {
+    let (_, lines) = json_lines(
+        &["trace"],
+        r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd","lr":0.01},"start":[0,0],"steps":5}"#,
+    );
     assert_eq!(lines.len(), 6);
     assert_eq!(lines[0]["step"], 0);
     assert_eq!(lines[0]["params"], serde_json::json!([0.0, 0.0]));
@@ -134,20 +140,10 @@ fn unknown_command_prints_usage_and_exits_2() {
 
 #[test]
 fn a_stop_condition_ends_the_trace_with_a_converged_line() {
-    let out = gdviz(
+    let (_, lines) = json_lines(
         &["trace"],
         r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd","lr":0.05},"start":[0,0],"steps":1000,"stop":{"loss_below":1e-6}}"#,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
     let (stopped, trace) = lines.split_last().expect("some lines");
     let last = trace.last().expect("trace lines");
     let k = last["step"].as_u64().expect("a step");
@@ -164,16 +160,10 @@ fn a_stop_condition_ends_the_trace_with_a_converged_line() {
 
 #[test]
 fn lbfgs_traces_one_line_per_outer_step() {
-    let out = gdviz(
+    let (_, lines) = json_lines(
         &["trace"],
         r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"lbfgs","max_iter":4,"history_size":10,"line_search_fn":"strong_wolfe"},"start":[-5,5],"steps":12}"#,
     );
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).expect("utf-8");
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
     assert_eq!(lines.len(), 13);
     // PyTorch's first outer step (tests/fixtures/torch_traces_lbfgs.json, sL00-booth).
     let p = &lines[1]["params"];
@@ -193,20 +183,10 @@ fn lbfgs_traces_one_line_per_outer_step() {
 
 #[test]
 fn tune_prints_one_line_per_learning_rate_then_the_best() {
-    let out = gdviz(
+    let (text, lines) = json_lines(
         &["tune"],
         r#"{"objective":{"kind":"surface","name":"quadratic","kappa":10},"optimizer":{"name":"sgd"},"start":[2,1.5],"steps":5000}"#,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
     assert_eq!(lines.len(), 17, "16 learning rates and the best: {text}");
     assert!(
         text.lines().take(16).all(|l| l.starts_with("{\"lr\":")),

@@ -538,7 +538,9 @@ impl Lab {
             "samples" => p.samples as f64,
             _ => p.step as f64,
         };
-        let mut x_max: f64 = 1.0;
+        // Steps and samples are whole numbers: their axis starts at 0..10, epochs at 0..1.
+        let fractional = axis == "epochs";
+        let mut x_max: f64 = if fractional { 1.0 } else { 10.0 };
         let (mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY);
         // Each racer's training loss, then (where there are test points) its test loss.
         let mut collect = |loss_of: &dyn Fn(&TrailPoint) -> f64| -> Vec<Vec<(f64, f64)>> {
@@ -589,7 +591,7 @@ impl Lab {
         };
         let mut chart = ChartBuilder::on(&root)
             .margin((8.0 * dpr) as u32)
-            .x_label_area_size((30.0 * dpr) as u32)
+            .x_label_area_size((38.0 * dpr) as u32)
             .y_label_area_size((52.0 * dpr) as u32)
             .build_cartesian_2d(
                 0.0..x_max,
@@ -602,13 +604,13 @@ impl Lab {
             .x_desc(x_desc)
             .y_desc(y_desc)
             .x_label_formatter(&|v| {
-                if x_max < 20.0 {
+                if fractional && x_max < 20.0 {
                     format!("{v:.1}")
                 } else {
                     format!("{v:.0}")
                 }
             })
-            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .y_label_formatter(&|v| log_tick_label(*v, y_high - y_low))
             .label_style(("sans-serif", font))
             .axis_desc_style(("sans-serif", font))
             .draw()
@@ -993,6 +995,23 @@ fn pixels_per_unit_x(viewport: &Viewport) -> f64 {
 /// Pixels per plane unit along y.
 fn pixels_per_unit_y(viewport: &Viewport) -> f64 {
     viewport.height / (viewport.view.y_max - viewport.view.y_min)
+}
+
+/// The label of tick `v` on a log axis spanning `decades`: plotters ticks every 1…9 × 10ᵏ over
+/// one or two decades, so only 1, 2 and 5 × 10ᵏ are labelled there (only 10ᵏ over more), and
+/// the labels stay apart.
+fn log_tick_label(v: f64, decades: f64) -> String {
+    let mantissa = (v / libm::pow(10.0, libm::log10(v).floor())).round();
+    let shown = if decades <= 2.0 {
+        matches!(mantissa as u32, 1 | 2 | 5)
+    } else {
+        mantissa == 1.0
+    };
+    if shown {
+        format!("{v:.0e}")
+    } else {
+        String::new()
+    }
 }
 
 /// A racer's colour on a white chart (the white racer is drawn grey there).
@@ -1754,18 +1773,15 @@ impl Lab {
         }
         let dpr = self.dpr;
         let font = (11.0 * dpr).round() as u32;
+        let low = libm::log10(lo).floor();
+        let high = libm::log10(hi).ceil().max(low + 1.0);
         let mut chart = ChartBuilder::on(&root)
             .margin((6.0 * dpr) as u32)
-            .x_label_area_size((26.0 * dpr) as u32)
+            .x_label_area_size((34.0 * dpr) as u32)
             .y_label_area_size((48.0 * dpr) as u32)
             .build_cartesian_2d(
                 0.0..x_max,
-                (libm::pow(10f64, libm::log10(lo).floor())
-                    ..libm::pow(
-                        10f64,
-                        libm::log10(hi).ceil().max(libm::log10(lo).floor() + 1.0),
-                    ))
-                    .log_scale(),
+                (libm::pow(10f64, low)..libm::pow(10f64, high)).log_scale(),
             )
             .map_err(js_error)?;
         chart
@@ -1774,7 +1790,7 @@ impl Lab {
             .x_desc("iterations")
             .y_desc("‖∇ layer‖")
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .y_label_formatter(&|v| log_tick_label(*v, high - low))
             .label_style(("sans-serif", font))
             .axis_desc_style(("sans-serif", font))
             .draw()

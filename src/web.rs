@@ -17,6 +17,7 @@ use crate::run::{Race, Runner, Status};
 use crate::scenario::Scenario;
 use crate::trail::{Trail, TrailPoint};
 use crate::url_state;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -554,9 +555,8 @@ impl Lab {
                         .enumerate()
                         .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
                         .filter_map(|(_, p)| {
-                            let loss = loss_of(p);
-                            let y = (loss - offset).max(1e-16);
-                            (y.is_finite() && loss.is_finite()).then(|| (x_of(p), y))
+                            let y = loss_of(p) - offset;
+                            y.is_finite().then(|| (x_of(p), y))
                         })
                         .inspect(|&(x, y)| {
                             x_max = x_max.max(x);
@@ -573,12 +573,20 @@ impl Lab {
         } else {
             Vec::new()
         };
+        // A log axis (of loss − minimum where the minimum is known) shows convergence over many
+        // decades; a function that goes to zero or below with no known minimum (your own
+        // function, the saddle) gets a linear axis instead of curves pinned to a floor.
+        let log = self.loss_minimum().is_some() || y_min > 0.0;
         if !(y_min.is_finite() && y_max.is_finite()) {
-            (y_min, y_max) = (1e-3, 1.0);
+            (y_min, y_max) = if log { (1e-3, 1.0) } else { (0.0, 1.0) };
         }
-        let y_low = libm::log10(y_min).floor().max(-16.0);
-        let y_high = libm::log10(y_max).ceil().max(y_low + 1.0);
-        let font = (12.0 * dpr).round() as u32;
+        let (y_low, y_high) = if log {
+            let low = libm::log10(y_min.max(1e-16)).floor().max(-16.0);
+            (low, libm::log10(y_max.max(1e-16)).ceil().max(low + 1.0))
+        } else {
+            let pad = 0.05 * (y_max - y_min).max(1e-12);
+            (y_min - pad, y_max + pad)
+        };
         let x_desc = match axis {
             "epochs" => "epochs",
             "samples" => "samples seen (gradient evaluations)",
@@ -589,56 +597,49 @@ impl Lab {
         } else {
             "loss"
         };
-        let mut chart = ChartBuilder::on(&root)
-            .margin((8.0 * dpr) as u32)
-            .x_label_area_size((38.0 * dpr) as u32)
-            .y_label_area_size((52.0 * dpr) as u32)
-            .build_cartesian_2d(
+        let x_label = |v: &f64| {
+            if fractional && x_max < 20.0 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.0}")
+            }
+        };
+        let curves = LossCurves {
+            x_desc,
+            y_desc,
+            x_label: &x_label,
+            dpr,
+            series,
+            test_series,
+        };
+        let (x_pixels, y_pixels) = if log {
+            let floor = |curves: Vec<Vec<(f64, f64)>>| {
+                curves
+                    .into_iter()
+                    .map(|c| c.into_iter().map(|(x, y)| (x, y.max(1e-16))).collect())
+                    .collect()
+            };
+            let curves = LossCurves {
+                series: floor(curves.series),
+                test_series: floor(curves.test_series),
+                ..curves
+            };
+            curves.draw(
+                &root,
                 0.0..x_max,
                 (libm::pow(10f64, y_low)..libm::pow(10f64, y_high)).log_scale(),
-            )
-            .map_err(js_error)?;
-        chart
-            .configure_mesh()
-            .light_line_style(RGBColor(235, 235, 240))
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .x_label_formatter(&|v| {
-                if fractional && x_max < 20.0 {
-                    format!("{v:.1}")
-                } else {
-                    format!("{v:.0}")
-                }
-            })
-            .y_label_formatter(&|v| log_tick_label(*v, y_high - y_low))
-            .label_style(("sans-serif", font))
-            .axis_desc_style(("sans-serif", font))
-            .draw()
-            .map_err(js_error)?;
-        for (index, points) in test_series.into_iter().enumerate() {
-            let stroke = chart_color(index).mix(0.45);
-            chart
-                .draw_series(LineSeries::new(
-                    points,
-                    ShapeStyle::from(&stroke).stroke_width((1.5 * dpr).round().max(1.0) as u32),
-                ))
-                .map_err(js_error)?;
-        }
-        for (index, points) in series.into_iter().enumerate() {
-            chart
-                .draw_series(LineSeries::new(
-                    points,
-                    ShapeStyle::from(&chart_color(index)).stroke_width((2.0 * dpr).round() as u32),
-                ))
-                .map_err(js_error)?;
-        }
-        let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+                &|v| log_tick_label(*v, y_high - y_low),
+            )?
+        } else {
+            curves.draw(&root, 0.0..x_max, y_low..y_high, &|v| format_tick(*v))?
+        };
         self.chart_view = Some(ChartView {
             left: x_pixels.start as f64,
             top: y_pixels.start as f64,
             width: (x_pixels.end - x_pixels.start).max(1) as f64,
             height: (y_pixels.end - y_pixels.start).max(1) as f64,
             x_max,
+            log,
             y_low,
             y_high,
             offset,
@@ -862,11 +863,15 @@ impl Lab {
 
     /// The minimum subtracted before the log scale of the loss chart (0 where unknown).
     fn loss_offset(&self) -> f64 {
+        self.loss_minimum().unwrap_or(0.0)
+    }
+
+    /// The objective's known minimum value, if it has one.
+    fn loss_minimum(&self) -> Option<f64> {
         self.race
             .runners
             .first()
             .and_then(|r| crate::objective::view::min_value(r.objective()))
-            .unwrap_or(0.0)
     }
 
     /// For linear regression with mini-batches: a ghost contour of the loss of the last batch
@@ -995,6 +1000,83 @@ fn pixels_per_unit_x(viewport: &Viewport) -> f64 {
 /// Pixels per plane unit along y.
 fn pixels_per_unit_y(viewport: &Viewport) -> f64 {
     viewport.height / (viewport.view.y_max - viewport.view.y_min)
+}
+
+/// The loss chart's curves and titles, drawn on a log or a linear y axis.
+struct LossCurves<'a> {
+    x_desc: &'a str,
+    y_desc: &'a str,
+    x_label: &'a dyn Fn(&f64) -> String,
+    dpr: f64,
+    /// Each racer's training loss, `(x, y)` points.
+    series: Vec<Vec<(f64, f64)>>,
+    /// Each racer's test loss (faint), where there are test points.
+    test_series: Vec<Vec<(f64, f64)>>,
+}
+
+impl LossCurves<'_> {
+    /// Axes, grid and curves on `root` over `x` × `y`; returns the plotting area's pixel
+    /// ranges (for mapping the pointer back to a point).
+    fn draw<Y>(
+        self,
+        root: &DrawingArea<CanvasBackend, Shift>,
+        x: std::ops::Range<f64>,
+        y: Y,
+        y_label: &dyn Fn(&f64) -> String,
+    ) -> Result<(std::ops::Range<i32>, std::ops::Range<i32>), JsValue>
+    where
+        Y: AsRangedCoord<Value = f64>,
+        Y::CoordDescType: ValueFormatter<f64>,
+    {
+        let dpr = self.dpr;
+        let font = (12.0 * dpr).round() as u32;
+        let mut chart = ChartBuilder::on(root)
+            .margin((8.0 * dpr) as u32)
+            .x_label_area_size((38.0 * dpr) as u32)
+            .y_label_area_size((52.0 * dpr) as u32)
+            .build_cartesian_2d(x, y)
+            .map_err(js_error)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(235, 235, 240))
+            .x_desc(self.x_desc)
+            .y_desc(self.y_desc)
+            .x_label_formatter(self.x_label)
+            .y_label_formatter(y_label)
+            .label_style(("sans-serif", font))
+            .axis_desc_style(("sans-serif", font))
+            .draw()
+            .map_err(js_error)?;
+        for (index, points) in self.test_series.into_iter().enumerate() {
+            let stroke = chart_color(index).mix(0.45);
+            chart
+                .draw_series(LineSeries::new(
+                    points,
+                    ShapeStyle::from(&stroke).stroke_width((1.5 * dpr).round().max(1.0) as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        for (index, points) in self.series.into_iter().enumerate() {
+            chart
+                .draw_series(LineSeries::new(
+                    points,
+                    ShapeStyle::from(&chart_color(index)).stroke_width((2.0 * dpr).round() as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        Ok(chart.plotting_area().get_pixel_range())
+    }
+}
+
+/// A tick label on a linear loss axis: short, in scientific notation when large or small.
+fn format_tick(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || (1e-3..1e4).contains(&a) {
+        let text = format!("{v:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:.1e}")
+    }
 }
 
 /// The label of tick `v` on a log axis spanning `decades`: plotters ticks every 1…9 × 10ᵏ over
@@ -1850,7 +1932,9 @@ struct ChartView {
     width: f64,
     height: f64,
     x_max: f64,
-    /// log₁₀ of the y axis' ends.
+    /// Whether the y axis is logarithmic.
+    log: bool,
+    /// The y axis' ends: their log₁₀ on a log axis, the values themselves on a linear one.
     y_low: f64,
     y_high: f64,
     offset: f64,
@@ -1859,6 +1943,17 @@ struct ChartView {
 
 #[wasm_bindgen]
 impl Lab {
+    /// The loss chart's y axis as last drawn: `"log"` (of loss, or of loss − minimum where the
+    /// minimum is known), `"linear"` (a function reaching zero or below with no known minimum),
+    /// or `""` before the first draw.
+    pub fn chart_scale(&self) -> String {
+        match &self.chart_view {
+            Some(view) if view.log => "log".into(),
+            Some(_) => "linear".into(),
+            None => String::new(),
+        }
+    }
+
     /// The recorded point of any racer's training-loss curve nearest to chart pixel (px, py)
     /// within 12 px, as JSON `{racer, name, step, epoch, samples, loss}`; `null` elsewhere.
     pub fn pick_chart(&self, px: f64, py: f64) -> String {
@@ -1871,12 +1966,16 @@ impl Lab {
                 "samples" => p.samples as f64,
                 _ => p.step as f64,
             };
-            let y = (p.loss - view.offset).max(1e-16);
+            let y = p.loss - view.offset;
+            let y = if view.log {
+                libm::log10(y.max(1e-16))
+            } else {
+                y
+            };
             (y.is_finite() && x.is_finite()).then(|| {
                 (
                     view.left + x / view.x_max * view.width,
-                    view.top
-                        + (view.y_high - libm::log10(y)) / (view.y_high - view.y_low) * view.height,
+                    view.top + (view.y_high - y) / (view.y_high - view.y_low) * view.height,
                 )
             })
         });

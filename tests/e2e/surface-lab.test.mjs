@@ -239,3 +239,45 @@ test('back and forward walk through the settings', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/**
+ * Hovers the loss chart down its right-hand edge (where the curves end) until the read-out
+ * appears; its text, or null.
+ */
+async function hoverChartEnd(page) {
+  await page.locator('#chart').scrollIntoViewIfNeeded();
+  const box = await page.locator('#chart').boundingBox();
+  for (let y = box.y + 4; y < box.y + box.height - 4; y += 3) {
+    await page.mouse.move(box.x + box.width - 12, y);
+    if (await page.locator('#chart-hover').isVisible()) return page.locator('#chart-hover').textContent();
+  }
+  return null;
+}
+
+test('hovering the loss chart reads out the step, epoch and exact loss, on log and linear axes', async () => {
+  const cases = [
+    // Rosenbrock's minimum is known: a log axis of loss − minimum.
+    ['?f=rosenbrock&o=adam(lr=0.05)&steps=200', 'log'],
+    // Your own function going below zero with no known minimum: a linear axis, not a floor.
+    ['?f=custom&expr=x%5E2%2By%5E2-4&box=-3,3,-3,3&start=2,2&o=sgd(lr=0.1)&steps=200', 'linear'],
+  ];
+  for (const [query, scale] of cases) {
+    const { page, errors } = await openPage(session, query);
+    await page.evaluate(() => window.gdviz.lab.advance(199));
+    await page.getByRole('button', { name: 'Step' }).click();
+    assert.equal(await page.evaluate(() => window.gdviz.lab.chart_scale()), scale, query);
+    const racer = (await stateOf(page)).racers[0];
+    const text = await hoverChartEnd(page);
+    assert.ok(text, `${query}: a read-out appears over the end of the curve`);
+    const match = text.match(/step (\d+) · epoch ([\d.]+) · loss (\S+)/);
+    assert.ok(match, text);
+    assert.ok(Number(match[1]) >= 190, `${query}: near the end, ${text}`);
+    if (Number(match[1]) === racer.step) assert.equal(Number(match[3]), racer.loss, 'the exact loss');
+    if (scale === 'linear') {
+      assert.ok(racer.loss < 0, `the custom function went below zero: ${racer.loss}`);
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/chart-linear-axis.png` });
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});

@@ -342,13 +342,10 @@ impl Lab {
             Some(r) if r.params().len() == 2 => (r.objective().clone(), color_scale(r)),
             _ => return Ok(()),
         };
-        self.heatmap.render(
-            |x, y| objective.loss(&[x, y]),
-            &view,
-            scale,
-            &self.colors,
-            true,
-        );
+        // A row at a time where the model is a surface (one dispatch per row, not per pixel):
+        // the same pixels, and the first heat map of a page load lands sooner.
+        self.heatmap
+            .render_model(&objective, &view, scale, &self.colors, true);
         let image = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&self.heatmap.rgba),
             width as u32,

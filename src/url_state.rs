@@ -22,7 +22,10 @@
 use crate::objective::surfaces::SurfaceSpec;
 use crate::optim::{AdamConfig, OptimizerConfig, SgdConfig};
 use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, MAX_RACERS};
-use serde::Serialize;
+// Every value is read from a `&Value` (`T::deserialize(&value)`), the one deserialiser the
+// scenario reader also uses, so each type's deserialisation is compiled once, not per deserialiser.
+use crate::optim::schedule::Schedule;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// A scenario read from a URL, with what was ignored on the way.
@@ -118,27 +121,27 @@ pub fn from_query(query: &str) -> UrlState {
     if let Some(text) = get("sched") {
         match parse_call(text) {
             Ok(object) => state.try_set("sched", |s| {
-                s.schedule = serde_json::from_value(object).ok()
+                s.schedule = Schedule::deserialize(&object).ok()
             }),
             Err(why) => state.ignore("sched", &why),
         }
     }
-    state.read_number("clip", get("clip"), |s, v| s.clip_norm = Some(v));
-    state.read_number("stop_loss", get("stop_loss"), |s, v| {
+    state.read_number("clip", get("clip"), &|s, v| s.clip_norm = Some(v));
+    state.read_number("stop_loss", get("stop_loss"), &|s, v| {
         s.stop.get_or_insert_with(Default::default).loss_below = Some(v)
     });
-    state.read_number("stop_grad", get("stop_grad"), |s, v| {
+    state.read_number("stop_grad", get("stop_grad"), &|s, v| {
         s.stop.get_or_insert_with(Default::default).grad_norm_below = Some(v)
     });
-    state.read_number("stop_epochs", get("stop_epochs"), |s, v| {
+    state.read_number("stop_epochs", get("stop_epochs"), &|s, v| {
         s.stop.get_or_insert_with(Default::default).epochs = Some(v)
     });
-    state.read_integer("batch", get("batch"), |s, v| {
+    state.read_integer("batch", get("batch"), &|s, v| {
         s.batch_size = Some(v as usize)
     });
-    state.read_integer("seed", get("seed"), |s, v| s.seed = v);
-    state.read_integer("steps", get("steps"), |s, v| s.steps = v);
-    state.read_number("sigma", get("sigma"), |s, v| {
+    state.read_integer("seed", get("seed"), &|s, v| s.seed = v);
+    state.read_integer("steps", get("steps"), &|s, v| s.steps = v);
+    state.read_number("sigma", get("sigma"), &|s, v| {
         s.noise = (v > 0.0).then_some(crate::scenario::NoiseModel { sigma: v })
     });
     if let Some(text) = get("replace") {
@@ -228,13 +231,20 @@ impl UrlState {
     fn try_set(&mut self, key: &str, change: impl FnOnce(&mut Scenario)) {
         let mut candidate = self.scenario.clone();
         change(&mut candidate);
+        self.keep_if_valid(key, candidate);
+    }
+
+    /// The non-generic half of [`UrlState::try_set`]: compiled once, not once per setting.
+    #[inline(never)]
+    fn keep_if_valid(&mut self, key: &str, candidate: Scenario) {
         match candidate.validate() {
             Ok(()) => self.scenario = candidate,
             Err(e) => self.ignore(key, &e.to_string()),
         }
     }
 
-    fn read_number(&mut self, key: &str, text: Option<&str>, set: impl FnOnce(&mut Scenario, f64)) {
+    // The setters are `&dyn`: one copy of each reader serves every setting.
+    fn read_number(&mut self, key: &str, text: Option<&str>, set: &dyn Fn(&mut Scenario, f64)) {
         if let Some(text) = text {
             match parse_number(text) {
                 Some(v) => self.try_set(key, |s| set(s, v)),
@@ -243,12 +253,7 @@ impl UrlState {
         }
     }
 
-    fn read_integer(
-        &mut self,
-        key: &str,
-        text: Option<&str>,
-        set: impl FnOnce(&mut Scenario, u64),
-    ) {
+    fn read_integer(&mut self, key: &str, text: Option<&str>, set: &dyn Fn(&mut Scenario, u64)) {
         if let Some(text) = text {
             match text.trim().parse::<u64>() {
                 Ok(v) => self.try_set(key, |s| set(s, v)),
@@ -427,8 +432,8 @@ impl UrlState {
         object: &Map<String, Value>,
         start_hint: Option<&[f64]>,
     ) -> Result<Scenario, String> {
-        let objective: ObjectiveSpec =
-            serde_json::from_value(Value::Object(object.clone())).map_err(|e| e.to_string())?;
+        let objective: ObjectiveSpec = ObjectiveSpec::deserialize(&Value::Object(object.clone()))
+            .map_err(|e| e.to_string())?;
         let mut candidate = self.scenario.clone();
         if candidate.dim() != 2 || !matches!(objective, ObjectiveSpec::Surface(_)) {
             candidate.start = None;
@@ -489,7 +494,7 @@ impl UrlState {
             };
             let batch = fields.remove("batch");
             let name = fields.get("name").cloned().unwrap_or(Value::Null);
-            let base: OptimizerConfig = match serde_json::from_value(json!({ "name": name })) {
+            let base = match OptimizerConfig::deserialize(&json!({ "name": name })) {
                 Ok(config) => config,
                 Err(e) => {
                     self.ignore(&label, &e.to_string());
@@ -502,7 +507,7 @@ impl UrlState {
             for (key, value) in fields.iter().filter(|(k, _)| k.as_str() != "name") {
                 let mut trial = kept.clone();
                 trial.insert(key.clone(), value.clone());
-                match serde_json::from_value::<OptimizerConfig>(Value::Object(trial.clone())) {
+                match OptimizerConfig::deserialize(&Value::Object(trial.clone())) {
                     Ok(config) => match config.validate() {
                         Ok(()) => kept = trial,
                         Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
@@ -510,7 +515,7 @@ impl UrlState {
                     Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
                 }
             }
-            let optimizer = serde_json::from_value(Value::Object(kept)).unwrap_or(base);
+            let optimizer = OptimizerConfig::deserialize(&Value::Object(kept)).unwrap_or(base);
             let batch_size = match batch.as_ref().and_then(Value::as_u64) {
                 Some(b) if (1..=1_000_000).contains(&b) => Some(b as usize),
                 Some(b) => {
@@ -742,7 +747,7 @@ fn write_dataset(parts: &mut Vec<String>, spec: &Value) {
 /// learning rate is always kept, so a link says what it runs).
 fn without_defaults(optimizer: &OptimizerConfig) -> Value {
     let mut value = serde_json::to_value(optimizer).unwrap_or(Value::Null);
-    let defaults = serde_json::from_value::<OptimizerConfig>(json!({ "name": optimizer.name() }))
+    let defaults = OptimizerConfig::deserialize(&json!({ "name": optimizer.name() }))
         .ok()
         .and_then(|d| serde_json::to_value(d).ok());
     if let (Value::Object(fields), Some(Value::Object(defaults))) = (&mut value, defaults) {

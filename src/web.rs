@@ -1429,8 +1429,9 @@ pub fn dataset_catalog() -> String {
 #[wasm_bindgen]
 pub fn draw_dataset_thumbnail(canvas: &HtmlCanvasElement, name: &str) -> Result<(), JsValue> {
     use crate::data::datasets::{DatasetName, DatasetSpec};
+    use serde::Deserialize;
     let name: DatasetName =
-        serde_json::from_value(json!(name)).map_err(|e| js_error(format!("data set: {e}")))?;
+        DatasetName::deserialize(&json!(name)).map_err(|e| js_error(format!("data set: {e}")))?;
     let dataset = DatasetSpec::new(name).generate().map_err(js_error)?;
     let context = context_2d(canvas)?;
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);

@@ -551,6 +551,16 @@ impl UrlState {
     }
 }
 
+/// `value` as a JSON value, by way of its JSON text: the same value `serde_json::to_value` gives
+/// (floats survive the text exactly), but through the serialiser the scenario's `to_json` already
+/// uses, so the wasm carries no second, value-building copy of every type's serialisation.
+fn to_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(Value::Null)
+}
+
 /// Parses `name(key=value,…)` into `{"name": name, key: value, …}`.
 fn parse_call(text: &str) -> Result<Value, String> {
     let text = text.trim();
@@ -633,14 +643,11 @@ pub fn to_query(scenario: &Scenario) -> String {
         }
         ObjectiveSpec::Linreg(linreg) => {
             parts.push("f=linreg".into());
-            write_dataset(
-                &mut parts,
-                &serde_json::to_value(linreg).unwrap_or(Value::Null),
-            );
+            write_dataset(&mut parts, &to_value(linreg));
         }
         ObjectiveSpec::Mlp(mlp) => {
             parts.push("f=mlp".into());
-            let spec = serde_json::to_value(mlp).unwrap_or(Value::Null);
+            let spec = to_value(mlp);
             write_dataset(&mut parts, &spec);
             let hidden: Vec<String> = mlp.layers[1..mlp.layers.len().saturating_sub(1).max(1)]
                 .iter()
@@ -665,10 +672,7 @@ pub fn to_query(scenario: &Scenario) -> String {
         .collect();
     parts.push(format!("o={}", racers.join("~")));
     if let Some(schedule) = &scenario.schedule {
-        parts.push(format!(
-            "sched={}",
-            write_call(&serde_json::to_value(schedule).unwrap_or(Value::Null), None)
-        ));
+        parts.push(format!("sched={}", write_call(&to_value(schedule), None)));
     }
     if let Some(stop) = &scenario.stop {
         for (key, value) in [
@@ -746,10 +750,10 @@ fn write_dataset(parts: &mut Vec<String>, spec: &Value) {
 /// The optimizer as JSON without the hyper-parameters that equal PyTorch's defaults (the
 /// learning rate is always kept, so a link says what it runs).
 fn without_defaults(optimizer: &OptimizerConfig) -> Value {
-    let mut value = serde_json::to_value(optimizer).unwrap_or(Value::Null);
+    let mut value = to_value(optimizer);
     let defaults = OptimizerConfig::deserialize(&json!({ "name": optimizer.name() }))
         .ok()
-        .and_then(|d| serde_json::to_value(d).ok());
+        .map(|d| to_value(&d));
     if let (Value::Object(fields), Some(Value::Object(defaults))) = (&mut value, defaults) {
         fields.retain(|key, v| key == "name" || key == "lr" || defaults.get(key) != Some(v));
     }

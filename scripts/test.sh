@@ -45,7 +45,7 @@ stage() { # stage NAME COUNTER COMMAND...
 
 stage fmt none cargo fmt --all -- --check
 stage clippy none cargo clippy --all-targets -- -D warnings
-stage clippy-wasm none cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+stage clippy-wasm none cargo clippy --lib --target wasm32-unknown-unknown --all-features -- -D warnings
 stage native count_cargo cargo test
 stage wasm count_cargo cargo test --target wasm32-unknown-unknown --test web
 stage wasm-memory count_cargo env WASM_BINDGEN_TEST_TIMEOUT=300 cargo test --target wasm32-unknown-unknown --test web_memory

@@ -32,5 +32,6 @@ pub mod url_state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
-#[cfg(target_arch = "wasm32")]
+// Only in `make bench`'s own build (feature `bench`): the page's wasm does not carry it.
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod web_bench;

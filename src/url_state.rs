@@ -22,7 +22,10 @@
 use crate::objective::surfaces::SurfaceSpec;
 use crate::optim::{AdamConfig, OptimizerConfig, SgdConfig};
 use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, MAX_RACERS};
-use serde::Serialize;
+// Every value is read from a `&Value` (`T::deserialize(&value)`), the one deserialiser the
+// scenario reader also uses, so each type's deserialisation is compiled once, not per deserialiser.
+use crate::optim::schedule::Schedule;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// A scenario read from a URL, with what was ignored on the way.
@@ -118,27 +121,27 @@ pub fn from_query(query: &str) -> UrlState {
     if let Some(text) = get("sched") {
         match parse_call(text) {
             Ok(object) => state.try_set("sched", |s| {
-                s.schedule = serde_json::from_value(object).ok()
+                s.schedule = Schedule::deserialize(&object).ok()
             }),
             Err(why) => state.ignore("sched", &why),
         }
     }
-    state.read_number("clip", get("clip"), |s, v| s.clip_norm = Some(v));
-    state.read_number("stop_loss", get("stop_loss"), |s, v| {
+    state.read_number("clip", get("clip"), &|s, v| s.clip_norm = Some(v));
+    state.read_number("stop_loss", get("stop_loss"), &|s, v| {
         s.stop.get_or_insert_with(Default::default).loss_below = Some(v)
     });
-    state.read_number("stop_grad", get("stop_grad"), |s, v| {
+    state.read_number("stop_grad", get("stop_grad"), &|s, v| {
         s.stop.get_or_insert_with(Default::default).grad_norm_below = Some(v)
     });
-    state.read_number("stop_epochs", get("stop_epochs"), |s, v| {
+    state.read_number("stop_epochs", get("stop_epochs"), &|s, v| {
         s.stop.get_or_insert_with(Default::default).epochs = Some(v)
     });
-    state.read_integer("batch", get("batch"), |s, v| {
+    state.read_integer("batch", get("batch"), &|s, v| {
         s.batch_size = Some(v as usize)
     });
-    state.read_integer("seed", get("seed"), |s, v| s.seed = v);
-    state.read_integer("steps", get("steps"), |s, v| s.steps = v);
-    state.read_number("sigma", get("sigma"), |s, v| {
+    state.read_integer("seed", get("seed"), &|s, v| s.seed = v);
+    state.read_integer("steps", get("steps"), &|s, v| s.steps = v);
+    state.read_number("sigma", get("sigma"), &|s, v| {
         s.noise = (v > 0.0).then_some(crate::scenario::NoiseModel { sigma: v })
     });
     if let Some(text) = get("replace") {
@@ -229,13 +232,20 @@ impl UrlState {
     fn try_set(&mut self, key: &str, change: impl FnOnce(&mut Scenario)) {
         let mut candidate = self.scenario.clone();
         change(&mut candidate);
+        self.keep_if_valid(key, candidate);
+    }
+
+    /// The non-generic half of [`UrlState::try_set`]: compiled once, not once per setting.
+    #[inline(never)]
+    fn keep_if_valid(&mut self, key: &str, candidate: Scenario) {
         match candidate.validate() {
             Ok(()) => self.scenario = candidate,
             Err(e) => self.ignore(key, &e.to_string()),
         }
     }
 
-    fn read_number(&mut self, key: &str, text: Option<&str>, set: impl FnOnce(&mut Scenario, f64)) {
+    // The setters are `&dyn`: one copy of each reader serves every setting.
+    fn read_number(&mut self, key: &str, text: Option<&str>, set: &dyn Fn(&mut Scenario, f64)) {
         if let Some(text) = text {
             match parse_number(text) {
                 Some(v) => self.try_set(key, |s| set(s, v)),
@@ -244,12 +254,7 @@ impl UrlState {
         }
     }
 
-    fn read_integer(
-        &mut self,
-        key: &str,
-        text: Option<&str>,
-        set: impl FnOnce(&mut Scenario, u64),
-    ) {
+    fn read_integer(&mut self, key: &str, text: Option<&str>, set: &dyn Fn(&mut Scenario, u64)) {
         if let Some(text) = text {
             match text.trim().parse::<u64>() {
                 Ok(v) => self.try_set(key, |s| set(s, v)),
@@ -433,8 +438,8 @@ impl UrlState {
         object: &Map<String, Value>,
         start_hint: Option<&[f64]>,
     ) -> Result<Scenario, String> {
-        let objective: ObjectiveSpec =
-            serde_json::from_value(Value::Object(object.clone())).map_err(|e| e.to_string())?;
+        let objective: ObjectiveSpec = ObjectiveSpec::deserialize(&Value::Object(object.clone()))
+            .map_err(|e| e.to_string())?;
         let mut candidate = self.scenario.clone();
         if candidate.dim() != 2 || !matches!(objective, ObjectiveSpec::Surface(_)) {
             candidate.start = None;
@@ -495,7 +500,7 @@ impl UrlState {
             };
             let batch = fields.remove("batch");
             let name = fields.get("name").cloned().unwrap_or(Value::Null);
-            let base: OptimizerConfig = match serde_json::from_value(json!({ "name": name })) {
+            let base = match OptimizerConfig::deserialize(&json!({ "name": name })) {
                 Ok(config) => config,
                 Err(e) => {
                     self.ignore(&label, &e.to_string());
@@ -508,7 +513,7 @@ impl UrlState {
             for (key, value) in fields.iter().filter(|(k, _)| k.as_str() != "name") {
                 let mut trial = kept.clone();
                 trial.insert(key.clone(), value.clone());
-                match serde_json::from_value::<OptimizerConfig>(Value::Object(trial.clone())) {
+                match OptimizerConfig::deserialize(&Value::Object(trial.clone())) {
                     Ok(config) => match config.validate() {
                         Ok(()) => kept = trial,
                         Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
@@ -516,7 +521,7 @@ impl UrlState {
                     Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
                 }
             }
-            let optimizer = serde_json::from_value(Value::Object(kept)).unwrap_or(base);
+            let optimizer = OptimizerConfig::deserialize(&Value::Object(kept)).unwrap_or(base);
             let batch_size = match batch.as_ref().and_then(Value::as_u64) {
                 Some(b) if (1..=1_000_000).contains(&b) => Some(b as usize),
                 Some(b) => {
@@ -550,6 +555,16 @@ impl UrlState {
             s.race = racers;
         });
     }
+}
+
+/// `value` as a JSON value, by way of its JSON text: the same value `serde_json::to_value` gives
+/// (floats survive the text exactly), but through the serialiser the scenario's `to_json` already
+/// uses, so the wasm carries no second, value-building copy of every type's serialisation.
+fn to_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// Parses `name(key=value,…)` into `{"name": name, key: value, …}`.
@@ -634,14 +649,11 @@ pub fn to_query(scenario: &Scenario) -> String {
         }
         ObjectiveSpec::Linreg(linreg) => {
             parts.push("f=linreg".into());
-            write_dataset(
-                &mut parts,
-                &serde_json::to_value(linreg).unwrap_or(Value::Null),
-            );
+            write_dataset(&mut parts, &to_value(linreg));
         }
         ObjectiveSpec::Mlp(mlp) => {
             parts.push("f=mlp".into());
-            let spec = serde_json::to_value(mlp).unwrap_or(Value::Null);
+            let spec = to_value(mlp);
             write_dataset(&mut parts, &spec);
             let hidden: Vec<String> = mlp.layers[1..mlp.layers.len().saturating_sub(1).max(1)]
                 .iter()
@@ -673,10 +685,7 @@ pub fn to_query(scenario: &Scenario) -> String {
         .collect();
     parts.push(format!("o={}", racers.join("~")));
     if let Some(schedule) = &scenario.schedule {
-        parts.push(format!(
-            "sched={}",
-            write_call(&serde_json::to_value(schedule).unwrap_or(Value::Null), None)
-        ));
+        parts.push(format!("sched={}", write_call(&to_value(schedule), None)));
     }
     if let Some(stop) = &scenario.stop {
         for (key, value) in [
@@ -754,10 +763,10 @@ fn write_dataset(parts: &mut Vec<String>, spec: &Value) {
 /// The optimizer as JSON without the hyper-parameters that equal PyTorch's defaults (the
 /// learning rate is always kept, so a link says what it runs).
 fn without_defaults(optimizer: &OptimizerConfig) -> Value {
-    let mut value = serde_json::to_value(optimizer).unwrap_or(Value::Null);
-    let defaults = serde_json::from_value::<OptimizerConfig>(json!({ "name": optimizer.name() }))
+    let mut value = to_value(optimizer);
+    let defaults = OptimizerConfig::deserialize(&json!({ "name": optimizer.name() }))
         .ok()
-        .and_then(|d| serde_json::to_value(d).ok());
+        .map(|d| to_value(&d));
     if let (Value::Object(fields), Some(Value::Object(defaults))) = (&mut value, defaults) {
         fields.retain(|key, v| key == "name" || key == "lr" || defaults.get(key) != Some(v));
     }

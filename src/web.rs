@@ -33,6 +33,10 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// The axes' typeface, named by variant: a family given as text is matched through
+/// `str::to_lowercase` (Unicode case tables and all), which this saves the wasm from carrying.
+const SANS: FontFamily<'static> = FontFamily::SansSerif;
+
 fn js_error(message: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&message.to_string())
 }
@@ -329,8 +333,8 @@ impl Lab {
             .disable_mesh()
             .x_desc(x_label)
             .y_desc(y_label)
-            .label_style(("sans-serif", font))
-            .axis_desc_style(("sans-serif", font))
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
             .draw()
             .map_err(js_error)?;
         let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
@@ -344,13 +348,10 @@ impl Lab {
             Some(r) if r.params().len() == 2 => (r.objective().clone(), color_scale(r)),
             _ => return Ok(()),
         };
-        self.heatmap.render(
-            |x, y| objective.loss(&[x, y]),
-            &view,
-            scale,
-            &self.colors,
-            true,
-        );
+        // A row at a time where the model is a surface (one dispatch per row, not per pixel):
+        // the same pixels, and the first heat map of a page load lands sooner.
+        self.heatmap
+            .render_model(&objective, &view, scale, &self.colors, true);
         let image = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&self.heatmap.rgba),
             width as u32,
@@ -1043,8 +1044,8 @@ impl LossCurves<'_> {
             .y_desc(self.y_desc)
             .x_label_formatter(self.x_label)
             .y_label_formatter(y_label)
-            .label_style(("sans-serif", font))
-            .axis_desc_style(("sans-serif", font))
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
             .draw()
             .map_err(js_error)?;
         for (index, points) in self.test_series.into_iter().enumerate() {
@@ -1308,8 +1309,8 @@ impl Lab {
             .disable_mesh()
             .x_desc("x₁")
             .y_desc("x₂")
-            .label_style(("sans-serif", font))
-            .axis_desc_style(("sans-serif", font))
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
             .draw()
             .map_err(js_error)?;
         let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
@@ -1547,8 +1548,9 @@ pub fn dataset_catalog() -> String {
 #[wasm_bindgen]
 pub fn draw_dataset_thumbnail(canvas: &HtmlCanvasElement, name: &str) -> Result<(), JsValue> {
     use crate::data::datasets::{DatasetName, DatasetSpec};
+    use serde::Deserialize;
     let name: DatasetName =
-        serde_json::from_value(json!(name)).map_err(|e| js_error(format!("data set: {e}")))?;
+        DatasetName::deserialize(&json!(name)).map_err(|e| js_error(format!("data set: {e}")))?;
     let dataset = DatasetSpec::new(name).generate().map_err(js_error)?;
     let context = context_2d(canvas)?;
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
@@ -1873,8 +1875,8 @@ impl Lab {
             .y_desc("‖∇ layer‖")
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| log_tick_label(*v, high - low))
-            .label_style(("sans-serif", font))
-            .axis_desc_style(("sans-serif", font))
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
             .draw()
             .map_err(js_error)?;
         for layer in 0..layers {

@@ -1,4 +1,6 @@
-//! Timing entry points for `make bench` (the page in `benches/page/`), compiled for wasm32 only.
+//! Timing entry points for `make bench` (the page in `benches/page/`), compiled for wasm32 with
+//! feature `bench` only (`make bench` builds them into target/bench/pkg; the page's build leaves
+//! them out).
 //!
 //! Each function runs one workload of the benchmark table inside WebAssembly, times every
 //! repetition with `performance.now()` and returns the times (or rates) as a `Float64Array`; the

@@ -75,6 +75,11 @@ async function main() {
   let lastPush = 0;
   let frames = 0;
   let surfaceDirty = true;
+  /**
+   * True until the first heat map is on screen: draw() then paints the heat map alone, so the
+   * page's first picture is not held back by the chart and panels (drawn a frame later).
+   */
+  let heatOnly = true;
 
   const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), chart: $('chart'), inset: $('inset'), network: $('network') };
   /** The scenario each view last showed, to come back to. */
@@ -153,6 +158,7 @@ async function main() {
     if (isNetwork()) {
       // The boundary is the animation: redrawn every frame while training.
       lab.draw_boundary(canvases.heat, ui.selected);
+      if (heatOnly) return;
       if (surfaceDirty) {
         for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
         surfaceDirty = false;
@@ -167,6 +173,7 @@ async function main() {
         lab.draw_surface(canvases.heat);
         surfaceDirty = false;
       }
+      if (heatOnly) return;
       lab.draw_trails(canvases.trails);
       lab.draw_markers(canvases.markers, ui.cloud, ui.selected);
     }
@@ -532,6 +539,11 @@ async function main() {
   controls.show(scenario, state);
   showView();
   resize();
+  // The heat map is drawn; let it reach the screen (the next frame, then a task after it)
+  // before the rest of the first draw and the remaining set-up.
+  await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
+  heatOnly = false;
+  draw(true);
   updateUrl(false);
   setUpSharing({ lab, canvases, edit, pageQuery, notify });
   if (ui.present) document.body.classList.add('present');

@@ -17,20 +17,28 @@ export function createNetworkControls({ catalog, edit }) {
     option.value = entry.name;
     option.textContent = TITLES[entry.name] ?? entry.name;
     select.append(option);
+  }
 
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'thumbnail';
-    button.setAttribute('role', 'radio');
-    button.setAttribute('aria-label', TITLES[entry.name] ?? entry.name);
-    button.dataset.name = entry.name;
-    const canvas = document.createElement('canvas');
-    canvas.width = 56;
-    canvas.height = 56;
-    draw_dataset_thumbnail(canvas, entry.name);
-    button.append(canvas);
-    button.addEventListener('click', () => chooseData(entry.name));
-    thumbnails.append(button);
+  /**
+   * The data set pictures, drawn the first time the network lab shows: generating and drawing
+   * every data set costs milliseconds a page load that opens on the surface lab need not spend.
+   */
+  function buildThumbnails() {
+    for (const entry of catalog) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'thumbnail';
+      button.setAttribute('role', 'radio');
+      button.setAttribute('aria-label', TITLES[entry.name] ?? entry.name);
+      button.dataset.name = entry.name;
+      const canvas = document.createElement('canvas');
+      canvas.width = 56;
+      canvas.height = 56;
+      draw_dataset_thumbnail(canvas, entry.name);
+      button.append(canvas);
+      button.addEventListener('click', () => chooseData(entry.name));
+      thumbnails.append(button);
+    }
   }
 
   /** A data set change; the loss follows the kind of data (bce for labels, mse for values). */
@@ -87,6 +95,7 @@ export function createNetworkControls({ catalog, edit }) {
     const objective = scenario.objective;
     const dataset = objective.dataset ?? {};
     select.value = dataset.name ?? '';
+    if (thumbnails.children.length === 0) buildThumbnails();
     for (const button of thumbnails.children) {
       button.setAttribute('aria-checked', String(button.dataset.name === dataset.name));
     }

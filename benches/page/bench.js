@@ -1,9 +1,10 @@
 // The WebAssembly half of `make bench`: times the lab's hot paths with the entry points of
 // src/web_bench.rs, in the workloads of ../scenarios.json, and leaves the medians in
 // window.__bench = { done, results, details } (or { done, error }). scripts/bench.mjs drives it.
+// It loads target/bench/pkg, the build with those entry points (`make bench` makes it).
 import init, {
   bench_surface_heatmap, bench_runner_steps, bench_mlp_epochs, bench_boundary,
-} from '../../pkg/gdviz.js';
+} from '../../target/bench/pkg/gdviz.js';
 
 const median = (xs) => {
   const s = Array.from(xs).sort((a, b) => a - b);

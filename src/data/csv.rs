@@ -156,6 +156,20 @@ fn ragged(row: usize, found: usize, kind: DatasetKind) -> CsvError {
 /// `parse_csv::<2>(text, DatasetKind::Regression1d)`, `parse_csv::<3>(text,
 /// DatasetKind::Regression2d)`; another `N` is refused as a ragged first row.
 pub fn parse_csv<const N: usize>(text: &str, kind: DatasetKind) -> Result<Vec<[f64; N]>, CsvError> {
+    let values = parse_flat(text, kind, N)?;
+    Ok(values
+        .chunks_exact(N)
+        .map(|row| {
+            let mut point = [0.0; N];
+            point.copy_from_slice(row);
+            point
+        })
+        .collect())
+}
+
+/// [`parse_csv`] with the row width `n` a value: the rows' values one after another. The reading
+/// is compiled once, not once per width.
+fn parse_flat(text: &str, kind: DatasetKind, n: usize) -> Result<Vec<f64>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .split('\n')
@@ -185,7 +199,7 @@ pub fn parse_csv<const N: usize>(text: &str, kind: DatasetKind) -> Result<Vec<[f
         .all(|field| clean(field).parse::<f64>().is_err());
     if is_header {
         let found = first.split(',').count();
-        if found != columns(kind) || N != columns(kind) {
+        if found != columns(kind) || n != columns(kind) {
             return Err(ragged(first_row, found, kind));
         }
         lines.next();
@@ -205,15 +219,14 @@ pub fn parse_csv<const N: usize>(text: &str, kind: DatasetKind) -> Result<Vec<[f
             ),
         ));
     }
-    let mut points = Vec::with_capacity(rows.len());
+    let mut values = Vec::with_capacity(rows.len() * n);
     for (row, line) in rows {
         check_separator(row, line)?;
         let fields: Vec<&str> = line.split(',').map(clean).collect();
-        if fields.len() != N || N != columns(kind) {
+        if fields.len() != n || n != columns(kind) {
             return Err(ragged(row, fields.len(), kind));
         }
-        let mut point = [0.0; N];
-        for (j, (field, value)) in fields.iter().zip(point.iter_mut()).enumerate() {
+        for (j, field) in fields.iter().enumerate() {
             let column = j + 1;
             let at = |kind, message: String| refuse(kind, Some(row), Some(column), message);
             if field.is_empty() {
@@ -234,17 +247,16 @@ pub fn parse_csv<const N: usize>(text: &str, kind: DatasetKind) -> Result<Vec<[f
                     format!("row {row}, column {column}: `{field}` is not a finite number"),
                 ));
             }
-            if kind == DatasetKind::Classification && column == N && v != 0.0 && v != 1.0 {
+            if kind == DatasetKind::Classification && column == n && v != 0.0 && v != 1.0 {
                 return Err(at(
                     CsvErrorKind::BadLabel,
                     format!("row {row}, column {column}: the label `{field}` must be 0 or 1"),
                 ));
             }
-            *value = v;
+            values.push(v);
         }
-        points.push(point);
     }
-    Ok(points)
+    Ok(values)
 }
 
 /// Reads a CSV text into the JSON array of a scenario's inline `points`, e.g.

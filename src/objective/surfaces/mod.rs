@@ -107,20 +107,20 @@ pub enum SurfaceSpec {
 ///
 /// serde ignores unknown fields of a unit variant in an internally tagged enum even under
 /// `deny_unknown_fields` (`{"name":"rosenbrock","kappa":3}` would parse), so the parameterless
-/// surfaces are read as empty struct variants here, which do refuse them.
+/// surfaces are read as an empty struct, [`NoParams`], which does refuse them.
 #[derive(Deserialize)]
 #[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
 enum SurfaceSpecRepr {
-    Rosenbrock {},
-    Beale {},
-    Himmelblau {},
-    Booth {},
-    Matyas {},
-    ThreeHumpCamel {},
-    Saddle {},
-    Rastrigin {},
-    Ackley {},
-    GoldsteinPrice {},
+    Rosenbrock(NoParams),
+    Beale(NoParams),
+    Himmelblau(NoParams),
+    Booth(NoParams),
+    Matyas(NoParams),
+    ThreeHumpCamel(NoParams),
+    Saddle(NoParams),
+    Rastrigin(NoParams),
+    Ackley(NoParams),
+    GoldsteinPrice(NoParams),
     Quadratic {
         #[serde(default = "default_kappa")]
         kappa: f64,
@@ -134,6 +134,13 @@ enum SurfaceSpecRepr {
     },
 }
 
+/// The (absent) parameters of a parameterless surface: one empty struct shared by all ten, so
+/// the wasm carries one deserialiser for them, not ten. It refuses every field, with serde's own
+/// messages (`unknown field `kappa`, there are no fields`), exactly as an empty struct variant.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
+
 fn default_kappa() -> f64 {
     quadratic::DEFAULT_KAPPA
 }
@@ -141,16 +148,16 @@ fn default_kappa() -> f64 {
 impl From<SurfaceSpecRepr> for SurfaceSpec {
     fn from(repr: SurfaceSpecRepr) -> Self {
         match repr {
-            SurfaceSpecRepr::Rosenbrock {} => SurfaceSpec::Rosenbrock,
-            SurfaceSpecRepr::Beale {} => SurfaceSpec::Beale,
-            SurfaceSpecRepr::Himmelblau {} => SurfaceSpec::Himmelblau,
-            SurfaceSpecRepr::Booth {} => SurfaceSpec::Booth,
-            SurfaceSpecRepr::Matyas {} => SurfaceSpec::Matyas,
-            SurfaceSpecRepr::ThreeHumpCamel {} => SurfaceSpec::ThreeHumpCamel,
-            SurfaceSpecRepr::Saddle {} => SurfaceSpec::Saddle,
-            SurfaceSpecRepr::Rastrigin {} => SurfaceSpec::Rastrigin,
-            SurfaceSpecRepr::Ackley {} => SurfaceSpec::Ackley,
-            SurfaceSpecRepr::GoldsteinPrice {} => SurfaceSpec::GoldsteinPrice,
+            SurfaceSpecRepr::Rosenbrock(_) => SurfaceSpec::Rosenbrock,
+            SurfaceSpecRepr::Beale(_) => SurfaceSpec::Beale,
+            SurfaceSpecRepr::Himmelblau(_) => SurfaceSpec::Himmelblau,
+            SurfaceSpecRepr::Booth(_) => SurfaceSpec::Booth,
+            SurfaceSpecRepr::Matyas(_) => SurfaceSpec::Matyas,
+            SurfaceSpecRepr::ThreeHumpCamel(_) => SurfaceSpec::ThreeHumpCamel,
+            SurfaceSpecRepr::Saddle(_) => SurfaceSpec::Saddle,
+            SurfaceSpecRepr::Rastrigin(_) => SurfaceSpec::Rastrigin,
+            SurfaceSpecRepr::Ackley(_) => SurfaceSpec::Ackley,
+            SurfaceSpecRepr::GoldsteinPrice(_) => SurfaceSpec::GoldsteinPrice,
             SurfaceSpecRepr::Quadratic { kappa, angle } => SurfaceSpec::Quadratic { kappa, angle },
             SurfaceSpecRepr::Custom { expr, view } => SurfaceSpec::Custom {
                 expr: custom::CustomExpr::new(expr),

@@ -1,0 +1,421 @@
+//! The charts: the loss chart (log or linear axis, with its hover read-out) and the network
+//! lab's per-layer gradient norms.
+
+use super::*;
+
+#[wasm_bindgen]
+impl Lab {
+    /// Draws the loss chart: every racer's full-objective loss against `axis` (`"steps"`,
+    /// `"epochs"` or `"samples"`), on a log scale (of loss − minimum where the minimum is known).
+    pub fn draw_chart(&mut self, canvas: &HtmlCanvasElement, axis: &str) -> Result<(), JsValue> {
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let dpr = self.dpr;
+        let offset = self.loss_offset();
+        let x_of = |p: &TrailPoint| match axis {
+            "epochs" => p.epoch,
+            "samples" => p.samples as f64,
+            _ => p.step as f64,
+        };
+        // Steps and samples are whole numbers: their axis starts at 0..10, epochs at 0..1.
+        let fractional = axis == "epochs";
+        let mut x_max: f64 = if fractional { 1.0 } else { 10.0 };
+        let (mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY);
+        // Each racer's training loss, then (where there are test points) its test loss.
+        let mut collect = |loss_of: &dyn Fn(&TrailPoint) -> f64| -> Vec<Vec<(f64, f64)>> {
+            self.trails
+                .iter()
+                .map(|trail| {
+                    let points = trail.points();
+                    let stride = (points.len() / 600).max(1);
+                    points
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
+                        .filter_map(|(_, p)| {
+                            let y = loss_of(p) - offset;
+                            y.is_finite().then(|| (x_of(p), y))
+                        })
+                        .inspect(|&(x, y)| {
+                            x_max = x_max.max(x);
+                            y_min = y_min.min(y);
+                            y_max = y_max.max(y);
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let series = collect(&|p| p.loss);
+        let test_series = if self.is_network() {
+            collect(&|p| p.test_loss)
+        } else {
+            Vec::new()
+        };
+        // A log axis (of loss − minimum where the minimum is known) shows convergence over many
+        // decades; a function that goes to zero or below with no known minimum (your own
+        // function, the saddle) gets a linear axis instead of curves pinned to a floor.
+        let log = self.loss_minimum().is_some() || y_min > 0.0;
+        if !(y_min.is_finite() && y_max.is_finite()) {
+            (y_min, y_max) = if log { (1e-3, 1.0) } else { (0.0, 1.0) };
+        }
+        let (y_low, y_high) = if log {
+            let low = libm::log10(y_min.max(1e-16)).floor().max(-16.0);
+            (low, libm::log10(y_max.max(1e-16)).ceil().max(low + 1.0))
+        } else {
+            let pad = 0.05 * (y_max - y_min).max(1e-12);
+            (y_min - pad, y_max + pad)
+        };
+        let x_desc = match axis {
+            "epochs" => "epochs",
+            "samples" => "samples seen (gradient evaluations)",
+            _ => "iterations",
+        };
+        let y_desc = if offset != 0.0 {
+            "loss − minimum"
+        } else {
+            "loss"
+        };
+        let x_label = |v: &f64| {
+            if fractional && x_max < 20.0 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.0}")
+            }
+        };
+        let curves = LossCurves {
+            x_desc,
+            y_desc,
+            x_label: &x_label,
+            dpr,
+            series,
+            test_series,
+        };
+        let (x_pixels, y_pixels) = if log {
+            let floor = |curves: Vec<Vec<(f64, f64)>>| {
+                curves
+                    .into_iter()
+                    .map(|c| c.into_iter().map(|(x, y)| (x, y.max(1e-16))).collect())
+                    .collect()
+            };
+            let curves = LossCurves {
+                series: floor(curves.series),
+                test_series: floor(curves.test_series),
+                ..curves
+            };
+            curves.draw(
+                &root,
+                0.0..x_max,
+                (libm::pow(10f64, y_low)..libm::pow(10f64, y_high)).log_scale(),
+                &|v| log_tick_label(*v, y_high - y_low),
+            )?
+        } else {
+            curves.draw(&root, 0.0..x_max, y_low..y_high, &|v| format_tick(*v))?
+        };
+        self.chart_view = Some(ChartView {
+            left: x_pixels.start as f64,
+            top: y_pixels.start as f64,
+            width: (x_pixels.end - x_pixels.start).max(1) as f64,
+            height: (y_pixels.end - y_pixels.start).max(1) as f64,
+            x_max,
+            log,
+            y_low,
+            y_high,
+            offset,
+            axis: axis.to_string(),
+        });
+        root.present().map_err(js_error)?;
+        Ok(())
+    }
+}
+
+impl Lab {
+    /// The minimum subtracted before the log scale of the loss chart (0 where unknown).
+    pub(super) fn loss_offset(&self) -> f64 {
+        self.loss_minimum().unwrap_or(0.0)
+    }
+
+    /// The objective's known minimum value, if it has one.
+    pub(super) fn loss_minimum(&self) -> Option<f64> {
+        self.race
+            .runners
+            .first()
+            .and_then(|r| crate::objective::view::min_value(r.objective()))
+    }
+}
+
+/// The loss chart's curves and titles, drawn on a log or a linear y axis.
+pub(super) struct LossCurves<'a> {
+    pub(super) x_desc: &'a str,
+    pub(super) y_desc: &'a str,
+    pub(super) x_label: &'a dyn Fn(&f64) -> String,
+    pub(super) dpr: f64,
+    /// Each racer's training loss, `(x, y)` points.
+    pub(super) series: Vec<Vec<(f64, f64)>>,
+    /// Each racer's test loss (faint), where there are test points.
+    pub(super) test_series: Vec<Vec<(f64, f64)>>,
+}
+
+impl LossCurves<'_> {
+    /// Axes, grid and curves on `root` over `x` × `y`; returns the plotting area's pixel
+    /// ranges (for mapping the pointer back to a point).
+    pub(super) fn draw<Y>(
+        self,
+        root: &DrawingArea<CanvasBackend, Shift>,
+        x: std::ops::Range<f64>,
+        y: Y,
+        y_label: &dyn Fn(&f64) -> String,
+    ) -> Result<(std::ops::Range<i32>, std::ops::Range<i32>), JsValue>
+    where
+        Y: AsRangedCoord<Value = f64>,
+        Y::CoordDescType: ValueFormatter<f64>,
+    {
+        let dpr = self.dpr;
+        let font = (12.0 * dpr).round() as u32;
+        let mut chart = ChartBuilder::on(root)
+            .margin((8.0 * dpr) as u32)
+            .x_label_area_size((38.0 * dpr) as u32)
+            .y_label_area_size((52.0 * dpr) as u32)
+            .build_cartesian_2d(x, y)
+            .map_err(js_error)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(235, 235, 240))
+            .x_desc(self.x_desc)
+            .y_desc(self.y_desc)
+            .x_label_formatter(self.x_label)
+            .y_label_formatter(y_label)
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
+            .draw()
+            .map_err(js_error)?;
+        for (index, points) in self.test_series.into_iter().enumerate() {
+            let stroke = chart_color(index).mix(0.45);
+            chart
+                .draw_series(LineSeries::new(
+                    points,
+                    ShapeStyle::from(&stroke).stroke_width((1.5 * dpr).round().max(1.0) as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        for (index, points) in self.series.into_iter().enumerate() {
+            chart
+                .draw_series(LineSeries::new(
+                    points,
+                    ShapeStyle::from(&chart_color(index)).stroke_width((2.0 * dpr).round() as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        Ok(chart.plotting_area().get_pixel_range())
+    }
+}
+
+/// A tick label on a linear loss axis: short, in scientific notation when large or small.
+pub(super) fn format_tick(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || (1e-3..1e4).contains(&a) {
+        let text = format!("{v:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
+/// The label of tick `v` on a log axis spanning `decades`: plotters ticks every 1…9 × 10ᵏ over
+/// one or two decades, so only 1, 2 and 5 × 10ᵏ are labelled there (only 10ᵏ over more), and
+/// the labels stay apart.
+pub(super) fn log_tick_label(v: f64, decades: f64) -> String {
+    let mantissa = (v / libm::pow(10.0, libm::log10(v).floor())).round();
+    let shown = if decades <= 2.0 {
+        matches!(mantissa as u32, 1 | 2 | 5)
+    } else {
+        mantissa == 1.0
+    };
+    if shown {
+        format!("{v:.0e}")
+    } else {
+        String::new()
+    }
+}
+
+/// A racer's colour on a white chart (the white racer is drawn grey there).
+pub(super) fn chart_color(index: usize) -> RGBColor {
+    if index == 1 {
+        RGBColor(90, 90, 90)
+    } else {
+        racer_rgb(index)
+    }
+}
+
+impl Lab {
+    /// The recorded point of any racer's trail whose pixel (`to_pixel`, `None` to skip a point)
+    /// lies nearest to (px, py) within `radius`, with its racer's index.
+    pub(super) fn nearest_trail_point(
+        &self,
+        px: f64,
+        py: f64,
+        radius: f64,
+        to_pixel: impl Fn(&TrailPoint) -> Option<(f64, f64)>,
+    ) -> Option<(usize, TrailPoint)> {
+        let mut best: Option<(f64, usize, TrailPoint)> = None;
+        for (index, trail) in self.trails.iter().enumerate() {
+            for p in trail.points() {
+                let Some((qx, qy)) = to_pixel(p) else {
+                    continue;
+                };
+                let d = libm::hypot(qx - px, qy - py);
+                if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
+                    best = Some((d, index, *p));
+                }
+            }
+        }
+        best.map(|(_, index, p)| (index, p))
+    }
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// Draws each layer's gradient norm against iterations for racer `racer` (log scale): the
+    /// picture of vanishing and exploding gradients.
+    pub fn draw_layer_norms(
+        &self,
+        canvas: &HtmlCanvasElement,
+        racer: usize,
+    ) -> Result<(), JsValue> {
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let Some(history) = self.histories.get(racer) else {
+            return Ok(());
+        };
+        let layers = history.last().map(|r| r.layer_norms.len()).unwrap_or(0);
+        if layers == 0 {
+            return Ok(());
+        }
+        let (mut lo, mut hi, mut x_max) = (f64::INFINITY, f64::NEG_INFINITY, 1.0f64);
+        for record in history {
+            x_max = x_max.max(record.step as f64);
+            for &v in record
+                .layer_norms
+                .iter()
+                .filter(|v| v.is_finite() && **v > 0.0)
+            {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        if !(lo.is_finite() && hi.is_finite()) {
+            (lo, hi) = (1e-3, 1.0);
+        }
+        let dpr = self.dpr;
+        let font = (11.0 * dpr).round() as u32;
+        let low = libm::log10(lo).floor();
+        let high = libm::log10(hi).ceil().max(low + 1.0);
+        let mut chart = ChartBuilder::on(&root)
+            .margin((6.0 * dpr) as u32)
+            .x_label_area_size((34.0 * dpr) as u32)
+            .y_label_area_size((48.0 * dpr) as u32)
+            .build_cartesian_2d(
+                0.0..x_max,
+                (libm::pow(10f64, low)..libm::pow(10f64, high)).log_scale(),
+            )
+            .map_err(js_error)?;
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(235, 235, 240))
+            .x_desc("iterations")
+            .y_desc("‖∇ layer‖")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| log_tick_label(*v, high - low))
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
+            .draw()
+            .map_err(js_error)?;
+        for layer in 0..layers {
+            let [r, g, b] = self.colors.at(if layers > 1 {
+                layer as f64 / (layers - 1) as f64 * 0.85
+            } else {
+                0.0
+            });
+            let points = history.iter().filter(|r| r.step > 0).filter_map(|r| {
+                r.layer_norms
+                    .get(layer)
+                    .copied()
+                    .filter(|v| v.is_finite() && *v > 0.0)
+                    .map(|v| (r.step as f64, v))
+            });
+            chart
+                .draw_series(LineSeries::new(
+                    points,
+                    ShapeStyle::from(&RGBColor(r, g, b)).stroke_width((2.0 * dpr).round() as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        root.present().map_err(js_error)?;
+        Ok(())
+    }
+}
+
+/// Where the loss chart was drawn, so a mouse pixel maps back to a point of a curve.
+pub(super) struct ChartView {
+    pub(super) left: f64,
+    pub(super) top: f64,
+    pub(super) width: f64,
+    pub(super) height: f64,
+    pub(super) x_max: f64,
+    /// Whether the y axis is logarithmic.
+    pub(super) log: bool,
+    /// The y axis' ends: their log₁₀ on a log axis, the values themselves on a linear one.
+    pub(super) y_low: f64,
+    pub(super) y_high: f64,
+    pub(super) offset: f64,
+    pub(super) axis: String,
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// The loss chart's y axis as last drawn: `"log"` (of loss, or of loss − minimum where the
+    /// minimum is known), `"linear"` (a function reaching zero or below with no known minimum),
+    /// or `""` before the first draw.
+    pub fn chart_scale(&self) -> String {
+        match &self.chart_view {
+            Some(view) if view.log => "log".into(),
+            Some(_) => "linear".into(),
+            None => String::new(),
+        }
+    }
+
+    /// The recorded point of any racer's training-loss curve nearest to chart pixel (px, py)
+    /// within 12 px, as JSON `{racer, name, step, epoch, samples, loss}`; `null` elsewhere.
+    pub fn pick_chart(&self, px: f64, py: f64) -> String {
+        let Some(view) = &self.chart_view else {
+            return "null".into();
+        };
+        let best = self.nearest_trail_point(px, py, 12.0 * self.dpr, |p| {
+            let x = match view.axis.as_str() {
+                "epochs" => p.epoch,
+                "samples" => p.samples as f64,
+                _ => p.step as f64,
+            };
+            let y = p.loss - view.offset;
+            let y = if view.log {
+                libm::log10(y.max(1e-16))
+            } else {
+                y
+            };
+            (y.is_finite() && x.is_finite()).then(|| {
+                (
+                    view.left + x / view.x_max * view.width,
+                    view.top + (view.y_high - y) / (view.y_high - view.y_low) * view.height,
+                )
+            })
+        });
+        match best {
+            Some((index, p)) => json!({
+                "racer": index,
+                "name": self.race.runners.get(index).map(|r| r.optimizer().name()),
+                "step": p.step, "epoch": p.epoch, "samples": p.samples, "loss": finite_or_null(p.loss),
+            })
+            .to_string(),
+            None => "null".into(),
+        }
+    }
+}

@@ -1,0 +1,603 @@
+//! The network lab: the decision boundary, the network diagram, data-set thumbnails, the
+//! weight history, the loss landscape and the classification metrics.
+
+use super::*;
+
+/// Reused buffers of the decision-boundary picture (no allocation per frame).
+#[derive(Default)]
+pub(super) struct BoundaryBuffers {
+    pub(super) xs: Vec<f64>,
+    pub(super) ys: Vec<f64>,
+    pub(super) values: Vec<f64>,
+    pub(super) rgba: Vec<u8>,
+    pub(super) offscreen: Option<HtmlCanvasElement>,
+    pub(super) diverging: Option<ColorMap>,
+}
+
+/// The largest side of the grid the network is evaluated on each frame; the canvas scales it
+/// up smoothly to its full resolution.
+pub(super) const BOUNDARY_GRID: usize = 200;
+
+/// Class colours of the data points: label 0 and label 1.
+pub(super) const CLASS_COLORS: [&str; 2] = ["#c0392b", "#1f5fa8"];
+
+pub(super) fn network_of(runner: &Runner) -> Option<&crate::objective::mlp::Mlp> {
+    match runner.objective().as_ref() {
+        crate::objective::model::Model::Mlp(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// A square view around the data, padded by 15 %.
+pub(super) fn data_view(mlp: &crate::objective::mlp::Mlp) -> ViewBox {
+    let extent = mlp
+        .train_points()
+        .iter()
+        .chain(mlp.test_points())
+        .flat_map(|p| [p[0].abs(), p[1].abs()])
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    let half = if extent > 0.0 { extent * 1.15 } else { 1.0 };
+    ViewBox {
+        x_min: -half,
+        x_max: half,
+        y_min: -half,
+        y_max: half,
+    }
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// Whether the scenario trains a network (the network lab's view).
+    pub fn is_network(&self) -> bool {
+        self.race.runners.first().and_then(network_of).is_some()
+    }
+
+    /// The network lab's default scenario as JSON: TensorFlow Playground's 2-4-2-1 tanh network
+    /// on the circle, trained by SGD with momentum in batches of 10.
+    pub fn network_default_json() -> String {
+        url_state::network_default().to_json()
+    }
+
+    /// Draws racer `selected`'s decision boundary (classification: the probability of class 1
+    /// on a red–white–blue scale; regression: the output on viridis) with axes and the data
+    /// points — training points filled, test points hollow.
+    pub fn draw_boundary(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        selected: usize,
+    ) -> Result<(), JsValue> {
+        let Some(runner) = self
+            .race
+            .runners
+            .get(selected)
+            .or(self.race.runners.first())
+        else {
+            return Ok(());
+        };
+        let Some(mlp) = network_of(runner) else {
+            return Ok(());
+        };
+        let context = context_2d(canvas)?;
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let view = data_view(mlp);
+        let dpr = self.dpr;
+        let font = (13.0 * dpr).round() as u32;
+        let mut chart = ChartBuilder::on(&root)
+            .margin((10.0 * dpr) as u32)
+            .x_label_area_size((34.0 * dpr) as u32)
+            .y_label_area_size((48.0 * dpr) as u32)
+            .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
+            .map_err(js_error)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("x₁")
+            .y_desc("x₂")
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
+            .draw()
+            .map_err(js_error)?;
+        let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+        let (left, top) = (x_pixels.start as f64, y_pixels.start as f64);
+        let (width, height) = (
+            (x_pixels.end - x_pixels.start).max(1) as f64,
+            (y_pixels.end - y_pixels.start).max(1) as f64,
+        );
+        let viewport = Viewport {
+            view,
+            left,
+            top,
+            width,
+            height,
+        };
+        self.viewport = Some(viewport);
+
+        // Evaluate on a grid of pixel centres, then colour.
+        let grid_w = BOUNDARY_GRID.min(width as usize).max(2);
+        let grid_h = ((grid_w as f64) * height / width)
+            .round()
+            .clamp(2.0, BOUNDARY_GRID as f64) as usize;
+        let buffers = &mut self.boundary;
+        buffers.xs.clear();
+        buffers
+            .xs
+            .extend((0..grid_w).map(|i| {
+                view.x_min + (i as f64 + 0.5) / grid_w as f64 * (view.x_max - view.x_min)
+            }));
+        buffers.ys.clear();
+        buffers
+            .ys
+            .extend((0..grid_h).map(|j| {
+                view.y_max - (j as f64 + 0.5) / grid_h as f64 * (view.y_max - view.y_min)
+            }));
+        buffers.values.resize(grid_w * grid_h, 0.0);
+        mlp.predict_grid(
+            runner.params(),
+            &buffers.xs,
+            &buffers.ys,
+            &mut buffers.values,
+        );
+        let classifier = mlp.has_labels() && mlp.is_classifier();
+        let diverging = buffers
+            .diverging
+            .get_or_insert_with(|| ColorMap::from_gradient(colorous::RED_BLUE));
+        let (t_min, t_max) = if classifier {
+            (0.0, 1.0)
+        } else {
+            let targets = mlp.train_points().iter().map(|p| p[2]);
+            let lo = targets.clone().fold(f64::INFINITY, f64::min);
+            let hi = targets.fold(f64::NEG_INFINITY, f64::max);
+            if lo < hi {
+                (lo, hi)
+            } else {
+                (lo - 1.0, lo + 1.0)
+            }
+        };
+        buffers.rgba.resize(grid_w * grid_h * 4, 255);
+        for (value, pixel) in buffers.values.iter().zip(buffers.rgba.chunks_exact_mut(4)) {
+            let t = (value - t_min) / (t_max - t_min);
+            let [r, g, b] = if classifier {
+                diverging.at(t)
+            } else {
+                self.colors.at(t)
+            };
+            // Lighten toward white so the data points stand out.
+            let lift = |c: u8| (c as f64 * 0.7 + 255.0 * 0.3) as u8;
+            pixel.copy_from_slice(&[lift(r), lift(g), lift(b), 255]);
+        }
+        let offscreen = match &buffers.offscreen {
+            Some(c) => c.clone(),
+            None => {
+                let document = web_sys::window()
+                    .and_then(|w| w.document())
+                    .ok_or_else(|| js_error("no document"))?;
+                let c: HtmlCanvasElement = document
+                    .create_element("canvas")?
+                    .dyn_into()
+                    .map_err(|_| js_error("not a canvas"))?;
+                buffers.offscreen = Some(c.clone());
+                c
+            }
+        };
+        if offscreen.width() != grid_w as u32 || offscreen.height() != grid_h as u32 {
+            offscreen.set_width(grid_w as u32);
+            offscreen.set_height(grid_h as u32);
+        }
+        let image = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(&buffers.rgba),
+            grid_w as u32,
+            grid_h as u32,
+        )?;
+        context_2d(&offscreen)?.put_image_data(&image, 0.0, 0.0)?;
+        context.set_image_smoothing_enabled(true);
+        context.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &offscreen, left, top, width, height,
+        )?;
+
+        // The data: training points filled, test points hollow.
+        let radius = 3.2 * dpr;
+        context.set_line_width(1.2 * dpr);
+        for (points, hollow) in [(mlp.train_points(), false), (mlp.test_points(), true)] {
+            for p in points {
+                let (px, py) = viewport.to_pixel(p[0], p[1]);
+                let color = if classifier {
+                    CLASS_COLORS[usize::from(p[2] >= 0.5)]
+                } else {
+                    "#333"
+                };
+                context.begin_path();
+                context.arc(px, py, radius, 0.0, std::f64::consts::TAU)?;
+                if hollow {
+                    context.set_fill_style_str("#fff");
+                    context.set_stroke_style_str(color);
+                } else {
+                    context.set_fill_style_str(color);
+                    context.set_stroke_style_str("#fff");
+                }
+                context.fill();
+                context.stroke();
+            }
+        }
+        root.present().map_err(js_error)?;
+        Ok(())
+    }
+
+    /// Draws racer `selected`'s network: a column of nodes per layer, links coloured by the sign
+    /// of their weight (blue positive, red negative) and as thick as its magnitude.
+    pub fn draw_network(&self, canvas: &HtmlCanvasElement, selected: usize) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+        context.clear_rect(0.0, 0.0, w, h);
+        let Some(runner) = self
+            .race
+            .runners
+            .get(selected)
+            .or(self.race.runners.first())
+        else {
+            return Ok(());
+        };
+        let Some(mlp) = network_of(runner) else {
+            return Ok(());
+        };
+        let layers = mlp.layers();
+        let params = runner.params();
+        let dpr = self.dpr;
+        let margin = 18.0 * dpr;
+        let column =
+            |l: usize| margin + (w - 2.0 * margin) * l as f64 / (layers.len() - 1).max(1) as f64;
+        let row = |l: usize, i: usize| {
+            let units = layers[l] as f64;
+            let spacing = ((h - 2.0 * margin) / units.max(1.0)).min(26.0 * dpr);
+            h / 2.0 + (i as f64 - (units - 1.0) / 2.0) * spacing
+        };
+        // Links, layer by layer: weights are [out][in] row-major, then the biases.
+        let mut offset = 0;
+        let largest = params.iter().fold(
+            1e-9f64,
+            |m, v| if v.is_finite() { m.max(v.abs()) } else { m },
+        );
+        for l in 0..layers.len() - 1 {
+            let (fan_in, fan_out) = (layers[l], layers[l + 1]);
+            for o in 0..fan_out {
+                for i in 0..fan_in {
+                    let weight = params.get(offset + o * fan_in + i).copied().unwrap_or(0.0);
+                    let strength = if weight.is_finite() {
+                        (weight.abs() / largest).sqrt()
+                    } else {
+                        1.0
+                    };
+                    context.set_stroke_style_str(if weight >= 0.0 {
+                        "rgba(31,95,168,0.85)"
+                    } else {
+                        "rgba(192,57,43,0.85)"
+                    });
+                    context.set_line_width((0.4 + 4.0 * strength) * dpr);
+                    context.begin_path();
+                    context.move_to(column(l), row(l, i));
+                    context.line_to(column(l + 1), row(l + 1, o));
+                    context.stroke();
+                }
+            }
+            offset += fan_in * fan_out + fan_out;
+        }
+        for (l, &units) in layers.iter().enumerate() {
+            for i in 0..units {
+                context.begin_path();
+                context.arc(column(l), row(l, i), 6.0 * dpr, 0.0, std::f64::consts::TAU)?;
+                context.set_fill_style_str("#fff");
+                context.set_stroke_style_str("#333");
+                context.set_line_width(1.5 * dpr);
+                context.fill();
+                context.stroke();
+            }
+        }
+        // Each hidden layer's activation under its column (a layer may differ from the rest).
+        context.set_fill_style_str("#444");
+        context.set_font(&format!("{}px system-ui, sans-serif", (11.0 * dpr).round()));
+        context.set_text_align("center");
+        for (layer, activation) in mlp.hidden_activations().iter().enumerate() {
+            let name = match activation {
+                Activation::Tanh => "tanh",
+                Activation::Relu => "ReLU",
+                Activation::Sigmoid => "sigmoid",
+                Activation::Linear => "linear",
+            };
+            context.fill_text(name, column(layer + 1), h - 4.0 * dpr)?;
+        }
+        Ok(())
+    }
+}
+
+/// The data sets the network lab offers, as JSON `[{"name","kind"}]` (`kind` is
+/// `classification` or `regression`; the 1-D `linear` set belongs to linear regression).
+#[wasm_bindgen]
+pub fn dataset_catalog() -> String {
+    use crate::data::datasets::{DatasetKind, DatasetName};
+    let entries: Vec<_> = DatasetName::ALL
+        .iter()
+        .filter(|name| name.kind() != DatasetKind::Regression1d)
+        .map(|name| {
+            let kind = if name.kind() == DatasetKind::Classification {
+                "classification"
+            } else {
+                "regression"
+            };
+            json!({ "name": name.as_str(), "kind": kind })
+        })
+        .collect();
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+}
+
+/// Draws a small picture of data set `name` (default size, noise and seed) for its picker.
+#[wasm_bindgen]
+pub fn draw_dataset_thumbnail(canvas: &HtmlCanvasElement, name: &str) -> Result<(), JsValue> {
+    use crate::data::datasets::{DatasetName, DatasetSpec};
+    use serde::Deserialize;
+    let name: DatasetName =
+        DatasetName::deserialize(&json!(name)).map_err(|e| js_error(format!("data set: {e}")))?;
+    let dataset = DatasetSpec::new(name).generate().map_err(js_error)?;
+    let context = context_2d(canvas)?;
+    let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+    context.set_fill_style_str("#fff");
+    context.fill_rect(0.0, 0.0, w, h);
+    let Some(split) = dataset.points_2d() else {
+        return Ok(());
+    };
+    let points: Vec<[f64; 3]> = split.train.iter().chain(split.test).copied().collect();
+    let extent = points
+        .iter()
+        .flat_map(|p| [p[0].abs(), p[1].abs()])
+        .fold(1e-9f64, f64::max)
+        * 1.1;
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p[2]), hi.max(p[2]))
+        });
+    let colors = ColorMap::viridis();
+    for p in &points {
+        let (px, py) = (
+            w / 2.0 + p[0] / extent * w / 2.0,
+            h / 2.0 - p[1] / extent * h / 2.0,
+        );
+        let fill = if matches!(
+            name.kind(),
+            crate::data::datasets::DatasetKind::Classification
+        ) {
+            CLASS_COLORS[usize::from(p[2] >= 0.5)].to_string()
+        } else {
+            let [r, g, b] = colors.at((p[2] - lo) / (hi - lo).max(1e-12));
+            format!("rgb({r},{g},{b})")
+        };
+        context.set_fill_style_str(&fill);
+        context.fill_rect(px - 1.5, py - 1.5, 3.0, 3.0);
+    }
+    Ok(())
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// The canvas pixel of plane point (x, y) in the last drawn view, as `[px, py]` (empty
+    /// before the first draw).
+    pub fn to_pixel(&self, x: f64, y: f64) -> Box<[f64]> {
+        match self.viewport {
+            Some(v) => {
+                let (px, py) = v.to_pixel(x, y);
+                Box::new([px, py])
+            }
+            None => Box::new([]),
+        }
+    }
+
+    /// The network's held-out points `[[x1, x2, target], …]` as JSON (`[]` elsewhere).
+    pub fn test_points_json(&self) -> String {
+        let points = self
+            .race
+            .runners
+            .first()
+            .and_then(network_of)
+            .map(|m| m.test_points().to_vec())
+            .unwrap_or_default();
+        serde_json::to_string(&points).unwrap_or_else(|_| "[]".into())
+    }
+}
+
+/// One snapshot of a network racer: its weights and each layer's gradient norm.
+#[derive(Clone, Debug)]
+pub(super) struct NetworkRecord {
+    pub(super) step: u64,
+    pub(super) params: Vec<f64>,
+    pub(super) layer_norms: Vec<f64>,
+}
+
+/// Snapshots kept per racer before every other one is dropped.
+pub(super) const HISTORY_CAPACITY: usize = 512;
+
+pub(super) fn record_network(history: &mut Vec<NetworkRecord>, runner: &Runner, layers: &[usize]) {
+    if history.len() >= HISTORY_CAPACITY {
+        let mut keep = 0;
+        for i in (0..history.len()).step_by(2) {
+            history.swap(keep, i);
+            keep += 1;
+        }
+        history.truncate(keep);
+    }
+    let grad = runner.last_gradient();
+    let mut layer_norms = Vec::with_capacity(layers.len().saturating_sub(1));
+    let mut offset = 0;
+    for pair in layers.windows(2) {
+        let size = pair[0] * pair[1] + pair[1];
+        let end = (offset + size).min(grad.len());
+        layer_norms.push(
+            grad[offset.min(end)..end]
+                .iter()
+                .map(|g| g * g)
+                .sum::<f64>()
+                .sqrt(),
+        );
+        offset += size;
+    }
+    history.push(NetworkRecord {
+        step: runner.steps_taken(),
+        params: runner.params().to_vec(),
+        layer_norms,
+    });
+}
+
+/// A computed loss landscape around one racer's weights.
+pub(super) struct LandscapeView {
+    pub(super) racer: usize,
+    pub(super) center: Vec<f64>,
+    pub(super) d1: Vec<f64>,
+    pub(super) d2: Vec<f64>,
+    pub(super) range: f64,
+    pub(super) resolution: usize,
+    pub(super) losses: Vec<f64>,
+}
+
+/// Grid side of the landscape picture (each point is one pass over the training data).
+pub(super) const LANDSCAPE_RESOLUTION: usize = 41;
+
+#[wasm_bindgen]
+impl Lab {
+    /// Computes racer `racer`'s loss landscape (Li et al., 2018) around its current weights on
+    /// [−1, 1]² of two filter-normalised directions. Returns false when the objective is not a
+    /// network.
+    pub fn compute_landscape(&mut self, racer: usize) -> bool {
+        let Some(runner) = self.race.runners.get(racer) else {
+            return false;
+        };
+        let Some(mlp) = network_of(runner) else {
+            return false;
+        };
+        let center = runner.params().to_vec();
+        let (d1, d2) = crate::landscape::filter_normalised_directions(
+            mlp.layers(),
+            &center,
+            self.scenario.seed ^ 0x1A4D,
+        );
+        let range = 1.0;
+        let losses =
+            crate::landscape::loss_grid(mlp, &center, (&d1, &d2), range, LANDSCAPE_RESOLUTION);
+        self.landscape = Some(LandscapeView {
+            racer,
+            center,
+            d1,
+            d2,
+            range,
+            resolution: LANDSCAPE_RESOLUTION,
+            losses,
+        });
+        true
+    }
+
+    /// Draws the computed landscape (log-scaled viridis with contours) and the racer's training
+    /// path projected onto its plane, ending at the current weights (the centre).
+    pub fn draw_landscape(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        let (w, h) = (canvas.width() as usize, canvas.height() as usize);
+        context.clear_rect(0.0, 0.0, w as f64, h as f64);
+        let Some(view) = &self.landscape else {
+            return Ok(());
+        };
+        let n = view.resolution;
+        let (lo, hi) = view
+            .losses
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let box_view = ViewBox {
+            x_min: -view.range,
+            x_max: view.range,
+            y_min: -view.range,
+            y_max: view.range,
+        };
+        let mut map = Heatmap::new(w, h);
+        // Bilinear interpolation of the coarse grid to the canvas's pixels.
+        let sample = |x: f64, y: f64| {
+            let gx =
+                ((x + view.range) / (2.0 * view.range) * (n - 1) as f64).clamp(0.0, (n - 1) as f64);
+            let gy =
+                ((view.range - y) / (2.0 * view.range) * (n - 1) as f64).clamp(0.0, (n - 1) as f64);
+            let (i, j) = ((gx as usize).min(n - 2), (gy as usize).min(n - 2));
+            let (fx, fy) = (gx - i as f64, gy - j as f64);
+            let at = |r: usize, c: usize| view.losses[r * n + c];
+            (1.0 - fy) * ((1.0 - fx) * at(j, i) + fx * at(j, i + 1))
+                + fy * ((1.0 - fx) * at(j + 1, i) + fx * at(j + 1, i + 1))
+        };
+        if lo.is_finite() && hi > lo {
+            map.render(sample, &box_view, ColorScale::Log, &self.colors, true);
+            let image = ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&map.rgba),
+                w as u32,
+                h as u32,
+            )?;
+            context.put_image_data(&image, 0.0, 0.0)?;
+        }
+        let viewport = Viewport {
+            view: box_view,
+            left: 0.0,
+            top: 0.0,
+            width: w as f64,
+            height: h as f64,
+        };
+        let path: Vec<(f64, f64)> = self
+            .histories
+            .get(view.racer)
+            .map(|history| {
+                history
+                    .iter()
+                    .filter_map(|r| {
+                        crate::landscape::project(&r.params, &view.center, (&view.d1, &view.d2))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        context.set_stroke_style_str(RACER_COLORS[view.racer % RACER_COLORS.len()]);
+        context.set_line_width(2.0 * self.dpr);
+        context.begin_path();
+        for (k, &(a, b)) in path.iter().enumerate() {
+            let (px, py) = viewport.to_pixel(a, b);
+            let (px, py) = (px.clamp(-1e4, 1e4), py.clamp(-1e4, 1e4));
+            if k == 0 {
+                context.move_to(px, py);
+            } else {
+                context.line_to(px, py);
+            }
+        }
+        context.stroke();
+        let (cx, cy) = viewport.to_pixel(0.0, 0.0);
+        context.set_fill_style_str("#fff");
+        context.begin_path();
+        context.arc(cx, cy, 4.0 * self.dpr, 0.0, std::f64::consts::TAU)?;
+        context.fill();
+        Ok(())
+    }
+
+    /// For a classifier: train and test confusion matrices of racer `racer` and its last
+    /// per-layer gradient norms, as JSON (`null` for other objectives).
+    pub fn metrics_json(&self, racer: usize) -> String {
+        let Some(runner) = self.race.runners.get(racer) else {
+            return "null".into();
+        };
+        let Some(mlp) = network_of(runner) else {
+            return "null".into();
+        };
+        let params = runner.params();
+        let layer_norms = self
+            .histories
+            .get(racer)
+            .and_then(|h| h.last())
+            .map(|r| r.layer_norms.clone());
+        json!({
+            "train": crate::objective::metrics::confusion_matrix(mlp, params, false),
+            "test": crate::objective::metrics::confusion_matrix(mlp, params, true),
+            "layer_norms": layer_norms,
+        })
+        .to_string()
+    }
+}

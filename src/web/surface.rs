@@ -1,0 +1,503 @@
+//! The surface view: the heat map, trails, markers, the batch-noise cloud, the linear
+//! regression inset, and reading the plane under the pointer.
+
+use super::*;
+
+#[wasm_bindgen]
+impl Lab {
+    /// Draws the heat map with axes and the known minima onto `canvas`, at its pixel size, and
+    /// remembers the plotting area for pixel ↔ plane mapping.
+    pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let view = self.view;
+        let dpr = self.dpr;
+        let font = (13.0 * dpr).round() as u32;
+        let mut chart = ChartBuilder::on(&root)
+            .margin((10.0 * dpr) as u32)
+            .x_label_area_size((34.0 * dpr) as u32)
+            .y_label_area_size((48.0 * dpr) as u32)
+            .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
+            .map_err(js_error)?;
+        let (x_label, y_label) = self.axis_names();
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
+            .draw()
+            .map_err(js_error)?;
+        let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+        let width = (x_pixels.end - x_pixels.start).max(1) as usize;
+        let height = (y_pixels.end - y_pixels.start).max(1) as usize;
+        if self.heatmap.width != width || self.heatmap.height != height {
+            self.heatmap = Heatmap::new(width, height);
+        }
+        let (objective, scale) = match self.race.runners.first() {
+            // Only a 2-parameter objective has a loss surface over the plane.
+            Some(r) if r.params().len() == 2 => (r.objective().clone(), color_scale(r)),
+            _ => return Ok(()),
+        };
+        // A row at a time where the model is a surface (one dispatch per row, not per pixel):
+        // the same pixels, and the first heat map of a page load lands sooner.
+        self.heatmap
+            .render_model(&objective, &view, scale, &self.colors, true);
+        let image = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(&self.heatmap.rgba),
+            width as u32,
+            height as u32,
+        )?;
+        context.put_image_data(&image, x_pixels.start as f64, y_pixels.start as f64)?;
+        let minima = minima_of(&self.race);
+        chart
+            .draw_series(minima.iter().map(|m| {
+                Cross::new(
+                    (m[0], m[1]),
+                    (5.0 * dpr) as u32,
+                    ShapeStyle::from(&WHITE).stroke_width((2.0 * dpr) as u32),
+                )
+            }))
+            .map_err(js_error)?;
+        root.present().map_err(js_error)?;
+        self.viewport = Some(Viewport {
+            view,
+            left: x_pixels.start as f64,
+            top: y_pixels.start as f64,
+            width: width as f64,
+            height: height as f64,
+        });
+        for drawn in &mut self.drawn {
+            *drawn = (u64::MAX, 0);
+        }
+        Ok(())
+    }
+
+    /// Appends the new trajectory segments to the trails canvas (a transparent canvas over the
+    /// heat map); redraws every trail when the view changed or a trail was thinned.
+    pub fn draw_trails(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let Some(viewport) = self.viewport else {
+            return Ok(());
+        };
+        let context = context_2d(canvas)?;
+        let full_redraw =
+            self.drawn
+                .iter()
+                .zip(&self.trails)
+                .any(|(&(generation, count), trail)| {
+                    generation != trail.generation() || count > trail.points().len()
+                });
+        if full_redraw {
+            context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+            for drawn in &mut self.drawn {
+                *drawn = (u64::MAX, 0);
+            }
+        }
+        context.save();
+        context.begin_path();
+        context.rect(viewport.left, viewport.top, viewport.width, viewport.height);
+        context.clip();
+        context.set_line_cap("round");
+        context.set_line_join("round");
+        for (index, trail) in self.trails.iter().enumerate() {
+            let points = trail.points();
+            let (_, from) = self.drawn[index];
+            if points.len() < 2 || from + 1 >= points.len() {
+                self.drawn[index] = (trail.generation(), points.len());
+                continue;
+            }
+            let start = from.saturating_sub(1);
+            for (width, color) in [
+                (3.2, "rgba(0,0,0,0.55)"),
+                (1.6, RACER_COLORS[index % RACER_COLORS.len()]),
+            ] {
+                context.set_line_width(width * self.dpr);
+                context.set_stroke_style_str(color);
+                context.begin_path();
+                let mut last = (f64::NAN, f64::NAN);
+                for (k, p) in points[start..].iter().enumerate() {
+                    let (px, py) = viewport.to_pixel(p.x, p.y);
+                    if !(px.is_finite() && py.is_finite()) {
+                        continue;
+                    }
+                    let px = px.clamp(-1e5, 1e5);
+                    let py = py.clamp(-1e5, 1e5);
+                    if k == 0 || last.0.is_nan() {
+                        context.move_to(px, py);
+                        last = (px, py);
+                    } else if (px - last.0).abs() + (py - last.1).abs() >= 0.5
+                        || k + start + 1 == points.len()
+                    {
+                        context.line_to(px, py);
+                        last = (px, py);
+                    }
+                }
+                context.stroke();
+            }
+            self.drawn[index] = (trail.generation(), points.len());
+        }
+        context.restore();
+        Ok(())
+    }
+
+    /// Redraws the top canvas: the start, each racer's current point (a cross and a label where
+    /// it diverged), and — when `cloud` is set — the batch-noise cloud of racer `selected`.
+    pub fn draw_markers(
+        &self,
+        canvas: &HtmlCanvasElement,
+        cloud: bool,
+        selected: usize,
+    ) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+        let Some(viewport) = self.viewport else {
+            return Ok(());
+        };
+        let dpr = self.dpr;
+        if let Some(start) = self.scenario.start.as_ref().filter(|s| s.len() == 2) {
+            let (px, py) = viewport.to_pixel(start[0], start[1]);
+            context.set_fill_style_str("rgba(255,255,255,0.9)");
+            context.set_stroke_style_str("#000");
+            context.set_line_width(1.5 * dpr);
+            context.begin_path();
+            context.rect(px - 4.0 * dpr, py - 4.0 * dpr, 8.0 * dpr, 8.0 * dpr);
+            context.fill();
+            context.stroke();
+        }
+        if cloud {
+            if let Some(runner) = self.race.runners.get(selected) {
+                self.draw_batch_contours(&context, &viewport, runner);
+                self.draw_cloud(&context, &viewport, runner)?;
+            }
+        }
+        context.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));
+        for (index, runner) in self.race.runners.iter().enumerate() {
+            let params = runner.params();
+            if params.len() < 2 {
+                continue;
+            }
+            let (px, py) = viewport.to_pixel(params[0], params[1]);
+            let (px, py) = (
+                px.clamp(viewport.left, viewport.left + viewport.width),
+                py.clamp(viewport.top, viewport.top + viewport.height),
+            );
+            let color = RACER_COLORS[index % RACER_COLORS.len()];
+            context.set_stroke_style_str("#000");
+            context.set_fill_style_str(color);
+            context.set_line_width(1.5 * dpr);
+            match runner.status() {
+                Status::Running | Status::Converged { .. } => {
+                    context.begin_path();
+                    context.arc(px, py, 5.0 * dpr, 0.0, std::f64::consts::TAU)?;
+                    context.fill();
+                    context.stroke();
+                }
+                Status::Diverged { step } | Status::Failed { step, .. } => {
+                    let r = 6.0 * dpr;
+                    context.set_stroke_style_str(color);
+                    context.set_line_width(3.0 * dpr);
+                    context.begin_path();
+                    context.move_to(px - r, py - r);
+                    context.line_to(px + r, py + r);
+                    context.move_to(px + r, py - r);
+                    context.line_to(px - r, py + r);
+                    context.stroke();
+                    let verb = if matches!(runner.status(), Status::Diverged { .. }) {
+                        "diverged"
+                    } else {
+                        "stopped"
+                    };
+                    let label = format!("{} {verb} at step {step}", runner.optimizer().name());
+                    let lx = (px + 9.0 * dpr).min(viewport.left + viewport.width - 160.0 * dpr);
+                    context.set_fill_style_str("rgba(0,0,0,0.7)");
+                    context.fill_rect(lx - 3.0 * dpr, py - 14.0 * dpr, 170.0 * dpr, 18.0 * dpr);
+                    context.set_fill_style_str(color);
+                    context.fill_text(&label, lx, py)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// For linear regression, draws the data (test points hollow) and each racer's current line
+    /// y = w·x + b on the inset canvas; clears it for other objectives.
+    pub fn draw_inset(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let Some(model) = self.race.runners.first().map(|r| r.objective().clone()) else {
+            return Ok(());
+        };
+        let (Some(Points::OneInput(train)), Some(Points::OneInput(test))) =
+            (model.train_points(), model.test_points())
+        else {
+            return Ok(());
+        };
+        let all = || train.iter().chain(test.iter());
+        let (mut x_min, mut x_max, mut y_min, mut y_max) = (
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for p in all() {
+            x_min = x_min.min(p[0]);
+            x_max = x_max.max(p[0]);
+            y_min = y_min.min(p[1]);
+            y_max = y_max.max(p[1]);
+        }
+        if !(x_min < x_max && y_min <= y_max) {
+            return Ok(());
+        }
+        let pad = 0.1 * (y_max - y_min).max(1e-9);
+        let (y_min, y_max) = (y_min - pad, y_max + pad);
+        let dpr = self.dpr;
+        let mut chart = ChartBuilder::on(&root)
+            // No caption: plotters measures caption text with an inline-styled element, which the
+            // page's Content-Security-Policy forbids.
+            .margin((6.0 * dpr) as u32)
+            .build_cartesian_2d(x_min..x_max, y_min..y_max)
+            .map_err(js_error)?;
+        let radius = (2.5 * dpr) as u32;
+        chart
+            .draw_series(
+                train
+                    .iter()
+                    .map(|p| Circle::new((p[0], p[1]), radius, RGBColor(59, 82, 139).filled())),
+            )
+            .map_err(js_error)?;
+        chart
+            .draw_series(
+                test.iter()
+                    .map(|p| Circle::new((p[0], p[1]), radius, RGBColor(59, 82, 139))),
+            )
+            .map_err(js_error)?;
+        for (index, runner) in self.race.runners.iter().enumerate() {
+            let params = runner.params();
+            if params.len() != 2 || !params.iter().all(|v| v.is_finite()) {
+                continue;
+            }
+            let (w, b) = (params[0], params[1]);
+            let stroke = chart_color(index);
+            chart
+                .draw_series(LineSeries::new(
+                    [x_min, x_max].map(|x| (x, (w * x + b).clamp(y_min - 1e3, y_max + 1e3))),
+                    ShapeStyle::from(&stroke).stroke_width((2.0 * dpr).round() as u32),
+                ))
+                .map_err(js_error)?;
+        }
+        root.present().map_err(js_error)?;
+        Ok(())
+    }
+
+    /// The plane point under canvas pixel (px, py), as `[x, y]` (empty before the first draw).
+    pub fn to_plane(&self, px: f64, py: f64) -> Box<[f64]> {
+        match self.viewport {
+            Some(v) if v.contains_pixel(px, py) => {
+                let (x, y) = v.to_plane(px, py);
+                Box::new([x, y])
+            }
+            _ => Box::new([]),
+        }
+    }
+
+    /// What lies under canvas pixel (px, py), as JSON: the nearest trail point within 10 px
+    /// (racer, x, y, loss, step), else the plane point and the loss there; `null` outside.
+    pub fn pick(&self, px: f64, py: f64) -> String {
+        let Some(viewport) = self.viewport.filter(|v| v.contains_pixel(px, py)) else {
+            return "null".into();
+        };
+        if let Some((runner, mlp)) = self
+            .race
+            .runners
+            .first()
+            .and_then(|r| network_of(r).map(|m| (r, m)))
+        {
+            // In the network view the plane is the input space: read the network's output.
+            let (x, y) = viewport.to_plane(px, py);
+            let mut output = [0.0];
+            mlp.predict(runner.params(), &[[x, y]], &mut output);
+            return json!({ "x": x, "y": y, "prediction": finite_or_null(output[0]) }).to_string();
+        }
+        let best = self.nearest_trail_point(px, py, 10.0 * self.dpr, |p| {
+            Some(viewport.to_pixel(p.x, p.y))
+        });
+        match best {
+            Some((index, p)) => json!({
+                "racer": index,
+                "name": self.race.runners.get(index).map(|r| r.optimizer().name()),
+                "x": p.x, "y": p.y, "loss": finite_or_null(p.loss), "step": p.step, "epoch": p.epoch,
+            })
+            .to_string(),
+            None => {
+                let (x, y) = viewport.to_plane(px, py);
+                let loss = self.race.runners.first().map(|r| r.objective().loss(&[x, y])).unwrap_or(f64::NAN);
+                json!({ "x": x, "y": y, "loss": finite_or_null(loss) }).to_string()
+            }
+        }
+    }
+}
+
+impl Lab {
+    pub(super) fn axis_names(&self) -> (&'static str, &'static str) {
+        match self.scenario.objective {
+            crate::scenario::ObjectiveSpec::Linreg(_) => ("w (slope)", "b (intercept)"),
+            _ => ("x", "y"),
+        }
+    }
+
+    /// For linear regression with mini-batches: a ghost contour of the loss of the last batch
+    /// alone over (w, b) — the surface the last step actually descended.
+    pub(super) fn draw_batch_contours(
+        &self,
+        context: &CanvasRenderingContext2d,
+        viewport: &Viewport,
+        runner: &Runner,
+    ) {
+        let model = runner.objective();
+        let batch = runner.last_batch();
+        if !matches!(model.as_ref(), crate::objective::model::Model::Linreg(_))
+            || batch.is_empty()
+            || batch.len() >= model.sample_count()
+        {
+            return;
+        }
+        let cell = (4.0 * self.dpr).round().max(2.0);
+        let (columns, rows) = (
+            (viewport.width / cell) as usize,
+            (viewport.height / cell) as usize,
+        );
+        if columns < 2 || rows < 2 {
+            return;
+        }
+        let mut grad = [0.0; 2];
+        let mut values = Vec::with_capacity(columns * rows);
+        for r in 0..rows {
+            for c in 0..columns {
+                let (w, b) = viewport.to_plane(
+                    viewport.left + (c as f64 + 0.5) * cell,
+                    viewport.top + (r as f64 + 0.5) * cell,
+                );
+                values.push(model.batch_loss_and_gradient(&[w, b], batch, &mut grad));
+            }
+        }
+        let (lo, hi) = values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        if !(lo.is_finite() && hi > lo) {
+            return;
+        }
+        let delta = (hi - lo) * 1e-4;
+        let band = |v: f64| libm::log1p((v - lo) / delta) / libm::log1p((hi - lo) / delta) * 16.0;
+        let bands: Vec<i32> = values
+            .iter()
+            .map(|&v| if v.is_finite() { band(v) as i32 } else { -1 })
+            .collect();
+        context.set_fill_style_str("rgba(255,255,255,0.6)");
+        for r in 0..rows - 1 {
+            for c in 0..columns - 1 {
+                let here = bands[r * columns + c];
+                if here != bands[r * columns + c + 1] || here != bands[(r + 1) * columns + c] {
+                    context.fill_rect(
+                        viewport.left + c as f64 * cell + cell / 2.0,
+                        viewport.top + r as f64 * cell + cell / 2.0,
+                        cell * 0.6,
+                        cell * 0.6,
+                    );
+                }
+            }
+        }
+    }
+
+    pub(super) fn draw_cloud(
+        &self,
+        context: &CanvasRenderingContext2d,
+        viewport: &Viewport,
+        runner: &Runner,
+    ) -> Result<(), JsValue> {
+        let params = runner.params();
+        if params.len() < 2 || *runner.status() != Status::Running {
+            return Ok(());
+        }
+        let cloud = runner.gradient_cloud(CLOUD_SIZE, runner.steps_taken() ^ 0x5EED);
+        // Arrows point downhill: −g in plane units shown in pixels (y flips), scaled so the full
+        // gradient's arrow is 70 px long; each cloud point is the tip of one batch's arrow.
+        let (ppu_x, ppu_y) = (pixels_per_unit_x(viewport), pixels_per_unit_y(viewport));
+        let full_pixels = libm::hypot(cloud.full[0] * ppu_x, cloud.full[1] * ppu_y);
+        if !(full_pixels.is_finite() && full_pixels > 0.0) {
+            return Ok(());
+        }
+        let scale = 70.0 * self.dpr / full_pixels;
+        let (ox, oy) = viewport.to_pixel(params[0], params[1]);
+        let to_screen = |g: &[f64]| (ox - scale * g[0] * ppu_x, oy + scale * g[1] * ppu_y);
+        context.set_fill_style_str("rgba(255,255,255,0.75)");
+        for sample in &cloud.samples {
+            let (sx, sy) = to_screen(sample);
+            if sx.is_finite() && sy.is_finite() {
+                context.begin_path();
+                context.arc(sx, sy, 2.2 * self.dpr, 0.0, std::f64::consts::TAU)?;
+                context.fill();
+            }
+        }
+        let (fx, fy) = to_screen(&cloud.full);
+        context.set_stroke_style_str("#fff");
+        context.set_line_width(2.5 * self.dpr);
+        context.begin_path();
+        context.move_to(ox, oy);
+        context.line_to(fx, fy);
+        let angle = libm::atan2(fy - oy, fx - ox);
+        let head = 9.0 * self.dpr;
+        context.line_to(
+            fx - head * libm::cos(angle - 0.4),
+            fy - head * libm::sin(angle - 0.4),
+        );
+        context.move_to(fx, fy);
+        context.line_to(
+            fx - head * libm::cos(angle + 0.4),
+            fy - head * libm::sin(angle + 0.4),
+        );
+        context.stroke();
+        Ok(())
+    }
+}
+
+/// Pixels per plane unit along x (the arrow scale is set in pixels, so plane units cancel).
+pub(super) fn pixels_per_unit_x(viewport: &Viewport) -> f64 {
+    viewport.width / (viewport.view.x_max - viewport.view.x_min)
+}
+
+/// Pixels per plane unit along y.
+pub(super) fn pixels_per_unit_y(viewport: &Viewport) -> f64 {
+    viewport.height / (viewport.view.y_max - viewport.view.y_min)
+}
+
+pub(super) fn view_of(race: &Race) -> ViewBox {
+    race.runners
+        .first()
+        .map(|r| crate::objective::view::view_box(r.objective()))
+        .unwrap_or(ViewBox {
+            x_min: -1.0,
+            x_max: 1.0,
+            y_min: -1.0,
+            y_max: 1.0,
+        })
+}
+
+pub(super) fn minima_of(race: &Race) -> Vec<[f64; 2]> {
+    race.runners
+        .first()
+        .map(|r| crate::objective::view::minima(r.objective()))
+        .unwrap_or_default()
+}
+
+pub(super) fn color_scale(runner: &Runner) -> ColorScale {
+    if crate::objective::view::log_scale(runner.objective()) {
+        ColorScale::Log
+    } else {
+        ColorScale::Linear
+    }
+}

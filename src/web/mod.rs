@@ -456,6 +456,47 @@ fn unreachable_default(error: crate::scenario::ScenarioError) -> (Scenario, Race
 }
 
 /// The objectives the "Surface" control offers, as JSON `[{"name","title"}]`: every 2-D surface
+impl Lab {
+    /// Axes of the plane `view` on `canvas` — white background, ticks, titles, no grid — as the
+    /// surface and the network lab draw them; returns where the plotting area landed.
+    fn draw_plane_axes(
+        &self,
+        canvas: &HtmlCanvasElement,
+        view: ViewBox,
+        x_desc: &str,
+        y_desc: &str,
+    ) -> Result<Viewport, JsValue> {
+        let root = plotters_area(canvas)?;
+        root.fill(&WHITE).map_err(js_error)?;
+        let dpr = self.dpr;
+        let font = (13.0 * dpr).round() as u32;
+        let mut chart = ChartBuilder::on(&root)
+            .margin((10.0 * dpr) as u32)
+            .x_label_area_size((34.0 * dpr) as u32)
+            .y_label_area_size((48.0 * dpr) as u32)
+            .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
+            .map_err(js_error)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .label_style((SANS, font))
+            .axis_desc_style((SANS, font))
+            .draw()
+            .map_err(js_error)?;
+        let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+        root.present().map_err(js_error)?;
+        Ok(Viewport {
+            view,
+            left: x_pixels.start as f64,
+            top: y_pixels.start as f64,
+            width: (x_pixels.end - x_pixels.start).max(1) as f64,
+            height: (y_pixels.end - y_pixels.start).max(1) as f64,
+        })
+    }
+}
+
 /// and linear regression.
 #[wasm_bindgen]
 pub fn surface_catalog() -> String {

@@ -67,51 +67,20 @@ impl Lab {
         canvas: &HtmlCanvasElement,
         selected: usize,
     ) -> Result<(), JsValue> {
-        let Some(runner) = self
-            .race
-            .runners
-            .get(selected)
-            .or(self.race.runners.first())
-        else {
-            return Ok(());
-        };
-        let Some(mlp) = network_of(runner) else {
+        let Some((runner, mlp)) = selected_network(&self.race, selected) else {
             return Ok(());
         };
         let context = context_2d(canvas)?;
-        let root = plotters_area(canvas)?;
-        root.fill(&WHITE).map_err(js_error)?;
         let view = data_view(mlp);
         let dpr = self.dpr;
-        let font = (13.0 * dpr).round() as u32;
-        let mut chart = ChartBuilder::on(&root)
-            .margin((10.0 * dpr) as u32)
-            .x_label_area_size((34.0 * dpr) as u32)
-            .y_label_area_size((48.0 * dpr) as u32)
-            .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
-            .map_err(js_error)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc("x₁")
-            .y_desc("x₂")
-            .label_style((SANS, font))
-            .axis_desc_style((SANS, font))
-            .draw()
-            .map_err(js_error)?;
-        let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
-        let (left, top) = (x_pixels.start as f64, y_pixels.start as f64);
-        let (width, height) = (
-            (x_pixels.end - x_pixels.start).max(1) as f64,
-            (y_pixels.end - y_pixels.start).max(1) as f64,
-        );
-        let viewport = Viewport {
-            view,
+        let viewport = self.draw_plane_axes(canvas, view, "x₁", "x₂")?;
+        let Viewport {
             left,
             top,
             width,
             height,
-        };
+            ..
+        } = viewport;
         self.viewport = Some(viewport);
 
         // Evaluate on a grid of pixel centres, then colour.
@@ -220,7 +189,6 @@ impl Lab {
                 context.stroke();
             }
         }
-        root.present().map_err(js_error)?;
         Ok(())
     }
 
@@ -230,15 +198,7 @@ impl Lab {
         let context = context_2d(canvas)?;
         let (w, h) = (canvas.width() as f64, canvas.height() as f64);
         context.clear_rect(0.0, 0.0, w, h);
-        let Some(runner) = self
-            .race
-            .runners
-            .get(selected)
-            .or(self.race.runners.first())
-        else {
-            return Ok(());
-        };
-        let Some(mlp) = network_of(runner) else {
+        let Some((runner, mlp)) = selected_network(&self.race, selected) else {
             return Ok(());
         };
         let layers = mlp.layers();
@@ -600,4 +560,14 @@ impl Lab {
         })
         .to_string()
     }
+}
+
+/// Racer `selected` of `race` (the first when there is no such racer) and its network, when the
+/// objective is one. (A free function, so the caller may still change other fields of the lab.)
+pub(super) fn selected_network(
+    race: &Race,
+    selected: usize,
+) -> Option<(&Runner, &crate::objective::mlp::Mlp)> {
+    let runner = race.runners.get(selected).or(race.runners.first())?;
+    Some((runner, network_of(runner)?))
 }

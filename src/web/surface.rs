@@ -9,30 +9,13 @@ impl Lab {
     /// remembers the plotting area for pixel ↔ plane mapping.
     pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
-        let root = plotters_area(canvas)?;
-        root.fill(&WHITE).map_err(js_error)?;
         let view = self.view;
         let dpr = self.dpr;
-        let font = (13.0 * dpr).round() as u32;
-        let mut chart = ChartBuilder::on(&root)
-            .margin((10.0 * dpr) as u32)
-            .x_label_area_size((34.0 * dpr) as u32)
-            .y_label_area_size((48.0 * dpr) as u32)
-            .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
-            .map_err(js_error)?;
         let (x_label, y_label) = self.axis_names();
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .label_style((SANS, font))
-            .axis_desc_style((SANS, font))
-            .draw()
-            .map_err(js_error)?;
-        let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
-        let width = (x_pixels.end - x_pixels.start).max(1) as usize;
-        let height = (y_pixels.end - y_pixels.start).max(1) as usize;
+        let viewport = self.draw_plane_axes(canvas, view, x_label, y_label)?;
+        // Whole pixels: the heat map is one ImageData of exactly the plotting area.
+        let width = viewport.width as usize;
+        let height = viewport.height as usize;
         if self.heatmap.width != width || self.heatmap.height != height {
             self.heatmap = Heatmap::new(width, height);
         }
@@ -50,25 +33,21 @@ impl Lab {
             width as u32,
             height as u32,
         )?;
-        context.put_image_data(&image, x_pixels.start as f64, y_pixels.start as f64)?;
-        let minima = minima_of(&self.race);
-        chart
-            .draw_series(minima.iter().map(|m| {
-                Cross::new(
-                    (m[0], m[1]),
-                    (5.0 * dpr) as u32,
-                    ShapeStyle::from(&WHITE).stroke_width((2.0 * dpr) as u32),
-                )
-            }))
-            .map_err(js_error)?;
-        root.present().map_err(js_error)?;
-        self.viewport = Some(Viewport {
-            view,
-            left: x_pixels.start as f64,
-            top: y_pixels.start as f64,
-            width: width as f64,
-            height: height as f64,
-        });
+        context.put_image_data(&image, viewport.left, viewport.top)?;
+        // The minima: white crosses.
+        let arm = 5.0 * dpr;
+        context.set_stroke_style_str("#fff");
+        context.set_line_width((2.0 * dpr).round());
+        context.begin_path();
+        for m in minima_of(&self.race) {
+            let (px, py) = viewport.to_pixel(m[0], m[1]);
+            context.move_to(px - arm, py - arm);
+            context.line_to(px + arm, py + arm);
+            context.move_to(px + arm, py - arm);
+            context.line_to(px - arm, py + arm);
+        }
+        context.stroke();
+        self.viewport = Some(viewport);
         for drawn in &mut self.drawn {
             *drawn = (u64::MAX, 0);
         }

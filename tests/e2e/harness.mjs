@@ -44,7 +44,11 @@ export async function openPage(session, path = '', { viewport = { width: 1280, h
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
-  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
+  // A request the browser aborted because the page navigated away (the favicon of a page left
+  // at once, say) is no fault of the page; a missing file still shows as an HTTP status below.
+  page.on('requestfailed', (request) => {
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`request failed: ${request.url()}`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
   });

@@ -224,6 +224,16 @@ test('a phone-sized screen: everything reachable, touch sets the start', async (
   await page.close();
 });
 
+test('a phone-sized screen: the network lab fits too, per-layer selects and diagram included', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp&data=xor&layers=8,8,4&acts=relu,tanh,sigmoid', { viewport: { width: 390, height: 844 } });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 392, `no horizontal scrolling (page is ${width}px wide)`);
+  assert.equal(await page.getByLabel('Activation of hidden layer 3').inputValue(), 'sigmoid');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/phone-network.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('keyboard only: every control has an accessible name', async () => {
   const { page, errors } = await openPage(session);
   const unnamed = await page.evaluate(() => {

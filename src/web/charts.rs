@@ -105,7 +105,7 @@ impl Lab {
             curves.draw(
                 &root,
                 0.0..x_max,
-                (libm::pow(10f64, y_low)..libm::pow(10f64, y_high)).log_scale(),
+                decades(y_low, y_high).log_scale(),
                 &|v| log_tick_label(*v, y_high - y_low),
             )?
         } else {
@@ -173,6 +173,9 @@ impl LossCurves<'_> {
         let font = (12.0 * dpr).round() as u32;
         let mut chart = ChartBuilder::on(root)
             .margin((8.0 * dpr) as u32)
+            // Room for half of the last x label ("3000") at the right edge.
+            .margin_right((20.0 * dpr) as u32)
+            .margin_top((12.0 * dpr) as u32)
             .x_label_area_size((38.0 * dpr) as u32)
             .y_label_area_size((52.0 * dpr) as u32)
             .build_cartesian_2d(x, y)
@@ -218,6 +221,13 @@ pub(super) fn format_tick(v: f64) -> String {
     } else {
         format!("{v:.1e}")
     }
+}
+
+/// The range `10^low .. 10^high` of a log axis, widened by a few ulp-scale parts per billion:
+/// plotters puts its first tick at `10^ceil(log10 start)`, and `ln 0.1 / ln 10` comes out a hair
+/// above −1, which would skip the bottom decade's ticks and labels altogether.
+pub(super) fn decades(low: f64, high: f64) -> std::ops::Range<f64> {
+    libm::pow(10.0, low) * (1.0 - 1e-9)..libm::pow(10.0, high) * (1.0 + 1e-9)
 }
 
 /// The label of tick `v` on a log axis spanning `decades`: plotters ticks every 1…9 × 10ᵏ over
@@ -311,12 +321,10 @@ impl Lab {
         let high = libm::log10(hi).ceil().max(low + 1.0);
         let mut chart = ChartBuilder::on(&root)
             .margin((6.0 * dpr) as u32)
+            .margin_right((18.0 * dpr) as u32)
             .x_label_area_size((34.0 * dpr) as u32)
             .y_label_area_size((48.0 * dpr) as u32)
-            .build_cartesian_2d(
-                0.0..x_max,
-                (libm::pow(10f64, low)..libm::pow(10f64, high)).log_scale(),
-            )
+            .build_cartesian_2d(0.0..x_max, decades(low, high).log_scale())
             .map_err(js_error)?;
         chart
             .configure_mesh()

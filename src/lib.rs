@@ -25,6 +25,7 @@ pub mod optim;
 pub mod render;
 pub mod run;
 pub mod scenario;
+mod tagged;
 pub mod theory;
 pub mod trail;
 pub mod tune;

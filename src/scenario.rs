@@ -24,7 +24,10 @@ use std::fmt;
 pub const MAX_STEPS: u64 = 10_000_000;
 
 /// The objective of a scenario; the `"objective"` object, tagged by `"kind"`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// `Deserialize` is written by hand, without serde's buffering of tagged enums; it reads the
+/// JSON the derived `Serialize` writes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ObjectiveSpec {
     /// An analytic 2-D surface, e.g. `{"kind":"surface","name":"rosenbrock"}`.
@@ -33,6 +36,30 @@ pub enum ObjectiveSpec {
     Linreg(LinReg),
     /// A small multilayer perceptron on 2-D points.
     Mlp(MlpSpec),
+}
+
+impl<'de> Deserialize<'de> for ObjectiveSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        ObjectiveSpec::from_tagged(value).map_err(serde::de::Error::custom)
+    }
+}
+
+impl ObjectiveSpec {
+    /// Reads `{"kind": …, the objective's fields…}`.
+    fn from_tagged(value: Value) -> Result<Self, serde_json::Error> {
+        let (index, rest) = crate::tagged::untag(
+            value,
+            "kind",
+            &["surface", "linreg", "mlp"],
+            "internally tagged enum ObjectiveSpec",
+        )?;
+        Ok(match index {
+            0 => ObjectiveSpec::Surface(SurfaceSpec::from_tagged(rest)?),
+            1 => ObjectiveSpec::Linreg(LinReg::deserialize(&rest)?),
+            _ => ObjectiveSpec::Mlp(MlpSpec::deserialize(&rest)?),
+        })
+    }
 }
 
 /// Seeded Gaussian gradient noise for the analytic surfaces: N(0, σ²/B) added to each gradient

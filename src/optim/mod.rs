@@ -179,7 +179,10 @@ pub(crate) fn lerp(start: f64, end: f64, weight: f64) -> f64 {
 }
 
 /// Any optimizer the lab knows, with its hyper-parameters; the `"optimizer"` object of a scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// `Deserialize` is written by hand, without serde's buffering of tagged enums; it reads the
+/// JSON the derived `Serialize` writes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "name", rename_all = "lowercase")]
 pub enum OptimizerConfig {
     /// `torch.optim.SGD`, with momentum, dampening and Nesterov.
@@ -203,6 +206,43 @@ pub enum OptimizerConfig {
     /// `torch.optim.LBFGS`, with its optional strong-Wolfe line search; it re-evaluates the
     /// full objective inside each step (see [`lbfgs`]).
     Lbfgs(LbfgsConfig),
+}
+
+impl<'de> Deserialize<'de> for OptimizerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        OptimizerConfig::from_tagged(value).map_err(serde::de::Error::custom)
+    }
+}
+
+impl OptimizerConfig {
+    /// Every optimizer's scenario name, in the order of the variants.
+    const NAMES: &'static [&'static str] = &[
+        "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "newton",
+        "lbfgs",
+    ];
+
+    /// Reads `{"name": …, hyper-parameters…}`.
+    fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let (index, rest) = crate::tagged::untag(
+            value,
+            "name",
+            Self::NAMES,
+            "internally tagged enum OptimizerConfig",
+        )?;
+        Ok(match index {
+            0 => OptimizerConfig::Sgd(SgdConfig::deserialize(&rest)?),
+            1 => OptimizerConfig::Adagrad(AdagradConfig::deserialize(&rest)?),
+            2 => OptimizerConfig::Rmsprop(RmspropConfig::deserialize(&rest)?),
+            3 => OptimizerConfig::Adadelta(AdadeltaConfig::deserialize(&rest)?),
+            4 => OptimizerConfig::Adam(AdamConfig::deserialize(&rest)?),
+            5 => OptimizerConfig::Adamw(AdamWConfig::deserialize(&rest)?),
+            6 => OptimizerConfig::Nadam(NadamConfig::deserialize(&rest)?),
+            7 => OptimizerConfig::Adamax(AdamaxConfig::deserialize(&rest)?),
+            8 => OptimizerConfig::Newton(NewtonConfig::deserialize(&rest)?),
+            _ => OptimizerConfig::Lbfgs(LbfgsConfig::deserialize(&rest)?),
+        })
+    }
 }
 
 /// The state of any optimizer; the variant matches its [`OptimizerConfig`].

@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
 
 /// A learning-rate schedule; the `"schedule"` object of a scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "name", rename_all = "lowercase", deny_unknown_fields)]
+///
+/// `Deserialize` is written by hand, without serde's buffering of tagged enums; it reads the
+/// JSON the derived `Serialize` writes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "name", rename_all = "lowercase")]
 pub enum Schedule {
     /// `StepLR`: ηₖ = η₀·γ^⌊k / step_size⌋.
     Step {
@@ -31,6 +34,61 @@ pub enum Schedule {
         #[serde(default)]
         eta_min: f64,
     },
+}
+
+// Each variant's fields, read as a plain struct by `Schedule::from_tagged`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepFields {
+    step_size: u64,
+    #[serde(default = "default_step_gamma")]
+    gamma: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExponentialFields {
+    gamma: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CosineFields {
+    t_max: u64,
+    #[serde(default)]
+    eta_min: f64,
+}
+
+impl<'de> Deserialize<'de> for Schedule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Schedule::from_tagged(value).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Schedule {
+    /// Reads `{"name": …, fields…}`.
+    fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let (index, rest) = crate::tagged::untag(
+            value,
+            "name",
+            &["step", "exponential", "cosine"],
+            "internally tagged enum Schedule",
+        )?;
+        Ok(match index {
+            0 => {
+                let StepFields { step_size, gamma } = StepFields::deserialize(&rest)?;
+                Schedule::Step { step_size, gamma }
+            }
+            1 => Schedule::Exponential {
+                gamma: ExponentialFields::deserialize(&rest)?.gamma,
+            },
+            _ => {
+                let CosineFields { t_max, eta_min } = CosineFields::deserialize(&rest)?;
+                Schedule::Cosine { t_max, eta_min }
+            }
+        })
+    }
 }
 
 fn default_step_gamma() -> f64 {

@@ -56,11 +56,12 @@ pub trait Surface {
 /// `{"name":"quadratic","kappa":100.0,"angle":-0.3}`.
 ///
 /// Names are the snake-case variant names; only [`SurfaceSpec::Quadratic`] has parameters, each
-/// optional. Unknown names and unknown fields are refused (for every variant, see
-/// `SurfaceSpecRepr`). Evaluation dispatches by `match` to the function modules: no dynamic
-/// call, no allocation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "name", rename_all = "snake_case", from = "SurfaceSpecRepr")]
+/// optional. Unknown names and unknown fields are refused, for every variant. `Deserialize` is
+/// written by hand (without serde's buffering of tagged enums) and reads the same JSON the
+/// derived `Serialize` writes. Evaluation dispatches by `match` to the function modules: no
+/// dynamic call, no allocation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "name", rename_all = "snake_case")]
 pub enum SurfaceSpec {
     /// [`rosenbrock`]: `(1 − x)² + 100(y − x²)²`.
     Rosenbrock,
@@ -103,35 +104,23 @@ pub enum SurfaceSpec {
     },
 }
 
-/// The deserialization form of [`SurfaceSpec`].
-///
-/// serde ignores unknown fields of a unit variant in an internally tagged enum even under
-/// `deny_unknown_fields` (`{"name":"rosenbrock","kappa":3}` would parse), so the parameterless
-/// surfaces are read as an empty struct, [`NoParams`], which does refuse them.
+// The fields of the surfaces that have parameters, read as plain structs by
+// `SurfaceSpec::from_tagged`.
 #[derive(Deserialize)]
-#[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
-enum SurfaceSpecRepr {
-    Rosenbrock(NoParams),
-    Beale(NoParams),
-    Himmelblau(NoParams),
-    Booth(NoParams),
-    Matyas(NoParams),
-    ThreeHumpCamel(NoParams),
-    Saddle(NoParams),
-    Rastrigin(NoParams),
-    Ackley(NoParams),
-    GoldsteinPrice(NoParams),
-    Quadratic {
-        #[serde(default = "default_kappa")]
-        kappa: f64,
-        #[serde(default)]
-        angle: f64,
-    },
-    Custom {
-        expr: String,
-        #[serde(default)]
-        view: Option<[f64; 4]>,
-    },
+#[serde(deny_unknown_fields)]
+struct QuadraticFields {
+    #[serde(default = "default_kappa")]
+    kappa: f64,
+    #[serde(default)]
+    angle: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomFields {
+    expr: String,
+    #[serde(default)]
+    view: Option<[f64; 4]>,
 }
 
 /// The (absent) parameters of a parameterless surface: one empty struct shared by all ten, so
@@ -145,25 +134,26 @@ fn default_kappa() -> f64 {
     quadratic::DEFAULT_KAPPA
 }
 
-impl From<SurfaceSpecRepr> for SurfaceSpec {
-    fn from(repr: SurfaceSpecRepr) -> Self {
-        match repr {
-            SurfaceSpecRepr::Rosenbrock(_) => SurfaceSpec::Rosenbrock,
-            SurfaceSpecRepr::Beale(_) => SurfaceSpec::Beale,
-            SurfaceSpecRepr::Himmelblau(_) => SurfaceSpec::Himmelblau,
-            SurfaceSpecRepr::Booth(_) => SurfaceSpec::Booth,
-            SurfaceSpecRepr::Matyas(_) => SurfaceSpec::Matyas,
-            SurfaceSpecRepr::ThreeHumpCamel(_) => SurfaceSpec::ThreeHumpCamel,
-            SurfaceSpecRepr::Saddle(_) => SurfaceSpec::Saddle,
-            SurfaceSpecRepr::Rastrigin(_) => SurfaceSpec::Rastrigin,
-            SurfaceSpecRepr::Ackley(_) => SurfaceSpec::Ackley,
-            SurfaceSpecRepr::GoldsteinPrice(_) => SurfaceSpec::GoldsteinPrice,
-            SurfaceSpecRepr::Quadratic { kappa, angle } => SurfaceSpec::Quadratic { kappa, angle },
-            SurfaceSpecRepr::Custom { expr, view } => SurfaceSpec::Custom {
-                expr: custom::CustomExpr::new(expr),
-                view,
-            },
-        }
+/// Every surface's scenario name, in the order of the variants (the custom function last).
+const VARIANT_NAMES: &[&str] = &[
+    "rosenbrock",
+    "beale",
+    "himmelblau",
+    "booth",
+    "matyas",
+    "three_hump_camel",
+    "saddle",
+    "rastrigin",
+    "ackley",
+    "goldstein_price",
+    "quadratic",
+    "custom",
+];
+
+impl<'de> Deserialize<'de> for SurfaceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        SurfaceSpec::from_tagged(value).map_err(serde::de::Error::custom)
     }
 }
 
@@ -182,6 +172,44 @@ impl SurfaceSpec {
         "goldstein_price",
         "quadratic",
     ];
+
+    /// Reads `{"name": …, parameters…}`.
+    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let (index, rest) = crate::tagged::untag(
+            value,
+            "name",
+            VARIANT_NAMES,
+            "internally tagged enum SurfaceSpec",
+        )?;
+        Ok(match index {
+            10 => {
+                let QuadraticFields { kappa, angle } = QuadraticFields::deserialize(&rest)?;
+                SurfaceSpec::Quadratic { kappa, angle }
+            }
+            11 => {
+                let CustomFields { expr, view } = CustomFields::deserialize(&rest)?;
+                SurfaceSpec::Custom {
+                    expr: custom::CustomExpr::new(expr),
+                    view,
+                }
+            }
+            _ => {
+                NoParams::deserialize(&rest)?;
+                match index {
+                    0 => SurfaceSpec::Rosenbrock,
+                    1 => SurfaceSpec::Beale,
+                    2 => SurfaceSpec::Himmelblau,
+                    3 => SurfaceSpec::Booth,
+                    4 => SurfaceSpec::Matyas,
+                    5 => SurfaceSpec::ThreeHumpCamel,
+                    6 => SurfaceSpec::Saddle,
+                    7 => SurfaceSpec::Rastrigin,
+                    8 => SurfaceSpec::Ackley,
+                    _ => SurfaceSpec::GoldsteinPrice,
+                }
+            }
+        })
+    }
 
     /// Every surface, the quadratic with its default parameters (κ = 10, θ = 0).
     pub fn all() -> Vec<SurfaceSpec> {

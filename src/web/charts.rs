@@ -6,17 +6,14 @@ use super::*;
 #[wasm_bindgen]
 impl Lab {
     /// Draws the loss chart: every racer's full-objective loss against `axis` (`"steps"`,
-    /// `"epochs"` or `"samples"`), on a log scale (of loss − minimum where the minimum is known).
+    /// `"epochs"` or `"samples"`), on a log scale (of loss − minimum where the minimum is known),
+    /// or a linear one where the loss reaches zero or below and no minimum is known.
     pub fn draw_chart(&mut self, canvas: &HtmlCanvasElement, axis: &str) -> Result<(), JsValue> {
         let root = plotters_area(canvas)?;
         root.fill(&WHITE).map_err(js_error)?;
         let dpr = self.dpr;
-        let offset = self.loss_offset();
-        let x_of = |p: &TrailPoint| match axis {
-            "epochs" => p.epoch,
-            "samples" => p.samples as f64,
-            _ => p.step as f64,
-        };
+        let minimum = self.loss_minimum();
+        let offset = minimum.unwrap_or(0.0);
         // Steps and samples are whole numbers: their axis starts at 0..10, epochs at 0..1.
         let fractional = axis == "epochs";
         let mut x_max: f64 = if fractional { 1.0 } else { 10.0 };
@@ -34,7 +31,7 @@ impl Lab {
                         .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
                         .filter_map(|(_, p)| {
                             let y = loss_of(p) - offset;
-                            y.is_finite().then(|| (x_of(p), y))
+                            y.is_finite().then(|| (trail_x(p, axis), y))
                         })
                         .inspect(|&(x, y)| {
                             x_max = x_max.max(x);
@@ -45,8 +42,8 @@ impl Lab {
                 })
                 .collect()
         };
-        let series = collect(&|p| p.loss);
-        let test_series = if self.is_network() {
+        let mut series = collect(&|p| p.loss);
+        let mut test_series = if self.is_network() {
             collect(&|p| p.test_loss)
         } else {
             Vec::new()
@@ -54,7 +51,7 @@ impl Lab {
         // A log axis (of loss − minimum where the minimum is known) shows convergence over many
         // decades; a function that goes to zero or below with no known minimum (your own
         // function, the saddle) gets a linear axis instead of curves pinned to a floor.
-        let log = self.loss_minimum().is_some() || y_min > 0.0;
+        let log = minimum.is_some() || y_min > 0.0;
         if !(y_min.is_finite() && y_max.is_finite()) {
             (y_min, y_max) = if log { (1e-3, 1.0) } else { (0.0, 1.0) };
         }
@@ -82,6 +79,12 @@ impl Lab {
                 format!("{v:.0}")
             }
         };
+        if log {
+            // A loss at (or a rounding below) the minimum sits on the axis' floor.
+            for point in series.iter_mut().chain(&mut test_series).flatten() {
+                point.1 = point.1.max(1e-16);
+            }
+        }
         let curves = LossCurves {
             x_desc,
             y_desc,
@@ -91,17 +94,6 @@ impl Lab {
             test_series,
         };
         let (x_pixels, y_pixels) = if log {
-            let floor = |curves: Vec<Vec<(f64, f64)>>| {
-                curves
-                    .into_iter()
-                    .map(|c| c.into_iter().map(|(x, y)| (x, y.max(1e-16))).collect())
-                    .collect()
-            };
-            let curves = LossCurves {
-                series: floor(curves.series),
-                test_series: floor(curves.test_series),
-                ..curves
-            };
             curves.draw(
                 &root,
                 0.0..x_max,
@@ -129,17 +121,22 @@ impl Lab {
 }
 
 impl Lab {
-    /// The minimum subtracted before the log scale of the loss chart (0 where unknown).
-    pub(super) fn loss_offset(&self) -> f64 {
-        self.loss_minimum().unwrap_or(0.0)
-    }
-
-    /// The objective's known minimum value, if it has one.
+    /// The objective's known minimum value, if it has one (the loss chart shows loss − minimum).
     pub(super) fn loss_minimum(&self) -> Option<f64> {
         self.race
             .runners
             .first()
             .and_then(|r| crate::objective::view::min_value(r.objective()))
+    }
+}
+
+/// A trail point's position on the loss chart's x axis `axis` (`"epochs"`, `"samples"`, or
+/// steps otherwise).
+pub(super) fn trail_x(p: &TrailPoint, axis: &str) -> f64 {
+    match axis {
+        "epochs" => p.epoch,
+        "samples" => p.samples as f64,
+        _ => p.step as f64,
     }
 }
 
@@ -398,11 +395,7 @@ impl Lab {
             return "null".into();
         };
         let best = self.nearest_trail_point(px, py, 12.0 * self.dpr, |p| {
-            let x = match view.axis.as_str() {
-                "epochs" => p.epoch,
-                "samples" => p.samples as f64,
-                _ => p.step as f64,
-            };
+            let x = trail_x(p, &view.axis);
             let y = p.loss - view.offset;
             let y = if view.log {
                 libm::log10(y.max(1e-16))

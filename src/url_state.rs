@@ -660,11 +660,8 @@ pub fn to_query(scenario: &Scenario) -> String {
                 .map(|u| u.to_string())
                 .collect();
             parts.push(format!("layers={}", hidden.join(",")));
-            if let Some(list) = &mlp.activations {
-                let names: Vec<String> = list
-                    .iter()
-                    .map(|a| plain(&serde_json::to_value(a).unwrap_or(Value::Null)))
-                    .collect();
+            if let Some(Value::Array(list)) = spec.get("activations") {
+                let names: Vec<String> = list.iter().map(plain).collect();
                 parts.push(format!("acts={}", names.join(",")));
             }
             for (field, key) in [

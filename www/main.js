@@ -278,14 +278,10 @@ async function main() {
   };
   function applyLocks() {
     for (const name of ui.lock) {
-      for (const id of LOCKS[name] ?? []) {
-        const element = $(id);
+      // The named controls, and those built per layer, which carry the lock's name.
+      const fixed = [...(LOCKS[name] ?? []).map($), ...document.querySelectorAll(`[data-lock="${name}"]`)];
+      for (const element of fixed) {
         if (!element) continue;
-        element.disabled = true;
-        element.title = 'Fixed for this lesson';
-      }
-      // Controls built per layer carry the name of the lock that fixes them.
-      for (const element of document.querySelectorAll(`[data-lock="${name}"]`)) {
         element.disabled = true;
         element.title = 'Fixed for this lesson';
       }

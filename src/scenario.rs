@@ -40,8 +40,7 @@ pub enum ObjectiveSpec {
 
 impl<'de> Deserialize<'de> for ObjectiveSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        ObjectiveSpec::from_tagged(value).map_err(serde::de::Error::custom)
+        crate::tagged::deserialize_via(deserializer, ObjectiveSpec::from_tagged)
     }
 }
 

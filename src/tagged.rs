@@ -8,7 +8,18 @@
 //! missing tag, an unknown name (listing the accepted ones), a value of the wrong type.
 
 use serde::de::{Error as _, Unexpected};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Error, Value};
+
+/// The body of a tagged enum's `Deserialize`: reads the input as a JSON value and hands it to
+/// the enum's `from_tagged` (which uses [`untag`]), passing its error on as the deserializer's.
+pub(crate) fn deserialize_via<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    from_tagged: fn(Value) -> Result<T, Error>,
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    from_tagged(value).map_err(D::Error::custom)
+}
 
 /// Splits an internally tagged `value` into the index in `variants` of its tag's name and the
 /// rest (the object without the tag). As serde's derive does, a sequence is read too, its first

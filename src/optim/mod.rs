@@ -210,8 +210,7 @@ pub enum OptimizerConfig {
 
 impl<'de> Deserialize<'de> for OptimizerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        OptimizerConfig::from_tagged(value).map_err(serde::de::Error::custom)
+        crate::tagged::deserialize_via(deserializer, OptimizerConfig::from_tagged)
     }
 }
 

@@ -61,8 +61,7 @@ struct CosineFields {
 
 impl<'de> Deserialize<'de> for Schedule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Schedule::from_tagged(value).map_err(serde::de::Error::custom)
+        crate::tagged::deserialize_via(deserializer, Schedule::from_tagged)
     }
 }
 

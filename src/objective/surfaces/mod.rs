@@ -134,7 +134,8 @@ fn default_kappa() -> f64 {
     quadratic::DEFAULT_KAPPA
 }
 
-/// Every surface's scenario name, in the order of the variants (the custom function last).
+/// Every surface's scenario name, in the order of the variants, the custom function last (it
+/// must stay last: [`SurfaceSpec::ALL_NAMES`] is the rest).
 const VARIANT_NAMES: &[&str] = &[
     "rosenbrock",
     "beale",
@@ -152,26 +153,15 @@ const VARIANT_NAMES: &[&str] = &[
 
 impl<'de> Deserialize<'de> for SurfaceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        SurfaceSpec::from_tagged(value).map_err(serde::de::Error::custom)
+        crate::tagged::deserialize_via(deserializer, SurfaceSpec::from_tagged)
     }
 }
 
 impl SurfaceSpec {
-    /// Every surface's scenario name, in the order of [`SurfaceSpec::all`].
-    pub const ALL_NAMES: &'static [&'static str] = &[
-        "rosenbrock",
-        "beale",
-        "himmelblau",
-        "booth",
-        "matyas",
-        "three_hump_camel",
-        "saddle",
-        "rastrigin",
-        "ackley",
-        "goldstein_price",
-        "quadratic",
-    ];
+    /// Every surface's scenario name, in the order of [`SurfaceSpec::all`]: the names a scenario
+    /// takes, but for the custom function (the last of them).
+    pub const ALL_NAMES: &'static [&'static str] =
+        VARIANT_NAMES.split_at(VARIANT_NAMES.len() - 1).0;
 
     /// Reads `{"name": …, parameters…}`.
     pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {

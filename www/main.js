@@ -500,9 +500,8 @@ async function main() {
         ? `${hit.name} · step ${hit.step} · (${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`
         : `(${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`;
     }
-    hover.style.left = `${event.clientX - top.getBoundingClientRect().left + 14}px`;
-    hover.style.top = `${event.clientY - top.getBoundingClientRect().top + 14}px`;
-    hover.hidden = false;
+    const box = top.getBoundingClientRect();
+    placeTip(hover, event.clientX - box.left, event.clientY - box.top, box);
   });
   top.addEventListener('pointerup', (event) => {
     if (!dragging) return;
@@ -510,6 +509,20 @@ async function main() {
     moveStart(event, true);
   });
   top.addEventListener('pointerleave', () => { $('hover').hidden = true; });
+
+  /**
+   * Shows a read-out `tip` beside the pointer at (x, y) of a `box`-sized area, on the pointer's
+   * left (or above it) where it would otherwise spill out of the area's card.
+   */
+  function placeTip(tip, x, y, box) {
+    const gap = 12;
+    tip.hidden = false;
+    const { offsetWidth: w, offsetHeight: h } = tip;
+    const left = x + gap + w > box.width ? Math.max(0, x - gap - w) : x + gap;
+    const down = y + gap + h > box.height ? Math.max(0, y - gap - h) : y + gap;
+    tip.style.left = `${left}px`;
+    tip.style.top = `${down}px`;
+  }
 
   // Hover on the loss chart reads out the step, epoch and exact loss under the pointer.
   canvases.chart.addEventListener('pointermove', (event) => {
@@ -519,9 +532,7 @@ async function main() {
     const hover = $('chart-hover');
     if (!hit) { hover.hidden = true; return; }
     hover.textContent = `${hit.name} · step ${hit.step} · epoch ${num(hit.epoch)} · loss ${hit.loss}`;
-    hover.style.left = `${event.clientX - box.left + 12}px`;
-    hover.style.top = `${event.clientY - box.top + 12}px`;
-    hover.hidden = false;
+    placeTip(hover, event.clientX - box.left, event.clientY - box.top, box);
   });
   canvases.chart.addEventListener('pointerleave', () => { $('chart-hover').hidden = true; });
 

@@ -273,6 +273,10 @@ test('hovering the loss chart reads out the step, epoch and exact loss, on log a
     assert.ok(match, text);
     assert.ok(Number(match[1]) >= 190, `${query}: near the end, ${text}`);
     if (Number(match[1]) === racer.step) assert.equal(Number(match[3]), racer.loss, 'the exact loss');
+    // At the chart's right edge the read-out turns to the pointer's left, inside the chart.
+    const [tip, chart] = await Promise.all(['#chart-hover', '#chart'].map((s) => page.locator(s).boundingBox()));
+    assert.ok(tip.x >= chart.x && tip.x + tip.width <= chart.x + chart.width + 0.5,
+      `${query}: the read-out ${JSON.stringify(tip)} stays within the chart ${JSON.stringify(chart)}`);
     if (scale === 'linear') {
       assert.ok(racer.loss < 0, `the custom function went below zero: ${racer.loss}`);
       await page.screenshot({ path: `${SCREENSHOT_DIR}/chart-linear-axis.png` });

@@ -108,6 +108,7 @@ async function pageBenchmarks(session) {
 
 async function pageBenchmarksOnce(session) {
   const { page, errors } = await newPage(session);
+  await isolate(page);
   await page.goto(`${session.url}benches/page/index.html`);
   await page.waitForFunction(() => window.__bench?.done === true, null, { timeout: 600000, polling: 500 });
   const bench = await page.evaluate(() => window.__bench);
@@ -120,7 +121,8 @@ async function pageBenchmarksOnce(session) {
 async function peerBenchmarks(session) {
   if (!(await exists(PEER_SCRIPT))) return { peer: null, note: `skipped: ${PEER_SCRIPT} is absent` };
   const { page } = await newPage(session);
-  await page.goto('about:blank');
+  await isolate(page);
+  await page.goto(`${session.url}benches/peer/index.html`);
   await page.addScriptTag({ content: await readFile(PEER_SCRIPT, 'utf8') });
   await page.waitForFunction(() => window.__peer !== undefined, null, { timeout: 300000, polling: 500 });
   const peer = await page.evaluate(() => window.__peer);
@@ -165,8 +167,9 @@ async function framesWhilePlaying(page, seconds) {
 
 /**
  * Serves the page cross-origin isolated (COOP/COEP added to every response on the way in), so
- * that requestAnimationFrame timestamps have 5 µs resolution instead of 100 µs: frame times are
- * then display intervals (16.67 ms), not 16.6/16.7/16.8 by rounding.
+ * that performance.now() and requestAnimationFrame timestamps have 5 µs resolution instead of
+ * 100 µs: frame times are then display intervals (16.67 ms), not 16.6/16.7/16.8 by rounding, and
+ * a 0.2 ms boundary pass is not read as 0.2 ± 0.1. Every timed page is served so.
  */
 async function isolate(page) {
   await page.route('**/*', async (route) => {
@@ -357,7 +360,8 @@ async function main() {
         method: 'Every figure is the median of repeated runs. Wasm figures are timed inside WebAssembly with performance.now() '
           + `(the benchmark page run ${PAGE_RUNS} times in fresh pages, the median of the pages' medians; each page's figures in details.page_runs) `
           + '(src/web_bench.rs, called from benches/page/bench.js after untimed warm-up calls so V8 has optimised the code); '
-          + 'native_* figures are the same workloads natively (benches/native.rs, std::time). Workloads: benches/scenarios.json.',
+          + 'native_* figures are the same workloads natively (benches/native.rs, std::time). Workloads: benches/scenarios.json. '
+          + 'The benchmark pages (ours and the peer\'s) are served cross-origin isolated, so performance.now() resolves 5 µs.',
         surface_heatmap_512_ms: 'Rosenbrock (the lab\'s Model) on 512×512 with Heatmap::render_model (values a row at a time, log scale, contours), '
           + 'then one putImageData; details.surface_heatmap_512_closure_ms is Heatmap::render with a Model::loss call per pixel.',
         optimizer_steps_per_s: 'Adam (lr 0.05) on Rosenbrock, Runner::step 1,000,000 times from the start (reset before each run).',

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod data;
+mod fields;
 pub mod landscape;
 pub mod objective;
 pub mod optim;

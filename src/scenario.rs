@@ -11,6 +11,7 @@
 //! [`Scenario::from_json`] parses and validates; every refusal names the field and, for numbers,
 //! the accepted range. The same types serialise the page's URL state.
 
+use crate::fields::{self, ReadValue};
 use crate::objective::linreg::LinReg;
 use crate::objective::mlp::MlpSpec;
 use crate::objective::surfaces::{Surface, SurfaceSpec};
@@ -46,7 +47,7 @@ impl<'de> Deserialize<'de> for ObjectiveSpec {
 
 impl ObjectiveSpec {
     /// Reads `{"kind": …, the objective's fields…}`.
-    fn from_tagged(value: Value) -> Result<Self, serde_json::Error> {
+    pub(crate) fn from_tagged(value: Value) -> Result<Self, serde_json::Error> {
         let (index, rest) = crate::tagged::untag(
             value,
             "kind",
@@ -55,54 +56,69 @@ impl ObjectiveSpec {
         )?;
         Ok(match index {
             0 => ObjectiveSpec::Surface(SurfaceSpec::from_tagged(rest)?),
-            1 => ObjectiveSpec::Linreg(LinReg::deserialize(&rest)?),
-            _ => ObjectiveSpec::Mlp(MlpSpec::deserialize(&rest)?),
+            1 => ObjectiveSpec::Linreg(LinReg::read(&rest)?),
+            _ => ObjectiveSpec::Mlp(MlpSpec::read(&rest)?),
         })
     }
 }
 
 /// Seeded Gaussian gradient noise for the analytic surfaces: N(0, σ²/B) added to each gradient
 /// component, B the batch size — a labelled *model* of mini-batch noise.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NoiseModel {
     /// Standard deviation σ of the per-sample gradient noise.
     pub sigma: f64,
 }
+
+crate::fields::read_fields!(NoiseModel (NoiseModel { sigma: 0.0 }) {
+    sigma: F64 required,
+});
 
 /// The largest number of optimizers racing in one scenario (`optimizer` plus `race`).
 pub const MAX_RACERS: usize = 8;
 
 /// One more optimizer racing beside the scenario's own on the same objective, start and batch
 /// order; it may use its own batch size (compare mode: BGD vs SGD vs mini-batch).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RacerSpec {
     /// The racer's optimizer and hyper-parameters.
     pub optimizer: OptimizerConfig,
     /// The racer's batch size, where it differs from the scenario's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<usize>,
 }
+
+crate::fields::read_fields!(RacerSpec (RacerSpec {
+    optimizer: OptimizerConfig::Sgd(Default::default()),
+    batch_size: None,
+}) {
+    optimizer: Read required,
+    batch_size: Other,
+});
 
 /// When a run ends before its step budget: at the first trace line that meets any condition
 /// given. Line k (the state before update k + 1) is checked; when it meets a condition it is the
 /// last line, and the run's status becomes [`crate::run::Status::Converged`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct StopSpec {
     /// Stop once the full-objective loss at the line's parameters is below this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loss_below: Option<f64>,
     /// Stop once the Euclidean norm of the full-objective gradient at the line's parameters
     /// (no noise, no clipping) is below this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grad_norm_below: Option<f64>,
     /// Stop once the epochs completed (samples seen / n, fractional; the line's `epoch`) reach
     /// this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub epochs: Option<f64>,
 }
+
+crate::fields::read_fields!(StopSpec {
+    loss_below: OptF64,
+    grad_norm_below: OptF64,
+    epochs: OptF64,
+});
 
 impl StopSpec {
     /// Checks that every threshold given is finite and positive.
@@ -128,44 +144,41 @@ impl StopSpec {
     }
 }
 
-/// A complete, replayable run description.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A complete, replayable run description; read it with [`Scenario::from_json`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     /// What is minimised.
     pub objective: ObjectiveSpec,
     /// The optimizer and its hyper-parameters (PyTorch names and defaults).
     pub optimizer: OptimizerConfig,
     /// Learning-rate schedule, stepped once per update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// Global gradient-norm bound, applied before the update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clip_norm: Option<f64>,
     /// Samples per step; omitted or ≥ n is full batch, 1 is SGD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<usize>,
     /// Draw each batch with replacement instead of epoch-wise shuffling.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub with_replacement: bool,
     /// Gradient-noise model for the analytic surfaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noise: Option<NoiseModel>,
     /// Seed of every random choice in the run (batches, noise, initialisation).
-    #[serde(default)]
     pub seed: u64,
     /// Starting parameters; defaults per objective.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<Vec<f64>>,
     /// Number of updates.
-    #[serde(default = "default_steps")]
     pub steps: u64,
     /// Further optimizers racing beside `optimizer` (the page's race; `gdviz trace` follows
     /// `optimizer` alone).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub race: Vec<RacerSpec>,
     /// Conditions that end the run early (loss, gradient norm, epochs); none by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<StopSpec>,
 }
 
@@ -224,16 +237,17 @@ const TOP_LEVEL_FIELDS: &[&str] = &[
     "stop",
 ];
 
-/// Deserialises one section of the document; a refusal names the field inside the section that
-/// serde stumbled on (e.g. `optimizer.betas[1]`) and, where known, the accepted values.
-fn section<T: for<'de> Deserialize<'de>>(
+/// Reads one section of the document with `read`; a refusal names the field inside the section
+/// that the reader stumbled on (e.g. `optimizer.betas[1]`) and, where known, the accepted values.
+fn section<T>(
     document: &Map<String, Value>,
     name: &str,
+    read: fn(&Value) -> Result<T, serde_json::Error>,
 ) -> Result<Option<T>, ScenarioError> {
     match document.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => T::deserialize(value).map(Some).map_err(|e| {
-            let check = |v: &Value| T::deserialize(v).err().map(|e| e.to_string());
+        Some(value) => read(value).map(Some).map_err(|e| {
+            let check = |v: &Value| read(v).err().map(|e| e.to_string());
             serde_error(name, value, &e.to_string(), &check)
         }),
     }
@@ -260,28 +274,35 @@ impl Scenario {
                 format!("unknown field (accepted: {})", TOP_LEVEL_FIELDS.join(", ")),
             ));
         }
-        let objective = section(document, "objective")?.ok_or_else(|| {
+        let objective = section(document, "objective", |v| {
+            ObjectiveSpec::from_tagged(v.clone())
+        })?
+        .ok_or_else(|| {
             ScenarioError::new(
                 "objective",
                 "missing (e.g. {\"kind\":\"surface\",\"name\":\"rosenbrock\"})",
             )
         })?;
-        let optimizer = section(document, "optimizer")?.ok_or_else(|| {
-            ScenarioError::new("optimizer", "missing (e.g. {\"name\":\"sgd\",\"lr\":0.01})")
-        })?;
+        let optimizer =
+            section(document, "optimizer", OptimizerConfig::read_value)?.ok_or_else(|| {
+                ScenarioError::new("optimizer", "missing (e.g. {\"name\":\"sgd\",\"lr\":0.01})")
+            })?;
         let scenario = Scenario {
             objective,
             optimizer,
-            schedule: section(document, "schedule")?,
-            clip_norm: section(document, "clip_norm")?,
-            batch_size: section(document, "batch_size")?,
-            with_replacement: section(document, "with_replacement")?.unwrap_or(false),
-            noise: section(document, "noise")?,
-            seed: section(document, "seed")?.unwrap_or(0),
-            start: section(document, "start")?,
-            steps: section(document, "steps")?.unwrap_or_else(default_steps),
-            race: section(document, "race")?.unwrap_or_default(),
-            stop: section(document, "stop")?,
+            schedule: section(document, "schedule", |v| Schedule::from_tagged(v.clone()))?,
+            clip_norm: section(document, "clip_norm", fields::f64_of)?,
+            batch_size: section(document, "batch_size", fields::usize_of)?,
+            with_replacement: section(document, "with_replacement", fields::bool_of)?
+                .unwrap_or(false),
+            noise: section(document, "noise", NoiseModel::read)?,
+            seed: section(document, "seed", |v| fields::u64_of(v, "u64"))?.unwrap_or(0),
+            start: section(document, "start", |v| fields::list_of(v, fields::f64_of))?,
+            steps: section(document, "steps", |v| fields::u64_of(v, "u64"))?
+                .unwrap_or_else(default_steps),
+            race: section(document, "race", |v| fields::list_of(v, RacerSpec::read))?
+                .unwrap_or_default(),
+            stop: section(document, "stop", StopSpec::read)?,
         };
         scenario.validate()?;
         Ok(scenario)

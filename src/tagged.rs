@@ -4,10 +4,11 @@
 //! it can see the tag, and instantiates that buffering machinery once per enum and per variant
 //! type — tens of kilobytes of wasm. Every scenario is a [`serde_json::Value`] already, so the
 //! hand-written `Deserialize` impls of the tagged enums read a `Value`, take the tag out with
-//! [`untag`], and deserialise the variant from what remains. The messages are serde's own: a
+//! [`untag`], and read the variant from what remains ([`crate::fields`]). The messages are serde's own: a
 //! missing tag, an unknown name (listing the accepted ones), a value of the wrong type.
 
-use serde::de::{Error as _, Unexpected};
+use crate::fields::unexpected;
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Error, Value};
 
@@ -54,22 +55,6 @@ pub(crate) fn untag(
     match variants.iter().position(|v| *v == name) {
         Some(index) => Ok((index, rest)),
         None => Err(Error::unknown_variant(&name, variants)),
-    }
-}
-
-/// `value` as serde describes it in an `invalid type` message.
-fn unexpected(value: &Value) -> Unexpected<'_> {
-    match value {
-        Value::Null => Unexpected::Unit,
-        Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => Unexpected::Unsigned(u),
-            (None, Some(i)) => Unexpected::Signed(i),
-            _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => Unexpected::Str(s),
-        Value::Array(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
     }
 }
 

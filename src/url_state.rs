@@ -22,10 +22,10 @@
 use crate::objective::surfaces::SurfaceSpec;
 use crate::optim::{AdamConfig, OptimizerConfig, SgdConfig};
 use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, MAX_RACERS};
-// Every value is read from a `&Value` (`T::deserialize(&value)`), the one deserialiser the
-// scenario reader also uses, so each type's deserialisation is compiled once, not per deserialiser.
+// Every setting is read from a JSON value with the readers the scenario reader uses
+// (`from_tagged`, `crate::fields`), so the wasm carries each type's reading once.
 use crate::optim::schedule::Schedule;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// A scenario read from a URL, with what was ignored on the way.
@@ -121,7 +121,7 @@ pub fn from_query(query: &str) -> UrlState {
     if let Some(text) = get("sched") {
         match parse_call(text) {
             Ok(object) => state.try_set("sched", |s| {
-                s.schedule = Schedule::deserialize(&object).ok()
+                s.schedule = Schedule::from_tagged(object.clone()).ok()
             }),
             Err(why) => state.ignore("sched", &why),
         }
@@ -438,8 +438,8 @@ impl UrlState {
         object: &Map<String, Value>,
         start_hint: Option<&[f64]>,
     ) -> Result<Scenario, String> {
-        let objective: ObjectiveSpec = ObjectiveSpec::deserialize(&Value::Object(object.clone()))
-            .map_err(|e| e.to_string())?;
+        let objective =
+            ObjectiveSpec::from_tagged(Value::Object(object.clone())).map_err(|e| e.to_string())?;
         let mut candidate = self.scenario.clone();
         if candidate.dim() != 2 || !matches!(objective, ObjectiveSpec::Surface(_)) {
             candidate.start = None;
@@ -500,7 +500,7 @@ impl UrlState {
             };
             let batch = fields.remove("batch");
             let name = fields.get("name").cloned().unwrap_or(Value::Null);
-            let base = match OptimizerConfig::deserialize(&json!({ "name": name })) {
+            let base = match OptimizerConfig::from_tagged(json!({ "name": name })) {
                 Ok(config) => config,
                 Err(e) => {
                     self.ignore(&label, &e.to_string());
@@ -513,7 +513,7 @@ impl UrlState {
             for (key, value) in fields.iter().filter(|(k, _)| k.as_str() != "name") {
                 let mut trial = kept.clone();
                 trial.insert(key.clone(), value.clone());
-                match OptimizerConfig::deserialize(&Value::Object(trial.clone())) {
+                match OptimizerConfig::from_tagged(Value::Object(trial.clone())) {
                     Ok(config) => match config.validate() {
                         Ok(()) => kept = trial,
                         Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
@@ -521,7 +521,7 @@ impl UrlState {
                     Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
                 }
             }
-            let optimizer = OptimizerConfig::deserialize(&Value::Object(kept)).unwrap_or(base);
+            let optimizer = OptimizerConfig::from_tagged(Value::Object(kept)).unwrap_or(base);
             let batch_size = match batch.as_ref().and_then(Value::as_u64) {
                 Some(b) if (1..=1_000_000).contains(&b) => Some(b as usize),
                 Some(b) => {
@@ -761,7 +761,7 @@ fn write_dataset(parts: &mut Vec<String>, spec: &Value) {
 /// learning rate is always kept, so a link says what it runs).
 fn without_defaults(optimizer: &OptimizerConfig) -> Value {
     let mut value = to_value(optimizer);
-    let defaults = OptimizerConfig::deserialize(&json!({ "name": optimizer.name() }))
+    let defaults = OptimizerConfig::from_tagged(json!({ "name": optimizer.name() }))
         .ok()
         .map(|d| to_value(&d));
     if let (Value::Object(fields), Some(Value::Object(defaults))) = (&mut value, defaults) {

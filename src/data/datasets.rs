@@ -172,16 +172,8 @@ pub enum DatasetKind {
     Regression2d,
 }
 
-fn default_n() -> usize {
-    DEFAULT_N
-}
-
 fn is_default_n(n: &usize) -> bool {
     *n == DEFAULT_N
-}
-
-fn default_test_fraction() -> f64 {
-    DEFAULT_TEST_FRACTION
 }
 
 fn is_default_test_fraction(f: &f64) -> bool {
@@ -197,30 +189,35 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// The serde form of a generated data set (module doc); check it with [`DatasetSpec::validate`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DatasetSpec {
     /// Which set.
     pub name: DatasetName,
     /// Number of points, train and test together (`1 ≤ n ≤ 10000`, default 200).
-    #[serde(default = "default_n", skip_serializing_if = "is_default_n")]
+    #[serde(skip_serializing_if = "is_default_n")]
     pub n: usize,
     /// Noise level σ (`0 ≤ σ ≤ 1`); `None` means [`DatasetName::default_noise`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noise: Option<f64>,
     /// Seed of the generator; the data depend on it alone (default 0).
-    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    #[serde(skip_serializing_if = "is_zero_u64")]
     pub seed: u64,
     /// Fraction of the points held out for testing (`0 ≤ f < 1`, default 0.5).
-    #[serde(
-        default = "default_test_fraction",
-        skip_serializing_if = "is_default_test_fraction"
-    )]
+    #[serde(skip_serializing_if = "is_default_test_fraction")]
     pub test_fraction: f64,
     /// Standardise the inputs with the training split's mean and standard deviation.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false")]
     pub standardize: bool,
 }
+
+crate::fields::read_fields!(DatasetSpec (DatasetSpec::new(DatasetName::Circle)) {
+    name: Other required,
+    n: Usize,
+    noise: OptF64,
+    seed: U64,
+    test_fraction: F64,
+    standardize: Bool,
+});
 
 impl DatasetSpec {
     /// A spec for `name` with every other field at its default.

@@ -18,7 +18,7 @@
 //! training split is what the loss, gradient and Hessian are taken on, and its test split gives
 //! [`LinearRegression::test_loss`]. Given points are all training points (no test split).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::Objective;
 use crate::data::datasets::{DatasetKind, DatasetSpec, Split};
@@ -26,16 +26,20 @@ use crate::data::datasets::{DatasetKind, DatasetSpec, Split};
 /// The serde form of a linear-regression objective `y ≈ w·x + b` (module doc): its points, or a
 /// data set to generate. Check it with [`LinReg::validate`]; build the objective with
 /// [`LinearRegression::new`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LinReg {
     /// The samples `[x, y]`, when given inline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<Vec<[f64; 2]>>,
     /// A data set to generate instead (it must be `linear`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<DatasetSpec>,
 }
+
+crate::fields::read_fields!(LinReg (LinReg { points: None, dataset: None }) {
+    points: Other,
+    dataset: OptRead,
+});
 
 impl LinReg {
     /// The spec of a regression over `points` (not validated).

@@ -259,14 +259,18 @@ pub fn logistic(z: f64) -> f64 {
 }
 
 /// One linear layer's parameters: `w` is `[out][in]`, `b` is `[out]`, as `torch.nn.Linear`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LayerWeights {
     /// Weight matrix, one row per output unit.
     pub w: Vec<Vec<f64>>,
     /// Bias, one entry per output unit.
     pub b: Vec<f64>,
 }
+
+crate::fields::read_fields!(LayerWeights (LayerWeights { w: Vec::new(), b: Vec::new() }) {
+    w: Other required,
+    b: Other required,
+});
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
@@ -277,8 +281,7 @@ fn is_zero(x: &f64) -> bool {
 /// "weights":[{"w":[[..],..],"b":[..]},...],"l2":0.0}`, or with `"dataset":{"name":"circle"}` in
 /// place of `points` and `"init":"xavier"` (or nothing) in place of `weights`. Checked by
 /// [`MlpSpec::validate`]; built by [`Mlp::new`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MlpSpec {
     /// Units per layer, input (2) first, output (1) last.
     pub layers: Vec<usize>,
@@ -286,27 +289,49 @@ pub struct MlpSpec {
     pub activation: Activation,
     /// One nonlinearity per hidden layer (`layers.len() − 2` entries, first hidden layer first),
     /// e.g. `["relu","relu","sigmoid"]`; absent means every hidden layer applies `activation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activations: Option<Vec<Activation>>,
     /// Per-sample loss.
     pub loss: MlpLoss,
     /// Samples `[x1, x2, target]`, when given inline (exactly one of `points` and `dataset`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<Vec<[f64; 3]>>,
     /// A data set to generate instead of `points`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<DatasetSpec>,
     /// Initial weights, one entry per linear layer; when absent, `init` draws them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weights: Option<Vec<LayerWeights>>,
     /// The seeded initialiser used when `weights` is absent; `None` means
     /// [`Init::default_for`] the activation. Refused together with `weights`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init: Option<Init>,
     /// L2 penalty strength `λ ≥ 0` on weight matrices (module doc); `0` when absent.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "is_zero")]
     pub l2: f64,
 }
+
+crate::fields::read_fields!(MlpSpec (MlpSpec {
+    layers: Vec::new(),
+    activation: Activation::Tanh,
+    activations: None,
+    loss: MlpLoss::Mse,
+    points: None,
+    dataset: None,
+    weights: None,
+    init: None,
+    l2: 0.0,
+}) {
+    layers: Other required,
+    activation: Other required,
+    activations: Other,
+    loss: Other required,
+    points: Other,
+    dataset: OptRead,
+    weights: OptListRead,
+    init: Other,
+    l2: F64,
+});
 
 impl MlpSpec {
     /// Checks every field; the message names the first offending one, e.g.

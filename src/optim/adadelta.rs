@@ -13,8 +13,7 @@ use super::{check_lr, check_non_negative, check_range, ConfigError};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.Adadelta`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AdadeltaConfig {
     /// Scale applied to Δ before it is subtracted (PyTorch default 1.0).
     pub lr: f64,
@@ -25,6 +24,13 @@ pub struct AdadeltaConfig {
     /// L2 penalty λ added to the gradient (default 0).
     pub weight_decay: f64,
 }
+
+crate::fields::read_fields!(AdadeltaConfig {
+    lr: F64,
+    rho: F64,
+    eps: F64,
+    weight_decay: F64
+});
 
 impl Default for AdadeltaConfig {
     fn default() -> Self {

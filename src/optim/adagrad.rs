@@ -13,8 +13,7 @@ use super::{check_lr, check_non_negative, check_range, ConfigError};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.Adagrad`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AdagradConfig {
     /// Learning rate (PyTorch default 1e-2).
     pub lr: f64,
@@ -27,6 +26,14 @@ pub struct AdagradConfig {
     /// Term added to the denominator (default 1e-10).
     pub eps: f64,
 }
+
+crate::fields::read_fields!(AdagradConfig {
+    lr: F64,
+    lr_decay: F64,
+    weight_decay: F64,
+    initial_accumulator_value: F64,
+    eps: F64
+});
 
 impl Default for AdagradConfig {
     fn default() -> Self {

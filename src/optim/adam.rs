@@ -15,8 +15,7 @@ use super::{check_beta, check_lr, check_non_negative, check_range, lerp, ConfigE
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.Adam`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AdamConfig {
     /// Learning rate (PyTorch default 1e-3).
     pub lr: f64,
@@ -29,6 +28,14 @@ pub struct AdamConfig {
     /// Use the running maximum of the second moment (AMSGrad; default false).
     pub amsgrad: bool,
 }
+
+crate::fields::read_fields!(AdamConfig {
+    lr: F64,
+    betas: Pair,
+    eps: F64,
+    weight_decay: F64,
+    amsgrad: Bool
+});
 
 impl Default for AdamConfig {
     fn default() -> Self {
@@ -43,8 +50,7 @@ impl Default for AdamConfig {
 }
 
 /// Hyper-parameters of `torch.optim.AdamW`: Adam's, with decoupled weight decay (default 1e-2).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AdamWConfig {
     /// Learning rate (PyTorch default 1e-3).
     pub lr: f64,
@@ -57,6 +63,14 @@ pub struct AdamWConfig {
     /// Use the running maximum of the second moment (AMSGrad; default false).
     pub amsgrad: bool,
 }
+
+crate::fields::read_fields!(AdamWConfig {
+    lr: F64,
+    betas: Pair,
+    eps: F64,
+    weight_decay: F64,
+    amsgrad: Bool
+});
 
 impl Default for AdamWConfig {
     fn default() -> Self {

@@ -12,8 +12,7 @@ use super::{check_beta, check_lr, check_non_negative, check_range, lerp, ConfigE
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.Adamax`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AdamaxConfig {
     /// Learning rate (PyTorch default 2e-3).
     pub lr: f64,
@@ -24,6 +23,13 @@ pub struct AdamaxConfig {
     /// L2 penalty λ added to the gradient (default 0).
     pub weight_decay: f64,
 }
+
+crate::fields::read_fields!(AdamaxConfig {
+    lr: F64,
+    betas: Pair,
+    eps: F64,
+    weight_decay: F64
+});
 
 impl Default for AdamaxConfig {
     fn default() -> Self {

@@ -39,8 +39,7 @@ pub enum LineSearchFn {
 
 /// Hyper-parameters of [`torch.optim.LBFGS`](https://pytorch.org/docs/stable/generated/torch.optim.LBFGS.html),
 /// with PyTorch's field names and defaults.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LbfgsConfig {
     /// Learning rate: the step length tried first (default 1).
     pub lr: f64,
@@ -60,6 +59,16 @@ pub struct LbfgsConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_search_fn: Option<LineSearchFn>,
 }
+
+crate::fields::read_fields!(LbfgsConfig {
+    lr: F64,
+    max_iter: U64,
+    max_eval: OptU64,
+    tolerance_grad: F64,
+    tolerance_change: F64,
+    history_size: Usize,
+    line_search_fn: Other
+});
 
 impl Default for LbfgsConfig {
     fn default() -> Self {

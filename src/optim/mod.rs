@@ -214,6 +214,12 @@ impl<'de> Deserialize<'de> for OptimizerConfig {
     }
 }
 
+impl crate::fields::ReadValue for OptimizerConfig {
+    fn read_value(value: &serde_json::Value) -> Result<Self, serde_json::Error> {
+        OptimizerConfig::from_tagged(value.clone())
+    }
+}
+
 impl OptimizerConfig {
     /// Every optimizer's scenario name, in the order of the variants.
     const NAMES: &'static [&'static str] = &[
@@ -222,7 +228,7 @@ impl OptimizerConfig {
     ];
 
     /// Reads `{"name": …, hyper-parameters…}`.
-    fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
         let (index, rest) = crate::tagged::untag(
             value,
             "name",
@@ -230,16 +236,16 @@ impl OptimizerConfig {
             "internally tagged enum OptimizerConfig",
         )?;
         Ok(match index {
-            0 => OptimizerConfig::Sgd(SgdConfig::deserialize(&rest)?),
-            1 => OptimizerConfig::Adagrad(AdagradConfig::deserialize(&rest)?),
-            2 => OptimizerConfig::Rmsprop(RmspropConfig::deserialize(&rest)?),
-            3 => OptimizerConfig::Adadelta(AdadeltaConfig::deserialize(&rest)?),
-            4 => OptimizerConfig::Adam(AdamConfig::deserialize(&rest)?),
-            5 => OptimizerConfig::Adamw(AdamWConfig::deserialize(&rest)?),
-            6 => OptimizerConfig::Nadam(NadamConfig::deserialize(&rest)?),
-            7 => OptimizerConfig::Adamax(AdamaxConfig::deserialize(&rest)?),
-            8 => OptimizerConfig::Newton(NewtonConfig::deserialize(&rest)?),
-            _ => OptimizerConfig::Lbfgs(LbfgsConfig::deserialize(&rest)?),
+            0 => OptimizerConfig::Sgd(SgdConfig::read(&rest)?),
+            1 => OptimizerConfig::Adagrad(AdagradConfig::read(&rest)?),
+            2 => OptimizerConfig::Rmsprop(RmspropConfig::read(&rest)?),
+            3 => OptimizerConfig::Adadelta(AdadeltaConfig::read(&rest)?),
+            4 => OptimizerConfig::Adam(AdamConfig::read(&rest)?),
+            5 => OptimizerConfig::Adamw(AdamWConfig::read(&rest)?),
+            6 => OptimizerConfig::Nadam(NadamConfig::read(&rest)?),
+            7 => OptimizerConfig::Adamax(AdamaxConfig::read(&rest)?),
+            8 => OptimizerConfig::Newton(NewtonConfig::read(&rest)?),
+            _ => OptimizerConfig::Lbfgs(LbfgsConfig::read(&rest)?),
         })
     }
 }

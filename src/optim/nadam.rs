@@ -13,8 +13,7 @@ use super::{check_beta, check_lr, check_non_negative, check_range, lerp, ConfigE
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.NAdam`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NadamConfig {
     /// Learning rate (PyTorch default 2e-3).
     pub lr: f64,
@@ -27,6 +26,14 @@ pub struct NadamConfig {
     /// Momentum decay ψ (default 4e-3).
     pub momentum_decay: f64,
 }
+
+crate::fields::read_fields!(NadamConfig {
+    lr: F64,
+    betas: Pair,
+    eps: F64,
+    weight_decay: F64,
+    momentum_decay: F64
+});
 
 impl Default for NadamConfig {
     fn default() -> Self {

@@ -13,14 +13,18 @@ use nalgebra::{Matrix2, Vector2};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of Newton's method.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NewtonConfig {
     /// Step scale (default 1.0, the pure Newton step).
     pub lr: f64,
     /// Damping δ added to the Hessian's diagonal (default 0).
     pub damping: f64,
 }
+
+crate::fields::read_fields!(NewtonConfig {
+    lr: F64,
+    damping: F64
+});
 
 impl Default for NewtonConfig {
     fn default() -> Self {

@@ -13,8 +13,7 @@ use super::{check_lr, check_non_negative, check_range, lerp, ConfigError};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.RMSprop`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RmspropConfig {
     /// Learning rate (PyTorch default 1e-2).
     pub lr: f64,
@@ -29,6 +28,15 @@ pub struct RmspropConfig {
     /// Normalise by the estimated variance instead of the second moment (default false).
     pub centered: bool,
 }
+
+crate::fields::read_fields!(RmspropConfig {
+    lr: F64,
+    alpha: F64,
+    eps: F64,
+    weight_decay: F64,
+    momentum: F64,
+    centered: Bool
+});
 
 impl Default for RmspropConfig {
     fn default() -> Self {

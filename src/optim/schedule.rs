@@ -37,27 +37,33 @@ pub enum Schedule {
 }
 
 // Each variant's fields, read as a plain struct by `Schedule::from_tagged`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct StepFields {
     step_size: u64,
-    #[serde(default = "default_step_gamma")]
     gamma: f64,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::fields::read_fields!(StepFields (StepFields { step_size: 0, gamma: default_step_gamma() }) {
+    step_size: U64 required,
+    gamma: F64,
+});
+
 struct ExponentialFields {
     gamma: f64,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::fields::read_fields!(ExponentialFields (ExponentialFields { gamma: 0.0 }) {
+    gamma: F64 required,
+});
+
 struct CosineFields {
     t_max: u64,
-    #[serde(default)]
     eta_min: f64,
 }
+
+crate::fields::read_fields!(CosineFields (CosineFields { t_max: 0, eta_min: 0.0 }) {
+    t_max: U64 required,
+    eta_min: F64,
+});
 
 impl<'de> Deserialize<'de> for Schedule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -67,7 +73,7 @@ impl<'de> Deserialize<'de> for Schedule {
 
 impl Schedule {
     /// Reads `{"name": …, fields…}`.
-    fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
         let (index, rest) = crate::tagged::untag(
             value,
             "name",
@@ -76,14 +82,14 @@ impl Schedule {
         )?;
         Ok(match index {
             0 => {
-                let StepFields { step_size, gamma } = StepFields::deserialize(&rest)?;
+                let StepFields { step_size, gamma } = StepFields::read(&rest)?;
                 Schedule::Step { step_size, gamma }
             }
             1 => Schedule::Exponential {
-                gamma: ExponentialFields::deserialize(&rest)?.gamma,
+                gamma: ExponentialFields::read(&rest)?.gamma,
             },
             _ => {
-                let CosineFields { t_max, eta_min } = CosineFields::deserialize(&rest)?;
+                let CosineFields { t_max, eta_min } = CosineFields::read(&rest)?;
                 Schedule::Cosine { t_max, eta_min }
             }
         })

@@ -13,8 +13,7 @@ use super::{add_weight_decay, check_lr, check_non_negative, check_range, ConfigE
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of [`torch.optim.SGD`](https://pytorch.org/docs/stable/generated/torch.optim.SGD.html).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SgdConfig {
     /// Learning rate (PyTorch default 1e-3).
     pub lr: f64,
@@ -27,6 +26,14 @@ pub struct SgdConfig {
     /// Nesterov momentum (default false); needs μ > 0 and τ = 0, as in PyTorch.
     pub nesterov: bool,
 }
+
+crate::fields::read_fields!(SgdConfig {
+    lr: F64,
+    momentum: F64,
+    dampening: F64,
+    weight_decay: F64,
+    nesterov: Bool
+});
 
 impl Default for SgdConfig {
     fn default() -> Self {

@@ -106,29 +106,32 @@ pub enum SurfaceSpec {
 
 // The fields of the surfaces that have parameters, read as plain structs by
 // `SurfaceSpec::from_tagged`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct QuadraticFields {
-    #[serde(default = "default_kappa")]
     kappa: f64,
-    #[serde(default)]
     angle: f64,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::fields::read_fields!(QuadraticFields (QuadraticFields { kappa: default_kappa(), angle: 0.0 }) {
+    kappa: F64,
+    angle: F64,
+});
+
 struct CustomFields {
     expr: String,
-    #[serde(default)]
     view: Option<[f64; 4]>,
 }
 
-/// The (absent) parameters of a parameterless surface: one empty struct shared by all ten, so
-/// the wasm carries one deserialiser for them, not ten. It refuses every field, with serde's own
-/// messages (`unknown field `kappa`, there are no fields`), exactly as an empty struct variant.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::fields::read_fields!(CustomFields (CustomFields { expr: String::new(), view: None }) {
+    expr: Str required,
+    view: Other,
+});
+
+/// The (absent) parameters of a parameterless surface, shared by all ten. It refuses every
+/// field, with serde's own messages (`unknown field `kappa`, there are no fields`), exactly as
+/// an empty struct variant.
 struct NoParams {}
+
+crate::fields::read_fields!(NoParams (NoParams {}) {});
 
 fn default_kappa() -> f64 {
     quadratic::DEFAULT_KAPPA
@@ -173,18 +176,18 @@ impl SurfaceSpec {
         )?;
         Ok(match index {
             10 => {
-                let QuadraticFields { kappa, angle } = QuadraticFields::deserialize(&rest)?;
+                let QuadraticFields { kappa, angle } = QuadraticFields::read(&rest)?;
                 SurfaceSpec::Quadratic { kappa, angle }
             }
             11 => {
-                let CustomFields { expr, view } = CustomFields::deserialize(&rest)?;
+                let CustomFields { expr, view } = CustomFields::read(&rest)?;
                 SurfaceSpec::Custom {
                     expr: custom::CustomExpr::new(expr),
                     view,
                 }
             }
             _ => {
-                NoParams::deserialize(&rest)?;
+                NoParams::read(&rest)?;
                 match index {
                     0 => SurfaceSpec::Rosenbrock,
                     1 => SurfaceSpec::Beale,

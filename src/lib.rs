@@ -20,6 +20,7 @@
 
 pub mod data;
 mod fields;
+mod float_text;
 pub mod landscape;
 pub mod objective;
 pub mod optim;

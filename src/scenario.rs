@@ -701,7 +701,7 @@ fn is_unexpected(value: &Value, unexpected: &str) -> bool {
             if let Some(t) = quoted(unexpected, "integer `") {
                 !n.is_f64() && n.to_string() == t
             } else if let Some(t) = quoted(unexpected, "floating point `") {
-                n.is_f64() && t.parse::<f64>().ok() == n.as_f64()
+                n.is_f64() && crate::float_text::parse_f64(t) == n.as_f64()
             } else {
                 false
             }

@@ -43,7 +43,7 @@ pub fn lr_grid(min: f64, max: f64, per_decade: u32) -> Vec<f64> {
                 max
             } else {
                 let value = libm::exp(lo + (hi - lo) * (i as f64 / intervals as f64));
-                format!("{value:.11e}").parse().unwrap_or(value)
+                crate::float_text::parse_f64(&format!("{value:.11e}")).unwrap_or(value)
             }
         })
         .collect()

@@ -621,7 +621,7 @@ fn number_value(v: f64) -> Value {
 }
 
 fn parse_number(text: &str) -> Option<f64> {
-    text.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    crate::float_text::parse_f64(text.trim()).filter(|v| v.is_finite())
 }
 
 fn parse_list(text: &str, separator: char) -> Option<Vec<f64>> {

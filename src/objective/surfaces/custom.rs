@@ -183,7 +183,9 @@ pub fn validate(expr: &CustomExpr, view: Option<[f64; 4]>) -> Result<(), String>
 pub fn check_start(expr: &CustomExpr, x: f64, y: f64) -> Result<(), String> {
     let (f, [gx, gy]) = value_and_gradient(expr, x, y);
     // Ten significant digits: a default start such as -1.7999999999999998 reads -1.8.
-    let shown = |v: f64| crate::optim::compact(format!("{v:.9e}").parse().unwrap_or(v));
+    let shown = |v: f64| {
+        crate::optim::compact(crate::float_text::parse_f64(&format!("{v:.9e}")).unwrap_or(v))
+    };
     let at = format!("({}, {})", shown(x), shown(y));
     if !f.is_finite() {
         return Err(format!(

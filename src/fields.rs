@@ -2,7 +2,7 @@
 //!
 //! `#[derive(Deserialize)]` writes, for every struct, a visitor for the object form and another
 //! for the array form, each instantiated once per field type — for the ten optimizer configs
-//! alone about 16 KB of wasm. Every scenario is a [`serde_json::Value`] already, so a struct
+//! alone about 13 KB of the raw wasm. Every scenario is a [`serde_json::Value`] already, so a struct
 //! lists its fields once ([`read_struct`]: names, and where each value goes) and one
 //! non-generic reader fills it in. It reads what the derive read and refuses what it refused,
 //! with serde's own messages (the tests below compare the two on generated values): an object's
@@ -70,13 +70,14 @@ impl Slot<'_> {
     }
 }
 
-/// Gives a struct `read(&Value)` and a `Deserialize` through [`read_struct`], reading what
-/// serde's derive with `#[serde(deny_unknown_fields)]` reads:
-/// `read_fields!(StepFields (StepFields::DEFAULT) { step_size: U64 required, gamma: F64 })` lists
-/// every field in declaration order with its [`Slot`] kind — or `Read`, `OptRead`, `OptListRead`
-/// for a [`ReadValue`] type, plain, optional or an optional list, and `Other` for a field read by
-/// its own `Deserialize` — and `required` where serde has no default. The value in parentheses (the struct's
-/// `Default` when omitted) gives the fields that are absent.
+/// Gives a struct `read(&Value)`, [`ReadValue`] and `Deserialize` through [`read_struct`],
+/// reading what serde's derive with `#[serde(deny_unknown_fields)]` reads. For example
+/// `read_fields!(StepFields (StepFields { step_size: 0, gamma: 0.1 }) { step_size: U64 required,
+/// gamma: F64 })` lists every field in declaration order with its kind: a [`Slot`] variant;
+/// `Read`, `OptRead` or `OptListRead` for a [`ReadValue`] type, plain, optional or an optional
+/// list; `Other` for a field read by its own `Deserialize`. `required` marks a field serde has no
+/// default for. The value in parentheses (the struct's `Default` when omitted) gives the fields
+/// that are absent.
 macro_rules! read_fields {
     ($ty:ident $(($init:expr))? { $($field:ident: $kind:ident $($required:ident)?),* $(,)? }) => {
         impl $ty {

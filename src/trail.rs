@@ -2,6 +2,7 @@
 //! every other one is dropped and only every `stride`-th step is recorded from then on — so a run
 //! left playing for an hour keeps a fixed memory and still spans its whole history evenly.
 
+use crate::run::Runner;
 use serde::Serialize;
 
 /// One recorded state of a run.
@@ -21,6 +22,23 @@ pub struct TrailPoint {
     pub x: f64,
     /// See `x`.
     pub y: f64,
+}
+
+impl TrailPoint {
+    /// The current state of `runner`: its counters, the full training loss, the test loss and
+    /// the first two parameters (0 where the objective has fewer).
+    pub fn of(runner: &Runner) -> Self {
+        let params = runner.params();
+        TrailPoint {
+            step: runner.steps_taken(),
+            epoch: runner.epoch(),
+            samples: runner.samples_seen(),
+            loss: runner.loss(),
+            test_loss: runner.objective().test_loss(params).unwrap_or(f64::NAN),
+            x: params.first().copied().unwrap_or(0.0),
+            y: params.get(1).copied().unwrap_or(0.0),
+        }
+    }
 }
 
 /// A decimating buffer of [`TrailPoint`]s.

@@ -15,7 +15,7 @@ use gdviz::trail::{Trail, TrailPoint};
 const STEPS: u64 = 10_000_000;
 /// The length in a debug build (unoptimised code is some twenty times slower).
 const DEBUG_STEPS: u64 = 1_000_000;
-/// The page's trail capacity per racer (`TRAIL_CAPACITY` in src/web.rs).
+/// The page's trail capacity per racer (`TRAIL_CAPACITY` in src/web/mod.rs).
 const CAPACITY: usize = 4096;
 /// Growth of the peak resident set allowed over the run: the trail and runner need well under
 /// a megabyte; the rest is slack for the allocator and the test harness.
@@ -27,19 +27,6 @@ fn proc_status_bytes(field: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
-}
-
-fn point(runner: &Runner) -> TrailPoint {
-    let params = runner.params();
-    TrailPoint {
-        step: runner.steps_taken(),
-        epoch: runner.epoch(),
-        samples: runner.samples_seen(),
-        loss: runner.loss(),
-        test_loss: f64::NAN,
-        x: params[0],
-        y: params[1],
-    }
 }
 
 #[test]
@@ -58,12 +45,12 @@ fn ten_million_steps_keep_a_fixed_footprint() {
     .expect("a valid scenario");
     let mut runner = Runner::new(&scenario).expect("builds");
     let mut trail = Trail::new(CAPACITY);
-    trail.push(point(&runner));
+    trail.push(TrailPoint::of(&runner));
     let before = proc_status_bytes("VmHWM:");
     let mut longest = 0;
     for _ in 0..steps {
         runner.step().expect("a small learning rate keeps running");
-        trail.push(point(&runner));
+        trail.push(TrailPoint::of(&runner));
         longest = longest.max(trail.points().len());
     }
     let after = proc_status_bytes("VmHWM:");

@@ -225,11 +225,11 @@ impl Lab {
                     break;
                 }
                 if every_step {
-                    trail.push(trail_point(runner));
+                    trail.push(TrailPoint::of(runner));
                 }
             }
             if !every_step && runner.steps_taken() > before {
-                trail.push(trail_point(runner));
+                trail.push(TrailPoint::of(runner));
             }
         }
         if !every_step {
@@ -392,7 +392,7 @@ impl Lab {
             .iter()
             .map(|runner| {
                 let mut trail = Trail::new(TRAIL_CAPACITY);
-                trail.push(trail_point(runner));
+                trail.push(TrailPoint::of(runner));
                 trail
             })
             .collect();
@@ -415,19 +415,6 @@ impl Lab {
                 record_network(history, runner, &layers);
             }
         }
-    }
-}
-
-fn trail_point(runner: &Runner) -> TrailPoint {
-    let params = runner.params();
-    TrailPoint {
-        step: runner.steps_taken(),
-        epoch: runner.epoch(),
-        samples: runner.samples_seen(),
-        loss: runner.loss(),
-        test_loss: runner.objective().test_loss(params).unwrap_or(f64::NAN),
-        x: params.first().copied().unwrap_or(0.0),
-        y: params.get(1).copied().unwrap_or(0.0),
     }
 }
 

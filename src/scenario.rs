@@ -45,6 +45,12 @@ impl<'de> Deserialize<'de> for ObjectiveSpec {
     }
 }
 
+impl ReadValue for ObjectiveSpec {
+    fn read_value(value: &Value) -> Result<Self, serde_json::Error> {
+        ObjectiveSpec::from_tagged(value.clone())
+    }
+}
+
 impl ObjectiveSpec {
     /// Reads `{"kind": …, the objective's fields…}`.
     pub(crate) fn from_tagged(value: Value) -> Result<Self, serde_json::Error> {
@@ -274,15 +280,13 @@ impl Scenario {
                 format!("unknown field (accepted: {})", TOP_LEVEL_FIELDS.join(", ")),
             ));
         }
-        let objective = section(document, "objective", |v| {
-            ObjectiveSpec::from_tagged(v.clone())
-        })?
-        .ok_or_else(|| {
-            ScenarioError::new(
-                "objective",
-                "missing (e.g. {\"kind\":\"surface\",\"name\":\"rosenbrock\"})",
-            )
-        })?;
+        let objective =
+            section(document, "objective", ObjectiveSpec::read_value)?.ok_or_else(|| {
+                ScenarioError::new(
+                    "objective",
+                    "missing (e.g. {\"kind\":\"surface\",\"name\":\"rosenbrock\"})",
+                )
+            })?;
         let optimizer =
             section(document, "optimizer", OptimizerConfig::read_value)?.ok_or_else(|| {
                 ScenarioError::new("optimizer", "missing (e.g. {\"name\":\"sgd\",\"lr\":0.01})")
@@ -290,7 +294,7 @@ impl Scenario {
         let scenario = Scenario {
             objective,
             optimizer,
-            schedule: section(document, "schedule", |v| Schedule::from_tagged(v.clone()))?,
+            schedule: section(document, "schedule", Schedule::read_value)?,
             clip_norm: section(document, "clip_norm", fields::f64_of)?,
             batch_size: section(document, "batch_size", fields::usize_of)?,
             with_replacement: section(document, "with_replacement", fields::bool_of)?

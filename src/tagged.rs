@@ -4,8 +4,9 @@
 //! it can see the tag, and instantiates that buffering machinery once per enum and per variant
 //! type — tens of kilobytes of wasm. Every scenario is a [`serde_json::Value`] already, so the
 //! hand-written `Deserialize` impls of the tagged enums read a `Value`, take the tag out with
-//! [`untag`], and read the variant from what remains ([`crate::fields`]). The messages are serde's own: a
-//! missing tag, an unknown name (listing the accepted ones), a value of the wrong type.
+//! [`untag`], and read the variant from what remains ([`crate::fields`]). The messages are
+//! serde's own: a missing tag, an unknown name (listing the accepted ones), a value of the wrong
+//! type.
 
 use crate::fields::unexpected;
 use serde::de::Error as _;

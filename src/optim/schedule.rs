@@ -71,6 +71,12 @@ impl<'de> Deserialize<'de> for Schedule {
     }
 }
 
+impl crate::fields::ReadValue for Schedule {
+    fn read_value(value: &serde_json::Value) -> Result<Self, serde_json::Error> {
+        Schedule::from_tagged(value.clone())
+    }
+}
+
 impl Schedule {
     /// Reads `{"name": …, fields…}`.
     pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {

@@ -419,11 +419,11 @@ impl Scenario {
         optimizer
             .validate()
             .map_err(|e| ScenarioError::in_section(section, e))?;
-        if optimizer.needs_hessian() && !matches!(self.objective, ObjectiveSpec::Surface(_)) {
+        if optimizer.needs_hessian() && matches!(self.objective, ObjectiveSpec::Mlp(_)) {
             return Err(ScenarioError::new(
                 format!("{section}.name"),
                 format!(
-                    "{} needs an exact Hessian, which only the 2-D surfaces have",
+                    "{} needs an exact Hessian, which only the 2-D surfaces and linear regression have",
                     optimizer.name()
                 ),
             ));
@@ -442,6 +442,47 @@ impl Scenario {
             batch_size: r.batch_size.or(self.batch_size),
         }))
         .collect()
+    }
+
+    /// For each racer (in the order of [`Scenario::racers`]), the hyper-parameters besides `name`
+    /// and `lr` that tell it apart from another racer of the same optimizer — the field and this
+    /// racer's value (`null` for an optional one not set), in alphabetical order. A
+    /// legend that shows these always tells two racers apart.
+    pub fn racer_differences(&self) -> Vec<Vec<(String, Value)>> {
+        let configs: Vec<(&str, Map<String, Value>)> = self
+            .racers()
+            .iter()
+            .map(|racer| {
+                let fields = match serde_json::to_value(&racer.optimizer) {
+                    Ok(Value::Object(fields)) => fields,
+                    _ => Map::new(),
+                };
+                (racer.optimizer.name(), fields)
+            })
+            .collect();
+        configs
+            .iter()
+            .map(|(name, fields)| {
+                let peers: Vec<&Map<String, Value>> = configs
+                    .iter()
+                    .filter(|(other, _)| other == name)
+                    .map(|(_, f)| f)
+                    .collect();
+                let mut keys: Vec<&String> = Vec::new();
+                for key in peers.iter().flat_map(|f| f.keys()) {
+                    if key != "name" && key != "lr" && !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+                keys.into_iter()
+                    .filter(|key| {
+                        let value = |f: &Map<String, Value>| f.get(*key).cloned();
+                        peers.iter().any(|f| value(f) != value(fields))
+                    })
+                    .map(|key| (key.clone(), fields.get(key).cloned().unwrap_or(Value::Null)))
+                    .collect()
+            })
+            .collect()
     }
 
     /// The number of parameters of the objective.
@@ -839,4 +880,48 @@ fn accepted(field: &str, message: &str) -> Option<String> {
         _ => return None,
     };
     Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn differences(json: &str) -> Vec<Vec<(String, Value)>> {
+        Scenario::from_json(json)
+            .unwrap_or_else(|e| panic!("{json}: {e}"))
+            .racer_differences()
+    }
+
+    #[test]
+    fn a_legend_tells_racers_of_one_optimizer_apart() {
+        let found = differences(
+            r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd","lr":0.01,"momentum":0.9},
+                "race":[{"optimizer":{"name":"sgd","lr":0.01,"momentum":0.9,"nesterov":true}},
+                        {"optimizer":{"name":"adam","lr":0.05}},{"optimizer":{"name":"sgd","lr":0.02}}]}"#,
+        );
+        let text = |racer: &[(String, Value)]| {
+            racer
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(text(&found[0]), "momentum=0.9 nesterov=false");
+        assert_eq!(text(&found[1]), "momentum=0.9 nesterov=true");
+        assert_eq!(
+            text(&found[2]),
+            "",
+            "the only Adam needs no more than its name"
+        );
+        assert_eq!(text(&found[3]), "momentum=0.0 nesterov=false");
+    }
+
+    #[test]
+    fn identical_optimizers_show_no_differences() {
+        let found = differences(
+            r#"{"objective":{"kind":"linreg","dataset":{"name":"linear"}},"optimizer":{"name":"sgd","lr":0.1},
+                "race":[{"optimizer":{"name":"sgd","lr":0.1},"batch_size":1}]}"#,
+        );
+        assert_eq!(found, vec![Vec::new(), Vec::new()]);
+    }
 }

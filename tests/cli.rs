@@ -86,7 +86,7 @@ fn a_bad_scenario_exits_2_with_one_line_naming_the_field() {
             "optimizer.nesterov",
         ),
         (
-            r#"{"objective":{"kind":"linreg","points":[[0,1]]},"optimizer":{"name":"newton"}}"#,
+            r#"{"objective":{"kind":"mlp","layers":[2,2,1],"activation":"tanh","loss":"bce","dataset":{"name":"xor"}},"optimizer":{"name":"newton"}}"#,
             "optimizer.name",
         ),
         (

@@ -91,7 +91,7 @@ impl fmt::Display for StepError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StepError::NoHessian => {
-                write!(f, "newton needs a Hessian; only the 2-D surfaces have one")
+                write!(f, "newton needs a Hessian; only the 2-D surfaces and linear regression have one")
             }
             StepError::SingularHessian => write!(
                 f,
@@ -201,7 +201,7 @@ pub enum OptimizerConfig {
     Nadam(NadamConfig),
     /// `torch.optim.Adamax`.
     Adamax(AdamaxConfig),
-    /// Newton's method with the exact Hessian (2-D surfaces only).
+    /// Newton's method with the exact Hessian (the 2-D surfaces and linear regression).
     Newton(NewtonConfig),
     /// `torch.optim.LBFGS`, with its optional strong-Wolfe line search; it re-evaluates the
     /// full objective inside each step (see [`lbfgs`]).
@@ -220,19 +220,59 @@ impl crate::fields::ReadValue for OptimizerConfig {
     }
 }
 
+/// One optimizer the lab offers: its scenario name, the name people know it by, and a learning
+/// rate that suits it on the 2-D surfaces (where a learner who switches to it starts).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct OptimizerInfo {
+    /// The scenario name (`"sgd"`, `"lbfgs"`, …), as [`OptimizerConfig::name`] gives it.
+    pub name: &'static str,
+    /// The name in print: `"SGD"`, `"L-BFGS"`.
+    pub title: &'static str,
+    /// A learning rate that makes progress without diverging on the built-in surfaces.
+    pub starting_lr: f64,
+}
+
+/// Every optimizer, in the order of [`OptimizerConfig`]'s variants: the one list from which the
+/// scenario reader, the URL reader and the page's Optimizer menu take their names.
+pub const OPTIMIZERS: [OptimizerInfo; 10] = [
+    info("sgd", "SGD", 1e-3),
+    info("adagrad", "Adagrad", 0.1),
+    info("rmsprop", "RMSprop", 0.01),
+    info("adadelta", "Adadelta", 1.0),
+    info("adam", "Adam", 0.05),
+    info("adamw", "AdamW", 0.05),
+    info("nadam", "NAdam", 0.05),
+    info("adamax", "Adamax", 0.05),
+    info("newton", "Newton", 1.0),
+    info("lbfgs", "L-BFGS", 1.0),
+];
+
+const fn info(name: &'static str, title: &'static str, starting_lr: f64) -> OptimizerInfo {
+    OptimizerInfo {
+        name,
+        title,
+        starting_lr,
+    }
+}
+
 impl OptimizerConfig {
-    /// Every optimizer's scenario name, in the order of the variants.
-    const NAMES: &'static [&'static str] = &[
-        "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "newton",
-        "lbfgs",
-    ];
+    /// Every optimizer's scenario name, in the order of the variants (from [`OPTIMIZERS`]).
+    const NAMES: [&'static str; OPTIMIZERS.len()] = {
+        let mut names = [""; OPTIMIZERS.len()];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = OPTIMIZERS[i].name;
+            i += 1;
+        }
+        names
+    };
 
     /// Reads `{"name": …, hyper-parameters…}`.
     pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
         let (index, rest) = crate::tagged::untag(
             value,
             "name",
-            Self::NAMES,
+            &Self::NAMES,
             "internally tagged enum OptimizerConfig",
         )?;
         Ok(match index {
@@ -289,6 +329,15 @@ impl OptimizerConfig {
             OptimizerConfig::Newton(_) => "newton",
             OptimizerConfig::Lbfgs(_) => "lbfgs",
         }
+    }
+
+    /// This optimizer's entry in [`OPTIMIZERS`].
+    pub fn info(&self) -> &'static OptimizerInfo {
+        let name = self.name();
+        OPTIMIZERS
+            .iter()
+            .find(|entry| entry.name == name)
+            .unwrap_or(&OPTIMIZERS[0])
     }
 
     /// The configured (base) learning rate, before any schedule.
@@ -437,5 +486,26 @@ impl OptimizerConfig {
                 | (OptimizerConfig::Newton(_), OptimizerState::Newton(_))
                 | (OptimizerConfig::Lbfgs(_), OptimizerState::Lbfgs(_))
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_names_every_variant_in_order_with_a_valid_starting_rate() {
+        for (index, entry) in OPTIMIZERS.iter().enumerate() {
+            let config = OptimizerConfig::from_tagged(serde_json::json!({ "name": entry.name }))
+                .unwrap_or_else(|e| panic!("{}: {e}", entry.name));
+            assert_eq!(config.name(), entry.name);
+            assert_eq!(config.info(), entry);
+            assert_eq!(OptimizerConfig::NAMES[index], entry.name);
+            assert!(
+                config.with_lr(entry.starting_lr).validate().is_ok(),
+                "{}",
+                entry.name
+            );
+        }
     }
 }

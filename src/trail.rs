@@ -41,6 +41,26 @@ impl TrailPoint {
     }
 }
 
+/// How much of a [`Trail`] a picture already shows (the default: nothing).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Drawn {
+    /// The trail's generation when it was drawn (`None`: never drawn).
+    generation: Option<u64>,
+    /// The points drawn, oldest first.
+    count: usize,
+}
+
+/// What to draw of a trail since a [`Drawn`] mark.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NewPoints<'a> {
+    /// Earlier points changed (the trail was thinned or cleared, or nothing was drawn yet):
+    /// clear the picture and draw [`Trail::points`] whole.
+    Redraw,
+    /// Join these to the path on screen: the last point drawn, then every new one. Fewer than two
+    /// points means there is no new segment.
+    Append(&'a [TrailPoint]),
+}
+
 /// A decimating buffer of [`TrailPoint`]s.
 #[derive(Clone, Debug)]
 pub struct Trail {
@@ -93,6 +113,29 @@ impl Trail {
         self.generation
     }
 
+    /// The points a picture showing `drawn` has not shown yet: [`NewPoints::Redraw`] when the
+    /// trail was thinned or cleared since (or nothing was drawn), else the new points preceded by
+    /// the last one drawn, so that their segments join the path already on screen. After drawing
+    /// them, record [`Trail::drawn_all`].
+    pub fn since(&self, drawn: Drawn) -> NewPoints<'_> {
+        match drawn.generation {
+            Some(generation)
+                if generation == self.generation && drawn.count <= self.points.len() =>
+            {
+                NewPoints::Append(&self.points[drawn.count.saturating_sub(1)..])
+            }
+            _ => NewPoints::Redraw,
+        }
+    }
+
+    /// What a picture that shows every recorded point has drawn.
+    pub fn drawn_all(&self) -> Drawn {
+        Drawn {
+            generation: Some(self.generation),
+            count: self.points.len(),
+        }
+    }
+
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.points.clear();
@@ -129,6 +172,52 @@ mod tests {
         let last = trail.points()[trail.points().len() - 1].step;
         assert!(last > 990_000, "the newest point is recent: {last}");
         assert!(trail.points().windows(2).all(|w| w[0].step < w[1].step));
+    }
+
+    #[test]
+    fn each_new_point_adds_a_segment_joined_to_the_last_one_drawn() {
+        let mut trail = Trail::new(100);
+        trail.push(point(0));
+        assert_eq!(trail.since(Drawn::default()), NewPoints::Redraw);
+        let mut drawn = trail.drawn_all();
+        assert_eq!(trail.since(drawn), NewPoints::Append(&[point(0)]));
+        for step in 1..20 {
+            trail.push(point(step));
+            // One Step adds one point: its segment starts at the point drawn before it.
+            assert_eq!(
+                trail.since(drawn),
+                NewPoints::Append(&[point(step - 1), point(step)]),
+                "step {step}"
+            );
+            drawn = trail.drawn_all();
+            assert_eq!(trail.since(drawn), NewPoints::Append(&[point(step)]));
+        }
+        // Several steps between two pictures come as one joined run.
+        for step in 20..25 {
+            trail.push(point(step));
+        }
+        let NewPoints::Append(run) = trail.since(drawn) else {
+            panic!("no redraw is needed");
+        };
+        assert_eq!(
+            run.iter().map(|p| p.step).collect::<Vec<_>>(),
+            [19, 20, 21, 22, 23, 24]
+        );
+    }
+
+    #[test]
+    fn thinning_or_clearing_asks_for_a_redraw() {
+        let mut trail = Trail::new(4);
+        for step in 0..4 {
+            trail.push(point(step));
+        }
+        let drawn = trail.drawn_all();
+        trail.push(point(4));
+        assert_eq!(trail.since(drawn), NewPoints::Redraw, "thinned");
+        let drawn = trail.drawn_all();
+        trail.clear();
+        trail.push(point(0));
+        assert_eq!(trail.since(drawn), NewPoints::Redraw, "cleared");
     }
 
     #[test]

@@ -188,22 +188,29 @@ impl LossCurves<'_> {
             .axis_desc_style((SANS, font))
             .draw()
             .map_err(js_error)?;
+        // Each curve in its racer's own colour over a dark casing, as the paths on the heat map
+        // are drawn: the white racer is white here too, and every colour reads on white.
         for (index, points) in self.test_series.into_iter().enumerate() {
-            let stroke = chart_color(index).mix(0.45);
-            chart
-                .draw_series(LineSeries::new(
-                    points,
-                    ShapeStyle::from(&stroke).stroke_width((1.5 * dpr).round().max(1.0) as u32),
-                ))
-                .map_err(js_error)?;
+            for (color, width) in cased(index, 0.35, 1.5) {
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().copied(),
+                        ShapeStyle::from(&color)
+                            .stroke_width((width * dpr).round().max(1.0) as u32),
+                    ))
+                    .map_err(js_error)?;
+            }
         }
         for (index, points) in self.series.into_iter().enumerate() {
-            chart
-                .draw_series(LineSeries::new(
-                    points,
-                    ShapeStyle::from(&chart_color(index)).stroke_width((2.0 * dpr).round() as u32),
-                ))
-                .map_err(js_error)?;
+            for (color, width) in cased(index, 1.0, 2.0) {
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().copied(),
+                        ShapeStyle::from(&color)
+                            .stroke_width((width * dpr).round().max(1.0) as u32),
+                    ))
+                    .map_err(js_error)?;
+            }
         }
         Ok(chart.plotting_area().get_pixel_range())
     }
@@ -244,13 +251,13 @@ pub(super) fn log_tick_label(v: f64, decades: f64) -> String {
     }
 }
 
-/// A racer's colour on a white chart (the white racer is drawn grey there).
-pub(super) fn chart_color(index: usize) -> RGBColor {
-    if index == 1 {
-        RGBColor(90, 90, 90)
-    } else {
-        racer_rgb(index)
-    }
+/// The two strokes of racer `index`'s line on a white chart, casing first: a dark line a little
+/// wider, then the racer's colour, at `opacity` and `width` (in drawing units).
+pub(super) fn cased(index: usize, opacity: f64, width: f64) -> [(RGBAColor, f64); 2] {
+    [
+        (BLACK.mix(0.55 * opacity), width + 1.6),
+        (racer_rgb(index).mix(opacity), width),
+    ]
 }
 
 impl Lab {

@@ -20,7 +20,7 @@ use crate::render::heatmap::{ColorScale, Heatmap};
 use crate::render::viewport::Viewport;
 use crate::run::{Race, Runner, Status};
 use crate::scenario::Scenario;
-use crate::trail::{Trail, TrailPoint};
+use crate::trail::{Drawn, NewPoints, Trail, TrailPoint};
 use crate::url_state;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
@@ -104,8 +104,8 @@ pub struct Lab {
     race: Race,
     ignored: Vec<String>,
     trails: Vec<Trail>,
-    /// Per racer: (trail generation, points already drawn) on the trails canvas.
-    drawn: Vec<(u64, usize)>,
+    /// Per racer: how much of its trail the trails canvas shows.
+    drawn: Vec<Drawn>,
     view: ViewBox,
     viewport: Option<Viewport>,
     colors: ColorMap,
@@ -116,6 +116,9 @@ pub struct Lab {
     histories: Vec<Vec<NetworkRecord>>,
     landscape: Option<LandscapeView>,
     chart_view: Option<ChartView>,
+    /// Canvas pixels per drawing unit: the device pixel ratio, times the enlargement of
+    /// presenter mode. Type, strokes, markers and margins scale with it; pixel ↔ plane mapping
+    /// does not (the page converts pointer positions to canvas pixels itself).
     dpr: f64,
 }
 
@@ -179,8 +182,8 @@ impl Lab {
     /// Replaces the scenario (from the page's controls) and restarts the race. On a refusal the
     /// lab keeps its current scenario and the error names the field and the accepted range.
     pub fn load(&mut self, scenario_json: &str) -> Result<(), JsValue> {
-        let scenario = Scenario::from_json(scenario_json).map_err(js_error)?;
-        let race = Race::new(&scenario).map_err(js_error)?;
+        let scenario = Scenario::from_json(scenario_json).map_err(refusal)?;
+        let race = Race::new(&scenario).map_err(refusal)?;
         let objective_changed = scenario.objective != self.scenario.objective;
         self.scenario = scenario;
         self.race = race;
@@ -270,6 +273,8 @@ impl Lab {
 
     /// Everything the controls, legend and readouts show, as JSON.
     pub fn state_json(&self) -> String {
+        let specs = self.scenario.racers();
+        let differences = self.scenario.racer_differences();
         let racers: Vec<_> = self
             .race
             .runners
@@ -291,6 +296,9 @@ impl Lab {
                 json!({
                     "index": i,
                     "name": r.optimizer().name(),
+                    "title": r.optimizer().info().title,
+                    "differs": differences.get(i).map(|d| d.iter().cloned().collect::<serde_json::Map<_, _>>()),
+                    "batch_setting": specs.get(i).and_then(|s| s.batch_size),
                     "lr": r.optimizer().lr(),
                     "current_lr": r.current_lr(),
                     "color": RACER_COLORS[i % RACER_COLORS.len()],
@@ -313,6 +321,8 @@ impl Lab {
         json!({
             "racers": racers,
             "sample_count": objective.map(|o| o.sample_count()).unwrap_or(1),
+            "test_count": objective.and_then(|o| o.test_points()).map_or(0, |p| p.len()),
+            "start": self.race.runners.first().filter(|r| r.start().len() == 2).map(|r| r.start()),
             "view": [self.view.x_min, self.view.x_max, self.view.y_min, self.view.y_max],
             "steps": self.scenario.steps,
             "network": self.is_network(),
@@ -320,10 +330,11 @@ impl Lab {
         .to_string()
     }
 
-    /// Sizes the drawing for the device pixel ratio (fonts and strokes scale with it).
-    pub fn set_device_pixel_ratio(&mut self, dpr: f64) {
-        self.dpr = if dpr.is_finite() {
-            dpr.clamp(0.5, 4.0)
+    /// Sizes type, strokes and markers: `scale` canvas pixels per drawing unit (the device
+    /// pixel ratio, times 1.7 in presenter mode, say); clamped to 0.5 … 8.
+    pub fn set_draw_scale(&mut self, scale: f64) {
+        self.dpr = if scale.is_finite() {
+            scale.clamp(0.5, 8.0)
         } else {
             1.0
         };
@@ -396,7 +407,7 @@ impl Lab {
                 trail
             })
             .collect();
-        self.drawn = vec![(u64::MAX, 0); self.trails.len()];
+        self.drawn = vec![Drawn::default(); self.trails.len()];
         self.histories = vec![Vec::new(); self.trails.len()];
         self.landscape = None;
         let networks: Vec<_> = self
@@ -416,6 +427,34 @@ impl Lab {
             }
         }
     }
+}
+
+/// A refused scenario for the page: a JavaScript `Error` whose message is the whole sentence,
+/// with the field path (`race[1].optimizer.lr`) and the reason as its `field` and `reason`
+/// properties, so the page can name the control as its label does.
+fn refusal(error: crate::scenario::ScenarioError) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
+    // Setting a property on a fresh Error cannot fail; the sentence stands alone if it did.
+    let _ = js_sys::Reflect::set(&js, &"field".into(), &error.field.as_str().into());
+    let _ = js_sys::Reflect::set(&js, &"reason".into(), &error.message.as_str().into());
+    js.into()
+}
+
+/// The optimizers the page offers, as JSON `[{"name","title","lr","defaults"}]`: every entry of
+/// [`crate::optim::OPTIMIZERS`] with its starting learning rate and its default hyper-parameters.
+#[wasm_bindgen]
+pub fn optimizer_catalog() -> String {
+    let entries: Vec<_> = crate::optim::OPTIMIZERS
+        .iter()
+        .map(|entry| {
+            let defaults = crate::optim::OptimizerConfig::from_tagged(
+                json!({ "name": entry.name, "lr": entry.starting_lr }),
+            )
+            .ok();
+            json!({ "name": entry.name, "title": entry.title, "lr": entry.starting_lr, "defaults": defaults })
+        })
+        .collect();
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
 }
 
 fn finite_or_null(v: f64) -> Option<f64> {

@@ -48,9 +48,7 @@ impl Lab {
         }
         context.stroke();
         self.viewport = Some(viewport);
-        for drawn in &mut self.drawn {
-            *drawn = (u64::MAX, 0);
-        }
+        self.drawn.fill(Drawn::default());
         Ok(())
     }
 
@@ -61,18 +59,13 @@ impl Lab {
             return Ok(());
         };
         let context = context_2d(canvas)?;
-        let full_redraw =
-            self.drawn
-                .iter()
-                .zip(&self.trails)
-                .any(|(&(generation, count), trail)| {
-                    generation != trail.generation() || count > trail.points().len()
-                });
-        if full_redraw {
+        let redraw = self
+            .drawn
+            .iter()
+            .zip(&self.trails)
+            .any(|(&drawn, trail)| trail.since(drawn) == NewPoints::Redraw);
+        if redraw {
             context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
-            for drawn in &mut self.drawn {
-                *drawn = (u64::MAX, 0);
-            }
         }
         context.save();
         context.begin_path();
@@ -80,42 +73,23 @@ impl Lab {
         context.clip();
         context.set_line_cap("round");
         context.set_line_join("round");
-        for (index, trail) in self.trails.iter().enumerate() {
-            let points = trail.points();
-            let (_, from) = self.drawn[index];
-            if points.len() < 2 || from + 1 >= points.len() {
-                self.drawn[index] = (trail.generation(), points.len());
+        for (index, (trail, drawn)) in self.trails.iter().zip(&mut self.drawn).enumerate() {
+            let points = match trail.since(*drawn) {
+                NewPoints::Append(points) if !redraw => points,
+                _ => trail.points(),
+            };
+            *drawn = trail.drawn_all();
+            if points.len() < 2 {
                 continue;
             }
-            let start = from.saturating_sub(1);
             for (width, color) in [
                 (3.2, "rgba(0,0,0,0.55)"),
                 (1.6, RACER_COLORS[index % RACER_COLORS.len()]),
             ] {
                 context.set_line_width(width * self.dpr);
                 context.set_stroke_style_str(color);
-                context.begin_path();
-                let mut last = (f64::NAN, f64::NAN);
-                for (k, p) in points[start..].iter().enumerate() {
-                    let (px, py) = viewport.to_pixel(p.x, p.y);
-                    if !(px.is_finite() && py.is_finite()) {
-                        continue;
-                    }
-                    let px = px.clamp(-1e5, 1e5);
-                    let py = py.clamp(-1e5, 1e5);
-                    if k == 0 || last.0.is_nan() {
-                        context.move_to(px, py);
-                        last = (px, py);
-                    } else if (px - last.0).abs() + (py - last.1).abs() >= 0.5
-                        || k + start + 1 == points.len()
-                    {
-                        context.line_to(px, py);
-                        last = (px, py);
-                    }
-                }
-                context.stroke();
+                stroke_path(&context, &viewport, points);
             }
-            self.drawn[index] = (trail.generation(), points.len());
         }
         context.restore();
         Ok(())
@@ -258,13 +232,14 @@ impl Lab {
                 continue;
             }
             let (w, b) = (params[0], params[1]);
-            let stroke = chart_color(index);
-            chart
-                .draw_series(LineSeries::new(
-                    [x_min, x_max].map(|x| (x, (w * x + b).clamp(y_min - 1e3, y_max + 1e3))),
-                    ShapeStyle::from(&stroke).stroke_width((2.0 * dpr).round() as u32),
-                ))
-                .map_err(js_error)?;
+            for (color, width) in cased(index, 1.0, 2.0) {
+                chart
+                    .draw_series(LineSeries::new(
+                        [x_min, x_max].map(|x| (x, (w * x + b).clamp(y_min - 1e3, y_max + 1e3))),
+                        ShapeStyle::from(&color).stroke_width((width * dpr).round() as u32),
+                    ))
+                    .map_err(js_error)?;
+            }
         }
         root.present().map_err(js_error)?;
         Ok(())
@@ -452,6 +427,29 @@ pub(super) fn pixels_per_unit_x(viewport: &Viewport) -> f64 {
 /// Pixels per plane unit along y.
 pub(super) fn pixels_per_unit_y(viewport: &Viewport) -> f64 {
     viewport.height / (viewport.view.y_max - viewport.view.y_min)
+}
+
+/// Strokes the path through `points` (plane coordinates) in the current style, skipping moves
+/// under half a pixel except the last, so a long run stays cheap and still ends where it is.
+fn stroke_path(context: &CanvasRenderingContext2d, viewport: &Viewport, points: &[TrailPoint]) {
+    context.begin_path();
+    let mut last: Option<(f64, f64)> = None;
+    for (k, p) in points.iter().enumerate() {
+        let (px, py) = viewport.to_pixel(p.x, p.y);
+        if !(px.is_finite() && py.is_finite()) {
+            continue;
+        }
+        let (px, py) = (px.clamp(-1e5, 1e5), py.clamp(-1e5, 1e5));
+        match last {
+            None => context.move_to(px, py),
+            Some((lx, ly)) if (px - lx).abs() + (py - ly).abs() < 0.5 && k + 1 < points.len() => {
+                continue
+            }
+            Some(_) => context.line_to(px, py),
+        }
+        last = Some((px, py));
+    }
+    context.stroke();
 }
 
 pub(super) fn view_of(race: &Race) -> ViewBox {

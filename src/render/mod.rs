@@ -2,5 +2,6 @@
 //! the page shows is computed (and tested) natively.
 
 pub mod colormap;
+pub mod contour;
 pub mod heatmap;
 pub mod viewport;

@@ -40,10 +40,11 @@ pub struct Isoline {
 /// grid with fewer than two columns or rows, or `values` shorter than the grid gives no lines.
 pub fn isolines(values: &[f64], columns: usize, rows: usize, levels: &[f64]) -> Vec<Isoline> {
     let tracer = Tracer::new(values, columns, rows);
+    let mut scratch = Scratch::default();
     let mut result = Vec::with_capacity(levels.len());
     for &level in levels {
         let lines = match &tracer {
-            Some(tracer) => tracer.trace(level),
+            Some(tracer) => tracer.trace(level, &mut scratch),
             None => Vec::new(),
         };
         result.push(Isoline { level, lines });
@@ -124,21 +125,36 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// Every segment of `level`, cell by cell.
-    fn segments(&self, level: f64) -> Vec<Segment> {
-        let mut segments = Vec::new();
+    /// Every segment of `level`, cell by cell, into `scratch.segments`.
+    fn segments(&self, level: f64, scratch: &mut Scratch) {
+        let Scratch { side, segments, .. } = scratch;
+        segments.clear();
+        // Each sample's side once: high (at or above the level), low, or undefined.
+        side.clear();
+        side.extend(self.values[..self.columns * self.rows].iter().map(|&v| {
+            if !v.is_finite() {
+                UNDEFINED
+            } else {
+                u8::from(v >= level)
+            }
+        }));
+        let columns = self.columns;
         for row in 0..self.rows - 1 {
-            for column in 0..self.columns - 1 {
+            for column in 0..columns - 1 {
+                let i = row * columns + column;
                 let corners = [
-                    self.value(column, row),
-                    self.value(column + 1, row),
-                    self.value(column + 1, row + 1),
-                    self.value(column, row + 1),
+                    side[i],
+                    side[i + 1],
+                    side[i + columns + 1],
+                    side[i + columns],
                 ];
-                if !corners.iter().all(|v| v.is_finite()) {
+                // Most cells are wholly on one side, or touch an undefined sample.
+                if (corners[0] | corners[1] | corners[2] | corners[3]) & UNDEFINED != 0
+                    || corners.iter().all(|&c| c == corners[0])
+                {
                     continue;
                 }
-                let [top_left, top_right, bottom_right, bottom_left] = corners.map(|v| v >= level);
+                let [top_left, top_right, bottom_right, bottom_left] = corners;
                 let top = self.horizontal_edge(column, row);
                 let bottom = self.horizontal_edge(column, row + 1);
                 let left = self.vertical_edge(column, row);
@@ -156,44 +172,51 @@ impl<'a> Tracer<'a> {
                         count += 1;
                     }
                 }
-                match count {
-                    2 => segments.push([cut[0], cut[1]]),
-                    4 => {
-                        let centre = corners.iter().sum::<f64>() / 4.0;
-                        // The high corners are joined through the centre when it is high, so
-                        // the segments go around the low corners (and vice versa).
-                        let centre_high = if centre.is_finite() {
-                            centre >= level
-                        } else {
-                            top_left
-                        };
-                        if top_left == centre_high {
-                            segments.push([top, right]);
-                            segments.push([bottom, left]);
-                        } else {
-                            segments.push([left, top]);
-                            segments.push([right, bottom]);
-                        }
-                    }
-                    _ => {}
+                if count == 2 {
+                    segments.push([cut[0], cut[1]]);
+                    continue;
+                }
+                // A saddle: the high corners are joined through the centre when it is high, so
+                // the segments go around the low corners (and vice versa).
+                let values = self.values;
+                let centre =
+                    (values[i] + values[i + 1] + values[i + columns + 1] + values[i + columns])
+                        / 4.0;
+                let top_left_high = top_left == 1;
+                let centre_high = if centre.is_finite() {
+                    centre >= level
+                } else {
+                    top_left_high
+                };
+                if top_left_high == centre_high {
+                    segments.push([top, right]);
+                    segments.push([bottom, left]);
+                } else {
+                    segments.push([left, top]);
+                    segments.push([right, bottom]);
                 }
             }
         }
-        segments
     }
 
     /// The segments of `level` joined into polylines.
-    fn trace(&self, level: f64) -> Vec<Polyline> {
+    fn trace(&self, level: f64, scratch: &mut Scratch) -> Vec<Polyline> {
         if !level.is_finite() {
             return Vec::new();
         }
-        let segments = self.segments(level);
+        self.segments(level, scratch);
+        let Scratch {
+            segments,
+            ends,
+            used,
+            ..
+        } = scratch;
         if segments.is_empty() {
             return Vec::new();
         }
         // Each edge borders at most two cells, and a cell cuts an edge once: at most two
         // segments end on an edge.
-        let mut ends = vec![[NONE; 2]; self.horizontal + self.columns * (self.rows - 1)];
+        ends.resize(self.horizontal + self.columns * (self.rows - 1), [NONE; 2]);
         for (index, segment) in segments.iter().enumerate() {
             for &edge in segment {
                 let slot = &mut ends[edge];
@@ -204,7 +227,8 @@ impl<'a> Tracer<'a> {
                 }
             }
         }
-        let mut used = vec![false; segments.len()];
+        used.clear();
+        used.resize(segments.len(), false);
         let mut lines = Vec::new();
         let (mut edges, mut backward) = (Vec::new(), Vec::new());
         for first in 0..segments.len() {
@@ -216,7 +240,7 @@ impl<'a> Tracer<'a> {
             edges.clear();
             edges.push(start);
             edges.push(end);
-            walk(&segments, &ends, &mut used, first, &mut edges);
+            walk(segments, ends, used, first, &mut edges);
             // A ring walks back to its first edge, which it then holds twice.
             let closed = edges.len() > 2 && edges.last() == Some(&start);
             if closed {
@@ -225,7 +249,7 @@ impl<'a> Tracer<'a> {
                 // The chain's other half, from the first segment's start, goes before it.
                 backward.clear();
                 backward.push(start);
-                walk(&segments, &ends, &mut used, first, &mut backward);
+                walk(segments, ends, used, first, &mut backward);
                 backward.reverse();
                 backward.extend_from_slice(&edges[1..]);
                 std::mem::swap(&mut edges, &mut backward);
@@ -236,9 +260,31 @@ impl<'a> Tracer<'a> {
             }
             lines.push(Polyline { points, closed });
         }
+        // Only the edges this level cut are reset for the next.
+        for segment in segments.iter() {
+            for &edge in segment {
+                ends[edge] = [NONE; 2];
+            }
+        }
         lines
     }
 }
+
+/// Buffers reused from one level to the next.
+#[derive(Default)]
+struct Scratch {
+    /// Each sample's side of the level: 0 low, 1 high, [`UNDEFINED`].
+    side: Vec<u8>,
+    /// The level's segments.
+    segments: Vec<Segment>,
+    /// The (up to two) segments ending on each edge; all [`NONE`] between levels.
+    ends: Vec<[usize; 2]>,
+    /// Which segments a line has taken.
+    used: Vec<bool>,
+}
+
+/// The side of a sample that is not finite.
+const UNDEFINED: u8 = 2;
 
 /// Follows the chain of segments from segment `from` out through the last edge of `chain`,
 /// marking each segment used and appending the edges it reaches to `chain`.

@@ -126,7 +126,8 @@ pub fn cloud_picture(
     }
     let arrow = [scale * arrow[0], scale * arrow[1]];
     let shown = scale * arrow_length;
-    let magnified = (shown > 0.0 && shown < limits.arrow_min)
+    // (Below `arrow_min` by more than rounding: a scale raised to reach it does not count.)
+    let magnified = (shown > 0.0 && shown < limits.arrow_min * (1.0 - 1e-9))
         .then(|| round_up_125(limits.arrow_min / shown))
         .filter(|factor| factor.is_finite())
         .map(|factor| Magnified {
@@ -508,6 +509,16 @@ mod tests {
         assert!((length(picture.arrow) - 70.0).abs() < 1e-9);
         assert!(picture.tips.iter().all(|&t| t == picture.arrow));
         assert_eq!(picture.ellipse, None);
+        assert_eq!(picture.magnified, None);
+    }
+
+    #[test]
+    fn an_arrow_raised_to_its_minimum_is_not_also_enlarged() {
+        // Tips about 6 units out: 110 px for the cloud would leave the arrow 18 px; raised to
+        // 25 px, the cloud reaches 152 px, within 220.
+        let samples: Vec<Vec<f64>> = (0..10).map(|k| vec![1.0, 6.0 + 0.01 * k as f64]).collect();
+        let picture = cloud_picture(&[1.0, 0.0], &samples, [1.0, 1.0], &LIMITS).unwrap();
+        assert!((length(picture.arrow) - 25.0).abs() < 1e-9);
         assert_eq!(picture.magnified, None);
     }
 

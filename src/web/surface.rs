@@ -2,6 +2,7 @@
 //! regression inset, and reading the plane under the pointer.
 
 use super::*;
+use crate::render::cloud::{batch_contours, cloud_picture, CloudLimits};
 
 #[wasm_bindgen]
 impl Lab {
@@ -121,7 +122,7 @@ impl Lab {
         }
         if cloud {
             if let Some(runner) = self.race.runners.get(selected) {
-                self.draw_batch_contours(&context, &viewport, runner);
+                self.draw_batch_contours(&context, &viewport, runner)?;
                 self.draw_cloud(&context, &viewport, runner)?;
             }
         }
@@ -301,72 +302,70 @@ impl Lab {
         }
     }
 
-    /// For linear regression with mini-batches: a ghost contour of the loss of the last batch
-    /// alone over (w, b) — the surface the last step actually descended.
+    /// For linear regression with mini-batches: ghost contours of the loss of the last batch
+    /// alone over (w, b) — the surface the last step actually descended — dashed, with that
+    /// batch's minimum as a hollow ring ([`batch_contours`]).
     pub(super) fn draw_batch_contours(
         &self,
         context: &CanvasRenderingContext2d,
         viewport: &Viewport,
         runner: &Runner,
-    ) {
-        let model = runner.objective();
-        let batch = runner.last_batch();
-        if !matches!(model.as_ref(), crate::objective::model::Model::Linreg(_))
-            || batch.is_empty()
-            || batch.len() >= model.sample_count()
+    ) -> Result<(), JsValue> {
+        let dpr = self.dpr;
+        let Some(ghost) = batch_contours(
+            runner.objective(),
+            runner.last_batch(),
+            runner.previous_params(),
+            viewport,
+            7.0 * dpr,
+        ) else {
+            return Ok(());
+        };
+        context.save();
+        clip_to(context, viewport);
+        context.set_line_join("round");
+        context.begin_path();
+        for line in &ghost.lines {
+            let mut points = line.points.iter();
+            if let Some(&[x, y]) = points.next() {
+                context.move_to(x, y);
+            }
+            for &[x, y] in points {
+                context.line_to(x, y);
+            }
+            if line.closed {
+                context.close_path();
+            }
+        }
+        // A faint dark bed under white dashes: the lines read on the light end of the map too.
+        context.set_line_width(2.5 * dpr);
+        context.set_stroke_style_str("rgba(0,0,0,0.18)");
+        context.stroke();
+        context.set_line_dash(&dashes(6.0 * dpr, 4.0 * dpr))?;
+        context.set_line_width(1.25 * dpr);
+        context.set_stroke_style_str("rgba(255,255,255,0.7)");
+        context.stroke();
+        context.set_line_dash(&dashes(0.0, 0.0))?;
+        if let Some([x, y]) = ghost
+            .minimum
+            .filter(|m| viewport.contains_pixel(m[0], m[1]))
         {
-            return;
+            context.begin_path();
+            context.arc(x, y, 6.0 * dpr, 0.0, std::f64::consts::TAU)?;
+            context.set_line_width(3.5 * dpr);
+            context.set_stroke_style_str("rgba(0,0,0,0.55)");
+            context.stroke();
+            context.set_line_width(1.75 * dpr);
+            context.set_stroke_style_str("#fff");
+            context.stroke();
         }
-        let cell = (4.0 * self.dpr).round().max(2.0);
-        let (columns, rows) = (
-            (viewport.width / cell) as usize,
-            (viewport.height / cell) as usize,
-        );
-        if columns < 2 || rows < 2 {
-            return;
-        }
-        let mut grad = [0.0; 2];
-        let mut values = Vec::with_capacity(columns * rows);
-        for r in 0..rows {
-            for c in 0..columns {
-                let (w, b) = viewport.to_plane(
-                    viewport.left + (c as f64 + 0.5) * cell,
-                    viewport.top + (r as f64 + 0.5) * cell,
-                );
-                values.push(model.batch_loss_and_gradient(&[w, b], batch, &mut grad));
-            }
-        }
-        let (lo, hi) = values
-            .iter()
-            .filter(|v| v.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                (lo.min(v), hi.max(v))
-            });
-        if !(lo.is_finite() && hi > lo) {
-            return;
-        }
-        let delta = (hi - lo) * 1e-4;
-        let band = |v: f64| libm::log1p((v - lo) / delta) / libm::log1p((hi - lo) / delta) * 16.0;
-        let bands: Vec<i32> = values
-            .iter()
-            .map(|&v| if v.is_finite() { band(v) as i32 } else { -1 })
-            .collect();
-        context.set_fill_style_str("rgba(255,255,255,0.6)");
-        for r in 0..rows - 1 {
-            for c in 0..columns - 1 {
-                let here = bands[r * columns + c];
-                if here != bands[r * columns + c + 1] || here != bands[(r + 1) * columns + c] {
-                    context.fill_rect(
-                        viewport.left + c as f64 * cell + cell / 2.0,
-                        viewport.top + r as f64 * cell + cell / 2.0,
-                        cell * 0.6,
-                        cell * 0.6,
-                    );
-                }
-            }
-        }
+        context.restore();
+        Ok(())
     }
 
+    /// The batch-noise cloud at `runner`'s point: the full gradient's arrow (−∇f), the tips of
+    /// the batch gradients' arrows and their 2-σ ellipse, all on one scale ([`cloud_picture`]),
+    /// clipped to the plotting area.
     pub(super) fn draw_cloud(
         &self,
         context: &CanvasRenderingContext2d,
@@ -377,46 +376,119 @@ impl Lab {
         if params.len() < 2 || *runner.status() != Status::Running {
             return Ok(());
         }
+        let dpr = self.dpr;
         let cloud = runner.gradient_cloud(CLOUD_SIZE, runner.steps_taken() ^ 0x5EED);
-        // Arrows point downhill: −g in plane units shown in pixels (y flips), scaled so the full
-        // gradient's arrow is 70 px long; each cloud point is the tip of one batch's arrow.
-        let (ppu_x, ppu_y) = (pixels_per_unit_x(viewport), pixels_per_unit_y(viewport));
-        let full_pixels = libm::hypot(cloud.full[0] * ppu_x, cloud.full[1] * ppu_y);
-        if !(full_pixels.is_finite() && full_pixels > 0.0) {
+        let pixels_per_unit = [pixels_per_unit_x(viewport), pixels_per_unit_y(viewport)];
+        let Some(picture) = cloud_picture(
+            &cloud.full,
+            &cloud.samples,
+            pixels_per_unit,
+            &CloudLimits::at_dpr(dpr),
+        ) else {
             return Ok(());
-        }
-        let scale = 70.0 * self.dpr / full_pixels;
+        };
         let (ox, oy) = viewport.to_pixel(params[0], params[1]);
-        let to_screen = |g: &[f64]| (ox - scale * g[0] * ppu_x, oy + scale * g[1] * ppu_y);
-        context.set_fill_style_str("rgba(255,255,255,0.75)");
-        for sample in &cloud.samples {
-            let (sx, sy) = to_screen(sample);
-            if sx.is_finite() && sy.is_finite() {
-                context.begin_path();
-                context.arc(sx, sy, 2.2 * self.dpr, 0.0, std::f64::consts::TAU)?;
-                context.fill();
-            }
+        context.save();
+        clip_to(context, viewport);
+        if let Some(ellipse) = picture.ellipse {
+            context.begin_path();
+            context.ellipse(
+                ox + ellipse.centre[0],
+                oy + ellipse.centre[1],
+                ellipse.radii[0],
+                ellipse.radii[1],
+                ellipse.angle,
+                0.0,
+                std::f64::consts::TAU,
+            )?;
+            context.set_line_width(3.0 * dpr);
+            context.set_stroke_style_str("rgba(0,0,0,0.3)");
+            context.stroke();
+            context.set_line_width(1.25 * dpr);
+            context.set_stroke_style_str("rgba(255,255,255,0.85)");
+            context.stroke();
         }
-        let (fx, fy) = to_screen(&cloud.full);
-        context.set_stroke_style_str("#fff");
-        context.set_line_width(2.5 * self.dpr);
+        let radius = 2.2 * dpr;
         context.begin_path();
-        context.move_to(ox, oy);
-        context.line_to(fx, fy);
-        let angle = libm::atan2(fy - oy, fx - ox);
-        let head = 9.0 * self.dpr;
-        context.line_to(
-            fx - head * libm::cos(angle - 0.4),
-            fy - head * libm::sin(angle - 0.4),
-        );
-        context.move_to(fx, fy);
-        context.line_to(
-            fx - head * libm::cos(angle + 0.4),
-            fy - head * libm::sin(angle + 0.4),
-        );
+        for [dx, dy] in &picture.tips {
+            let (x, y) = (ox + dx, oy + dy);
+            context.move_to(x + radius, y);
+            context.arc(x, y, radius, 0.0, std::f64::consts::TAU)?;
+        }
+        context.set_fill_style_str("rgba(255,255,255,0.8)");
+        context.fill();
+        context.set_line_width(0.75 * dpr);
+        context.set_stroke_style_str("rgba(0,0,0,0.45)");
         context.stroke();
+        context.set_line_cap("round");
+        if let Some(magnified) = picture.magnified {
+            // The full gradient enlarged, dashed and labelled, beside its true-scale arrow.
+            let tip = [ox + magnified.tip[0], oy + magnified.tip[1]];
+            context.set_line_dash(&dashes(5.0 * dpr, 3.5 * dpr))?;
+            stroke_arrow(context, [ox, oy], tip, 1.75 * dpr, 7.0 * dpr);
+            context.set_line_dash(&dashes(0.0, 0.0))?;
+            let label = format!("−∇f ×{}", magnified.factor);
+            let along = libm::hypot(magnified.tip[0], magnified.tip[1]).max(1.0);
+            let (ux, uy) = (magnified.tip[0] / along, magnified.tip[1] / along);
+            context.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));
+            context.set_text_align(if ux < 0.0 { "right" } else { "left" });
+            context.set_text_baseline("middle");
+            let (lx, ly) = (tip[0] + 8.0 * dpr * ux, tip[1] + 8.0 * dpr * uy);
+            context.set_line_width(3.0 * dpr);
+            context.set_stroke_style_str("rgba(0,0,0,0.6)");
+            context.stroke_text(&label, lx, ly)?;
+            context.set_fill_style_str("#fff");
+            context.fill_text(&label, lx, ly)?;
+        }
+        if libm::hypot(picture.arrow[0], picture.arrow[1]) >= 0.5 {
+            let tip = [ox + picture.arrow[0], oy + picture.arrow[1]];
+            stroke_arrow(context, [ox, oy], tip, 2.5 * dpr, 9.0 * dpr);
+        }
+        context.restore();
         Ok(())
     }
+}
+
+/// Strokes an arrow from `from` to `to` (canvas pixels) in white over a dark bed, `width` wide
+/// with barbs `head` long; the head shrinks with a short shaft.
+fn stroke_arrow(
+    context: &CanvasRenderingContext2d,
+    from: [f64; 2],
+    to: [f64; 2],
+    width: f64,
+    head: f64,
+) {
+    let (dx, dy) = (to[0] - from[0], to[1] - from[1]);
+    let head = head.min(0.6 * libm::hypot(dx, dy));
+    let angle = libm::atan2(dy, dx);
+    context.begin_path();
+    context.move_to(from[0], from[1]);
+    context.line_to(to[0], to[1]);
+    for side in [-0.4, 0.4] {
+        context.move_to(to[0], to[1]);
+        context.line_to(
+            to[0] - head * libm::cos(angle + side),
+            to[1] - head * libm::sin(angle + side),
+        );
+    }
+    context.set_line_width(1.8 * width);
+    context.set_stroke_style_str("rgba(0,0,0,0.5)");
+    context.stroke();
+    context.set_line_width(width);
+    context.set_stroke_style_str("#fff");
+    context.stroke();
+}
+
+/// Restricts drawing to the plotting area (inside a `save`/`restore` pair).
+fn clip_to(context: &CanvasRenderingContext2d, viewport: &Viewport) {
+    context.begin_path();
+    context.rect(viewport.left, viewport.top, viewport.width, viewport.height);
+    context.clip();
+}
+
+/// A canvas line-dash pattern: `on` pixels drawn, `off` skipped (`0, 0`: solid).
+fn dashes(on: f64, off: f64) -> JsValue {
+    js_sys::Array::of2(&JsValue::from_f64(on), &JsValue::from_f64(off)).into()
 }
 
 /// Pixels per plane unit along x (the arrow scale is set in pixels, so plane units cancel).

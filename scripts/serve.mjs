@@ -1,6 +1,7 @@
 // A small static file server for the page: the repository root on 127.0.0.1, with the right
-// MIME type for .wasm and no caching. `node scripts/serve.mjs [port]` serves and prints the URL;
-// the end-to-end tests import startServer() to serve on a free port.
+// MIME type for .wasm, no caching, and open to cross-origin reads (see below).
+// `node scripts/serve.mjs [port]` serves and prints the URL; the end-to-end tests import
+// startServer() to serve on a free port.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -21,7 +22,7 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-async function handle(request, response, root) {
+async function handle(request, response, root, cors) {
   const url = new URL(request.url, 'http://localhost');
   let path = decodeURIComponent(url.pathname);
   if (path.endsWith('/')) path += 'index.html';
@@ -37,6 +38,9 @@ async function handle(request, response, root) {
     response.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': 'no-store',
+      // A course page may frame the lab with sandbox="allow-scripts" alone: the frame's origin
+      // is then opaque and every module and the wasm are cross-origin requests.
+      ...(cors ? { 'Access-Control-Allow-Origin': '*' } : {}),
     });
     response.end(body);
   } catch {
@@ -44,10 +48,13 @@ async function handle(request, response, root) {
   }
 }
 
-/** Serves `root` on 127.0.0.1:`port` (0 picks a free port); resolves to { server, url }. */
-export function startServer({ port = 0, root = ROOT } = {}) {
+/**
+ * Serves `root` on 127.0.0.1:`port` (0 picks a free port); resolves to { server, url }. `cors`
+ * false leaves out the cross-origin header, as a host that does not send it would.
+ */
+export function startServer({ port = 0, root = ROOT, cors = true } = {}) {
   const server = createServer((req, res) => {
-    handle(req, res, root).catch(() => res.writeHead(500).end());
+    handle(req, res, root, cors).catch(() => res.writeHead(500).end());
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);

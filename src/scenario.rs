@@ -453,7 +453,10 @@ impl Scenario {
             .racers()
             .iter()
             .map(|racer| {
-                let fields = match serde_json::to_value(&racer.optimizer) {
+                // Through the JSON text the scenario's own writer and reader make (a direct
+                // `to_value` would compile a second serialiser of every config into the wasm).
+                let text = serde_json::to_string(&racer.optimizer).unwrap_or_default();
+                let fields = match serde_json::from_str(&text) {
                     Ok(Value::Object(fields)) => fields,
                     _ => Map::new(),
                 };

@@ -1,48 +1,83 @@
 // The control panel: shows the scenario in labelled HTML controls and turns each edit into a
-// new scenario object, which main.js hands to the wasm lab (the core validates it).
-import { num, rate, readNumber } from './format.js';
+// new scenario object, which main.js hands to the wasm lab (the core validates it). A number a
+// person types is read here, and refused here in the control's own words when it is not one.
+import { $, ladderSlider, syncChildren } from './dom.js';
+import { count, nearestIndex, num, oneTwoFive, rate } from './format.js';
+import { batchSizes, racersOf, showLegend } from './legend.js';
+import { HYPER_LABELS, readField } from './messages.js';
 
-const $ = (id) => document.getElementById(id);
-
-/** A learning rate that suits each optimizer on the 2-D surfaces, used when switching to it. */
-const STARTING_LR = {
-  sgd: 1e-3, adagrad: 0.1, rmsprop: 0.01, adadelta: 1.0, adam: 0.05, adamw: 0.05, nadam: 0.05, adamax: 0.05, newton: 1.0,
-};
-/** Optimizers offered, in order, when one is added to the race. */
-const ADD_ORDER = ['adam', 'rmsprop', 'adagrad', 'nadam', 'adamw', 'adadelta', 'adamax', 'sgd', 'newton'];
+/** Learning rates on the slider: 1, 2, 5 per decade from 1e−6 to 100. */
+export const LR_LADDER = oneTwoFive(1e-6, 100);
 /** Hyper-parameters with their own control (not repeated under "More hyper-parameters"). */
 const OWN_CONTROL = new Set(['name', 'lr', 'momentum']);
-const LABELS = {
-  betas: ['β₁', 'β₂'], eps: 'ε (eps)', weight_decay: 'Weight decay', dampening: 'Dampening', nesterov: 'Nesterov',
-  amsgrad: 'AMSGrad', alpha: 'α (alpha)', centered: 'Centered', rho: 'ρ (rho)', lr_decay: 'lr decay',
-  initial_accumulator_value: 'Initial accumulator', momentum_decay: 'Momentum decay', damping: 'Damping',
-};
+/** Optional hyper-parameters (absent from a scenario when unset) shown all the same. */
+const OPTIONAL_FIELDS = { lbfgs: ['max_eval', 'line_search_fn'] };
+/** Choices of the hyper-parameters that are names, not numbers. */
+const CHOICES = { line_search_fn: [['', 'None (a fixed step of lr)'], ['strong_wolfe', 'Strong Wolfe']] };
 const SCHEDULE_FIELDS = {
   step: [['step_size', 'Step size', 50], ['gamma', 'γ (gamma)', 0.5]],
   exponential: [['gamma', 'γ (gamma)', 0.995]],
   cosine: [['t_max', 'T_max (steps)', 1000], ['eta_min', 'η_min', 0]],
 };
 
-/** The racers of a scenario, its own optimizer first. */
-export function racersOf(scenario) {
-  return [{ optimizer: scenario.optimizer }, ...(scenario.race ?? [])];
+/** Batch sizes on the slider: 1, 2, 3, 5, 10, 20, 30, 50, … below `full`, then `full` itself. */
+function batchLadder(full) {
+  const values = [];
+  for (let decade = 1; decade < full; decade *= 10) {
+    for (const m of [1, 2, 3, 5]) if (m * decade < full) values.push(m * decade);
+  }
+  values.push(full);
+  return values;
 }
 
 function setRacers(scenario, racers) {
   scenario.optimizer = racers[0].optimizer;
-  scenario.race = racers.slice(1);
+  scenario.race = racers.slice(1).map(({ optimizer, batch_size: batch }) => (batch === null || batch === undefined ? { optimizer } : { optimizer, batch_size: batch }));
 }
 
-/** Wires every control; `edit(mutate)` is called with a function that changes a scenario copy. */
-export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
-  const surface = $('surface');
-  for (const entry of catalog) {
-    const option = document.createElement('option');
-    option.value = entry.name;
-    option.textContent = entry.title;
-    surface.append(option);
-  }
+/**
+ * Sets the batch size of racer `index` (of every racer when `all`) to `value`. The scenario's
+ * own batch size stays the first racer's; a racer carries its own only where it differs.
+ * `full` is what an unset batch size means: the whole training set, or B = 1 on a surface.
+ */
+export function setBatch(scenario, index, value, all, full) {
+  const sizes = batchSizes(scenario, full);
+  if (all) sizes.fill(value);
+  else sizes[index] = value;
+  scenario.batch_size = sizes[0] === full && (scenario.batch_size ?? full) === full ? null : sizes[0];
+  (scenario.race ?? []).forEach((racer, j) => {
+    if (sizes[j + 1] === sizes[0]) delete racer.batch_size;
+    else racer.batch_size = sizes[j + 1];
+  });
+}
 
+/**
+ * Wires every control. `edit(mutate)` applies a change to a copy of the scenario; `notify(lines)`
+ * shows a sentence to the person; `catalogs` holds the surfaces and optimizers the lab offers.
+ */
+export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChange }) {
+  let current = { scenario: null, state: null };
+  const optimizers = catalogs.optimizers;
+  const titleOf = (name) => optimizers.find((o) => o.name === name)?.title ?? name;
+
+  /** Reads a number field; a value that is not accepted is named and the field shown again. */
+  const numberFrom = (input, options) => {
+    const { value, problem } = readField(input, options);
+    if (problem) {
+      notify([problem]);
+      show(current.scenario, current.state);
+      return undefined;
+    }
+    return value;
+  };
+  /** An edit from a number field: `apply(scenario, value)` runs only for an accepted value. */
+  const onNumber = (input, apply, options) => input.addEventListener('change', () => {
+    const value = numberFrom(input, options);
+    if (value !== undefined) edit((s) => apply(s, value));
+  });
+
+  const surface = $('surface');
+  for (const entry of catalogs.surfaces) surface.append(new Option(entry.title, entry.name));
   surface.addEventListener('change', () => edit((s) => {
     if (surface.value === 'custom') {
       s.objective = { kind: 'surface', name: 'custom', expr: $('expr').value.trim() || '(1-x)^2 + 100*(y-x^2)^2' };
@@ -53,85 +88,115 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
     }
     s.start = null;
     s.batch_size = null;
+    for (const racer of s.race ?? []) delete racer.batch_size;
   }));
   $('expr').addEventListener('change', () => edit((s) => {
     s.objective = { kind: 'surface', name: 'custom', expr: $('expr').value, ...(s.objective.view ? { view: s.objective.view } : {}) };
     s.start = null;
   }));
-  $('kappa').addEventListener('change', () => edit((s) => { s.objective.kappa = readNumber($('kappa')); }));
-  $('angle').addEventListener('change', () => edit((s) => { s.objective.angle = readNumber($('angle')); }));
-  $('points').addEventListener('change', () => edit((s) => { s.objective.dataset.n = readNumber($('points')); s.start = null; }));
-  $('data-noise').addEventListener('change', () => edit((s) => { s.objective.dataset.noise = readNumber($('data-noise')); s.start = null; }));
+  onNumber($('kappa'), (s, v) => { s.objective.kappa = v; });
+  onNumber($('angle'), (s, v) => { s.objective.angle = v; });
+  onNumber($('points'), (s, v) => { s.objective.dataset.n = v; s.start = null; });
+  onNumber($('data-noise'), (s, v) => { s.objective.dataset.noise = v; s.start = null; });
+  for (const [id, axis] of [['start-x', 0], ['start-y', 1]]) {
+    onNumber($(id), (s, v) => {
+      const start = [...(s.start ?? current.state.start)];
+      start[axis] = v;
+      s.start = start;
+    });
+  }
 
-  const selected = (s) => racersOf(s)[Math.min(ui.selected, racersOf(s).length - 1)];
+  const selectedIndex = (s) => Math.min(ui.selected, racersOf(s).length - 1);
   const editSelected = (mutate) => edit((s) => {
     const racers = racersOf(s);
-    mutate(racers[Math.min(ui.selected, racers.length - 1)].optimizer);
+    mutate(racers[selectedIndex(s)].optimizer);
     setRacers(s, racers);
   });
 
-  $('optimizer').addEventListener('change', () => editSelected((o) => {
-    const name = $('optimizer').value;
+  const optimizer = $('optimizer');
+  for (const entry of optimizers) optimizer.append(new Option(entry.title, entry.name));
+  optimizer.addEventListener('change', () => editSelected((o) => {
+    const entry = optimizers.find((e) => e.name === optimizer.value);
     for (const key of Object.keys(o)) delete o[key];
-    o.name = name;
-    o.lr = STARTING_LR[name];
+    Object.assign(o, { name: entry.name, lr: entry.lr });
   }));
-  const lrSlider = $('lr-slider');
-  lrSlider.addEventListener('input', () => {
-    $('lr').value = rate(10 ** Number(lrSlider.value));
+  const lrSlider = ladderSlider($('lr-slider'), {
+    ladder: LR_LADDER,
+    describe: rate,
+    onInput: (value) => { $('lr').value = String(value); },
+    onCommit: (value) => editSelected((o) => { o.lr = value; }),
   });
-  lrSlider.addEventListener('change', () => editSelected((o) => { o.lr = Number(rate(10 ** Number(lrSlider.value))); }));
-  $('lr').addEventListener('change', () => editSelected((o) => { o.lr = readNumber($('lr')); }));
-  $('momentum').addEventListener('change', () => editSelected((o) => { o.momentum = readNumber($('momentum')); }));
+  onNumber($('lr'), (s, v) => {
+    const racers = racersOf(s);
+    racers[selectedIndex(s)].optimizer.lr = v;
+    setRacers(s, racers);
+  });
+  onNumber($('momentum'), (s, v) => {
+    const racers = racersOf(s);
+    racers[selectedIndex(s)].optimizer.momentum = v;
+    setRacers(s, racers);
+  });
 
   $('add-racer').addEventListener('click', () => edit((s) => {
     const racers = racersOf(s);
     const used = new Set(racers.map((r) => r.optimizer.name));
-    const name = ADD_ORDER.find((n) => !used.has(n)) ?? 'sgd';
-    racers.push({ optimizer: { name, lr: STARTING_LR[name] } });
+    const entry = optimizers.find((e) => !used.has(e.name)) ?? optimizers[0];
+    racers.push({ optimizer: { name: entry.name, lr: entry.lr }, batch_size: null });
     setRacers(s, racers);
     ui.selected = racers.length - 1;
   }));
   $('remove-racer').addEventListener('click', () => edit((s) => {
     const racers = racersOf(s);
     if (racers.length > 1) {
-      racers.splice(Math.min(ui.selected, racers.length - 1), 1);
+      const [removed] = racers.splice(selectedIndex(s), 1);
+      // The first racer's batch size is the scenario's: the next one inherits its own.
+      if (selectedIndex(s) === 0) racers[0].batch_size = racers[0].batch_size ?? removed.batch_size;
+      s.batch_size = racers[0].batch_size ?? null;
       ui.selected = Math.max(0, Math.min(ui.selected, racers.length - 1));
     }
     setRacers(s, racers);
   }));
 
-  const batchSlider = $('batch-slider');
-  batchSlider.addEventListener('input', () => { $('batch').value = batchSlider.value; });
-  batchSlider.addEventListener('change', () => edit((s) => { s.batch_size = Number(batchSlider.value); }));
-  $('batch').addEventListener('change', () => edit((s) => { s.batch_size = readNumber($('batch')); }));
-  $('sigma').addEventListener('change', () => edit((s) => {
-    const sigma = readNumber($('sigma'));
-    s.noise = sigma ? { sigma } : null;
-  }));
+  /** What an unset batch size means here: the whole training set, or B = 1 on a surface. */
+  const fullBatch = () => (current.scenario.objective.kind === 'surface' ? 1 : current.state.sample_count);
+  const commitBatch = (value) => edit((s) => setBatch(s, selectedIndex(s), value, $('batch-all').checked, fullBatch()));
+  const batchSlider = ladderSlider($('batch-slider'), {
+    ladder: batchLadder(1000000),
+    describe: (value) => String(value),
+    onInput: (value) => { $('batch').value = String(value); },
+    onCommit: commitBatch,
+  });
+  $('batch').addEventListener('change', () => {
+    const value = numberFrom($('batch'));
+    if (value !== undefined) commitBatch(value);
+  });
+  $('batch-all').addEventListener('change', () => {
+    ui.batchForAll = $('batch-all').checked;
+    if (!ui.batchForAll) return;
+    const value = readField($('batch')).value;
+    if (value !== undefined && value !== null) commitBatch(value);
+  });
+  onNumber($('sigma'), (s, v) => { s.noise = v ? { sigma: v } : null; });
   $('schedule').addEventListener('change', () => edit((s) => {
     const name = $('schedule').value;
     s.schedule = name ? Object.fromEntries([['name', name], ...SCHEDULE_FIELDS[name].map(([k, , v]) => [k, v])]) : null;
   }));
-  $('clip').addEventListener('change', () => edit((s) => {
-    const clip = readNumber($('clip'));
-    s.clip_norm = clip === null || clip === 0 ? null : clip;
-  }));
-  $('seed').addEventListener('change', () => edit((s) => { s.seed = readNumber($('seed')); }));
-  $('steps').addEventListener('change', () => edit((s) => { s.steps = readNumber($('steps')); }));
-  $('stop-loss').addEventListener('change', () => edit((s) => {
-    const below = readNumber($('stop-loss'));
+  onNumber($('clip'), (s, v) => { s.clip_norm = v === null || v === 0 ? null : v; }, { optional: true });
+  onNumber($('seed'), (s, v) => { s.seed = v; });
+  onNumber($('steps'), (s, v) => { s.steps = v; });
+  onNumber($('stop-loss'), (s, v) => {
     const stop = { ...(s.stop ?? {}) };
-    if (below === null || below === 0) delete stop.loss_below;
-    else stop.loss_below = below;
+    if (v === null || v === 0) delete stop.loss_below;
+    else stop.loss_below = v;
     s.stop = Object.keys(stop).length ? stop : null;
-  }));
+  }, { optional: true });
 
   $('cloud').addEventListener('change', () => { ui.cloud = $('cloud').checked; onUiChange(); });
   $('axis').addEventListener('change', () => { ui.axis = $('axis').value; onUiChange(); });
 
   /** Shows `scenario` (normalised by the core) and the lab `state` in the controls. */
   function show(scenario, state) {
+    current = { scenario, state };
     const objective = scenario.objective;
     surface.value = objective.kind === 'linreg' ? 'linreg' : objective.name ?? '';
     $('quadratic-controls').hidden = objective.name !== 'quadratic';
@@ -145,40 +210,42 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
     $('linreg-controls').hidden = !isData;
     $('inset').hidden = !isData;
     if (isData) {
-      $('points').value = objective.dataset?.n ?? (objective.points ? '' : 200);
+      $('points').value = objective.dataset?.n ?? (state.sample_count + state.test_count);
       $('data-noise').value = objective.dataset?.noise ?? '';
       $('data-noise').placeholder = objective.points ? 'your data' : 'default';
+      $('points-hint').textContent = `${count(state.sample_count + state.test_count, 'point')}: ${state.sample_count} train the model (filled dots in the inset)`
+        + (state.test_count ? `, ${state.test_count} are held out to test it (hollow dots).` : '.');
+    }
+    const twoD = objective.kind !== 'mlp';
+    $('start-fields').hidden = !twoD;
+    if (twoD) {
+      const [xName, yName] = isData ? ['w', 'b'] : ['x', 'y'];
+      $('start-x-name').textContent = `Start ${xName}`;
+      $('start-y-name').textContent = `Start ${yName}`;
+      const start = scenario.start ?? state.start;
+      $('start-x').value = start[0] ?? '';
+      $('start-y').value = start[1] ?? '';
     }
 
     const racers = racersOf(scenario);
-    ui.selected = Math.min(ui.selected, racers.length - 1);
-    showLegend(racers, state);
-    const optimizer = selected(scenario).optimizer;
-    $('optimizer').value = optimizer.name;
-    $('lr').value = optimizer.lr;
-    lrSlider.value = Math.log10(Math.max(optimizer.lr, 1e-12));
-    const hasMomentum = 'momentum' in optimizer;
+    ui.selected = selectedIndex(scenario);
+    showLegend({ scenario, state, selected: ui.selected, onSelect: (index) => { ui.selected = index; onSelect(); } });
+    const chosen = racers[ui.selected].optimizer;
+    $('editing').textContent = racers.length > 1 ? `Editing optimizer ${ui.selected + 1} of ${racers.length} (${titleOf(chosen.name)}): click another in the list above to edit it.` : '';
+    optimizer.value = chosen.name;
+    if (document.activeElement !== $('lr')) $('lr').value = String(chosen.lr);
+    lrSlider.show(chosen.lr, nearestIndex);
+    const hasMomentum = 'momentum' in chosen;
     $('momentum').disabled = !hasMomentum;
-    $('momentum').value = hasMomentum ? optimizer.momentum : '';
-    $('momentum').title = hasMomentum ? '' : `${optimizer.name} has no momentum parameter (see its betas)`;
-    showHyper(optimizer);
+    $('momentum').value = hasMomentum ? chosen.momentum : '';
+    $('momentum').title = hasMomentum ? '' : `${titleOf(chosen.name)} has no momentum parameter${'betas' in chosen ? ' (see its betas)' : ''}`;
+    showHyper(chosen);
     $('add-racer').disabled = racers.length >= 8;
     $('remove-racer').disabled = racers.length <= 1;
 
-    const n = state.sample_count;
-    const hasData = objective.kind !== 'surface';
-    const maxBatch = hasData ? n : 256;
-    batchSlider.max = maxBatch;
-    $('batch').max = hasData ? n : 1000000;
-    const batch = scenario.batch_size ?? (hasData ? n : 1);
-    batchSlider.value = Math.min(batch, maxBatch);
-    $('batch').value = batch;
-    $('batch-kind').textContent = hasData
-      ? (batch >= n ? `BGD: full batch of all ${n} points` : batch === 1 ? 'SGD: one point per step' : `Mini-batch: ${batch} of ${n} points per step`)
-      : (scenario.noise ? `Noise model: σ/√B = ${num(scenario.noise.sigma / Math.sqrt(batch))} per gradient component` : 'On a surface, batch size only scales the gradient-noise model (set σ).');
-    $('sigma-label').hidden = hasData;
+    showBatch(scenario, state, racers);
+    $('sigma-label').hidden = objective.kind !== 'surface';
     $('sigma').value = scenario.noise?.sigma ?? 0;
-
     $('schedule').value = scenario.schedule?.name ?? '';
     showSchedule(scenario.schedule);
     $('clip').value = scenario.clip_norm ?? '';
@@ -189,93 +256,99 @@ export function createControls({ catalog, edit, ui, onSelect, onUiChange }) {
     $('axis').value = ui.axis;
   }
 
-  function showLegend(racers, state) {
-    const legend = $('legend');
-    legend.replaceChildren();
-    racers.forEach((racer, index) => {
-      const info = state.racers[index] ?? {};
-      const item = document.createElement('li');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'racer';
-      button.setAttribute('aria-pressed', String(index === ui.selected));
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = info.color ?? '#888';
-      const label = document.createElement('span');
-      label.className = 'racer-name';
-      label.textContent = `${racer.optimizer.name} lr=${rate(racer.optimizer.lr)}${racer.optimizer.momentum ? ` μ=${racer.optimizer.momentum}` : ''}${racer.batch_size ? ` B=${racer.batch_size}` : ''}`;
-      const status = document.createElement('span');
-      status.className = 'racer-status';
-      status.dataset.index = String(index);
-      button.append(swatch, label, status);
-      button.addEventListener('click', () => { ui.selected = index; onSelect(); });
-      item.append(button);
-      legend.append(item);
+  function showBatch(scenario, state, racers) {
+    const n = state.sample_count;
+    const hasData = scenario.objective.kind !== 'surface';
+    const full = hasData ? n : 1;
+    const sizes = batchSizes(scenario, full);
+    const batch = sizes[ui.selected];
+    const same = sizes.every((b) => b === sizes[0]);
+    $('batch-all-label').hidden = racers.length < 2;
+    $('batch-all').checked = same && ui.batchForAll;
+    batchSlider.setLadder(batchLadder(hasData ? n : 1000000));
+    batchSlider.show(Math.min(batch, hasData ? n : batch), nearestIndex);
+    $('batch').max = hasData ? String(Math.max(n, 1000000)) : '1000000';
+    if (document.activeElement !== $('batch')) $('batch').value = String(batch);
+    const who = racers.length > 1 && !$('batch-all').checked ? `Optimizer ${ui.selected + 1}: ` : '';
+    const effective = Math.min(batch, n);
+    $('batch-kind').textContent = hasData
+      ? who + (effective >= n ? `BGD (batch gradient descent): each step reads all ${count(n, 'training point')}.`
+        : effective === 1 ? `SGD (stochastic): each step reads one training point of ${n}.`
+          : `Mini-batch: each step reads ${effective} of the ${n} training points.`)
+      : (scenario.noise
+        ? `${who}noise model: σ/√B = ${num(scenario.noise.sigma / Math.sqrt(batch))} per gradient component.`
+        : 'On a surface, batch size only scales the gradient-noise model (Gradient noise σ).');
+  }
+
+  function showHyper(chosen) {
+    const keys = [...new Set([...Object.keys(chosen), ...(OPTIONAL_FIELDS[chosen.name] ?? [])])]
+      .filter((key) => !OWN_CONTROL.has(key))
+      .flatMap((key) => (Array.isArray(chosen[key]) ? chosen[key].map((_, i) => `${chosen.name}.${key}.${i}`) : [`${chosen.name}.${key}`]));
+    syncChildren($('hyper-fields'), keys, (key) => hyperField(key, chosen), (label, key) => {
+      const [, name, index] = key.split('.');
+      const value = index === undefined ? chosen[name] : chosen[name][Number(index)];
+      const input = label.querySelector('input, select');
+      if (document.activeElement === input) return;
+      if (input.type === 'checkbox') input.checked = value;
+      else input.value = value ?? '';
     });
-    showStatus(state);
   }
 
-  function showHyper(optimizer) {
-    const box = $('hyper-fields');
-    box.replaceChildren();
-    for (const [key, value] of Object.entries(optimizer)) {
-      if (OWN_CONTROL.has(key)) continue;
-      if (Array.isArray(value)) {
-        value.forEach((v, i) => box.append(field(`${LABELS[key]?.[i] ?? `${key}[${i}]`}`, v, (o, x) => { o[key][i] = x; })));
-      } else if (typeof value === 'boolean') {
-        const label = document.createElement('label');
-        label.className = 'check';
-        const input = document.createElement('input');
-        input.type = 'checkbox';
-        input.checked = value;
-        input.addEventListener('change', () => editSelected((o) => { o[key] = input.checked; }));
-        label.append(input, ` ${LABELS[key] ?? key}`);
-        box.append(label);
-      } else {
-        box.append(field(LABELS[key] ?? key, value, (o, x) => { o[key] = x; }));
-      }
-    }
-  }
-
-  function field(text, value, set) {
+  /** One hyper-parameter's control; `key` is "optimizer.field" or "optimizer.field.index". */
+  function hyperField(key, chosen) {
+    const [, name, index] = key.split('.');
+    const set = (o, x) => { if (index === undefined) o[name] = x; else o[name][Number(index)] = x; };
     const label = document.createElement('label');
-    const input = document.createElement('input');
-    input.type = 'number';
-    input.step = 'any';
-    input.value = value;
-    input.addEventListener('change', () => editSelected((o) => set(o, readNumber(input))));
-    label.append(`${text} `, input);
+    const text = index === undefined ? HYPER_LABELS[name] ?? name : HYPER_LABELS[name]?.[Number(index)] ?? `${name} ${Number(index) + 1}`;
+    let input;
+    if (CHOICES[name]) {
+      input = document.createElement('select');
+      for (const [value, title] of CHOICES[name]) input.append(new Option(title, value));
+      input.addEventListener('change', () => editSelected((o) => set(o, input.value || null)));
+    } else if (typeof chosen[name] === 'boolean') {
+      input = document.createElement('input');
+      input.type = 'checkbox';
+      label.className = 'check';
+      input.addEventListener('change', () => editSelected((o) => set(o, input.checked)));
+    } else {
+      input = document.createElement('input');
+      input.type = 'number';
+      input.step = ['max_iter', 'max_eval', 'history_size'].includes(name) ? '1' : 'any';
+      if (input.step === '1') input.min = '1';
+      const optional = name === 'max_eval';
+      if (optional) input.placeholder = 'automatic';
+      input.addEventListener('change', () => {
+        const value = numberFrom(input, { optional });
+        if (value !== undefined) editSelected((o) => set(o, value));
+      });
+    }
+    input.dataset.key = key;
+    if (input.type === 'checkbox') label.append(input, ` ${text}`);
+    else label.append(`${text} `, input);
     return label;
   }
 
   function showSchedule(schedule) {
-    const box = $('schedule-fields');
-    box.replaceChildren();
-    if (!schedule) return;
-    for (const [key, text] of SCHEDULE_FIELDS[schedule.name] ?? []) {
+    const fields = schedule ? SCHEDULE_FIELDS[schedule.name] ?? [] : [];
+    syncChildren($('schedule-fields'), fields.map(([key]) => `${schedule.name}.${key}`), (key, i) => {
+      const [field, text] = fields[i];
       const label = document.createElement('label');
       const input = document.createElement('input');
       input.type = 'number';
-      input.step = 'any';
-      input.value = schedule[key];
-      input.addEventListener('change', () => edit((s) => { s.schedule[key] = readNumber(input); }));
+      input.step = ['step_size', 't_max'].includes(field) ? '1' : 'any';
+      if (input.step === '1') input.min = '1';
+      input.dataset.key = key;
+      input.addEventListener('change', () => {
+        const value = numberFrom(input);
+        if (value !== undefined) edit((s) => { s.schedule[field] = value; });
+      });
       label.append(`${text} `, input);
-      box.append(label);
-    }
+      return label;
+    }, (label, key, i) => {
+      const input = label.querySelector('input');
+      if (document.activeElement !== input) input.value = schedule[fields[i][0]];
+    });
   }
 
-  /** Updates only the per-racer status text (cheap; called while playing). */
-  function showStatus(state) {
-    for (const element of document.querySelectorAll('.racer-status')) {
-      const info = state.racers[Number(element.dataset.index)];
-      if (!info) continue;
-      element.textContent = ['diverged', 'failed', 'converged'].includes(info.status)
-        ? ` — ${info.message}`
-        : ` — loss ${num(info.loss)}`;
-      element.classList.toggle('bad', info.status === 'diverged' || info.status === 'failed');
-    }
-  }
-
-  return { show, showStatus };
+  return { show };
 }

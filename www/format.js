@@ -1,4 +1,5 @@
-// Number formatting for readouts: short, exact enough to read, never "NaN" on screen.
+// Number formatting for readouts: short, exact enough to read, never "NaN" on screen. Text built
+// here is for people (typographic minus); values sent back to the lab are the numbers themselves.
 
 /** A compact number: 4 significant digits, scientific outside [1e-3, 1e4). */
 export function num(value) {
@@ -6,21 +7,43 @@ export function num(value) {
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   const magnitude = Math.abs(value);
   if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e4)) {
-    return value.toExponential(3).replace('-', '−');
+    return value.toExponential(3).replace(/-/g, '−');
   }
   return Number(value.toPrecision(4)).toString().replace('-', '−');
 }
 
-/** A learning rate as people write it: 0.001, 0.05, 1e-6. */
+/** A learning rate as people write it: 0.001, 0.05, 1e−6. */
 export function rate(value) {
   if (!Number.isFinite(value)) return '—';
-  if (value !== 0 && (value < 1e-3 || value >= 1e4)) return value.toExponential(1).replace('e-', 'e−');
+  if (value !== 0 && (value < 1e-3 || value >= 1e4)) {
+    return Number(value.toPrecision(3)).toExponential().replace('e+', 'e').replace('e-', 'e−');
+  }
   return Number(value.toPrecision(3)).toString();
 }
 
-/** Parses a number field: a finite number, or null when empty or not a number. */
-export function readNumber(input) {
-  if (input.value.trim() === '') return null;
-  const value = Number(input.value);
-  return Number.isFinite(value) ? value : null;
+/** "1 point", "50 points". */
+export function count(n, noun, plural = `${noun}s`) {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** 1, 2, 5, 10, 20, 50, … from `low` to `high` (both powers of ten), exact decimals. */
+export function oneTwoFive(low, high) {
+  const values = [];
+  for (let exponent = Math.round(Math.log10(low)); exponent <= Math.round(Math.log10(high)); exponent += 1) {
+    for (const mantissa of [1, 2, 5]) {
+      const value = Number(`${mantissa}e${exponent}`);
+      if (value <= high) values.push(value);
+    }
+  }
+  return values;
+}
+
+/** The index of the value in `ladder` nearest to `value` on a log scale. */
+export function nearestIndex(ladder, value) {
+  if (!(value > 0)) return 0;
+  let best = 0;
+  for (let i = 1; i < ladder.length; i += 1) {
+    if (Math.abs(Math.log(ladder[i] / value)) < Math.abs(Math.log(ladder[best] / value))) best = i;
+  }
+  return best;
 }

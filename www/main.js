@@ -1,16 +1,23 @@
-// The page's entry point: loads the wasm lab, owns the animation loop, the URL and the canvases.
-// The lab (Rust) owns every number; this module only moves events in and pictures out.
-import init, { Lab, csv_points, dataset_catalog, surface_catalog } from '../pkg/gdviz.js';
+// The page's entry point: loads the wasm lab, keeps the scenario and the page's own settings, and
+// wires the modules together — the panel (controls.js, network.js), the transport (player.js),
+// the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
+// The lab (Rust) owns every number; this module only moves edits in and pictures out.
+import init, { Lab, csv_points, dataset_catalog, optimizer_catalog, surface_catalog } from '../pkg/gdviz.js';
 import { createControls } from './controls.js';
+import { $ } from './dom.js';
+import { EMBED_PIECES, setUpEmbed } from './embed.js';
+import { rate } from './format.js';
+import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
+import { LESSONS, lessonById, setUpLessons, showLesson } from './lessons.js';
+import { readField, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
-import { setUpLessons } from './lessons.js';
+import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
+import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
 import { setUpSharing } from './share.js';
-import { num, rate } from './format.js';
+import { createStage } from './stage.js';
 
-const $ = (id) => document.getElementById(id);
-const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
-/** Time per frame the simulation may use before steps per frame shrink (ms). */
-const FRAME_BUDGET_MS = 8;
+/** Whether the page is inside another page's frame (a course page's embed). */
+const FRAMED = window.self !== window.top;
 
 const banner = $('error-banner');
 function showError(message) {
@@ -28,34 +35,41 @@ window.addEventListener('unhandledrejection', (event) => showError(`Something we
 /** Shows sentences (ignored URL parameters, refused edits) above the lab; text only. */
 function notify(lines) {
   const notice = $('notice');
-  notice.replaceChildren();
-  for (const line of lines) {
+  notice.replaceChildren(...lines.map((line) => {
     const p = document.createElement('p');
     p.textContent = line;
-    notice.append(p);
-  }
+    return p;
+  }));
   notice.hidden = lines.length === 0;
 }
 
-/** Page settings that are not part of the scenario, read from the URL with their own checks. */
+/**
+ * The page's own settings (not the scenario), read from a URL query with their own checks; what
+ * does not fit is named in `ignored`.
+ */
 function readUi(params, ignored) {
-  const ui = { speed: 3, axis: 'steps', cloud: false, selected: 0 };
+  const ui = { speed: DEFAULT_SPEED, axis: 'steps', cloud: false, selected: 0, batchForAll: true };
   const speed = params.get('speed');
   if (speed !== null) {
-    const value = Number(speed);
-    if (Number.isInteger(value) && value >= 0 && value < SPEEDS.length) ui.speed = value;
-    else ignored.push(`ignored \`speed\`: ${speed} is out of range (accepted: 0 … ${SPEEDS.length - 1})`);
+    if (SPEEDS.includes(Number(speed))) ui.speed = Number(speed);
+    else ignored.push(`ignored \`speed\`: ${speed} is not one of the speeds offered (steps per second: ${SPEEDS.join(', ')})`);
   }
   const axis = params.get('axis');
   if (axis !== null) {
     if (['steps', 'epochs', 'samples'].includes(axis)) ui.axis = axis;
     else ignored.push(`ignored \`axis\`: ${axis} is not steps, epochs or samples`);
   }
-  if (params.get('cloud') === '1') ui.cloud = true;
+  ui.cloud = params.get('cloud') === '1';
   ui.embed = params.get('embed') === '1';
   ui.autoplay = params.get('play') === '1';
   ui.lesson = params.get('lesson');
+  if (ui.lesson !== null && !lessonById(ui.lesson)) {
+    ignored.push(`ignored \`lesson\`: “${ui.lesson}” is not a lesson (accepted: ${LESSONS.map((l) => l.id).join(', ')})`);
+    ui.lesson = null;
+  }
   ui.controls = (params.get('controls') ?? '').split(',').filter(Boolean);
+  const unknown = ui.controls.filter((name) => !EMBED_PIECES.includes(name));
+  if (unknown.length) ignored.push(`ignored in \`controls\`: ${unknown.join(', ')} (accepted: ${EMBED_PIECES.join(', ')})`);
   ui.present = params.get('present') === '1';
   ui.lock = (params.get('lock') ?? '').split(',').filter(Boolean);
   return ui;
@@ -69,30 +83,36 @@ async function main() {
   notify(ignored);
   let scenario = JSON.parse(lab.scenario_json());
   let state = JSON.parse(lab.state_json());
-  let playing = false;
-  let effectiveSteps = SPEEDS[ui.speed];
   let lastChart = 0;
   let lastPush = 0;
-  let frames = 0;
   let surfaceDirty = true;
+  /** True while a lesson is being opened, so the objective change does not close it. */
+  let openingLesson = false;
   /**
    * True until the first heat map is on screen: draw() then paints the heat map alone, so the
    * page's first picture is not held back by the chart and panels (drawn a frame later).
    */
   let heatOnly = true;
 
+  // Embedded, the page is laid out for its frame before anything is sized or drawn.
+  if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
   const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), chart: $('chart'), inset: $('inset'), network: $('network') };
+  const catalogs = { surfaces: JSON.parse(surface_catalog()), optimizers: JSON.parse(optimizer_catalog()) };
   /** The scenario each view last showed, to come back to. */
   const remembered = { surface: null, network: null };
   const isNetwork = () => state.network === true;
+  const labels = () => state.racers.map((_, i) => racerLabel(scenario, state, i));
 
-  function pageQuery() {
+  /** The page's whole state as a query string: the scenario, then the page's own settings. */
+  function pageQuery({ embed = ui.embed } = {}) {
     const extra = new URLSearchParams();
-    if (ui.speed !== 3) extra.set('speed', String(ui.speed));
+    if (ui.speed !== DEFAULT_SPEED) extra.set('speed', String(ui.speed));
     if (ui.axis !== 'steps') extra.set('axis', ui.axis);
     if (ui.cloud) extra.set('cloud', '1');
-    if (ui.embed) extra.set('embed', '1');
-    if (ui.controls.length) extra.set('controls', ui.controls.join(','));
+    if (embed) {
+      extra.set('embed', '1');
+      if (ui.controls.length) extra.set('controls', ui.controls.join(','));
+    }
     if (ui.lesson) extra.set('lesson', ui.lesson);
     if (ui.present) extra.set('present', '1');
     if (ui.lock.length) extra.set('lock', ui.lock.join(','));
@@ -100,57 +120,22 @@ async function main() {
     return `?${lab.query()}${tail ? `&${tail}` : ''}`;
   }
 
-  /** Records the state in the URL: a new history entry, or a replacement during quick edits. */
+  /**
+   * Records the state in the URL: `push` a new history entry (`true`: unless the last one was
+   * pushed a moment ago, so quick edits make one entry; `'new'`: always), else a replacement. In
+   * a frame every edit replaces, so the course page's Back button is not spent on the lab; in a
+   * sandboxed frame with an opaque origin the URL cannot change at all, and nothing is lost.
+   */
   function updateUrl(push) {
     const url = `${window.location.pathname}${pageQuery()}`;
     const now = performance.now();
-    if (push && now - lastPush > 600) window.history.pushState(null, '', url);
-    else window.history.replaceState(null, '', url);
+    try {
+      if (push && !FRAMED && (push === 'new' || now - lastPush > 600)) window.history.pushState(null, '', url);
+      else window.history.replaceState(null, '', url);
+    } catch {
+      // An opaque origin (sandbox without allow-same-origin) may not touch its history.
+    }
     if (push) lastPush = now;
-  }
-
-  let sized = '';
-  function resize() {
-    const dpr = window.devicePixelRatio || 1;
-    // Presenter mode draws type and strokes larger on the same pixels.
-    const drawScale = ui.present ? 1.7 : 1;
-    const stack = $('stack');
-    const width = Math.max(280, Math.min(stack.parentElement.clientWidth, 760));
-    if (sized === `${width}@${dpr}`) return;
-    sized = `${width}@${dpr}`;
-    lab.set_device_pixel_ratio(dpr);
-    const height = Math.round(width * 0.82);
-    stack.style.width = `${width}px`;
-    stack.style.height = `${height}px`;
-    for (const canvas of [canvases.heat, canvases.trails, canvases.markers]) {
-      canvas.style.width = `${width}px`;
-      canvas.style.height = `${height}px`;
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(height * dpr);
-    }
-    const chart = canvases.chart;
-    chart.style.width = `${width}px`;
-    chart.style.height = '220px';
-    chart.width = Math.round(width * dpr);
-    chart.height = Math.round(220 * dpr);
-    const inset = canvases.inset;
-    inset.width = Math.round(220 * dpr);
-    inset.height = Math.round(160 * dpr);
-    const network = canvases.network;
-    const networkWidth = Math.max(200, Math.min(network.parentElement.clientWidth - 4, 400));
-    network.style.width = `${networkWidth}px`;
-    network.style.height = '190px';
-    network.width = Math.round(networkWidth * dpr);
-    network.height = Math.round(190 * dpr);
-    for (const [id, w, h] of [['layer-norms', networkWidth, 170], ['landscape', Math.min(networkWidth, 300), Math.min(networkWidth, 300)]]) {
-      const canvas = $(id);
-      canvas.style.width = `${w}px`;
-      canvas.style.height = `${h}px`;
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(h * dpr);
-    }
-    surfaceDirty = true;
-    draw(true);
   }
 
   function draw(all) {
@@ -166,7 +151,7 @@ async function main() {
       if (all || now - lastChart > 120) {
         lab.draw_network(canvases.network, ui.selected);
         lab.draw_layer_norms($('layer-norms'), ui.selected);
-        showConfusion();
+        showConfusion(JSON.parse(lab.metrics_json(ui.selected)));
       }
     } else {
       if (surfaceDirty) {
@@ -181,11 +166,12 @@ async function main() {
       lab.draw_chart(canvases.chart, ui.axis);
       if (!canvases.inset.hidden) lab.draw_inset(canvases.inset);
       state = JSON.parse(lab.state_json());
-      controls.showStatus(state);
+      showRacerStatus(state);
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
-      showCounter();
-      showExplain();
-      showTheory();
+      $('counter').textContent = counterText(state);
+      $('status').textContent = statusText(state, player.playing);
+      showExplain(JSON.parse(lab.explain_json(ui.selected)));
+      showTheory(JSON.parse(lab.theory_json()), scenario, state);
       lastChart = now;
     }
   }
@@ -196,22 +182,26 @@ async function main() {
     const bar = $('tune-progress');
     let job = null;
     let budget = 2000;
-    const finish = () => {
-      const results = JSON.parse(job.result_json());
+    const stop = () => {
       job.free();
       job = null;
       bar.hidden = true;
       button.textContent = 'Tune learning rates';
+    };
+    const finish = () => {
+      const results = JSON.parse(job.result_json());
+      stop();
+      const names = labels();
       const summary = [];
       edit((s) => {
-        const racers = [{ optimizer: s.optimizer }, ...(s.race ?? [])];
+        const racers = racersOf(s);
         for (const result of results) {
           const racer = racers[result.racer];
           if (racer && result.best_lr !== null) racer.optimizer.lr = result.best_lr;
-          summary.push(`${result.optimizer}: ${result.best_lr === null ? 'every rate diverged' : `lr = ${rate(result.best_lr)}`}`);
+          summary.push(`${names[result.racer] ?? result.optimizer}: ${result.best_lr === null ? 'every rate diverged' : `lr = ${rate(result.best_lr)}`}`);
         }
         s.optimizer = racers[0].optimizer;
-        s.race = racers.slice(1);
+        s.race = s.race.map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer }));
       });
       $('status').textContent = `Tuned — ${summary.join('; ')}`;
       window.gdviz.tuned = results;
@@ -228,17 +218,14 @@ async function main() {
     };
     button.addEventListener('click', () => {
       if (job) {
-        job.free();
-        job = null;
-        bar.hidden = true;
-        button.textContent = 'Tune learning rates';
+        stop();
         return;
       }
-      if (playing) setPlaying(false);
+      if (player.playing) player.setPlaying(false);
       try {
         job = lab.start_tuning();
       } catch (error) {
-        notify([`Cannot tune — ${error}`]);
+        notify([`Tune learning rates: ${error.message ?? error}`]);
         return;
       }
       bar.hidden = false;
@@ -248,33 +235,12 @@ async function main() {
     });
   }
 
-  /** The 2×2 confusion matrices of the selected network, as a small table (text only). */
-  function showConfusion() {
-    const table = $('confusion');
-    table.replaceChildren();
-    const metrics = JSON.parse(lab.metrics_json(ui.selected));
-    if (!metrics || !metrics.train) return;
-    const head = table.insertRow();
-    for (const text of ['', 'train: pred 0', 'pred 1', 'test: pred 0', 'pred 1']) head.insertCell().textContent = text;
-    for (const truth of [0, 1]) {
-      const row = table.insertRow();
-      row.insertCell().textContent = `true ${truth}`;
-      for (const split of ['train', 'test']) {
-        for (const predicted of [0, 1]) {
-          const cell = row.insertCell();
-          cell.textContent = metrics[split] ? String(metrics[split][truth][predicted]) : '—';
-          cell.className = truth === predicted ? 'hit' : 'miss';
-        }
-      }
-    }
-  }
-
   /** Locked mode: the controls a teacher named in `lock=` are shown but fixed. */
   const LOCKS = {
-    lr: ['lr', 'lr-slider'], batch: ['batch', 'batch-slider'], optimizer: ['optimizer'], momentum: ['momentum'],
+    lr: ['lr', 'lr-slider'], batch: ['batch', 'batch-slider', 'batch-all'], optimizer: ['optimizer'], momentum: ['momentum'],
     surface: ['surface', 'kappa', 'angle'], seed: ['seed'], schedule: ['schedule'], clip: ['clip'], sigma: ['sigma'],
     racers: ['add-racer', 'remove-racer'], dataset: ['dataset'], noise: ['net-noise'], layers: ['add-layer', 'remove-layer'],
-    activation: ['activation'], loss: ['loss'], init: ['init'], l2: ['l2'], steps: ['steps'],
+    activation: ['activation'], loss: ['loss'], init: ['init'], l2: ['l2'], steps: ['steps'], start: ['start-x', 'start-y'],
   };
   function applyLocks() {
     for (const name of ui.lock) {
@@ -308,260 +274,166 @@ async function main() {
     const next = remembered[toNetwork ? 'network' : 'surface']
       ?? JSON.parse(toNetwork ? Lab.network_default_json() : new Lab('').scenario_json());
     ui.selected = 0;
-    edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); });
+    replace(next);
   }
 
-  function showCounter() {
-    const leader = state.racers.reduce((a, r) => (r.step > a.step ? r : a), state.racers[0]);
-    $('counter').textContent = `step ${leader.step} · epoch ${num(leader.epoch)} · ${leader.samples} samples`;
-    const stopped = state.racers.filter((r) => r.status === 'diverged' || r.status === 'failed');
-    $('status').textContent = stopped.length
-      ? stopped.map((r) => `${r.name}: ${r.message}`).join('; ')
-      : `${state.racers.length} optimizer${state.racers.length > 1 ? 's' : ''} racing${playing ? '' : ' (paused)'}`;
-  }
+  /** The index of the racer a refusal is about when it is its optimizer's kind (`null` else). */
+  const racerRefused = (error) => {
+    const match = /^(?:race\[(\d+)\]\.)?optimizer\.name$/.exec(error?.field ?? '');
+    return match ? (match[1] === undefined ? 0 : Number(match[1]) + 1) : null;
+  };
 
-  function showExplain() {
-    const box = $('explain');
-    const explanation = JSON.parse(lab.explain_json(ui.selected));
-    box.replaceChildren();
-    if (!explanation) return;
-    const title = document.createElement('p');
-    title.className = 'explain-title';
-    title.textContent = explanation.title;
-    box.append(title);
-    if (explanation.note) {
-      const note = document.createElement('p');
-      note.className = 'hint';
-      note.textContent = explanation.note;
-      box.append(note);
-    }
-    const table = document.createElement('table');
-    for (const line of explanation.lines ?? []) {
-      const row = table.insertRow();
-      row.insertCell().textContent = line.formula;
-      row.insertCell().textContent = line.value;
-    }
-    box.append(table);
-  }
-
-  function showTheory() {
-    const box = $('theory');
-    const data = JSON.parse(lab.theory_json());
-    box.hidden = !data;
-    if (!data) return;
-    const t = data.theory;
-    box.replaceChildren();
-    const heading = document.createElement('h3');
-    heading.textContent = `Quadratic with κ = ${num(t.condition)} (Goh, “Why Momentum Really Works”)`;
-    const list = document.createElement('ul');
-    const facts = [
-      `Critical learning rate 2/L = ${num(t.critical_lr)}: above it gradient descent diverges.`,
-      `Best fixed rate 2/(μ+L) = ${num(t.best_lr)}: error shrinks by ${num(t.best_rate_gd)} per step.`,
-      `Heavy ball: lr = ${num(t.heavy_ball_lr)}, momentum = ${num(t.heavy_ball_momentum)}: rate ${num(t.heavy_ball_rate)} per step.`,
-    ];
-    for (const racer of data.racers) {
-      facts.push(`${racer.name}: predicted rate ${racer.predicted === null ? '— (not plain SGD/momentum)' : num(racer.predicted)}, measured ${racer.measured === null ? '—' : num(racer.measured)}`);
-    }
-    for (const fact of facts) {
-      const item = document.createElement('li');
-      item.textContent = fact;
-      list.append(item);
-    }
-    box.append(heading, list);
-  }
-
-  /** Tries a changed scenario; keeps the old one, and says why, when the core refuses it. */
+  /**
+   * Tries a changed scenario; keeps the old one, and says why, when the core refuses it. When
+   * the objective changes and a racer cannot run on the new one (Newton needs a Hessian), the
+   * racer becomes Adam and the page says so, rather than refusing the whole change.
+   */
   function edit(mutate, { push = true } = {}) {
     const next = structuredClone(scenario);
     mutate(next);
-    const json = JSON.stringify(next);
-    const objectiveChanged = lab.objective_differs(json);
-    try {
-      lab.load(json);
-    } catch (error) {
-      notify([`Not applied — ${error}`]);
-      controls.show(scenario, state);
-      return false;
+    const objectiveChanged = lab.objective_differs(JSON.stringify(next));
+    const adapted = [];
+    for (;;) {
+      try {
+        lab.load(JSON.stringify(next));
+        break;
+      } catch (error) {
+        const index = objectiveChanged ? racerRefused(error) : null;
+        if (index === null || adapted.length >= 8) {
+          notify([refusalText(error, labels())]);
+          controls.show(scenario, state);
+          return false;
+        }
+        const racers = racersOf(next);
+        const entry = catalogs.optimizers.find((o) => o.name === 'adam');
+        adapted.push(`${racerLabel(scenario, state, index) || 'An optimizer'} cannot run here (${error.reason ?? error.message}): it races as Adam instead.`);
+        racers[index].optimizer = { name: entry.name, lr: entry.lr };
+        next.optimizer = racers[0].optimizer;
+        next.race = next.race?.map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer })) ?? [];
+      }
     }
-    notify([]);
+    notify(adapted);
     scenario = JSON.parse(lab.scenario_json());
     state = JSON.parse(lab.state_json());
-    if (objectiveChanged) surfaceDirty = true;
+    if (objectiveChanged) {
+      surfaceDirty = true;
+      // A lesson's text is about its own objective: it goes when the objective does.
+      if (ui.lesson && !openingLesson) {
+        ui.lesson = null;
+        showLesson(null);
+      }
+    }
     controls.show(scenario, state);
     showView();
     updateUrl(push);
+    stage.resize();
     draw(true);
     return true;
   }
 
+  /** Replaces the whole scenario (a lesson, another view, an imported file, Back): a new entry. */
+  function replace(next, { push = 'new' } = {}) {
+    return edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); }, { push });
+  }
+
+  /** Opens a lesson in place: its scenario and page settings, its text, and Play. */
+  function openLesson(lesson) {
+    player.setPlaying(false);
+    const probe = new Lab(lesson.query);
+    const next = JSON.parse(probe.scenario_json());
+    probe.free();
+    const settings = readUi(new URLSearchParams(lesson.query), []);
+    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, selected: 0, lesson: lesson.id, batchForAll: true });
+    openingLesson = true;
+    replace(next);
+    openingLesson = false;
+    showLesson(lesson);
+    player.showSpeed();
+    player.setPlaying(true);
+  }
+
+  function closeLesson() {
+    ui.lesson = null;
+    showLesson(null);
+    updateUrl(false);
+  }
+
   const controls = createControls({
-    catalog: JSON.parse(surface_catalog()),
+    catalogs,
     edit,
+    notify,
     ui,
     onSelect: () => { controls.show(scenario, state); applyLocks(); draw(true); },
     onUiChange: () => { updateUrl(false); draw(true); },
   });
-  const networkControls = createNetworkControls({ catalog: JSON.parse(dataset_catalog()), edit });
+  /** Reads a number field; undefined (and a sentence shown) when the text is not accepted. */
+  const numberFrom = (input) => {
+    const { value, problem } = readField(input);
+    if (problem === undefined) return value;
+    notify([problem]);
+    controls.show(scenario, state);
+    if (isNetwork()) networkControls.show(scenario, state);
+    return undefined;
+  };
+  const networkControls = createNetworkControls({ catalog: JSON.parse(dataset_catalog()), edit, numberFrom });
+  const player = createPlayer({
+    lab,
+    ui,
+    draw,
+    onPlaying: () => { $('status').textContent = statusText(state, player.playing); },
+    onUiChange: () => updateUrl(false),
+  });
+  const stage = createStage({
+    lab,
+    ui,
+    canvases,
+    draw,
+    markDirty: () => { surfaceDirty = true; },
+    moveStart: (start, push) => edit((s) => { s.start = start; }, { push }),
+    nameOf: (index) => labels()[index] ?? '',
+  });
   $('tab-surface').addEventListener('click', () => switchView(false));
   $('tab-network').addEventListener('click', () => switchView(true));
 
-  function setPlaying(value) {
-    playing = value;
-    $('play').textContent = playing ? 'Pause' : 'Play';
-    $('play').setAttribute('aria-pressed', String(playing));
-    if (playing) {
-      if (lab.running_count() === 0) lab.reset();
-      requestAnimationFrame(frame);
-    }
-    draw(true);
-  }
-
-  function frame() {
-    if (!playing) return;
-    const target = SPEEDS[ui.speed];
-    const started = performance.now();
-    const running = lab.advance(Math.max(1, Math.round(effectiveSteps)));
-    const spent = performance.now() - started;
-    // Adapt steps per frame to the budget: shrink when over, grow back toward the target.
-    if (spent > FRAME_BUDGET_MS) effectiveSteps = Math.max(1, effectiveSteps * 0.7);
-    else effectiveSteps = Math.min(target, effectiveSteps * 1.25 + 1);
-    frames += 1;
-    draw(false);
-    if (running === 0) {
-      setPlaying(false);
-      return;
-    }
-    requestAnimationFrame(frame);
-  }
-
-  function step() {
-    if (playing) setPlaying(false);
-    lab.advance(1);
-    draw(true);
-  }
-
-  function reset() {
-    lab.reset();
-    draw(true);
-  }
-
-  $('play').addEventListener('click', () => setPlaying(!playing));
-  $('step').addEventListener('click', step);
-  $('reset').addEventListener('click', reset);
-  const speed = $('speed');
-  speed.value = ui.speed;
-  const showSpeed = () => { $('speed-value').textContent = `${SPEEDS[ui.speed]} steps/frame`; };
-  showSpeed();
-  speed.addEventListener('input', () => {
-    ui.speed = Number(speed.value);
-    effectiveSteps = SPEEDS[ui.speed];
-    showSpeed();
-  });
-  speed.addEventListener('change', () => updateUrl(false));
-
-  document.addEventListener('keydown', (event) => {
-    const target = event.target;
-    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
-    if (event.key === ' ') { event.preventDefault(); setPlaying(!playing); }
-    else if (event.key === 'ArrowRight') { event.preventDefault(); step(); }
-    else if (event.key === 'r' || event.key === 'R') { reset(); }
-  });
-  document.addEventListener('visibilitychange', () => { if (document.hidden && playing) setPlaying(false); });
-
-  // Click or drag on the surface to choose the start point; hover to read a point.
-  const top = canvases.markers;
-  let dragging = false;
-  const pixel = (event) => {
-    const box = top.getBoundingClientRect();
-    const dpr = window.devicePixelRatio || 1;
-    return [(event.clientX - box.left) * dpr, (event.clientY - box.top) * dpr];
-  };
-  const moveStart = (event, push) => {
-    const [px, py] = pixel(event);
-    const point = lab.to_plane(px, py);
-    if (point.length !== 2) return;
-    edit((s) => { s.start = [Number(point[0].toPrecision(6)), Number(point[1].toPrecision(6))]; }, { push });
-  };
-  top.addEventListener('pointerdown', (event) => {
-    dragging = true;
-    top.setPointerCapture(event.pointerId);
-    moveStart(event, false);
-  });
-  top.addEventListener('pointermove', (event) => {
-    if (dragging) { moveStart(event, false); return; }
-    const [px, py] = pixel(event);
-    const hit = JSON.parse(lab.pick(px, py));
-    const hover = $('hover');
-    if (!hit) { hover.hidden = true; return; }
-    if (hit.prediction !== undefined) {
-      hover.textContent = `(${num(hit.x)}, ${num(hit.y)}) · network output ${num(hit.prediction)}`;
-    } else {
-      hover.textContent = hit.step !== undefined
-        ? `${hit.name} · step ${hit.step} · (${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`
-        : `(${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`;
-    }
-    const box = top.getBoundingClientRect();
-    placeTip(hover, event.clientX - box.left, event.clientY - box.top, box);
-  });
-  top.addEventListener('pointerup', (event) => {
-    if (!dragging) return;
-    dragging = false;
-    moveStart(event, true);
-  });
-  top.addEventListener('pointerleave', () => { $('hover').hidden = true; });
-
-  /**
-   * Shows a read-out `tip` beside the pointer at (x, y) of a `box`-sized area, on the pointer's
-   * left (or above it) where it would otherwise spill out of the area's card.
-   */
-  function placeTip(tip, x, y, box) {
-    const gap = 12;
-    tip.hidden = false;
-    const { offsetWidth: w, offsetHeight: h } = tip;
-    const left = x + gap + w > box.width ? Math.max(0, x - gap - w) : x + gap;
-    const down = y + gap + h > box.height ? Math.max(0, y - gap - h) : y + gap;
-    tip.style.left = `${left}px`;
-    tip.style.top = `${down}px`;
-  }
-
-  // Hover on the loss chart reads out the step, epoch and exact loss under the pointer.
-  canvases.chart.addEventListener('pointermove', (event) => {
-    const box = canvases.chart.getBoundingClientRect();
-    const dpr = window.devicePixelRatio || 1;
-    const hit = JSON.parse(lab.pick_chart((event.clientX - box.left) * dpr, (event.clientY - box.top) * dpr));
-    const hover = $('chart-hover');
-    if (!hit) { hover.hidden = true; return; }
-    hover.textContent = `${hit.name} · step ${hit.step} · epoch ${num(hit.epoch)} · loss ${hit.loss}`;
-    placeTip(hover, event.clientX - box.left, event.clientY - box.top, box);
-  });
-  canvases.chart.addEventListener('pointerleave', () => { $('chart-hover').hidden = true; });
-
   window.addEventListener('popstate', () => {
+    const params = new URLSearchParams(window.location.search);
     const next = new Lab(window.location.search);
-    edit((s) => Object.assign(s, JSON.parse(next.scenario_json())), { push: false });
+    const settings = readUi(params, []);
+    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, lesson: settings.lesson });
+    openingLesson = true;
+    replace(JSON.parse(next.scenario_json()), { push: false });
+    openingLesson = false;
     next.free();
+    showLesson(lessonById(ui.lesson));
+    player.showSpeed();
   });
-  new ResizeObserver(() => resize()).observe($('stack').parentElement);
 
   controls.show(scenario, state);
   showView();
-  resize();
+  stage.resize();
   // The heat map is drawn; let it reach the screen (the next frame, then a task after it)
   // before the rest of the first draw and the remaining set-up.
   await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
   heatOnly = false;
   draw(true);
   updateUrl(false);
-  setUpSharing({ lab, canvases, edit, pageQuery, notify });
+  setUpSharing({
+    lab,
+    canvases,
+    replace,
+    pageQuery,
+    notify,
+    legendRows: () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) })),
+  });
   if (ui.present) document.body.classList.add('present');
   setUpTuning();
   /** Pasted CSV replaces the generated data set; the core names the row and column it refuses. */
-  const useCsv = (textarea, kind) => {
+  const useCsv = (textarea, kind, label) => {
     let points;
     try {
       points = JSON.parse(csv_points($(textarea).value, kind()));
     } catch (error) {
-      notify([`Data not used — ${error}`]);
+      notify([`${label}: ${error.message ?? error}`]);
       return;
     }
     edit((s) => {
@@ -569,16 +441,18 @@ async function main() {
       s.objective.points = points;
       s.start = null;
       s.batch_size = null;
+      for (const racer of s.race ?? []) delete racer.batch_size;
     });
   };
-  $('use-csv').addEventListener('click', () => useCsv('csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification')));
-  $('use-csv-linreg').addEventListener('click', () => useCsv('csv-linreg', () => 'regression1d'));
+  $('use-csv').addEventListener('click', () => useCsv('csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification'), 'Your data (CSV)'));
+  $('use-csv-linreg').addEventListener('click', () => useCsv('csv-linreg', () => 'regression1d', 'Your data (CSV)'));
   $('compute-landscape').addEventListener('click', () => {
     if (lab.compute_landscape(ui.selected)) lab.draw_landscape($('landscape'));
   });
-  setUpLessons({ current: ui.lesson, embed: ui.embed });
-  if (ui.embed) setUpEmbed(ui.controls);
-  if (ui.autoplay) setPlaying(true);
+  setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed });
+  showLesson(lessonById(ui.lesson));
+  const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  if (ui.autoplay && !reducedMotion) player.setPlaying(true);
 
   /** State the end-to-end tests read; not an API. */
   window.gdviz = {
@@ -586,36 +460,13 @@ async function main() {
     lab,
     get scenario() { return scenario; },
     get state() { return JSON.parse(lab.state_json()); },
-    get playing() { return playing; },
-    get frames() { return frames; },
-    get effectiveSteps() { return effectiveSteps; },
+    get playing() { return player.playing; },
+    get frames() { return player.frames; },
+    get achieved() { return player.achieved; },
     get ui() { return { ...ui }; },
     get view() { return isNetwork() ? 'network' : 'surface'; },
+    get labels() { return labels(); },
   };
 }
 
-/**
- * Embed mode: the canvas, the transport buttons and, optionally, the controls named in
- * `controls=` (e.g. `lr,batch`), moved into a compact strip under the canvas.
- */
-function setUpEmbed(names) {
-  document.body.classList.add('embed');
-  const strip = $('embed-controls');
-  const wrappers = {
-    surface: $('surface').closest('.field'),
-    optimizer: $('optimizer').closest('.field'),
-    lr: $('lr').closest('.field'),
-    momentum: $('momentum').closest('label'),
-    batch: $('batch').closest('.field'),
-    seed: $('seed').closest('label'),
-    schedule: $('schedule').closest('.field'),
-    dataset: $('dataset').closest('.field'),
-    noise: $('net-noise').closest('label'),
-  };
-  for (const name of names) {
-    if (wrappers[name]) strip.append(wrappers[name]);
-  }
-  strip.hidden = strip.children.length === 0;
-}
-
-main().catch((error) => showError(`The lab could not start: ${error}`));
+main().catch((error) => showError(`The lab could not start: ${error?.message ?? error}`));

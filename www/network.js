@@ -2,14 +2,17 @@
 // editor (hidden layers, activation, loss, initialisation, L2). Edits go through `edit`, like
 // the surface lab's, so the core validates every one.
 import { draw_dataset_thumbnail } from '../pkg/gdviz.js';
-import { num, readNumber } from './format.js';
-
-const $ = (id) => document.getElementById(id);
+import { $, syncChildren } from './dom.js';
+import { num } from './format.js';
 const MAX_LAYERS = 6;
 const MAX_UNITS = 16;
 const TITLES = { circle: 'Circle', xor: 'XOR', gaussians: 'Two Gaussians', spiral: 'Spiral', moons: 'Moons', plane: 'Plane (regression)' };
 
-export function createNetworkControls({ catalog, edit }) {
+/**
+ * Wires the network lab's controls. `edit(mutate)` applies a change to a copy of the scenario;
+ * `numberFrom(input)` reads a number field (undefined when it refused the text, and said why).
+ */
+export function createNetworkControls({ catalog, edit, numberFrom }) {
   const select = $('dataset');
   const thumbnails = $('thumbnails');
   for (const entry of catalog) {
@@ -51,7 +54,10 @@ export function createNetworkControls({ catalog, edit }) {
   }
   select.addEventListener('change', () => chooseData(select.value));
 
-  const dataField = (id, field) => $(id).addEventListener('change', () => edit((s) => { s.objective.dataset[field] = readNumber($(id)); }));
+  const dataField = (id, field) => $(id).addEventListener('change', () => {
+    const value = numberFrom($(id));
+    if (value !== undefined) edit((s) => { s.objective.dataset[field] = value; });
+  });
   dataField('net-noise', 'noise');
   dataField('net-points', 'n');
   dataField('test-fraction', 'test_fraction');
@@ -89,7 +95,48 @@ export function createNetworkControls({ catalog, edit }) {
   }));
   $('loss').addEventListener('change', () => edit((s) => { s.objective.loss = $('loss').value; }));
   $('init').addEventListener('change', () => edit((s) => { s.objective.init = $('init').value || null; }));
-  $('l2').addEventListener('change', () => edit((s) => { s.objective.l2 = readNumber($('l2')) ?? 0; }));
+  $('l2').addEventListener('change', () => {
+    const value = numberFrom($('l2'));
+    if (value !== undefined) edit((s) => { s.objective.l2 = value; });
+  });
+
+  /** Hidden layer `index`'s row: its unit count and its activation. */
+  function layerItem(index) {
+    const item = document.createElement('li');
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.type = 'number';
+    input.min = '1';
+    input.max = String(MAX_UNITS);
+    input.step = '1';
+    input.dataset.key = `units-${index}`;
+    input.dataset.lock = 'layers';
+    input.addEventListener('change', () => {
+      const value = numberFrom(input);
+      if (value === undefined) return;
+      edit((s) => {
+        const next = hidden(s);
+        next[index] = value;
+        setHidden(s, next);
+      });
+    });
+    label.append(`Units in hidden layer ${index + 1} `, input);
+    const activation = document.createElement('select');
+    activation.className = 'layer-activation';
+    activation.dataset.key = `activation-${index}`;
+    activation.dataset.lock = 'activation';
+    activation.setAttribute('aria-label', `Activation of hidden layer ${index + 1}`);
+    for (const option of $('activation').options) {
+      if (!option.disabled) activation.append(new Option(option.textContent, option.value));
+    }
+    activation.addEventListener('change', () => edit((s) => {
+      const next = layerActivations(s);
+      next[index] = activation.value;
+      setActivations(s, next);
+    }));
+    item.append(label, ' ', activation);
+    return item;
+  }
 
   function show(scenario, state) {
     const objective = scenario.objective;
@@ -105,40 +152,12 @@ export function createNetworkControls({ catalog, edit }) {
     $('test-fraction').value = dataset.test_fraction ?? 0.5;
     $('data-seed').value = dataset.seed ?? 0;
 
-    const list = $('hidden-layers');
     const acts = layerActivations(scenario);
-    list.replaceChildren();
-    hidden(scenario).forEach((units, index) => {
-      const item = document.createElement('li');
-      const label = document.createElement('label');
-      const input = document.createElement('input');
-      input.type = 'number';
-      input.min = '1';
-      input.max = String(MAX_UNITS);
-      input.step = '1';
-      input.value = units;
-      input.addEventListener('change', () => edit((s) => {
-        const next = hidden(s);
-        next[index] = readNumber(input);
-        setHidden(s, next);
-      }));
-      input.dataset.lock = 'layers';
-      label.append(`Units in hidden layer ${index + 1} `, input);
-      const activation = document.createElement('select');
-      activation.className = 'layer-activation';
-      activation.dataset.lock = 'activation';
-      activation.setAttribute('aria-label', `Activation of hidden layer ${index + 1}`);
-      for (const option of $('activation').options) {
-        if (!option.disabled) activation.append(new Option(option.textContent, option.value));
-      }
+    const units = hidden(scenario);
+    syncChildren($('hidden-layers'), units.map((_, i) => `layer-${i}`), (key, index) => layerItem(index), (item, key, index) => {
+      const [input, activation] = item.querySelectorAll('input, select');
+      if (document.activeElement !== input) input.value = units[index];
       activation.value = acts[index];
-      activation.addEventListener('change', () => edit((s) => {
-        const next = layerActivations(s);
-        next[index] = activation.value;
-        setActivations(s, next);
-      }));
-      item.append(label, ' ', activation);
-      list.append(item);
     });
     $('add-layer').disabled = hidden(scenario).length >= MAX_LAYERS;
     $('remove-layer').disabled = hidden(scenario).length === 0;

@@ -1,10 +1,10 @@
-// Share / Embed: the link, an iframe snippet, and export (PNG, CSV, JSON) and import (JSON).
+// Share / Embed: the link and an iframe snippet (each with a Copy button), export (a PNG with its
+// legend, ready for a slide; CSV trajectories; the JSON scenario) and import (JSON).
+import { $ } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
-
-/** Offers `text` as a file download named `name`. */
-function download(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Offers `blob` as a file download named `name`. */
+function download(name, blob) {
+  const url = URL.createObjectURL(blob);
   const anchor = document.createElement('a');
   anchor.href = url;
   anchor.download = name;
@@ -12,42 +12,81 @@ function download(name, type, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** One picture of the stage: the heat map with trails and markers composited on top. */
-export function stageImage(canvases) {
+/**
+ * One picture of the stage for a slide: the heat map with trails and markers composited, and
+ * under it a legend — one row per racer: its colour, its label and how it stands.
+ */
+export function stageImage(canvases, rows) {
+  const dpr = window.devicePixelRatio || 1;
+  const rowHeight = Math.round(22 * dpr);
   const out = document.createElement('canvas');
   out.width = canvases.heat.width;
-  out.height = canvases.heat.height;
+  out.height = canvases.heat.height + rowHeight * rows.length + Math.round(10 * dpr);
   const context = out.getContext('2d');
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, out.width, out.height);
   for (const canvas of [canvases.heat, canvases.trails, canvases.markers]) context.drawImage(canvas, 0, 0);
+  context.font = `${Math.round(14 * dpr)}px system-ui, sans-serif`;
+  context.textBaseline = 'middle';
+  rows.forEach((row, index) => {
+    const y = canvases.heat.height + Math.round(5 * dpr) + index * rowHeight + rowHeight / 2;
+    const x = Math.round(12 * dpr);
+    const size = Math.round(14 * dpr);
+    context.fillStyle = row.color;
+    context.fillRect(x, y - size / 2, size, size);
+    context.strokeStyle = '#333';
+    context.strokeRect(x, y - size / 2, size, size);
+    context.fillStyle = '#1d1d28';
+    context.fillText(`${row.label} — ${row.status}`, x + size + Math.round(8 * dpr), y);
+  });
   return out;
 }
 
-export function setUpSharing({ lab, canvases, edit, pageQuery, notify }) {
+/** Copies `text`, falling back to selecting `field` and the browser's copy command. */
+async function copy(text, field) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    field.focus();
+    field.select();
+    try {
+      return document.execCommand('copy');
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * Wires the dialog. `pageQuery()` is the page's whole state as a query; `legendRows()` the
+ * racers as the legend shows them; `replace(scenario)` loads an imported scenario.
+ */
+export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, notify }) {
   const dialog = $('share');
   const base = () => `${window.location.origin}${window.location.pathname}`;
+  const note = $('copy-note');
   $('share-open').addEventListener('click', () => {
-    const query = pageQuery().replace(/&embed=1|&controls=[^&]*/g, '');
+    const query = pageQuery({ embed: false });
     $('share-link').value = `${base()}${query}`;
-    $('share-embed').value = `<iframe src="${base()}${query}&embed=1" width="760" height="680" title="gdviz: gradient descent" loading="lazy" style="border:0"></iframe>`;
+    $('share-embed').value = `<iframe src="${base()}${query}&embed=1&controls=lr,batch" width="760" height="680" title="gdviz: gradient descent" loading="lazy" style="border:0" sandbox="allow-scripts allow-same-origin"></iframe>`;
     const points = JSON.parse(lab.scenario_json()).objective.points?.length ?? 0;
     $('share-note').textContent = points > 300
       ? `Your data (${points} points) is too large for a link, which carries everything else: use Export JSON to share the whole scenario.`
-      : 'The link carries the whole scenario: the same seed gives the same batches and the same run. Add &controls=lr,batch to the embed link to show those controls.';
+      : 'The link carries the whole scenario: the same seed gives the same batches and the same run. In the embed code, controls= names the controls shown under the canvas (lr, batch, optimizer, momentum, surface, seed, schedule, dataset, noise, legend, chart).';
+    note.textContent = '';
     dialog.showModal();
   });
+  for (const [button, field, what] of [['copy-link', 'share-link', 'Link'], ['copy-embed', 'share-embed', 'Embed code']]) {
+    $(button).addEventListener('click', async () => {
+      note.textContent = (await copy($(field).value, $(field))) ? `${what} copied.` : `Copying is blocked here: select the ${what.toLowerCase()} and copy it by hand.`;
+    });
+  }
   $('export-png').addEventListener('click', () => {
-    stageImage(canvases).toBlob((blob) => {
-      if (!blob) return;
-      const url = URL.createObjectURL(blob);
-      const anchor = document.createElement('a');
-      anchor.href = url;
-      anchor.download = 'gdviz.png';
-      anchor.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    }, 'image/png');
+    stageImage(canvases, legendRows()).toBlob((blob) => { if (blob) download('gdviz.png', blob); }, 'image/png');
   });
-  $('export-csv').addEventListener('click', () => download('gdviz-trajectories.csv', 'text/csv', lab.trajectories_csv()));
-  $('export-json').addEventListener('click', () => download('gdviz-scenario.json', 'application/json', JSON.stringify(JSON.parse(lab.scenario_json()), null, 2)));
+  $('export-csv').addEventListener('click', () => download('gdviz-trajectories.csv', new Blob([lab.trajectories_csv()], { type: 'text/csv' })));
+  $('export-json').addEventListener('click', () => download('gdviz-scenario.json', new Blob([JSON.stringify(JSON.parse(lab.scenario_json()), null, 2)], { type: 'application/json' })));
   $('import-json').addEventListener('change', async (event) => {
     const file = event.target.files?.[0];
     if (!file) return;
@@ -55,11 +94,12 @@ export function setUpSharing({ lab, canvases, edit, pageQuery, notify }) {
     try {
       imported = JSON.parse(await file.text());
     } catch (error) {
-      notify([`Not imported — the file is not JSON (${error.message})`]);
+      notify([`Import JSON: the file is not JSON (${error.message}).`]);
       return;
+    } finally {
+      event.target.value = '';
     }
     dialog.close();
-    edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, imported); });
-    event.target.value = '';
+    replace(imported);
   });
 }

@@ -177,8 +177,11 @@ impl LossCurves<'_> {
             .y_label_area_size((52.0 * dpr) as u32)
             .build_cartesian_2d(x, y)
             .map_err(js_error)?;
+        let (x_labels, y_labels) = label_counts(root, dpr);
         chart
             .configure_mesh()
+            .x_labels(x_labels)
+            .y_labels(y_labels)
             .light_line_style(RGBColor(235, 235, 240))
             .x_desc(self.x_desc)
             .y_desc(self.y_desc)
@@ -214,6 +217,15 @@ impl LossCurves<'_> {
         }
         Ok(chart.plotting_area().get_pixel_range())
     }
+}
+
+/// How many tick labels fit along each axis of a chart drawn on `root`: one per 70 drawing units
+/// across (so "3000 4000" never run together on a narrow chart), one per 22 up (2 to 10 each).
+pub(super) fn label_counts(root: &DrawingArea<CanvasBackend, Shift>, dpr: f64) -> (usize, usize) {
+    let (width, height) = root.dim_in_pixel();
+    let fit =
+        |pixels: u32, spacing: f64| (f64::from(pixels) / (spacing * dpr)).clamp(2.0, 10.0) as usize;
+    (fit(width, 70.0), fit(height, 22.0))
 }
 
 /// A tick label on a linear loss axis: short, in scientific notation when large or small.
@@ -332,6 +344,7 @@ impl Lab {
             .map_err(js_error)?;
         chart
             .configure_mesh()
+            .x_labels(label_counts(&root, dpr).0)
             .light_line_style(RGBColor(235, 235, 240))
             .x_desc("iterations")
             .y_desc("‖∇ layer‖")

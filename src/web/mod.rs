@@ -440,19 +440,13 @@ fn refusal(error: crate::scenario::ScenarioError) -> JsValue {
     js.into()
 }
 
-/// The optimizers the page offers, as JSON `[{"name","title","lr","defaults"}]`: every entry of
-/// [`crate::optim::OPTIMIZERS`] with its starting learning rate and its default hyper-parameters.
+/// The optimizers the page offers, as JSON `[{"name","title","lr"}]`: every entry of
+/// [`crate::optim::OPTIMIZERS`] with its starting learning rate.
 #[wasm_bindgen]
 pub fn optimizer_catalog() -> String {
     let entries: Vec<_> = crate::optim::OPTIMIZERS
         .iter()
-        .map(|entry| {
-            let defaults = crate::optim::OptimizerConfig::from_tagged(
-                json!({ "name": entry.name, "lr": entry.starting_lr }),
-            )
-            .ok();
-            json!({ "name": entry.name, "title": entry.title, "lr": entry.starting_lr, "defaults": defaults })
-        })
+        .map(|entry| json!({ "name": entry.name, "title": entry.title, "lr": entry.starting_lr }))
         .collect();
     serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
 }

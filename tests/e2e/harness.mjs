@@ -79,3 +79,40 @@ export async function canvasStats(page, selector) {
     return { mean, variance: sumSq / count - mean * mean };
   }, selector);
 }
+
+/** The scenario and the lab's state as the page holds them (read only). */
+export const scenarioOf = (page) => page.evaluate(() => window.gdviz.scenario);
+export const stateOf = (page) => page.evaluate(() => window.gdviz.state);
+
+/** Types `value` into the number field labelled `label` and leaves it with Tab, as a person does. */
+export async function setNumber(page, label, value) {
+  const field = page.getByLabel(label, { exact: true });
+  await field.fill(String(value));
+  await field.press('Tab');
+}
+
+/** The sentences the page shows above the lab ('' when none). */
+export const noticeOf = (page) => page.evaluate(() => {
+  const notice = document.getElementById('notice');
+  return notice.hidden ? '' : notice.textContent;
+});
+
+/**
+ * Runs the current scenario to its end as a person would: Speed to its fastest with the keyboard,
+ * then Play, then waits until every racer has stopped (budget, stop condition or divergence).
+ */
+export async function runToEnd(page, { timeout = 90000 } = {}) {
+  await page.getByLabel('Speed', { exact: true }).press('End');
+  if (!(await page.evaluate(() => window.gdviz.playing))) await page.locator('#play').click();
+  await page.waitForFunction(() => !window.gdviz.playing && window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout });
+  return stateOf(page);
+}
+
+/** Pixels of the trails canvas that something was drawn on. */
+export const trailPixels = (page) => page.evaluate(() => {
+  const canvas = document.getElementById('trails');
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let drawn = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn += 1;
+  return drawn;
+});

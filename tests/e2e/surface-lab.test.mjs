@@ -102,16 +102,18 @@ test('linear regression shows its data, real batches and the noise cloud', async
   assert.equal(scenario.objective.kind, 'linreg');
   assert.equal(await page.locator('#inset').isVisible(), true);
   const n = (await stateOf(page)).sample_count;
-  assert.equal(await page.getByLabel('Batch size slider').getAttribute('max'), String(n));
   assert.match(await page.locator('#batch-kind').textContent(), /BGD/);
-  await setNumber(page, 'Batch size', 1);
+  await page.getByLabel('Batch size slider').press('Home');
+  assert.equal((await scenarioOf(page)).batch_size, 1, 'the first notch of the slider is SGD');
   assert.match(await page.locator('#batch-kind').textContent(), /SGD/);
+  await page.getByLabel('Batch size slider').press('End');
+  assert.equal(await page.getByLabel('Batch size', { exact: true }).inputValue(), String(n), 'the last notch is the full batch');
+  assert.match(await page.locator('#batch-kind').textContent(), new RegExp(`BGD \\(batch gradient descent\\): each step reads all ${n} training points`));
   await setNumber(page, 'Batch size', 10);
-  assert.match(await page.locator('#batch-kind').textContent(), /Mini-batch: 10 of/);
+  assert.match(await page.locator('#batch-kind').textContent(), new RegExp(`Mini-batch: each step reads 10 of the ${n} training points`));
   await setNumber(page, 'Learning rate', 0.1);
   await page.getByLabel('Batch noise cloud').check();
-  await page.evaluate(() => { window.gdviz.lab.advance(5); });
-  await page.getByRole('button', { name: 'Step' }).click();
+  for (let i = 0; i < 6; i += 1) await page.getByRole('button', { name: 'Step' }).click();
   const state = await stateOf(page);
   assert.equal(state.racers[0].samples, 60, '6 steps of 10 samples');
   assert.ok(Math.abs(state.racers[0].epoch - 60 / n) < 1e-12);
@@ -219,7 +221,7 @@ test('a mangled URL falls back per parameter and says what it ignored', async ()
 test('a refused edit keeps the old value and names the field', async () => {
   const { page, errors } = await openPage(session);
   await setNumber(page, 'Learning rate', -3);
-  assert.match(await page.locator('#notice').textContent(), /optimizer\.lr: -3 is out of range/);
+  assert.equal(await page.locator('#notice').textContent(), 'Learning rate: −3 is too small — enter a number from 0 to 1e12.');
   assert.equal((await scenarioOf(page)).optimizer.lr, 0.001);
   assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.001');
   assert.deepEqual(errors, []);

@@ -1,0 +1,126 @@
+// Embedding as a course page does it: the lab framed by a page on another origin (another port),
+// at the README snippet's 760×680, with and without a sandbox. The frame fits, works with the
+// pointer, keeps the course page's Back button, shows what an embedded lesson talks about, and
+// says plainly when the host does not let it load.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { openSession, SCREENSHOT_DIR } from './harness.mjs';
+import { startServer } from '../../scripts/serve.mjs';
+
+const COURSE = fileURLToPath(new URL('./course', import.meta.url));
+let session;
+let course;
+before(async () => {
+  session = await openSession();
+  course = await startServer({ root: COURSE });
+});
+after(async () => {
+  await new Promise((resolve) => course?.server.close(resolve));
+  await session?.close();
+});
+
+/**
+ * Opens the course page framing `labQuery` (sandbox tokens `sandbox`, or none for `null`) and
+ * waits for the framed lab; returns the course page, the frame and every error either reported.
+ */
+async function openCourse(labQuery, { sandbox = 'allow-scripts allow-same-origin', lab = session.url } = {}) {
+  const page = await session.browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  const src = `${lab}?${labQuery}`;
+  await page.goto(`${course.url}?lab=${encodeURIComponent(src)}${sandbox === null ? '' : `&sandbox=${encodeURIComponent(sandbox)}`}`);
+  const frame = await (async () => {
+    for (let i = 0; i < 600; i += 1) {
+      const found = page.frames().find((f) => f.url().startsWith(lab));
+      if (found) return found;
+      await page.waitForTimeout(50);
+    }
+    throw new Error('no frame');
+  })();
+  return { page, frame, errors };
+}
+
+/** How far the framed document overflows its frame (0: it fits). */
+const overflow = (frame) => frame.evaluate(() => Math.max(0, document.documentElement.scrollHeight - window.innerHeight, document.documentElement.scrollWidth - window.innerWidth));
+
+for (const sandbox of ['allow-scripts allow-same-origin', 'allow-scripts', null]) {
+  test(`the README snippet in a course page on another origin, sandbox: ${sandbox ?? 'none'}`, async () => {
+    const { page, frame, errors } = await openCourse('f=rosenbrock&o=sgd(lr=0.001)~adam(lr=0.05)&embed=1&controls=lr', { sandbox });
+    await frame.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });
+    assert.equal(await overflow(frame), 0, 'the frame shows everything at 760×680');
+    const lab = page.frameLocator('iframe');
+    const historyBefore = await page.evaluate(() => history.length);
+    await lab.getByRole('button', { name: 'Step' }).click();
+    await lab.getByRole('button', { name: 'Step' }).click();
+    assert.equal(await frame.evaluate(() => window.gdviz.state.racers[0].step), 2);
+    await lab.getByLabel('Learning rate', { exact: true }).fill('0.002');
+    await lab.getByLabel('Learning rate', { exact: true }).press('Tab');
+    assert.equal(await frame.evaluate(() => window.gdviz.scenario.optimizer.lr), 0.002);
+    await lab.getByLabel('Learning rate slider (log scale)').press('ArrowLeft');
+    assert.equal(await frame.evaluate(() => window.gdviz.scenario.optimizer.lr), 0.001);
+    assert.equal(await page.evaluate(() => history.length), historyBefore, 'edits in the frame add nothing to the course page’s history');
+    await lab.getByRole('button', { name: 'Play' }).click();
+    await frame.waitForFunction(() => window.gdviz.state.racers[0].step > 50);
+    await lab.getByRole('button', { name: 'Pause' }).click();
+    const drawn = await frame.evaluate(() => {
+      const canvas = document.getElementById('trails');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let count = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count += 1;
+      return count;
+    });
+    assert.ok(drawn > 100, `the paths are drawn (${drawn} pixels)`);
+    if (sandbox === 'allow-scripts') {
+      assert.equal(await frame.evaluate(() => window.origin), 'null', 'an opaque origin, and it still works');
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/embed-sandboxed.png` });
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('an embedded lesson shows its text, legend and chart, and fits the frame', async () => {
+  const query = 'f=linreg&n=100&noise=0.1&o=sgd(lr=0.03)~sgd(lr=0.03,batch=1)~sgd(lr=0.03,batch=10)&seed=1&steps=1200&stop_epochs=20&axis=samples&lesson=batching&embed=1&controls=batch';
+  const { page, frame, errors } = await openCourse(query);
+  await frame.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });
+  assert.equal(await overflow(frame), 0, 'it fits 760×680');
+  const lab = page.frameLocator('iframe');
+  for (const selector of ['#lesson-text', '#legend', '#chart', '#stack']) {
+    assert.equal(await lab.locator(selector).isVisible(), true, `${selector} is shown`);
+    const box = await lab.locator(selector).boundingBox();
+    assert.ok(box.width > 100 && box.height > 20, `${selector} has room: ${JSON.stringify(box)}`);
+  }
+  assert.deepEqual(await lab.locator('.racer-name').allTextContents(), ['SGD lr=0.03 B=50 (BGD)', 'SGD lr=0.03 B=1 (SGD)', 'SGD lr=0.03 B=10']);
+  const stack = await lab.locator('#stack').boundingBox();
+  assert.ok(stack.height >= 300, `the canvas keeps a useful size (${stack.width}×${stack.height})`);
+  await lab.getByRole('button', { name: 'Play' }).click();
+  await frame.waitForFunction(() => window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 60000 });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/embed-lesson.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('controls= adds the chart and the legend to a plain demo', async () => {
+  const { page, frame, errors } = await openCourse('f=rosenbrock&o=sgd(lr=0.001)~adam(lr=0.05)&embed=1&controls=chart,legend,lr');
+  await frame.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });
+  const lab = page.frameLocator('iframe');
+  assert.equal(await lab.locator('#chart').isVisible(), true);
+  assert.equal(await lab.locator('#legend').isVisible(), true);
+  assert.equal(await overflow(frame), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a host that blocks the sandboxed frame’s requests gets a clear message, not “Loading…” forever', async () => {
+  const closed = await startServer({ cors: false });
+  const { page, frame } = await openCourse('f=rosenbrock&embed=1', { sandbox: 'allow-scripts', lab: closed.url });
+  await frame.waitForFunction(() => /could not load its code/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
+  const message = await frame.locator('#error-text').textContent();
+  assert.match(message, /sandbox="allow-scripts allow-same-origin"/);
+  assert.match(message, /Access-Control-Allow-Origin/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/embed-blocked.png` });
+  await page.close();
+  await new Promise((resolve) => closed.server.close(resolve));
+});

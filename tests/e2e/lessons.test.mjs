@@ -1,0 +1,218 @@
+// Every lesson, opened from the Lessons list as a student opens it and run to its end, with each
+// sentence of its text checked against the numbers the page shows then (the legend, the theory
+// panel, the read-outs). Where a text says "try this", the test does it with the real controls.
+// The numbers were measured with `gdviz trace` (see www/lessons.js) and are the same here.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSession, openPage, noticeOf, runToEnd, setNumber, stateOf, SCREENSHOT_DIR } from './harness.mjs';
+
+let session;
+before(async () => { session = await openSession(); });
+after(async () => { await session?.close(); });
+
+/** Opens the lesson titled `title` from the list, runs it to its end and returns its racers. */
+async function openAndRun(page, title) {
+  await page.locator('#lessons summary').click();
+  await page.getByRole('link', { name: title, exact: true }).click();
+  assert.equal(await page.locator('#lesson-title').textContent(), title);
+  assert.equal(await page.locator('#lesson').isVisible(), true);
+  assert.equal(await noticeOf(page), '', `${title} opens without a notice`);
+  return (await runToEnd(page)).racers;
+}
+
+/** The legend's text for racer `index` (label and status), as a student reads it. */
+const legendOf = (page, index) => page.locator('.racer').nth(index).textContent();
+const close = (actual, expected, tolerance, what) => assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
+
+test('batching: at equal samples seen SGD is far ahead of mini-batches, which are ahead of BGD', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Batch, stochastic and mini-batch gradient descent');
+  assert.deepEqual(await page.locator('.racer-name').allTextContents(), ['SGD lr=0.03 B=50 (BGD)', 'SGD lr=0.03 B=1 (SGD)', 'SGD lr=0.03 B=10']);
+  // "each stops after 20 epochs: 1000 training points read"
+  assert.deepEqual(racers.map((r) => [r.epoch, r.samples]), [[20, 1000], [20, 1000], [20, 1000]]);
+  // "it gets only 20 steps", "after 1000 steps", "100 steps"
+  assert.deepEqual(racers.map((r) => r.step), [20, 1000, 100]);
+  const [bgd, sgd, mini] = racers.map((r) => r.loss);
+  // "ends at loss 0.068", "at loss 0.0083", "loss 0.011"
+  close(bgd, 0.068, 0.0005, 'BGD');
+  close(sgd, 0.0083, 0.00005, 'SGD');
+  close(mini, 0.011, 0.0005, 'mini-batch');
+  assert.ok(sgd < mini && mini < bgd, 'per point read SGD is ahead, mini-batches in between');
+  assert.match(await legendOf(page, 0), /loss 0\.0676/);
+  // "the loss chart is drawn against samples seen"
+  assert.equal(await page.getByLabel('Loss chart x-axis').inputValue(), 'samples');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-batching.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('momentum: the theory panel’s predicted and measured rates agree, and heavy ball wins', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Why momentum helps on an ill-conditioned quadratic');
+  const theory = await page.locator('#theory').textContent();
+  // "shrinks the error only by ≈ 0.96 per step", "contracts by ≈ 0.75 per step"
+  const rates = [...theory.matchAll(/predicted rate ([\d.]+), measured ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.equal(rates.length, 2, theory);
+  close(rates[0][0], 0.9608, 1e-4, 'GD predicted');
+  close(rates[1][0], 0.7523, 1e-4, 'heavy ball predicted');
+  for (const [predicted, measured] of rates) close(measured, predicted, 0.005, 'measured vs predicted');
+  // The theory panel tells the two SGD racers apart by their labels.
+  assert.match(theory, /SGD lr=0\.0392 μ=0: predicted/);
+  assert.match(theory, /SGD lr=0\.0614 μ=0\.566: predicted/);
+  assert.ok(racers[0].loss < 1e-9 && racers[1].loss < 1e-60, `${racers[0].loss}, ${racers[1].loss}`);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-momentum.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('learning rate: 0.01 crawls, 0.18 converges, 0.3 diverges and the step is marked', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Learning rate: too small, about right, too large');
+  assert.ok(racers[0].loss > 1e-7 && racers[0].loss < 1e-6, `0.01 crawls: ${racers[0].loss}`);
+  assert.ok(racers[1].loss < 1e-100, `0.18 converges: ${racers[1].loss}`);
+  assert.equal(racers[2].status, 'diverged');
+  assert.match(await legendOf(page, 2), /diverged at step 510/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-learning-rate.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Adam vs SGD on Rosenbrock: SGD creeps, momentum and Adam get below 1e−6; Adam’s first step is lr', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Adam versus SGD on Rosenbrock’s valley');
+  close(racers[0].loss, 0.049, 0.0005, 'SGD "at loss 0.049"');
+  assert.ok(racers[1].loss < 1e-6 && racers[2].loss < 1e-6, `${racers[1].loss}, ${racers[2].loss}`);
+  // "its first step is lr = 0.05 in both coordinates" (to within ε/|g|, 1e−10 here)
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('button', { name: 'Step' }).click();
+  const adam = (await stateOf(page)).racers[2];
+  close(Math.abs(adam.x + 1.5), 0.05, 1e-9, 'Adam Δx');
+  close(Math.abs(adam.y - 2), 0.05, 1e-9, 'Adam Δy');
+  // "from this start lr = 0.0022 already diverges": try it on the SGD racer.
+  await page.locator('.racer').nth(0).click();
+  await setNumber(page, 'Learning rate', 0.0022);
+  const tried = (await runToEnd(page)).racers;
+  assert.equal(tried[0].status, 'diverged', tried[0].message);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('saddle: SGD leaves slowly, Adam at once, Newton sits on the saddle point', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Escaping a saddle');
+  close(racers[0].y, 0.001 * 1.1 ** 80, 1e-9, 'SGD y = 0.001·(1 + 2·lr)^80');
+  assert.ok(racers[1].loss < -20, `Adam escaped: ${racers[1].loss}`);
+  assert.deepEqual([racers[2].x, racers[2].y, racers[2].loss], [0, 0, 0], 'Newton on the saddle point');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('noise on Rastrigin: the exact run settles in the nearest pit, the noisy one lower, here', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Noise can help on a rugged landscape');
+  close(racers[0].loss, 7.9597, 1e-3, 'red in the nearest pit');
+  close(racers[1].loss, 2.135, 0.01, 'white in a lower basin');
+  assert.ok(racers[1].loss < racers[0].loss);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('batch size and learning rate on the spiral: at equal epochs B=100 lags, 10× the rate catches up, 3 is too much', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Batch size and learning rate on the spiral');
+  assert.deepEqual(await page.locator('.racer-name').allTextContents(), ['SGD lr=0.05 μ=0.9 B=10', 'SGD lr=0.05 μ=0.9 B=100', 'SGD lr=0.5 μ=0.9 B=100']);
+  assert.deepEqual(racers.map((r) => r.epoch), [75, 75, 75], 'each stops after 75 epochs');
+  assert.deepEqual(racers.map((r) => r.step), [1500, 150, 150], '20 updates an epoch against 2');
+  const [red, white, orange] = racers.map((r) => r.loss);
+  close(white, 0.65, 0.02, 'white "near 0.65"');
+  close(red, 0.21, 0.02, 'red "near 0.21"');
+  close(orange, 0.24, 0.02, 'orange "near 0.24"');
+  assert.ok(white > 1.1 * red && white > 1.1 * orange);
+  assert.ok(racers[0].test_accuracy > racers[1].test_accuracy && racers[2].test_accuracy > racers[1].test_accuracy);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-spiral.png`, fullPage: true });
+  // "give the orange racer lr = 3 and its steps are too large for the network to learn"
+  await page.locator('.racer').nth(2).click();
+  await setNumber(page, 'Learning rate', 3);
+  const tried = (await runToEnd(page)).racers;
+  assert.ok(tried[2].loss > 0.69 || tried[2].status === 'diverged', `lr 3: ${tried[2].loss} ${tried[2].message}`);
+  assert.ok(tried[2].test_accuracy === null || tried[2].test_accuracy < 0.6, `lr 3 learns nothing: ${tried[2].test_accuracy}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('vanishing gradients: the first layer’s gradient is orders of magnitude below the last’s; tanh learns', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Vanishing gradients in a deep sigmoid network');
+  const norms = (await page.evaluate(() => JSON.parse(window.gdviz.lab.metrics_json(0)))).layer_norms;
+  assert.ok(norms.at(-1) >= 100 * norms[0], `first ${norms[0]}, last ${norms.at(-1)}`);
+  assert.ok(racers[0].loss > 0.68, `it barely learns: ${racers[0].loss}`);
+  assert.match(await page.locator('#readout').textContent(), /Test accuracy/);
+  // "Switch Activation to tanh … and compare"
+  await page.getByLabel('Activation', { exact: true }).selectOption('tanh');
+  const tried = (await runToEnd(page)).racers;
+  assert.ok(tried[0].test_accuracy >= 0.9, `tanh learns: ${tried[0].test_accuracy}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('zero initialisation: the loss stalls at the class balance; Xavier learns XOR', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Why weights cannot all start at zero');
+  close(racers[0].loss, 0.6947, 0.005, 'stalls near the class balance');
+  await page.getByLabel('Initialisation', { exact: true }).selectOption('xavier');
+  const tried = (await runToEnd(page)).racers;
+  assert.ok(tried[0].test_accuracy >= 0.9, `Xavier learns XOR: ${tried[0].test_accuracy}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Newton on linear regression: one step to the least-squares line; gradient descent needs 58', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Newton’s method solves linear regression in one step');
+  assert.equal(racers[0].status, 'converged');
+  assert.match(await legendOf(page, 0), /converged at step 1 \(gradient norm below 1e-9\)/);
+  close(racers[0].loss, 0.0744, 5e-5, 'the minimum');
+  assert.match(await legendOf(page, 1), /converged at step 58/);
+  await page.getByRole('button', { name: 'Reset' }).click();
+  close((await stateOf(page)).racers[0].loss, 2.0, 0.005, 'the loss at the start');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-newton.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a lesson’s text goes with its scenario: closed by hand, by a new surface, by the other lab; a bad id is named', async () => {
+  const { page, errors } = await openPage(session, '?lesson=bogus');
+  assert.match(await noticeOf(page), /ignored `lesson`: “bogus” is not a lesson \(accepted: batching, momentum/);
+  await page.locator('#lessons summary').click();
+  await page.getByRole('link', { name: 'Why momentum helps on an ill-conditioned quadratic' }).click();
+  assert.match(page.url(), /lesson=momentum/);
+  // Sharing while it is open carries the lesson.
+  await page.getByRole('button', { name: 'Share / Embed' }).click();
+  assert.match(await page.getByLabel('Link', { exact: true }).inputValue(), /lesson=momentum/);
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  // An edit of a hyper-parameter keeps it (the texts invite them); a new surface closes it.
+  await setNumber(page, 'Learning rate', 0.03);
+  assert.equal(await page.locator('#lesson').isVisible(), true);
+  await page.getByLabel('Surface', { exact: true }).selectOption('booth');
+  assert.equal(await page.locator('#lesson').isVisible(), false, 'the momentum text is gone with the quadratic');
+  assert.doesNotMatch(page.url(), /lesson=/);
+  // The close button.
+  await page.locator('#lessons summary').click();
+  await page.getByRole('link', { name: 'Batch, stochastic and mini-batch gradient descent' }).click();
+  await page.getByRole('button', { name: 'Close lesson' }).click();
+  assert.equal(await page.locator('#lesson').isVisible(), false);
+  assert.doesNotMatch(page.url(), /lesson=/);
+  // The other lab does not take a lesson along.
+  await page.locator('#lessons summary').click();
+  await page.getByRole('link', { name: 'Batch, stochastic and mini-batch gradient descent' }).click();
+  await page.getByRole('button', { name: 'Network' }).click();
+  assert.equal(await page.locator('#lesson').isVisible(), false);
+  assert.doesNotMatch(page.url(), /lesson=/);
+  // Back returns to the lesson, text and all.
+  await page.goBack();
+  await page.waitForFunction(() => window.gdviz.view === 'surface');
+  assert.equal(await page.locator('#lesson-title').textContent(), 'Batch, stochastic and mini-batch gradient descent');
+  assert.equal(await page.locator('#lesson').isVisible(), true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -3,7 +3,8 @@
 #   scripts/setup.sh web    wasm32 target, wasm-bindgen-cli (the Cargo.lock version), npm tools
 #   scripts/setup.sh test   the above, plus Debian's chromium and chromium-driver, and for the
 #                           engine smoke tests firefox-esr, webkit2gtk-driver (WebKitGTK's
-#                           MiniBrowser comes with it), xvfb and xauth (xvfb-run), a font
+#                           MiniBrowser comes with it), xvfb and xauth (xvfb-run), and
+#                           fonts-dejavu-core (the same font in every engine's screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

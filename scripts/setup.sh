@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what gdviz needs and a machine lacks; quick when everything is already there.
 #   scripts/setup.sh web    wasm32 target, wasm-bindgen-cli (the Cargo.lock version), npm tools
-#   scripts/setup.sh test   the above, plus Debian's chromium and chromium-driver
+#   scripts/setup.sh test   the above, plus Debian's chromium and chromium-driver, and for the
+#                           engine smoke tests firefox-esr, webkit2gtk-driver (WebKitGTK's
+#                           MiniBrowser comes with it), xvfb and xauth (xvfb-run), and
+#                           fonts-dejavu-core (the same font in every engine's screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,20 +32,32 @@ setup_web() {
   local sum
   sum=$(sha256sum package-lock.json | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
-    say "installing npm tools from package-lock.json (binaryen, playwright-core)"
+    say "installing npm tools from package-lock.json (binaryen, playwright-core, puppeteer-core)"
     npm ci --no-audit --no-fund --loglevel=error
     echo "$sum" > "$stamp"
   fi
+}
+
+apt_install() {
+  # Installs Debian packages (as root, or through sudo).
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
 setup_test() {
   setup_web
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing Debian's chromium and chromium-driver"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt_install chromium chromium-driver
+  fi
+  # The engine smoke tests (tests/engines/): Firefox ESR, WebKitGTK's WebKitWebDriver and
+  # MiniBrowser, and an X server for MiniBrowser. Each is checked by a file it installs.
+  if [ ! -x /usr/bin/firefox-esr ] || [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x /usr/bin/xvfb-run ] \
+    || [ ! -x /usr/bin/xauth ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    say "installing Debian's firefox-esr, webkit2gtk-driver, xvfb, xauth and fonts-dejavu-core"
+    apt_install firefox-esr webkit2gtk-driver xvfb xauth fonts-dejavu-core
   fi
 }
 

@@ -50,6 +50,8 @@ stage native count_cargo cargo test
 stage wasm count_cargo cargo test --target wasm32-unknown-unknown --test web
 stage wasm-memory count_cargo env WASM_BINDGEN_TEST_TIMEOUT=300 cargo test --target wasm32-unknown-unknown --test web_memory
 stage e2e count_node node --test --test-concurrency=1 --test-reporter=tap tests/e2e/
+# Firefox ESR and WebKitGTK; xvfb-run gives WebKit's MiniBrowser an X server (Firefox is headless).
+stage engines count_node xvfb-run -a -s "-screen 0 1600x1200x24" node --test --test-reporter=tap tests/engines/
 
 echo
 printf '\033[1;32mmake test: all %d stages green\033[0m\n' "$stages"

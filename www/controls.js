@@ -232,6 +232,12 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     showLegend({ scenario, state, selected: ui.selected, onSelect: (index) => { ui.selected = index; onSelect(); } });
     const chosen = racers[ui.selected].optimizer;
     $('editing').textContent = racers.length > 1 ? `Editing optimizer ${ui.selected + 1} of ${racers.length} (${titleOf(chosen.name)}): click another in the list above to edit it.` : '';
+    // Newton needs an exact Hessian, which a network has not: offered, but not to be picked.
+    for (const option of optimizer.options) {
+      const blocked = option.value === 'newton' && objective.kind === 'mlp';
+      option.disabled = blocked;
+      option.textContent = blocked ? `${titleOf('newton')} (needs an exact Hessian: surfaces and linear regression)` : titleOf(option.value);
+    }
     optimizer.value = chosen.name;
     if (document.activeElement !== $('lr')) $('lr').value = String(chosen.lr);
     lrSlider.show(chosen.lr, nearestIndex);

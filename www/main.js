@@ -306,7 +306,8 @@ async function main() {
         }
         const racers = racersOf(next);
         const entry = catalogs.optimizers.find((o) => o.name === 'adam');
-        adapted.push(`${racerLabel(scenario, state, index) || 'An optimizer'} cannot run here (${error.reason ?? error.message}): it races as Adam instead.`);
+        const title = catalogs.optimizers.find((o) => o.name === racers[index].optimizer.name)?.title ?? racers[index].optimizer.name;
+        adapted.push(`Optimizer ${index + 1} (${title}) cannot run here (${error.reason ?? error.message}): it races as Adam instead.`);
         racers[index].optimizer = { name: entry.name, lr: entry.lr };
         next.optimizer = racers[0].optimizer;
         next.race = next.race?.map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer })) ?? [];

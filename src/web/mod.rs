@@ -355,7 +355,7 @@ impl Lab {
             params_after: runner.params(),
         };
         if runner.steps_taken() == 0 {
-            return json!({ "title": runner.optimizer().name(), "lines": [], "note": "Take a step to see the update written out." }).to_string();
+            return json!({ "title": runner.optimizer().info().title, "lines": [], "note": "Take a step to see the update written out." }).to_string();
         }
         let explanation =
             crate::optim::explain::explain(runner.optimizer(), runner.optimizer_state(), &record);

@@ -366,3 +366,54 @@ test('keyboard: Space on a focused button presses it, Space elsewhere plays; Les
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('every control of the network lab across its range: data, network, loss, initialisation, L2', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp&data=circle&layers=4,2');
+  const objective = async () => (await scenarioOf(page)).objective;
+  const fields = [
+    ['Noise', (o) => o.dataset.noise, [0, 0.5, 1]],
+    // A default is left out of the scenario (and of links): 200 points, half of them for testing.
+    ['Number of points', (o) => o.dataset.n ?? 200, [2, 10000, 200]],
+    ['Test fraction', (o) => o.dataset.test_fraction ?? 0.5, [0, 0.95, 0.5]],
+    ['Data seed', (o) => o.dataset.seed ?? 0, [0, 9007199254740991, 3]],
+    ['L2', (o) => o.l2 ?? 0, [10, 0.001, 0]],
+    ['Units in hidden layer 1', (o) => o.layers[1], [1, 16, 8]],
+  ];
+  for (const [label, read, values] of fields) {
+    for (const value of values) {
+      await setNumber(page, label, value);
+      assert.equal(await noticeOf(page), '', `${label} = ${value}: no refusal`);
+      assert.equal(read(await objective()), value, `${label} = ${value}`);
+    }
+  }
+  for (const name of await page.getByLabel('Data set', { exact: true }).evaluate((s) => [...s.options].map((o) => o.value))) {
+    await page.getByLabel('Data set', { exact: true }).selectOption(name);
+    assert.equal((await objective()).dataset.name, name);
+    assert.equal(await noticeOf(page), '', name);
+  }
+  await page.getByRole('radio', { name: 'Spiral' }).click();
+  assert.equal((await objective()).dataset.name, 'spiral', 'the thumbnails pick a data set too');
+  for (const activation of ['relu', 'sigmoid', 'linear', 'tanh']) {
+    await page.getByLabel('Activation', { exact: true }).selectOption(activation);
+    assert.equal((await objective()).activation, activation);
+  }
+  for (const loss of ['mse', 'bce']) {
+    await page.getByLabel('Loss', { exact: true }).selectOption(loss);
+    assert.equal((await objective()).loss, loss);
+  }
+  for (const init of ['xavier', 'he', 'uniform', 'zeros', '']) {
+    await page.getByLabel('Initialisation', { exact: true }).selectOption(init);
+    assert.equal((await objective()).init ?? '', init);
+  }
+  const add = page.getByRole('button', { name: 'Add layer' });
+  while (!(await add.isDisabled())) await add.click();
+  assert.equal((await objective()).layers.length, 8, 'six hidden layers at most');
+  const remove = page.getByRole('button', { name: 'Remove layer' });
+  while (!(await remove.isDisabled())) await remove.click();
+  assert.deepEqual((await objective()).layers, [2, 1], 'down to no hidden layer: logistic regression');
+  for (let i = 0; i < 5; i += 1) await page.getByRole('button', { name: 'Step' }).click();
+  assert.equal((await stateOf(page)).racers[0].step, 5);
+  assert.equal(await noticeOf(page), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -34,11 +34,12 @@ export async function openSession() {
 }
 
 /**
- * Opens `path` in a new page and waits for the lab to be ready. Returns the page and the list
- * that collects every console error, page error and failed request.
+ * Opens `path` in a new page (Playwright's page `options`: viewport, touch, …) and waits for the
+ * lab to be ready. Returns the page and the list that collects every console error, page error
+ * and failed request.
  */
-export async function openPage(session, path = '', { viewport = { width: 1280, height: 860 } } = {}) {
-  const page = await session.browser.newPage({ viewport });
+export async function openPage(session, path = '', options = {}) {
+  const page = await session.browser.newPage({ viewport: { width: 1280, height: 860 }, ...options });
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);

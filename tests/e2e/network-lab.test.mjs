@@ -133,9 +133,12 @@ test('compare mode: copies start from identical weights and losses', async () =>
 });
 
 test('share dialog, embed snippet in an iframe, export and re-import', async () => {
-  const { page, errors } = await openPage(session, '?f=linreg&o=sgd(lr=0.1)~adam(lr=0.05)&batch=5&seed=3');
+  const { page, errors } = await openPage(session, '?f=linreg&o=sgd(lr=0.1)~adam(lr=0.05)&batch=5&seed=3', { permissions: ['clipboard-read', 'clipboard-write'] });
   await page.getByRole('button', { name: 'Share / Embed' }).click();
   const link = await page.getByLabel('Link', { exact: true }).inputValue();
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  assert.equal(await page.locator('#copy-note').textContent(), 'Link copied.');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'the clipboard holds the link');
   const snippet = await page.getByLabel('Embed', { exact: true }).inputValue();
   assert.match(link, /f=linreg/);
   assert.match(snippet, /^<iframe src="[^"]+embed=1&controls=lr,batch" .*sandbox="allow-scripts allow-same-origin"/);
@@ -165,6 +168,9 @@ test('share dialog, embed snippet in an iframe, export and re-import', async () 
   await page.evaluate(() => window.gdviz.lab.advance(20));
   const png = await downloadOf('Export PNG');
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'a PNG signature');
+  // The picture is the canvas with a legend row per racer under it, ready for a slide.
+  const heat = await page.evaluate(() => [document.getElementById('heat').width, document.getElementById('heat').height]);
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20) > heat[1] + 2 * 20], [heat[0], true], `PNG ${png.readUInt32BE(16)}×${png.readUInt32BE(20)} vs canvas ${heat}`);
   const csv = (await downloadOf('Export CSV')).toString();
   assert.match(csv.split('\n')[0], /^racer,optimizer,step,epoch,samples,loss,test_loss,x,y$/);
   assert.ok(csv.split('\n').length > 40);
@@ -185,32 +191,6 @@ test('share dialog, embed snippet in an iframe, export and re-import', async () 
   assert.deepEqual(await run(fresh.page), await run(page));
   assert.deepEqual(fresh.errors, []);
   await fresh.page.close();
-  assert.deepEqual(errors, []);
-  await page.close();
-});
-
-test('a phone-sized screen: everything reachable, touch sets the start', async () => {
-  const { page, errors } = await openPage(session, '?f=rosenbrock', { viewport: { width: 390, height: 844 } });
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 392, `no horizontal scrolling (page is ${width}px wide)`);
-  await page.getByRole('button', { name: 'Step' }).click();
-  assert.equal((await stateOf(page)).racers[0].step, 1);
-  const box = await page.locator('#markers').boundingBox();
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  const expected = await page.evaluate(([x, y]) => Array.from(window.gdviz.lab.to_plane(x * devicePixelRatio, y * devicePixelRatio)), [box.width / 2, box.height / 2]);
-  const start = (await scenarioOf(page)).start;
-  assert.ok(Math.abs(start[0] - expected[0]) < 1e-3 && Math.abs(start[1] - expected[1]) < 1e-3, `${start} vs ${expected}`);
-  await page.screenshot({ path: `${SCREENSHOT_DIR}/phone.png`, fullPage: true });
-  assert.deepEqual(errors, []);
-  await page.close();
-});
-
-test('a phone-sized screen: the network lab fits too, per-layer selects and diagram included', async () => {
-  const { page, errors } = await openPage(session, '?f=mlp&data=xor&layers=8,8,4&acts=relu,tanh,sigmoid', { viewport: { width: 390, height: 844 } });
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 392, `no horizontal scrolling (page is ${width}px wide)`);
-  assert.equal(await page.getByLabel('Activation of hidden layer 3').inputValue(), 'sigmoid');
-  await page.screenshot({ path: `${SCREENSHOT_DIR}/phone-network.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -264,6 +244,41 @@ test('vanishing gradients: a 6-layer sigmoid network’s first layer gets ≥100
   await page.close();
 });
 
+test('presenter mode draws paths, markers and type larger on the same canvas', async () => {
+  const drawn = async (query) => {
+    const { page, errors } = await openPage(session, query);
+    for (let i = 0; i < 20; i += 1) await page.getByRole('button', { name: 'Step' }).click();
+    const pixels = await page.evaluate(() => Object.fromEntries(['trails', 'markers', 'chart'].map((id) => {
+      const canvas = document.getElementById(id);
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (id !== 'chart' || data[i] < 128)) count += 1;
+      return [id, count];
+    })));
+    assert.deepEqual(errors, []);
+    return { page, pixels };
+  };
+  const plain = await drawn('?f=booth&o=sgd(lr=0.05)~adam(lr=0.2)');
+  const present = await drawn('?f=booth&o=sgd(lr=0.05)~adam(lr=0.2)&present=1');
+  for (const id of ['trails', 'markers', 'chart']) {
+    assert.ok(present.pixels[id] > 1.3 * plain.pixels[id], `${id}: ${plain.pixels[id]} → ${present.pixels[id]} pixels`);
+  }
+  await present.page.screenshot({ path: `${SCREENSHOT_DIR}/presenter-booth.png` });
+  await plain.page.close();
+  await present.page.close();
+});
+
+test('the network panels opened from the Surface tab take their panel’s width', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock');
+  await page.getByRole('button', { name: 'Network' }).click();
+  await page.waitForFunction(() => window.gdviz.view === 'network');
+  const widths = await page.evaluate(() => ['network', 'layer-norms'].map((id) => [document.getElementById(id).getBoundingClientRect().width, document.getElementById('network-editor').clientWidth]));
+  for (const [canvas, panel] of widths) assert.ok(canvas >= Math.min(400, panel - 40), `a ${canvas} px canvas in a ${panel} px panel`);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/network-from-surface.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('presenter and locked modes', async () => {
   const { page, errors } = await openPage(session, '?f=rosenbrock&present=1&lock=lr,batch');
   assert.equal(await page.evaluate(() => document.body.classList.contains('present')), true);
@@ -274,6 +289,26 @@ test('presenter and locked modes', async () => {
   assert.equal(await page.getByLabel('Learning rate', { exact: true }).isDisabled(), true, 'locks survive edits');
   assert.match(page.url(), /lock=lr,batch/);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/presenter.png`, fullPage: false });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Newton is offered but not pickable on a network, and an imported network racer that cannot run becomes Adam, said so', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp&data=xor&layers=4');
+  const newton = page.getByLabel('Optimizer', { exact: true }).locator('option[value="newton"]');
+  assert.equal(await newton.isDisabled(), true);
+  assert.match(await newton.textContent(), /needs an exact Hessian/);
+  const dir = await mkdtemp(join(tmpdir(), 'gdviz-'));
+  const file = join(dir, 'newton-network.json');
+  await writeFile(file, JSON.stringify({
+    objective: { kind: 'mlp', layers: [2, 4, 1], activation: 'tanh', loss: 'bce', dataset: { name: 'xor' } },
+    optimizer: { name: 'sgd', lr: 0.1 }, race: [{ optimizer: { name: 'newton', lr: 1 } }], steps: 100,
+  }));
+  await page.getByRole('button', { name: 'Share / Embed' }).click();
+  await page.getByLabel('Import JSON').setInputFiles(file);
+  await page.waitForFunction(() => window.gdviz.scenario.race?.length === 1);
+  assert.equal((await scenarioOf(page)).race[0].optimizer.name, 'adam');
+  assert.match(await page.locator('#notice').textContent(), /^Optimizer 2 \(Newton\) cannot run here \(newton needs an exact Hessian, which only the 2-D surfaces and linear regression have\): it races as Adam instead\.$/);
   assert.deepEqual(errors, []);
   await page.close();
 });

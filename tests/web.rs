@@ -60,11 +60,25 @@ fn a_refused_scenario_names_the_field_and_keeps_the_lab() {
     let error = lab
         .load(r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"adam","lr":-2}}"#)
         .err()
-        .and_then(|e| e.as_string())
-        .unwrap_or_default();
+        .expect("refused");
+    // A JavaScript Error whose message is the sentence, with the field path and the reason
+    // apart, so the page can name the control as its label does.
+    let property = |name: &str| {
+        js_sys::Reflect::get(&error, &name.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(property("field"), "optimizer.lr");
     assert!(
-        error.starts_with("optimizer.lr: -2 is out of range"),
-        "{error}"
+        property("reason").starts_with("-2 is out of range"),
+        "{}",
+        property("reason")
+    );
+    assert!(
+        property("message").starts_with("optimizer.lr: -2 is out of range"),
+        "{}",
+        property("message")
     );
     assert_eq!(lab.scenario_json(), before);
 }

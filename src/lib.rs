@@ -5,6 +5,8 @@
 //! * [`objective`] — what is minimised: analytic 2-D surfaces, linear regression, a tiny MLP.
 //! * [`optim`] — one module per `torch.optim` rule, learning-rate schedules and clipping.
 //! * [`data`] — seeded data-set generators and the epoch-shuffle sampler.
+//! * [`read`] — reading scenario values from JSON by hand; a refusal is data: a field path and
+//!   what is wrong there, with what is accepted.
 //! * [`scenario`] — the serde scenario format shared by the CLI, the page's URL state and tests.
 //! * [`run`] — the runner that owns parameters, optimizer state, sampler and status.
 //! * [`tune`] — learning-rate tuning: a racer run once per value of a log-spaced grid.
@@ -19,15 +21,13 @@
 #![warn(missing_docs)]
 
 pub mod data;
-mod fields;
-mod float_text;
 pub mod landscape;
 pub mod objective;
 pub mod optim;
+pub mod read;
 pub mod render;
 pub mod run;
 pub mod scenario;
-mod tagged;
 pub mod theory;
 pub mod trail;
 pub mod tune;

@@ -8,10 +8,12 @@
 use crate::data::sampler::Sampler;
 use crate::objective::model::Model;
 use crate::objective::Objective;
+use crate::objective::ObjectiveSpec;
 use crate::optim::clip::clip_grad_norm;
 use crate::optim::schedule::Schedule;
 use crate::optim::{OptimizerConfig, OptimizerState, StepContext};
-use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, ScenarioError, StopSpec};
+use crate::read::{Length, Problem, Refusal};
+use crate::scenario::{RacerSpec, Scenario, StopSpec};
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
@@ -177,14 +179,14 @@ const NOISE_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
 
 impl Runner {
     /// Builds the objective of `scenario` and a runner on it.
-    pub fn new(scenario: &Scenario) -> Result<Runner, ScenarioError> {
+    pub fn new(scenario: &Scenario) -> Result<Runner, Refusal> {
         let objective = Rc::new(Model::build(&scenario.objective, scenario.seed)?);
         Runner::on(objective, scenario)
     }
 
     /// A runner on an already built objective, with the optimizer, schedule, batching and start
     /// of `scenario`.
-    pub fn on(objective: Rc<Model>, scenario: &Scenario) -> Result<Runner, ScenarioError> {
+    pub fn on(objective: Rc<Model>, scenario: &Scenario) -> Result<Runner, Refusal> {
         let racer = RacerSpec {
             optimizer: scenario.optimizer.clone(),
             batch_size: scenario.batch_size,
@@ -199,7 +201,7 @@ impl Runner {
         objective: Rc<Model>,
         scenario: &Scenario,
         racer: &RacerSpec,
-    ) -> Result<Runner, ScenarioError> {
+    ) -> Result<Runner, Refusal> {
         scenario.validate()?;
         let dim = objective.dim();
         let start = match (&scenario.start, &scenario.objective) {
@@ -208,10 +210,14 @@ impl Runner {
             (None, _) => objective.initial_params(),
         };
         if start.len() != dim {
-            return Err(ScenarioError {
-                field: "start".into(),
-                message: format!("expected {dim} values, got {}", start.len()),
-            });
+            return Err(Refusal::at(
+                "start",
+                Problem::WrongLength {
+                    found: start.len(),
+                    expected: Length::Exactly(dim),
+                    unit: "values",
+                },
+            ));
         }
         // L-BFGS evaluates the exact full objective inside its step: no batches, no noise.
         let batch_size = if racer.optimizer.needs_closure() {
@@ -596,7 +602,7 @@ pub struct Race {
 
 impl Race {
     /// Builds the objective once and one runner per racer of `scenario`.
-    pub fn new(scenario: &Scenario) -> Result<Race, ScenarioError> {
+    pub fn new(scenario: &Scenario) -> Result<Race, Refusal> {
         let objective = Rc::new(Model::build(&scenario.objective, scenario.seed)?);
         let runners = scenario
             .racers()
@@ -664,7 +670,7 @@ impl Runner {
 /// A fingerprint of a whole trace: FNV-1a (64-bit) over the step, every parameter's and the
 /// loss's IEEE-754 bits of each line. Equal digests mean bit-identical runs, which is how the
 /// tests show that a seed replays the same run natively and in WebAssembly.
-pub fn trace_digest(scenario: &Scenario) -> Result<u64, ScenarioError> {
+pub fn trace_digest(scenario: &Scenario) -> Result<u64, Refusal> {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut runner = Runner::new(scenario)?;

@@ -11,8 +11,9 @@
 //! no final loss. The best learning rate has the lowest final loss; ties go to the smaller one.
 
 use crate::objective::model::Model;
+use crate::read::{Problem, Refusal};
 use crate::run::{Runner, Status};
-use crate::scenario::{RacerSpec, Scenario, ScenarioError};
+use crate::scenario::{RacerSpec, Scenario};
 use serde::Serialize;
 use std::rc::Rc;
 
@@ -43,7 +44,7 @@ pub fn lr_grid(min: f64, max: f64, per_decade: u32) -> Vec<f64> {
                 max
             } else {
                 let value = libm::exp(lo + (hi - lo) * (i as f64 / intervals as f64));
-                crate::float_text::parse_f64(&format!("{value:.11e}")).unwrap_or(value)
+                crate::read::float_text::parse_f64(&format!("{value:.11e}")).unwrap_or(value)
             }
         })
         .collect()
@@ -112,15 +113,15 @@ impl Tuner {
     /// A tuner for racer `racer` of `scenario` (0 the scenario's own optimizer, i for
     /// `race[i - 1]`) over `grid`. Refused when the scenario does not build or there is no such
     /// racer (the error names `race`).
-    pub fn new(scenario: &Scenario, grid: &[f64], racer: usize) -> Result<Tuner, ScenarioError> {
+    pub fn new(scenario: &Scenario, grid: &[f64], racer: usize) -> Result<Tuner, Refusal> {
         scenario.validate()?;
         let racers = scenario.racers();
-        let spec = racers.get(racer).cloned().ok_or_else(|| ScenarioError {
-            field: "race".into(),
-            message: format!(
+        let spec = racers.get(racer).cloned().ok_or_else(|| {
+            let sentence = format!(
                 "there is no racer {racer} to tune (accepted: 0 … {}; 0 is the scenario's optimizer)",
                 racers.len() - 1
-            ),
+            );
+            Refusal::at("race", Problem::unfit(sentence))
         })?;
         let mut scenario = scenario.clone();
         scenario.stop = None;
@@ -252,7 +253,7 @@ pub fn best_lr(points: &[TunePoint]) -> Option<f64> {
 
 /// Runs racer `racer` of `scenario` once per learning rate of `grid` (see [`Tuner`]) to the end.
 /// Refused when the scenario does not build or there is no such racer.
-pub fn tune(scenario: &Scenario, grid: &[f64], racer: usize) -> Result<TuneResult, ScenarioError> {
+pub fn tune(scenario: &Scenario, grid: &[f64], racer: usize) -> Result<TuneResult, Refusal> {
     let mut tuner = Tuner::new(scenario, grid, racer)?;
     while !tuner.is_done() {
         tuner.step(u64::MAX);

@@ -21,6 +21,7 @@
 
 use crate::objective::surfaces::SurfaceSpec;
 use crate::optim::{AdamConfig, OptimizerConfig, SgdConfig};
+use crate::read::Refusal;
 use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, MAX_RACERS};
 // Every setting is read from a JSON value with the readers the scenario reader uses
 // (`from_tagged`, `crate::fields`), so the wasm carries each type's reading once.
@@ -395,18 +396,18 @@ impl UrlState {
                 let mut without = base.clone();
                 without.remove("view");
                 if self.objective_candidate(&without, start_hint).is_ok() {
-                    self.ignore("box", &why);
+                    self.ignore("box", &why.to_string());
                     base = without;
                 }
             }
         }
         if let Err(why) = self.objective_candidate(&base, start_hint) {
-            let key = if why.starts_with("objective.expr") {
+            let key = if why.path.is_within(&["objective", "expr"]) {
                 "expr"
             } else {
                 "f"
             };
-            self.ignore(key, &why);
+            self.ignore(key, &why.to_string());
             return;
         }
         let mut kept = base;
@@ -422,7 +423,7 @@ impl UrlState {
             }
             match self.objective_candidate(&trial, start_hint) {
                 Ok(_) => kept = trial,
-                Err(why) => self.ignore(key, &why),
+                Err(why) => self.ignore(key, &why.to_string()),
             }
         }
         if let Ok(candidate) = self.objective_candidate(&kept, start_hint) {
@@ -437,9 +438,9 @@ impl UrlState {
         &self,
         object: &Map<String, Value>,
         start_hint: Option<&[f64]>,
-    ) -> Result<Scenario, String> {
-        let objective =
-            ObjectiveSpec::from_tagged(Value::Object(object.clone())).map_err(|e| e.to_string())?;
+    ) -> Result<Scenario, Refusal> {
+        let objective = ObjectiveSpec::from_tagged(Value::Object(object.clone()))
+            .map_err(|r| r.in_key("objective"))?;
         let mut candidate = self.scenario.clone();
         if candidate.dim() != 2 || !matches!(objective, ObjectiveSpec::Surface(_)) {
             candidate.start = None;
@@ -466,14 +467,13 @@ impl UrlState {
                         break;
                     }
                 }
-                outcome.map_err(|e| e.to_string())?;
+                outcome?;
             } else if candidate.start.is_none() {
                 candidate.start = Some(default_start);
             }
         }
-        candidate.validate().map_err(|e| e.to_string())?;
-        crate::objective::model::Model::build(&candidate.objective, candidate.seed)
-            .map_err(|e| e.to_string())?;
+        candidate.validate()?;
+        crate::objective::model::Model::build(&candidate.objective, candidate.seed)?;
         Ok(candidate)
     }
 
@@ -621,7 +621,7 @@ fn number_value(v: f64) -> Value {
 }
 
 fn parse_number(text: &str) -> Option<f64> {
-    crate::float_text::parse_f64(text.trim()).filter(|v| v.is_finite())
+    crate::read::float_text::parse_f64(text.trim()).filter(|v| v.is_finite())
 }
 
 fn parse_list(text: &str, separator: char) -> Option<Vec<f64>> {
@@ -1029,7 +1029,7 @@ mod tests {
                 Ok(s) => s,
                 Err(e) => {
                     // The made-up texts that do not parse must say why.
-                    assert!(e.field == "objective.expr", "{text}: {e}");
+                    assert!(e.field() == "objective.expr", "{text}: {e}");
                     continue;
                 }
             };

@@ -238,7 +238,7 @@ fn scenarios_read_validate_and_serialise_the_custom_form() {
     let refuse = |json: &str, field: &str, message: &str| {
         let error = Scenario::from_json(json).expect_err(json);
         assert_eq!(
-            (error.field.as_str(), error.message.as_str()),
+            (error.field().as_str(), error.reason().as_str()),
             (field, message),
             "{json}"
         );
@@ -298,9 +298,12 @@ fn scenarios_read_validate_and_serialise_the_custom_form() {
         .expect("defined at its start");
     // Unknown fields are refused, as for every surface.
     let error = Scenario::from_json(&with(r#""expr":"x","kappa":3"#, "")).expect_err("kappa");
-    assert!(error.message.contains("kappa"), "{error}");
+    assert_eq!(
+        error.to_string(),
+        "objective.kappa: unknown field (accepted: kind, name, expr, view)"
+    );
     let error = Scenario::from_json(&with(r#""view":[-1,1,-1,1]"#, "")).expect_err("no expr");
-    assert!(error.message.contains("expr"), "{error}");
+    assert_eq!(error.to_string(), "objective.expr: missing");
 }
 
 #[test]

@@ -11,8 +11,9 @@
 
 use gdviz::objective::Objective;
 use gdviz::optim::OptimizerConfig;
+use gdviz::read::Refusal;
 use gdviz::run::{Race, Status};
-use gdviz::scenario::{Scenario, ScenarioError};
+use gdviz::scenario::Scenario;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
@@ -695,16 +696,16 @@ fn apply(document: &mut Value, mutation: &Mutation) {
 }
 
 /// A refusal names a field and says why, each on one line.
-fn check_refusal(error: &ScenarioError, input: &str) {
+fn check_refusal(error: &Refusal, input: &str) {
     assert!(
-        !error.field.is_empty(),
+        !error.field().is_empty(),
         "empty field for {input:?}: {error:?}"
     );
     assert!(
-        !error.message.is_empty(),
+        !error.reason().is_empty(),
         "empty message for {input:?}: {error:?}"
     );
-    for text in [&error.field, &error.message] {
+    for text in [&error.field(), &error.reason()] {
         assert!(
             !text.contains(['\n', '\r']),
             "a refusal is one line: {error:?} for {input:?}"

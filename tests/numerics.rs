@@ -8,8 +8,9 @@ use gdviz::objective::model::Model;
 use gdviz::objective::surfaces::SurfaceSpec;
 use gdviz::objective::Objective;
 use gdviz::optim::*;
+use gdviz::read::Refusal;
 use gdviz::run::{trace_digest, Runner, Status};
-use gdviz::scenario::{NoiseModel, ObjectiveSpec, RacerSpec, Scenario, ScenarioError};
+use gdviz::scenario::{NoiseModel, ObjectiveSpec, RacerSpec, Scenario};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -21,17 +22,17 @@ fn accept(json: &str) -> Scenario {
     Scenario::from_json(json).unwrap_or_else(|e| panic!("{json} should be accepted: {e}"))
 }
 
-fn refuse(json: &str) -> ScenarioError {
+fn refuse(json: &str) -> Refusal {
     match Scenario::from_json(json) {
         Ok(_) => panic!("{json} should be refused"),
         Err(e) => e,
     }
 }
 
-fn assert_refused(json: &str, field: &str) -> ScenarioError {
+fn assert_refused(json: &str, field: &str) -> Refusal {
     let error = refuse(json);
-    assert_eq!(error.field, field, "{json}: {error}");
-    assert!(!error.message.is_empty());
+    assert_eq!(error.field(), field, "{json}: {error}");
+    assert!(!error.reason().is_empty());
     error
 }
 
@@ -372,11 +373,11 @@ fn nan_and_infinity_in_any_hyper_parameter_are_refused_by_field() {
             scenario.optimizer = optimizer.clone();
             let error = scenario.validate().expect_err("refused");
             assert_eq!(
-                error.field,
+                error.field(),
                 format!("optimizer.{field}"),
                 "{name} {bad}: {error}"
             );
-            assert!(error.message.contains("accepted"), "{error}");
+            assert!(error.reason().contains("accepted"), "{error}");
             assert!(Runner::new(&scenario).is_err(), "the runner refuses it too");
             // The same optimizer as a racer is named by its place in the race.
             let mut scenario = rosenbrock();
@@ -385,7 +386,11 @@ fn nan_and_infinity_in_any_hyper_parameter_are_refused_by_field() {
                 batch_size: None,
             }];
             let error = scenario.validate().expect_err("refused");
-            assert_eq!(error.field, format!("race[0].optimizer.{field}"), "{error}");
+            assert_eq!(
+                error.field(),
+                format!("race[0].optimizer.{field}"),
+                "{error}"
+            );
             cases += 2;
         }
     }
@@ -431,7 +436,7 @@ fn nan_and_infinity_elsewhere_are_refused_by_field() {
         cases.push(("objective.angle", s));
         for (field, scenario) in cases {
             let error = scenario.validate().expect_err("refused");
-            assert_eq!(error.field, field, "{bad}: {error}");
+            assert_eq!(error.field(), field, "{bad}: {error}");
             assert!(Runner::new(&scenario).is_err());
         }
     }
@@ -484,7 +489,7 @@ fn non_finite_numbers_in_json_text_are_refused_by_field() {
                 continue;
             }
             let error = assert_refused(&text, field);
-            assert!(error.message.contains("accepted"), "{text}: {error}");
+            assert!(error.reason().contains("accepted"), "{text}: {error}");
         }
     }
 }
@@ -561,7 +566,7 @@ fn a_learning_rate_beyond_1e12_is_refused_with_the_range() {
             ),
             "optimizer.lr",
         );
-        assert!(error.message.contains("1e12"), "{error}");
+        assert!(error.reason().contains("1e12"), "{error}");
         assert_refused(
             &format!(
                 r#"{{"objective":{{"kind":"surface","name":"booth"}},"optimizer":{}}}"#,
@@ -593,10 +598,7 @@ fn batch_size_zero_is_refused_and_one_beyond_the_data_is_full_batch() {
             &format!(r#"{{{DATA},"optimizer":{{"name":"sgd"}},{rest}}}"#),
             field,
         );
-        assert!(
-            error.message.contains("1 ≤ batch_size ≤ 1000000"),
-            "{error}"
-        );
+        assert!(error.reason().contains("1 ≤ batch_size ≤ 1e6"), "{error}");
     }
     let full = accept(&format!(
         r#"{{{DATA},"optimizer":{{"name":"sgd","lr":0.1}},"seed":2,"steps":50}}"#
@@ -716,9 +718,9 @@ fn starts_far_outside_the_view_run_or_diverge() {
         let error = refuse(&format!(
             r#"{{"objective":{{"kind":"surface","name":"goldstein_price"}},"optimizer":{{"name":"sgd"}},"start":{start}}}"#
         ));
-        assert!(error.field.starts_with("start["), "{error}");
-        assert!(error.message.contains("|value| ≤ 1e12"), "{error}");
-        assert!(error.message.len() < 120, "a short number in: {error}");
+        assert!(error.field().starts_with("start["), "{error}");
+        assert!(error.reason().contains("|value| ≤ 1e12"), "{error}");
+        assert!(error.reason().len() < 120, "a short number in: {error}");
     }
 }
 
@@ -1023,5 +1025,5 @@ fn newton_is_refused_on_a_network_with_the_reason() {
         r#"{"objective":{"kind":"mlp","layers":[2,2,1],"activation":"tanh","loss":"bce","dataset":{"name":"xor"}},"optimizer":{"name":"newton"}}"#,
         "optimizer.name",
     );
-    assert!(error.message.contains("Hessian"), "{error}");
+    assert!(error.reason().contains("Hessian"), "{error}");
 }

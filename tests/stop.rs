@@ -147,7 +147,7 @@ fn stop_is_validated_and_refusals_name_the_field() {
     ] {
         let text = format!(r#"{BOOTH},"stop":{stop}}}"#);
         let error = Scenario::from_json(&text).expect_err(&text);
-        assert_eq!(error.field, field, "{text}: {error}");
+        assert_eq!(error.field(), field, "{text}: {error}");
     }
     let s = scenario(&format!(r#"{BOOTH},"stop":{{"epochs":2.5}}}}"#));
     let again = Scenario::from_json(&s.to_json()).expect("round trip");

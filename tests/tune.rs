@@ -166,7 +166,7 @@ fn every_run_uses_the_same_batches_and_ignores_stop() {
 fn a_missing_racer_is_refused_and_a_refused_lr_has_no_loss() {
     let s = quadratic(10);
     let error = Tuner::new(&s, &default_grid(), 1).expect_err("no racer 1");
-    assert_eq!(error.field, "race");
+    assert_eq!(error.field(), "race");
     let result = tune(&s, &[0.1, 2e12], 0).expect("tunes");
     assert!(result.points[0].final_loss.is_some());
     assert_eq!(result.points[1].final_loss, None);

@@ -60,7 +60,9 @@ function labelOfPath(path) {
 
 /**
  * A refusal from the lab as a sentence for people: the control's label (and, for a racer beyond
- * the first, which one), then the lab's reason. `titles[i]` names racer i.
+ * the first, which one), then what is wrong and what is accepted — worded here from the
+ * refusal's data (`error.problem`) where the page knows how, else the lab's reason.
+ * `titles[i]` names racer i.
  */
 export function refusalText(error, titles = []) {
   const field = typeof error?.field === 'string' ? error.field : '';
@@ -70,10 +72,17 @@ export function refusalText(error, titles = []) {
   const raced = /^race\[(\d+)\]\.(.*)$/.exec(field);
   if (raced) {
     racer = Number(raced[1]) + 1;
-    path = raced[2] === 'batch_size' ? 'batch_size' : raced[2];
+    path = raced[2];
   }
   const label = labelOfPath(path);
   const who = racer > 0 ? ` (optimizer ${racer + 1}${titles[racer] ? `, ${titles[racer]}` : ''})` : '';
+  const problem = error?.problem;
+  if (label && problem?.kind === 'out_of_range' && Number.isFinite(problem.value)) {
+    const { range, value } = problem;
+    const side = range.min !== null && (value < range.min || (range.min_open && value === range.min)) ? 'too small' : 'too large';
+    const which = range.whole && !Number.isInteger(value) ? 'not a whole number' : side;
+    return `${label}${who}: ${bound(String(value))} is ${which} — enter ${acceptedRange(range)}.`;
+  }
   return label ? `${label}${who}: ${reason}` : `${field ? `${field}: ` : ''}${reason}`;
 }
 
@@ -99,15 +108,29 @@ function shown(text) {
   return text.replace(/-/g, '−');
 }
 
+/**
+ * What a range accepts, in words: "a whole number from 1 to 10000", "a number from 0 to 1e12",
+ * "a number above 0", "a number from 0 up to but not including 1". `range` is the lab's
+ * (`{ min, max, min_open, max_open, whole }`, an absent end `null`).
+ */
+function acceptedRange({ min, max, min_open: minOpen, max_open: maxOpen, whole }) {
+  const kind = whole ? 'a whole number' : 'a number';
+  const [low, high] = [min, max].map((b) => (b === null || b === undefined ? null : bound(String(b))));
+  if (low !== null && high !== null) {
+    if (minOpen && !maxOpen) return `${kind} above ${low}, at most ${high}`;
+    if (!minOpen && maxOpen) return `${kind} from ${low} up to but not including ${high}`;
+    if (minOpen && maxOpen) return `${kind} between ${low} and ${high}, ends excluded`;
+    return `${kind} from ${low} to ${high}`;
+  }
+  if (low !== null) return minOpen ? `${kind} above ${low}` : `${kind} ≥ ${low}`;
+  if (high !== null) return maxOpen ? `${kind} below ${high}` : `${kind} ≤ ${high}`;
+  return whole ? kind : 'a finite number';
+}
+
 /** What a number field accepts, from its min, max and step: "a whole number from 1 to 10000". */
 function accepted(input) {
-  const whole = input.step === '1';
-  const kind = whole ? 'a whole number' : 'a number';
-  const [min, max] = [input.min, input.max].map((b) => (b === '' ? '' : bound(b)));
-  if (min !== '' && max !== '') return `${kind} from ${min} to ${max}`;
-  if (min !== '') return `${kind} ≥ ${min}`;
-  if (max !== '') return `${kind} ≤ ${max}`;
-  return kind;
+  const end = (b) => (b === '' ? null : Number(b));
+  return acceptedRange({ min: end(input.min), max: end(input.max), min_open: false, max_open: false, whole: input.step === '1' });
 }
 
 /**

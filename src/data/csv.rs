@@ -196,7 +196,7 @@ fn parse_flat(text: &str, kind: DatasetKind, n: usize) -> Result<Vec<f64>, CsvEr
     check_separator(first_row, first)?;
     let is_header = first
         .split(',')
-        .all(|field| crate::float_text::parse_f64(clean(field)).is_none());
+        .all(|field| crate::read::float_text::parse_f64(clean(field)).is_none());
     if is_header {
         let found = first.split(',').count();
         if found != columns(kind) || n != columns(kind) {
@@ -235,7 +235,7 @@ fn parse_flat(text: &str, kind: DatasetKind, n: usize) -> Result<Vec<f64>, CsvEr
                     format!("row {row}, column {column} is empty (expected a number)"),
                 ));
             }
-            let v = crate::float_text::parse_f64(field).ok_or_else(|| {
+            let v = crate::read::float_text::parse_f64(field).ok_or_else(|| {
                 at(
                     CsvErrorKind::NotANumber,
                     format!("row {row}, column {column}: `{field}` is not a number"),

@@ -79,6 +79,7 @@
 //! "standardize":false}`; every field but `name` is optional, and fields at their default are
 //! left out when serialising.
 
+use crate::read::{Range, Refusal};
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
@@ -96,6 +97,8 @@ pub const DEFAULT_TEST_FRACTION: f64 = 0.5;
 
 /// Largest noise level accepted.
 pub const MAX_NOISE: f64 = 1.0;
+
+crate::read::fields::read_by_name!(DatasetName);
 
 /// Which data set to generate (see the module doc for each one's geometry).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -210,8 +213,8 @@ pub struct DatasetSpec {
     pub standardize: bool,
 }
 
-crate::fields::read_fields!(DatasetSpec (DatasetSpec::new(DatasetName::Circle)) {
-    name: Other required,
+crate::read::fields::read_fields!(DatasetSpec (DatasetSpec::new(DatasetName::Circle)) {
+    name: Read required,
     n: Usize,
     noise: OptF64,
     seed: U64,
@@ -237,31 +240,25 @@ impl DatasetSpec {
         self.noise.unwrap_or_else(|| self.name.default_noise())
     }
 
-    /// Checks every field; the message names the first offending one, e.g.
-    /// `"n: 0 is out of range (accepted: 1 ≤ n ≤ 10000)"`.
-    pub fn validate(&self) -> Result<(), String> {
-        if !(1..=MAX_N).contains(&self.n) {
-            return Err(format!(
-                "n: {} is out of range (accepted: 1 ≤ n ≤ {MAX_N})",
-                self.n
-            ));
-        }
-        if let Some(noise) = self.noise {
-            if !(noise.is_finite() && (0.0..=MAX_NOISE).contains(&noise)) {
-                return Err(format!(
-                    "noise: {} is out of range (accepted: 0 ≤ noise ≤ {MAX_NOISE})",
-                    crate::optim::compact(noise)
-                ));
+    /// Checks every field; a refusal names the first offending one with its range, e.g.
+    /// `n: 0 is out of range (accepted: a whole number, 1 ≤ n ≤ 10000)`.
+    pub fn validate(&self) -> Result<(), Refusal> {
+        let check = |field: &str, value: f64, range: Range| {
+            if range.contains(value) {
+                Ok(())
+            } else {
+                Err(Refusal::out_of_range(field, value, range))
             }
+        };
+        check("n", self.n as f64, Range::closed(1.0, MAX_N as f64).whole())?;
+        if let Some(noise) = self.noise {
+            check("noise", noise, Range::closed(0.0, MAX_NOISE))?;
         }
-        let f = self.test_fraction;
-        if !(f.is_finite() && (0.0..1.0).contains(&f)) {
-            return Err(format!(
-                "test_fraction: {} is out of range (accepted: 0 ≤ test_fraction < 1)",
-                crate::optim::compact(f)
-            ));
-        }
-        Ok(())
+        check(
+            "test_fraction",
+            self.test_fraction,
+            Range::closed_open(0.0, 1.0),
+        )
     }
 
     /// Number of test points: `round(n·test_fraction)`, at most `n − 1`.
@@ -272,7 +269,7 @@ impl DatasetSpec {
     }
 
     /// Validates the spec and generates the data set it describes.
-    pub fn generate(&self) -> Result<Dataset, String> {
+    pub fn generate(&self) -> Result<Dataset, Refusal> {
         self.validate()?;
         let mut rng = Pcg64Mcg::seed_from_u64(self.seed);
         let noise = self.noise_level();
@@ -953,16 +950,16 @@ mod tests {
         let refuse = |edit: &dyn Fn(&mut DatasetSpec), expected: &str| {
             let mut s = good.clone();
             edit(&mut s);
-            assert_eq!(s.validate().unwrap_err(), expected);
-            assert_eq!(s.generate().unwrap_err(), expected);
+            assert_eq!(s.validate().unwrap_err().to_string(), expected);
+            assert_eq!(s.generate().unwrap_err().to_string(), expected);
         };
         refuse(
             &|s| s.n = 0,
-            "n: 0 is out of range (accepted: 1 ≤ n ≤ 10000)",
+            "n: 0 is out of range (accepted: a whole number, 1 ≤ n ≤ 10000)",
         );
         refuse(
             &|s| s.n = 10_001,
-            "n: 10001 is out of range (accepted: 1 ≤ n ≤ 10000)",
+            "n: 10001 is out of range (accepted: a whole number, 1 ≤ n ≤ 10000)",
         );
         refuse(
             &|s| s.noise = Some(-0.1),

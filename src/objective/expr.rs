@@ -949,7 +949,7 @@ fn lex(chars: &[char]) -> Result<Vec<Token>, ExprError> {
                 }
             }
             let text: String = chars[at..i].iter().collect();
-            let value = crate::float_text::parse_f64(&text).ok_or_else(|| {
+            let value = crate::read::float_text::parse_f64(&text).ok_or_else(|| {
                 error(
                     at,
                     format!("malformed number `{text}` at position {}", at + 1),

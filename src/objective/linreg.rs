@@ -18,6 +18,7 @@
 //! training split is what the loss, gradient and Hessian are taken on, and its test split gives
 //! [`LinearRegression::test_loss`]. Given points are all training points (no test split).
 
+use crate::read::{Problem, Refusal};
 use serde::Serialize;
 
 use super::Objective;
@@ -36,8 +37,8 @@ pub struct LinReg {
     pub dataset: Option<DatasetSpec>,
 }
 
-crate::fields::read_fields!(LinReg (LinReg { points: None, dataset: None }) {
-    points: Other,
+crate::read::fields::read_fields!(LinReg (LinReg { points: None, dataset: None }) {
+    points: Read,
     dataset: OptRead,
 });
 
@@ -59,45 +60,38 @@ impl LinReg {
     }
 
     /// Checks the spec: exactly one of `points` and `dataset`; points non-empty and finite; the
-    /// data set valid and of the 1-D regression kind. The message names the field, e.g.
-    /// `"points[3][1] is not finite"` or `"dataset.n: 0 is out of range (…)"`.
-    pub fn validate(&self) -> Result<(), String> {
+    /// data set valid and of the 1-D regression kind. A refusal names the field, e.g.
+    /// `points[3][1]` or `dataset.n`.
+    pub fn validate(&self) -> Result<(), Refusal> {
         match (&self.points, &self.dataset) {
-            (Some(_), Some(_)) => {
-                Err("dataset: give either points or dataset, not both".to_string())
-            }
-            (None, None) => Err(
-                "points: missing (give points [[x,y],...] or a dataset such as {\"name\":\"linear\"})"
-                    .to_string(),
-            ),
-            (Some(points), None) => validate_points(points),
+            (Some(_), Some(_)) => Err(Refusal::at(
+                "dataset",
+                Problem::unfit("give either points or dataset, not both".to_string()),
+            )),
+            (None, None) => Err(Refusal::at(
+                "points",
+                Problem::Missing {
+                    names: Vec::new(),
+                    example: Some("[[x,y],...], or a dataset such as {\"name\":\"linear\"}"),
+                },
+            )),
+            (Some(points), None) => super::check_points(points),
             (None, Some(dataset)) => {
-                dataset.validate().map_err(|m| format!("dataset.{m}"))?;
+                dataset.validate().map_err(|r| r.in_key("dataset"))?;
                 if dataset.name.kind() != DatasetKind::Regression1d {
-                    return Err(format!(
-                        "dataset.name: {} is not a 1-D regression set; linear regression needs \"linear\"",
-                        dataset.name.as_str()
-                    ));
+                    return Err(Refusal::at(
+                        "name",
+                        Problem::unfit(format!(
+                            "{} is not a 1-D regression set; linear regression needs \"linear\"",
+                            dataset.name.as_str()
+                        )),
+                    )
+                    .in_key("dataset"));
                 }
                 Ok(())
             }
         }
     }
-}
-
-/// At least one point, all coordinates finite.
-fn validate_points(points: &[[f64; 2]]) -> Result<(), String> {
-    if points.is_empty() {
-        return Err("points: no points (accepted: at least 1 point [x, y])".to_string());
-    }
-    for (i, point) in points.iter().enumerate() {
-        for (j, value) in point.iter().enumerate() {
-            if !value.is_finite() {
-                return Err(format!("points[{i}][{j}] is not finite"));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Linear regression `y ≈ w·x + b` by mean squared error over its training points, parameters
@@ -113,14 +107,18 @@ pub struct LinearRegression {
 impl LinearRegression {
     /// Validates `spec` ([`LinReg::validate`]) and builds the objective, generating the data set
     /// when the spec names one.
-    pub fn new(spec: LinReg) -> Result<Self, String> {
+    pub fn new(spec: LinReg) -> Result<Self, Refusal> {
         spec.validate()?;
         let (train, test, truth) = match (&spec.points, &spec.dataset) {
             (Some(points), _) => (points.clone(), Vec::new(), None),
             (None, Some(dataset)) => {
-                let data = dataset.generate().map_err(|m| format!("dataset.{m}"))?;
+                let data = dataset.generate().map_err(|r| r.in_key("dataset"))?;
                 let Split { train, test } = data.points_1d().ok_or_else(|| {
-                    "dataset.name: linear regression needs \"linear\"".to_string()
+                    Refusal::at(
+                        "name",
+                        Problem::unfit("linear regression needs \"linear\"".to_string()),
+                    )
+                    .in_key("dataset")
                 })?;
                 let truth = match data.truth() {
                     Some(&[w, b]) => Some([w, b]),
@@ -128,7 +126,15 @@ impl LinearRegression {
                 };
                 (train.to_vec(), test.to_vec(), truth)
             }
-            (None, None) => return Err("points: missing".to_string()),
+            (None, None) => {
+                return Err(Refusal::at(
+                    "points",
+                    Problem::Missing {
+                        names: Vec::new(),
+                        example: None,
+                    },
+                ))
+            }
         };
         Ok(LinearRegression {
             spec,
@@ -139,8 +145,8 @@ impl LinearRegression {
     }
 
     /// A regression over `points` (all training points), refusing an empty set or a non-finite
-    /// coordinate; the message names the field, e.g. `"points[3][1] is not finite"`.
-    pub fn from_points(points: Vec<[f64; 2]>) -> Result<Self, String> {
+    /// coordinate; the refusal names the point, e.g. `points[3][1]`.
+    pub fn from_points(points: Vec<[f64; 2]>) -> Result<Self, Refusal> {
         LinearRegression::new(LinReg::from_points(points))
     }
 
@@ -298,20 +304,22 @@ mod tests {
     #[test]
     fn new_refuses_empty_and_non_finite() {
         assert_eq!(
-            LinearRegression::from_points(vec![]).unwrap_err(),
-            "points: no points (accepted: at least 1 point [x, y])"
+            LinearRegression::from_points(vec![])
+                .unwrap_err()
+                .to_string(),
+            "points: 0 points given (accepted: at least 1)"
         );
         let mut pts = vec![[0.0, 0.0]; 5];
         pts[3][1] = f64::NAN;
         assert_eq!(
-            LinearRegression::from_points(pts.clone()).unwrap_err(),
-            "points[3][1] is not finite"
+            LinearRegression::from_points(pts.clone()).unwrap_err().to_string(),
+            "points[3][1]: not a finite number (accepted: a finite number; JSON has no NaN or Infinity, and |value| ≤ 1.8e308)"
         );
         pts[3][1] = 0.0;
         pts[0][0] = f64::INFINITY;
         assert_eq!(
-            LinearRegression::from_points(pts).unwrap_err(),
-            "points[0][0] is not finite"
+            LinearRegression::from_points(pts).unwrap_err().to_string(),
+            "points[0][0]: not a finite number (accepted: a finite number; JSON has no NaN or Infinity, and |value| ≤ 1.8e308)"
         );
     }
 
@@ -331,20 +339,20 @@ mod tests {
         let both: LinReg =
             serde_json::from_str(r#"{"points":[[0,1]],"dataset":{"name":"linear"}}"#).unwrap();
         assert_eq!(
-            both.validate().unwrap_err(),
+            both.validate().unwrap_err().to_string(),
             "dataset: give either points or dataset, not both"
         );
         let neither: LinReg = serde_json::from_str("{}").unwrap();
         assert_eq!(
-            neither.validate().unwrap_err(),
-            r#"points: missing (give points [[x,y],...] or a dataset such as {"name":"linear"})"#
+            neither.validate().unwrap_err().to_string(),
+            r#"points: missing (e.g. [[x,y],...], or a dataset such as {"name":"linear"})"#
         );
         assert!(LinearRegression::new(neither).is_err());
         for name in ["circle", "xor", "gaussians", "spiral", "moons", "plane"] {
             let spec: LinReg =
                 serde_json::from_str(&format!(r#"{{"dataset":{{"name":"{name}"}}}}"#)).unwrap();
             assert_eq!(
-                spec.validate().unwrap_err(),
+                spec.validate().unwrap_err().to_string(),
                 format!(
                     "dataset.name: {name} is not a 1-D regression set; linear regression needs \"linear\""
                 )
@@ -352,8 +360,8 @@ mod tests {
         }
         let bad: LinReg = serde_json::from_str(r#"{"dataset":{"name":"linear","n":0}}"#).unwrap();
         assert_eq!(
-            bad.validate().unwrap_err(),
-            "dataset.n: 0 is out of range (accepted: 1 ≤ n ≤ 10000)"
+            bad.validate().unwrap_err().to_string(),
+            "dataset.n: 0 is out of range (accepted: a whole number, 1 ≤ n ≤ 10000)"
         );
         assert!(
             serde_json::from_str::<LinReg>(r#"{"dataset":{"name":"linear","size":3}}"#).is_err()

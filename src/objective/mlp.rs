@@ -96,6 +96,7 @@ use serde::{Deserialize, Serialize};
 use super::tanh::tanh;
 use super::Objective;
 use crate::data::datasets::{DatasetKind, DatasetSpec, Split};
+use crate::read::{Length, Problem, Range, Refusal};
 
 /// Samples per forward/backward chunk; bounds the workspace at `CHUNK · Σ layers` numbers.
 pub const CHUNK: usize = 256;
@@ -119,6 +120,8 @@ pub enum Activation {
     /// The identity.
     Linear,
 }
+
+crate::read::fields::read_by_name!(Activation, MlpLoss, Init);
 
 impl Activation {
     /// `σ(z)`.
@@ -267,9 +270,9 @@ pub struct LayerWeights {
     pub b: Vec<f64>,
 }
 
-crate::fields::read_fields!(LayerWeights (LayerWeights { w: Vec::new(), b: Vec::new() }) {
-    w: Other required,
-    b: Other required,
+crate::read::fields::read_fields!(LayerWeights (LayerWeights { w: Vec::new(), b: Vec::new() }) {
+    w: Read required,
+    b: Read required,
 });
 
 fn is_zero(x: &f64) -> bool {
@@ -311,7 +314,7 @@ pub struct MlpSpec {
     pub l2: f64,
 }
 
-crate::fields::read_fields!(MlpSpec (MlpSpec {
+crate::read::fields::read_fields!(MlpSpec (MlpSpec {
     layers: Vec::new(),
     activation: Activation::Tanh,
     activations: None,
@@ -322,137 +325,155 @@ crate::fields::read_fields!(MlpSpec (MlpSpec {
     init: None,
     l2: 0.0,
 }) {
-    layers: Other required,
-    activation: Other required,
-    activations: Other,
-    loss: Other required,
-    points: Other,
+    layers: Read required,
+    activation: Read required,
+    activations: Read,
+    loss: Read required,
+    points: Read,
     dataset: OptRead,
     weights: OptListRead,
-    init: Other,
+    init: Read,
     l2: F64,
 });
 
 impl MlpSpec {
-    /// Checks every field; the message names the first offending one, e.g.
-    /// `"weights[1].w: expected 1 rows of 4, got 2 rows"`.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks every field; a refusal names the first offending one, e.g. `weights[1].w`, with
+    /// what is accepted there.
+    pub fn validate(&self) -> Result<(), Refusal> {
+        let unfit = |sentence: String| Refusal::here(Problem::unfit(sentence));
         let layers = &self.layers;
         if layers.len() < 2 {
-            return Err(format!(
-                "layers: expected at least 2 entries (input and output), got {}",
+            let sentence = format!(
+                "expected at least 2 entries (input and output), got {}",
                 layers.len()
-            ));
+            );
+            return Err(unfit(sentence).in_key("layers"));
         }
+        let in_layers = |refusal: Refusal, l: usize| refusal.in_index(l).in_key("layers");
         if layers[0] != 2 {
-            return Err(format!(
-                "layers[0]: the input layer must have 2 units, got {}",
-                layers[0]
-            ));
+            let sentence = format!("the input layer must have 2 units, got {}", layers[0]);
+            return Err(in_layers(unfit(sentence), 0));
         }
         let last = layers.len() - 1;
         if layers[last] != 1 {
-            return Err(format!(
-                "layers[{last}]: the output layer must have 1 unit, got {}",
-                layers[last]
-            ));
+            let sentence = format!("the output layer must have 1 unit, got {}", layers[last]);
+            return Err(in_layers(unfit(sentence), last));
         }
         if last - 1 > MAX_HIDDEN_LAYERS {
-            return Err(format!(
-                "layers: at most {MAX_HIDDEN_LAYERS} hidden layers are allowed, got {}",
-                last - 1
+            return Err(Refusal::at(
+                "layers",
+                Problem::WrongLength {
+                    found: last - 1,
+                    expected: Length::AtMost(MAX_HIDDEN_LAYERS),
+                    unit: "hidden layers",
+                },
             ));
         }
-        for (l, &units) in layers.iter().enumerate().take(last).skip(1) {
-            if !(1..=MAX_HIDDEN_UNITS).contains(&units) {
-                return Err(format!(
-                    "layers[{l}]: a hidden layer must have 1 to {MAX_HIDDEN_UNITS} units, got {units}"
-                ));
+        let units = Range::closed(1.0, MAX_HIDDEN_UNITS as f64).whole();
+        for (l, &n) in layers.iter().enumerate().take(last).skip(1) {
+            if !units.contains(n as f64) {
+                let problem = Problem::OutOfRange {
+                    value: n as f64,
+                    range: units,
+                };
+                return Err(in_layers(Refusal::here(problem), l));
             }
         }
         if let Some(activations) = &self.activations {
             if activations.len() != last - 1 {
-                return Err(format!(
-                    "activations: expected {} entries (one per hidden layer of {layers:?}), got {}",
+                return Err(unfit(format!(
+                    "expected {} entries (one per hidden layer of {layers:?}), got {}",
                     last - 1,
                     activations.len()
-                ));
+                ))
+                .in_key("activations"));
             }
         }
         match (&self.points, &self.dataset) {
             (Some(_), Some(_)) => {
-                return Err("dataset: give either points or dataset, not both".to_string());
+                let sentence = "give either points or dataset, not both".to_string();
+                return Err(unfit(sentence).in_key("dataset"));
             }
             (None, None) => {
-                return Err("points: missing (give points [[x1,x2,target],...] or a dataset such as {\"name\":\"circle\"})".to_string());
+                return Err(Refusal::at(
+                    "points",
+                    Problem::Missing {
+                        names: Vec::new(),
+                        example: Some(
+                            "[[x1,x2,target],...], or a dataset such as {\"name\":\"circle\"}",
+                        ),
+                    },
+                ));
             }
             (Some(points), None) => self.validate_points(points)?,
             (None, Some(dataset)) => {
-                dataset.validate().map_err(|m| format!("dataset.{m}"))?;
+                dataset.validate().map_err(|r| r.in_key("dataset"))?;
                 match dataset.name.kind() {
                     DatasetKind::Classification => {}
                     DatasetKind::Regression1d => {
-                        return Err(format!(
-                            "dataset.name: {} has 1-D inputs and the MLP takes 2 (use plane, or the linreg objective)",
+                        return Err(unfit(format!(
+                            "{} has 1-D inputs and the MLP takes 2 (use plane, or the linreg objective)",
                             dataset.name.as_str()
-                        ));
+                        ))
+                        .in_key("name")
+                        .in_key("dataset"));
                     }
                     DatasetKind::Regression2d => {
                         if self.loss == MlpLoss::Bce {
-                            return Err(format!(
-                                "loss: bce needs labels 0 or 1, but {} has real targets (use mse)",
+                            return Err(unfit(format!(
+                                "bce needs labels 0 or 1, but {} has real targets (use mse)",
                                 dataset.name.as_str()
-                            ));
+                            ))
+                            .in_key("loss"));
                         }
                     }
                 }
             }
         }
-        if !self.l2.is_finite() || self.l2 < 0.0 {
-            return Err(format!("l2: must be a finite number ≥ 0, got {}", self.l2));
+        if !Range::at_least(0.0).contains(self.l2) {
+            return Err(Refusal::out_of_range("l2", self.l2, Range::at_least(0.0)));
         }
         let Some(weights) = &self.weights else {
             return Ok(());
         };
         if self.init.is_some() {
-            return Err(
-                "init: weights are given, so init does not apply (give one or the other)"
-                    .to_string(),
-            );
+            let sentence = "weights are given, so init does not apply (give one or the other)";
+            return Err(unfit(sentence.to_string()).in_key("init"));
         }
         if weights.len() != last {
-            return Err(format!(
-                "weights: expected {last} layers for layers {layers:?}, got {}",
+            return Err(unfit(format!(
+                "expected {last} layers for layers {layers:?}, got {}",
                 weights.len()
-            ));
+            ))
+            .in_key("weights"));
         }
+        let in_weights = |refusal: Refusal, l: usize| refusal.in_index(l).in_key("weights");
         for (l, layer) in weights.iter().enumerate() {
             let (n_in, n_out) = (layers[l], layers[l + 1]);
             if layer.w.len() != n_out {
-                return Err(format!(
-                    "weights[{l}].w: expected {n_out} rows of {n_in}, got {} rows",
+                let sentence = format!(
+                    "expected {n_out} rows of {n_in}, got {} rows",
                     layer.w.len()
-                ));
+                );
+                return Err(in_weights(unfit(sentence).in_key("w"), l));
             }
             for (o, row) in layer.w.iter().enumerate() {
                 if row.len() != n_in {
-                    return Err(format!(
-                        "weights[{l}].w[{o}]: expected {n_in} entries, got {}",
-                        row.len()
-                    ));
+                    let sentence = format!("expected {n_in} entries, got {}", row.len());
+                    return Err(in_weights(unfit(sentence).in_index(o).in_key("w"), l));
                 }
                 if let Some(i) = row.iter().position(|v| !v.is_finite()) {
-                    return Err(format!("weights[{l}].w[{o}][{i}] is not finite"));
+                    let refusal = Refusal::here(Problem::NonFinite).in_index(i).in_index(o);
+                    return Err(in_weights(refusal.in_key("w"), l));
                 }
             }
             if layer.b.len() != n_out {
-                return Err(format!(
-                    "weights[{l}].b: expected {n_out} entries, got {}",
-                    layer.b.len()
-                ));
+                let sentence = format!("expected {n_out} entries, got {}", layer.b.len());
+                return Err(in_weights(unfit(sentence).in_key("b"), l));
             }
             if let Some(o) = layer.b.iter().position(|v| !v.is_finite()) {
-                return Err(format!("weights[{l}].b[{o}] is not finite"));
+                let refusal = Refusal::here(Problem::NonFinite).in_index(o).in_key("b");
+                return Err(in_weights(refusal, l));
             }
         }
         Ok(())
@@ -483,21 +504,13 @@ impl MlpSpec {
     }
 
     /// At least one point, all values finite, `bce` labels 0 or 1.
-    fn validate_points(&self, points: &[[f64; 3]]) -> Result<(), String> {
-        if points.is_empty() {
-            return Err("points: at least 1 point is required".to_string());
-        }
+    fn validate_points(&self, points: &[[f64; 3]]) -> Result<(), Refusal> {
+        super::check_points(points)?;
         for (i, point) in points.iter().enumerate() {
-            for (j, value) in point.iter().enumerate() {
-                if !value.is_finite() {
-                    return Err(format!("points[{i}][{j}] is not finite"));
-                }
-            }
             if self.loss == MlpLoss::Bce && point[2] != 0.0 && point[2] != 1.0 {
-                return Err(format!(
-                    "points[{i}][2]: a bce label must be 0 or 1, got {}",
-                    point[2]
-                ));
+                let sentence = format!("a bce label must be 0 or 1, got {}", point[2]);
+                let refusal = Refusal::here(Problem::unfit(sentence)).in_index(2);
+                return Err(refusal.in_index(i).in_key("points"));
             }
         }
         Ok(())
@@ -587,18 +600,25 @@ impl Mlp {
     /// Validates `spec` ([`MlpSpec::validate`]) and builds the objective: generates the data set
     /// when the spec names one (from the data set's own seed), and draws the starting weights
     /// from `seed` (the scenario seed) when the spec gives none (module doc).
-    pub fn new(spec: MlpSpec, seed: u64) -> Result<Mlp, String> {
+    pub fn new(spec: MlpSpec, seed: u64) -> Result<Mlp, Refusal> {
         spec.validate()?;
         let (train, test) = match (&spec.points, &spec.dataset) {
             (Some(points), _) => (points.clone(), Vec::new()),
             (None, Some(dataset)) => {
-                let data = dataset.generate().map_err(|m| format!("dataset.{m}"))?;
+                let data = dataset.generate().map_err(|r| r.in_key("dataset"))?;
                 let Split { train, test } = data.points_2d().ok_or_else(|| {
-                    "dataset.name: the MLP takes 2 inputs (use plane)".to_string()
+                    let sentence = "the MLP takes 2 inputs (use plane)".to_string();
+                    Refusal::at("name", Problem::unfit(sentence)).in_key("dataset")
                 })?;
                 (train.to_vec(), test.to_vec())
             }
-            (None, None) => return Err("points: missing".to_string()),
+            (None, None) => {
+                let problem = Problem::Missing {
+                    names: Vec::new(),
+                    example: None,
+                };
+                return Err(Refusal::at("points", problem));
+            }
         };
         let labelled = train
             .iter()
@@ -1521,7 +1541,7 @@ mod tests {
         let json = r#"{"layers":[2,8,8,1],"activation":"tanh","activations":["relu"],
             "loss":"bce","dataset":{"name":"xor"}}"#;
         let spec: MlpSpec = serde_json::from_str(json).unwrap();
-        let message = Mlp::new(spec, 0).unwrap_err();
+        let message = Mlp::new(spec, 0).unwrap_err().to_string();
         assert_eq!(
             message,
             "activations: expected 2 entries (one per hidden layer of [2, 8, 8, 1]), got 1"
@@ -1725,7 +1745,7 @@ mod tests {
         let refuse = |edit: &dyn Fn(&mut MlpSpec), expected: &str| {
             let mut spec = good.clone();
             edit(&mut spec);
-            assert_eq!(Mlp::new(spec, 0).unwrap_err(), expected);
+            assert_eq!(Mlp::new(spec, 0).unwrap_err().to_string(), expected);
         };
         refuse(
             &|s| s.layers = vec![2],
@@ -1741,29 +1761,32 @@ mod tests {
         );
         refuse(
             &|s| s.layers[1] = 17,
-            "layers[1]: a hidden layer must have 1 to 16 units, got 17",
+            "layers[1]: 17 is out of range (accepted: a whole number, 1 ≤ value ≤ 16)",
         );
         refuse(
             &|s| s.layers[1] = 0,
-            "layers[1]: a hidden layer must have 1 to 16 units, got 0",
+            "layers[1]: 0 is out of range (accepted: a whole number, 1 ≤ value ≤ 16)",
         );
         refuse(
             &|s| s.layers = vec![2, 1, 1, 1, 1, 1, 1, 1, 1],
-            "layers: at most 6 hidden layers are allowed, got 7",
+            "layers: 7 hidden layers given (accepted: at most 6)",
         );
         refuse(
             &|s| s.points.as_mut().unwrap().clear(),
-            "points: at least 1 point is required",
+            "points: 0 points given (accepted: at least 1)",
         );
         refuse(
             &|s| s.points.as_mut().unwrap()[2][1] = f64::NAN,
-            "points[2][1] is not finite",
+            "points[2][1]: not a finite number (accepted: a finite number; JSON has no NaN or Infinity, and |value| ≤ 1.8e308)",
         );
         refuse(
             &|s| s.points.as_mut().unwrap()[1][2] = 0.5,
             "points[1][2]: a bce label must be 0 or 1, got 0.5",
         );
-        refuse(&|s| s.l2 = -1.0, "l2: must be a finite number ≥ 0, got -1");
+        refuse(
+            &|s| s.l2 = -1.0,
+            "l2: -1 is out of range (accepted: l2 ≥ 0)",
+        );
         refuse(
             &|s| s.init = Some(Init::He),
             "init: weights are given, so init does not apply (give one or the other)",
@@ -1782,7 +1805,7 @@ mod tests {
         );
         refuse(
             &|s| s.weights.as_mut().unwrap()[0].w[1][0] = f64::INFINITY,
-            "weights[0].w[1][0] is not finite",
+            "weights[0].w[1][0]: not a finite number (accepted: a finite number; JSON has no NaN or Infinity, and |value| ≤ 1.8e308)",
         );
         refuse(
             &|s| {
@@ -1792,7 +1815,7 @@ mod tests {
         );
         refuse(
             &|s| s.weights.as_mut().unwrap()[1].b[0] = f64::NAN,
-            "weights[1].b[0] is not finite",
+            "weights[1].b[0]: not a finite number (accepted: a finite number; JSON has no NaN or Infinity, and |value| ≤ 1.8e308)",
         );
         // No hidden layer is fine, and mse accepts any finite target.
         let mut linear = random_spec(&[2, 1], Activation::Linear, MlpLoss::Mse, 3, 0.0, 2);
@@ -2011,8 +2034,12 @@ mod tests {
         assert!(serde_json::from_str::<MlpSpec>(&json.replace("uniform", "orthogonal")).is_err());
         let refuse = |json: &str, expected: &str| {
             let spec: MlpSpec = serde_json::from_str(json).unwrap();
-            assert_eq!(spec.validate().unwrap_err(), expected, "{json}");
-            assert_eq!(Mlp::new(spec, 0).unwrap_err(), expected, "{json}");
+            assert_eq!(spec.validate().unwrap_err().to_string(), expected, "{json}");
+            assert_eq!(
+                Mlp::new(spec, 0).unwrap_err().to_string(),
+                expected,
+                "{json}"
+            );
         };
         refuse(
             r#"{"layers":[2,1],"activation":"relu","loss":"bce","points":[[0,0,1]],"dataset":{"name":"xor"}}"#,
@@ -2020,7 +2047,7 @@ mod tests {
         );
         refuse(
             r#"{"layers":[2,1],"activation":"relu","loss":"bce"}"#,
-            r#"points: missing (give points [[x1,x2,target],...] or a dataset such as {"name":"circle"})"#,
+            r#"points: missing (e.g. [[x1,x2,target],...], or a dataset such as {"name":"circle"})"#,
         );
         refuse(
             r#"{"layers":[2,1],"activation":"relu","loss":"mse","dataset":{"name":"linear"}}"#,

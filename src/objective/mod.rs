@@ -8,11 +8,36 @@ pub mod linreg;
 pub mod metrics;
 pub mod mlp;
 pub mod model;
+pub mod spec;
 pub mod surfaces;
 pub mod tanh;
 #[cfg(test)]
 pub(crate) mod torch_cases;
 pub mod view;
+
+pub use spec::ObjectiveSpec;
+
+use crate::read::{Length, Problem, Refusal};
+
+/// Checks data given inline: at least one point, every coordinate finite; a refusal names the
+/// point and the coordinate (`points[17][0]`).
+pub(crate) fn check_points<const N: usize>(points: &[[f64; N]]) -> Result<(), Refusal> {
+    if points.is_empty() {
+        let problem = Problem::WrongLength {
+            found: 0,
+            expected: Length::AtLeast(1),
+            unit: "points",
+        };
+        return Err(Refusal::at("points", problem));
+    }
+    for (i, point) in points.iter().enumerate() {
+        if let Some(j) = point.iter().position(|value| !value.is_finite()) {
+            let refusal = Refusal::here(Problem::NonFinite).in_index(j).in_index(i);
+            return Err(refusal.in_key("points"));
+        }
+    }
+    Ok(())
+}
 
 /// A differentiable objective over a flat parameter vector.
 ///

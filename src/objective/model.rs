@@ -9,7 +9,8 @@ use super::linreg::LinearRegression;
 use super::mlp::Mlp;
 use super::surfaces::SurfaceSpec;
 use super::Objective;
-use crate::scenario::{ObjectiveSpec, ScenarioError};
+use super::ObjectiveSpec;
+use crate::read::Refusal;
 
 /// An objective ready to evaluate, built from an [`ObjectiveSpec`].
 ///
@@ -30,27 +31,13 @@ impl Model {
     /// Builds the objective a scenario describes. `seed` (the scenario seed) draws the MLP's
     /// starting weights when the spec gives none; generated data depend on the data set's own
     /// seed only, so runs with different scenario seeds see the same data.
-    pub fn build(spec: &ObjectiveSpec, seed: u64) -> Result<Model, ScenarioError> {
-        let refuse = |message: String| match message.split_once(": ") {
-            Some((field, rest)) if !field.contains(' ') => ScenarioError {
-                field: format!("objective.{field}"),
-                message: rest.to_string(),
-            },
-            _ => ScenarioError {
-                field: "objective".into(),
-                message,
-            },
+    pub fn build(spec: &ObjectiveSpec, seed: u64) -> Result<Model, Refusal> {
+        let model = match spec {
+            ObjectiveSpec::Surface(s) => s.validate().map(|()| Model::Surface(s.clone())),
+            ObjectiveSpec::Linreg(l) => LinearRegression::new(l.clone()).map(Model::Linreg),
+            ObjectiveSpec::Mlp(m) => Mlp::new(m.clone(), seed).map(Model::Mlp),
         };
-        Ok(match spec {
-            ObjectiveSpec::Surface(s) => {
-                s.validate().map_err(refuse)?;
-                Model::Surface(s.clone())
-            }
-            ObjectiveSpec::Linreg(l) => {
-                Model::Linreg(LinearRegression::new(l.clone()).map_err(refuse)?)
-            }
-            ObjectiveSpec::Mlp(m) => Model::Mlp(Mlp::new(m.clone(), seed).map_err(refuse)?),
-        })
+        model.map_err(|r| r.in_key("objective"))
     }
 
     /// The parameters a run starts from when the scenario gives none: the MLP's weights (given
@@ -256,7 +243,7 @@ mod tests {
         let refuse = |json: &str, field: &str, message: &str| {
             let err = Model::build(&objective(json), 0).unwrap_err();
             assert_eq!(
-                (err.field.as_str(), err.message.as_str()),
+                (err.field().as_str(), err.reason().as_str()),
                 (field, message),
                 "{json}"
             );
@@ -264,7 +251,7 @@ mod tests {
             let scenario = format!(r#"{{"objective":{json},"optimizer":{{"name":"sgd"}}}}"#);
             let err = Scenario::from_json(&scenario).unwrap_err();
             assert_eq!(
-                (err.field.as_str(), err.message.as_str()),
+                (err.field().as_str(), err.reason().as_str()),
                 (field, message),
                 "{json}"
             );
@@ -282,12 +269,12 @@ mod tests {
         refuse(
             r#"{"kind":"linreg","dataset":{"name":"linear","n":0}}"#,
             "objective.dataset.n",
-            "0 is out of range (accepted: 1 ≤ n ≤ 10000)",
+            "0 is out of range (accepted: a whole number, 1 ≤ n ≤ 10000)",
         );
         refuse(
             r#"{"kind":"mlp","layers":[2,1],"activation":"tanh","loss":"bce"}"#,
             "objective.points",
-            r#"missing (give points [[x1,x2,target],...] or a dataset such as {"name":"circle"})"#,
+            r#"missing (e.g. [[x1,x2,target],...], or a dataset such as {"name":"circle"})"#,
         );
         refuse(
             r#"{"kind":"mlp","layers":[2,1],"activation":"tanh","loss":"mse","dataset":{"name":"linear"}}"#,

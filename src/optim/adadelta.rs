@@ -9,7 +9,7 @@
 //! p ← p − lr·Δ
 //! ```
 
-use super::{check_lr, check_non_negative, check_range, ConfigError};
+use super::{check_lr, check_non_negative, check_range, Range, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.Adadelta`.
@@ -25,7 +25,7 @@ pub struct AdadeltaConfig {
     pub weight_decay: f64,
 }
 
-crate::fields::read_fields!(AdadeltaConfig {
+crate::read::fields::read_fields!(AdadeltaConfig {
     lr: F64,
     rho: F64,
     eps: F64,
@@ -56,10 +56,10 @@ pub struct AdadeltaState {
 
 impl AdadeltaConfig {
     /// Checks the ranges PyTorch checks, plus finiteness and upper bounds.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         check_lr(self.lr)?;
-        check_range("rho", self.rho, 0.0, 1.0, "0 ≤ rho ≤ 1")?;
-        check_range("eps", self.eps, 0.0, 1.0, "0 ≤ eps ≤ 1")?;
+        check_range("rho", self.rho, Range::closed(0.0, 1.0))?;
+        check_range("eps", self.eps, Range::closed(0.0, 1.0))?;
         check_non_negative("weight_decay", self.weight_decay)
     }
 

@@ -9,7 +9,7 @@
 //! p ← p − η̃ · g / (√s + ε)
 //! ```
 
-use super::{check_lr, check_non_negative, check_range, ConfigError};
+use super::{check_lr, check_non_negative, check_range, Range, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.Adagrad`.
@@ -27,7 +27,7 @@ pub struct AdagradConfig {
     pub eps: f64,
 }
 
-crate::fields::read_fields!(AdagradConfig {
+crate::read::fields::read_fields!(AdagradConfig {
     lr: F64,
     lr_decay: F64,
     weight_decay: F64,
@@ -58,12 +58,12 @@ pub struct AdagradState {
 
 impl AdagradConfig {
     /// Checks the ranges PyTorch checks, plus finiteness and upper bounds.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         check_lr(self.lr)?;
         check_non_negative("lr_decay", self.lr_decay)?;
         check_non_negative("weight_decay", self.weight_decay)?;
         check_non_negative("initial_accumulator_value", self.initial_accumulator_value)?;
-        check_range("eps", self.eps, 0.0, 1.0, "0 ≤ eps ≤ 1")
+        check_range("eps", self.eps, Range::closed(0.0, 1.0))
     }
 
     /// A fresh state with the accumulator at its initial value.

@@ -11,7 +11,7 @@
 //! p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
 //! ```
 
-use super::{check_beta, check_lr, check_non_negative, check_range, lerp, ConfigError};
+use super::{check_beta, check_lr, check_non_negative, check_range, lerp, Range, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.Adam`.
@@ -29,7 +29,7 @@ pub struct AdamConfig {
     pub amsgrad: bool,
 }
 
-crate::fields::read_fields!(AdamConfig {
+crate::read::fields::read_fields!(AdamConfig {
     lr: F64,
     betas: Pair,
     eps: F64,
@@ -64,7 +64,7 @@ pub struct AdamWConfig {
     pub amsgrad: bool,
 }
 
-crate::fields::read_fields!(AdamWConfig {
+crate::read::fields::read_fields!(AdamWConfig {
     lr: F64,
     betas: Pair,
     eps: F64,
@@ -97,11 +97,11 @@ pub struct AdamState {
     pub max_exp_avg_sq: Vec<f64>,
 }
 
-fn validate_adam(lr: f64, betas: [f64; 2], eps: f64, weight_decay: f64) -> Result<(), ConfigError> {
+fn validate_adam(lr: f64, betas: [f64; 2], eps: f64, weight_decay: f64) -> Result<(), Refusal> {
     check_lr(lr)?;
-    check_beta("betas[0]", betas[0])?;
-    check_beta("betas[1]", betas[1])?;
-    check_range("eps", eps, 0.0, 1.0, "0 ≤ eps ≤ 1")?;
+    check_beta(0, betas[0])?;
+    check_beta(1, betas[1])?;
+    check_range("eps", eps, Range::closed(0.0, 1.0))?;
     check_non_negative("weight_decay", weight_decay)
 }
 
@@ -185,7 +185,7 @@ fn adam_step(
 
 impl AdamConfig {
     /// Checks the ranges PyTorch checks, plus finiteness and upper bounds.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         validate_adam(self.lr, self.betas, self.eps, self.weight_decay)
     }
 
@@ -204,7 +204,7 @@ impl AdamConfig {
 
 impl AdamWConfig {
     /// Checks the ranges PyTorch checks, plus finiteness and upper bounds.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         validate_adam(self.lr, self.betas, self.eps, self.weight_decay)
     }
 
@@ -330,7 +330,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            c.validate().map_err(|e| e.field),
+            c.validate().map_err(|e| e.field()),
             Err("betas[0]".to_string())
         );
     }

@@ -8,7 +8,7 @@
 //! p ← p − lr/(1 − β₁ᵗ) · m/u
 //! ```
 
-use super::{check_beta, check_lr, check_non_negative, check_range, lerp, ConfigError};
+use super::{check_beta, check_lr, check_non_negative, check_range, lerp, Range, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.Adamax`.
@@ -24,7 +24,7 @@ pub struct AdamaxConfig {
     pub weight_decay: f64,
 }
 
-crate::fields::read_fields!(AdamaxConfig {
+crate::read::fields::read_fields!(AdamaxConfig {
     lr: F64,
     betas: Pair,
     eps: F64,
@@ -55,11 +55,11 @@ pub struct AdamaxState {
 
 impl AdamaxConfig {
     /// Checks the ranges PyTorch checks, plus finiteness and upper bounds.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         check_lr(self.lr)?;
-        check_beta("betas[0]", self.betas[0])?;
-        check_beta("betas[1]", self.betas[1])?;
-        check_range("eps", self.eps, 0.0, 1.0, "0 ≤ eps ≤ 1")?;
+        check_beta(0, self.betas[0])?;
+        check_beta(1, self.betas[1])?;
+        check_range("eps", self.eps, Range::closed(0.0, 1.0))?;
         check_non_negative("weight_decay", self.weight_decay)
     }
 

@@ -147,7 +147,7 @@ pub fn format_number(x: f64) -> String {
     // Round to four significant digits first, so the choice of notation sees the rounded value
     // (9999.96 is written 1e4, not 10000).
     let scientific = format!("{x:.3e}");
-    let rounded = crate::float_text::parse_f64(&scientific).unwrap_or(x);
+    let rounded = crate::read::float_text::parse_f64(&scientific).unwrap_or(x);
     let magnitude = rounded.abs();
     let text = if (1e-3..1e4).contains(&magnitude) {
         let decimals = (3 - libm::log10(magnitude).floor() as i32).max(0) as usize;

@@ -26,7 +26,7 @@
 //! The arithmetic follows `torch/optim/lbfgs.py` line by line, including Python's `min`/`max`
 //! (which keep the first argument unless the second is strictly smaller/larger).
 
-use super::{check_lr, check_non_negative, check_range, ConfigError};
+use super::{check_lr, check_non_negative, check_range, Range, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// The line searches `torch.optim.LBFGS` offers besides none.
@@ -36,6 +36,8 @@ pub enum LineSearchFn {
     #[serde(rename = "strong_wolfe")]
     StrongWolfe,
 }
+
+crate::read::fields::read_by_name!(LineSearchFn);
 
 /// Hyper-parameters of [`torch.optim.LBFGS`](https://pytorch.org/docs/stable/generated/torch.optim.LBFGS.html),
 /// with PyTorch's field names and defaults.
@@ -60,14 +62,14 @@ pub struct LbfgsConfig {
     pub line_search_fn: Option<LineSearchFn>,
 }
 
-crate::fields::read_fields!(LbfgsConfig {
+crate::read::fields::read_fields!(LbfgsConfig {
     lr: F64,
     max_iter: U64,
     max_eval: OptU64,
     tolerance_grad: F64,
     tolerance_change: F64,
     history_size: Usize,
-    line_search_fn: Other
+    line_search_fn: Read,
 });
 
 impl Default for LbfgsConfig {
@@ -117,39 +119,19 @@ pub const MAX_LBFGS_COUNT: u64 = 1_000;
 impl LbfgsConfig {
     /// Checks the ranges: 0 ≤ lr ≤ 1e12; 1 ≤ max_iter, max_eval, history_size ≤ 1000;
     /// tolerances 0 … 1e12.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         check_lr(self.lr)?;
-        let accepted = "a whole number, 1 ≤ value ≤ 1000";
-        if !(1..=MAX_LBFGS_COUNT).contains(&self.max_iter) {
-            return Err(ConfigError::out_of_range(
-                "max_iter",
-                self.max_iter as f64,
-                accepted,
-            ));
-        }
+        let counts = Range::closed(1.0, MAX_LBFGS_COUNT as f64).whole();
+        check_range("max_iter", self.max_iter as f64, counts)?;
         if let Some(max_eval) = self.max_eval {
-            if !(1..=MAX_LBFGS_COUNT).contains(&max_eval) {
-                return Err(ConfigError::out_of_range(
-                    "max_eval",
-                    max_eval as f64,
-                    accepted,
-                ));
-            }
+            check_range("max_eval", max_eval as f64, counts)?;
         }
-        if !(1..=MAX_LBFGS_COUNT as usize).contains(&self.history_size) {
-            return Err(ConfigError::out_of_range(
-                "history_size",
-                self.history_size as f64,
-                accepted,
-            ));
-        }
+        check_range("history_size", self.history_size as f64, counts)?;
         check_non_negative("tolerance_grad", self.tolerance_grad)?;
         check_range(
             "tolerance_change",
             self.tolerance_change,
-            0.0,
-            1e12,
-            "0 ≤ value ≤ 1e12",
+            Range::closed(0.0, 1e12),
         )
     }
 
@@ -768,7 +750,7 @@ mod tests {
                 "lr",
             ),
         ] {
-            assert_eq!(config.validate().map_err(|e| e.field), Err(field.into()));
+            assert_eq!(config.validate().map_err(|e| e.field()), Err(field.into()));
         }
     }
 

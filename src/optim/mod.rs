@@ -34,44 +34,7 @@ pub use newton::{NewtonConfig, NewtonState};
 pub use rmsprop::{RmspropConfig, RmspropState};
 pub use sgd::{SgdConfig, SgdState};
 
-/// A hyper-parameter outside its accepted range, named by its field.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConfigError {
-    /// The field, as written in a scenario (e.g. `"betas[0]"`).
-    pub field: String,
-    /// What was wrong and which values are accepted.
-    pub message: String,
-}
-
-impl ConfigError {
-    /// A refusal of `field` whose `value` lies outside `accepted`.
-    pub fn out_of_range(field: &str, value: f64, accepted: &str) -> Self {
-        ConfigError {
-            field: field.to_string(),
-            message: format!("{} is out of range (accepted: {accepted})", compact(value)),
-        }
-    }
-}
-
-/// A number as a message shows it: plain where that is short (`-3`, `0.05`, `1000000000`), in
-/// scientific notation where plain would be long and that is shorter (`1e300`, not 301 digits).
-pub(crate) fn compact(value: f64) -> String {
-    let plain = value.to_string();
-    let scientific = format!("{value:e}");
-    if plain.len() > 12 && scientific.len() < plain.len() {
-        scientific
-    } else {
-        plain
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
+pub use crate::read::{Range, Refusal};
 
 /// Why an update could not be taken.
 #[derive(Clone, Debug, PartialEq)]
@@ -121,40 +84,36 @@ pub struct StepContext<'a> {
 }
 
 /// Checks `0 ≤ lr ≤ 1e12` (finite), the range every optimizer accepts for its learning rate.
-pub(crate) fn check_lr(lr: f64) -> Result<(), ConfigError> {
-    check_range("lr", lr, 0.0, MAX_LR, "0 ≤ lr ≤ 1e12")
+pub(crate) fn check_lr(lr: f64) -> Result<(), Refusal> {
+    check_range("lr", lr, Range::closed(0.0, MAX_LR))
 }
 
 /// The largest learning rate accepted anywhere; beyond it every optimizer diverges at once.
 pub const MAX_LR: f64 = 1e12;
 
-/// Checks `lo ≤ value ≤ hi` with `value` finite.
-pub(crate) fn check_range(
-    field: &str,
-    value: f64,
-    lo: f64,
-    hi: f64,
-    accepted: &str,
-) -> Result<(), ConfigError> {
-    if value.is_finite() && value >= lo && value <= hi {
+/// Checks that `value`, the hyper-parameter `field`, is finite and lies in `range`.
+pub(crate) fn check_range(field: &str, value: f64, range: Range) -> Result<(), Refusal> {
+    if range.contains(value) {
         Ok(())
     } else {
-        Err(ConfigError::out_of_range(field, value, accepted))
+        Err(Refusal::out_of_range(field, value, range))
     }
 }
 
-/// Checks a β coefficient: `0 ≤ value < 1`.
-pub(crate) fn check_beta(field: &str, value: f64) -> Result<(), ConfigError> {
-    if value.is_finite() && (0.0..1.0).contains(&value) {
+/// Checks a β coefficient, `betas[index]`: `0 ≤ value < 1`.
+pub(crate) fn check_beta(index: usize, value: f64) -> Result<(), Refusal> {
+    let range = Range::closed_open(0.0, 1.0);
+    if range.contains(value) {
         Ok(())
     } else {
-        Err(ConfigError::out_of_range(field, value, "0 ≤ value < 1"))
+        let problem = crate::read::Problem::OutOfRange { value, range };
+        Err(Refusal::here(problem).in_index(index).in_key("betas"))
     }
 }
 
 /// Checks a non-negative, finite hyper-parameter (eps, weight decay, …), at most `1e12`.
-pub(crate) fn check_non_negative(field: &str, value: f64) -> Result<(), ConfigError> {
-    check_range(field, value, 0.0, 1e12, "0 ≤ value ≤ 1e12")
+pub(crate) fn check_non_negative(field: &str, value: f64) -> Result<(), Refusal> {
+    check_range(field, value, Range::closed(0.0, 1e12))
 }
 
 /// Adds L2 weight decay to a gradient: g ← g + λ·p (the coupled form every `torch.optim` rule
@@ -210,12 +169,12 @@ pub enum OptimizerConfig {
 
 impl<'de> Deserialize<'de> for OptimizerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::tagged::deserialize_via(deserializer, OptimizerConfig::from_tagged)
+        crate::read::tagged::deserialize_via(deserializer, OptimizerConfig::from_tagged)
     }
 }
 
-impl crate::fields::ReadValue for OptimizerConfig {
-    fn read_value(value: &serde_json::Value) -> Result<Self, serde_json::Error> {
+impl crate::read::fields::ReadValue for OptimizerConfig {
+    fn read_value(value: &serde_json::Value) -> Result<Self, crate::read::Refusal> {
         OptimizerConfig::from_tagged(value.clone())
     }
 }
@@ -268,25 +227,21 @@ impl OptimizerConfig {
     };
 
     /// Reads `{"name": …, hyper-parameters…}`.
-    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-        let (index, rest) = crate::tagged::untag(
-            value,
-            "name",
-            &Self::NAMES,
-            "internally tagged enum OptimizerConfig",
-        )?;
-        Ok(match index {
-            0 => OptimizerConfig::Sgd(SgdConfig::read(&rest)?),
-            1 => OptimizerConfig::Adagrad(AdagradConfig::read(&rest)?),
-            2 => OptimizerConfig::Rmsprop(RmspropConfig::read(&rest)?),
-            3 => OptimizerConfig::Adadelta(AdadeltaConfig::read(&rest)?),
-            4 => OptimizerConfig::Adam(AdamConfig::read(&rest)?),
-            5 => OptimizerConfig::Adamw(AdamWConfig::read(&rest)?),
-            6 => OptimizerConfig::Nadam(NadamConfig::read(&rest)?),
-            7 => OptimizerConfig::Adamax(AdamaxConfig::read(&rest)?),
-            8 => OptimizerConfig::Newton(NewtonConfig::read(&rest)?),
-            _ => OptimizerConfig::Lbfgs(LbfgsConfig::read(&rest)?),
-        })
+    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, crate::read::Refusal> {
+        let (index, rest) = crate::read::tagged::untag(value, "name", &Self::NAMES)?;
+        let config = match index {
+            0 => SgdConfig::read(&rest).map(OptimizerConfig::Sgd),
+            1 => AdagradConfig::read(&rest).map(OptimizerConfig::Adagrad),
+            2 => RmspropConfig::read(&rest).map(OptimizerConfig::Rmsprop),
+            3 => AdadeltaConfig::read(&rest).map(OptimizerConfig::Adadelta),
+            4 => AdamConfig::read(&rest).map(OptimizerConfig::Adam),
+            5 => AdamWConfig::read(&rest).map(OptimizerConfig::Adamw),
+            6 => NadamConfig::read(&rest).map(OptimizerConfig::Nadam),
+            7 => AdamaxConfig::read(&rest).map(OptimizerConfig::Adamax),
+            8 => NewtonConfig::read(&rest).map(OptimizerConfig::Newton),
+            _ => LbfgsConfig::read(&rest).map(OptimizerConfig::Lbfgs),
+        };
+        config.map_err(|r| r.accepting_too(&["name"]))
     }
 }
 
@@ -386,7 +341,7 @@ impl OptimizerConfig {
     }
 
     /// Checks every hyper-parameter against its accepted range, as `torch.optim` constructors do.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         match self {
             OptimizerConfig::Sgd(c) => c.validate(),
             OptimizerConfig::Adagrad(c) => c.validate(),

@@ -8,7 +8,7 @@
 //! undefined and the update is refused. At a saddle or a maximum the Newton step moves *toward*
 //! that stationary point — which is what the lab shows.
 
-use super::{check_lr, check_non_negative, ConfigError, StepError};
+use super::{check_lr, check_non_negative, Refusal, StepError};
 use nalgebra::{Matrix2, Vector2};
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +21,7 @@ pub struct NewtonConfig {
     pub damping: f64,
 }
 
-crate::fields::read_fields!(NewtonConfig {
+crate::read::fields::read_fields!(NewtonConfig {
     lr: F64,
     damping: F64
 });
@@ -48,7 +48,7 @@ const SINGULAR_RCOND: f64 = 1e-12;
 
 impl NewtonConfig {
     /// Checks lr and damping ranges.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         check_lr(self.lr)?;
         check_non_negative("damping", self.damping)
     }

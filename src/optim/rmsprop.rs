@@ -9,7 +9,7 @@
 //! b ← μ·b + g/d,  p ← p − lr·b   if μ > 0,  else  p ← p − lr·g/d
 //! ```
 
-use super::{check_lr, check_non_negative, check_range, lerp, ConfigError};
+use super::{check_lr, check_non_negative, check_range, lerp, Range, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of `torch.optim.RMSprop`.
@@ -29,7 +29,7 @@ pub struct RmspropConfig {
     pub centered: bool,
 }
 
-crate::fields::read_fields!(RmspropConfig {
+crate::read::fields::read_fields!(RmspropConfig {
     lr: F64,
     alpha: F64,
     eps: F64,
@@ -66,12 +66,12 @@ pub struct RmspropState {
 
 impl RmspropConfig {
     /// Checks the ranges PyTorch checks, plus finiteness and upper bounds.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         check_lr(self.lr)?;
-        check_range("alpha", self.alpha, 0.0, 1.0, "0 ≤ alpha ≤ 1")?;
-        check_range("eps", self.eps, 0.0, 1.0, "0 ≤ eps ≤ 1")?;
+        check_range("alpha", self.alpha, Range::closed(0.0, 1.0))?;
+        check_range("eps", self.eps, Range::closed(0.0, 1.0))?;
         check_non_negative("weight_decay", self.weight_decay)?;
-        check_range("momentum", self.momentum, 0.0, 1e3, "0 ≤ momentum ≤ 1e3")
+        check_range("momentum", self.momentum, Range::closed(0.0, 1e3))
     }
 
     /// A fresh, zeroed state.

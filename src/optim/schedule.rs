@@ -1,7 +1,7 @@
 //! Learning-rate schedules, as PyTorch's `StepLR`, `ExponentialLR` and `CosineAnnealingLR`
 //! stepped once per optimizer step: update k + 1 (k = 0, 1, …) uses `lr_at(base, k)`.
 
-use super::ConfigError;
+use super::{check_range, Range, Refusal};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
 
@@ -42,7 +42,7 @@ struct StepFields {
     gamma: f64,
 }
 
-crate::fields::read_fields!(StepFields (StepFields { step_size: 0, gamma: default_step_gamma() }) {
+crate::read::fields::read_fields!(StepFields (StepFields { step_size: 0, gamma: default_step_gamma() }) {
     step_size: U64 required,
     gamma: F64,
 });
@@ -51,7 +51,7 @@ struct ExponentialFields {
     gamma: f64,
 }
 
-crate::fields::read_fields!(ExponentialFields (ExponentialFields { gamma: 0.0 }) {
+crate::read::fields::read_fields!(ExponentialFields (ExponentialFields { gamma: 0.0 }) {
     gamma: F64 required,
 });
 
@@ -60,45 +60,36 @@ struct CosineFields {
     eta_min: f64,
 }
 
-crate::fields::read_fields!(CosineFields (CosineFields { t_max: 0, eta_min: 0.0 }) {
+crate::read::fields::read_fields!(CosineFields (CosineFields { t_max: 0, eta_min: 0.0 }) {
     t_max: U64 required,
     eta_min: F64,
 });
 
 impl<'de> Deserialize<'de> for Schedule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::tagged::deserialize_via(deserializer, Schedule::from_tagged)
+        crate::read::tagged::deserialize_via(deserializer, Schedule::from_tagged)
     }
 }
 
-impl crate::fields::ReadValue for Schedule {
-    fn read_value(value: &serde_json::Value) -> Result<Self, serde_json::Error> {
+impl crate::read::fields::ReadValue for Schedule {
+    fn read_value(value: &serde_json::Value) -> Result<Self, crate::read::Refusal> {
         Schedule::from_tagged(value.clone())
     }
 }
 
 impl Schedule {
     /// Reads `{"name": …, fields…}`.
-    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-        let (index, rest) = crate::tagged::untag(
-            value,
-            "name",
-            &["step", "exponential", "cosine"],
-            "internally tagged enum Schedule",
-        )?;
-        Ok(match index {
-            0 => {
-                let StepFields { step_size, gamma } = StepFields::read(&rest)?;
-                Schedule::Step { step_size, gamma }
-            }
-            1 => Schedule::Exponential {
-                gamma: ExponentialFields::read(&rest)?.gamma,
-            },
-            _ => {
-                let CosineFields { t_max, eta_min } = CosineFields::read(&rest)?;
-                Schedule::Cosine { t_max, eta_min }
-            }
-        })
+    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, crate::read::Refusal> {
+        let (index, rest) =
+            crate::read::tagged::untag(value, "name", &["step", "exponential", "cosine"])?;
+        let schedule = match index {
+            0 => StepFields::read(&rest)
+                .map(|StepFields { step_size, gamma }| Schedule::Step { step_size, gamma }),
+            1 => ExponentialFields::read(&rest).map(|f| Schedule::Exponential { gamma: f.gamma }),
+            _ => CosineFields::read(&rest)
+                .map(|CosineFields { t_max, eta_min }| Schedule::Cosine { t_max, eta_min }),
+        };
+        schedule.map_err(|r| r.accepting_too(&["name"]))
     }
 }
 
@@ -122,27 +113,15 @@ impl Schedule {
     }
 
     /// Checks each field's range; the error names the field.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         match *self {
             Schedule::Step { step_size, gamma } => {
-                if step_size == 0 {
-                    return Err(ConfigError {
-                        field: "step_size".into(),
-                        message: "0 is out of range (accepted: step_size ≥ 1)".into(),
-                    });
-                }
-                super::check_range("gamma", gamma, 0.0, 1e3, "0 ≤ gamma ≤ 1e3")
+                check_range("step_size", step_size as f64, Range::at_least(1.0).whole())?;
+                check_range("gamma", gamma, Range::closed(0.0, 1e3))
             }
-            Schedule::Exponential { gamma } => {
-                super::check_range("gamma", gamma, 0.0, 1e3, "0 ≤ gamma ≤ 1e3")
-            }
+            Schedule::Exponential { gamma } => check_range("gamma", gamma, Range::closed(0.0, 1e3)),
             Schedule::Cosine { t_max, eta_min } => {
-                if t_max == 0 {
-                    return Err(ConfigError {
-                        field: "t_max".into(),
-                        message: "0 is out of range (accepted: t_max ≥ 1)".into(),
-                    });
-                }
+                check_range("t_max", t_max as f64, Range::at_least(1.0).whole())?;
                 super::check_non_negative("eta_min", eta_min)
             }
         }

@@ -9,7 +9,8 @@
 //! p ← p − lr·d
 //! ```
 
-use super::{add_weight_decay, check_lr, check_non_negative, check_range, ConfigError};
+use super::{add_weight_decay, check_lr, check_non_negative, check_range, Range, Refusal};
+use crate::read::Problem;
 use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters of [`torch.optim.SGD`](https://pytorch.org/docs/stable/generated/torch.optim.SGD.html).
@@ -27,7 +28,7 @@ pub struct SgdConfig {
     pub nesterov: bool,
 }
 
-crate::fields::read_fields!(SgdConfig {
+crate::read::fields::read_fields!(SgdConfig {
     lr: F64,
     momentum: F64,
     dampening: F64,
@@ -56,16 +57,18 @@ pub struct SgdState {
 
 impl SgdConfig {
     /// Checks the ranges PyTorch checks, plus finiteness and upper bounds.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         check_lr(self.lr)?;
-        check_range("momentum", self.momentum, 0.0, 1e3, "0 ≤ momentum ≤ 1e3")?;
-        check_range("dampening", self.dampening, 0.0, 1.0, "0 ≤ dampening ≤ 1")?;
+        check_range("momentum", self.momentum, Range::closed(0.0, 1e3))?;
+        check_range("dampening", self.dampening, Range::closed(0.0, 1.0))?;
         check_non_negative("weight_decay", self.weight_decay)?;
         if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
-            return Err(ConfigError {
-                field: "nesterov".to_string(),
-                message: "Nesterov momentum requires a momentum > 0 and zero dampening".to_string(),
-            });
+            return Err(Refusal::at(
+                "nesterov",
+                Problem::unfit(
+                    "Nesterov momentum requires a momentum > 0 and zero dampening".to_string(),
+                ),
+            ));
         }
         Ok(())
     }
@@ -194,7 +197,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            with_dampening.validate().map_err(|e| e.field),
+            with_dampening.validate().map_err(|e| e.field()),
             Err("nesterov".into())
         );
         let without_momentum = SgdConfig {

@@ -429,14 +429,24 @@ impl Lab {
     }
 }
 
-/// A refused scenario for the page: a JavaScript `Error` whose message is the whole sentence,
-/// with the field path (`race[1].optimizer.lr`) and the reason as its `field` and `reason`
-/// properties, so the page can name the control as its label does.
-fn refusal(error: crate::scenario::ScenarioError) -> JsValue {
+/// A refused scenario for the page: a JavaScript `Error` whose message is the CLI's sentence,
+/// with the field path (`race[1].optimizer.lr`), the reason alone and the problem as data
+/// (`{"kind":"out_of_range","value":…,"range":{…}}`) as its `field`, `reason` and `problem`
+/// properties — the page words it in the control's own label (www/messages.js).
+fn refusal(error: crate::read::Refusal) -> JsValue {
     let js = js_sys::Error::new(&error.to_string());
+    let problem = serde_json::to_string(&error.problem)
+        .ok()
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .unwrap_or(JsValue::NULL);
     // Setting a property on a fresh Error cannot fail; the sentence stands alone if it did.
-    let _ = js_sys::Reflect::set(&js, &"field".into(), &error.field.as_str().into());
-    let _ = js_sys::Reflect::set(&js, &"reason".into(), &error.message.as_str().into());
+    for (name, value) in [
+        ("field", JsValue::from_str(&error.field())),
+        ("reason", JsValue::from_str(&error.reason())),
+        ("problem", problem),
+    ] {
+        let _ = js_sys::Reflect::set(&js, &name.into(), &value);
+    }
     js.into()
 }
 
@@ -455,7 +465,7 @@ fn finite_or_null(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-fn unreachable_default(error: crate::scenario::ScenarioError) -> (Scenario, Race, Vec<String>) {
+fn unreachable_default(error: crate::read::Refusal) -> (Scenario, Race, Vec<String>) {
     // A degenerate but valid race: Booth with plain SGD. Reached only if the page default
     // scenario stopped building, which a native test rules out.
     let scenario = Scenario {

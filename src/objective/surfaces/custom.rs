@@ -22,6 +22,7 @@
 
 use super::ViewBox;
 use crate::objective::expr::{CompiledExpr, ExprError};
+use crate::read::{compact, Problem, Refusal};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::sync::Arc;
@@ -159,19 +160,22 @@ pub fn view_box(view: Option<[f64; 4]>) -> ViewBox {
     }
 }
 
-/// Refuses an expression that does not parse (`"expr: <the parser's message>"`) and a view that
-/// is not a box of finite coordinates (`"view: …"`).
-pub fn validate(expr: &CustomExpr, view: Option<[f64; 4]>) -> Result<(), String> {
+/// Refuses an expression that does not parse (at `expr`, with the parser's account) and a view
+/// that is not a box of finite coordinates (at `view`).
+pub fn validate(expr: &CustomExpr, view: Option<[f64; 4]>) -> Result<(), Refusal> {
     if let Some(e) = expr.error() {
-        return Err(format!("expr: {e}"));
+        return Err(Refusal::at("expr", Problem::unfit(e.to_string())));
     }
     if let Some(v @ [x_min, x_max, y_min, y_max]) = view {
         let finite = v.iter().all(|c| c.is_finite() && c.abs() <= VIEW_LIMIT);
         if !(finite && x_min < x_max && y_min < y_max) {
-            let shown: Vec<String> = v.iter().map(|c| crate::optim::compact(*c)).collect();
-            return Err(format!(
-                "view: [{}] is not a box (accepted: [x_min, x_max, y_min, y_max] with x_min < x_max, y_min < y_max, each finite with |value| ≤ 1e12)",
-                shown.join(", ")
+            let shown: Vec<String> = v.iter().map(|c| compact(*c)).collect();
+            return Err(Refusal::at(
+                "view",
+                Problem::unfit(format!(
+                    "[{}] is not a box (accepted: [x_min, x_max, y_min, y_max] with x_min < x_max, y_min < y_max, each finite with |value| ≤ 1e12)",
+                    shown.join(", ")
+                )),
             ));
         }
     }
@@ -183,9 +187,8 @@ pub fn validate(expr: &CustomExpr, view: Option<[f64; 4]>) -> Result<(), String>
 pub fn check_start(expr: &CustomExpr, x: f64, y: f64) -> Result<(), String> {
     let (f, [gx, gy]) = value_and_gradient(expr, x, y);
     // Ten significant digits: a default start such as -1.7999999999999998 reads -1.8.
-    let shown = |v: f64| {
-        crate::optim::compact(crate::float_text::parse_f64(&format!("{v:.9e}")).unwrap_or(v))
-    };
+    let shown =
+        |v: f64| compact(crate::read::float_text::parse_f64(&format!("{v:.9e}")).unwrap_or(v));
     let at = format!("({}, {})", shown(x), shown(y));
     if !f.is_finite() {
         return Err(format!(
@@ -229,7 +232,7 @@ mod tests {
         let typo: CustomExpr = serde_json::from_str(r#""(x + y""#).unwrap();
         assert_eq!(typo.error().map(|e| e.position), Some(7));
         assert_eq!(
-            validate(&typo, None),
+            validate(&typo, None).map_err(|e| e.to_string()),
             Err("expr: expected ')' at position 7 to close the '(' at position 1".into())
         );
         assert!(value(&typo, 0.0, 0.0).is_nan());
@@ -257,11 +260,11 @@ mod tests {
             [0.0, f64::INFINITY, 0.0, 1.0],
             [-1e13, 1.0, 0.0, 1.0],
         ] {
-            let error = validate(&ok, Some(bad)).unwrap_err();
+            let error = validate(&ok, Some(bad)).unwrap_err().to_string();
             assert!(error.starts_with("view: ["), "{error}");
         }
         assert_eq!(
-            validate(&ok, Some([1.0, 0.0, -3.0, 3.0])).unwrap_err(),
+            validate(&ok, Some([1.0, 0.0, -3.0, 3.0])).unwrap_err().to_string(),
             "view: [1, 0, -3, 3] is not a box (accepted: [x_min, x_max, y_min, y_max] with x_min < x_max, y_min < y_max, each finite with |value| ≤ 1e12)"
         );
     }
@@ -329,7 +332,7 @@ mod tests {
         let typo: SurfaceSpec =
             serde_json::from_str(r#"{"name":"custom","expr":"(x + y"}"#).unwrap();
         assert_eq!(
-            typo.validate(),
+            typo.validate().map_err(|e| e.to_string()),
             Err("expr: expected ')' at position 7 to close the '(' at position 1".into())
         );
         // Dispatch: the Objective view of the spec.

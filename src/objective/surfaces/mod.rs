@@ -5,6 +5,7 @@
 //! (`{"kind":"surface","name":"rosenbrock"}`) and dispatches to them without dynamic calls.
 
 use super::Objective;
+use crate::read::{Range, Refusal};
 use serde::{Deserialize, Serialize};
 
 pub mod ackley;
@@ -111,7 +112,7 @@ struct QuadraticFields {
     angle: f64,
 }
 
-crate::fields::read_fields!(QuadraticFields (QuadraticFields { kappa: default_kappa(), angle: 0.0 }) {
+crate::read::fields::read_fields!(QuadraticFields (QuadraticFields { kappa: default_kappa(), angle: 0.0 }) {
     kappa: F64,
     angle: F64,
 });
@@ -121,9 +122,9 @@ struct CustomFields {
     view: Option<[f64; 4]>,
 }
 
-crate::fields::read_fields!(CustomFields (CustomFields { expr: String::new(), view: None }) {
+crate::read::fields::read_fields!(CustomFields (CustomFields { expr: String::new(), view: None }) {
     expr: Str required,
-    view: Other,
+    view: Read,
 });
 
 /// The (absent) parameters of a parameterless surface, shared by all ten. It refuses every
@@ -131,7 +132,7 @@ crate::fields::read_fields!(CustomFields (CustomFields { expr: String::new(), vi
 /// an empty struct variant.
 struct NoParams {}
 
-crate::fields::read_fields!(NoParams (NoParams {}) {});
+crate::read::fields::read_fields!(NoParams (NoParams {}) {});
 
 fn default_kappa() -> f64 {
     quadratic::DEFAULT_KAPPA
@@ -156,7 +157,7 @@ const VARIANT_NAMES: &[&str] = &[
 
 impl<'de> Deserialize<'de> for SurfaceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::tagged::deserialize_via(deserializer, SurfaceSpec::from_tagged)
+        crate::read::tagged::deserialize_via(deserializer, SurfaceSpec::from_tagged)
     }
 }
 
@@ -167,41 +168,39 @@ impl SurfaceSpec {
         VARIANT_NAMES.split_at(VARIANT_NAMES.len() - 1).0;
 
     /// Reads `{"name": …, parameters…}`.
-    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-        let (index, rest) = crate::tagged::untag(
-            value,
-            "name",
-            VARIANT_NAMES,
-            "internally tagged enum SurfaceSpec",
-        )?;
-        Ok(match index {
-            10 => {
-                let QuadraticFields { kappa, angle } = QuadraticFields::read(&rest)?;
-                SurfaceSpec::Quadratic { kappa, angle }
-            }
-            11 => {
-                let CustomFields { expr, view } = CustomFields::read(&rest)?;
-                SurfaceSpec::Custom {
-                    expr: custom::CustomExpr::new(expr),
-                    view,
+    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, crate::read::Refusal> {
+        let (index, rest) = crate::read::tagged::untag(value, "name", VARIANT_NAMES)?;
+        let read = |rest: &serde_json::Value| -> Result<Self, crate::read::Refusal> {
+            Ok(match index {
+                10 => {
+                    let QuadraticFields { kappa, angle } = QuadraticFields::read(rest)?;
+                    SurfaceSpec::Quadratic { kappa, angle }
                 }
-            }
-            _ => {
-                NoParams::read(&rest)?;
-                match index {
-                    0 => SurfaceSpec::Rosenbrock,
-                    1 => SurfaceSpec::Beale,
-                    2 => SurfaceSpec::Himmelblau,
-                    3 => SurfaceSpec::Booth,
-                    4 => SurfaceSpec::Matyas,
-                    5 => SurfaceSpec::ThreeHumpCamel,
-                    6 => SurfaceSpec::Saddle,
-                    7 => SurfaceSpec::Rastrigin,
-                    8 => SurfaceSpec::Ackley,
-                    _ => SurfaceSpec::GoldsteinPrice,
+                11 => {
+                    let CustomFields { expr, view } = CustomFields::read(rest)?;
+                    SurfaceSpec::Custom {
+                        expr: custom::CustomExpr::new(expr),
+                        view,
+                    }
                 }
-            }
-        })
+                _ => {
+                    NoParams::read(rest)?;
+                    match index {
+                        0 => SurfaceSpec::Rosenbrock,
+                        1 => SurfaceSpec::Beale,
+                        2 => SurfaceSpec::Himmelblau,
+                        3 => SurfaceSpec::Booth,
+                        4 => SurfaceSpec::Matyas,
+                        5 => SurfaceSpec::ThreeHumpCamel,
+                        6 => SurfaceSpec::Saddle,
+                        7 => SurfaceSpec::Rastrigin,
+                        8 => SurfaceSpec::Ackley,
+                        _ => SurfaceSpec::GoldsteinPrice,
+                    }
+                }
+            })
+        };
+        read(&rest).map_err(|r| r.accepting_too(&["name"]))
     }
 
     /// Every surface, the quadratic with its default parameters (κ = 10, θ = 0).
@@ -269,23 +268,18 @@ impl SurfaceSpec {
 
     /// Refuses parameters outside their accepted ranges: κ must lie in `[1e-6, 1e6]` and θ must
     /// be finite; a custom expression must parse and its view be a finite box
-    /// ([`custom::validate`]). The message names the field, the value and the accepted range.
-    pub fn validate(&self) -> Result<(), String> {
+    /// ([`custom::validate`]). A refusal names the field, with the accepted range.
+    pub fn validate(&self) -> Result<(), Refusal> {
         if let SurfaceSpec::Custom { expr, view } = self {
             return custom::validate(expr, *view);
         }
         if let SurfaceSpec::Quadratic { kappa, angle } = *self {
-            if !(quadratic::KAPPA_MIN..=quadratic::KAPPA_MAX).contains(&kappa) {
-                return Err(format!(
-                    "kappa: {} is out of range (accepted: 1e-6 ≤ kappa ≤ 1e6)",
-                    crate::optim::compact(kappa)
-                ));
+            let kappas = Range::closed(quadratic::KAPPA_MIN, quadratic::KAPPA_MAX);
+            if !kappas.contains(kappa) {
+                return Err(Refusal::out_of_range("kappa", kappa, kappas));
             }
             if !angle.is_finite() {
-                return Err(format!(
-                    "angle: {} is out of range (accepted: any finite number of radians)",
-                    crate::optim::compact(angle)
-                ));
+                return Err(Refusal::out_of_range("angle", angle, Range::any()));
             }
         }
         Ok(())
@@ -852,20 +846,20 @@ mod tests {
     fn validate_names_the_field_and_the_range() {
         let quadratic = |kappa, angle| SurfaceSpec::Quadratic { kappa, angle };
         assert_eq!(
-            quadratic(0.0, 0.0).validate(),
+            quadratic(0.0, 0.0).validate().map_err(|e| e.to_string()),
             Err("kappa: 0 is out of range (accepted: 1e-6 ≤ kappa ≤ 1e6)".to_string())
         );
         for kappa in [-1.0, 1e-7, 2e6, f64::NAN, f64::INFINITY] {
             let error = quadratic(kappa, 0.0).validate();
             assert!(
-                matches!(&error, Err(m) if m.starts_with("kappa:")),
+                matches!(&error, Err(m) if m.field() == "kappa"),
                 "{kappa}: {error:?}"
             );
         }
         for angle in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             let error = quadratic(10.0, angle).validate();
             assert!(
-                matches!(&error, Err(m) if m.starts_with("angle:")),
+                matches!(&error, Err(m) if m.field() == "angle"),
                 "{angle}: {error:?}"
             );
         }

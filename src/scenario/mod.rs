@@ -378,11 +378,8 @@ impl Scenario {
             .racers()
             .iter()
             .map(|racer| {
-                // Through the JSON text the scenario's own writer and reader make (a direct
-                // `to_value` would compile a second serialiser of every config into the wasm).
-                let text = serde_json::to_string(&racer.optimizer).unwrap_or_default();
-                let fields = match serde_json::from_str(&text) {
-                    Ok(Value::Object(fields)) => fields,
+                let fields = match json_value(&racer.optimizer) {
+                    Value::Object(fields) => fields,
                     _ => Map::new(),
                 };
                 (racer.optimizer.name(), fields)
@@ -440,6 +437,16 @@ impl Scenario {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+}
+
+/// `value` as a JSON value, by way of its JSON text: the same value `serde_json::to_value` gives
+/// (floats survive the text exactly), but through the serialiser [`Scenario::to_json`] already
+/// uses, so the wasm carries no second, value-building copy of every type's serialisation.
+pub(crate) fn json_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// Checks a batch size, at `batch_size`: 1 ≤ b ≤ 1 000 000 (values ≥ n mean full batch).

@@ -1,0 +1,437 @@
+//! Reading a query string into a scenario, one setting at a time: each value that does not parse
+//! or is out of range is ignored, named in a sentence, and the setting keeps its default.
+
+use super::text::{number_value, parse_call, parse_list, parse_number, parse_points};
+use super::{
+    network_default, page_default, UrlState, CUSTOM_KEYS, DATASET_KEYS, DEFAULT_LAYERS, KNOWN_KEYS,
+};
+use crate::objective::surfaces::SurfaceSpec;
+use crate::objective::ObjectiveSpec;
+use crate::optim::schedule::Schedule;
+use crate::optim::OptimizerConfig;
+use crate::read::Refusal;
+use crate::scenario::{RacerSpec, Scenario, MAX_RACERS};
+use serde_json::{json, Map, Value};
+
+/// Reads a query string (with or without the leading `?`).
+pub fn from_query(query: &str) -> UrlState {
+    let network = query.contains("f=mlp") || query.contains("view=network");
+    let scenario = if network {
+        network_default()
+    } else {
+        page_default()
+    };
+    let mut state = UrlState {
+        scenario,
+        ignored: Vec::new(),
+    };
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+
+    for (key, value) in &pairs {
+        if key.is_empty() {
+            state.ignore(&format!("={value}"), "a value without a name");
+        } else if !KNOWN_KEYS.contains(&key.as_str()) && !CUSTOM_KEYS.contains(&key.as_str()) {
+            state.ignore(key, "not a setting of the lab");
+        }
+    }
+    state.read_objective(&get);
+    if let Some(racers) = get("o") {
+        state.read_racers(racers);
+    }
+    if let Some(text) = get("sched") {
+        match parse_call(text) {
+            Ok(object) => state.try_set("sched", |s| {
+                s.schedule = Schedule::from_tagged(object.clone()).ok()
+            }),
+            Err(why) => state.ignore("sched", &why),
+        }
+    }
+    state.read_number("clip", get("clip"), &|s, v| s.clip_norm = Some(v));
+    state.read_number("stop_loss", get("stop_loss"), &|s, v| {
+        s.stop.get_or_insert_with(Default::default).loss_below = Some(v)
+    });
+    state.read_number("stop_grad", get("stop_grad"), &|s, v| {
+        s.stop.get_or_insert_with(Default::default).grad_norm_below = Some(v)
+    });
+    state.read_number("stop_epochs", get("stop_epochs"), &|s, v| {
+        s.stop.get_or_insert_with(Default::default).epochs = Some(v)
+    });
+    state.read_integer("batch", get("batch"), &|s, v| {
+        s.batch_size = Some(v as usize)
+    });
+    state.read_integer("seed", get("seed"), &|s, v| s.seed = v);
+    state.read_integer("steps", get("steps"), &|s, v| s.steps = v);
+    state.read_number("sigma", get("sigma"), &|s, v| {
+        s.noise = (v > 0.0).then_some(crate::scenario::NoiseModel { sigma: v })
+    });
+    if let Some(text) = get("replace") {
+        match text {
+            "1" | "true" => state.scenario.with_replacement = true,
+            "0" | "false" => state.scenario.with_replacement = false,
+            _ => state.ignore("replace", &format!("`{text}` is not 1 or 0")),
+        }
+    }
+    if let Some(text) = get("start") {
+        match parse_list(text, ',') {
+            Some(values) => state.try_set("start", |s| s.start = Some(values.clone())),
+            None => state.ignore(
+                "start",
+                &format!("`{text}` is not a list of numbers such as -1.5,2"),
+            ),
+        }
+    }
+    state
+}
+
+impl UrlState {
+    /// Reports an ignored parameter. A key from the link is shown with its backticks turned into
+    /// quotes and control characters escaped, so the name in backticks is always unambiguous.
+    fn ignore(&mut self, key: &str, why: &str) {
+        let key: String = key
+            .chars()
+            .map(|c| match c {
+                '`' => "'".to_string(),
+                c if c.is_control() => c.escape_default().collect(),
+                c => c.to_string(),
+            })
+            .collect();
+        self.ignored.push(format!("ignored `{key}`: {why}"));
+    }
+
+    /// Applies `change` to a copy of the scenario and keeps it only if it validates.
+    fn try_set(&mut self, key: &str, change: impl FnOnce(&mut Scenario)) {
+        let mut candidate = self.scenario.clone();
+        change(&mut candidate);
+        self.keep_if_valid(key, candidate);
+    }
+
+    /// The non-generic half of [`UrlState::try_set`]: compiled once, not once per setting.
+    #[inline(never)]
+    fn keep_if_valid(&mut self, key: &str, candidate: Scenario) {
+        match candidate.validate() {
+            Ok(()) => self.scenario = candidate,
+            Err(e) => self.ignore(key, &e.to_string()),
+        }
+    }
+
+    // The setters are `&dyn`: one copy of each reader serves every setting.
+    fn read_number(&mut self, key: &str, text: Option<&str>, set: &dyn Fn(&mut Scenario, f64)) {
+        if let Some(text) = text {
+            match parse_number(text) {
+                Some(v) => self.try_set(key, |s| set(s, v)),
+                None => self.ignore(key, &format!("`{text}` is not a number")),
+            }
+        }
+    }
+
+    fn read_integer(&mut self, key: &str, text: Option<&str>, set: &dyn Fn(&mut Scenario, u64)) {
+        if let Some(text) = text {
+            match text.trim().parse::<u64>() {
+                Ok(v) => self.try_set(key, |s| set(s, v)),
+                Err(_) => self.ignore(key, &format!("`{text}` is not a whole number ≥ 0")),
+            }
+        }
+    }
+
+    fn read_objective<'a>(&mut self, get: &impl Fn(&str) -> Option<&'a str>) {
+        let name = match (get("f"), get("view")) {
+            (Some(name), _) => name,
+            (None, Some("network")) => "mlp",
+            _ => return,
+        };
+        // A base objective, then each optional setting tried alone on top of what was kept.
+        let mut base = Map::new();
+        let mut optional: Vec<(&str, Option<&str>, Value)> = Vec::new();
+        let number = |this: &mut Self,
+                      key: &'static str,
+                      field: Option<&'static str>,
+                      into: &mut Vec<(&str, Option<&str>, Value)>| {
+            if let Some(text) = get(key) {
+                match parse_number(text) {
+                    Some(v) => into.push((key, field.or(Some(key)), number_value(v))),
+                    None => this.ignore(key, &format!("`{text}` is not a number")),
+                }
+            }
+        };
+        match name {
+            "linreg" | "mlp" => {
+                base.insert("kind".into(), json!(name));
+                let default_data = if name == "linreg" { "linear" } else { "circle" };
+                let mut dataset = Map::new();
+                dataset.insert("name".into(), json!(default_data));
+                if let Some(data) = get("data") {
+                    optional.push(("data", Some("name"), json!(data)));
+                }
+                base.insert("dataset".into(), Value::Object(dataset));
+                if let Some(text) = get("pts") {
+                    let columns = if name == "linreg" { 2 } else { 3 };
+                    match parse_points(text, columns) {
+                        Some(points) => {
+                            base.remove("dataset");
+                            base.insert("points".into(), json!(points));
+                        }
+                        None => self.ignore(
+                            "pts",
+                            &format!(
+                                "not a list of points such as 0.1,0.2{}",
+                                if columns == 3 {
+                                    ",1;0.3,0.4,0"
+                                } else {
+                                    ";0.3,0.4"
+                                }
+                            ),
+                        ),
+                    }
+                }
+                if name == "mlp" {
+                    base.insert("layers".into(), json!(DEFAULT_LAYERS));
+                    base.insert("activation".into(), json!("tanh"));
+                    base.insert("loss".into(), json!("bce"));
+                    if let Some(text) = get("layers") {
+                        let hidden: Option<Vec<u64>> = text
+                            .split(',')
+                            .filter(|t| !t.trim().is_empty())
+                            .map(|t| t.trim().parse::<u64>().ok())
+                            .collect();
+                        match hidden {
+                            Some(hidden) => {
+                                let layers: Vec<u64> = std::iter::once(2)
+                                    .chain(hidden)
+                                    .chain(std::iter::once(1))
+                                    .collect();
+                                optional.push(("layers", None, json!(layers)));
+                            }
+                            None => self.ignore(
+                                "layers",
+                                &format!("`{text}` is not a list of unit counts such as 4,2"),
+                            ),
+                        }
+                    }
+                    for (key, field) in [("act", "activation"), ("loss", "loss"), ("init", "init")]
+                    {
+                        if let Some(text) = get(key) {
+                            optional.push((key, Some(field), json!(text)));
+                        }
+                    }
+                    // One activation per hidden layer, e.g. `acts=relu,relu,sigmoid`.
+                    if let Some(text) = get("acts") {
+                        let names: Vec<&str> = text.split(',').map(str::trim).collect();
+                        optional.push(("acts", Some("activations"), json!(names)));
+                    }
+                    number(self, "l2", None, &mut optional);
+                }
+                for (key, field) in [
+                    ("n", "n"),
+                    ("noise", "noise"),
+                    ("dseed", "seed"),
+                    ("test", "test_fraction"),
+                ] {
+                    number(self, key, Some(field), &mut optional);
+                }
+            }
+            surface => {
+                base.insert("kind".into(), json!("surface"));
+                base.insert("name".into(), json!(surface));
+                if surface == "quadratic" {
+                    number(self, "kappa", None, &mut optional);
+                    number(self, "angle", None, &mut optional);
+                }
+                if surface == "custom" {
+                    let Some(text) = get("expr") else {
+                        self.ignore("f", "custom needs expr=… (a function of x and y)");
+                        return;
+                    };
+                    base.insert("expr".into(), json!(text));
+                    if let Some(text) = get("box") {
+                        match parse_list(text, ',') {
+                            Some(view) if view.len() == 4 => {
+                                base.insert("view".into(), json!(view));
+                            }
+                            _ => self.ignore(
+                                "box",
+                                &format!("`{text}` is not four numbers x_min,x_max,y_min,y_max such as -3,3,-3,3"),
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+        let start_hint = get("start").and_then(|text| parse_list(text, ','));
+        let start_hint = start_hint.as_deref();
+        // The custom function's box is part of its base (its start depends on it), but a bad box
+        // alone does not lose the function.
+        if base.contains_key("view") {
+            if let Err(why) = self.objective_candidate(&base, start_hint) {
+                let mut without = base.clone();
+                without.remove("view");
+                if self.objective_candidate(&without, start_hint).is_ok() {
+                    self.ignore("box", &why.to_string());
+                    base = without;
+                }
+            }
+        }
+        if let Err(why) = self.objective_candidate(&base, start_hint) {
+            let key = if why.path.is_within(&["objective", "expr"]) {
+                "expr"
+            } else {
+                "f"
+            };
+            self.ignore(key, &why.to_string());
+            return;
+        }
+        let mut kept = base;
+        for (key, field, value) in optional {
+            let mut trial = kept.clone();
+            let field = field.unwrap_or(key);
+            if DATASET_KEYS.contains(&key) {
+                if let Some(Value::Object(dataset)) = trial.get_mut("dataset") {
+                    dataset.insert(field.to_string(), value);
+                }
+            } else {
+                trial.insert(field.to_string(), value);
+            }
+            match self.objective_candidate(&trial, start_hint) {
+                Ok(_) => kept = trial,
+                Err(why) => self.ignore(key, &why.to_string()),
+            }
+        }
+        if let Ok(candidate) = self.objective_candidate(&kept, start_hint) {
+            self.scenario = candidate;
+        }
+    }
+
+    /// The scenario with the objective `object`, validated and built. `start_hint` is the link's
+    /// `start`, tried first for a custom function (which may be undefined at the start kept from
+    /// before); then the kept start, if inside its view; then its view's default start.
+    fn objective_candidate(
+        &self,
+        object: &Map<String, Value>,
+        start_hint: Option<&[f64]>,
+    ) -> Result<Scenario, Refusal> {
+        let objective = ObjectiveSpec::from_tagged(Value::Object(object.clone()))
+            .map_err(|r| r.in_key("objective"))?;
+        let mut candidate = self.scenario.clone();
+        if candidate.dim() != 2 || !matches!(objective, ObjectiveSpec::Surface(_)) {
+            candidate.start = None;
+        }
+        candidate.objective = objective;
+        if let ObjectiveSpec::Surface(s) = &candidate.objective {
+            let default_start = Scenario::default_surface_start(s).to_vec();
+            if let SurfaceSpec::Custom { .. } = s {
+                let view = crate::objective::surfaces::Surface::view_box(s);
+                let inside = |p: &Vec<f64>| {
+                    matches!(p.as_slice(), &[x, y] if (view.x_min..=view.x_max).contains(&x)
+                        && (view.y_min..=view.y_max).contains(&y))
+                };
+                let starts = [
+                    start_hint.map(<[f64]>::to_vec),
+                    candidate.start.clone().filter(inside),
+                    Some(default_start),
+                ];
+                let mut outcome = Ok(());
+                for start in starts.into_iter().flatten() {
+                    candidate.start = Some(start);
+                    outcome = candidate.validate();
+                    if outcome.is_ok() {
+                        break;
+                    }
+                }
+                outcome?;
+            } else if candidate.start.is_none() {
+                candidate.start = Some(default_start);
+            }
+        }
+        candidate.validate()?;
+        crate::objective::model::Model::build(&candidate.objective, candidate.seed)?;
+        Ok(candidate)
+    }
+
+    fn read_racers(&mut self, text: &str) {
+        let mut racers: Vec<RacerSpec> = Vec::new();
+        for (i, call) in text.split('~').filter(|c| !c.trim().is_empty()).enumerate() {
+            if racers.len() == MAX_RACERS {
+                self.ignore(
+                    "o",
+                    &format!("at most {MAX_RACERS} optimizers race; the rest were dropped"),
+                );
+                break;
+            }
+            let label = format!("o[{i}]");
+            let object = match parse_call(call) {
+                Ok(object) => object,
+                Err(why) => {
+                    self.ignore(&label, &why);
+                    continue;
+                }
+            };
+            let Value::Object(mut fields) = object else {
+                continue;
+            };
+            let batch = fields.remove("batch");
+            let name = fields.get("name").cloned().unwrap_or(Value::Null);
+            let base = match OptimizerConfig::from_tagged(json!({ "name": name })) {
+                Ok(config) => config,
+                Err(e) => {
+                    self.ignore(&label, &e.to_string());
+                    continue;
+                }
+            };
+            // Each hyper-parameter alone on the defaults: keep those that validate.
+            let mut kept = Map::new();
+            kept.insert("name".into(), name.clone());
+            for (key, value) in fields.iter().filter(|(k, _)| k.as_str() != "name") {
+                let mut trial = kept.clone();
+                trial.insert(key.clone(), value.clone());
+                match OptimizerConfig::from_tagged(Value::Object(trial.clone())) {
+                    Ok(config) => match config.validate() {
+                        Ok(()) => kept = trial,
+                        Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
+                    },
+                    Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
+                }
+            }
+            let optimizer = OptimizerConfig::from_tagged(Value::Object(kept)).unwrap_or(base);
+            let batch_size = match batch.as_ref().and_then(Value::as_u64) {
+                Some(b) if (1..=1_000_000).contains(&b) => Some(b as usize),
+                Some(b) => {
+                    self.ignore(
+                        &format!("{label}.batch"),
+                        &format!("{b} is out of range (accepted: 1 ≤ batch ≤ 1000000)"),
+                    );
+                    None
+                }
+                None if batch.is_some() => {
+                    self.ignore(&format!("{label}.batch"), "not a whole number");
+                    None
+                }
+                None => None,
+            };
+            racers.push(RacerSpec {
+                optimizer,
+                batch_size,
+            });
+        }
+        if racers.is_empty() {
+            self.ignore("o", "no optimizer could be read; the default race runs");
+            return;
+        }
+        let first = racers.remove(0);
+        self.try_set("o", |s| {
+            s.optimizer = first.optimizer;
+            if first.batch_size.is_some() {
+                s.batch_size = first.batch_size;
+            }
+            s.race = racers;
+        });
+    }
+}

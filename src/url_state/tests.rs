@@ -1,0 +1,309 @@
+//! The URL state read, written and round-tripped.
+
+use super::*;
+use crate::objective::mlp::Activation;
+
+#[test]
+fn an_empty_query_is_the_page_default() {
+    let state = from_query("");
+    assert_eq!(state.scenario, page_default());
+    assert!(state.ignored.is_empty());
+    page_default().validate().expect("the default is valid");
+}
+
+#[test]
+fn a_written_scenario_reads_back_exactly() {
+    let mut scenario = page_default();
+    scenario.objective = ObjectiveSpec::Surface(SurfaceSpec::Quadratic {
+        kappa: 100.0,
+        angle: -0.3,
+    });
+    scenario.schedule = Some(crate::optim::schedule::Schedule::Cosine {
+        t_max: 100,
+        eta_min: 1e-4,
+    });
+    scenario.clip_norm = Some(1.5);
+    scenario.batch_size = Some(8);
+    scenario.noise = Some(crate::scenario::NoiseModel { sigma: 0.5 });
+    scenario.seed = 42;
+    scenario.stop = Some(crate::scenario::StopSpec {
+        loss_below: Some(1e-6),
+        grad_norm_below: None,
+        epochs: Some(30.0),
+    });
+    scenario.start = Some(vec![3.0, -2.25]);
+    scenario.race[1].batch_size = Some(1);
+    scenario.race[1].optimizer = OptimizerConfig::Adam(AdamConfig {
+        lr: 0.05,
+        betas: [0.8, 0.99],
+        amsgrad: true,
+        ..AdamConfig::default()
+    });
+    let query = to_query(&scenario);
+    let state = from_query(&query);
+    assert!(state.ignored.is_empty(), "{query}: {:?}", state.ignored);
+    assert_eq!(state.scenario, scenario, "{query}");
+}
+
+#[test]
+fn bad_values_fall_back_and_are_named() {
+    let state = from_query(
+        "?f=rosenbrock&o=adam(lr=-5,betas=0.9/0.99)~sgd(lr=abc)&batch=0&seed=x&start=1,2,3&bogus=1",
+    );
+    let text = state.ignored.join("\n");
+    for needle in [
+        "`o[0].lr`",
+        "`o[1].lr`",
+        "`batch`",
+        "`seed`",
+        "`start`",
+        "`bogus`",
+    ] {
+        assert!(
+            text.contains(needle),
+            "{needle} should be reported in:\n{text}"
+        );
+    }
+    let OptimizerConfig::Adam(adam) = &state.scenario.optimizer else {
+        panic!("adam")
+    };
+    assert_eq!(adam.lr, AdamConfig::default().lr);
+    assert_eq!(adam.betas, [0.9, 0.99]);
+    assert_eq!(state.scenario.batch_size, None);
+    assert_eq!(state.scenario.start, page_default().start);
+}
+
+#[test]
+fn an_unknown_surface_or_optimizer_keeps_the_default() {
+    let state = from_query("f=nowhere&o=magic(lr=1)");
+    assert_eq!(state.scenario.objective, page_default().objective);
+    assert_eq!(state.scenario.optimizer, page_default().optimizer);
+    let text = state.ignored.join("\n");
+    assert!(
+        text.contains("`f`") && text.contains("`o[0]`") && text.contains("nowhere"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_out_of_range_kappa_is_ignored_but_the_quadratic_kept() {
+    let state = from_query("f=quadratic&kappa=1e9&angle=0.5");
+    assert_eq!(
+        state.scenario.objective,
+        ObjectiveSpec::Surface(SurfaceSpec::Quadratic {
+            kappa: 10.0,
+            angle: 0.5
+        })
+    );
+    assert!(
+        state.ignored.iter().any(|m| m.contains("`kappa`")),
+        "{:?}",
+        state.ignored
+    );
+}
+
+#[test]
+fn the_network_default_opens_cleanly() {
+    assert!(Scenario::from_json(NETWORK_DEFAULT).is_ok());
+    let state = from_query("view=network");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    assert_eq!(state.scenario, network_default());
+}
+
+#[test]
+fn activations_per_layer_ride_in_the_url() {
+    let state = from_query("f=mlp&data=xor&layers=8,8,4&act=relu&acts=relu,relu,sigmoid");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+        panic!("an mlp")
+    };
+    assert_eq!(
+        mlp.activations,
+        Some(vec![
+            Activation::Relu,
+            Activation::Relu,
+            Activation::Sigmoid
+        ])
+    );
+    let query = to_query(&state.scenario);
+    assert!(query.contains("acts=relu,relu,sigmoid"), "{query}");
+    assert_eq!(from_query(&query).scenario, state.scenario);
+    // The wrong count, or an unknown name, is ignored with a message naming `acts`; the
+    // network keeps its single activation.
+    for bad in ["layers=8,8&acts=relu", "layers=8&acts=swish"] {
+        let state = from_query(&format!("f=mlp&{bad}"));
+        assert!(
+            state.ignored.iter().any(|m| m.contains("`acts`")),
+            "{bad}: {:?}",
+            state.ignored
+        );
+        let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+            panic!("an mlp")
+        };
+        assert_eq!(mlp.activations, None);
+    }
+}
+
+#[test]
+fn a_network_scenario_round_trips_and_falls_back_per_field() {
+    let state = from_query("f=mlp&data=spiral&n=300&noise=0.2&dseed=4&test=0.3&layers=8,8&act=relu&l2=0.001&o=adam(lr=0.01)&batch=10");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+        panic!("an mlp")
+    };
+    assert_eq!(mlp.layers, vec![2, 8, 8, 1]);
+    let back = from_query(&to_query(&state.scenario));
+    assert_eq!(
+        back.scenario,
+        state.scenario,
+        "{}",
+        to_query(&state.scenario)
+    );
+    let mangled = from_query("f=mlp&data=nowhere&layers=8,x&act=swish&n=0");
+    for key in ["`data`", "`layers`", "`act`", "`n`"] {
+        assert!(
+            mangled.ignored.iter().any(|m| m.contains(key)),
+            "{key}: {:?}",
+            mangled.ignored
+        );
+    }
+    assert!(
+        matches!(mangled.scenario.objective, ObjectiveSpec::Mlp(_)),
+        "the network lab still opens"
+    );
+    let view = from_query("view=network");
+    assert!(matches!(view.scenario.objective, ObjectiveSpec::Mlp(_)));
+}
+
+#[test]
+fn small_inline_data_rides_in_the_link() {
+    let state = from_query("f=mlp&pts=0.1,0.2,1;0.3,-0.4,0;0.5,0.5,1&o=adam(lr=0.01)");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+        panic!("an mlp")
+    };
+    assert_eq!(mlp.points.as_ref().map(Vec::len), Some(3));
+    assert_eq!(
+        from_query(&to_query(&state.scenario)).scenario,
+        state.scenario
+    );
+    let linreg = from_query("f=linreg&pts=0,1;1,3;2,5");
+    assert!(
+        matches!(linreg.scenario.objective, ObjectiveSpec::Linreg(_)),
+        "{:?}",
+        linreg.ignored
+    );
+    assert_eq!(
+        from_query(&to_query(&linreg.scenario)).scenario,
+        linreg.scenario
+    );
+    assert!(from_query("f=linreg&pts=0,1;oops")
+        .ignored
+        .iter()
+        .any(|m| m.contains("`pts`")));
+}
+
+#[test]
+fn percent_encoded_queries_are_read() {
+    let state = from_query("f=booth&o=adam%28lr%3D0.1%29&start=0%2C0");
+    assert_eq!(state.scenario.start, Some(vec![0.0, 0.0]));
+    assert_eq!(state.scenario.optimizer.lr(), 0.1);
+}
+
+fn custom(state: &UrlState) -> (&str, Option<[f64; 4]>) {
+    match &state.scenario.objective {
+        ObjectiveSpec::Surface(SurfaceSpec::Custom { expr, view }) => (expr.source(), *view),
+        other => panic!("not a custom surface: {other:?} ({:?})", state.ignored),
+    }
+}
+
+#[test]
+fn a_custom_function_round_trips_percent_encoded() {
+    for text in [
+        "(1-x)^2 + 100*(y-x^2)^2",
+        "x^2 + 10*sin(y) & f=mlp",
+        "exp(-x) / (1 + e^y) − 2·x",
+        "1e-3*x^2 + y^2 % 2",
+    ] {
+        let json = serde_json::json!({"objective": {"kind": "surface", "name": "custom", "expr": text, "view": [-2.5, 2.0, -1.0, 3.25]}, "optimizer": {"name": "adam", "lr": 0.1}, "start": [0.5, 0.5]});
+        let scenario = match Scenario::from_value(&json) {
+            Ok(s) => s,
+            Err(e) => {
+                // The made-up texts that do not parse must say why.
+                assert!(e.field() == "objective.expr", "{text}: {e}");
+                continue;
+            }
+        };
+        let query = to_query(&scenario);
+        assert!(query.starts_with("f=custom&expr="), "{query}");
+        assert!(!query.contains(' ') && !query.contains("view="), "{query}");
+        let state = from_query(&query);
+        assert!(state.ignored.is_empty(), "{query}: {:?}", state.ignored);
+        assert_eq!(state.scenario, scenario, "{query}");
+        assert_eq!(custom(&state), (text, Some([-2.5, 2.0, -1.0, 3.25])));
+    }
+    // Without a box, none is written or read.
+    let state = from_query("f=custom&expr=x%5E2%2By%5E2");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    assert_eq!(custom(&state), ("x^2+y^2", None));
+    assert!(!to_query(&state.scenario).contains("box="));
+}
+
+#[test]
+fn a_custom_function_falls_back_per_field() {
+    // A broken expression keeps the default objective and says why under `expr`.
+    let state = from_query("f=custom&expr=(x%2By&o=adam(lr=0.1)");
+    assert_eq!(state.scenario.objective, page_default().objective);
+    assert_eq!(state.scenario.optimizer.lr(), 0.1);
+    assert_eq!(
+        state.ignored,
+        vec!["ignored `expr`: objective.expr: expected ')' at position 5 to close the '(' at position 1"]
+    );
+    let missing = from_query("f=custom");
+    assert_eq!(missing.scenario.objective, page_default().objective);
+    assert!(
+        missing.ignored[0].starts_with("ignored `f`: custom needs expr="),
+        "{:?}",
+        missing.ignored
+    );
+    // A bad box is ignored, the function kept.
+    for bad in ["1,2,3", "a,b,c,d", "3,-3,-3,3"] {
+        let state = from_query(&format!("f=custom&expr=x*y&box={bad}"));
+        assert_eq!(custom(&state), ("x*y", None), "{bad}");
+        assert!(
+            state.ignored.iter().any(|m| m.starts_with("ignored `box`")),
+            "{bad}: {:?}",
+            state.ignored
+        );
+    }
+    // The box and view=network do not collide.
+    let state = from_query("f=custom&expr=x*y&box=-1,1,-2,2&view=surface");
+    assert_eq!(custom(&state), ("x*y", Some([-1.0, 1.0, -2.0, 2.0])));
+}
+
+#[test]
+fn a_custom_function_finds_a_start_where_it_is_defined() {
+    // log(x) is undefined at the page's default start (-1.5, 2): the link's start is used.
+    let state = from_query("f=custom&expr=log(x)%2By%5E2&start=1,1");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    assert_eq!(state.scenario.start, Some(vec![1.0, 1.0]));
+    // Without one, the view's default start, a fifth in from the top-left corner.
+    let state = from_query("f=custom&expr=log(x%2B2)&box=0,5,0,5");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    assert_eq!(state.scenario.start, Some(vec![1.0, 4.0]));
+    // A start where it is undefined is ignored, the function kept.
+    let state = from_query("f=custom&expr=log(x)&box=0,5,0,5&start=-1,1");
+    assert_eq!(custom(&state).0, "log(x)");
+    assert!(
+        state
+            .ignored
+            .iter()
+            .any(|m| m.starts_with("ignored `start`")),
+        "{:?}",
+        state.ignored
+    );
+    // Nowhere defined: refused, the default kept.
+    let state = from_query("f=custom&expr=log(-x^2-1)");
+    assert_eq!(state.scenario.objective, page_default().objective);
+    assert_eq!(state.ignored.len(), 1, "{:?}", state.ignored);
+}

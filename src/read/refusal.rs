@@ -46,19 +46,6 @@ impl FieldPath {
                 .all(|(key, step)| matches!(step, Step::Key(name) if name == key))
     }
 
-    /// Whether this is the document itself.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The innermost member's name (`lr` of `optimizer.lr`, `betas` of `optimizer.betas[1]`).
-    pub fn leaf_key(&self) -> Option<&str> {
-        self.0.iter().rev().find_map(|step| match step {
-            Step::Key(name) => Some(name.as_str()),
-            Step::Index(_) => None,
-        })
-    }
-
     fn prepend(&mut self, step: Step) {
         self.0.insert(0, step);
     }
@@ -142,8 +129,6 @@ pub enum Expected {
     List,
     /// An object with the named members.
     Object,
-    /// One of a set of names (see [`Problem::UnknownName`] for which).
-    Name,
 }
 
 impl Expected {
@@ -156,7 +141,6 @@ impl Expected {
             Expected::Text => ("text", "text"),
             Expected::List => ("a list", "a list"),
             Expected::Object => ("an object", "an object"),
-            Expected::Name => ("a name", "a name"),
         }
     }
 }
@@ -211,15 +195,6 @@ impl Range {
     pub const fn open_closed(min: f64, max: f64) -> Self {
         Range {
             min_open: true,
-            ..Range::closed(min, max)
-        }
-    }
-
-    /// `min < value < max`.
-    pub const fn open(min: f64, max: f64) -> Self {
-        Range {
-            min_open: true,
-            max_open: true,
             ..Range::closed(min, max)
         }
     }

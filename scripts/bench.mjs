@@ -359,7 +359,7 @@ async function main() {
       notes: {
         method: 'Every figure is the median of repeated runs. Wasm figures are timed inside WebAssembly with performance.now() '
           + `(the benchmark page run ${PAGE_RUNS} times in fresh pages, the median of the pages' medians; each page's figures in details.page_runs) `
-          + '(src/web_bench.rs, called from benches/page/bench.js after untimed warm-up calls so V8 has optimised the code); '
+          + '(src/web/bench.rs, called from benches/page/bench.js after untimed warm-up calls so V8 has optimised the code); '
           + 'native_* figures are the same workloads natively (benches/native.rs, std::time). Workloads: benches/scenarios.json. '
           + 'The benchmark pages (ours and the peer\'s) are served cross-origin isolated, so performance.now() resolves 5 µs.',
         surface_heatmap_512_ms: 'Rosenbrock (the lab\'s Model) on 512×512 with Heatmap::render_model (values a row at a time, log scale, contours), '

@@ -35,6 +35,3 @@ pub mod url_state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
-// Only in `make bench`'s own build (feature `bench`): the page's wasm does not carry it.
-#[cfg(all(target_arch = "wasm32", feature = "bench"))]
-pub mod web_bench;

@@ -1,5 +1,5 @@
 // The WebAssembly half of `make bench`: times the lab's hot paths with the entry points of
-// src/web_bench.rs, in the workloads of ../scenarios.json, and leaves the medians in
+// src/web/bench.rs, in the workloads of ../scenarios.json, and leaves the medians in
 // window.__bench = { done, results, details } (or { done, error }). scripts/bench.mjs drives it.
 // It loads target/bench/pkg, the build with those entry points (`make bench` makes it).
 import init, {

@@ -9,6 +9,8 @@
 //! * [`run`] — the runner that owns parameters, optimizer state, sampler and status.
 //! * [`tune`] — learning-rate tuning: a racer run once per value of a log-spaced grid.
 //! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
+//! * [`bench`](mod@bench) — the workloads of `make bench` (`benches/scenarios.json`), timed
+//!   natively and in WebAssembly alike.
 //! * `web` — the only `#[wasm_bindgen]` module, compiled for `wasm32` alone.
 //!
 //! Every elementary function the core evaluates (`exp`, `log`, `pow`, `sin`, …) comes from the
@@ -18,6 +20,7 @@
 //! platform's functions everywhere but in tests.
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod data;
 mod fields;
 mod float_text;

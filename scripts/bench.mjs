@@ -6,8 +6,9 @@
 //
 //   node scripts/bench.mjs [--native target/bench/native.json] [--out target/bench/results.json]
 //
-// TensorFlow Playground's own network code (benches/peer/, a copy with its licences) is timed in
-// the same browser; should that file be missing, the comparison is skipped with a note.
+// TensorFlow Playground's own network code (benches/peer/, its source with its licences; the
+// Makefile bundles it into target/bench/peer/) is timed in the same browser; should the bundle be
+// missing, the comparison is skipped with a note.
 import { readFile, writeFile, mkdir, access } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { loadavg } from 'node:os';
 import { openSession } from '../tests/e2e/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PEER_SCRIPT = join(ROOT, 'benches', 'peer', 'playground_bench.js');
+const PEER_SCRIPT = join(ROOT, 'target', 'bench', 'peer', 'playground_bench.js');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;

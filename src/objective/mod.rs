@@ -10,8 +10,6 @@ pub mod mlp;
 pub mod model;
 pub mod surfaces;
 pub mod tanh;
-#[cfg(test)]
-pub(crate) mod torch_cases;
 pub mod view;
 
 /// A differentiable objective over a flat parameter vector.

@@ -391,38 +391,4 @@ mod tests {
             1e-12
         ));
     }
-
-    /// Every `mlp` case of the PyTorch reference: the spec's weights are trace step 0's
-    /// parameters, the loss matches at every recorded step, and — for SGD, whose first step is
-    /// `θ₁ = θ₀ − lr·∇L(θ₀)` with or without momentum (torch seeds the momentum buffer with the
-    /// first gradient) — our gradient reproduces the first step.
-    #[test]
-    fn matches_torch_traces() {
-        let cases = crate::objective::torch_cases::cases("mlp");
-        assert!(
-            cases.len() >= 12,
-            "expected the mlp reference cases, found {}",
-            cases.len()
-        );
-        let mut sgd_checked = 0;
-        let mut combos = std::collections::BTreeSet::new();
-        for case in &cases {
-            let spec: MlpSpec = serde_json::from_value(case.spec.clone()).unwrap();
-            combos.insert(format!("{:?}/{:?}", spec.activation, spec.loss));
-            let f = Mlp::new(spec, 0).unwrap();
-            let p0 = case.start();
-            assert_eq!(f.initial_params(), p0, "{}", case.id);
-            case.check_losses(|p| f.loss(p));
-            let all: Vec<usize> = (0..f.sample_count()).collect();
-            assert_eq!(f.loss_on(p0, &all), f.loss(p0));
-            if let Some(lr) = case.plain_sgd_lr() {
-                sgd_checked += 1;
-                let mut g = vec![0.0; f.dim()];
-                f.loss_and_gradient(p0, &mut g);
-                case.check_first_sgd_step(lr, &g);
-            }
-        }
-        assert!(sgd_checked >= 4, "sgd cases checked: {sgd_checked}");
-        assert!(combos.len() >= 4, "{combos:?}");
-    }
 }

@@ -1,10 +1,13 @@
-//! The comparison with PyTorch's reference traces shared by tests/reference.rs and
-//! tests/reference_lbfgs.rs: run a fixture case's scenario through `gdviz` and check every line —
-//! the loss and every parameter — to 1e-6 relative; and, in [`torch_cases`], a fixture's cases
-//! of one objective kind, to check that objective on its own.
+//! What the integration tests share. Here, the comparison with PyTorch's reference traces of
+//! tests/reference.rs and tests/reference_lbfgs.rs: run a fixture case's scenario through `gdviz`
+//! and check every line — the loss and every parameter — to 1e-6 relative. In [`torch_cases`], a
+//! fixture's cases of one objective kind, to check that objective on its own; in [`cli`], the
+//! command line run as a test runs it; in [`fuzz`], the fuzz tests' proptest settings.
 // Each test binary uses a part of this module.
 #![allow(dead_code)]
 
+pub mod cli;
+pub mod fuzz;
 pub mod torch_cases;
 
 use gdviz::run::Runner;

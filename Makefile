@@ -1,7 +1,7 @@
 # gdviz — the two commands a newcomer needs:
 #   make serve   build the release wasm and serve the page (http://127.0.0.1:$(PORT)/)
-#   make test    every check: fmt, clippy, native tests, wasm tests in Chromium, end-to-end tests
-#                in Chromium, a smoke test in Firefox ESR and WebKitGTK
+#   make test    every check: fmt, clippy, docs, native tests, wasm tests in Chromium, end-to-end
+#                tests in Chromium, a smoke test in Firefox ESR and WebKitGTK
 # Both install whatever the machine lacks first (scripts/setup.sh).
 
 SHELL := /bin/bash

@@ -1,6 +1,14 @@
 //! The drawing path of [`Mlp::predict_grid`]: four points at a time in `f32` lanes — a
 //! WebAssembly SIMD vector (`v128`) in the browser, a plain array natively, with the same IEEE
 //! operations, so the native tests check the very numbers the page draws.
+//!
+//! The lanes are written here rather than taken from the `wide` crate (already in the tree
+//! through nalgebra), measured A/B in one browser session: `wide` picks its WebAssembly
+//! implementation only when the whole build enables `simd128`, and under the web profile's
+//! `opt-level = "z"` its `splat` became a store-and-reload loop, in `tanh` once per coefficient
+//! — the 2-8-8-1 boundary on 200 × 200 took 24.5 ms instead of 6.4 ms (3.8×), for 229 bytes
+//! more gzipped. Its `min`/`max` also choose the other lane on a NaN, where WebAssembly's
+//! `pmin`/`pmax` used here keep it, as the plain-array twin does natively.
 
 #[cfg(target_arch = "wasm32")]
 use core::arch::wasm32::{

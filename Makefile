@@ -1,7 +1,7 @@
 # gdviz — the two commands a newcomer needs:
 #   make serve   build the release wasm and serve the page (http://127.0.0.1:$(PORT)/)
-#   make test    every check: fmt, clippy, native tests, wasm tests in Chromium, end-to-end tests
-#                in Chromium, a smoke test in Firefox ESR and WebKitGTK
+#   make test    every check: fmt, clippy, docs, native tests, wasm tests in Chromium, end-to-end
+#                tests in Chromium, a smoke test in Firefox ESR and WebKitGTK
 # Both install whatever the machine lacks first (scripts/setup.sh).
 
 SHELL := /bin/bash
@@ -41,9 +41,12 @@ clean-web:
 # Benchmarks: the release wasm timed in headless Chromium (benches/page/, scripts/bench.mjs) and
 # natively (benches/native.rs); writes target/bench/results.json and prints the table.
 # The benchmark page loads its own build, target/bench/pkg: the release build plus the timing
-# entry points (feature `bench`), which the page's pkg/ leaves out.
+# entry points (feature `bench`), which the page's pkg/ leaves out. TensorFlow Playground's code,
+# timed beside ours, is bundled from its source (benches/peer/) with esbuild and d3 from npm;
+# target es2020 lowers class fields as the bundle committed before did, so its figures compare.
 bench: setup-test web
 	@mkdir -p target/bench
+	node_modules/.bin/esbuild benches/peer/playground_bench.ts --bundle --format=iife --target=es2020 --log-level=warning --outfile=target/bench/peer/playground_bench.js
 	cargo build --lib --target $(WASM_TARGET) --profile wasm --features bench
 	wasm-bindgen --target web --no-typescript --out-dir target/bench/pkg $(WASM_OUT)
 	node_modules/.bin/wasm-opt -Oz --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue target/bench/pkg/gdviz_bg.wasm -o target/bench/pkg/gdviz_bg.wasm

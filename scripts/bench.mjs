@@ -6,8 +6,9 @@
 //
 //   node scripts/bench.mjs [--native target/bench/native.json] [--out target/bench/results.json]
 //
-// TensorFlow Playground's own network code (benches/peer/, a copy with its licences) is timed in
-// the same browser; should that file be missing, the comparison is skipped with a note.
+// TensorFlow Playground's own network code (benches/peer/, its source with its licences; the
+// Makefile bundles it into target/bench/peer/) is timed in the same browser; should the bundle be
+// missing, the comparison is skipped with a note.
 import { readFile, writeFile, mkdir, access } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { loadavg } from 'node:os';
 import { openSession } from '../tests/e2e/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PEER_SCRIPT = join(ROOT, 'benches', 'peer', 'playground_bench.js');
+const PEER_SCRIPT = join(ROOT, 'target', 'bench', 'peer', 'playground_bench.js');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
@@ -93,16 +94,26 @@ async function newPage(session) {
   return { page, errors };
 }
 
-/** The wasm micro-benchmarks of benches/page/, PAGE_RUNS times; the median of each figure. */
+/**
+ * The wasm micro-benchmarks of benches/page/, PAGE_RUNS times; the median of each figure. The
+ * figures with a target are the results; the others (and the page's own details) are details.
+ */
 async function pageBenchmarks(session) {
   const runs = [];
   for (let i = 0; i < PAGE_RUNS; i += 1) runs.push(await pageBenchmarksOnce(session));
   const combine = (key) => Object.fromEntries(Object.keys(runs[0][key]).map((name) => [
     name, median(runs.map((r) => r[key][name])),
   ]));
+  const targeted = ([name]) => name in TARGETS;
+  const split = (figures, keep) => Object.fromEntries(Object.entries(figures).filter(keep));
+  const figures = combine('results');
   return {
-    results: combine('results'),
-    details: { ...combine('details'), page_runs: runs.map((r) => r.results) },
+    results: split(figures, targeted),
+    details: {
+      ...split(figures, (entry) => !targeted(entry)),
+      ...combine('details'),
+      page_runs: runs.map((r) => split(r.results, targeted)),
+    },
   };
 }
 
@@ -359,8 +370,9 @@ async function main() {
       notes: {
         method: 'Every figure is the median of repeated runs. Wasm figures are timed inside WebAssembly with performance.now() '
           + `(the benchmark page run ${PAGE_RUNS} times in fresh pages, the median of the pages' medians; each page's figures in details.page_runs) `
-          + '(src/web_bench.rs, called from benches/page/bench.js after untimed warm-up calls so V8 has optimised the code); '
-          + 'native_* figures are the same workloads natively (benches/native.rs, std::time). Workloads: benches/scenarios.json. '
+          + '(src/web/bench.rs, called from benches/page/bench.js after untimed warm-up calls so V8 has optimised the code); '
+          + 'native_* figures are the same workloads natively (benches/native.rs, std::time). Workloads: benches/scenarios.json, '
+          + 'run by src/bench.rs for both. '
           + 'The benchmark pages (ours and the peer\'s) are served cross-origin isolated, so performance.now() resolves 5 µs.',
         surface_heatmap_512_ms: 'Rosenbrock (the lab\'s Model) on 512×512 with Heatmap::render_model (values a row at a time, log scale, contours), '
           + 'then one putImageData; details.surface_heatmap_512_closure_ms is Heatmap::render with a Model::loss call per pixel.',

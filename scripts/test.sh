@@ -45,7 +45,11 @@ stage() { # stage NAME COUNTER COMMAND...
 
 stage fmt none cargo fmt --all -- --check
 stage clippy none cargo clippy --all-targets -- -D warnings
-stage clippy-wasm none cargo clippy --lib --target wasm32-unknown-unknown --all-features -- -D warnings
+# The facade (src/web/, with the benchmark's entry points) and the wasm tests exist only for wasm32.
+stage clippy-wasm none cargo clippy --target wasm32-unknown-unknown --all-features --lib --test web --test web_memory -- -D warnings
+# The docs, broken links and missing docs included; for wasm32 too, so src/web/ is documented.
+stage doc none env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+stage doc-wasm none env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --all-features
 stage native count_cargo cargo test
 stage wasm count_cargo cargo test --target wasm32-unknown-unknown --test web
 stage wasm-memory count_cargo env WASM_BINDGEN_TEST_TIMEOUT=300 cargo test --target wasm32-unknown-unknown --test web_memory

@@ -11,6 +11,8 @@
 //! * [`run`] — the runner that owns parameters, optimizer state, sampler and status.
 //! * [`tune`] — learning-rate tuning: a racer run once per value of a log-spaced grid.
 //! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
+//! * [`bench`](mod@bench) — the workloads of `make bench` (`benches/scenarios.json`), timed
+//!   natively and in WebAssembly alike.
 //! * `web` — the only `#[wasm_bindgen]` module, compiled for `wasm32` alone.
 //!
 //! Every elementary function the core evaluates (`exp`, `log`, `pow`, `sin`, …) comes from the
@@ -20,6 +22,7 @@
 //! platform's functions everywhere but in tests.
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod data;
 pub mod landscape;
 pub mod objective;
@@ -35,6 +38,3 @@ pub mod url_state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
-// Only in `make bench`'s own build (feature `bench`): the page's wasm does not carry it.
-#[cfg(all(target_arch = "wasm32", feature = "bench"))]
-pub mod web_bench;

@@ -1,23 +1,9 @@
 //! The `gdviz` command line as a course author uses it: scenario on stdin, JSON lines out,
 //! exit code 2 and one line naming the field for a bad scenario.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn gdviz(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gdviz"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gdviz starts");
-    if let Some(mut input) = child.stdin.take() {
-        // The command may exit before reading everything; a broken pipe here is fine.
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().expect("gdviz finishes")
-}
+use common::cli::gdviz;
 
 /// Runs a command that must succeed; its standard output and the JSON value of each line.
 fn json_lines(args: &[&str], stdin: &str) -> (String, Vec<serde_json::Value>) {
@@ -27,11 +13,8 @@ fn json_lines(args: &[&str], stdin: &str) -> (String, Vec<serde_json::Value>) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let lines = common::cli::json_lines(&out);
     let text = String::from_utf8(out.stdout).expect("utf-8");
-    let lines = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
     (text, lines)
 }
 

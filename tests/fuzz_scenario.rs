@@ -9,30 +9,20 @@
 // Tests may compute expectations with the platform's elementary functions (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
-use gdviz::objective::Objective;
-use gdviz::optim::OptimizerConfig;
+mod common;
+
 use gdviz::read::Refusal;
 use gdviz::run::{Race, Status};
 use gdviz::scenario::Scenario;
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::FileFailurePersistence;
 use serde_json::{json, Map, Value};
 
 /// Cases per property, unless `PROPTEST_CASES` says otherwise.
 const CASES: u32 = 2000;
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(CASES);
-    ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/fuzz_scenario.txt",
-        ))),
-        ..ProptestConfig::with_cases(cases)
-    }
+    common::fuzz::config(CASES, "proptest-regressions/fuzz_scenario.txt")
 }
 
 /// Updates each racer of an accepted scenario takes in the "runs" property (work is capped again
@@ -744,16 +734,7 @@ fn run_capped(scenario: &Scenario) {
         ),
     };
     for mut runner in race.runners {
-        let mut work = runner.objective().sample_count().max(1) * runner.params().len().max(1);
-        if let OptimizerConfig::Lbfgs(c) = runner.optimizer() {
-            // An L-BFGS step evaluates the objective up to max_eval times and runs a two-loop
-            // recursion over its history at each inner iteration.
-            let evals = c.max_eval.unwrap_or(c.max_iter.saturating_mul(5) / 4) as usize;
-            let history = c.history_size.min(c.max_iter as usize);
-            work = work
-                .saturating_mul(evals.max(1))
-                .saturating_add(runner.params().len() * history * c.max_iter as usize);
-        }
+        let work = common::fuzz::update_work(&runner);
         let cap = scenario.steps.min(match work {
             0..=20_000 => STEP_CAP,
             20_001..=2_000_000 => 3,

@@ -7,27 +7,17 @@
 //! longer campaign (docs/robustness.md). Shrunk failures are saved to
 //! `proptest-regressions/fuzz_url.txt` and replayed first on every later run.
 
-use gdviz::objective::Objective;
-use gdviz::optim::OptimizerConfig;
+mod common;
+
 use gdviz::run::{Race, Status};
 use gdviz::url_state::{from_query, to_query, UrlState};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 /// Cases per property, unless `PROPTEST_CASES` says otherwise.
 const CASES: u32 = 1000;
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(CASES);
-    ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/fuzz_url.txt",
-        ))),
-        ..ProptestConfig::with_cases(cases)
-    }
+    common::fuzz::config(CASES, "proptest-regressions/fuzz_url.txt")
 }
 
 /// The properties every query must have; returns the state for further checks.
@@ -54,17 +44,7 @@ fn check(query: &str) -> UrlState {
     };
     // A few updates of each racer, as the page's first frames take (fewer on large data).
     for mut runner in race.runners {
-        let mut work = runner.objective().sample_count() * runner.params().len();
-        if let OptimizerConfig::Lbfgs(c) = runner.optimizer() {
-            // An L-BFGS step evaluates the objective up to max_eval times and runs a two-loop
-            // recursion over its history at each inner iteration.
-            let evals = c.max_eval.unwrap_or(c.max_iter.saturating_mul(5) / 4) as usize;
-            let history = c.history_size.min(c.max_iter as usize);
-            work = work
-                .saturating_mul(evals.max(1))
-                .saturating_add(runner.params().len() * history * c.max_iter as usize);
-        }
-        let steps = match work {
+        let steps = match common::fuzz::update_work(&runner) {
             0..=20_000 => 5,
             20_001..=2_000_000 => 1,
             _ => 0,

@@ -11,8 +11,9 @@ use gdviz::optim::*;
 use gdviz::read::Refusal;
 use gdviz::run::{trace_digest, Runner, Status};
 use gdviz::scenario::{NoiseModel, ObjectiveSpec, RacerSpec, Scenario};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+mod common;
 
 const OPTIMIZERS: [&str; 10] = [
     "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "newton", "lbfgs",
@@ -837,25 +838,9 @@ fn overflow_is_reported_as_divergence() {
 // ---------------------------------------------------------------------------------------------
 // The same cases through `gdviz trace`
 
+/// `gdviz trace` with `stdin` as the scenario.
 fn gdviz(stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gdviz"))
-        .arg("trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gdviz starts");
-    if let Some(mut input) = child.stdin.take() {
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().expect("gdviz finishes")
-}
-
-fn lines(out: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect()
+    common::cli::gdviz(&["trace"], stdin)
 }
 
 #[test]
@@ -933,7 +918,7 @@ fn trace_ends_a_divergence_or_failure_with_a_stopped_line() {
     for (scenario, stopped) in cases {
         let out = gdviz(scenario);
         assert!(out.status.success(), "{scenario}");
-        let lines = lines(&out);
+        let lines = common::cli::json_lines(&out);
         let (last, trace) = lines.split_last().expect("some lines");
         assert_eq!(last["stopped"], stopped, "{scenario}");
         let step = last["step"].as_u64().expect("the update that stopped");
@@ -967,7 +952,7 @@ fn trace_runs_the_degenerate_but_valid_cases_to_the_end() {
     ] {
         let out = gdviz(scenario);
         assert!(out.status.success(), "{scenario}");
-        let lines = lines(&out);
+        let lines = common::cli::json_lines(&out);
         let last = lines.last().expect("some lines");
         assert!(last.get("stopped").is_none(), "{scenario}: {last}");
         assert_eq!(last["step"], lines.len() as u64 - 1);

@@ -59,8 +59,7 @@ fn a_refused_scenario_names_the_field_and_keeps_the_lab() {
     let before = lab.scenario_json();
     let error = lab
         .load(r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"adam","lr":-2}}"#)
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     // A JavaScript Error whose message is the sentence, with the field path and the reason
     // apart, so the page can name the control as its label does.
     let property = |name: &str| {

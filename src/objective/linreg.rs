@@ -506,29 +506,4 @@ mod tests {
             }
         }
     }
-
-    /// Every `linreg` case of the PyTorch reference: the loss at each recorded step, and — for
-    /// SGD, whose first step is `θ₁ = θ₀ − lr·∇L(θ₀)` with or without momentum (torch seeds the
-    /// momentum buffer with the first gradient) — the first step itself.
-    #[test]
-    fn matches_torch_traces() {
-        let cases = crate::objective::torch_cases::cases("linreg");
-        assert!(cases.len() >= 3, "expected the linreg reference cases");
-        let mut sgd_checked = 0;
-        for case in &cases {
-            let spec: LinReg = serde_json::from_value(case.spec.clone()).unwrap();
-            spec.validate().unwrap();
-            let f = LinearRegression::new(spec).unwrap();
-            let start: Vec<f64> = serde_json::from_value(case.scenario["start"].clone()).unwrap();
-            assert_eq!(case.start(), start, "{}", case.id);
-            case.check_losses(|p| f.loss(p));
-            if let Some(lr) = case.plain_sgd_lr() {
-                sgd_checked += 1;
-                let mut g = [0.0; 2];
-                f.loss_and_gradient(&start, &mut g);
-                case.check_first_sgd_step(lr, &g);
-            }
-        }
-        assert!(sgd_checked >= 1);
-    }
 }

@@ -11,8 +11,6 @@ pub mod model;
 pub mod spec;
 pub mod surfaces;
 pub mod tanh;
-#[cfg(test)]
-pub(crate) mod torch_cases;
 pub mod view;
 
 pub use spec::ObjectiveSpec;

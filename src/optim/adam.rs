@@ -10,6 +10,13 @@
 //! v̂ ← max(v̂, v)  (amsgrad; the denominator then uses v̂)
 //! p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
 //! ```
+//!
+//! The two take the same five hyper-parameters but stay two types, one per `torch.optim` class
+//! (as argmin and optax keep one type per solver): each type carries its own PyTorch defaults —
+//! AdamW's `weight_decay` is 1e-2, Adam's 0 — which the scenario reader fills absent fields
+//! from, so an AdamW built from defaults is PyTorch's AdamW, never Adam with decoupled decay.
+//! What they share is written once: the checks (`validate_adam`), the state (`init_adam`) and
+//! the step (`adam_step`).
 
 use super::{check_beta, check_lr, check_non_negative, check_range, lerp, Range, Refusal};
 use serde::{Deserialize, Serialize};

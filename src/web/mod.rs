@@ -31,6 +31,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+// Only in `make bench`'s own build (feature `bench`): the page's wasm does not carry it.
+#[cfg(feature = "bench")]
+pub mod bench;
 mod charts;
 mod network;
 mod surface;

@@ -1,6 +1,14 @@
-//! The comparison with PyTorch's reference traces shared by tests/reference.rs and
-//! tests/reference_lbfgs.rs: run a fixture case's scenario through `gdviz` and check every line —
-//! the loss and every parameter — to 1e-6 relative.
+//! What the integration tests share. Here, the comparison with PyTorch's reference traces of
+//! tests/reference.rs and tests/reference_lbfgs.rs: run a fixture case's scenario through `gdviz`
+//! and check every line — the loss and every parameter — to 1e-6 relative. In [`torch_cases`], a
+//! fixture's cases of one objective kind, to check that objective on its own; in [`cli`], the
+//! command line run as a test runs it; in [`fuzz`], the fuzz tests' proptest settings.
+// Each test binary uses a part of this module.
+#![allow(dead_code)]
+
+pub mod cli;
+pub mod fuzz;
+pub mod torch_cases;
 
 use gdviz::run::Runner;
 use gdviz::scenario::Scenario;
@@ -11,6 +19,7 @@ pub const RELATIVE: f64 = 1e-6;
 /// Absolute floor, for quantities that PyTorch itself drives to ~0.
 pub const ABSOLUTE: f64 = 1e-12;
 
+/// Whether our value agrees with PyTorch's to [`RELATIVE`] (above the [`ABSOLUTE`] floor).
 pub fn close(ours: f64, theirs: f64) -> bool {
     (ours - theirs).abs() <= RELATIVE * ours.abs().max(theirs.abs()) + ABSOLUTE
 }
@@ -20,6 +29,7 @@ pub fn relative_error(ours: f64, theirs: f64) -> f64 {
     (ours - theirs).abs() / ours.abs().max(theirs.abs()).max(1e-300)
 }
 
+/// Every case of a fixture (`tests/fixtures/torch_traces*.json`), as JSON.
 pub fn cases(fixture: &str) -> Vec<Value> {
     let text =
         std::fs::read_to_string(fixture).expect("the reference fixture is in the repository");

@@ -1,14 +1,9 @@
 //! The PyTorch reference cases (`tests/fixtures/torch_traces.json`) of one objective kind, for
-//! the objectives' own unit tests: every traced loss, and the first step of plain SGD, which
+//! checking an objective on its own: every traced loss, and the first step of plain SGD, which
 //! recovers torch's gradient.
 #![allow(clippy::unwrap_used)]
 
 use serde_json::Value;
-
-const TRACES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/torch_traces.json"
-);
 
 /// One reference case: its id, scenario, objective spec (without `kind`) and trace.
 pub struct TorchCase {
@@ -27,12 +22,9 @@ fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
 }
 
-/// Every case whose objective is of `kind` (`"linreg"`, `"mlp"`).
-pub fn cases(kind: &str) -> Vec<TorchCase> {
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(TRACES).unwrap()).unwrap();
-    doc["cases"]
-        .as_array()
-        .unwrap()
+/// Every case of `fixture` whose objective is of `kind` (`"linreg"`, `"mlp"`).
+pub fn cases(fixture: &str, kind: &str) -> Vec<TorchCase> {
+    super::cases(fixture)
         .iter()
         .filter(|case| case["scenario"]["objective"]["kind"] == kind)
         .map(|case| {

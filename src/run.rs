@@ -96,14 +96,24 @@ fn threshold_text(x: f64) -> String {
 impl Status {
     /// Where the run stands, in a sentence: `"running"`, `"diverged at step 12: the loss or
     /// parameters became non-finite"`, `"stopped at step 3: <reason>"` or `"converged at step
-    /// 37 (loss below 1e-6)"` (`"stopped at step 500 (5 epochs done)"` for an epoch limit).
+    /// 37 (loss below 1e-6)"` (`"stopped at step 500 (5 epochs done)"` for an epoch limit) —
+    /// [`Self::summary`], then [`Self::cause`] where there is one.
     pub fn message(&self) -> String {
+        match self.cause() {
+            Some(cause) => format!("{}: {cause}", self.summary()),
+            None => self.summary(),
+        }
+    }
+
+    /// Where the run stands, in a phrase without the cause: `"running"`, `"diverged at step
+    /// 12"`, `"stopped at step 3"`, `"converged at step 37 (loss below 1e-6)"`, `"stopped at
+    /// step 500 (5 epochs done)"`. The words of every status are written here once; the command
+    /// line, the page's legend and its markers all take them from this and [`Self::message`].
+    pub fn summary(&self) -> String {
         match self {
             Status::Running => "running".to_string(),
-            Status::Diverged { step } => {
-                format!("diverged at step {step}: the loss or parameters became non-finite")
-            }
-            Status::Failed { step, reason } => format!("stopped at step {step}: {reason}"),
+            Status::Diverged { step } => format!("diverged at step {step}"),
+            Status::Failed { step, .. } => format!("stopped at step {step}"),
             Status::Converged {
                 step,
                 condition: condition @ StopCondition::Epochs(_),
@@ -111,6 +121,38 @@ impl Status {
             Status::Converged { step, condition } => {
                 format!("converged at step {step} ({})", condition.describe())
             }
+        }
+    }
+
+    /// Why the run stopped where [`Self::summary`] does not say: the loss or parameters became
+    /// non-finite, or the optimizer's reason for refusing a step.
+    pub fn cause(&self) -> Option<&str> {
+        match self {
+            Status::Diverged { .. } => Some("the loss or parameters became non-finite"),
+            Status::Failed { reason, .. } => Some(reason),
+            Status::Running | Status::Converged { .. } => None,
+        }
+    }
+
+    /// The status's name, as its JSON tag: `"running"`, `"diverged"`, `"failed"` or
+    /// `"converged"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Diverged { .. } => "diverged",
+            Status::Failed { .. } => "failed",
+            Status::Converged { .. } => "converged",
+        }
+    }
+
+    /// What ended the run and at which trace line, as `gdviz trace`'s last line names it:
+    /// `"diverged"`, `"failed"`, or the field of the stop condition met (`"loss_below"`, …);
+    /// `None` while it runs.
+    pub fn stopped(&self) -> Option<(&'static str, u64)> {
+        match self {
+            Status::Running => None,
+            Status::Diverged { step } | Status::Failed { step, .. } => Some((self.name(), *step)),
+            Status::Converged { step, condition } => Some((condition.name(), *step)),
         }
     }
 }
@@ -683,4 +725,57 @@ pub fn trace_digest(scenario: &Scenario) -> Result<u64, ScenarioError> {
         feed(line.batch_loss.map_or(0, f64::to_bits));
     });
     Ok(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_is_worded_once_short_and_long() {
+        let cases = [
+            (Status::Running, "running", "running", None),
+            (
+                Status::Diverged { step: 12 },
+                "diverged at step 12",
+                "diverged at step 12: the loss or parameters became non-finite",
+                Some(("diverged", 12)),
+            ),
+            (
+                Status::Failed {
+                    step: 3,
+                    reason: "the Hessian is singular here".into(),
+                },
+                "stopped at step 3",
+                "stopped at step 3: the Hessian is singular here",
+                Some(("failed", 3)),
+            ),
+            (
+                Status::Converged {
+                    step: 37,
+                    condition: StopCondition::LossBelow(1e-6),
+                },
+                "converged at step 37 (loss below 1e-6)",
+                "converged at step 37 (loss below 1e-6)",
+                Some(("loss_below", 37)),
+            ),
+            (
+                Status::Converged {
+                    step: 500,
+                    condition: StopCondition::Epochs(5.0),
+                },
+                "stopped at step 500 (5 epochs done)",
+                "stopped at step 500 (5 epochs done)",
+                Some(("epochs", 500)),
+            ),
+        ];
+        for (status, summary, message, stopped) in cases {
+            assert_eq!(status.summary(), summary);
+            assert_eq!(status.message(), message);
+            assert_eq!(status.stopped(), stopped);
+            // The name is the JSON tag.
+            let json = serde_json::to_value(&status).unwrap_or_default();
+            assert_eq!(json["status"], status.name());
+        }
+    }
 }

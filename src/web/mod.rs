@@ -286,11 +286,9 @@ impl Lab {
                         ("done", format!("finished {} steps", r.steps_taken()))
                     }
                     Status::Running => ("running", String::new()),
-                    Status::Converged { .. } => ("converged", r.status().message()),
-                    Status::Diverged { step } => ("diverged", format!("diverged at step {step}")),
-                    Status::Failed { step, reason } => {
-                        ("failed", format!("stopped at step {step}: {reason}"))
-                    }
+                    // The legend is short: a divergence's cause goes without saying.
+                    status @ Status::Diverged { .. } => (status.name(), status.summary()),
+                    status => (status.name(), status.message()),
                 };
                 let params = r.params();
                 json!({

@@ -148,7 +148,7 @@ impl Lab {
                     context.fill();
                     context.stroke();
                 }
-                Status::Diverged { step } | Status::Failed { step, .. } => {
+                Status::Diverged { .. } | Status::Failed { .. } => {
                     let r = 6.0 * dpr;
                     context.set_stroke_style_str(color);
                     context.set_line_width(3.0 * dpr);
@@ -158,12 +158,11 @@ impl Lab {
                     context.move_to(px + r, py - r);
                     context.line_to(px - r, py + r);
                     context.stroke();
-                    let verb = if matches!(runner.status(), Status::Diverged { .. }) {
-                        "diverged"
-                    } else {
-                        "stopped"
-                    };
-                    let label = format!("{} {verb} at step {step}", runner.optimizer().name());
+                    let label = format!(
+                        "{} {}",
+                        runner.optimizer().name(),
+                        runner.status().summary()
+                    );
                     let lx = (px + 9.0 * dpr).min(viewport.left + viewport.width - 160.0 * dpr);
                     context.set_fill_style_str("rgba(0,0,0,0.7)");
                     context.fill_rect(lx - 3.0 * dpr, py - 14.0 * dpr, 170.0 * dpr, 18.0 * dpr);

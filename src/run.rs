@@ -5,7 +5,7 @@
 //! loss and gradient at the current parameters, clips, adds any noise model, and steps at the
 //! learning rate the schedule gives after k updates.
 
-use crate::data::sampler::Sampler;
+use crate::data::sampler::{batch_size_over, Sampler};
 use crate::objective::model::Model;
 use crate::objective::Objective;
 use crate::optim::clip::clip_grad_norm;
@@ -170,6 +170,42 @@ pub struct StepReport {
     pub batch_len: usize,
 }
 
+/// A racer's batch size, as set and as it acts — the one place a setting is normalised.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BatchSize {
+    /// The setting: the racer's own `batch_size`, else the scenario's; `None` when neither is
+    /// set.
+    pub setting: Option<usize>,
+    /// What one update averages. On data, the samples it reads ([`batch_size_over`]: the
+    /// setting, capped at the training set, all of it when unset) — always all of it for an
+    /// optimizer that evaluates the exact objective itself (L-BFGS). On a 2-D surface, itself a
+    /// single sample, the batch B of the gradient-noise model (σ/√B): the setting, 1 when unset.
+    pub effective: usize,
+}
+
+impl BatchSize {
+    /// The batch size a racer with `setting` and `optimizer` has on `objective`.
+    pub fn of(setting: Option<usize>, optimizer: &OptimizerConfig, objective: &Model) -> Self {
+        let effective = match (objective, setting) {
+            (Model::Surface(_), Some(b)) => b.max(1),
+            (_, Some(b)) if !optimizer.needs_closure() => {
+                batch_size_over(Some(b), objective.sample_count())
+            }
+            _ => BatchSize::unset_on(objective),
+        };
+        BatchSize { setting, effective }
+    }
+
+    /// What an unset batch size means on `objective`: every training sample (full batch), or
+    /// B = 1 on a surface.
+    pub fn unset_on(objective: &Model) -> usize {
+        match objective {
+            Model::Surface(_) => 1,
+            _ => batch_size_over(None, objective.sample_count()),
+        }
+    }
+}
+
 /// One line of a trace: the state *before* update `step + 1`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TraceLine {
@@ -200,7 +236,7 @@ pub struct Runner {
     noise_rng: Pcg64Mcg,
     sampler: Sampler,
     seed: u64,
-    batch_size: Option<usize>,
+    batch: BatchSize,
     with_replacement: bool,
     start: Vec<f64>,
     params: Vec<f64>,
@@ -255,16 +291,13 @@ impl Runner {
                 message: format!("expected {dim} values, got {}", start.len()),
             });
         }
+        let batch = BatchSize::of(racer.batch_size, &racer.optimizer, &objective);
         // L-BFGS evaluates the exact full objective inside its step: no batches, no noise.
-        let batch_size = if racer.optimizer.needs_closure() {
-            None
-        } else {
-            racer.batch_size
-        };
-        let noise_std = match (&scenario.noise, batch_size) {
-            (Some(_), _) if racer.optimizer.needs_closure() => 0.0,
-            (Some(noise), batch) => noise.sigma / (batch.unwrap_or(1).max(1) as f64).sqrt(),
-            (None, _) => 0.0,
+        let noise_std = match &scenario.noise {
+            Some(noise) if !racer.optimizer.needs_closure() => {
+                noise.sigma / (batch.effective as f64).sqrt()
+            }
+            _ => 0.0,
         };
         Ok(Runner {
             state: racer.optimizer.init(dim),
@@ -275,12 +308,12 @@ impl Runner {
             noise_rng: Pcg64Mcg::seed_from_u64(scenario.seed ^ NOISE_STREAM),
             sampler: Sampler::new(
                 objective.sample_count(),
-                batch_size,
+                Some(batch.effective),
                 scenario.seed,
                 scenario.with_replacement,
             ),
             seed: scenario.seed,
-            batch_size,
+            batch,
             with_replacement: scenario.with_replacement,
             params: start.clone(),
             previous: start.clone(),
@@ -372,9 +405,20 @@ impl Runner {
         self.sampler.current_batch()
     }
 
-    /// The effective batch size (the sample count for full batch).
+    /// The samples each update reads (the sample count for full batch; 1 on a surface).
     pub fn batch_size(&self) -> usize {
         self.sampler.batch_size()
+    }
+
+    /// The batch size as set and as it acts (on a surface, the noise model's B).
+    pub fn batch(&self) -> BatchSize {
+        self.batch
+    }
+
+    /// The standard deviation of the modelled gradient noise added to each component, σ/√B
+    /// (0 without a noise model).
+    pub fn noise_std(&self) -> f64 {
+        self.noise_std
     }
 
     /// The starting parameters.
@@ -390,7 +434,7 @@ impl Runner {
         self.state = self.optimizer.init(self.params.len());
         self.sampler = Sampler::new(
             self.objective.sample_count(),
-            self.batch_size,
+            Some(self.batch.effective),
             self.seed,
             self.with_replacement,
         );
@@ -730,6 +774,53 @@ pub fn trace_digest(scenario: &Scenario) -> Result<u64, ScenarioError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scenario(json: &str) -> Scenario {
+        Scenario::from_json(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+
+    /// The batch size of racer 0 of `json`, its samples per update, and its noise level.
+    fn batching(json: &str) -> (BatchSize, usize, f64) {
+        let runner = Runner::new(&scenario(json)).unwrap_or_else(|e| panic!("{json}: {e}"));
+        (runner.batch(), runner.batch_size(), runner.noise_std())
+    }
+
+    #[test]
+    fn a_batch_setting_means_samples_on_data_and_the_noise_models_b_on_a_surface() {
+        let data = r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":100}},"optimizer":{"name":"sgd"}"#;
+        let on_data = |rest: &str| batching(&format!("{data}{rest}}}"));
+        let batch = |setting, effective| BatchSize { setting, effective };
+        // 100 points, half held out: 50 training samples.
+        assert_eq!(on_data(""), (batch(None, 50), 50, 0.0));
+        assert_eq!(
+            on_data(r#","batch_size":10"#),
+            (batch(Some(10), 10), 10, 0.0)
+        );
+        assert_eq!(
+            on_data(r#","batch_size":1000"#),
+            (batch(Some(1000), 50), 50, 0.0)
+        );
+        let lbfgs = data.replace("sgd", "lbfgs");
+        assert_eq!(
+            batching(&format!(r#"{lbfgs},"batch_size":10}}"#)),
+            (batch(Some(10), 50), 50, 0.0),
+            "L-BFGS reads the whole training set"
+        );
+
+        let surface = r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd"},"noise":{"sigma":2}"#;
+        let on_surface = |rest: &str| batching(&format!("{surface}{rest}}}"));
+        assert_eq!(on_surface(""), (batch(None, 1), 1, 2.0));
+        assert_eq!(
+            on_surface(r#","batch_size":16"#),
+            (batch(Some(16), 16), 1, 0.5)
+        );
+        let lbfgs = surface.replace("sgd", "lbfgs");
+        assert_eq!(
+            batching(&format!(r#"{lbfgs},"batch_size":16}}"#)),
+            (batch(Some(16), 16), 1, 0.0),
+            "L-BFGS takes the exact gradient: no modelled noise"
+        );
+    }
 
     #[test]
     fn every_status_is_worded_once_short_and_long() {

@@ -273,7 +273,6 @@ impl Lab {
 
     /// Everything the controls, legend and readouts show, as JSON.
     pub fn state_json(&self) -> String {
-        let specs = self.scenario.racers();
         let differences = self.scenario.racer_differences();
         let racers: Vec<_> = self
             .race
@@ -296,7 +295,7 @@ impl Lab {
                     "name": r.optimizer().name(),
                     "title": r.optimizer().info().title,
                     "differs": differences.get(i).map(|d| d.iter().cloned().collect::<serde_json::Map<_, _>>()),
-                    "batch_setting": specs.get(i).and_then(|s| s.batch_size),
+                    "batch_setting": r.batch().setting,
                     "lr": r.optimizer().lr(),
                     "current_lr": r.current_lr(),
                     "color": RACER_COLORS[i % RACER_COLORS.len()],
@@ -308,7 +307,8 @@ impl Lab {
                     "loss": finite_or_null(r.loss()),
                     "x": params.first().copied().map(finite_or_null),
                     "y": params.get(1).copied().map(finite_or_null),
-                    "batch_size": r.batch_size(),
+                    "batch_size": r.batch().effective,
+                    "noise_std": r.noise_std(),
                     "test_loss": r.objective().test_loss(params).and_then(finite_or_null),
                     "train_accuracy": r.objective().accuracy(params, false).and_then(finite_or_null),
                     "test_accuracy": r.objective().accuracy(params, true).and_then(finite_or_null),
@@ -319,6 +319,7 @@ impl Lab {
         json!({
             "racers": racers,
             "sample_count": objective.map(|o| o.sample_count()).unwrap_or(1),
+            "unset_batch": objective.map(|o| crate::run::BatchSize::unset_on(o)).unwrap_or(1),
             "test_count": objective.and_then(|o| o.test_points()).map_or(0, |p| p.len()),
             "start": self.race.runners.first().filter(|r| r.start().len() == 2).map(|r| r.start()),
             "view": [self.view.x_min, self.view.x_max, self.view.y_min, self.view.y_max],

@@ -8,6 +8,9 @@
 //! * [`scenario`] — the serde scenario format shared by the CLI, the page's URL state and tests.
 //! * [`run`] — the runner that owns parameters, optimizer state, sampler and status.
 //! * [`tune`] — learning-rate tuning: a racer run once per value of a log-spaced grid.
+//! * [`session`] — a session of the lab without the browser: the race, its trails and every
+//!   number the page shows of them (the page's state, the loss chart, the network's metrics,
+//!   the menus).
 //! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
 //! * `web` — the only `#[wasm_bindgen]` module, compiled for `wasm32` alone.
 //!
@@ -27,6 +30,7 @@ pub mod optim;
 pub mod render;
 pub mod run;
 pub mod scenario;
+pub mod session;
 mod tagged;
 pub mod theory;
 pub mod trail;

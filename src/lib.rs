@@ -17,7 +17,7 @@
 //! Every elementary function the core evaluates (`exp`, `log`, `pow`, `sin`, …) comes from the
 //! `libm` crate, and `tanh` from [`objective::tanh`], never from the platform's C library:
 //! the same scenario therefore gives the same trace bit for bit in `gdviz trace` and in the
-//! browser (tests/replay.rs and tests/web.rs check nine scenarios). `clippy.toml` forbids the
+//! browser (tests/replay.rs and tests/web.rs check eleven scenarios). `clippy.toml` forbids the
 //! platform's functions everywhere but in tests.
 #![warn(missing_docs)]
 

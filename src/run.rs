@@ -10,12 +10,13 @@ use crate::objective::model::Model;
 use crate::objective::Objective;
 use crate::optim::clip::clip_grad_norm;
 use crate::optim::schedule::Schedule;
-use crate::optim::{OptimizerConfig, OptimizerState, StepContext};
+use crate::optim::{OptimizerConfig, OptimizerState, Problem, StepContext};
 use crate::scenario::{ObjectiveSpec, RacerSpec, Scenario, ScenarioError, StopSpec};
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// Where a run stands.
@@ -188,7 +189,7 @@ impl BatchSize {
     pub fn of(setting: Option<usize>, optimizer: &OptimizerConfig, objective: &Model) -> Self {
         let effective = match (objective, setting) {
             (Model::Surface(_), Some(b)) => b.max(1),
-            (_, Some(b)) if !optimizer.needs_closure() => {
+            (_, Some(b)) if !optimizer.reads_objective() => {
                 batch_size_over(Some(b), objective.sample_count())
             }
             _ => BatchSize::unset_on(objective),
@@ -292,18 +293,18 @@ impl Runner {
             });
         }
         let batch = BatchSize::of(racer.batch_size, &racer.optimizer, &objective);
-        // L-BFGS evaluates the exact full objective inside its step: no batches, no noise.
+        // A rule that evaluates the objective itself (L-BFGS) sees the exact full objective: no
+        // batches (above), no noise, no clipping.
+        let exact = racer.optimizer.reads_objective();
         let noise_std = match &scenario.noise {
-            Some(noise) if !racer.optimizer.needs_closure() => {
-                noise.sigma / (batch.effective as f64).sqrt()
-            }
+            Some(noise) if !exact => noise.sigma / (batch.effective as f64).sqrt(),
             _ => 0.0,
         };
         Ok(Runner {
             state: racer.optimizer.init(dim),
             optimizer: racer.optimizer.clone(),
             schedule: scenario.schedule.clone(),
-            clip_norm: scenario.clip_norm,
+            clip_norm: scenario.clip_norm.filter(|_| !exact),
             noise_std,
             noise_rng: Pcg64Mcg::seed_from_u64(scenario.seed ^ NOISE_STREAM),
             sampler: Sampler::new(
@@ -496,10 +497,6 @@ impl Runner {
         }
         let update = self.steps_taken + 1;
         let lr = self.current_lr();
-        if let OptimizerConfig::Lbfgs(config) = &self.optimizer {
-            let config = config.clone();
-            return self.lbfgs_step(&config, update, lr);
-        }
         let batch = self.sampler.next_batch();
         let batch_len = batch.len();
         let batch_loss =
@@ -535,9 +532,15 @@ impl Runner {
             self.status = Status::Diverged { step: update };
             return None;
         }
+        let objective = CountedObjective {
+            objective: &self.objective,
+            evaluations: Cell::new(0),
+        };
         let ctx = StepContext {
             lr,
             hessian: hessian.as_deref(),
+            loss: batch_loss,
+            objective: Some(&objective),
         };
         if let Err(error) =
             self.optimizer
@@ -555,7 +558,9 @@ impl Runner {
             return None;
         }
         self.steps_taken = update;
-        self.samples_seen += batch_len as u64;
+        // Evaluations of the objective inside the step (L-BFGS's) each read every sample.
+        let evaluated = objective.evaluations.get() * self.sampler.sample_count() as u64;
+        self.samples_seen += batch_len as u64 + evaluated;
         let report = StepReport {
             batch_loss,
             lr,
@@ -572,56 +577,6 @@ impl Runner {
             }
             None => self.last = Some(report),
         }
-        Some(report)
-    }
-
-    /// One `torch.optim.LBFGS` step (up to `max_iter` inner iterations) on the full objective;
-    /// samples seen grow by the evaluations it made × the sample count.
-    fn lbfgs_step(
-        &mut self,
-        config: &crate::optim::LbfgsConfig,
-        update: u64,
-        lr: f64,
-    ) -> Option<StepReport> {
-        if !matches!(self.state, OptimizerState::Lbfgs(_)) {
-            self.state = self.optimizer.init(self.params.len());
-        }
-        let OptimizerState::Lbfgs(state) = &mut self.state else {
-            return None;
-        };
-        self.previous.copy_from_slice(&self.params);
-        let evals_before = state.func_evals;
-        let objective = &self.objective;
-        let first_grad = &mut self.last_grad;
-        let mut first = true;
-        let batch_loss = config.step_at_lr(state, &mut self.params, lr, |x, grad| {
-            let loss = objective.loss_and_gradient(x, grad);
-            if first {
-                first_grad.copy_from_slice(grad);
-                first = false;
-            }
-            loss
-        });
-        let evals = state.func_evals - evals_before;
-        let grad_norm = self.last_grad.iter().map(|g| g * g).sum::<f64>().sqrt();
-        if !batch_loss.is_finite()
-            || !grad_norm.is_finite()
-            || self.params.iter().any(|p| !p.is_finite())
-        {
-            self.params.copy_from_slice(&self.previous);
-            self.status = Status::Diverged { step: update };
-            return None;
-        }
-        let batch_len = self.sampler.sample_count();
-        self.steps_taken = update;
-        self.samples_seen += evals * batch_len as u64;
-        let report = StepReport {
-            batch_loss,
-            lr,
-            grad_norm,
-            batch_len,
-        };
-        self.last = Some(report);
         Some(report)
     }
 
@@ -658,6 +613,20 @@ impl Runner {
             emit(&line);
         }
         &self.status
+    }
+}
+
+/// The objective as a step evaluates it ([`StepContext::objective`]), counting the evaluations so
+/// that samples seen include them.
+struct CountedObjective<'a> {
+    objective: &'a Model,
+    evaluations: Cell<u64>,
+}
+
+impl Problem for CountedObjective<'_> {
+    fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
+        self.evaluations.set(self.evaluations.get() + 1);
+        self.objective.loss_and_gradient(params, grad)
     }
 }
 

@@ -674,6 +674,7 @@ mod tests {
             let ctx = StepContext {
                 lr,
                 hessian: Some(&hessian),
+                ..StepContext::default()
             };
             config
                 .update(&mut state, &mut params, &mut work, ctx)

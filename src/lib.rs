@@ -10,6 +10,9 @@
 //! * [`scenario`] — the serde scenario format shared by the CLI, the page's URL state and tests.
 //! * [`run`] — the runner that owns parameters, optimizer state, sampler and status.
 //! * [`tune`] — learning-rate tuning: a racer run once per value of a log-spaced grid.
+//! * [`session`] — a session of the lab without the browser: the race, its trails and every
+//!   number the page shows of them (the page's state, the loss chart, the network's metrics,
+//!   the menus).
 //! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
 //! * [`bench`](mod@bench) — the workloads of `make bench` (`benches/scenarios.json`), timed
 //!   natively and in WebAssembly alike.
@@ -18,7 +21,7 @@
 //! Every elementary function the core evaluates (`exp`, `log`, `pow`, `sin`, …) comes from the
 //! `libm` crate, and `tanh` from [`objective::tanh`], never from the platform's C library:
 //! the same scenario therefore gives the same trace bit for bit in `gdviz trace` and in the
-//! browser (tests/replay.rs and tests/web.rs check nine scenarios). `clippy.toml` forbids the
+//! browser (tests/replay.rs and tests/web.rs check eleven scenarios). `clippy.toml` forbids the
 //! platform's functions everywhere but in tests.
 #![warn(missing_docs)]
 
@@ -31,6 +34,7 @@ pub mod read;
 pub mod render;
 pub mod run;
 pub mod scenario;
+pub mod session;
 pub mod theory;
 pub mod trail;
 pub mod tune;

@@ -10,7 +10,7 @@
 //! A scenario that is not accepted exits with code 2 and a one-line message on stderr naming the
 //! field and the accepted range; nothing is written to stdout.
 
-use gdviz::run::{Runner, Status};
+use gdviz::run::Runner;
 use gdviz::scenario::Scenario;
 use gdviz::tune::{default_grid, Tuner};
 use std::io::{self, BufWriter, Read, Write};
@@ -87,19 +87,9 @@ fn trace() -> ExitCode {
             }
         })
         .clone();
-    let stopped = match &status {
-        Status::Running => None,
-        Status::Diverged { step } => Some(
-            serde_json::json!({"step": step, "stopped": "diverged", "message": status.message()}),
-        ),
-        Status::Failed { step, .. } => Some(
-            serde_json::json!({"step": step, "stopped": "failed", "message": status.message()}),
-        ),
-        Status::Converged { step, condition } => Some(
-            serde_json::json!({"step": step, "stopped": condition.name(), "message": status.message()}),
-        ),
-    };
-    if let Some(line) = stopped {
+    if let Some((stopped, step)) = status.stopped() {
+        let line =
+            serde_json::json!({"step": step, "stopped": stopped, "message": status.message()});
         let _ = writeln!(out, "{line}");
     }
     if let Some(e) = write_error.or_else(|| out.flush().err()) {

@@ -5,19 +5,20 @@
 //! loss and gradient at the current parameters, clips, adds any noise model, and steps at the
 //! learning rate the schedule gives after k updates.
 
-use crate::data::sampler::Sampler;
+use crate::data::sampler::{batch_size_over, Sampler};
 use crate::objective::model::Model;
 use crate::objective::Objective;
 use crate::objective::ObjectiveSpec;
 use crate::optim::clip::clip_grad_norm;
 use crate::optim::schedule::Schedule;
-use crate::optim::{OptimizerConfig, OptimizerState, StepContext};
+use crate::optim::{FullObjective, OptimizerConfig, OptimizerState, StepContext};
 use crate::read::{Length, Problem, Refusal};
 use crate::scenario::{RacerSpec, Scenario, StopSpec};
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// Where a run stands.
@@ -98,14 +99,24 @@ fn threshold_text(x: f64) -> String {
 impl Status {
     /// Where the run stands, in a sentence: `"running"`, `"diverged at step 12: the loss or
     /// parameters became non-finite"`, `"stopped at step 3: <reason>"` or `"converged at step
-    /// 37 (loss below 1e-6)"` (`"stopped at step 500 (5 epochs done)"` for an epoch limit).
+    /// 37 (loss below 1e-6)"` (`"stopped at step 500 (5 epochs done)"` for an epoch limit) —
+    /// [`Self::summary`], then [`Self::cause`] where there is one.
     pub fn message(&self) -> String {
+        match self.cause() {
+            Some(cause) => format!("{}: {cause}", self.summary()),
+            None => self.summary(),
+        }
+    }
+
+    /// Where the run stands, in a phrase without the cause: `"running"`, `"diverged at step
+    /// 12"`, `"stopped at step 3"`, `"converged at step 37 (loss below 1e-6)"`, `"stopped at
+    /// step 500 (5 epochs done)"`. The words of every status are written here once; the command
+    /// line, the page's legend and its markers all take them from this and [`Self::message`].
+    pub fn summary(&self) -> String {
         match self {
             Status::Running => "running".to_string(),
-            Status::Diverged { step } => {
-                format!("diverged at step {step}: the loss or parameters became non-finite")
-            }
-            Status::Failed { step, reason } => format!("stopped at step {step}: {reason}"),
+            Status::Diverged { step } => format!("diverged at step {step}"),
+            Status::Failed { step, .. } => format!("stopped at step {step}"),
             Status::Converged {
                 step,
                 condition: condition @ StopCondition::Epochs(_),
@@ -113,6 +124,38 @@ impl Status {
             Status::Converged { step, condition } => {
                 format!("converged at step {step} ({})", condition.describe())
             }
+        }
+    }
+
+    /// Why the run stopped where [`Self::summary`] does not say: the loss or parameters became
+    /// non-finite, or the optimizer's reason for refusing a step.
+    pub fn cause(&self) -> Option<&str> {
+        match self {
+            Status::Diverged { .. } => Some("the loss or parameters became non-finite"),
+            Status::Failed { reason, .. } => Some(reason),
+            Status::Running | Status::Converged { .. } => None,
+        }
+    }
+
+    /// The status's name, as its JSON tag: `"running"`, `"diverged"`, `"failed"` or
+    /// `"converged"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Diverged { .. } => "diverged",
+            Status::Failed { .. } => "failed",
+            Status::Converged { .. } => "converged",
+        }
+    }
+
+    /// What ended the run and at which trace line, as `gdviz trace`'s last line names it:
+    /// `"diverged"`, `"failed"`, or the field of the stop condition met (`"loss_below"`, …);
+    /// `None` while it runs.
+    pub fn stopped(&self) -> Option<(&'static str, u64)> {
+        match self {
+            Status::Running => None,
+            Status::Diverged { step } | Status::Failed { step, .. } => Some((self.name(), *step)),
+            Status::Converged { step, condition } => Some((condition.name(), *step)),
         }
     }
 }
@@ -128,6 +171,42 @@ pub struct StepReport {
     pub grad_norm: f64,
     /// Number of samples in the batch.
     pub batch_len: usize,
+}
+
+/// A racer's batch size, as set and as it acts — the one place a setting is normalised.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BatchSize {
+    /// The setting: the racer's own `batch_size`, else the scenario's; `None` when neither is
+    /// set.
+    pub setting: Option<usize>,
+    /// What one update averages. On data, the samples it reads ([`batch_size_over`]: the
+    /// setting, capped at the training set, all of it when unset) — always all of it for an
+    /// optimizer that evaluates the exact objective itself (L-BFGS). On a 2-D surface, itself a
+    /// single sample, the batch B of the gradient-noise model (σ/√B): the setting, 1 when unset.
+    pub effective: usize,
+}
+
+impl BatchSize {
+    /// The batch size a racer with `setting` and `optimizer` has on `objective`.
+    pub fn of(setting: Option<usize>, optimizer: &OptimizerConfig, objective: &Model) -> Self {
+        let effective = match (objective, setting) {
+            (Model::Surface(_), Some(b)) => b.max(1),
+            (_, Some(b)) if !optimizer.reads_objective() => {
+                batch_size_over(Some(b), objective.sample_count())
+            }
+            _ => BatchSize::unset_on(objective),
+        };
+        BatchSize { setting, effective }
+    }
+
+    /// What an unset batch size means on `objective`: every training sample (full batch), or
+    /// B = 1 on a surface.
+    pub fn unset_on(objective: &Model) -> usize {
+        match objective {
+            Model::Surface(_) => 1,
+            _ => batch_size_over(None, objective.sample_count()),
+        }
+    }
 }
 
 /// One line of a trace: the state *before* update `step + 1`.
@@ -160,7 +239,7 @@ pub struct Runner {
     noise_rng: Pcg64Mcg,
     sampler: Sampler,
     seed: u64,
-    batch_size: Option<usize>,
+    batch: BatchSize,
     with_replacement: bool,
     start: Vec<f64>,
     params: Vec<f64>,
@@ -219,32 +298,29 @@ impl Runner {
                 },
             ));
         }
-        // L-BFGS evaluates the exact full objective inside its step: no batches, no noise.
-        let batch_size = if racer.optimizer.needs_closure() {
-            None
-        } else {
-            racer.batch_size
-        };
-        let noise_std = match (&scenario.noise, batch_size) {
-            (Some(_), _) if racer.optimizer.needs_closure() => 0.0,
-            (Some(noise), batch) => noise.sigma / (batch.unwrap_or(1).max(1) as f64).sqrt(),
-            (None, _) => 0.0,
+        let batch = BatchSize::of(racer.batch_size, &racer.optimizer, &objective);
+        // A rule that evaluates the objective itself (L-BFGS) sees the exact full objective: no
+        // batches (above), no noise, no clipping.
+        let exact = racer.optimizer.reads_objective();
+        let noise_std = match &scenario.noise {
+            Some(noise) if !exact => noise.sigma / (batch.effective as f64).sqrt(),
+            _ => 0.0,
         };
         Ok(Runner {
             state: racer.optimizer.init(dim),
             optimizer: racer.optimizer.clone(),
             schedule: scenario.schedule.clone(),
-            clip_norm: scenario.clip_norm,
+            clip_norm: scenario.clip_norm.filter(|_| !exact),
             noise_std,
             noise_rng: Pcg64Mcg::seed_from_u64(scenario.seed ^ NOISE_STREAM),
             sampler: Sampler::new(
                 objective.sample_count(),
-                batch_size,
+                Some(batch.effective),
                 scenario.seed,
                 scenario.with_replacement,
             ),
             seed: scenario.seed,
-            batch_size,
+            batch,
             with_replacement: scenario.with_replacement,
             params: start.clone(),
             previous: start.clone(),
@@ -336,9 +412,20 @@ impl Runner {
         self.sampler.current_batch()
     }
 
-    /// The effective batch size (the sample count for full batch).
+    /// The samples each update reads (the sample count for full batch; 1 on a surface).
     pub fn batch_size(&self) -> usize {
         self.sampler.batch_size()
+    }
+
+    /// The batch size as set and as it acts (on a surface, the noise model's B).
+    pub fn batch(&self) -> BatchSize {
+        self.batch
+    }
+
+    /// The standard deviation of the modelled gradient noise added to each component, σ/√B
+    /// (0 without a noise model).
+    pub fn noise_std(&self) -> f64 {
+        self.noise_std
     }
 
     /// The starting parameters.
@@ -354,7 +441,7 @@ impl Runner {
         self.state = self.optimizer.init(self.params.len());
         self.sampler = Sampler::new(
             self.objective.sample_count(),
-            self.batch_size,
+            Some(self.batch.effective),
             self.seed,
             self.with_replacement,
         );
@@ -416,10 +503,6 @@ impl Runner {
         }
         let update = self.steps_taken + 1;
         let lr = self.current_lr();
-        if let OptimizerConfig::Lbfgs(config) = &self.optimizer {
-            let config = config.clone();
-            return self.lbfgs_step(&config, update, lr);
-        }
         let batch = self.sampler.next_batch();
         let batch_len = batch.len();
         let batch_loss =
@@ -455,9 +538,15 @@ impl Runner {
             self.status = Status::Diverged { step: update };
             return None;
         }
+        let objective = CountedObjective {
+            objective: &self.objective,
+            evaluations: Cell::new(0),
+        };
         let ctx = StepContext {
             lr,
             hessian: hessian.as_deref(),
+            loss: batch_loss,
+            objective: Some(&objective),
         };
         if let Err(error) =
             self.optimizer
@@ -475,7 +564,9 @@ impl Runner {
             return None;
         }
         self.steps_taken = update;
-        self.samples_seen += batch_len as u64;
+        // Evaluations of the objective inside the step (L-BFGS's) each read every sample.
+        let evaluated = objective.evaluations.get() * self.sampler.sample_count() as u64;
+        self.samples_seen += batch_len as u64 + evaluated;
         let report = StepReport {
             batch_loss,
             lr,
@@ -492,56 +583,6 @@ impl Runner {
             }
             None => self.last = Some(report),
         }
-        Some(report)
-    }
-
-    /// One `torch.optim.LBFGS` step (up to `max_iter` inner iterations) on the full objective;
-    /// samples seen grow by the evaluations it made × the sample count.
-    fn lbfgs_step(
-        &mut self,
-        config: &crate::optim::LbfgsConfig,
-        update: u64,
-        lr: f64,
-    ) -> Option<StepReport> {
-        if !matches!(self.state, OptimizerState::Lbfgs(_)) {
-            self.state = self.optimizer.init(self.params.len());
-        }
-        let OptimizerState::Lbfgs(state) = &mut self.state else {
-            return None;
-        };
-        self.previous.copy_from_slice(&self.params);
-        let evals_before = state.func_evals;
-        let objective = &self.objective;
-        let first_grad = &mut self.last_grad;
-        let mut first = true;
-        let batch_loss = config.step_at_lr(state, &mut self.params, lr, |x, grad| {
-            let loss = objective.loss_and_gradient(x, grad);
-            if first {
-                first_grad.copy_from_slice(grad);
-                first = false;
-            }
-            loss
-        });
-        let evals = state.func_evals - evals_before;
-        let grad_norm = self.last_grad.iter().map(|g| g * g).sum::<f64>().sqrt();
-        if !batch_loss.is_finite()
-            || !grad_norm.is_finite()
-            || self.params.iter().any(|p| !p.is_finite())
-        {
-            self.params.copy_from_slice(&self.previous);
-            self.status = Status::Diverged { step: update };
-            return None;
-        }
-        let batch_len = self.sampler.sample_count();
-        self.steps_taken = update;
-        self.samples_seen += evals * batch_len as u64;
-        let report = StepReport {
-            batch_loss,
-            lr,
-            grad_norm,
-            batch_len,
-        };
-        self.last = Some(report);
         Some(report)
     }
 
@@ -578,6 +619,20 @@ impl Runner {
             emit(&line);
         }
         &self.status
+    }
+}
+
+/// The objective as a step evaluates it ([`StepContext::objective`]), counting the evaluations so
+/// that samples seen include them.
+struct CountedObjective<'a> {
+    objective: &'a Model,
+    evaluations: Cell<u64>,
+}
+
+impl FullObjective for CountedObjective<'_> {
+    fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
+        self.evaluations.set(self.evaluations.get() + 1);
+        self.objective.loss_and_gradient(params, grad)
     }
 }
 
@@ -689,4 +744,104 @@ pub fn trace_digest(scenario: &Scenario) -> Result<u64, Refusal> {
         feed(line.batch_loss.map_or(0, f64::to_bits));
     });
     Ok(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(json: &str) -> Scenario {
+        Scenario::from_json(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+
+    /// The batch size of racer 0 of `json`, its samples per update, and its noise level.
+    fn batching(json: &str) -> (BatchSize, usize, f64) {
+        let runner = Runner::new(&scenario(json)).unwrap_or_else(|e| panic!("{json}: {e}"));
+        (runner.batch(), runner.batch_size(), runner.noise_std())
+    }
+
+    #[test]
+    fn a_batch_setting_means_samples_on_data_and_the_noise_models_b_on_a_surface() {
+        let data = r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":100}},"optimizer":{"name":"sgd"}"#;
+        let on_data = |rest: &str| batching(&format!("{data}{rest}}}"));
+        let batch = |setting, effective| BatchSize { setting, effective };
+        // 100 points, half held out: 50 training samples.
+        assert_eq!(on_data(""), (batch(None, 50), 50, 0.0));
+        assert_eq!(
+            on_data(r#","batch_size":10"#),
+            (batch(Some(10), 10), 10, 0.0)
+        );
+        assert_eq!(
+            on_data(r#","batch_size":1000"#),
+            (batch(Some(1000), 50), 50, 0.0)
+        );
+        let lbfgs = data.replace("sgd", "lbfgs");
+        assert_eq!(
+            batching(&format!(r#"{lbfgs},"batch_size":10}}"#)),
+            (batch(Some(10), 50), 50, 0.0),
+            "L-BFGS reads the whole training set"
+        );
+
+        let surface = r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd"},"noise":{"sigma":2}"#;
+        let on_surface = |rest: &str| batching(&format!("{surface}{rest}}}"));
+        assert_eq!(on_surface(""), (batch(None, 1), 1, 2.0));
+        assert_eq!(
+            on_surface(r#","batch_size":16"#),
+            (batch(Some(16), 16), 1, 0.5)
+        );
+        let lbfgs = surface.replace("sgd", "lbfgs");
+        assert_eq!(
+            batching(&format!(r#"{lbfgs},"batch_size":16}}"#)),
+            (batch(Some(16), 16), 1, 0.0),
+            "L-BFGS takes the exact gradient: no modelled noise"
+        );
+    }
+
+    #[test]
+    fn every_status_is_worded_once_short_and_long() {
+        let cases = [
+            (Status::Running, "running", "running", None),
+            (
+                Status::Diverged { step: 12 },
+                "diverged at step 12",
+                "diverged at step 12: the loss or parameters became non-finite",
+                Some(("diverged", 12)),
+            ),
+            (
+                Status::Failed {
+                    step: 3,
+                    reason: "the Hessian is singular here".into(),
+                },
+                "stopped at step 3",
+                "stopped at step 3: the Hessian is singular here",
+                Some(("failed", 3)),
+            ),
+            (
+                Status::Converged {
+                    step: 37,
+                    condition: StopCondition::LossBelow(1e-6),
+                },
+                "converged at step 37 (loss below 1e-6)",
+                "converged at step 37 (loss below 1e-6)",
+                Some(("loss_below", 37)),
+            ),
+            (
+                Status::Converged {
+                    step: 500,
+                    condition: StopCondition::Epochs(5.0),
+                },
+                "stopped at step 500 (5 epochs done)",
+                "stopped at step 500 (5 epochs done)",
+                Some(("epochs", 500)),
+            ),
+        ];
+        for (status, summary, message, stopped) in cases {
+            assert_eq!(status.summary(), summary);
+            assert_eq!(status.message(), message);
+            assert_eq!(status.stopped(), stopped);
+            // The name is the JSON tag.
+            let json = serde_json::to_value(&status).unwrap_or_default();
+            assert_eq!(json["status"], status.name());
+        }
+    }
 }

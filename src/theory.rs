@@ -31,6 +31,9 @@
 //! These rates are for the error ‖x − x*‖; the loss, quadratic in the error, contracts by the
 //! square of the rate, which [`measured_rate`] undoes.
 
+use crate::objective::surfaces::SurfaceSpec;
+use crate::optim::OptimizerConfig;
+use crate::scenario::ObjectiveSpec;
 use serde::Serialize;
 
 /// The closed forms of Goh (2017) for the quadratic with curvature ratio κ.
@@ -155,6 +158,63 @@ pub fn measured_rate(losses: &[f64]) -> Option<f64> {
     }
     let ratio = losses[n] / losses[h];
     Some(libm::pow(ratio, 1.0 / (2.0 * (n - h) as f64)))
+}
+
+/// The κ of a scenario objective that is the rotated quadratic; `None` for any other.
+pub fn quadratic_kappa(objective: &ObjectiveSpec) -> Option<f64> {
+    match objective {
+        ObjectiveSpec::Surface(SurfaceSpec::Quadratic { kappa, .. }) => Some(*kappa),
+        _ => None,
+    }
+}
+
+/// The momentum lesson's numbers for a race on the quadratic with curvature ratio κ: the closed
+/// forms, and for each racer what theory predicts and what its run shows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RaceTheory {
+    /// [`quadratic_theory`] of κ.
+    pub theory: QuadraticTheory,
+    /// One entry per racer, in order.
+    pub racers: Vec<RacerRates>,
+}
+
+/// One racer's rates on the quadratic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RacerRates {
+    /// The optimizer's scenario name.
+    pub name: &'static str,
+    /// [`predicted_rate`] at its learning rate and momentum, for plain SGD and SGD with
+    /// momentum (`None` for other optimizers, and where the prediction is not finite).
+    pub predicted: Option<f64>,
+    /// [`measured_rate`] of its recorded losses.
+    pub measured: Option<f64>,
+}
+
+/// [`RaceTheory`] of κ for racers given as their optimizer and recorded losses (first to last).
+pub fn race_theory<'a>(
+    kappa: f64,
+    racers: impl IntoIterator<Item = (&'a OptimizerConfig, Vec<f64>)>,
+) -> RaceTheory {
+    let racers = racers
+        .into_iter()
+        .map(|(optimizer, losses)| {
+            let momentum = match optimizer {
+                OptimizerConfig::Sgd(c) => Some(c.momentum),
+                _ => None,
+            };
+            RacerRates {
+                name: optimizer.name(),
+                predicted: momentum
+                    .map(|m| predicted_rate(kappa, optimizer.lr(), m))
+                    .filter(|rate| rate.is_finite()),
+                measured: measured_rate(&losses),
+            }
+        })
+        .collect();
+    RaceTheory {
+        theory: quadratic_theory(kappa),
+        racers,
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! A bounded history of a run for drawing: every point is kept until the buffer is full, then
-//! every other one is dropped and only every `stride`-th step is recorded from then on — so a run
-//! left playing for an hour keeps a fixed memory and still spans its whole history evenly.
+//! every other one is dropped and only every `stride`-th point offered is recorded from then on
+//! — so a run left playing for an hour keeps a fixed memory and still spans its whole history
+//! evenly. The stride counts the points offered, not the steps they carry: a 2-D run offers one
+//! per step, a network one per frame (after however many steps the frame took), and both thin
+//! evenly.
 
 use crate::run::Runner;
 use serde::Serialize;
@@ -52,25 +55,28 @@ pub struct Drawn {
 
 /// What to draw of a trail since a [`Drawn`] mark.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum NewPoints<'a> {
+pub enum NewPoints<'a, T = TrailPoint> {
     /// Earlier points changed (the trail was thinned or cleared, or nothing was drawn yet):
     /// clear the picture and draw [`Trail::points`] whole.
     Redraw,
     /// Join these to the path on screen: the last point drawn, then every new one. Fewer than two
     /// points means there is no new segment.
-    Append(&'a [TrailPoint]),
+    Append(&'a [T]),
 }
 
-/// A decimating buffer of [`TrailPoint`]s.
+/// A decimating buffer of recorded points ([`TrailPoint`]s unless said otherwise).
 #[derive(Clone, Debug)]
-pub struct Trail {
-    points: Vec<TrailPoint>,
+pub struct Trail<T = TrailPoint> {
+    points: Vec<T>,
     capacity: usize,
+    /// Every `stride`-th point offered is recorded (a power of two: it doubles at each thinning).
     stride: u64,
+    /// Points offered since the trail started or was cleared.
+    offered: u64,
     generation: u64,
 }
 
-impl Trail {
+impl<T> Trail<T> {
     /// An empty trail holding at most `capacity` points (at least 4).
     pub fn new(capacity: usize) -> Self {
         let capacity = capacity.max(4);
@@ -78,25 +84,30 @@ impl Trail {
             points: Vec::with_capacity(capacity),
             capacity,
             stride: 1,
+            offered: 0,
             generation: 0,
         }
     }
 
-    /// Records `point` if its step falls on the current stride (the first point always does).
-    pub fn push(&mut self, point: TrailPoint) {
-        if point.step % self.stride != 0 && !self.points.is_empty() {
+    /// Offers `point`: it is recorded when it falls on the current stride (the first always
+    /// does). When the buffer is full, every other point is dropped first and the stride doubles.
+    pub fn push(&mut self, point: T) {
+        let index = self.offered;
+        self.offered += 1;
+        if index % self.stride != 0 {
             return;
         }
         if self.points.len() == self.capacity {
+            // Keep the even-indexed points, in order, without cloning them.
             let mut keep = 0;
             for i in (0..self.points.len()).step_by(2) {
-                self.points[keep] = self.points[i];
+                self.points.swap(keep, i);
                 keep += 1;
             }
             self.points.truncate(keep);
             self.stride *= 2;
             self.generation += 1;
-            if point.step % self.stride != 0 {
+            if index % self.stride != 0 {
                 return;
             }
         }
@@ -104,7 +115,7 @@ impl Trail {
     }
 
     /// The recorded points, oldest first.
-    pub fn points(&self) -> &[TrailPoint] {
+    pub fn points(&self) -> &[T] {
         &self.points
     }
 
@@ -117,7 +128,7 @@ impl Trail {
     /// trail was thinned or cleared since (or nothing was drawn), else the new points preceded by
     /// the last one drawn, so that their segments join the path already on screen. After drawing
     /// them, record [`Trail::drawn_all`].
-    pub fn since(&self, drawn: Drawn) -> NewPoints<'_> {
+    pub fn since(&self, drawn: Drawn) -> NewPoints<'_, T> {
         match drawn.generation {
             Some(generation)
                 if generation == self.generation && drawn.count <= self.points.len() =>
@@ -140,8 +151,38 @@ impl Trail {
     pub fn clear(&mut self) {
         self.points.clear();
         self.stride = 1;
+        self.offered = 0;
         self.generation += 1;
     }
+}
+
+/// Racers' trails as CSV, header line first — `racer,optimizer,step,epoch,samples,loss,
+/// test_loss,x,y` — then one line per recorded point: the racer's index, its optimizer's name
+/// and the point, with every non-finite number left empty.
+pub fn trajectories_csv<'a>(racers: impl IntoIterator<Item = (&'a str, &'a Trail)>) -> String {
+    let mut csv = String::from("racer,optimizer,step,epoch,samples,loss,test_loss,x,y\n");
+    let number = |v: f64| {
+        if v.is_finite() {
+            v.to_string()
+        } else {
+            String::new()
+        }
+    };
+    for (index, (optimizer, trail)) in racers.into_iter().enumerate() {
+        for p in trail.points() {
+            csv.push_str(&format!(
+                "{index},{optimizer},{},{},{},{},{},{},{}\n",
+                p.step,
+                number(p.epoch),
+                p.samples,
+                number(p.loss),
+                number(p.test_loss),
+                number(p.x),
+                number(p.y)
+            ));
+        }
+    }
+    csv
 }
 
 #[cfg(test)]
@@ -224,6 +265,45 @@ mod tests {
         trail.clear();
         trail.push(point(0));
         assert_eq!(steps(trail.since(drawn)), None, "cleared");
+    }
+
+    #[test]
+    fn any_record_thins_by_the_points_offered_not_their_steps() {
+        // A network's history: one record per frame, after an uneven number of steps each.
+        let mut trail: Trail<Vec<u64>> = Trail::new(8);
+        let mut step = 0;
+        for offer in 0..100u64 {
+            trail.push(vec![offer, step]);
+            step += 1 + offer % 5;
+        }
+        let offers: Vec<u64> = trail.points().iter().map(|r| r[0]).collect();
+        // Thinned four times (at offers 8, 16, 32 and 64): every 16th offer is left, evenly.
+        assert_eq!(offers, [0, 16, 32, 48, 64, 80, 96]);
+        assert_eq!(trail.generation(), 4);
+    }
+
+    #[test]
+    fn trajectories_are_csv_with_non_finite_numbers_left_empty() {
+        let mut first = Trail::new(10);
+        first.push(point(0));
+        first.push(TrailPoint {
+            loss: f64::INFINITY,
+            test_loss: 0.5,
+            ..point(1)
+        });
+        let mut second = Trail::new(10);
+        second.push(TrailPoint {
+            epoch: 0.25,
+            ..point(0)
+        });
+        let csv = trajectories_csv([("sgd", &first), ("adam", &second)]);
+        assert_eq!(
+            csv,
+            "racer,optimizer,step,epoch,samples,loss,test_loss,x,y\n\
+             0,sgd,0,0,0,1,,0,0\n\
+             0,sgd,1,0,1,,0.5,1,0\n\
+             1,adam,0,0.25,0,1,,0,0\n"
+        );
     }
 
     #[test]

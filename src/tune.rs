@@ -235,6 +235,60 @@ impl Tuner {
     }
 }
 
+/// The step budget per learning rate when a whole race is tuned from the page: the scenario's own
+/// budget, capped so that tuning every racer finishes in seconds.
+pub const RACE_TUNE_MAX_STEPS: u64 = 3000;
+
+/// "Tune learning rates" for a whole race: one [`Tuner`] per racer over [`default_grid`], each
+/// with a step budget of at most [`RACE_TUNE_MAX_STEPS`], worked through one racer after another
+/// a slice at a time (so the page never freezes).
+#[derive(Clone, Debug)]
+pub struct RaceTuning {
+    tuners: Vec<Tuner>,
+    /// The racer being tuned (`tuners.len()` once every one is done).
+    current: usize,
+}
+
+impl RaceTuning {
+    /// Tuning for every racer of `scenario`, on its start and batches.
+    pub fn new(scenario: &Scenario) -> Result<RaceTuning, Refusal> {
+        let mut scenario = scenario.clone();
+        scenario.steps = scenario.steps.min(RACE_TUNE_MAX_STEPS);
+        let grid = default_grid();
+        let tuners = (0..scenario.racers().len())
+            .map(|racer| Tuner::new(&scenario, &grid, racer))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(RaceTuning { tuners, current: 0 })
+    }
+
+    /// Advances the racer being tuned by up to `budget_steps` updates (at least one) and returns
+    /// the fraction of the whole race's tuning done, 0 … 1.
+    pub fn step(&mut self, budget_steps: u64) -> f64 {
+        if let Some(tuner) = self.tuners.get_mut(self.current) {
+            tuner.step(budget_steps.max(1));
+            if tuner.is_done() {
+                self.current += 1;
+            }
+        }
+        let total = self.tuners.len().max(1) as f64;
+        let partial = self
+            .tuners
+            .get(self.current)
+            .map_or(0.0, |t| t.progress().fraction);
+        ((self.current as f64 + partial) / total).min(1.0)
+    }
+
+    /// Whether every racer is tuned.
+    pub fn is_done(&self) -> bool {
+        self.current >= self.tuners.len()
+    }
+
+    /// Each racer's results so far, in racer order.
+    pub fn results(&self) -> Vec<TuneResult> {
+        self.tuners.iter().map(Tuner::result).collect()
+    }
+}
+
 /// The learning rate with the lowest final loss; ties go to the smaller learning rate.
 pub fn best_lr(points: &[TunePoint]) -> Option<f64> {
     points

@@ -92,7 +92,7 @@ fn every_surface_is_covered_and_every_expression_validates() {
         assert_eq!(custom.validate(), Ok(()), "{}", builtin.name());
         assert_eq!(custom.view_box(), builtin.view_box());
         assert_eq!(custom.name(), "custom");
-        assert_eq!(custom.title(), "Your function");
+        assert_eq!(custom.title(), "Your function f(x, y)");
         assert!(custom.minima().is_empty() && !custom.log_scale());
         assert_eq!(custom.min_value(), None);
     }

@@ -204,17 +204,14 @@ fn lbfgs_has_no_gradient_only_update() {
     let config: OptimizerConfig = serde_json::from_str(r#"{"name":"lbfgs"}"#).expect("parses");
     assert_eq!(config.name(), "lbfgs");
     assert_eq!(config.lr(), 1.0);
-    assert!(config.needs_closure() && !config.needs_hessian());
+    assert!(config.reads_objective() && !config.needs_hessian());
     let mut state = config.init(2);
     let mut params = [1.0, 2.0];
     let result = config.update(
         &mut state,
         &mut params,
         &mut [1.0, 1.0],
-        StepContext {
-            lr: 1.0,
-            hessian: None,
-        },
+        StepContext::at_lr(1.0),
     );
     assert_eq!(result, Err(StepError::NeedsObjective));
     assert_eq!(params, [1.0, 2.0]);

@@ -6,7 +6,7 @@
 
 use gdviz::run::Status;
 use gdviz::scenario::Scenario;
-use gdviz::tune::{default_grid, lr_grid, tune, Tuner};
+use gdviz::tune::{default_grid, lr_grid, tune, RaceTuning, Tuner, RACE_TUNE_MAX_STEPS};
 
 fn scenario(text: &str) -> Scenario {
     Scenario::from_json(text).expect("a valid scenario")
@@ -192,4 +192,34 @@ fn lbfgs_and_newton_can_be_tuned() {
     assert!(lbfgs.best_lr.is_some(), "{lbfgs:?}");
     let newton = tune(&s, &grid, 1).expect("tunes");
     assert_eq!(newton.best_lr, Some(1.0), "{newton:?}");
+}
+
+#[test]
+fn a_race_is_tuned_racer_by_racer_within_the_capped_budget() {
+    let race = scenario(
+        r#"{"objective":{"kind":"surface","name":"quadratic","kappa":10,"angle":0.3},
+            "optimizer":{"name":"sgd"},"start":[2,1.5],"steps":10000,
+            "race":[{"optimizer":{"name":"adam","lr":0.1}}]}"#,
+    );
+    let mut tuning = RaceTuning::new(&race).expect("tunes");
+    let mut fractions = Vec::new();
+    while !tuning.is_done() {
+        fractions.push(tuning.step(20_000));
+    }
+    assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
+    assert_eq!(fractions.last(), Some(&1.0));
+    let results = tuning.results();
+    let optimizers: Vec<&str> = results.iter().map(|r| r.optimizer.as_str()).collect();
+    assert_eq!(optimizers, ["sgd", "adam"]);
+    // Each grid value ran at most RACE_TUNE_MAX_STEPS updates, as `tune` does on a capped copy.
+    let mut capped = race.clone();
+    capped.steps = RACE_TUNE_MAX_STEPS;
+    assert_eq!(
+        results[0],
+        tune(&capped, &default_grid(), 0).expect("tunes")
+    );
+    assert_eq!(
+        results[1],
+        tune(&capped, &default_grid(), 1).expect("tunes")
+    );
 }

@@ -36,12 +36,13 @@ function setRacers(scenario, racers) {
 }
 
 /**
- * Sets the batch size of racer `index` (of every racer when `all`) to `value`. The scenario's
- * own batch size stays the first racer's; a racer carries its own only where it differs.
- * `full` is what an unset batch size means: the whole training set, or B = 1 on a surface.
+ * Sets the batch size of racer `index` (of every racer when `all`) to `value`, the lab `state`
+ * showing `scenario`. The scenario's own batch size stays the first racer's; a racer carries its
+ * own only where it differs.
  */
-export function setBatch(scenario, index, value, all, full) {
-  const sizes = batchSizes(scenario, full);
+export function setBatch(scenario, state, index, value, all) {
+  const sizes = batchSizes(state);
+  const full = state.unset_batch;
   if (all) sizes.fill(value);
   else sizes[index] = value;
   scenario.batch_size = sizes[0] === full && (scenario.batch_size ?? full) === full ? null : sizes[0];
@@ -157,9 +158,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     setRacers(s, racers);
   }));
 
-  /** What an unset batch size means here: the whole training set, or B = 1 on a surface. */
-  const fullBatch = () => (current.scenario.objective.kind === 'surface' ? 1 : current.state.sample_count);
-  const commitBatch = (value) => edit((s) => setBatch(s, selectedIndex(s), value, $('batch-all').checked, fullBatch()));
+  const commitBatch = (value) => edit((s) => setBatch(s, current.state, selectedIndex(s), value, $('batch-all').checked));
   const batchSlider = ladderSlider($('batch-slider'), {
     ladder: batchLadder(1000000),
     describe: (value) => String(value),
@@ -265,9 +264,9 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   function showBatch(scenario, state, racers) {
     const n = state.sample_count;
     const hasData = scenario.objective.kind !== 'surface';
-    const full = hasData ? n : 1;
-    const sizes = batchSizes(scenario, full);
+    const sizes = batchSizes(state);
     const batch = sizes[ui.selected];
+    const racer = state.racers[ui.selected];
     const same = sizes.every((b) => b === sizes[0]);
     $('batch-all-label').hidden = racers.length < 2;
     $('batch-all').checked = same && ui.batchForAll;
@@ -276,13 +275,13 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('batch').max = hasData ? String(Math.max(n, 1000000)) : '1000000';
     if (document.activeElement !== $('batch')) $('batch').value = String(batch);
     const who = racers.length > 1 && !$('batch-all').checked ? `Optimizer ${ui.selected + 1}: ` : '';
-    const effective = Math.min(batch, n);
+    const effective = racer.batch_size;
     $('batch-kind').textContent = hasData
       ? who + (effective >= n ? `BGD (batch gradient descent): each step reads all ${count(n, 'training point')}.`
         : effective === 1 ? `SGD (stochastic): each step reads one training point of ${n}.`
           : `Mini-batch: each step reads ${effective} of the ${n} training points.`)
       : (scenario.noise
-        ? `${who}noise model: σ/√B = ${num(scenario.noise.sigma / Math.sqrt(batch))} per gradient component.`
+        ? `${who}noise model: σ/√B = ${num(racer.noise_std)} per gradient component.`
         : 'On a surface, batch size only scales the gradient-noise model (Gradient noise σ).');
   }
 

@@ -23,9 +23,9 @@ function valueText(value) {
   return String(value).replace(/_/g, ' ');
 }
 
-/** Each racer's batch size as set: its own, else the scenario's, else `full` (what unset means). */
-export function batchSizes(scenario, full) {
-  return racersOf(scenario).map((racer) => racer.batch_size ?? scenario.batch_size ?? full);
+/** Each racer's batch size as its control shows it: its setting, else what an unset one means. */
+export function batchSizes(state) {
+  return state.racers.map((racer) => racer.batch_setting ?? state.unset_batch);
 }
 
 /** Whether the objective has data (so batches are real), or the surface's noise model is on. */
@@ -37,8 +37,8 @@ export function batchesMatter(scenario) {
 export function batchText(scenario, state, index) {
   const info = state.racers[index];
   if (!info) return '';
-  if (scenario.objective.kind === 'surface') return `B=${num(batchSizes(scenario, 1)[index])}`;
   const batch = info.batch_size;
+  if (scenario.objective.kind === 'surface') return `B=${num(batch)}`;
   if (batch >= state.sample_count) return `B=${batch} (BGD)`;
   return batch === 1 ? 'B=1 (SGD)' : `B=${batch}`;
 }

@@ -15,6 +15,17 @@ use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
+/// The samples one update reads for a batch-size `setting` over `sample_count` samples: the
+/// setting where it lies in 1 … n − 1, else all of them — unset, 0 or ≥ n mean full batch. The
+/// one rule behind [`Sampler::new`] and [`crate::run::BatchSize`].
+pub fn batch_size_over(setting: Option<usize>, sample_count: usize) -> usize {
+    let sample_count = sample_count.max(1);
+    match setting {
+        Some(b) if b > 0 && b < sample_count => b,
+        _ => sample_count,
+    }
+}
+
 /// Draws the batches of one run.
 #[derive(Clone, Debug)]
 pub struct Sampler {
@@ -37,10 +48,7 @@ impl Sampler {
         with_replacement: bool,
     ) -> Self {
         let sample_count = sample_count.max(1);
-        let batch_size = match batch_size {
-            Some(b) if b > 0 && b < sample_count => b,
-            _ => sample_count,
-        };
+        let batch_size = batch_size_over(batch_size, sample_count);
         Sampler {
             sample_count,
             batch_size,
@@ -113,6 +121,18 @@ mod tests {
         assert_eq!(s.next_batch(), &[0, 1, 2, 3, 4]);
         let s = Sampler::new(5, Some(0), 1, false);
         assert!(s.is_full_batch());
+    }
+
+    #[test]
+    fn a_setting_outside_one_to_n_minus_one_means_full_batch() {
+        assert_eq!(batch_size_over(Some(4), 10), 4);
+        assert_eq!(batch_size_over(Some(1), 10), 1);
+        for setting in [None, Some(0), Some(10), Some(11), Some(1_000_000)] {
+            assert_eq!(batch_size_over(setting, 10), 10, "{setting:?}");
+        }
+        // A surface is one sample: every setting reads it.
+        assert_eq!(batch_size_over(Some(16), 1), 1);
+        assert_eq!(batch_size_over(None, 0), 1);
     }
 
     #[test]

@@ -89,6 +89,13 @@ impl AdadeltaConfig {
     }
 }
 
+super::registry::gradient_rule! {
+    AdadeltaConfig => AdadeltaState,
+    name: "adadelta",
+    title: "Adadelta",
+    starting_lr: 1.0,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

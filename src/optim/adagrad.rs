@@ -86,6 +86,13 @@ impl AdagradConfig {
     }
 }
 
+super::registry::gradient_rule! {
+    AdagradConfig => AdagradState,
+    name: "adagrad",
+    title: "Adagrad",
+    starting_lr: 0.1,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -230,6 +230,22 @@ impl AdamWConfig {
     }
 }
 
+super::registry::gradient_rule! {
+    AdamConfig => AdamState,
+    name: "adam",
+    title: "Adam",
+    starting_lr: 0.05,
+    note: "`weight_decay` is L2, added to the gradient",
+}
+
+super::registry::gradient_rule! {
+    AdamWConfig => AdamState,
+    name: "adamw",
+    title: "AdamW",
+    starting_lr: 0.05,
+    note: "`weight_decay` is decoupled: p ← p·(1 − lr·λ) before the Adam step",
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,13 @@ impl AdamaxConfig {
     }
 }
 
+super::registry::gradient_rule! {
+    AdamaxConfig => AdamaxState,
+    name: "adamax",
+    title: "Adamax",
+    starting_lr: 0.05,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,12 @@
 //! optional strong-Wolfe line search (`_strong_wolfe`, `_cubic_interpolate`; Nocedal & Wright,
 //! *Numerical Optimization*, Algorithms 3.5–3.6).
 //!
-//! Unlike the other rules, one step re-evaluates the objective: [`LbfgsConfig::step`] takes a
-//! closure `f(x, grad) -> loss` (the full objective at `x`, its gradient written into `grad`) and
-//! runs up to `max_iter` inner iterations — PyTorch's `optimizer.step(closure)`. With g the
-//! gradient, sₖ = t·d the last step and yₖ = gₖ₊₁ − gₖ:
+//! Unlike the other rules, one step re-evaluates the objective: it is handed the objective (a
+//! [`FullObjective`], the runner's through [`StepContext::objective`]; a closure `f(x, grad) -> loss`
+//! is one) beside the loss and gradient at the start ([`LbfgsConfig::step_from`]), and runs up to
+//! `max_iter` inner iterations — PyTorch's `optimizer.step(closure)`, which
+//! [`LbfgsConfig::step`] mirrors. With g the gradient, sₖ = t·d the last step and
+//! yₖ = gₖ₊₁ − gₖ:
 //!
 //! ```text
 //! first iteration ever:  d = −g,  t = min(1, 1/‖g‖₁)·lr
@@ -28,7 +30,10 @@
 
 mod line_search;
 
-use super::{check_lr, check_non_negative, check_range, Range, Refusal};
+use super::{
+    check_lr, check_non_negative, check_range, FullObjective, Needs, Optimizer, OptimizerInfo,
+    Range, Refusal, StepContext, StepError,
+};
 use line_search::{strong_wolfe, WolfeOptions};
 use serde::{Deserialize, Serialize};
 
@@ -151,28 +156,37 @@ impl LbfgsConfig {
         self.max_eval.unwrap_or(self.max_iter * 5 / 4)
     }
 
-    /// One `optimizer.step(closure)` at the configured `lr`: see [`Self::step_at_lr`].
+    /// One `optimizer.step(closure)` at the configured `lr`, as PyTorch calls it:
+    /// `closure(x, grad)` returns the objective at `x` and writes its gradient into `grad`; it is
+    /// evaluated at `params` first, then as [`Self::step_from`] goes on. Returns the loss at the
+    /// parameters the step started from.
     pub fn step(
         &self,
         state: &mut LbfgsState,
         params: &mut [f64],
         closure: impl FnMut(&[f64], &mut [f64]) -> f64,
     ) -> f64 {
-        self.step_at_lr(state, params, self.lr, closure)
+        let closure = std::cell::RefCell::new(closure);
+        let objective = |x: &[f64], grad: &mut [f64]| (closure.borrow_mut())(x, grad);
+        let mut grad = vec![0.0; params.len()];
+        let loss = objective(params, &mut grad);
+        self.step_from(state, params, loss, &grad, self.lr, &objective)
     }
 
-    /// One `optimizer.step(closure)` with the learning rate `lr` in force (a schedule's value):
-    /// up to `max_iter` inner iterations, moving `params` in place. `closure(x, grad)` returns
-    /// the objective at `x` and writes its gradient into `grad`; it is called at most
-    /// [`Self::effective_max_eval`] times plus the line search's overrun, first at `params`.
-    /// Returns the loss at the parameters the step started from (PyTorch's `orig_loss`); the
-    /// number of evaluations is added to `state.func_evals`.
-    pub fn step_at_lr(
+    /// One `optimizer.step(closure)` with the learning rate `lr` in force (a schedule's value),
+    /// from `orig_loss` and `grad`, the objective and its gradient at `params` (PyTorch's first
+    /// evaluation of the closure, counted in `state.func_evals`): up to `max_iter` inner
+    /// iterations, moving `params` in place and evaluating `objective` at most
+    /// [`Self::effective_max_eval`] − 1 more times, plus the line search's overrun. Returns
+    /// `orig_loss`; the evaluations are added to `state.func_evals`.
+    pub fn step_from(
         &self,
         state: &mut LbfgsState,
         params: &mut [f64],
+        orig_loss: f64,
+        grad: &[f64],
         lr: f64,
-        mut closure: impl FnMut(&[f64], &mut [f64]) -> f64,
+        objective: &dyn FullObjective,
     ) -> f64 {
         let n = params.len();
         let max_iter = self.max_iter;
@@ -181,9 +195,8 @@ impl LbfgsConfig {
         let tolerance_change = self.tolerance_change;
         let history_size = self.history_size.max(1);
 
-        // Evaluate the initial f(x) and df/dx.
-        let mut flat_grad = vec![0.0; n];
-        let orig_loss = closure(params, &mut flat_grad);
+        // The initial f(x) and df/dx, evaluated by the caller.
+        let mut flat_grad = grad.to_vec();
         let mut loss = orig_loss;
         let mut current_evals: u64 = 1;
         state.func_evals += 1;
@@ -263,7 +276,7 @@ impl LbfgsConfig {
                         for ((p, x), di) in point.iter_mut().zip(&x_init).zip(direction.iter()) {
                             *p = x + step * di;
                         }
-                        closure(&point, grad)
+                        objective.loss_and_gradient(&point, grad)
                     };
                     let found = strong_wolfe(
                         &mut obj_func,
@@ -286,7 +299,7 @@ impl LbfgsConfig {
                     if n_iter != max_iter {
                         // Re-evaluate only if this is not the last iteration (in a stochastic
                         // setting there is no use in it).
-                        loss = closure(params, &mut flat_grad);
+                        loss = objective.loss_and_gradient(params, &mut flat_grad);
                         opt_cond = max_abs(&flat_grad) <= tolerance_grad;
                         ls_func_evals = 1;
                     }
@@ -399,6 +412,46 @@ fn sum_abs(v: &[f64]) -> f64 {
 fn add_scaled(p: &mut [f64], alpha: f64, v: &[f64]) {
     for (pi, vi) in p.iter_mut().zip(v) {
         *pi += alpha * vi;
+    }
+}
+
+impl Optimizer for LbfgsConfig {
+    type State = LbfgsState;
+    const INFO: OptimizerInfo = OptimizerInfo {
+        name: "lbfgs",
+        title: "L-BFGS",
+        starting_lr: 1.0,
+        needs: Needs::Objective,
+        optional: &["max_eval", "line_search_fn"],
+        note: "`max_eval` null means max_iter·5/4, rounded down; `line_search_fn` null (a fixed step of lr) or `\"strong_wolfe\"`; always the exact full objective (below)",
+    };
+
+    fn lr(&self) -> f64 {
+        self.lr
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+
+    fn check(&self) -> Result<(), Refusal> {
+        self.validate()
+    }
+
+    fn fresh_state(&self, dim: usize) -> LbfgsState {
+        self.init(dim)
+    }
+
+    fn step(
+        &self,
+        state: &mut LbfgsState,
+        params: &mut [f64],
+        grad: &mut [f64],
+        ctx: StepContext<'_>,
+    ) -> Result<(), StepError> {
+        let objective = ctx.objective.ok_or(StepError::NeedsObjective)?;
+        self.step_from(state, params, ctx.loss, grad, ctx.lr, objective);
+        Ok(())
     }
 }
 

@@ -124,6 +124,13 @@ impl NadamConfig {
     }
 }
 
+super::registry::gradient_rule! {
+    NadamConfig => NadamState,
+    name: "nadam",
+    title: "NAdam",
+    starting_lr: 0.05,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

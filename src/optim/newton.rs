@@ -8,7 +8,9 @@
 //! undefined and the update is refused. At a saddle or a maximum the Newton step moves *toward*
 //! that stationary point — which is what the lab shows.
 
-use super::{check_lr, check_non_negative, Refusal, StepError};
+use super::{
+    check_lr, check_non_negative, Needs, Optimizer, OptimizerInfo, Refusal, StepContext, StepError,
+};
 use nalgebra::{Matrix2, Vector2};
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +101,44 @@ impl NewtonConfig {
         }
         state.step += 1;
         Ok(())
+    }
+}
+
+impl Optimizer for NewtonConfig {
+    type State = NewtonState;
+    const INFO: OptimizerInfo = OptimizerInfo {
+        name: "newton",
+        title: "Newton",
+        starting_lr: 1.0,
+        needs: Needs::Hessian,
+        optional: &[],
+        note: "p ← p − lr·(H + damping·I)⁻¹∇f with the exact Hessian H: the 2-D surfaces and linear regression; a singular Hessian stops the run with a message",
+    };
+
+    fn lr(&self) -> f64 {
+        self.lr
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+
+    fn check(&self) -> Result<(), Refusal> {
+        self.validate()
+    }
+
+    fn fresh_state(&self, dim: usize) -> NewtonState {
+        self.init(dim)
+    }
+
+    fn step(
+        &self,
+        state: &mut NewtonState,
+        params: &mut [f64],
+        grad: &mut [f64],
+        ctx: StepContext<'_>,
+    ) -> Result<(), StepError> {
+        self.update(state, params, grad, ctx.lr, ctx.hessian)
     }
 }
 

@@ -119,6 +119,13 @@ impl RmspropConfig {
     }
 }
 
+super::registry::gradient_rule! {
+    RmspropConfig => RmspropState,
+    name: "rmsprop",
+    title: "RMSprop",
+    starting_lr: 0.01,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

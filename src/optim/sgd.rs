@@ -103,6 +103,14 @@ impl SgdConfig {
     }
 }
 
+super::registry::gradient_rule! {
+    SgdConfig => SgdState,
+    name: "sgd",
+    title: "SGD",
+    starting_lr: 1e-3,
+    note: "`nesterov` needs momentum > 0 and dampening 0",
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,141 +2,50 @@
 //! lab's per-layer gradient norms.
 
 use super::*;
+use crate::session::chart::ChartAxis;
 
 #[wasm_bindgen]
 impl Lab {
-    /// Draws the loss chart: every racer's full-objective loss against `axis` (`"steps"`,
-    /// `"epochs"` or `"samples"`), on a log scale (of loss − minimum where the minimum is known),
-    /// or a linear one where the loss reaches zero or below and no minimum is known.
+    /// Draws the loss chart ([`Session::loss_chart`]): every racer's full-objective loss
+    /// against `axis` (`"steps"`, `"epochs"` or `"samples"`), on a log scale (of loss − minimum
+    /// where the minimum is known), or a linear one where the loss reaches zero or below and no
+    /// minimum is known.
+    ///
+    /// [`Session::loss_chart`]: crate::session::Session::loss_chart
     pub fn draw_chart(&mut self, canvas: &HtmlCanvasElement, axis: &str) -> Result<(), JsValue> {
         let root = plotters_area(canvas)?;
         root.fill(&WHITE).map_err(js_error)?;
-        let dpr = self.dpr;
-        let minimum = self.loss_minimum();
-        let offset = minimum.unwrap_or(0.0);
-        // Steps and samples are whole numbers: their axis starts at 0..10, epochs at 0..1.
-        let fractional = axis == "epochs";
-        let mut x_max: f64 = if fractional { 1.0 } else { 10.0 };
-        let (mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY);
-        // Each racer's training loss, then (where there are test points) its test loss.
-        let mut collect = |loss_of: &dyn Fn(&TrailPoint) -> f64| -> Vec<Vec<(f64, f64)>> {
-            self.trails
-                .iter()
-                .map(|trail| {
-                    let points = trail.points();
-                    let stride = (points.len() / 600).max(1);
-                    points
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
-                        .filter_map(|(_, p)| {
-                            let y = loss_of(p) - offset;
-                            y.is_finite().then(|| (trail_x(p, axis), y))
-                        })
-                        .inspect(|&(x, y)| {
-                            x_max = x_max.max(x);
-                            y_min = y_min.min(y);
-                            y_max = y_max.max(y);
-                        })
-                        .collect()
-                })
-                .collect()
-        };
-        let mut series = collect(&|p| p.loss);
-        let mut test_series = if self.is_network() {
-            collect(&|p| p.test_loss)
-        } else {
-            Vec::new()
-        };
-        // A log axis (of loss − minimum where the minimum is known) shows convergence over many
-        // decades; a function that goes to zero or below with no known minimum (your own
-        // function, the saddle) gets a linear axis instead of curves pinned to a floor.
-        let log = minimum.is_some() || y_min > 0.0;
-        if !(y_min.is_finite() && y_max.is_finite()) {
-            (y_min, y_max) = if log { (1e-3, 1.0) } else { (0.0, 1.0) };
-        }
-        let (y_low, y_high) = if log {
-            let low = libm::log10(y_min.max(1e-16)).floor().max(-16.0);
-            (low, libm::log10(y_max.max(1e-16)).ceil().max(low + 1.0))
-        } else {
-            let pad = 0.05 * (y_max - y_min).max(1e-12);
-            (y_min - pad, y_max + pad)
-        };
-        let x_desc = match axis {
-            "epochs" => "epochs",
-            "samples" => "samples seen (gradient evaluations)",
-            _ => "iterations",
-        };
-        let y_desc = if offset != 0.0 {
-            "loss − minimum"
-        } else {
-            "loss"
-        };
-        let x_label = |v: &f64| {
-            if fractional && x_max < 20.0 {
-                format!("{v:.1}")
-            } else {
-                format!("{v:.0}")
-            }
-        };
-        if log {
-            // A loss at (or a rounding below) the minimum sits on the axis' floor.
-            for point in series.iter_mut().chain(&mut test_series).flatten() {
-                point.1 = point.1.max(1e-16);
-            }
-        }
+        let chart = self.session.loss_chart(ChartAxis::from_name(axis));
+        let scale = chart.scale;
+        let x_label = |v: &f64| scale.x_label(*v);
         let curves = LossCurves {
-            x_desc,
-            y_desc,
+            x_desc: scale.axis.title(),
+            y_desc: scale.y_title(),
             x_label: &x_label,
-            dpr,
-            series,
-            test_series,
+            dpr: self.dpr,
+            series: chart.series,
+            test_series: chart.test_series,
         };
-        let (x_pixels, y_pixels) = if log {
+        let (y_low, y_high) = (scale.y_low, scale.y_high);
+        let (x_pixels, y_pixels) = if scale.log {
             curves.draw(
                 &root,
-                0.0..x_max,
+                0.0..scale.x_max,
                 decades(y_low, y_high).log_scale(),
                 &|v| log_tick_label(*v, y_high - y_low),
             )?
         } else {
-            curves.draw(&root, 0.0..x_max, y_low..y_high, &|v| format_tick(*v))?
+            curves.draw(&root, 0.0..scale.x_max, y_low..y_high, &|v| format_tick(*v))?
         };
-        self.chart_view = Some(ChartView {
-            left: x_pixels.start as f64,
-            top: y_pixels.start as f64,
-            width: (x_pixels.end - x_pixels.start).max(1) as f64,
-            height: (y_pixels.end - y_pixels.start).max(1) as f64,
-            x_max,
-            log,
-            y_low,
-            y_high,
-            offset,
-            axis: axis.to_string(),
-        });
+        let area = scale.viewport(
+            x_pixels.start as f64,
+            y_pixels.start as f64,
+            (x_pixels.end - x_pixels.start).max(1) as f64,
+            (y_pixels.end - y_pixels.start).max(1) as f64,
+        );
+        self.chart = Some((scale, area));
         root.present().map_err(js_error)?;
         Ok(())
-    }
-}
-
-impl Lab {
-    /// The objective's known minimum value, if it has one (the loss chart shows loss − minimum).
-    pub(super) fn loss_minimum(&self) -> Option<f64> {
-        self.race
-            .runners
-            .first()
-            .and_then(|r| crate::objective::view::min_value(r.objective()))
-    }
-}
-
-/// A trail point's position on the loss chart's x axis `axis` (`"epochs"`, `"samples"`, or
-/// steps otherwise).
-pub(super) fn trail_x(p: &TrailPoint, axis: &str) -> f64 {
-    match axis {
-        "epochs" => p.epoch,
-        "samples" => p.samples as f64,
-        _ => p.step as f64,
     }
 }
 
@@ -272,32 +181,6 @@ pub(super) fn cased(index: usize, opacity: f64, width: f64) -> [(RGBAColor, f64)
     ]
 }
 
-impl Lab {
-    /// The recorded point of any racer's trail whose pixel (`to_pixel`, `None` to skip a point)
-    /// lies nearest to (px, py) within `radius`, with its racer's index.
-    pub(super) fn nearest_trail_point(
-        &self,
-        px: f64,
-        py: f64,
-        radius: f64,
-        to_pixel: impl Fn(&TrailPoint) -> Option<(f64, f64)>,
-    ) -> Option<(usize, TrailPoint)> {
-        let mut best: Option<(f64, usize, TrailPoint)> = None;
-        for (index, trail) in self.trails.iter().enumerate() {
-            for p in trail.points() {
-                let Some((qx, qy)) = to_pixel(p) else {
-                    continue;
-                };
-                let d = libm::hypot(qx - px, qy - py);
-                if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
-                    best = Some((d, index, *p));
-                }
-            }
-        }
-        best.map(|(_, index, p)| (index, p))
-    }
-}
-
 #[wasm_bindgen]
 impl Lab {
     /// Draws each layer's gradient norm against iterations for racer `racer` (log scale): the
@@ -309,9 +192,10 @@ impl Lab {
     ) -> Result<(), JsValue> {
         let root = plotters_area(canvas)?;
         root.fill(&WHITE).map_err(js_error)?;
-        let Some(history) = self.histories.get(racer) else {
+        let Some(history) = self.session.histories().get(racer) else {
             return Ok(());
         };
+        let history = history.points();
         let layers = history.last().map(|r| r.layer_norms.len()).unwrap_or(0);
         if layers == 0 {
             return Ok(());
@@ -379,30 +263,14 @@ impl Lab {
     }
 }
 
-/// Where the loss chart was drawn, so a mouse pixel maps back to a point of a curve.
-pub(super) struct ChartView {
-    pub(super) left: f64,
-    pub(super) top: f64,
-    pub(super) width: f64,
-    pub(super) height: f64,
-    pub(super) x_max: f64,
-    /// Whether the y axis is logarithmic.
-    pub(super) log: bool,
-    /// The y axis' ends: their log₁₀ on a log axis, the values themselves on a linear one.
-    pub(super) y_low: f64,
-    pub(super) y_high: f64,
-    pub(super) offset: f64,
-    pub(super) axis: String,
-}
-
 #[wasm_bindgen]
 impl Lab {
     /// The loss chart's y axis as last drawn: `"log"` (of loss, or of loss − minimum where the
     /// minimum is known), `"linear"` (a function reaching zero or below with no known minimum),
     /// or `""` before the first draw.
     pub fn chart_scale(&self) -> String {
-        match &self.chart_view {
-            Some(view) if view.log => "log".into(),
+        match &self.chart {
+            Some((scale, _)) if scale.log => "log".into(),
             Some(_) => "linear".into(),
             None => String::new(),
         }
@@ -411,32 +279,10 @@ impl Lab {
     /// The recorded point of any racer's training-loss curve nearest to chart pixel (px, py)
     /// within 12 px, as JSON `{racer, name, step, epoch, samples, loss}`; `null` elsewhere.
     pub fn pick_chart(&self, px: f64, py: f64) -> String {
-        let Some(view) = &self.chart_view else {
-            return "null".into();
-        };
-        let best = self.nearest_trail_point(px, py, 12.0 * self.dpr, |p| {
-            let x = trail_x(p, &view.axis);
-            let y = p.loss - view.offset;
-            let y = if view.log {
-                libm::log10(y.max(1e-16))
-            } else {
-                y
-            };
-            (y.is_finite() && x.is_finite()).then(|| {
-                (
-                    view.left + x / view.x_max * view.width,
-                    view.top + (view.y_high - y) / (view.y_high - view.y_low) * view.height,
-                )
-            })
+        let picked = self.chart.as_ref().and_then(|(scale, area)| {
+            self.session
+                .pick_chart(scale, area, px, py, 12.0 * self.dpr)
         });
-        match best {
-            Some((index, p)) => json!({
-                "racer": index,
-                "name": self.race.runners.get(index).map(|r| r.optimizer().name()),
-                "step": p.step, "epoch": p.epoch, "samples": p.samples, "loss": finite_or_null(p.loss),
-            })
-            .to_string(),
-            None => "null".into(),
-        }
+        to_json(&picked, "null")
     }
 }

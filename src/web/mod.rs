@@ -14,19 +14,19 @@
 use crate::objective::mlp::Activation;
 use crate::objective::model::Points;
 use crate::objective::surfaces::ViewBox;
-use crate::objective::Objective;
 use crate::render::colormap::ColorMap;
 use crate::render::heatmap::{ColorScale, Heatmap};
 use crate::render::viewport::Viewport;
-use crate::run::{Race, Runner, Status};
-use crate::scenario::Scenario;
-use crate::trail::{Drawn, NewPoints, Trail, TrailPoint};
+use crate::run::{Runner, Status};
+use crate::session::chart::ChartScale;
+use crate::session::view::{racer_color, RACER_RGB};
+use crate::session::Session;
+use crate::trail::{Drawn, NewPoints, TrailPoint};
 use crate::url_state;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -42,7 +42,6 @@ mod tune;
 use charts::*;
 use network::*;
 pub use network::{dataset_catalog, draw_dataset_thumbnail};
-use surface::*;
 pub use tune::TuneJob;
 
 /// Installs the panic hook so any bug shows as a console error (and the page's banner) instead of
@@ -60,28 +59,15 @@ fn js_error(message: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&message.to_string())
 }
 
-/// Racer colours, chosen to stand out on viridis (no yellow, no dark purple).
-pub const RACER_COLORS: [&str; 8] = [
-    "#ff4d4d", "#ffffff", "#ff9f1c", "#4dd6ff", "#ff66d9", "#9dff5c", "#c9a0ff", "#ffb3b3",
-];
-
 fn racer_rgb(index: usize) -> RGBColor {
-    const RGB: [(u8, u8, u8); 8] = [
-        (255, 77, 77),
-        (255, 255, 255),
-        (255, 159, 28),
-        (77, 214, 255),
-        (255, 102, 217),
-        (157, 255, 92),
-        (201, 160, 255),
-        (255, 179, 179),
-    ];
-    let (r, g, b) = RGB[index % RGB.len()];
+    let [r, g, b] = RACER_RGB[index % RACER_RGB.len()];
     RGBColor(r, g, b)
 }
 
-/// Points kept per racer for drawing (the trail thins itself beyond this).
-const TRAIL_CAPACITY: usize = 4096;
+/// JSON text of `value` (`fallback` if it cannot be written, which plain data never is).
+fn to_json(value: &impl serde::Serialize, fallback: &str) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| fallback.into())
+}
 
 /// Gradients in the batch-noise cloud.
 const CLOUD_SIZE: usize = 64;
@@ -100,25 +86,19 @@ fn plotters_area(canvas: &HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend
     Ok(backend.into_drawing_area())
 }
 
-/// The lab: the scenario, its racing runners, their trails, and the buffers pictures come from.
+/// The lab: a [`Session`] (the scenario, its racers and their histories) and the buffers and
+/// geometry its pictures come from.
 #[wasm_bindgen]
 pub struct Lab {
-    scenario: Scenario,
-    race: Race,
-    ignored: Vec<String>,
-    trails: Vec<Trail>,
+    session: Session,
     /// Per racer: how much of its trail the trails canvas shows.
     drawn: Vec<Drawn>,
-    view: ViewBox,
     viewport: Option<Viewport>,
     colors: ColorMap,
     heatmap: Heatmap,
     boundary: BoundaryBuffers,
-    /// Per racer, for networks: weight snapshots (for the landscape's path) and per-layer
-    /// gradient norms, one entry per `advance` call, thinned to a bounded length.
-    histories: Vec<Vec<NetworkRecord>>,
-    landscape: Option<LandscapeView>,
-    chart_view: Option<ChartView>,
+    /// The loss chart's scale and plotting area as last drawn, for picking a point of a curve.
+    chart: Option<(ChartScale, Viewport)>,
     /// Canvas pixels per drawing unit: the device pixel ratio, times the enlargement of
     /// presenter mode. Type, strokes, markers and margins scale with it; pixel ↔ plane mapping
     /// does not (the page converts pointer positions to canvas pixels itself).
@@ -131,206 +111,72 @@ impl Lab {
     /// (see [`Lab::ignored_json`]) and the page opens all the same.
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str) -> Lab {
-        let state = url_state::from_query(query);
-        let (scenario, race, mut ignored) = match Race::new(&state.scenario) {
-            Ok(race) => (state.scenario, race, state.ignored),
-            Err(e) => {
-                let scenario = url_state::page_default();
-                let mut ignored = state.ignored;
-                ignored.push(format!("ignored the link's scenario: {e}"));
-                match Race::new(&scenario) {
-                    Ok(race) => (scenario, race, ignored),
-                    // The default scenario is tested to build; this arm only keeps the
-                    // constructor total.
-                    Err(e) => unreachable_default(e),
-                }
-            }
-        };
-        ignored.dedup();
-        let mut lab = Lab {
-            view: view_of(&race),
-            scenario,
-            race,
-            ignored,
-            trails: Vec::new(),
-            drawn: Vec::new(),
+        let session = Session::open(query);
+        Lab {
+            drawn: vec![Drawn::default(); session.trails().len()],
+            session,
             viewport: None,
             colors: ColorMap::viridis(),
             heatmap: Heatmap::new(1, 1),
             boundary: BoundaryBuffers::default(),
-            histories: Vec::new(),
-            landscape: None,
-            chart_view: None,
+            chart: None,
             dpr: 1.0,
-        };
-        lab.restart_trails();
-        lab
+        }
     }
 
     /// What the URL asked for and the lab ignored, as a JSON array of sentences.
     pub fn ignored_json(&self) -> String {
-        serde_json::to_string(&self.ignored).unwrap_or_else(|_| "[]".into())
+        to_json(&self.session.ignored(), "[]")
     }
 
     /// The scenario as JSON (the page edits it and hands it back to [`Lab::load`]).
     pub fn scenario_json(&self) -> String {
-        self.scenario.to_json()
+        self.session.scenario().to_json()
     }
 
     /// The scenario as a URL query string (without `?`).
     pub fn query(&self) -> String {
-        url_state::to_query(&self.scenario)
+        url_state::to_query(self.session.scenario())
     }
 
     /// Replaces the scenario (from the page's controls) and restarts the race. On a refusal the
     /// lab keeps its current scenario and the error names the field and the accepted range.
     pub fn load(&mut self, scenario_json: &str) -> Result<(), JsValue> {
-        let scenario = Scenario::from_json(scenario_json).map_err(refusal)?;
-        let race = Race::new(&scenario).map_err(refusal)?;
-        let objective_changed = scenario.objective != self.scenario.objective;
-        self.scenario = scenario;
-        self.race = race;
-        if objective_changed {
-            self.view = view_of(&self.race);
-        }
-        self.restart_trails();
+        self.session.load(scenario_json).map_err(refusal)?;
+        self.restarted();
         Ok(())
     }
 
     /// Whether the objective (and so the heat map) differs from the one in `scenario_json`.
     pub fn objective_differs(&self, scenario_json: &str) -> bool {
-        match Scenario::from_json(scenario_json) {
-            Ok(s) => s.objective != self.scenario.objective,
-            Err(_) => true,
-        }
+        self.session.objective_differs(scenario_json)
     }
 
     /// Back to the start: every racer's parameters, optimizer state and batch order.
     pub fn reset(&mut self) {
-        for runner in &mut self.race.runners {
-            runner.reset();
-        }
-        self.restart_trails();
+        self.session.reset();
+        self.restarted();
     }
 
     /// Runs up to `steps` updates on every racer still running (within the scenario's step
     /// budget). Returns how many racers are still running afterwards.
     pub fn advance(&mut self, steps: u32) -> u32 {
-        let budget = self.scenario.steps;
-        // A 2-D path is drawn step by step; a network's curves need one point per call (each
-        // costs a pass over the data).
-        let every_step = self
-            .race
-            .runners
-            .first()
-            .is_some_and(|r| r.params().len() == 2);
-        for (runner, trail) in self.race.runners.iter_mut().zip(self.trails.iter_mut()) {
-            let before = runner.steps_taken();
-            for _ in 0..steps {
-                if runner.steps_taken() >= budget || runner.step().is_none() {
-                    break;
-                }
-                if every_step {
-                    trail.push(TrailPoint::of(runner));
-                }
-            }
-            if !every_step && runner.steps_taken() > before {
-                trail.push(TrailPoint::of(runner));
-            }
-        }
-        if !every_step {
-            for (runner, history) in self.race.runners.iter().zip(self.histories.iter_mut()) {
-                if history
-                    .last()
-                    .is_some_and(|r| r.step == runner.steps_taken())
-                {
-                    continue;
-                }
-                if let Some(mlp) = network_of(runner) {
-                    record_network(history, runner, mlp.layers());
-                }
-            }
-        }
-        self.running_count()
+        self.session.advance(steps)
     }
 
     /// Racers still running within the step budget.
     pub fn running_count(&self) -> u32 {
-        let budget = self.scenario.steps;
-        self.race
-            .runners
-            .iter()
-            .filter(|r| *r.status() == Status::Running && r.steps_taken() < budget)
-            .count() as u32
+        self.session.running_count()
     }
 
     /// Steps taken by the furthest racer.
     pub fn steps_taken(&self) -> f64 {
-        self.race
-            .runners
-            .iter()
-            .map(Runner::steps_taken)
-            .max()
-            .unwrap_or(0) as f64
+        self.session.steps_taken() as f64
     }
 
-    /// Everything the controls, legend and readouts show, as JSON.
+    /// Everything the controls, legend and readouts show, as JSON ([`Session::state`]).
     pub fn state_json(&self) -> String {
-        let specs = self.scenario.racers();
-        let differences = self.scenario.racer_differences();
-        let racers: Vec<_> = self
-            .race
-            .runners
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let (status, message) = match r.status() {
-                    Status::Running if r.steps_taken() >= self.scenario.steps => {
-                        ("done", format!("finished {} steps", r.steps_taken()))
-                    }
-                    Status::Running => ("running", String::new()),
-                    Status::Converged { .. } => ("converged", r.status().message()),
-                    Status::Diverged { step } => ("diverged", format!("diverged at step {step}")),
-                    Status::Failed { step, reason } => {
-                        ("failed", format!("stopped at step {step}: {reason}"))
-                    }
-                };
-                let params = r.params();
-                json!({
-                    "index": i,
-                    "name": r.optimizer().name(),
-                    "title": r.optimizer().info().title,
-                    "differs": differences.get(i).map(|d| d.iter().cloned().collect::<serde_json::Map<_, _>>()),
-                    "batch_setting": specs.get(i).and_then(|s| s.batch_size),
-                    "lr": r.optimizer().lr(),
-                    "current_lr": r.current_lr(),
-                    "color": RACER_COLORS[i % RACER_COLORS.len()],
-                    "status": status,
-                    "message": message,
-                    "step": r.steps_taken(),
-                    "epoch": r.epoch(),
-                    "samples": r.samples_seen(),
-                    "loss": finite_or_null(r.loss()),
-                    "x": params.first().copied().map(finite_or_null),
-                    "y": params.get(1).copied().map(finite_or_null),
-                    "batch_size": r.batch_size(),
-                    "test_loss": r.objective().test_loss(params).and_then(finite_or_null),
-                    "train_accuracy": r.objective().accuracy(params, false).and_then(finite_or_null),
-                    "test_accuracy": r.objective().accuracy(params, true).and_then(finite_or_null),
-                })
-            })
-            .collect();
-        let objective = self.race.runners.first().map(|r| r.objective());
-        json!({
-            "racers": racers,
-            "sample_count": objective.map(|o| o.sample_count()).unwrap_or(1),
-            "test_count": objective.and_then(|o| o.test_points()).map_or(0, |p| p.len()),
-            "start": self.race.runners.first().filter(|r| r.start().len() == 2).map(|r| r.start()),
-            "view": [self.view.x_min, self.view.x_max, self.view.y_min, self.view.y_max],
-            "steps": self.scenario.steps,
-            "network": self.is_network(),
-        })
-        .to_string()
+        to_json(&self.session.state(), "null")
     }
 
     /// Sizes type, strokes and markers: `scale` canvas pixels per drawing unit (the device
@@ -343,92 +189,30 @@ impl Lab {
         };
     }
 
-    /// The last update of racer `index`, written out with its numbers, as JSON.
+    /// The last update of racer `index`, written out with its numbers, as JSON
+    /// ([`Session::explain`]; `null` for no such racer).
     pub fn explain_json(&self, index: usize) -> String {
-        let Some(runner) = self.race.runners.get(index) else {
-            return "null".into();
-        };
-        let record = crate::optim::explain::StepRecord {
-            lr: runner
-                .last_report()
-                .map(|r| r.lr)
-                .unwrap_or_else(|| runner.current_lr()),
-            grad: runner.last_gradient(),
-            params_before: runner.previous_params(),
-            params_after: runner.params(),
-        };
-        if runner.steps_taken() == 0 {
-            return json!({ "title": runner.optimizer().info().title, "lines": [], "note": "Take a step to see the update written out." }).to_string();
-        }
-        let explanation =
-            crate::optim::explain::explain(runner.optimizer(), runner.optimizer_state(), &record);
-        serde_json::to_string(&explanation).unwrap_or_else(|_| "null".into())
+        to_json(&self.session.explain(index), "null")
     }
 
     /// For the rotated quadratic, the momentum lesson's numbers (critical and best learning
     /// rates, optimal momentum, predicted and measured rates per racer), as JSON; `null`
-    /// elsewhere.
+    /// elsewhere ([`Session::theory`]).
     pub fn theory_json(&self) -> String {
-        let crate::scenario::ObjectiveSpec::Surface(
-            crate::objective::surfaces::SurfaceSpec::Quadratic { kappa, .. },
-        ) = self.scenario.objective
-        else {
-            return "null".into();
-        };
-        let theory = crate::theory::quadratic_theory(kappa);
-        let racers: Vec<_> = self
-            .race
-            .runners
-            .iter()
-            .zip(&self.trails)
-            .map(|(runner, trail)| {
-                let momentum = match runner.optimizer() {
-                    crate::optim::OptimizerConfig::Sgd(c) => Some(c.momentum),
-                    _ => None,
-                };
-                let losses: Vec<f64> = trail.points().iter().map(|p| p.loss).collect();
-                json!({
-                    "name": runner.optimizer().name(),
-                    "predicted": momentum.map(|m| crate::theory::predicted_rate(kappa, runner.optimizer().lr(), m)),
-                    "measured": crate::theory::measured_rate(&losses),
-                })
-            })
-            .collect();
-        json!({ "theory": theory, "racers": racers }).to_string()
+        to_json(&self.session.theory(), "null")
+    }
+
+    /// Every racer's recorded trail as CSV (header line first): racer, optimizer, step, epoch,
+    /// samples, loss, test_loss, x, y — the trajectories behind the pictures.
+    pub fn trajectories_csv(&self) -> String {
+        self.session.trajectories_csv()
     }
 }
 
 impl Lab {
-    fn restart_trails(&mut self) {
-        self.trails = self
-            .race
-            .runners
-            .iter()
-            .map(|runner| {
-                let mut trail = Trail::new(TRAIL_CAPACITY);
-                trail.push(TrailPoint::of(runner));
-                trail
-            })
-            .collect();
-        self.drawn = vec![Drawn::default(); self.trails.len()];
-        self.histories = vec![Vec::new(); self.trails.len()];
-        self.landscape = None;
-        let networks: Vec<_> = self
-            .race
-            .runners
-            .iter()
-            .map(|r| network_of(r).map(|m| m.layers().to_vec()))
-            .collect();
-        for ((history, runner), layers) in self
-            .histories
-            .iter_mut()
-            .zip(&self.race.runners)
-            .zip(networks)
-        {
-            if let Some(layers) = layers {
-                record_network(history, runner, &layers);
-            }
-        }
+    /// After the race restarted: nothing of the new trails is drawn yet.
+    fn restarted(&mut self) {
+        self.drawn = vec![Drawn::default(); self.session.trails().len()];
     }
 }
 
@@ -453,42 +237,35 @@ fn refusal(error: crate::read::Refusal) -> JsValue {
     js.into()
 }
 
-/// The optimizers the page offers, as JSON `[{"name","title","lr"}]`: every entry of
-/// [`crate::optim::OPTIMIZERS`] with its starting learning rate.
+/// The optimizers the page offers, as JSON `[{"name","title","lr"}]`
+/// ([`crate::session::catalog::optimizers`]).
 #[wasm_bindgen]
 pub fn optimizer_catalog() -> String {
-    let entries: Vec<_> = crate::optim::OPTIMIZERS
-        .iter()
-        .map(|entry| json!({ "name": entry.name, "title": entry.title, "lr": entry.starting_lr }))
-        .collect();
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+    to_json(&crate::session::catalog::optimizers(), "[]")
 }
 
-fn finite_or_null(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
+/// The objectives the Surface control offers, as JSON `[{"name","title"}]`
+/// ([`crate::session::catalog::surfaces`]).
+#[wasm_bindgen]
+pub fn surface_catalog() -> String {
+    to_json(&crate::session::catalog::surfaces(), "[]")
 }
 
-fn unreachable_default(error: crate::read::Refusal) -> (Scenario, Race, Vec<String>) {
-    // A degenerate but valid race: Booth with plain SGD. Reached only if the page default
-    // scenario stopped building, which a native test rules out.
-    let scenario = Scenario {
-        objective: crate::scenario::ObjectiveSpec::Surface(
-            crate::objective::surfaces::SurfaceSpec::Booth,
-        ),
-        race: Vec::new(),
-        ..url_state::page_default()
-    };
-    let race = Race {
-        runners: Runner::new(&scenario).into_iter().collect(),
-    };
-    (
-        scenario,
-        race,
-        vec![format!("the default scenario failed to build: {error}")],
-    )
+/// [`crate::run::trace_digest`] of a scenario, as 16 hex digits (for the replay tests).
+#[wasm_bindgen]
+pub fn trace_digest(scenario_json: &str) -> Result<String, JsValue> {
+    let scenario = crate::scenario::Scenario::from_json(scenario_json).map_err(js_error)?;
+    let digest = crate::run::trace_digest(&scenario).map_err(js_error)?;
+    Ok(format!("{digest:016x}"))
 }
 
-/// The objectives the "Surface" control offers, as JSON `[{"name","title"}]`: every 2-D surface
+/// Parses pasted CSV into the JSON `points` of a scenario (`kind`: `classification`,
+/// `regression1d` or `regression2d`); a refusal names the row and column.
+#[wasm_bindgen]
+pub fn csv_points(text: &str, kind: &str) -> Result<String, JsValue> {
+    crate::data::csv::csv_to_points_json(text, kind).map_err(js_error)
+}
+
 impl Lab {
     /// Axes of the plane `view` on `canvas` — white background, ticks, titles, no grid — as the
     /// surface and the network lab draw them; returns where the plotting area landed.
@@ -528,64 +305,4 @@ impl Lab {
             height: (y_pixels.end - y_pixels.start).max(1) as f64,
         })
     }
-}
-
-/// and linear regression.
-#[wasm_bindgen]
-pub fn surface_catalog() -> String {
-    let mut entries: Vec<_> = crate::objective::surfaces::SurfaceSpec::all()
-        .iter()
-        .filter(|s| s.name() != "custom")
-        .map(|s| json!({ "name": s.name(), "title": s.title() }))
-        .collect();
-    entries.push(json!({ "name": "custom", "title": "Your function f(x, y)" }));
-    entries.push(json!({ "name": "linreg", "title": "Linear regression (w, b)" }));
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
-}
-
-/// [`crate::run::trace_digest`] of a scenario, as 16 hex digits (for the replay tests).
-#[wasm_bindgen]
-pub fn trace_digest(scenario_json: &str) -> Result<String, JsValue> {
-    let scenario = Scenario::from_json(scenario_json).map_err(js_error)?;
-    let digest = crate::run::trace_digest(&scenario).map_err(js_error)?;
-    Ok(format!("{digest:016x}"))
-}
-
-#[wasm_bindgen]
-impl Lab {
-    /// Every racer's recorded trail as CSV (header line first): racer, optimizer, step, epoch,
-    /// samples, loss, test_loss, x, y — the trajectories behind the pictures.
-    pub fn trajectories_csv(&self) -> String {
-        let mut csv = String::from("racer,optimizer,step,epoch,samples,loss,test_loss,x,y\n");
-        for (index, (runner, trail)) in self.race.runners.iter().zip(&self.trails).enumerate() {
-            for p in trail.points() {
-                let number = |v: f64| {
-                    if v.is_finite() {
-                        v.to_string()
-                    } else {
-                        String::new()
-                    }
-                };
-                csv.push_str(&format!(
-                    "{index},{},{},{},{},{},{},{},{}\n",
-                    runner.optimizer().name(),
-                    p.step,
-                    number(p.epoch),
-                    p.samples,
-                    number(p.loss),
-                    number(p.test_loss),
-                    number(p.x),
-                    number(p.y)
-                ));
-            }
-        }
-        csv
-    }
-}
-
-/// Parses pasted CSV into the JSON `points` of a scenario (`kind`: `classification`,
-/// `regression1d` or `regression2d`); a refusal names the row and column.
-#[wasm_bindgen]
-pub fn csv_points(text: &str, kind: &str) -> Result<String, JsValue> {
-    crate::data::csv::csv_to_points_json(text, kind).map_err(js_error)
 }

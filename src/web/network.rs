@@ -21,36 +21,11 @@ pub(super) const BOUNDARY_GRID: usize = 200;
 /// Class colours of the data points: label 0 and label 1.
 pub(super) const CLASS_COLORS: [&str; 2] = ["#c0392b", "#1f5fa8"];
 
-pub(super) fn network_of(runner: &Runner) -> Option<&crate::objective::mlp::Mlp> {
-    match runner.objective().as_ref() {
-        crate::objective::model::Model::Mlp(m) => Some(m),
-        _ => None,
-    }
-}
-
-/// A square view around the data, padded by 15 %.
-pub(super) fn data_view(mlp: &crate::objective::mlp::Mlp) -> ViewBox {
-    let extent = mlp
-        .train_points()
-        .iter()
-        .chain(mlp.test_points())
-        .flat_map(|p| [p[0].abs(), p[1].abs()])
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, f64::max);
-    let half = if extent > 0.0 { extent * 1.15 } else { 1.0 };
-    ViewBox {
-        x_min: -half,
-        x_max: half,
-        y_min: -half,
-        y_max: half,
-    }
-}
-
 #[wasm_bindgen]
 impl Lab {
     /// Whether the scenario trains a network (the network lab's view).
     pub fn is_network(&self) -> bool {
-        self.race.runners.first().and_then(network_of).is_some()
+        self.session.is_network()
     }
 
     /// The network lab's default scenario as JSON: TensorFlow Playground's 2-4-2-1 tanh network
@@ -67,11 +42,11 @@ impl Lab {
         canvas: &HtmlCanvasElement,
         selected: usize,
     ) -> Result<(), JsValue> {
-        let Some((runner, mlp)) = selected_network(&self.race, selected) else {
+        let Some((runner, mlp)) = self.session.selected_network(selected) else {
             return Ok(());
         };
         let context = context_2d(canvas)?;
-        let view = data_view(mlp);
+        let view = crate::session::network::data_view(mlp);
         let dpr = self.dpr;
         let viewport = self.draw_plane_axes(canvas, view, "x₁", "x₂")?;
         let Viewport {
@@ -198,7 +173,7 @@ impl Lab {
         let context = context_2d(canvas)?;
         let (w, h) = (canvas.width() as f64, canvas.height() as f64);
         context.clear_rect(0.0, 0.0, w, h);
-        let Some((runner, mlp)) = selected_network(&self.race, selected) else {
+        let Some((runner, mlp)) = self.session.selected_network(selected) else {
             return Ok(());
         };
         let layers = mlp.layers();
@@ -270,24 +245,11 @@ impl Lab {
     }
 }
 
-/// The data sets the network lab offers, as JSON `[{"name","kind"}]` (`kind` is
-/// `classification` or `regression`; the 1-D `linear` set belongs to linear regression).
+/// The data sets the network lab offers, as JSON `[{"name","kind"}]`
+/// ([`crate::session::catalog::datasets`]).
 #[wasm_bindgen]
 pub fn dataset_catalog() -> String {
-    use crate::data::datasets::{DatasetKind, DatasetName};
-    let entries: Vec<_> = DatasetName::ALL
-        .iter()
-        .filter(|name| name.kind() != DatasetKind::Regression1d)
-        .map(|name| {
-            let kind = if name.kind() == DatasetKind::Classification {
-                "classification"
-            } else {
-                "regression"
-            };
-            json!({ "name": name.as_str(), "kind": kind })
-        })
-        .collect();
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+    to_json(&crate::session::catalog::datasets(), "[]")
 }
 
 /// Draws a small picture of data set `name` (default size, noise and seed) for its picker.
@@ -295,8 +257,8 @@ pub fn dataset_catalog() -> String {
 pub fn draw_dataset_thumbnail(canvas: &HtmlCanvasElement, name: &str) -> Result<(), JsValue> {
     use crate::data::datasets::{DatasetName, DatasetSpec};
     use serde::Deserialize;
-    let name: DatasetName =
-        DatasetName::deserialize(&json!(name)).map_err(|e| js_error(format!("data set: {e}")))?;
+    let name: DatasetName = DatasetName::deserialize(serde_json::Value::from(name))
+        .map_err(|e| js_error(format!("data set: {e}")))?;
     let dataset = DatasetSpec::new(name).generate().map_err(js_error)?;
     let context = context_2d(canvas)?;
     let (w, h) = (canvas.width() as f64, canvas.height() as f64);
@@ -354,71 +316,13 @@ impl Lab {
     /// The network's held-out points `[[x1, x2, target], …]` as JSON (`[]` elsewhere).
     pub fn test_points_json(&self) -> String {
         let points = self
-            .race
-            .runners
-            .first()
-            .and_then(network_of)
-            .map(|m| m.test_points().to_vec())
+            .session
+            .selected_network(0)
+            .map(|(_, mlp)| mlp.test_points())
             .unwrap_or_default();
-        serde_json::to_string(&points).unwrap_or_else(|_| "[]".into())
+        to_json(&points, "[]")
     }
 }
-
-/// One snapshot of a network racer: its weights and each layer's gradient norm.
-#[derive(Clone, Debug)]
-pub(super) struct NetworkRecord {
-    pub(super) step: u64,
-    pub(super) params: Vec<f64>,
-    pub(super) layer_norms: Vec<f64>,
-}
-
-/// Snapshots kept per racer before every other one is dropped.
-pub(super) const HISTORY_CAPACITY: usize = 512;
-
-pub(super) fn record_network(history: &mut Vec<NetworkRecord>, runner: &Runner, layers: &[usize]) {
-    if history.len() >= HISTORY_CAPACITY {
-        let mut keep = 0;
-        for i in (0..history.len()).step_by(2) {
-            history.swap(keep, i);
-            keep += 1;
-        }
-        history.truncate(keep);
-    }
-    let grad = runner.last_gradient();
-    let mut layer_norms = Vec::with_capacity(layers.len().saturating_sub(1));
-    let mut offset = 0;
-    for pair in layers.windows(2) {
-        let size = pair[0] * pair[1] + pair[1];
-        let end = (offset + size).min(grad.len());
-        layer_norms.push(
-            grad[offset.min(end)..end]
-                .iter()
-                .map(|g| g * g)
-                .sum::<f64>()
-                .sqrt(),
-        );
-        offset += size;
-    }
-    history.push(NetworkRecord {
-        step: runner.steps_taken(),
-        params: runner.params().to_vec(),
-        layer_norms,
-    });
-}
-
-/// A computed loss landscape around one racer's weights.
-pub(super) struct LandscapeView {
-    pub(super) racer: usize,
-    pub(super) center: Vec<f64>,
-    pub(super) d1: Vec<f64>,
-    pub(super) d2: Vec<f64>,
-    pub(super) range: f64,
-    pub(super) resolution: usize,
-    pub(super) losses: Vec<f64>,
-}
-
-/// Grid side of the landscape picture (each point is one pass over the training data).
-pub(super) const LANDSCAPE_RESOLUTION: usize = 41;
 
 #[wasm_bindgen]
 impl Lab {
@@ -426,31 +330,7 @@ impl Lab {
     /// [−1, 1]² of two filter-normalised directions. Returns false when the objective is not a
     /// network.
     pub fn compute_landscape(&mut self, racer: usize) -> bool {
-        let Some(runner) = self.race.runners.get(racer) else {
-            return false;
-        };
-        let Some(mlp) = network_of(runner) else {
-            return false;
-        };
-        let center = runner.params().to_vec();
-        let (d1, d2) = crate::landscape::filter_normalised_directions(
-            mlp.layers(),
-            &center,
-            self.scenario.seed ^ 0x1A4D,
-        );
-        let range = 1.0;
-        let losses =
-            crate::landscape::loss_grid(mlp, &center, (&d1, &d2), range, LANDSCAPE_RESOLUTION);
-        self.landscape = Some(LandscapeView {
-            racer,
-            center,
-            d1,
-            d2,
-            range,
-            resolution: LANDSCAPE_RESOLUTION,
-            losses,
-        });
-        true
+        self.session.compute_landscape(racer)
     }
 
     /// Draws the computed landscape (log-scaled viridis with contours) and the racer's training
@@ -459,38 +339,19 @@ impl Lab {
         let context = context_2d(canvas)?;
         let (w, h) = (canvas.width() as usize, canvas.height() as usize);
         context.clear_rect(0.0, 0.0, w as f64, h as f64);
-        let Some(view) = &self.landscape else {
+        let Some(landscape) = self.session.landscape() else {
             return Ok(());
         };
-        let n = view.resolution;
-        let (lo, hi) = view
-            .losses
-            .iter()
-            .filter(|v| v.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                (lo.min(v), hi.max(v))
-            });
-        let box_view = ViewBox {
-            x_min: -view.range,
-            x_max: view.range,
-            y_min: -view.range,
-            y_max: view.range,
-        };
+        let box_view = landscape.view();
         let mut map = Heatmap::new(w, h);
-        // Bilinear interpolation of the coarse grid to the canvas's pixels.
-        let sample = |x: f64, y: f64| {
-            let gx =
-                ((x + view.range) / (2.0 * view.range) * (n - 1) as f64).clamp(0.0, (n - 1) as f64);
-            let gy =
-                ((view.range - y) / (2.0 * view.range) * (n - 1) as f64).clamp(0.0, (n - 1) as f64);
-            let (i, j) = ((gx as usize).min(n - 2), (gy as usize).min(n - 2));
-            let (fx, fy) = (gx - i as f64, gy - j as f64);
-            let at = |r: usize, c: usize| view.losses[r * n + c];
-            (1.0 - fy) * ((1.0 - fx) * at(j, i) + fx * at(j, i + 1))
-                + fy * ((1.0 - fx) * at(j + 1, i) + fx * at(j + 1, i + 1))
-        };
-        if lo.is_finite() && hi > lo {
-            map.render(sample, &box_view, ColorScale::Log, &self.colors, true);
+        if landscape.finite_range().is_some_and(|(lo, hi)| hi > lo) {
+            map.render(
+                |a, b| landscape.loss_at(a, b),
+                &box_view,
+                ColorScale::Log,
+                &self.colors,
+                true,
+            );
             let image = ImageData::new_with_u8_clamped_array_and_sh(
                 Clamped(&map.rgba),
                 w as u32,
@@ -505,22 +366,10 @@ impl Lab {
             width: w as f64,
             height: h as f64,
         };
-        let path: Vec<(f64, f64)> = self
-            .histories
-            .get(view.racer)
-            .map(|history| {
-                history
-                    .iter()
-                    .filter_map(|r| {
-                        crate::landscape::project(&r.params, &view.center, (&view.d1, &view.d2))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        context.set_stroke_style_str(RACER_COLORS[view.racer % RACER_COLORS.len()]);
+        context.set_stroke_style_str(&racer_color(landscape.racer));
         context.set_line_width(2.0 * self.dpr);
         context.begin_path();
-        for (k, &(a, b)) in path.iter().enumerate() {
+        for (k, (a, b)) in self.session.landscape_path().into_iter().enumerate() {
             let (px, py) = viewport.to_pixel(a, b);
             let (px, py) = (px.clamp(-1e4, 1e4), py.clamp(-1e4, 1e4));
             if k == 0 {
@@ -541,33 +390,6 @@ impl Lab {
     /// For a classifier: train and test confusion matrices of racer `racer` and its last
     /// per-layer gradient norms, as JSON (`null` for other objectives).
     pub fn metrics_json(&self, racer: usize) -> String {
-        let Some(runner) = self.race.runners.get(racer) else {
-            return "null".into();
-        };
-        let Some(mlp) = network_of(runner) else {
-            return "null".into();
-        };
-        let params = runner.params();
-        let layer_norms = self
-            .histories
-            .get(racer)
-            .and_then(|h| h.last())
-            .map(|r| r.layer_norms.clone());
-        json!({
-            "train": crate::objective::metrics::confusion_matrix(mlp, params, false),
-            "test": crate::objective::metrics::confusion_matrix(mlp, params, true),
-            "layer_norms": layer_norms,
-        })
-        .to_string()
+        to_json(&self.session.metrics(racer), "null")
     }
-}
-
-/// Racer `selected` of `race` (the first when there is no such racer) and its network, when the
-/// objective is one. (A free function, so the caller may still change other fields of the lab.)
-pub(super) fn selected_network(
-    race: &Race,
-    selected: usize,
-) -> Option<(&Runner, &crate::objective::mlp::Mlp)> {
-    let runner = race.runners.get(selected).or(race.runners.first())?;
-    Some((runner, network_of(runner)?))
 }

@@ -10,7 +10,7 @@ impl Lab {
     /// remembers the plotting area for pixel ↔ plane mapping.
     pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
-        let view = self.view;
+        let view = self.session.view();
         let dpr = self.dpr;
         let (x_label, y_label) = self.axis_names();
         let viewport = self.draw_plane_axes(canvas, view, x_label, y_label)?;
@@ -20,7 +20,7 @@ impl Lab {
         if self.heatmap.width != width || self.heatmap.height != height {
             self.heatmap = Heatmap::new(width, height);
         }
-        let (objective, scale) = match self.race.runners.first() {
+        let (objective, scale) = match self.session.race().runners.first() {
             // Only a 2-parameter objective has a loss surface over the plane.
             Some(r) if r.params().len() == 2 => (r.objective().clone(), color_scale(r)),
             _ => return Ok(()),
@@ -40,7 +40,12 @@ impl Lab {
         context.set_stroke_style_str("#fff");
         context.set_line_width((2.0 * dpr).round());
         context.begin_path();
-        for m in minima_of(&self.race) {
+        let minima = self
+            .session
+            .objective()
+            .map(crate::objective::view::minima)
+            .unwrap_or_default();
+        for m in minima {
             let (px, py) = viewport.to_pixel(m[0], m[1]);
             context.move_to(px - arm, py - arm);
             context.line_to(px + arm, py + arm);
@@ -63,7 +68,7 @@ impl Lab {
         let redraw = self
             .drawn
             .iter()
-            .zip(&self.trails)
+            .zip(self.session.trails())
             .any(|(&drawn, trail)| trail.since(drawn) == NewPoints::Redraw);
         if redraw {
             context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
@@ -74,7 +79,8 @@ impl Lab {
         context.clip();
         context.set_line_cap("round");
         context.set_line_join("round");
-        for (index, (trail, drawn)) in self.trails.iter().zip(&mut self.drawn).enumerate() {
+        let trails = self.session.trails();
+        for (index, (trail, drawn)) in trails.iter().zip(&mut self.drawn).enumerate() {
             let points = match trail.since(*drawn) {
                 NewPoints::Append(points) if !redraw => points,
                 _ => trail.points(),
@@ -83,12 +89,9 @@ impl Lab {
             if points.len() < 2 {
                 continue;
             }
-            for (width, color) in [
-                (3.2, "rgba(0,0,0,0.55)"),
-                (1.6, RACER_COLORS[index % RACER_COLORS.len()]),
-            ] {
+            for (width, color) in [(3.2, "rgba(0,0,0,0.55)".into()), (1.6, racer_color(index))] {
                 context.set_line_width(width * self.dpr);
-                context.set_stroke_style_str(color);
+                context.set_stroke_style_str(&color);
                 stroke_path(&context, &viewport, points);
             }
         }
@@ -110,7 +113,8 @@ impl Lab {
             return Ok(());
         };
         let dpr = self.dpr;
-        if let Some(start) = self.scenario.start.as_ref().filter(|s| s.len() == 2) {
+        let scenario_start = self.session.scenario().start.as_ref();
+        if let Some(start) = scenario_start.filter(|s| s.len() == 2) {
             let (px, py) = viewport.to_pixel(start[0], start[1]);
             context.set_fill_style_str("rgba(255,255,255,0.9)");
             context.set_stroke_style_str("#000");
@@ -121,13 +125,13 @@ impl Lab {
             context.stroke();
         }
         if cloud {
-            if let Some(runner) = self.race.runners.get(selected) {
+            if let Some(runner) = self.session.race().runners.get(selected) {
                 self.draw_batch_contours(&context, &viewport, runner)?;
                 self.draw_cloud(&context, &viewport, runner)?;
             }
         }
         context.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));
-        for (index, runner) in self.race.runners.iter().enumerate() {
+        for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
             if params.len() < 2 {
                 continue;
@@ -137,9 +141,9 @@ impl Lab {
                 px.clamp(viewport.left, viewport.left + viewport.width),
                 py.clamp(viewport.top, viewport.top + viewport.height),
             );
-            let color = RACER_COLORS[index % RACER_COLORS.len()];
+            let color = racer_color(index);
             context.set_stroke_style_str("#000");
-            context.set_fill_style_str(color);
+            context.set_fill_style_str(&color);
             context.set_line_width(1.5 * dpr);
             match runner.status() {
                 Status::Running | Status::Converged { .. } => {
@@ -148,9 +152,9 @@ impl Lab {
                     context.fill();
                     context.stroke();
                 }
-                Status::Diverged { step } | Status::Failed { step, .. } => {
+                Status::Diverged { .. } | Status::Failed { .. } => {
                     let r = 6.0 * dpr;
-                    context.set_stroke_style_str(color);
+                    context.set_stroke_style_str(&color);
                     context.set_line_width(3.0 * dpr);
                     context.begin_path();
                     context.move_to(px - r, py - r);
@@ -158,16 +162,15 @@ impl Lab {
                     context.move_to(px + r, py - r);
                     context.line_to(px - r, py + r);
                     context.stroke();
-                    let verb = if matches!(runner.status(), Status::Diverged { .. }) {
-                        "diverged"
-                    } else {
-                        "stopped"
-                    };
-                    let label = format!("{} {verb} at step {step}", runner.optimizer().name());
+                    let label = format!(
+                        "{} {}",
+                        runner.optimizer().name(),
+                        runner.status().summary()
+                    );
                     let lx = (px + 9.0 * dpr).min(viewport.left + viewport.width - 160.0 * dpr);
                     context.set_fill_style_str("rgba(0,0,0,0.7)");
                     context.fill_rect(lx - 3.0 * dpr, py - 14.0 * dpr, 170.0 * dpr, 18.0 * dpr);
-                    context.set_fill_style_str(color);
+                    context.set_fill_style_str(&color);
                     context.fill_text(&label, lx, py)?;
                 }
             }
@@ -180,7 +183,7 @@ impl Lab {
     pub fn draw_inset(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let root = plotters_area(canvas)?;
         root.fill(&WHITE).map_err(js_error)?;
-        let Some(model) = self.race.runners.first().map(|r| r.objective().clone()) else {
+        let Some(model) = self.session.objective() else {
             return Ok(());
         };
         let (Some(Points::OneInput(train)), Some(Points::OneInput(test))) =
@@ -227,7 +230,7 @@ impl Lab {
                     .map(|p| Circle::new((p[0], p[1]), radius, RGBColor(59, 82, 139))),
             )
             .map_err(js_error)?;
-        for (index, runner) in self.race.runners.iter().enumerate() {
+        for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
             if params.len() != 2 || !params.iter().all(|v| v.is_finite()) {
                 continue;
@@ -257,46 +260,22 @@ impl Lab {
         }
     }
 
-    /// What lies under canvas pixel (px, py), as JSON: the nearest trail point within 10 px
-    /// (racer, x, y, loss, step), else the plane point and the loss there; `null` outside.
+    /// What lies under canvas pixel (px, py), as JSON ([`Session::pick_plane`]): the nearest
+    /// trail point within 10 px (racer, x, y, loss, step), else the plane point and the loss
+    /// there — in the network view the network's output; `null` outside.
+    ///
+    /// [`Session::pick_plane`]: crate::session::Session::pick_plane
     pub fn pick(&self, px: f64, py: f64) -> String {
-        let Some(viewport) = self.viewport.filter(|v| v.contains_pixel(px, py)) else {
-            return "null".into();
-        };
-        if let Some((runner, mlp)) = self
-            .race
-            .runners
-            .first()
-            .and_then(|r| network_of(r).map(|m| (r, m)))
-        {
-            // In the network view the plane is the input space: read the network's output.
-            let (x, y) = viewport.to_plane(px, py);
-            let mut output = [0.0];
-            mlp.predict(runner.params(), &[[x, y]], &mut output);
-            return json!({ "x": x, "y": y, "prediction": finite_or_null(output[0]) }).to_string();
-        }
-        let best = self.nearest_trail_point(px, py, 10.0 * self.dpr, |p| {
-            Some(viewport.to_pixel(p.x, p.y))
-        });
-        match best {
-            Some((index, p)) => json!({
-                "racer": index,
-                "name": self.race.runners.get(index).map(|r| r.optimizer().name()),
-                "x": p.x, "y": p.y, "loss": finite_or_null(p.loss), "step": p.step, "epoch": p.epoch,
-            })
-            .to_string(),
-            None => {
-                let (x, y) = viewport.to_plane(px, py);
-                let loss = self.race.runners.first().map(|r| r.objective().loss(&[x, y])).unwrap_or(f64::NAN);
-                json!({ "x": x, "y": y, "loss": finite_or_null(loss) }).to_string()
-            }
-        }
+        let picked = self
+            .viewport
+            .and_then(|viewport| self.session.pick_plane(&viewport, px, py, 10.0 * self.dpr));
+        to_json(&picked, "null")
     }
 }
 
 impl Lab {
     pub(super) fn axis_names(&self) -> (&'static str, &'static str) {
-        match self.scenario.objective {
+        match self.session.scenario().objective {
             crate::scenario::ObjectiveSpec::Linreg(_) => ("w (slope)", "b (intercept)"),
             _ => ("x", "y"),
         }
@@ -522,25 +501,6 @@ fn stroke_path(context: &CanvasRenderingContext2d, viewport: &Viewport, points: 
         last = Some((px, py));
     }
     context.stroke();
-}
-
-pub(super) fn view_of(race: &Race) -> ViewBox {
-    race.runners
-        .first()
-        .map(|r| crate::objective::view::view_box(r.objective()))
-        .unwrap_or(ViewBox {
-            x_min: -1.0,
-            x_max: 1.0,
-            y_min: -1.0,
-            y_max: 1.0,
-        })
-}
-
-pub(super) fn minima_of(race: &Race) -> Vec<[f64; 2]> {
-    race.runners
-        .first()
-        .map(|r| crate::objective::view::minima(r.objective()))
-        .unwrap_or_default()
 }
 
 pub(super) fn color_scale(runner: &Runner) -> ColorScale {

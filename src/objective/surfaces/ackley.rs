@@ -22,7 +22,7 @@
 //! the form and constants of S. Surjanovic and D. Bingham, *Virtual Library of Simulation
 //! Experiments* (<https://www.sfu.ca/~ssurjano/ackley.html>), with d = 2.
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 use std::f64::consts::{E, PI};
 
 /// The view `[-5, 5]²`.
@@ -41,6 +41,16 @@ pub const MIN_VALUE: f64 = 0.0;
 
 /// The plateau's ripples span a narrow band of values: a linear colour scale shows them.
 pub const LOG_SCALE: bool = false;
+
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "ackley",
+    title: "Ackley",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
 
 /// Depth a of the funnel.
 pub const A: f64 = 20.0;

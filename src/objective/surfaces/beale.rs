@@ -13,7 +13,7 @@
 //! Princeton University (1958); test function 5 of J. J. Moré, B. S. Garbow and K. E. Hillstrom,
 //! "Testing unconstrained optimization software", *ACM TOMS* 7(1), 17–41 (1981).
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 
 /// The usual domain `[-4.5, 4.5]²`.
 pub const VIEW_BOX: ViewBox = ViewBox {
@@ -31,6 +31,16 @@ pub const MIN_VALUE: f64 = 0.0;
 
 /// Values span five decades over the view: a logarithmic colour scale shows the trough.
 pub const LOG_SCALE: bool = true;
+
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "beale",
+    title: "Beale",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
 
 /// The residuals `[r₁, r₂, r₃]`, `rₖ = cₖ − x + x·yᵏ`.
 #[inline]
@@ -56,6 +66,12 @@ pub fn gradient(x: f64, y: f64) -> [f64; 2] {
         2.0 * (r1 * (y - 1.0) + r2 * (y2 - 1.0) + r3 * (y3 - 1.0)),
         2.0 * (r1 * x + r2 * 2.0 * x * y + r3 * 3.0 * x * y2),
     ]
+}
+
+/// `(f, ∇f)` in one call (the optimizer's hot path): bit-for-bit [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    (value(x, y), gradient(x, y))
 }
 
 /// `∇²f = 2·Σₖ (∇rₖ∇rₖᵀ + rₖ∇²rₖ)`, where `∂²rₖ/∂x² = 0`, `∂²rₖ/∂x∂y = k·yᵏ⁻¹` and

@@ -12,7 +12,7 @@
 //! benchmark functions for global optimization problems", *Int. J. Math. Model. Numer. Optim.*
 //! 4(2), 150–194 (2013), function 24.
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 
 /// The usual domain `[-10, 10]²`.
 pub const VIEW_BOX: ViewBox = ViewBox {
@@ -31,6 +31,16 @@ pub const MIN_VALUE: f64 = 0.0;
 /// A bowl from 0 to about 2500: a logarithmic colour scale shows its floor.
 pub const LOG_SCALE: bool = true;
 
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "booth",
+    title: "Booth",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
+
 /// `f(x, y) = (x + 2y − 7)² + (2x + y − 5)²`.
 #[inline]
 pub fn value(x: f64, y: f64) -> f64 {
@@ -45,6 +55,12 @@ pub fn gradient(x: f64, y: f64) -> [f64; 2] {
     let p = x + 2.0 * y - 7.0;
     let q = 2.0 * x + y - 5.0;
     [2.0 * p + 4.0 * q, 4.0 * p + 2.0 * q]
+}
+
+/// `(f, ∇f)` in one call (the optimizer's hot path): bit-for-bit [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    (value(x, y), gradient(x, y))
 }
 
 /// `∇²f = [[10, 8], [8, 10]]` everywhere.

@@ -20,7 +20,7 @@
 //! scale. Where it is not finite at the start of a run the scenario is refused
 //! ([`check_start`], called by [`crate::scenario::Scenario::validate`]).
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 use crate::objective::expr::{CompiledExpr, ExprError};
 use crate::read::{compact, Problem, Refusal};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -40,7 +40,22 @@ pub const MINIMA: [[f64; 2]; 0] = [];
 pub const LOG_SCALE: bool = false;
 
 /// The name shown to people.
-pub const TITLE: &str = "Your function";
+pub const TITLE: &str = "Your function f(x, y)";
+
+/// Your function in the registry: nothing is known of it in advance.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "custom",
+    title: TITLE,
+    view_box: ViewBox {
+        x_min: DEFAULT_VIEW[0],
+        x_max: DEFAULT_VIEW[1],
+        y_min: DEFAULT_VIEW[2],
+        y_max: DEFAULT_VIEW[3],
+    },
+    minima: &MINIMA,
+    min_value: None,
+    log_scale: LOG_SCALE,
+};
 
 /// A typed-in expression: its source text and, compiled once, its program (or the parse error).
 ///

@@ -14,7 +14,7 @@
 //! Computation* 25(115), 569–574 (1971); S. Surjanovic and D. Bingham, *Virtual Library of
 //! Simulation Experiments* (<https://www.sfu.ca/~ssurjano/goldpr.html>).
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 
 /// The usual domain `[-2, 2]²`.
 pub const VIEW_BOX: ViewBox = ViewBox {
@@ -32,6 +32,16 @@ pub const MIN_VALUE: f64 = 3.0;
 
 /// Values span six decades: a logarithmic colour scale shows the basins.
 pub const LOG_SCALE: bool = true;
+
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "goldstein_price",
+    title: "Goldstein–Price",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
 
 /// The two factors and their ingredients, shared by f and its derivatives.
 struct Factors {
@@ -100,6 +110,12 @@ pub fn gradient(x: f64, y: f64) -> [f64; 2] {
     let k = factors(x, y);
     let (f_d, g_x, g_y) = factor_slopes(&k);
     [f_d * k.g + k.f * g_x, f_d * k.g + k.f * g_y]
+}
+
+/// `(f, ∇f)` in one call (the optimizer's hot path): bit-for-bit [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    (value(x, y), gradient(x, y))
 }
 
 /// `∇²f = ∇²F·G + ∇F∇Gᵀ + ∇G∇Fᵀ + F·∇²G`, where every entry of ∇²F is

@@ -12,7 +12,7 @@
 //!
 //! Reference: D. M. Himmelblau, *Applied Nonlinear Programming*, McGraw-Hill (1972).
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 
 /// The usual domain `[-5, 5]²`.
 pub const VIEW_BOX: ViewBox = ViewBox {
@@ -36,6 +36,16 @@ pub const MIN_VALUE: f64 = 0.0;
 /// Four wells of value 0 between walls near 900: a logarithmic colour scale shows them.
 pub const LOG_SCALE: bool = true;
 
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "himmelblau",
+    title: "Himmelblau",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
+
 /// `f(x, y) = (x² + y − 11)² + (x + y² − 7)²`.
 #[inline]
 pub fn value(x: f64, y: f64) -> f64 {
@@ -50,6 +60,12 @@ pub fn gradient(x: f64, y: f64) -> [f64; 2] {
     let p = x * x + y - 11.0;
     let q = x + y * y - 7.0;
     [4.0 * x * p + 2.0 * q, 2.0 * p + 4.0 * y * q]
+}
+
+/// `(f, ∇f)` in one call (the optimizer's hot path): bit-for-bit [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    (value(x, y), gradient(x, y))
 }
 
 /// `∇²f = [[12x² + 4y − 42, 4x + 4y], [4x + 4y, 4x + 12y² − 26]]`.

@@ -1,8 +1,9 @@
 //! Analytic 2-D test functions with exact gradients and Hessians.
 //!
 //! One file per function, after `argmin-testfunctions`: formula and minima in the module doc,
-//! value, gradient and Hessian side by side. [`SurfaceSpec`] is the serde form used in scenarios
-//! (`{"kind":"surface","name":"rosenbrock"}`) and dispatches to them without dynamic calls.
+//! value, gradient and Hessian side by side, and its [`SurfaceInfo`]. [`SurfaceSpec`] is the serde
+//! form used in scenarios (`{"kind":"surface","name":"rosenbrock"}`); it is generated from one
+//! list (`surfaces!` below) and dispatches to the files without dynamic calls.
 
 use super::Objective;
 use crate::read::{Range, Refusal};
@@ -53,56 +54,187 @@ pub trait Surface {
     fn log_scale(&self) -> bool;
 }
 
-/// A 2-D test surface as written in a scenario: `{"name":"rosenbrock"}`,
-/// `{"name":"quadratic","kappa":100.0,"angle":-0.3}`.
-///
-/// Names are the snake-case variant names; only [`SurfaceSpec::Quadratic`] has parameters, each
-/// optional. Unknown names and unknown fields are refused, for every variant. `Deserialize` is
-/// written by hand (without serde's buffering of tagged enums) and reads the same JSON the
-/// derived `Serialize` writes. Evaluation dispatches by `match` to the function modules: no
-/// dynamic call, no allocation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "name", rename_all = "snake_case")]
-pub enum SurfaceSpec {
+/// What the registry knows of a surface without evaluating it; each surface's file defines its
+/// own as `INFO`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SurfaceInfo {
+    /// The scenario name (`"three_hump_camel"`): the serde tag of its [`SurfaceSpec`].
+    pub name: &'static str,
+    /// The name shown to people (`"Three-hump camel"`).
+    pub title: &'static str,
+    /// The view box the page opens on (for your own function, the default one).
+    pub view_box: ViewBox,
+    /// Known global minimisers (empty where there is none, e.g. the saddle).
+    pub minima: &'static [[f64; 2]],
+    /// The global minimum value, where it is known.
+    pub min_value: Option<f64>,
+    /// Whether the heat map should use a logarithmic colour scale (the surface spans decades).
+    pub log_scale: bool,
+}
+
+/// Declares the surfaces from one list of the parameterless ones, one line each —
+/// `Variant => module,` — each module holding `INFO`, `value`, `gradient`,
+/// `value_and_gradient` and `hessian` of its function; the two surfaces with parameters, the
+/// quadratic and your own function, follow the list in every `match`. It generates
+/// [`SurfaceSpec`] (variant names in snake case are the scenario names; a test checks they are
+/// the `INFO` names), [`SurfaceSpec::PLAIN`] and the dispatch of every method, so that
+/// evaluation stays a `match`: no dynamic call, no allocation. Adding a surface: write its file
+/// and tests, add one line to the list.
+macro_rules! surfaces {
+    ($( $(#[$doc:meta])* $variant:ident => $module:ident, )*) => {
+        /// A 2-D test surface as written in a scenario: `{"name":"rosenbrock"}`,
+        /// `{"name":"quadratic","kappa":100.0,"angle":-0.3}`.
+        ///
+        /// Names are the snake-case variant names; only [`SurfaceSpec::Quadratic`] and
+        /// [`SurfaceSpec::Custom`] have parameters. Unknown names and unknown fields are refused,
+        /// for every variant. `Deserialize` is written by hand (without serde's buffering of tagged
+        /// enums) and reads the same JSON the derived `Serialize` writes.
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(tag = "name", rename_all = "snake_case")]
+        pub enum SurfaceSpec {
+            $( $(#[$doc])* $variant, )*
+            /// [`quadratic`]: `½(u² + κv²)` in axes rotated by `angle`.
+            Quadratic {
+                /// Curvature κ along the second rotated axis, the first having curvature 1
+                /// (default 10; accepted 1e-6 ≤ κ ≤ 1e6).
+                kappa: f64,
+                /// Rotation θ of the axes in radians, counter-clockwise (default 0).
+                angle: f64,
+            },
+            /// [`custom`]: a function of `x` and `y` typed by the user,
+            /// `{"name":"custom","expr":"x^2 + 10*sin(y)","view":[-3,3,-3,3]}` — compiled once,
+            /// exact derivatives. Not part of [`SurfaceSpec::all`] (it has no default).
+            Custom {
+                /// The expression, compiled when the spec is built (a parse error is reported by
+                /// [`SurfaceSpec::validate`]).
+                expr: custom::CustomExpr,
+                /// The view box `[x_min, x_max, y_min, y_max]` (default `[-3, 3, -3, 3]`).
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                view: Option<[f64; 4]>,
+            },
+        }
+
+        impl SurfaceSpec {
+            /// The surfaces without parameters, in the order of the list.
+            pub const PLAIN: &'static [SurfaceSpec] = &[ $( SurfaceSpec::$variant, )* ];
+
+            /// What the registry knows of this surface.
+            pub const fn info(&self) -> &'static SurfaceInfo {
+                match self {
+                    $( SurfaceSpec::$variant => &$module::INFO, )*
+                    SurfaceSpec::Quadratic { .. } => &quadratic::INFO,
+                    SurfaceSpec::Custom { .. } => &custom::INFO,
+                }
+            }
+
+            /// `f(x, y)` at every `x` of `xs` into `out` — one row of a heat map — bit-for-bit
+            /// [`Surface::value`], dispatched once per row instead of once per point (and the
+            /// quadratic's `sin_cos` once per row).
+            pub fn value_row(&self, y: f64, xs: &[f64], out: &mut [f64]) {
+                #[inline(always)]
+                fn fill(xs: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
+                    for (o, &x) in out.iter_mut().zip(xs) {
+                        *o = f(x);
+                    }
+                }
+                match *self {
+                    $( SurfaceSpec::$variant => fill(xs, out, |x| $module::value(x, y)), )*
+                    SurfaceSpec::Quadratic { kappa, angle } => {
+                        let q = quadratic::Quadratic::new(kappa, angle);
+                        fill(xs, out, |x| q.value(x, y));
+                    }
+                    SurfaceSpec::Custom { ref expr, .. } => custom::value_row(expr, y, xs, out),
+                }
+            }
+
+            /// `f` and `∇f` together, bit-for-bit [`Surface::value`] and [`Surface::gradient`]: one
+            /// dispatch on the optimizer's hot path, each pair from its own module so the compiler
+            /// shares their common terms (Ackley's transcendental functions and the quadratic's
+            /// `sin_cos` are computed once).
+            #[inline]
+            pub fn value_and_gradient(&self, x: f64, y: f64) -> (f64, [f64; 2]) {
+                match *self {
+                    $( SurfaceSpec::$variant => $module::value_and_gradient(x, y), )*
+                    SurfaceSpec::Quadratic { kappa, angle } => {
+                        let q = quadratic::Quadratic::new(kappa, angle);
+                        (q.value(x, y), q.gradient(x, y))
+                    }
+                    SurfaceSpec::Custom { ref expr, .. } => custom::value_and_gradient(expr, x, y),
+                }
+            }
+        }
+
+        impl Surface for SurfaceSpec {
+            #[inline]
+            fn value(&self, x: f64, y: f64) -> f64 {
+                match *self {
+                    $( SurfaceSpec::$variant => $module::value(x, y), )*
+                    SurfaceSpec::Quadratic { kappa, angle } => quadratic::value(x, y, kappa, angle),
+                    SurfaceSpec::Custom { ref expr, .. } => custom::value(expr, x, y),
+                }
+            }
+
+            #[inline]
+            fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
+                match *self {
+                    $( SurfaceSpec::$variant => $module::gradient(x, y), )*
+                    SurfaceSpec::Quadratic { kappa, angle } => {
+                        quadratic::gradient(x, y, kappa, angle)
+                    }
+                    SurfaceSpec::Custom { ref expr, .. } => custom::gradient(expr, x, y),
+                }
+            }
+
+            #[inline]
+            fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
+                match *self {
+                    $( SurfaceSpec::$variant => $module::hessian(x, y), )*
+                    SurfaceSpec::Quadratic { kappa, angle } => {
+                        quadratic::hessian(x, y, kappa, angle)
+                    }
+                    SurfaceSpec::Custom { ref expr, .. } => custom::hessian(expr, x, y),
+                }
+            }
+
+            fn view_box(&self) -> ViewBox {
+                match self {
+                    SurfaceSpec::Custom { view, .. } => custom::view_box(*view),
+                    _ => self.info().view_box,
+                }
+            }
+
+            fn minima(&self) -> Vec<[f64; 2]> {
+                self.info().minima.to_vec()
+            }
+
+            fn log_scale(&self) -> bool {
+                self.info().log_scale
+            }
+        }
+    };
+}
+
+surfaces! {
     /// [`rosenbrock`]: `(1 − x)² + 100(y − x²)²`.
-    Rosenbrock,
+    Rosenbrock => rosenbrock,
     /// [`beale`]: three squared residuals, minimum at (3, 0.5).
-    Beale,
+    Beale => beale,
     /// [`himmelblau`]: `(x² + y − 11)² + (x + y² − 7)²`, four minima.
-    Himmelblau,
+    Himmelblau => himmelblau,
     /// [`booth`]: `(x + 2y − 7)² + (2x + y − 5)²`.
-    Booth,
+    Booth => booth,
     /// [`matyas`]: `0.26(x² + y²) − 0.48xy`.
-    Matyas,
+    Matyas => matyas,
     /// [`three_hump_camel`]: `2x² − 1.05x⁴ + x⁶/6 + xy + y²`.
-    ThreeHumpCamel,
+    ThreeHumpCamel => three_hump_camel,
     /// [`saddle`]: `x² − y²`, no minimum.
-    Saddle,
+    Saddle => saddle,
     /// [`rastrigin`]: a bowl under a grid of cosine ripples.
-    Rastrigin,
+    Rastrigin => rastrigin,
     /// [`ackley`]: a rippled plateau with a funnel at the origin.
-    Ackley,
+    Ackley => ackley,
     /// [`goldstein_price`]: a degree-8 polynomial, minimum 3 at (0, −1).
-    GoldsteinPrice,
-    /// [`quadratic`]: `½(u² + κv²)` in axes rotated by `angle`.
-    Quadratic {
-        /// Curvature κ along the second rotated axis, the first having curvature 1 (default 10;
-        /// accepted 1e-6 ≤ κ ≤ 1e6).
-        kappa: f64,
-        /// Rotation θ of the axes in radians, counter-clockwise (default 0).
-        angle: f64,
-    },
-    /// [`custom`]: a function of `x` and `y` typed by the user,
-    /// `{"name":"custom","expr":"x^2 + 10*sin(y)","view":[-3,3,-3,3]}` — compiled once, exact
-    /// derivatives. Not part of [`SurfaceSpec::all`] (it has no default).
-    Custom {
-        /// The expression, compiled when the spec is built (a parse error is reported by
-        /// [`SurfaceSpec::validate`]).
-        expr: custom::CustomExpr,
-        /// The view box `[x_min, x_max, y_min, y_max]` (default `[-3, 3, -3, 3]`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        view: Option<[f64; 4]>,
-    },
+    GoldsteinPrice => goldstein_price,
 }
 
 // The fields of the surfaces that have parameters, read as plain structs by
@@ -138,22 +270,19 @@ fn default_kappa() -> f64 {
     quadratic::DEFAULT_KAPPA
 }
 
-/// Every surface's scenario name, in the order of the variants, the custom function last (it
-/// must stay last: [`SurfaceSpec::ALL_NAMES`] is the rest).
-const VARIANT_NAMES: &[&str] = &[
-    "rosenbrock",
-    "beale",
-    "himmelblau",
-    "booth",
-    "matyas",
-    "three_hump_camel",
-    "saddle",
-    "rastrigin",
-    "ackley",
-    "goldstein_price",
-    "quadratic",
-    "custom",
-];
+/// Every surface's scenario name, in the order of the variants: the parameterless ones, the
+/// quadratic, your own function.
+const VARIANT_NAMES: [&str; SurfaceSpec::PLAIN.len() + 2] = {
+    let mut names = [""; SurfaceSpec::PLAIN.len() + 2];
+    let mut i = 0;
+    while i < SurfaceSpec::PLAIN.len() {
+        names[i] = SurfaceSpec::PLAIN[i].info().name;
+        i += 1;
+    }
+    names[i] = quadratic::INFO.name;
+    names[i + 1] = custom::INFO.name;
+    names
+};
 
 impl<'de> Deserialize<'de> for SurfaceSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -168,35 +297,21 @@ impl SurfaceSpec {
         VARIANT_NAMES.split_at(VARIANT_NAMES.len() - 1).0;
 
     /// Reads `{"name": …, parameters…}`.
-    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, crate::read::Refusal> {
-        let (index, rest) = crate::read::tagged::untag(value, "name", VARIANT_NAMES)?;
-        let read = |rest: &serde_json::Value| -> Result<Self, crate::read::Refusal> {
-            Ok(match index {
-                10 => {
-                    let QuadraticFields { kappa, angle } = QuadraticFields::read(rest)?;
-                    SurfaceSpec::Quadratic { kappa, angle }
-                }
-                11 => {
-                    let CustomFields { expr, view } = CustomFields::read(rest)?;
-                    SurfaceSpec::Custom {
-                        expr: custom::CustomExpr::new(expr),
-                        view,
-                    }
-                }
-                _ => {
-                    NoParams::read(rest)?;
-                    match index {
-                        0 => SurfaceSpec::Rosenbrock,
-                        1 => SurfaceSpec::Beale,
-                        2 => SurfaceSpec::Himmelblau,
-                        3 => SurfaceSpec::Booth,
-                        4 => SurfaceSpec::Matyas,
-                        5 => SurfaceSpec::ThreeHumpCamel,
-                        6 => SurfaceSpec::Saddle,
-                        7 => SurfaceSpec::Rastrigin,
-                        8 => SurfaceSpec::Ackley,
-                        _ => SurfaceSpec::GoldsteinPrice,
-                    }
+    pub(crate) fn from_tagged(value: serde_json::Value) -> Result<Self, Refusal> {
+        let (index, rest) = crate::read::tagged::untag(value, "name", &VARIANT_NAMES)?;
+        let read = |rest: &serde_json::Value| -> Result<Self, Refusal> {
+            if let Some(plain) = SurfaceSpec::PLAIN.get(index) {
+                NoParams::read(rest)?;
+                return Ok(plain.clone());
+            }
+            Ok(if index == SurfaceSpec::PLAIN.len() {
+                let QuadraticFields { kappa, angle } = QuadraticFields::read(rest)?;
+                SurfaceSpec::Quadratic { kappa, angle }
+            } else {
+                let CustomFields { expr, view } = CustomFields::read(rest)?;
+                SurfaceSpec::Custom {
+                    expr: custom::CustomExpr::new(expr),
+                    view,
                 }
             })
         };
@@ -205,22 +320,12 @@ impl SurfaceSpec {
 
     /// Every surface, the quadratic with its default parameters (κ = 10, θ = 0).
     pub fn all() -> Vec<SurfaceSpec> {
-        vec![
-            SurfaceSpec::Rosenbrock,
-            SurfaceSpec::Beale,
-            SurfaceSpec::Himmelblau,
-            SurfaceSpec::Booth,
-            SurfaceSpec::Matyas,
-            SurfaceSpec::ThreeHumpCamel,
-            SurfaceSpec::Saddle,
-            SurfaceSpec::Rastrigin,
-            SurfaceSpec::Ackley,
-            SurfaceSpec::GoldsteinPrice,
-            SurfaceSpec::Quadratic {
-                kappa: quadratic::DEFAULT_KAPPA,
-                angle: quadratic::DEFAULT_ANGLE,
-            },
-        ]
+        let mut all = SurfaceSpec::PLAIN.to_vec();
+        all.push(SurfaceSpec::Quadratic {
+            kappa: quadratic::DEFAULT_KAPPA,
+            angle: quadratic::DEFAULT_ANGLE,
+        });
+        all
     }
 
     /// The surface called `name` in scenarios, with default parameters; `None` if there is none.
@@ -232,38 +337,12 @@ impl SurfaceSpec {
 
     /// The scenario name, e.g. `"three_hump_camel"` (the serde tag).
     pub fn name(&self) -> &'static str {
-        match self {
-            SurfaceSpec::Rosenbrock => "rosenbrock",
-            SurfaceSpec::Beale => "beale",
-            SurfaceSpec::Himmelblau => "himmelblau",
-            SurfaceSpec::Booth => "booth",
-            SurfaceSpec::Matyas => "matyas",
-            SurfaceSpec::ThreeHumpCamel => "three_hump_camel",
-            SurfaceSpec::Saddle => "saddle",
-            SurfaceSpec::Rastrigin => "rastrigin",
-            SurfaceSpec::Ackley => "ackley",
-            SurfaceSpec::GoldsteinPrice => "goldstein_price",
-            SurfaceSpec::Quadratic { .. } => "quadratic",
-            SurfaceSpec::Custom { .. } => "custom",
-        }
+        self.info().name
     }
 
     /// The name shown to people, e.g. `"Three-hump camel"`.
     pub fn title(&self) -> &'static str {
-        match self {
-            SurfaceSpec::Rosenbrock => "Rosenbrock",
-            SurfaceSpec::Beale => "Beale",
-            SurfaceSpec::Himmelblau => "Himmelblau",
-            SurfaceSpec::Booth => "Booth",
-            SurfaceSpec::Matyas => "Matyas",
-            SurfaceSpec::ThreeHumpCamel => "Three-hump camel",
-            SurfaceSpec::Saddle => "Saddle",
-            SurfaceSpec::Rastrigin => "Rastrigin",
-            SurfaceSpec::Ackley => "Ackley",
-            SurfaceSpec::GoldsteinPrice => "Goldstein–Price",
-            SurfaceSpec::Quadratic { .. } => "Quadratic",
-            SurfaceSpec::Custom { .. } => custom::TITLE,
-        }
+        self.info().title
     }
 
     /// Refuses parameters outside their accepted ranges: κ must lie in `[1e-6, 1e6]` and θ must
@@ -287,183 +366,7 @@ impl SurfaceSpec {
 
     /// The global minimum value, where there is one (`None` for the saddle).
     pub fn min_value(&self) -> Option<f64> {
-        match self {
-            SurfaceSpec::Rosenbrock => Some(rosenbrock::MIN_VALUE),
-            SurfaceSpec::Beale => Some(beale::MIN_VALUE),
-            SurfaceSpec::Himmelblau => Some(himmelblau::MIN_VALUE),
-            SurfaceSpec::Booth => Some(booth::MIN_VALUE),
-            SurfaceSpec::Matyas => Some(matyas::MIN_VALUE),
-            SurfaceSpec::ThreeHumpCamel => Some(three_hump_camel::MIN_VALUE),
-            SurfaceSpec::Saddle => None,
-            SurfaceSpec::Rastrigin => Some(rastrigin::MIN_VALUE),
-            SurfaceSpec::Ackley => Some(ackley::MIN_VALUE),
-            SurfaceSpec::GoldsteinPrice => Some(goldstein_price::MIN_VALUE),
-            SurfaceSpec::Quadratic { .. } => Some(quadratic::MIN_VALUE),
-            SurfaceSpec::Custom { .. } => None,
-        }
-    }
-
-    /// `f(x, y)` at every `x` of `xs` into `out` — one row of a heat map — bit-for-bit
-    /// [`Surface::value`], dispatched once per row instead of once per point (and the
-    /// quadratic's `sin_cos` once per row).
-    pub fn value_row(&self, y: f64, xs: &[f64], out: &mut [f64]) {
-        #[inline(always)]
-        fn fill(xs: &[f64], out: &mut [f64], f: impl Fn(f64) -> f64) {
-            for (o, &x) in out.iter_mut().zip(xs) {
-                *o = f(x);
-            }
-        }
-        match *self {
-            SurfaceSpec::Rosenbrock => fill(xs, out, |x| rosenbrock::value(x, y)),
-            SurfaceSpec::Beale => fill(xs, out, |x| beale::value(x, y)),
-            SurfaceSpec::Himmelblau => fill(xs, out, |x| himmelblau::value(x, y)),
-            SurfaceSpec::Booth => fill(xs, out, |x| booth::value(x, y)),
-            SurfaceSpec::Matyas => fill(xs, out, |x| matyas::value(x, y)),
-            SurfaceSpec::ThreeHumpCamel => fill(xs, out, |x| three_hump_camel::value(x, y)),
-            SurfaceSpec::Saddle => fill(xs, out, |x| saddle::value(x, y)),
-            SurfaceSpec::Rastrigin => fill(xs, out, |x| rastrigin::value(x, y)),
-            SurfaceSpec::Ackley => fill(xs, out, |x| ackley::value(x, y)),
-            SurfaceSpec::GoldsteinPrice => fill(xs, out, |x| goldstein_price::value(x, y)),
-            SurfaceSpec::Quadratic { kappa, angle } => {
-                let q = quadratic::Quadratic::new(kappa, angle);
-                fill(xs, out, |x| q.value(x, y));
-            }
-            SurfaceSpec::Custom { ref expr, .. } => custom::value_row(expr, y, xs, out),
-        }
-    }
-
-    /// `f` and `∇f` together, bit-for-bit [`Surface::value`] and [`Surface::gradient`]; Ackley's
-    /// transcendental functions and the quadratic's `sin_cos` are then computed once.
-    #[inline]
-    pub fn value_and_gradient(&self, x: f64, y: f64) -> (f64, [f64; 2]) {
-        match *self {
-            SurfaceSpec::Ackley => ackley::value_and_gradient(x, y),
-            SurfaceSpec::Quadratic { kappa, angle } => {
-                let q = quadratic::Quadratic::new(kappa, angle);
-                (q.value(x, y), q.gradient(x, y))
-            }
-            SurfaceSpec::Custom { ref expr, .. } => custom::value_and_gradient(expr, x, y),
-            // One dispatch for both (the optimizer's hot path), each pair from the same module so
-            // the compiler shares their common terms; the results are those of the two calls.
-            SurfaceSpec::Rosenbrock => (rosenbrock::value(x, y), rosenbrock::gradient(x, y)),
-            SurfaceSpec::Beale => (beale::value(x, y), beale::gradient(x, y)),
-            SurfaceSpec::Himmelblau => (himmelblau::value(x, y), himmelblau::gradient(x, y)),
-            SurfaceSpec::Booth => (booth::value(x, y), booth::gradient(x, y)),
-            SurfaceSpec::Matyas => (matyas::value(x, y), matyas::gradient(x, y)),
-            SurfaceSpec::ThreeHumpCamel => (
-                three_hump_camel::value(x, y),
-                three_hump_camel::gradient(x, y),
-            ),
-            SurfaceSpec::Saddle => (saddle::value(x, y), saddle::gradient(x, y)),
-            _ => (self.value(x, y), self.gradient(x, y)),
-        }
-    }
-}
-
-impl Surface for SurfaceSpec {
-    #[inline]
-    fn value(&self, x: f64, y: f64) -> f64 {
-        match *self {
-            SurfaceSpec::Rosenbrock => rosenbrock::value(x, y),
-            SurfaceSpec::Beale => beale::value(x, y),
-            SurfaceSpec::Himmelblau => himmelblau::value(x, y),
-            SurfaceSpec::Booth => booth::value(x, y),
-            SurfaceSpec::Matyas => matyas::value(x, y),
-            SurfaceSpec::ThreeHumpCamel => three_hump_camel::value(x, y),
-            SurfaceSpec::Saddle => saddle::value(x, y),
-            SurfaceSpec::Rastrigin => rastrigin::value(x, y),
-            SurfaceSpec::Ackley => ackley::value(x, y),
-            SurfaceSpec::GoldsteinPrice => goldstein_price::value(x, y),
-            SurfaceSpec::Quadratic { kappa, angle } => quadratic::value(x, y, kappa, angle),
-            SurfaceSpec::Custom { ref expr, .. } => custom::value(expr, x, y),
-        }
-    }
-
-    #[inline]
-    fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
-        match *self {
-            SurfaceSpec::Rosenbrock => rosenbrock::gradient(x, y),
-            SurfaceSpec::Beale => beale::gradient(x, y),
-            SurfaceSpec::Himmelblau => himmelblau::gradient(x, y),
-            SurfaceSpec::Booth => booth::gradient(x, y),
-            SurfaceSpec::Matyas => matyas::gradient(x, y),
-            SurfaceSpec::ThreeHumpCamel => three_hump_camel::gradient(x, y),
-            SurfaceSpec::Saddle => saddle::gradient(x, y),
-            SurfaceSpec::Rastrigin => rastrigin::gradient(x, y),
-            SurfaceSpec::Ackley => ackley::gradient(x, y),
-            SurfaceSpec::GoldsteinPrice => goldstein_price::gradient(x, y),
-            SurfaceSpec::Quadratic { kappa, angle } => quadratic::gradient(x, y, kappa, angle),
-            SurfaceSpec::Custom { ref expr, .. } => custom::gradient(expr, x, y),
-        }
-    }
-
-    #[inline]
-    fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
-        match *self {
-            SurfaceSpec::Rosenbrock => rosenbrock::hessian(x, y),
-            SurfaceSpec::Beale => beale::hessian(x, y),
-            SurfaceSpec::Himmelblau => himmelblau::hessian(x, y),
-            SurfaceSpec::Booth => booth::hessian(x, y),
-            SurfaceSpec::Matyas => matyas::hessian(x, y),
-            SurfaceSpec::ThreeHumpCamel => three_hump_camel::hessian(x, y),
-            SurfaceSpec::Saddle => saddle::hessian(x, y),
-            SurfaceSpec::Rastrigin => rastrigin::hessian(x, y),
-            SurfaceSpec::Ackley => ackley::hessian(x, y),
-            SurfaceSpec::GoldsteinPrice => goldstein_price::hessian(x, y),
-            SurfaceSpec::Quadratic { kappa, angle } => quadratic::hessian(x, y, kappa, angle),
-            SurfaceSpec::Custom { ref expr, .. } => custom::hessian(expr, x, y),
-        }
-    }
-
-    fn view_box(&self) -> ViewBox {
-        match self {
-            SurfaceSpec::Rosenbrock => rosenbrock::VIEW_BOX,
-            SurfaceSpec::Beale => beale::VIEW_BOX,
-            SurfaceSpec::Himmelblau => himmelblau::VIEW_BOX,
-            SurfaceSpec::Booth => booth::VIEW_BOX,
-            SurfaceSpec::Matyas => matyas::VIEW_BOX,
-            SurfaceSpec::ThreeHumpCamel => three_hump_camel::VIEW_BOX,
-            SurfaceSpec::Saddle => saddle::VIEW_BOX,
-            SurfaceSpec::Rastrigin => rastrigin::VIEW_BOX,
-            SurfaceSpec::Ackley => ackley::VIEW_BOX,
-            SurfaceSpec::GoldsteinPrice => goldstein_price::VIEW_BOX,
-            SurfaceSpec::Quadratic { .. } => quadratic::VIEW_BOX,
-            SurfaceSpec::Custom { view, .. } => custom::view_box(*view),
-        }
-    }
-
-    fn minima(&self) -> Vec<[f64; 2]> {
-        match self {
-            SurfaceSpec::Rosenbrock => rosenbrock::MINIMA.to_vec(),
-            SurfaceSpec::Beale => beale::MINIMA.to_vec(),
-            SurfaceSpec::Himmelblau => himmelblau::MINIMA.to_vec(),
-            SurfaceSpec::Booth => booth::MINIMA.to_vec(),
-            SurfaceSpec::Matyas => matyas::MINIMA.to_vec(),
-            SurfaceSpec::ThreeHumpCamel => three_hump_camel::MINIMA.to_vec(),
-            SurfaceSpec::Saddle => saddle::MINIMA.to_vec(),
-            SurfaceSpec::Rastrigin => rastrigin::MINIMA.to_vec(),
-            SurfaceSpec::Ackley => ackley::MINIMA.to_vec(),
-            SurfaceSpec::GoldsteinPrice => goldstein_price::MINIMA.to_vec(),
-            SurfaceSpec::Quadratic { .. } => quadratic::MINIMA.to_vec(),
-            SurfaceSpec::Custom { .. } => custom::MINIMA.to_vec(),
-        }
-    }
-
-    fn log_scale(&self) -> bool {
-        match self {
-            SurfaceSpec::Rosenbrock => rosenbrock::LOG_SCALE,
-            SurfaceSpec::Beale => beale::LOG_SCALE,
-            SurfaceSpec::Himmelblau => himmelblau::LOG_SCALE,
-            SurfaceSpec::Booth => booth::LOG_SCALE,
-            SurfaceSpec::Matyas => matyas::LOG_SCALE,
-            SurfaceSpec::ThreeHumpCamel => three_hump_camel::LOG_SCALE,
-            SurfaceSpec::Saddle => saddle::LOG_SCALE,
-            SurfaceSpec::Rastrigin => rastrigin::LOG_SCALE,
-            SurfaceSpec::Ackley => ackley::LOG_SCALE,
-            SurfaceSpec::GoldsteinPrice => goldstein_price::LOG_SCALE,
-            SurfaceSpec::Quadratic { .. } => quadratic::LOG_SCALE,
-            SurfaceSpec::Custom { .. } => custom::LOG_SCALE,
-        }
+        self.info().min_value
     }
 }
 

@@ -19,7 +19,7 @@
 //! J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., Springer (2006), §3.3, and
 //! G. Goh, "Why momentum really works", *Distill* (2017).
 
-use super::{Surface, ViewBox};
+use super::{Surface, SurfaceInfo, ViewBox};
 
 /// The view `[-4, 4]²`.
 pub const VIEW_BOX: ViewBox = ViewBox {
@@ -37,6 +37,16 @@ pub const MIN_VALUE: f64 = 0.0;
 
 /// An ill-conditioned bowl spans decades: a logarithmic colour scale shows its floor.
 pub const LOG_SCALE: bool = true;
+
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "quadratic",
+    title: "Quadratic",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
 
 /// Curvature ratio κ when a scenario gives none.
 pub const DEFAULT_KAPPA: f64 = 10.0;

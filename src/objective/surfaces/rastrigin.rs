@@ -12,7 +12,7 @@
 //! "The parallel genetic algorithm as function optimizer", *Parallel Computing* 17, 619–632
 //! (1991), with n = 2.
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 use std::f64::consts::PI;
 
 /// The usual domain `[-5.12, 5.12]²`.
@@ -32,6 +32,16 @@ pub const MIN_VALUE: f64 = 0.0;
 /// The ripples have the same height everywhere: a linear colour scale shows them evenly.
 pub const LOG_SCALE: bool = false;
 
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "rastrigin",
+    title: "Rastrigin",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
+
 /// The amplitude A of the cosine ripples.
 pub const A: f64 = 10.0;
 
@@ -48,6 +58,12 @@ pub fn gradient(x: f64, y: f64) -> [f64; 2] {
         2.0 * x + 2.0 * PI * A * libm::sin(2.0 * PI * x),
         2.0 * y + 2.0 * PI * A * libm::sin(2.0 * PI * y),
     ]
+}
+
+/// `(f, ∇f)` in one call (the optimizer's hot path): bit-for-bit [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    (value(x, y), gradient(x, y))
 }
 
 /// `∇²f = diag(2 + 4π²A·cos 2πx, 2 + 4π²A·cos 2πy)`: the variables are separate.

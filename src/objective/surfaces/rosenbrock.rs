@@ -12,7 +12,7 @@
 //! a = 1, b = 100 as in S. Surjanovic and D. Bingham, *Virtual Library of Simulation
 //! Experiments* (<https://www.sfu.ca/~ssurjano/rosen.html>).
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 
 /// The recommended view `[-2, 2] × [-1, 3]`.
 pub const VIEW_BOX: ViewBox = ViewBox {
@@ -31,6 +31,16 @@ pub const MIN_VALUE: f64 = 0.0;
 /// The valley floor lies decades below its walls: a logarithmic colour scale shows it.
 pub const LOG_SCALE: bool = true;
 
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "rosenbrock",
+    title: "Rosenbrock",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
+
 /// `f(x, y) = (1 − x)² + 100·(y − x²)²`.
 #[inline]
 pub fn value(x: f64, y: f64) -> f64 {
@@ -45,6 +55,12 @@ pub fn gradient(x: f64, y: f64) -> [f64; 2] {
     let a = 1.0 - x;
     let b = y - x * x;
     [-2.0 * a - 400.0 * x * b, 200.0 * b]
+}
+
+/// `(f, ∇f)` in one call (the optimizer's hot path): bit-for-bit [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    (value(x, y), gradient(x, y))
 }
 
 /// `∇²f = [[2 − 400y + 1200x², −400x], [−400x, 200]]`.

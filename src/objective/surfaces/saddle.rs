@@ -12,7 +12,7 @@
 //! Reference: the standard example of a non-degenerate saddle point, e.g. I. Goodfellow,
 //! Y. Bengio and A. Courville, *Deep Learning*, MIT Press (2016), §4.3.1.
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 
 /// The view `[-2, 2]²`.
 pub const VIEW_BOX: ViewBox = ViewBox {
@@ -28,6 +28,16 @@ pub const MINIMA: [[f64; 2]; 0] = [];
 /// Values are negative over half the view, so the colour scale is linear.
 pub const LOG_SCALE: bool = false;
 
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "saddle",
+    title: "Saddle",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: None,
+    log_scale: LOG_SCALE,
+};
+
 /// `f(x, y) = x² − y²`.
 #[inline]
 pub fn value(x: f64, y: f64) -> f64 {
@@ -38,6 +48,12 @@ pub fn value(x: f64, y: f64) -> f64 {
 #[inline]
 pub fn gradient(x: f64, y: f64) -> [f64; 2] {
     [2.0 * x, -2.0 * y]
+}
+
+/// `(f, ∇f)` in one call (the optimizer's hot path): bit-for-bit [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    (value(x, y), gradient(x, y))
 }
 
 /// `∇²f = [[2, 0], [0, −2]]` everywhere.

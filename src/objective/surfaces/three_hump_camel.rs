@@ -14,7 +14,7 @@
 //! benchmark functions for global optimization problems", *Int. J. Math. Model. Numer. Optim.*
 //! 4(2), 150–194 (2013), function 29.
 
-use super::ViewBox;
+use super::{SurfaceInfo, ViewBox};
 
 /// The view `[-2, 2]²`, holding the global and both local minima.
 pub const VIEW_BOX: ViewBox = ViewBox {
@@ -33,6 +33,16 @@ pub const MIN_VALUE: f64 = 0.0;
 /// The local minima sit a fraction of a unit above the floor: a logarithmic scale separates them.
 pub const LOG_SCALE: bool = true;
 
+/// The surface in the registry.
+pub const INFO: SurfaceInfo = SurfaceInfo {
+    name: "three_hump_camel",
+    title: "Three-hump camel",
+    view_box: VIEW_BOX,
+    minima: &MINIMA,
+    min_value: Some(MIN_VALUE),
+    log_scale: LOG_SCALE,
+};
+
 /// `f(x, y) = 2x² − 1.05x⁴ + x⁶/6 + xy + y²`.
 #[inline]
 pub fn value(x: f64, y: f64) -> f64 {
@@ -46,6 +56,12 @@ pub fn value(x: f64, y: f64) -> f64 {
 pub fn gradient(x: f64, y: f64) -> [f64; 2] {
     let x2 = x * x;
     [x * (4.0 - 4.2 * x2 + x2 * x2) + y, x + 2.0 * y]
+}
+
+/// `(f, ∇f)` in one call (the optimizer's hot path): bit-for-bit [`value`] and [`gradient`].
+#[inline]
+pub fn value_and_gradient(x: f64, y: f64) -> (f64, [f64; 2]) {
+    (value(x, y), gradient(x, y))
 }
 
 /// `∇²f = [[4 − 12.6x² + 5x⁴, 1], [1, 2]]`.

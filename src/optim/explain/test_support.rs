@@ -70,6 +70,7 @@ pub(super) fn run(json: &str, steps: usize, start: &[f64]) -> Run {
         let ctx = StepContext {
             lr,
             hessian: Some(&hessian),
+            ..StepContext::default()
         };
         config
             .update(&mut state, &mut params, &mut work, ctx)

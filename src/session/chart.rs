@@ -1,0 +1,354 @@
+//! The loss chart's numbers — each racer's curve against iterations, epochs or samples seen, on a
+//! log or a linear axis — and what lies under the pointer, on the chart and on the plane.
+
+use super::view::finite;
+use super::{network_of, Session};
+use crate::objective::Objective;
+use crate::render::viewport::Viewport;
+use crate::trail::TrailPoint;
+use serde::Serialize;
+
+/// Points drawn per curve at most; a longer trail is sampled evenly (its last point always kept).
+pub const CURVE_POINTS: usize = 600;
+
+/// The loss chart's x axis.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChartAxis {
+    /// Updates taken.
+    #[default]
+    Steps,
+    /// Epochs completed (fractional).
+    Epochs,
+    /// Samples seen (gradient evaluations).
+    Samples,
+}
+
+impl ChartAxis {
+    /// The axis the page names `"epochs"` or `"samples"`; anything else means steps.
+    pub fn from_name(name: &str) -> ChartAxis {
+        match name {
+            "epochs" => ChartAxis::Epochs,
+            "samples" => ChartAxis::Samples,
+            _ => ChartAxis::Steps,
+        }
+    }
+
+    /// A trail point's position along this axis.
+    pub fn of(self, point: &TrailPoint) -> f64 {
+        match self {
+            ChartAxis::Steps => point.step as f64,
+            ChartAxis::Epochs => point.epoch,
+            ChartAxis::Samples => point.samples as f64,
+        }
+    }
+
+    /// The axis' title.
+    pub fn title(self) -> &'static str {
+        match self {
+            ChartAxis::Steps => "iterations",
+            ChartAxis::Epochs => "epochs",
+            ChartAxis::Samples => "samples seen (gradient evaluations)",
+        }
+    }
+}
+
+/// The loss chart's scale: where its axes run and how a loss maps onto the y axis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChartScale {
+    /// The x axis.
+    pub axis: ChartAxis,
+    /// The x axis runs from 0 to this.
+    pub x_max: f64,
+    /// Whether the y axis is logarithmic.
+    pub log: bool,
+    /// The y axis' ends: their log₁₀ on a log axis, the values themselves on a linear one.
+    pub y_low: f64,
+    /// See `y_low`.
+    pub y_high: f64,
+    /// What is subtracted from every loss: the objective's known minimum, else 0.
+    pub offset: f64,
+}
+
+impl ChartScale {
+    /// The y axis' title.
+    pub fn y_title(&self) -> &'static str {
+        if self.offset != 0.0 {
+            "loss − minimum"
+        } else {
+            "loss"
+        }
+    }
+
+    /// An x tick's label: one decimal for a short fractional (epochs) axis, whole numbers
+    /// otherwise.
+    pub fn x_label(&self, v: f64) -> String {
+        if self.axis == ChartAxis::Epochs && self.x_max < 20.0 {
+            format!("{v:.1}")
+        } else {
+            format!("{v:.0}")
+        }
+    }
+
+    /// The y coordinate of `loss` in the axis' own units (log₁₀ on a log axis); `None` where
+    /// it is not finite.
+    pub fn y_of(&self, loss: f64) -> Option<f64> {
+        let y = loss - self.offset;
+        let y = if self.log {
+            libm::log10(y.max(1e-16))
+        } else {
+            y
+        };
+        y.is_finite().then_some(y)
+    }
+
+    /// The plotting area `left, top, width, height` (canvas pixels) as a viewport of this
+    /// scale's plane: x from 0 to `x_max`, y from `y_low` to `y_high` (log₁₀ units on a log
+    /// axis).
+    pub fn viewport(&self, left: f64, top: f64, width: f64, height: f64) -> Viewport {
+        Viewport {
+            view: crate::objective::surfaces::ViewBox {
+                x_min: 0.0,
+                x_max: self.x_max,
+                y_min: self.y_low,
+                y_max: self.y_high,
+            },
+            left,
+            top,
+            width,
+            height,
+        }
+    }
+}
+
+/// The loss chart: its scale and each racer's curves as `(x, loss − offset)` points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LossChart {
+    /// The axes.
+    pub scale: ChartScale,
+    /// Each racer's training loss (clamped to 1e-16 on a log axis).
+    pub series: Vec<Vec<(f64, f64)>>,
+    /// Each racer's test loss, for a network with test points (empty otherwise).
+    pub test_series: Vec<Vec<(f64, f64)>>,
+}
+
+impl Session {
+    /// The loss chart against `axis`: a log axis (of loss − minimum where the minimum is known)
+    /// shows convergence over many decades; a function that reaches zero or below with no known
+    /// minimum (your own function, the saddle) gets a linear axis instead of curves pinned to a
+    /// floor.
+    pub fn loss_chart(&self, axis: ChartAxis) -> LossChart {
+        let minimum = self.objective().and_then(crate::objective::view::min_value);
+        let offset = minimum.unwrap_or(0.0);
+        // Steps and samples are whole numbers: their axis starts at 0..10, epochs at 0..1.
+        let mut x_max: f64 = if axis == ChartAxis::Epochs { 1.0 } else { 10.0 };
+        let (mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut collect = |loss_of: fn(&TrailPoint) -> f64| -> Vec<Vec<(f64, f64)>> {
+            self.trails
+                .iter()
+                .map(|trail| {
+                    let points = trail.points();
+                    let stride = (points.len() / CURVE_POINTS).max(1);
+                    points
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
+                        .filter_map(|(_, p)| {
+                            let y = loss_of(p) - offset;
+                            y.is_finite().then(|| (axis.of(p), y))
+                        })
+                        .inspect(|&(x, y)| {
+                            x_max = x_max.max(x);
+                            y_min = y_min.min(y);
+                            y_max = y_max.max(y);
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let mut series = collect(|p| p.loss);
+        let mut test_series = if self.is_network() {
+            collect(|p| p.test_loss)
+        } else {
+            Vec::new()
+        };
+        let log = minimum.is_some() || y_min > 0.0;
+        if !(y_min.is_finite() && y_max.is_finite()) {
+            (y_min, y_max) = if log { (1e-3, 1.0) } else { (0.0, 1.0) };
+        }
+        let (y_low, y_high) = if log {
+            let low = libm::log10(y_min.max(1e-16)).floor().max(-16.0);
+            (low, libm::log10(y_max.max(1e-16)).ceil().max(low + 1.0))
+        } else {
+            let pad = 0.05 * (y_max - y_min).max(1e-12);
+            (y_min - pad, y_max + pad)
+        };
+        if log {
+            // A loss at (or a rounding below) the minimum sits on the axis' floor.
+            for point in series.iter_mut().chain(&mut test_series).flatten() {
+                point.1 = point.1.max(1e-16);
+            }
+        }
+        LossChart {
+            scale: ChartScale {
+                axis,
+                x_max,
+                log,
+                y_low,
+                y_high,
+                offset,
+            },
+            series,
+            test_series,
+        }
+    }
+
+    /// The recorded point of any racer's trail whose pixel (`to_pixel`, `None` to skip a point)
+    /// lies nearest to (px, py) within `radius`, with its racer's index.
+    pub fn nearest_trail_point(
+        &self,
+        px: f64,
+        py: f64,
+        radius: f64,
+        to_pixel: impl Fn(&TrailPoint) -> Option<(f64, f64)>,
+    ) -> Option<(usize, TrailPoint)> {
+        let mut best: Option<(f64, usize, TrailPoint)> = None;
+        for (index, trail) in self.trails.iter().enumerate() {
+            for p in trail.points() {
+                let Some((qx, qy)) = to_pixel(p) else {
+                    continue;
+                };
+                let d = libm::hypot(qx - px, qy - py);
+                if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
+                    best = Some((d, index, *p));
+                }
+            }
+        }
+        best.map(|(_, index, p)| (index, p))
+    }
+
+    /// The recorded point of any racer's training-loss curve nearest to chart pixel (px, py)
+    /// within `radius`, on a chart of `scale` drawn in `area`.
+    pub fn pick_chart(
+        &self,
+        scale: &ChartScale,
+        area: &Viewport,
+        px: f64,
+        py: f64,
+        radius: f64,
+    ) -> Option<ChartPick> {
+        let (racer, p) = self.nearest_trail_point(px, py, radius, |p| {
+            let x = scale.axis.of(p);
+            let y = scale.y_of(p.loss)?;
+            x.is_finite().then(|| area.to_pixel(x, y))
+        })?;
+        Some(ChartPick {
+            racer,
+            name: self.race.runners.get(racer).map(|r| r.optimizer().name()),
+            step: p.step,
+            epoch: p.epoch,
+            samples: p.samples,
+            loss: finite(p.loss),
+        })
+    }
+
+    /// What lies under canvas pixel (px, py) of the plane drawn in `viewport`: in the network
+    /// view, the network's output there; else the nearest trail point within `radius`, or the
+    /// plane point and its loss. `None` outside the plotting area.
+    pub fn pick_plane(&self, viewport: &Viewport, px: f64, py: f64, radius: f64) -> Option<Picked> {
+        if !viewport.contains_pixel(px, py) {
+            return None;
+        }
+        let (x, y) = viewport.to_plane(px, py);
+        if let Some((runner, mlp)) = self
+            .race
+            .runners
+            .first()
+            .and_then(|r| network_of(r).map(|m| (r, m)))
+        {
+            // In the network view the plane is the input space: read the network's output.
+            let mut output = [0.0];
+            mlp.predict(runner.params(), &[[x, y]], &mut output);
+            return Some(Picked::Prediction {
+                x,
+                y,
+                prediction: finite(output[0]),
+            });
+        }
+        let nearest =
+            self.nearest_trail_point(px, py, radius, |p| Some(viewport.to_pixel(p.x, p.y)));
+        Some(match nearest {
+            Some((racer, p)) => Picked::TrailPoint {
+                racer,
+                name: self.race.runners.get(racer).map(|r| r.optimizer().name()),
+                x: p.x,
+                y: p.y,
+                loss: finite(p.loss),
+                step: p.step,
+                epoch: p.epoch,
+            },
+            None => Picked::Plane {
+                x,
+                y,
+                loss: self.objective().map(|o| o.loss(&[x, y])).and_then(finite),
+            },
+        })
+    }
+}
+
+/// A point of a loss curve under the pointer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChartPick {
+    /// The racer.
+    pub racer: usize,
+    /// Its optimizer's scenario name.
+    pub name: Option<&'static str>,
+    /// Updates taken at the point.
+    pub step: u64,
+    /// Epochs completed.
+    pub epoch: f64,
+    /// Samples seen.
+    pub samples: u64,
+    /// The full-objective loss.
+    pub loss: Option<f64>,
+}
+
+/// What lies under the pointer on the plane.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Picked {
+    /// In the network view: the input point and the network's output there.
+    Prediction {
+        /// First input.
+        x: f64,
+        /// Second input.
+        y: f64,
+        /// The output (a logit for `bce`).
+        prediction: Option<f64>,
+    },
+    /// A recorded point of a racer's trail.
+    TrailPoint {
+        /// The racer.
+        racer: usize,
+        /// Its optimizer's scenario name.
+        name: Option<&'static str>,
+        /// The point.
+        x: f64,
+        /// See `x`.
+        y: f64,
+        /// The loss there.
+        loss: Option<f64>,
+        /// Updates taken.
+        step: u64,
+        /// Epochs completed.
+        epoch: f64,
+    },
+    /// A point of the plane away from every trail, and the loss there.
+    Plane {
+        /// The point.
+        x: f64,
+        /// See `x`.
+        y: f64,
+        /// The loss there.
+        loss: Option<f64>,
+    },
+}

@@ -1,0 +1,344 @@
+//! A session of the lab, without the browser: the scenario, its racing runners, their trails and
+//! network histories, and every number the page shows of them.
+//!
+//! The page's handle ([`crate::web`]'s `Lab`) holds one [`Session`] beside its canvases and
+//! turns what it computes into JavaScript values and pictures; everything here runs, and is
+//! tested, natively. The pieces are split by what they serve: [`view`] (the per-racer state the
+//! controls, legend and read-outs show), [`chart`] (the loss chart's curves, axes and picking),
+//! [`network`] (per-layer gradient norms, the weight history, the loss landscape, the confusion
+//! matrices) and [`catalog`] (the menus of optimizers, surfaces and data sets).
+
+pub mod catalog;
+pub mod chart;
+pub mod network;
+pub mod view;
+
+use crate::objective::mlp::Mlp;
+use crate::objective::model::Model;
+use crate::objective::surfaces::ViewBox;
+use crate::optim::explain::{ExplainLine, StepRecord};
+use crate::read::Refusal;
+use crate::run::{Race, Runner, Status};
+use crate::scenario::Scenario;
+use crate::trail::{Trail, TrailPoint};
+use crate::url_state;
+use network::{Landscape, NetworkRecord};
+use serde::Serialize;
+
+/// Points kept per racer for drawing (the trail thins itself beyond this).
+pub const TRAIL_CAPACITY: usize = 4096;
+
+/// Network snapshots (weights and per-layer gradient norms) kept per racer.
+pub const HISTORY_CAPACITY: usize = 512;
+
+/// The scenario, its race, and the bounded histories the pictures are drawn from.
+#[derive(Clone, Debug)]
+pub struct Session {
+    scenario: Scenario,
+    race: Race,
+    /// What the opening URL asked for and the session ignored, as sentences.
+    ignored: Vec<String>,
+    trails: Vec<Trail>,
+    /// Per racer, for networks: weight snapshots and per-layer gradient norms, one per
+    /// [`Session::advance`] that moved the racer (empty for other objectives).
+    histories: Vec<Trail<NetworkRecord>>,
+    /// The plane the surface view shows (kept while only the optimizers change).
+    view: ViewBox,
+    landscape: Option<Landscape>,
+}
+
+impl Session {
+    /// A session on the scenario in a URL query string; parameters that do not parse are
+    /// ignored (see [`Session::ignored`]), and a scenario that does not build gives way to the
+    /// page's default one, so a session always opens.
+    pub fn open(query: &str) -> Session {
+        let state = url_state::from_query(query);
+        let mut ignored = state.ignored;
+        let (scenario, race) = match Race::new(&state.scenario) {
+            Ok(race) => (state.scenario, race),
+            Err(e) => {
+                ignored.push(format!("ignored the link's scenario: {e}"));
+                let scenario = url_state::page_default();
+                match Race::new(&scenario) {
+                    Ok(race) => (scenario, race),
+                    // The default scenario is tested to build; this arm only keeps `open` total.
+                    Err(e) => {
+                        ignored.push(format!("the default scenario failed to build: {e}"));
+                        degenerate()
+                    }
+                }
+            }
+        };
+        ignored.dedup();
+        Session::with(scenario, race, ignored)
+    }
+
+    fn with(scenario: Scenario, race: Race, ignored: Vec<String>) -> Session {
+        let mut session = Session {
+            view: view_of(&race),
+            scenario,
+            race,
+            ignored,
+            trails: Vec::new(),
+            histories: Vec::new(),
+            landscape: None,
+        };
+        session.restart_histories();
+        session
+    }
+
+    /// What the opening URL asked for and the session ignored, as sentences.
+    pub fn ignored(&self) -> &[String] {
+        &self.ignored
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The racers.
+    pub fn race(&self) -> &Race {
+        &self.race
+    }
+
+    /// Each racer's recorded trail.
+    pub fn trails(&self) -> &[Trail] {
+        &self.trails
+    }
+
+    /// Each racer's network history (empty trails where the objective is not a network).
+    pub fn histories(&self) -> &[Trail<NetworkRecord>] {
+        &self.histories
+    }
+
+    /// The plane the surface view shows.
+    pub fn view(&self) -> ViewBox {
+        self.view
+    }
+
+    /// The objective the racers share (the first racer's; every racer has the same one).
+    pub fn objective(&self) -> Option<&Model> {
+        self.race.runners.first().map(|r| r.objective().as_ref())
+    }
+
+    /// Replaces the scenario (parsed from JSON) and restarts the race. On a refusal the session
+    /// keeps its current scenario; the error names the field and the accepted range.
+    pub fn load(&mut self, scenario_json: &str) -> Result<(), Refusal> {
+        let scenario = Scenario::from_json(scenario_json)?;
+        let race = Race::new(&scenario)?;
+        let objective_changed = scenario.objective != self.scenario.objective;
+        self.scenario = scenario;
+        self.race = race;
+        if objective_changed {
+            self.view = view_of(&self.race);
+        }
+        self.restart_histories();
+        Ok(())
+    }
+
+    /// Whether the objective (and so the heat map) differs from the one in `scenario_json`
+    /// (`true` when that does not parse).
+    pub fn objective_differs(&self, scenario_json: &str) -> bool {
+        match Scenario::from_json(scenario_json) {
+            Ok(s) => s.objective != self.scenario.objective,
+            Err(_) => true,
+        }
+    }
+
+    /// Back to the start: every racer's parameters, optimizer state and batch order.
+    pub fn reset(&mut self) {
+        for runner in &mut self.race.runners {
+            runner.reset();
+        }
+        self.restart_histories();
+    }
+
+    /// Runs up to `steps` updates on every racer still running within the scenario's step
+    /// budget, recording each 2-D racer's every step and each network racer's state once at the
+    /// end (a network's point costs a pass over the data). Returns how many racers are still
+    /// running afterwards.
+    pub fn advance(&mut self, steps: u32) -> u32 {
+        let budget = self.scenario.steps;
+        let every_step = self
+            .race
+            .runners
+            .first()
+            .is_some_and(|r| r.params().len() == 2);
+        let runners = self.race.runners.iter_mut();
+        for ((runner, trail), history) in runners.zip(&mut self.trails).zip(&mut self.histories) {
+            let before = runner.steps_taken();
+            for _ in 0..steps {
+                if runner.steps_taken() >= budget || runner.step().is_none() {
+                    break;
+                }
+                if every_step {
+                    trail.push(TrailPoint::of(runner));
+                }
+            }
+            if !every_step && runner.steps_taken() > before {
+                trail.push(TrailPoint::of(runner));
+                if let Some(mlp) = network_of(runner) {
+                    history.push(NetworkRecord::of(runner, mlp));
+                }
+            }
+        }
+        self.running_count()
+    }
+
+    /// Racers still running within the step budget.
+    pub fn running_count(&self) -> u32 {
+        let budget = self.scenario.steps;
+        self.race
+            .runners
+            .iter()
+            .filter(|r| *r.status() == Status::Running && r.steps_taken() < budget)
+            .count() as u32
+    }
+
+    /// Steps taken by the racer furthest along.
+    pub fn steps_taken(&self) -> u64 {
+        self.race
+            .runners
+            .iter()
+            .map(Runner::steps_taken)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether the racers train a network (the network lab's view).
+    pub fn is_network(&self) -> bool {
+        self.race.runners.first().and_then(network_of).is_some()
+    }
+
+    /// Racer `index`'s last update written out with its numbers ([`crate::optim::explain`]); a
+    /// note asking for a step before the first; `None` for a racer that does not exist.
+    pub fn explain(&self, index: usize) -> Option<Explained> {
+        let runner = self.race.runners.get(index)?;
+        if runner.steps_taken() == 0 {
+            return Some(Explained {
+                title: runner.optimizer().info().title.to_string(),
+                lines: Vec::new(),
+                note: Some("Take a step to see the update written out."),
+            });
+        }
+        let record = StepRecord {
+            lr: runner
+                .last_report()
+                .map(|r| r.lr)
+                .unwrap_or_else(|| runner.current_lr()),
+            grad: runner.last_gradient(),
+            params_before: runner.previous_params(),
+            params_after: runner.params(),
+        };
+        let explanation =
+            crate::optim::explain::explain(runner.optimizer(), runner.optimizer_state(), &record);
+        Some(Explained {
+            title: explanation.title,
+            lines: explanation.lines,
+            note: None,
+        })
+    }
+
+    /// On the rotated quadratic, the momentum lesson's numbers ([`crate::theory::race_theory`]):
+    /// the closed-form rates, and each racer's predicted and measured rate; `None` on any other
+    /// objective.
+    pub fn theory(&self) -> Option<crate::theory::RaceTheory> {
+        let kappa = crate::theory::quadratic_kappa(&self.scenario.objective)?;
+        let racers = self
+            .race
+            .runners
+            .iter()
+            .zip(&self.trails)
+            .map(|(r, trail)| {
+                let losses: Vec<f64> = trail.points().iter().map(|p| p.loss).collect();
+                (r.optimizer(), losses)
+            });
+        Some(crate::theory::race_theory(kappa, racers))
+    }
+
+    /// Every racer's recorded trail as CSV ([`crate::trail::trajectories_csv`]).
+    pub fn trajectories_csv(&self) -> String {
+        let names = self.race.runners.iter().map(|r| r.optimizer().name());
+        crate::trail::trajectories_csv(names.zip(&self.trails))
+    }
+
+    fn restart_histories(&mut self) {
+        self.trails = self
+            .race
+            .runners
+            .iter()
+            .map(|runner| {
+                let mut trail = Trail::new(TRAIL_CAPACITY);
+                trail.push(TrailPoint::of(runner));
+                trail
+            })
+            .collect();
+        self.histories = self
+            .race
+            .runners
+            .iter()
+            .map(|runner| {
+                let mut history = Trail::new(HISTORY_CAPACITY);
+                if let Some(mlp) = network_of(runner) {
+                    history.push(NetworkRecord::of(runner, mlp));
+                }
+                history
+            })
+            .collect();
+        self.landscape = None;
+    }
+}
+
+/// The update rule of a racer's last step, written out — or, before its first step, its title
+/// and a note.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Explained {
+    /// The method and its source (before the first step: the optimizer's name in print).
+    pub title: String,
+    /// One line per quantity of the rule, with its value.
+    pub lines: Vec<ExplainLine>,
+    /// A sentence in place of the lines, when there is no step to write out yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
+}
+
+/// The network a racer trains, when its objective is one.
+pub fn network_of(runner: &Runner) -> Option<&Mlp> {
+    match runner.objective().as_ref() {
+        Model::Mlp(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// The plane the surface view of `race` opens on (the unit box when there is no racer).
+fn view_of(race: &Race) -> ViewBox {
+    race.runners
+        .first()
+        .map(|r| crate::objective::view::view_box(r.objective()))
+        .unwrap_or(ViewBox {
+            x_min: -1.0,
+            x_max: 1.0,
+            y_min: -1.0,
+            y_max: 1.0,
+        })
+}
+
+/// A degenerate but valid session's scenario and race: Booth with no racer. Reached only if the
+/// page's default scenario stopped building, which a native test rules out.
+fn degenerate() -> (Scenario, Race) {
+    let scenario = Scenario {
+        objective: crate::scenario::ObjectiveSpec::Surface(
+            crate::objective::surfaces::SurfaceSpec::Booth,
+        ),
+        race: Vec::new(),
+        ..url_state::page_default()
+    };
+    let race = Race {
+        runners: Runner::new(&scenario).into_iter().collect(),
+    };
+    (scenario, race)
+}
+
+#[cfg(test)]
+mod tests;

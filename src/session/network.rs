@@ -1,0 +1,225 @@
+//! The network lab's numbers: each layer's gradient norm, the weight history of a racer, its loss
+//! landscape (Li et al., 2018) with the path projected onto it, and the confusion matrices.
+
+use super::{network_of, Session};
+use crate::objective::mlp::Mlp;
+use crate::objective::surfaces::ViewBox;
+use crate::run::Runner;
+use serde::Serialize;
+
+/// One snapshot of a network racer: its weights and each layer's gradient norm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkRecord {
+    /// Updates taken.
+    pub step: u64,
+    /// The weights, flattened as the MLP's parameters.
+    pub params: Vec<f64>,
+    /// The Euclidean norm of the last gradient over each layer's weights and biases.
+    pub layer_norms: Vec<f64>,
+}
+
+impl NetworkRecord {
+    /// The current state of `runner`, which trains `mlp`.
+    pub fn of(runner: &Runner, mlp: &Mlp) -> Self {
+        NetworkRecord {
+            step: runner.steps_taken(),
+            params: runner.params().to_vec(),
+            layer_norms: layer_norms(runner.last_gradient(), mlp.layers()),
+        }
+    }
+}
+
+/// The norm of `grad` over each layer of a network of widths `layers` (weights `[out][in]`, then
+/// biases, layer by layer — the MLP's parameter order); a gradient shorter than the network
+/// gives its layers what it has.
+pub fn layer_norms(grad: &[f64], layers: &[usize]) -> Vec<f64> {
+    let mut offset = 0;
+    layers
+        .windows(2)
+        .map(|pair| {
+            let size = pair[0] * pair[1] + pair[1];
+            let end = (offset + size).min(grad.len());
+            let norm = grad[offset.min(end)..end]
+                .iter()
+                .map(|g| g * g)
+                .sum::<f64>()
+                .sqrt();
+            offset += size;
+            norm
+        })
+        .collect()
+}
+
+/// A square view around a network's data (train and test), padded by 15 %.
+pub fn data_view(mlp: &Mlp) -> ViewBox {
+    let extent = mlp
+        .train_points()
+        .iter()
+        .chain(mlp.test_points())
+        .flat_map(|p| [p[0].abs(), p[1].abs()])
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    let half = if extent > 0.0 { extent * 1.15 } else { 1.0 };
+    ViewBox {
+        x_min: -half,
+        x_max: half,
+        y_min: -half,
+        y_max: half,
+    }
+}
+
+/// Grid side of the landscape (each point is one pass over the training data).
+pub const LANDSCAPE_RESOLUTION: usize = 41;
+
+/// A racer's loss landscape: the loss on a grid over [−range, range]² of two filter-normalised
+/// directions around its weights ([`crate::landscape`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Landscape {
+    /// The racer.
+    pub racer: usize,
+    /// The racer's updates when the landscape was computed.
+    pub step: u64,
+    /// The weights at the centre.
+    pub center: Vec<f64>,
+    /// The first direction.
+    pub d1: Vec<f64>,
+    /// The second direction.
+    pub d2: Vec<f64>,
+    /// Half the side of the plane, in units of the directions.
+    pub range: f64,
+    /// Points per side of the grid.
+    pub resolution: usize,
+    /// The loss at each grid point, row by row from the top (the second direction at +range).
+    pub losses: Vec<f64>,
+}
+
+impl Landscape {
+    /// The landscape's loss at (a, b) of its plane, bilinear between grid points (clamped to the
+    /// plane).
+    pub fn loss_at(&self, a: f64, b: f64) -> f64 {
+        let n = self.resolution;
+        let last = (n - 1) as f64;
+        let gx = ((a + self.range) / (2.0 * self.range) * last).clamp(0.0, last);
+        let gy = ((self.range - b) / (2.0 * self.range) * last).clamp(0.0, last);
+        let (i, j) = ((gx as usize).min(n - 2), (gy as usize).min(n - 2));
+        let (fx, fy) = (gx - i as f64, gy - j as f64);
+        let at = |row: usize, column: usize| self.losses[row * n + column];
+        (1.0 - fy) * ((1.0 - fx) * at(j, i) + fx * at(j, i + 1))
+            + fy * ((1.0 - fx) * at(j + 1, i) + fx * at(j + 1, i + 1))
+    }
+
+    /// The smallest and largest finite loss on the grid (`None` when none is finite).
+    pub fn finite_range(&self) -> Option<(f64, f64)> {
+        let (lo, hi) = self
+            .losses
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        (lo <= hi).then_some((lo, hi))
+    }
+
+    /// The plane the landscape covers.
+    pub fn view(&self) -> ViewBox {
+        ViewBox {
+            x_min: -self.range,
+            x_max: self.range,
+            y_min: -self.range,
+            y_max: self.range,
+        }
+    }
+}
+
+/// A classifier racer's confusion matrices and per-layer gradient norms.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NetworkMetrics {
+    /// Counts `[true label][predicted label]` on the training points.
+    pub train: Option<[[u64; 2]; 2]>,
+    /// The same on the test points.
+    pub test: Option<[[u64; 2]; 2]>,
+    /// Each layer's gradient norm at the last update.
+    pub layer_norms: Vec<f64>,
+}
+
+impl Session {
+    /// Computes racer `racer`'s loss landscape (Li et al., 2018) around its current weights on
+    /// [−1, 1]² of two filter-normalised directions, keeping it until the race restarts. Returns
+    /// false when there is no such racer or it does not train a network.
+    pub fn compute_landscape(&mut self, racer: usize) -> bool {
+        let Some(runner) = self.race.runners.get(racer) else {
+            return false;
+        };
+        let Some(mlp) = network_of(runner) else {
+            return false;
+        };
+        let center = runner.params().to_vec();
+        let (d1, d2) = crate::landscape::filter_normalised_directions(
+            mlp.layers(),
+            &center,
+            self.scenario.seed ^ 0x1A4D,
+        );
+        let range = 1.0;
+        let losses =
+            crate::landscape::loss_grid(mlp, &center, (&d1, &d2), range, LANDSCAPE_RESOLUTION);
+        self.landscape = Some(Landscape {
+            racer,
+            step: runner.steps_taken(),
+            center,
+            d1,
+            d2,
+            range,
+            resolution: LANDSCAPE_RESOLUTION,
+            losses,
+        });
+        true
+    }
+
+    /// The landscape computed last, if the race has not restarted since.
+    pub fn landscape(&self) -> Option<&Landscape> {
+        self.landscape.as_ref()
+    }
+
+    /// The landscape's racer's recorded weights projected onto its plane, oldest first, through
+    /// the centre (the weights it was computed at) and on to any recorded since.
+    pub fn landscape_path(&self) -> Vec<(f64, f64)> {
+        let Some(view) = &self.landscape else {
+            return Vec::new();
+        };
+        let Some(history) = self.histories.get(view.racer) else {
+            return Vec::new();
+        };
+        let directions = (view.d1.as_slice(), view.d2.as_slice());
+        let mut path: Vec<(f64, f64)> = history
+            .points()
+            .iter()
+            .filter_map(|r| crate::landscape::project(&r.params, &view.center, directions))
+            .collect();
+        // A thinned history may not have recorded the centre itself.
+        if history.points().last().is_none_or(|r| r.step < view.step) {
+            path.push((0.0, 0.0));
+        }
+        path
+    }
+
+    /// For a network racer: its confusion matrices (classifiers only) and per-layer gradient
+    /// norms; `None` for another objective or a racer that does not exist.
+    pub fn metrics(&self, racer: usize) -> Option<NetworkMetrics> {
+        let runner = self.race.runners.get(racer)?;
+        let mlp = network_of(runner)?;
+        let params = runner.params();
+        Some(NetworkMetrics {
+            train: crate::objective::metrics::confusion_matrix(mlp, params, false),
+            test: crate::objective::metrics::confusion_matrix(mlp, params, true),
+            layer_norms: layer_norms(runner.last_gradient(), mlp.layers()),
+        })
+    }
+
+    /// Racer `selected` (the first when there is no such racer) and its network, when the
+    /// objective is one.
+    pub fn selected_network(&self, selected: usize) -> Option<(&Runner, &Mlp)> {
+        let runners = &self.race.runners;
+        let runner = runners.get(selected).or(runners.first())?;
+        Some((runner, network_of(runner)?))
+    }
+}

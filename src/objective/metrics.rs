@@ -30,15 +30,15 @@ pub fn confusion_matrix(mlp: &Mlp, params: &[f64], on_test: bool) -> Option<[[u6
 mod tests {
     use super::*;
     use crate::objective::model::Model;
-    use crate::scenario::Scenario;
+    use crate::objective::ObjectiveSpec;
 
     #[test]
     fn the_matrix_counts_every_point_and_agrees_with_accuracy() {
-        let scenario = Scenario::from_json(
-            r#"{"objective":{"kind":"mlp","layers":[2,4,1],"activation":"tanh","loss":"bce","dataset":{"name":"xor","n":80}},"optimizer":{"name":"sgd"}}"#,
+        let objective: ObjectiveSpec = serde_json::from_str(
+            r#"{"kind":"mlp","layers":[2,4,1],"activation":"tanh","loss":"bce","dataset":{"name":"xor","n":80}}"#,
         )
         .expect("valid");
-        let Model::Mlp(mlp) = Model::build(&scenario.objective, 5).expect("model") else {
+        let Model::Mlp(mlp) = Model::build(&objective, 5).expect("model") else {
             panic!("an mlp")
         };
         let params = mlp.initial_params();

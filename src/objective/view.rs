@@ -78,7 +78,7 @@ pub fn min_value(model: &Model) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::objective::surfaces::SurfaceSpec;
-    use crate::scenario::ObjectiveSpec;
+    use crate::objective::ObjectiveSpec;
 
     #[test]
     fn linear_regression_is_viewed_around_its_least_squares_fit() {

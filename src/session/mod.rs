@@ -1,7 +1,7 @@
 //! A session of the lab, without the browser: the scenario, its racing runners, their trails and
 //! network histories, and every number the page shows of them.
 //!
-//! The page's handle ([`crate::web`]'s `Lab`) holds one [`Session`] beside its canvases and
+//! The page's handle (the `web` module's `Lab`) holds one [`Session`] beside its canvases and
 //! turns what it computes into JavaScript values and pictures; everything here runs, and is
 //! tested, natively. The pieces are split by what they serve: [`view`] (the per-racer state the
 //! controls, legend and read-outs show), [`chart`] (the loss chart's curves, axes and picking),

@@ -9,7 +9,7 @@ use crate::optim::OptimizerConfig;
 use crate::scenario::{json_value, Scenario};
 use serde_json::{json, Value};
 
-/// Writes a scenario as a query string (without `?`) that [`from_query`] reads back exactly.
+/// Writes a scenario as a query string (without `?`) that [`from_query`](super::from_query) reads back exactly.
 pub fn to_query(scenario: &Scenario) -> String {
     let mut parts: Vec<String> = Vec::new();
     match &scenario.objective {

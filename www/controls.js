@@ -10,8 +10,6 @@ import { HYPER_LABELS, readField } from './messages.js';
 export const LR_LADDER = oneTwoFive(1e-6, 100);
 /** Hyper-parameters with their own control (not repeated under "More hyper-parameters"). */
 const OWN_CONTROL = new Set(['name', 'lr', 'momentum']);
-/** Optional hyper-parameters (absent from a scenario when unset) shown all the same. */
-const OPTIONAL_FIELDS = { lbfgs: ['max_eval', 'line_search_fn'] };
 /** Choices of the hyper-parameters that are names, not numbers. */
 const CHOICES = { line_search_fn: [['', 'None (a fixed step of lr)'], ['strong_wolfe', 'Strong Wolfe']] };
 const SCHEDULE_FIELDS = {
@@ -231,11 +229,12 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     showLegend({ scenario, state, selected: ui.selected, onSelect: (index) => { ui.selected = index; onSelect(); } });
     const chosen = racers[ui.selected].optimizer;
     $('editing').textContent = racers.length > 1 ? `Editing optimizer ${ui.selected + 1} of ${racers.length} (${titleOf(chosen.name)}): click another in the list above to edit it.` : '';
-    // Newton needs an exact Hessian, which a network has not: offered, but not to be picked.
+    // A rule that needs an exact Hessian (Newton) cannot run on a network, which has none:
+    // offered, but not to be picked.
     for (const option of optimizer.options) {
-      const blocked = option.value === 'newton' && objective.kind === 'mlp';
+      const blocked = optimizers.find((o) => o.name === option.value)?.needs === 'hessian' && objective.kind === 'mlp';
       option.disabled = blocked;
-      option.textContent = blocked ? `${titleOf('newton')} (needs an exact Hessian: surfaces and linear regression)` : titleOf(option.value);
+      option.textContent = blocked ? `${titleOf(option.value)} (needs an exact Hessian: surfaces and linear regression)` : titleOf(option.value);
     }
     optimizer.value = chosen.name;
     if (document.activeElement !== $('lr')) $('lr').value = String(chosen.lr);
@@ -286,7 +285,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   }
 
   function showHyper(chosen) {
-    const keys = [...new Set([...Object.keys(chosen), ...(OPTIONAL_FIELDS[chosen.name] ?? [])])]
+    const keys = [...new Set([...Object.keys(chosen), ...(optimizers.find((o) => o.name === chosen.name)?.optional ?? [])])]
       .filter((key) => !OWN_CONTROL.has(key))
       .flatMap((key) => (Array.isArray(chosen[key]) ? chosen[key].map((_, i) => `${chosen.name}.${key}.${i}`) : [`${chosen.name}.${key}`]));
     syncChildren($('hyper-fields'), keys, (key) => hyperField(key, chosen), (label, key) => {

@@ -6,7 +6,6 @@ import { $, syncChildren } from './dom.js';
 import { num } from './format.js';
 const MAX_LAYERS = 6;
 const MAX_UNITS = 16;
-const TITLES = { circle: 'Circle', xor: 'XOR', gaussians: 'Two Gaussians', spiral: 'Spiral', moons: 'Moons', plane: 'Plane (regression)' };
 
 /**
  * Wires the network lab's controls. `edit(mutate)` applies a change to a copy of the scenario;
@@ -18,7 +17,7 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
   for (const entry of catalog) {
     const option = document.createElement('option');
     option.value = entry.name;
-    option.textContent = TITLES[entry.name] ?? entry.name;
+    option.textContent = entry.title;
     select.append(option);
   }
 
@@ -32,7 +31,7 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
       button.type = 'button';
       button.className = 'thumbnail';
       button.setAttribute('role', 'radio');
-      button.setAttribute('aria-label', TITLES[entry.name] ?? entry.name);
+      button.setAttribute('aria-label', entry.title);
       button.dataset.name = entry.name;
       const canvas = document.createElement('canvas');
       canvas.width = 56;

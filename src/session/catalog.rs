@@ -14,6 +14,11 @@ pub struct OptimizerEntry {
     pub title: &'static str,
     /// The learning rate a racer switched to it starts with.
     pub lr: f64,
+    /// What a step needs besides the gradient (`hessian`: offered only where the objective has
+    /// one).
+    pub needs: crate::optim::Needs,
+    /// Hyper-parameters a scenario leaves out when unset, which the page shows all the same.
+    pub optional: &'static [&'static str],
 }
 
 /// Every optimizer, in the registry's order.
@@ -24,6 +29,8 @@ pub fn optimizers() -> Vec<OptimizerEntry> {
             name: entry.name,
             title: entry.title,
             lr: entry.starting_lr,
+            needs: entry.needs,
+            optional: entry.optional,
         })
         .collect()
 }
@@ -63,6 +70,8 @@ pub fn surfaces() -> Vec<SurfaceEntry> {
 pub struct DatasetEntry {
     /// The data set's scenario name.
     pub name: &'static str,
+    /// The name in print.
+    pub title: &'static str,
     /// `classification` or `regression`.
     pub kind: &'static str,
 }
@@ -75,6 +84,7 @@ pub fn datasets() -> Vec<DatasetEntry> {
         .filter(|name| name.kind() != DatasetKind::Regression1d)
         .map(|name| DatasetEntry {
             name: name.as_str(),
+            title: name.info().title,
             kind: if name.kind() == DatasetKind::Classification {
                 "classification"
             } else {

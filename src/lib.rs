@@ -10,6 +10,11 @@
 //! * [`scenario`] — the serde scenario format shared by the CLI, the page's URL state and tests.
 //! * [`run`] — the runner that owns parameters, optimizer state, sampler and status.
 //! * [`tune`] — learning-rate tuning: a racer run once per value of a log-spaced grid.
+//! * [`theory`] — what theory predicts on the quadratic bowl (rates, optimal step sizes), beside
+//!   each racer's measured rate.
+//! * [`trail`] — the bounded, self-thinning history of a run that the page draws.
+//! * [`landscape`] — a network's own loss landscape on a plane of filter-normalised directions.
+//! * [`url_state`] — the scenario written as a short, readable query string and read back.
 //! * [`session`] — a session of the lab without the browser: the race, its trails and every
 //!   number the page shows of them (the page's state, the loss chart, the network's metrics,
 //!   the menus).

@@ -138,11 +138,8 @@ const OPTIMIZER_KEYS: &[&str] = &[
 /// One racer as the `o` parameter writes it, sometimes broken.
 fn racer() -> BoxedStrategy<String> {
     let name = prop_oneof![
-        6 => prop::sample::select(vec![
-            "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "newton",
-            "lbfgs",
-        ])
-        .prop_map(String::from),
+        6 => prop::sample::select(gdviz::optim::OPTIMIZERS.iter().map(|o| o.name).collect::<Vec<_>>())
+            .prop_map(String::from),
         1 => wild_text(),
     ];
     let value = prop_oneof![

@@ -8,6 +8,8 @@
 
 pub mod cli;
 pub mod fuzz;
+pub mod scenario_strategies;
+pub mod scenarios;
 pub mod torch_cases;
 
 use gdviz::run::Runner;

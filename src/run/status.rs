@@ -1,0 +1,143 @@
+//! Where a run stands: running, diverged, stopped by a condition, refused by a step — and the
+//! words for it, said once for the CLI, the legend and the surface markers.
+
+use serde::Serialize;
+
+/// Where a run stands.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Status {
+    /// Still taking steps.
+    Running,
+    /// The loss, gradient or parameters became non-finite during update `step`; the parameters
+    /// are those before it.
+    Diverged {
+        /// The 1-based update that failed.
+        step: u64,
+    },
+    /// The optimizer refused update `step` (e.g. Newton at a singular Hessian).
+    Failed {
+        /// The 1-based update that was refused.
+        step: u64,
+        /// Why, in a sentence.
+        reason: String,
+    },
+    /// Trace line `step` (the state after `step` updates) met a condition of the scenario's
+    /// `stop`; no further update is taken.
+    Converged {
+        /// Updates taken when the condition was met (the last trace line).
+        step: u64,
+        /// The condition met.
+        condition: StopCondition,
+    },
+}
+
+/// A condition of the scenario's `stop` that a run met, with its threshold. Serialised as
+/// `{"loss_below": 1e-6}`, `{"grad_norm_below": 1e-3}` or `{"epochs": 5}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopCondition {
+    /// The full-objective loss fell below the threshold.
+    LossBelow(f64),
+    /// The full gradient's norm fell below the threshold.
+    GradNormBelow(f64),
+    /// The epochs completed reached the threshold.
+    Epochs(f64),
+}
+
+impl StopCondition {
+    /// The scenario field of the condition: `"loss_below"`, `"grad_norm_below"` or `"epochs"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StopCondition::LossBelow(_) => "loss_below",
+            StopCondition::GradNormBelow(_) => "grad_norm_below",
+            StopCondition::Epochs(_) => "epochs",
+        }
+    }
+
+    /// The condition in words: `"loss below 1e-6"`, `"gradient norm below 0.001"`,
+    /// `"5 epochs done"`.
+    pub fn describe(&self) -> String {
+        match self {
+            StopCondition::LossBelow(x) => format!("loss below {}", threshold_text(*x)),
+            StopCondition::GradNormBelow(x) => {
+                format!("gradient norm below {}", threshold_text(*x))
+            }
+            StopCondition::Epochs(n) => format!("{} epochs done", threshold_text(*n)),
+        }
+    }
+}
+
+/// A threshold as a sentence shows it: plain from 1e-3 to 1e6 (`0.001`, `5`), else in scientific
+/// notation (`1e-6`, `2.5e-8`).
+fn threshold_text(x: f64) -> String {
+    if (1e-3..1e6).contains(&x.abs()) {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+impl Status {
+    /// Where the run stands, in a sentence: `"running"`, `"diverged at step 12: the loss or
+    /// parameters became non-finite"`, `"stopped at step 3: <reason>"` or `"converged at step
+    /// 37 (loss below 1e-6)"` (`"stopped at step 500 (5 epochs done)"` for an epoch limit) —
+    /// [`Self::summary`], then [`Self::cause`] where there is one.
+    pub fn message(&self) -> String {
+        match self.cause() {
+            Some(cause) => format!("{}: {cause}", self.summary()),
+            None => self.summary(),
+        }
+    }
+
+    /// Where the run stands, in a phrase without the cause: `"running"`, `"diverged at step
+    /// 12"`, `"stopped at step 3"`, `"converged at step 37 (loss below 1e-6)"`, `"stopped at
+    /// step 500 (5 epochs done)"`. The words of every status are written here once; the command
+    /// line, the page's legend and its markers all take them from this and [`Self::message`].
+    pub fn summary(&self) -> String {
+        match self {
+            Status::Running => "running".to_string(),
+            Status::Diverged { step } => format!("diverged at step {step}"),
+            Status::Failed { step, .. } => format!("stopped at step {step}"),
+            Status::Converged {
+                step,
+                condition: condition @ StopCondition::Epochs(_),
+            } => format!("stopped at step {step} ({})", condition.describe()),
+            Status::Converged { step, condition } => {
+                format!("converged at step {step} ({})", condition.describe())
+            }
+        }
+    }
+
+    /// Why the run stopped where [`Self::summary`] does not say: the loss or parameters became
+    /// non-finite, or the optimizer's reason for refusing a step.
+    pub fn cause(&self) -> Option<&str> {
+        match self {
+            Status::Diverged { .. } => Some("the loss or parameters became non-finite"),
+            Status::Failed { reason, .. } => Some(reason),
+            Status::Running | Status::Converged { .. } => None,
+        }
+    }
+
+    /// The status's name, as its JSON tag: `"running"`, `"diverged"`, `"failed"` or
+    /// `"converged"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Diverged { .. } => "diverged",
+            Status::Failed { .. } => "failed",
+            Status::Converged { .. } => "converged",
+        }
+    }
+
+    /// What ended the run and at which trace line, as `gdviz trace`'s last line names it:
+    /// `"diverged"`, `"failed"`, or the field of the stop condition met (`"loss_below"`, …);
+    /// `None` while it runs.
+    pub fn stopped(&self) -> Option<(&'static str, u64)> {
+        match self {
+            Status::Running => None,
+            Status::Diverged { step } | Status::Failed { step, .. } => Some((self.name(), *step)),
+            Status::Converged { step, condition } => Some((condition.name(), *step)),
+        }
+    }
+}

@@ -134,10 +134,10 @@ impl Landscape {
 /// A classifier racer's confusion matrices and per-layer gradient norms.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NetworkMetrics {
-    /// Counts `[true label][predicted label]` on the training points.
-    pub train: Option<[[u64; 2]; 2]>,
+    /// Counts `[true label][predicted label]` on the training points, `k × k`.
+    pub train: Option<crate::objective::metrics::Confusion>,
     /// The same on the test points.
-    pub test: Option<[[u64; 2]; 2]>,
+    pub test: Option<crate::objective::metrics::Confusion>,
     /// Each layer's gradient norm at the last update.
     pub layer_norms: Vec<f64>,
 }

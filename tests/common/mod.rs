@@ -23,7 +23,12 @@ pub const ABSOLUTE: f64 = 1e-12;
 
 /// Whether our value agrees with PyTorch's to [`RELATIVE`] (above the [`ABSOLUTE`] floor).
 pub fn close(ours: f64, theirs: f64) -> bool {
-    (ours - theirs).abs() <= RELATIVE * ours.abs().max(theirs.abs()) + ABSOLUTE
+    close_to(ours, theirs, RELATIVE)
+}
+
+/// Whether our value agrees with PyTorch's to `relative` (above the [`ABSOLUTE`] floor).
+pub fn close_to(ours: f64, theirs: f64, relative: f64) -> bool {
+    (ours - theirs).abs() <= relative * ours.abs().max(theirs.abs()) + ABSOLUTE
 }
 
 /// Relative difference, for the report printed with `--nocapture`.
@@ -43,8 +48,13 @@ pub fn cases(fixture: &str) -> Vec<Value> {
 }
 
 /// Runs one case and returns the largest relative error over losses and parameters (where
-/// PyTorch's value exceeds the absolute floor), or the first disagreement.
+/// PyTorch's value exceeds the absolute floor), or the first disagreement beyond [`RELATIVE`].
 pub fn check_case(case: &Value) -> Result<f64, String> {
+    check_case_to(case, RELATIVE)
+}
+
+/// [`check_case`] to the tolerance `relative`.
+pub fn check_case_to(case: &Value, relative: f64) -> Result<f64, String> {
     let id = case["id"].as_str().unwrap_or("?");
     let scenario =
         Scenario::from_value(&case["scenario"]).map_err(|e| format!("{id}: refused: {e}"))?;
@@ -67,7 +77,7 @@ pub fn check_case(case: &Value) -> Result<f64, String> {
             return Err(format!("{id}: line {step} is PyTorch's {}", theirs["step"]));
         }
         let loss = theirs["loss"].as_f64().unwrap_or(f64::NAN);
-        if !close(ours.loss, loss) {
+        if !close_to(ours.loss, loss, relative) {
             return Err(format!(
                 "{id}: step {step}: loss {} vs PyTorch {loss}",
                 ours.loss
@@ -88,7 +98,7 @@ pub fn check_case(case: &Value) -> Result<f64, String> {
             ));
         }
         for (i, (a, b)) in ours.params.iter().zip(&params).enumerate() {
-            if !close(*a, *b) {
+            if !close_to(*a, *b, relative) {
                 return Err(format!("{id}: step {step}: params[{i}] {a} vs PyTorch {b}"));
             }
             if b.abs() > 1e-9 {
@@ -100,9 +110,15 @@ pub fn check_case(case: &Value) -> Result<f64, String> {
 }
 
 /// Checks every case, prints the largest relative error (seen with `--nocapture`) and fails
-/// with every disagreement.
+/// with every disagreement beyond [`RELATIVE`].
 pub fn assert_all_match(cases: &[Value], label: &str) {
-    let results: Vec<Result<f64, String>> = cases.iter().map(check_case).collect();
+    assert_all_match_to(cases, label, RELATIVE);
+}
+
+/// [`assert_all_match`] to the tolerance `relative`.
+pub fn assert_all_match_to(cases: &[Value], label: &str, relative: f64) {
+    let results: Vec<Result<f64, String>> =
+        cases.iter().map(|c| check_case_to(c, relative)).collect();
     let worst = results
         .iter()
         .filter_map(|r| r.as_ref().ok())

@@ -69,12 +69,15 @@ pub(super) fn normal(rng: &mut Pcg64Mcg) -> f64 {
     StandardNormal.sample(rng)
 }
 
-/// The noise-free inputs of one point of class `positive` (label 1) or not (module table).
+/// The noise-free inputs of one point of class `label` out of `classes` (module table; "Many
+/// classes" for `classes > 2`).
 pub(super) fn classification_point(
     name: DatasetName,
-    positive: bool,
+    label: usize,
+    classes: usize,
     rng: &mut Pcg64Mcg,
 ) -> [f64; 2] {
+    let positive = label == 1;
     match name {
         DatasetName::Circle => {
             let r = if positive {
@@ -93,14 +96,24 @@ pub(super) fn classification_point(
             let s2 = if positive { s1 } else { -s1 };
             [s1 * m1, s2 * m2]
         }
+        DatasetName::Gaussians if classes > 2 => {
+            // Centre c at radius 0.6, angle c/k turns: (0.6·sin, 0.6·cos).
+            let (sin, cos) = sin_cos_turns(label as f64 / classes as f64);
+            [
+                0.6 * sin + 0.15 * normal(rng),
+                0.6 * cos + 0.15 * normal(rng),
+            ]
+        }
         DatasetName::Gaussians => {
             let centre = if positive { 0.4 } else { -0.4 };
             [centre + 0.15 * normal(rng), centre + 0.15 * normal(rng)]
         }
         DatasetName::Spiral => {
             let u = rng.random::<f64>();
-            // t = 3.5π·u (+ π), as 1.75·u (+ ½) turns.
-            let (sin, cos) = sin_cos_turns(1.75 * u + if positive { 0.0 } else { 0.5 });
+            // t = 3.5π·u + 2π·(k − 1 − label)/k, as 1.75·u + (k − 1 − label)/k turns: for two
+            // classes + 0 (label 1) or + ½ (label 0), as Playground.
+            let arm = (classes.saturating_sub(1 + label)) as f64 / classes.max(1) as f64;
+            let (sin, cos) = sin_cos_turns(1.75 * u + arm);
             [u * sin, u * cos]
         }
         DatasetName::Moons => {

@@ -5,7 +5,8 @@
 //! spiral) and scikit-learn's `make_moons`, rescaled so that the inputs lie in about `[−1, 1]²`
 //! (Playground draws in `[−6, 6]²` with a data radius of 5; dividing by 5 maps it to the unit
 //! box). Labels are `0` or `1`; point `i` (in generation order) has label `1` when `i` is even,
-//! so the classes are balanced — equal counts, or one more `1` when `n` is odd.
+//! so the classes are balanced — equal counts, or one more `1` when `n` is odd. Gaussians and
+//! spiral also come in `k` classes (see "Many classes").
 //!
 //! # Geometry (noise 0)
 //!
@@ -34,6 +35,19 @@
 //!   `(1 − cos t, 1 − sin t − 0.5)` label 1, `t ∈ [0, π]`), with `t ~ U(0, π)` instead of evenly
 //!   spaced, then mapped to `[−1, 1] × [−0.5, 0.5]` by `(x, y) ↦ ((x − 0.5)/1.5, (y − 0.25)/1.5)`.
 //!   The moons' radius becomes 2/3; our noise σ equals scikit-learn's `noise = 1.5·σ`.
+//!
+//! # Many classes
+//!
+//! With `classes = k` (`2 ≤ k ≤ 8`; gaussians and spiral only), point `i` has label
+//! `k − 1 − (i mod k)` — for `k = 2` the rule above, so two classes give the very same points
+//! — and the classes are balanced to within one point.
+//!
+//! * `gaussians` — for `k > 2`, class `c` is `N(0.6·(sin 2πc/k, cos 2πc/k), 0.15²·I)`: `k`
+//!   blobs evenly around a circle of radius 0.6, class 0 at the top (for `k = 2`, the two blobs
+//!   above).
+//! * `spiral` — class `c` is an arm `u ~ U(0, 1)`, `r = u`, `θ = 3.5π·u + 2π·(k − 1 − c)/k`:
+//!   `k` interleaved arms turned by `1/k` of a turn each (for `k = 2` the two arms above). The
+//!   arms are `1/(1.75·k)` apart radially.
 //!
 //! # Regression sets
 //!
@@ -76,14 +90,14 @@
 //! ziggurat's tail (`|z| > 3.65`, about 1 in 4000), which `rand_distr` computes with `ln`.
 //!
 //! Serde form: `{"name":"circle","n":200,"noise":0.05,"seed":0,"test_fraction":0.5,
-//! "standardize":false}`; every field but `name` is optional, and fields at their default are
+//! "standardize":false,"classes":2}`; every field but `name` is optional, and fields at their default are
 //! left out when serialising.
 
 mod draw;
 #[cfg(test)]
 mod tests;
 
-use crate::read::{Range, Refusal};
+use crate::read::{Problem, Range, Refusal};
 use draw::{classification_point, normal, random_sign, standardize, uniform};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -102,6 +116,12 @@ pub const DEFAULT_TEST_FRACTION: f64 = 0.5;
 /// Largest noise level accepted.
 pub const MAX_NOISE: f64 = 1.0;
 
+/// Most classes a classification set (and a `ce` network) takes.
+pub const MAX_CLASSES: usize = 8;
+
+/// The number of classes when the spec gives none.
+pub const DEFAULT_CLASSES: usize = 2;
+
 crate::read::fields::read_by_name!(DatasetName);
 
 /// What the registry knows of a data set.
@@ -113,16 +133,19 @@ pub struct DatasetInfo {
     pub title: &'static str,
     /// What its points are.
     pub kind: DatasetKind,
+    /// The most classes it can be drawn with: [`MAX_CLASSES`] for the sets with a `k`-class
+    /// form (gaussians, spiral), 2 for the other classification sets, 0 for regression.
+    pub max_classes: usize,
 }
 
 /// Declares the data sets from one list, one line each —
-/// `Variant => ("name", "Title", Kind),` — and generates [`DatasetName`] (variant names in snake
+/// `Variant => ("name", "Title", Kind, max_classes),` — and generates [`DatasetName`] (variant names in snake
 /// case are the scenario names; a test checks they are the listed names), [`DatasetName::ALL`]
 /// and [`DatasetName::info`]. Adding a data set: add its line, its points in
 /// [`DatasetSpec::generate`] (a classification set's in `draw::classification_point`), and its
 /// tests.
 macro_rules! datasets {
-    ($( $(#[$doc:meta])* $variant:ident => ($name:literal, $title:literal, $kind:ident), )*) => {
+    ($( $(#[$doc:meta])* $variant:ident => ($name:literal, $title:literal, $kind:ident, $classes:expr), )*) => {
         /// Which data set to generate (see the module doc for each one's geometry).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -141,6 +164,7 @@ macro_rules! datasets {
                         name: $name,
                         title: $title,
                         kind: DatasetKind::$kind,
+                        max_classes: $classes,
                     }, )*
                 }
             }
@@ -150,19 +174,19 @@ macro_rules! datasets {
 
 datasets! {
     /// Inner disc (label 1) against an outer ring (label 0).
-    Circle => ("circle", "Circle", Classification),
+    Circle => ("circle", "Circle", Classification, 2),
     /// Label 1 where `x1·x2 > 0`.
-    Xor => ("xor", "XOR", Classification),
-    /// Two Gaussian blobs centred at `±(0.4, 0.4)`.
-    Gaussians => ("gaussians", "Two Gaussians", Classification),
-    /// Two interleaved spiral arms.
-    Spiral => ("spiral", "Spiral", Classification),
+    Xor => ("xor", "XOR", Classification, 2),
+    /// Gaussian blobs: two centred at `±(0.4, 0.4)`, or `k` on a circle.
+    Gaussians => ("gaussians", "Gaussians", Classification, MAX_CLASSES),
+    /// Interleaved spiral arms: two, or `k`.
+    Spiral => ("spiral", "Spiral", Classification, MAX_CLASSES),
     /// scikit-learn's two interleaving half circles.
-    Moons => ("moons", "Moons", Classification),
+    Moons => ("moons", "Moons", Classification, 2),
     /// 1-D regression points `(x, y)` around a line.
-    Linear => ("linear", "Line (regression)", Regression1d),
+    Linear => ("linear", "Line (regression)", Regression1d, 0),
     /// 2-D regression: a target linear in `(x1, x2)`.
-    Plane => ("plane", "Plane (regression)", Regression2d),
+    Plane => ("plane", "Plane (regression)", Regression2d, 0),
 }
 
 impl DatasetName {
@@ -190,7 +214,7 @@ impl DatasetName {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DatasetKind {
-    /// `[x1, x2, label]`, label 0 or 1.
+    /// `[x1, x2, label]`, label `0, …, k − 1`.
     Classification,
     /// `[x, y]`: one input, one real target.
     Regression1d,
@@ -234,6 +258,14 @@ pub struct DatasetSpec {
     /// Standardise the inputs with the training split's mean and standard deviation.
     #[serde(skip_serializing_if = "is_false")]
     pub standardize: bool,
+    /// Number of classes `k` of a classification set (`2 ≤ k ≤ 8` for gaussians and spiral, 2
+    /// for the others; default 2, which leaves the data as they were before `k` was a field).
+    #[serde(skip_serializing_if = "is_default_classes")]
+    pub classes: usize,
+}
+
+fn is_default_classes(k: &usize) -> bool {
+    *k == DEFAULT_CLASSES
 }
 
 crate::read::fields::read_fields!(DatasetSpec (DatasetSpec::new(DatasetName::Circle)) {
@@ -243,6 +275,7 @@ crate::read::fields::read_fields!(DatasetSpec (DatasetSpec::new(DatasetName::Cir
     seed: U64,
     test_fraction: F64,
     standardize: Bool,
+    classes: Usize,
 });
 
 impl DatasetSpec {
@@ -255,6 +288,7 @@ impl DatasetSpec {
             seed: 0,
             test_fraction: DEFAULT_TEST_FRACTION,
             standardize: false,
+            classes: DEFAULT_CLASSES,
         }
     }
 
@@ -281,6 +315,19 @@ impl DatasetSpec {
             "test_fraction",
             self.test_fraction,
             Range::closed_open(0.0, 1.0),
+        )?;
+        let most = self.name.info().max_classes.max(DEFAULT_CLASSES);
+        if self.classes != DEFAULT_CLASSES && most == DEFAULT_CLASSES {
+            let sentence = format!(
+                "{} has 2 classes (gaussians and spiral take 2 to {MAX_CLASSES})",
+                self.name.as_str()
+            );
+            return Err(Refusal::at("classes", Problem::unfit(sentence)));
+        }
+        check(
+            "classes",
+            self.classes as f64,
+            Range::closed(DEFAULT_CLASSES as f64, most as f64).whole(),
         )
     }
 
@@ -299,12 +346,14 @@ impl DatasetSpec {
         let n_test = self.test_count();
         Ok(match self.name.kind() {
             DatasetKind::Classification => {
+                let k = self.classes;
                 let mut points: Vec<[f64; 3]> = (0..self.n)
                     .map(|i| {
-                        let label = if i % 2 == 0 { 1.0 } else { 0.0 };
-                        let [x1, x2] = classification_point(self.name, label == 1.0, &mut rng);
+                        // k − 1 − (i mod k): for two classes, label 1 on even i (as always).
+                        let label = k - 1 - i % k;
+                        let [x1, x2] = classification_point(self.name, label, k, &mut rng);
                         let (e1, e2) = (normal(&mut rng), normal(&mut rng));
-                        [x1 + noise * e1, x2 + noise * e2, label]
+                        [x1 + noise * e1, x2 + noise * e2, label as f64]
                     })
                     .collect();
                 points.shuffle(&mut rng);
@@ -364,7 +413,7 @@ impl DatasetSpec {
 /// A generated data set: its training and test points, by kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dataset {
-    /// `[x1, x2, label]` with label 0 or 1.
+    /// `[x1, x2, label]` with label `0, …, k − 1` (0 or 1 for two classes).
     Classification {
         /// Training points.
         train: Vec<[f64; 3]>,

@@ -175,6 +175,7 @@ fn standardisation_uses_train_statistics() {
             seed: 5,
             test_fraction: 0.3,
             standardize: true,
+            classes: 2,
             name,
         };
         let d = s.generate().unwrap();
@@ -458,4 +459,68 @@ fn the_list_names_each_set_as_serde_does() {
     let names: std::collections::BTreeSet<_> =
         DatasetName::ALL.iter().map(|d| d.as_str()).collect();
     assert_eq!(names.len(), DatasetName::ALL.len(), "names are unique");
+}
+
+/// Gaussians and spiral in `k` classes: balanced labels `0..k`, each class around its own
+/// centre or arm, the same seed the same points; two classes are the data as they always were;
+/// other sets and other counts are refused with the field and what is accepted.
+#[test]
+fn k_class_gaussians_and_spirals() {
+    for name in [DatasetName::Gaussians, DatasetName::Spiral] {
+        let two = DatasetSpec::new(name);
+        let mut listed = two.clone();
+        listed.classes = 2;
+        assert_eq!(listed.generate().unwrap(), two.generate().unwrap());
+        for k in 3..=MAX_CLASSES {
+            let mut spec = DatasetSpec::new(name);
+            spec.classes = k;
+            spec.n = 240;
+            spec.test_fraction = 0.0;
+            let Dataset::Classification { train, .. } = spec.generate().unwrap() else {
+                panic!("classification")
+            };
+            assert_eq!(spec.generate().unwrap(), spec.generate().unwrap());
+            for c in 0..k {
+                let count = train.iter().filter(|p| p[2] == c as f64).count();
+                assert_eq!(
+                    count,
+                    240 / k + usize::from(c >= k - 240 % k),
+                    "{name:?} k={k} c={c}"
+                );
+            }
+            assert!(train.iter().all(|p| p[2].fract() == 0.0 && p[2] < k as f64));
+            if name == DatasetName::Gaussians {
+                // Each blob's mean lies near its centre on the circle of radius 0.6.
+                for c in 0..k {
+                    let class: Vec<&[f64; 3]> = train.iter().filter(|p| p[2] == c as f64).collect();
+                    let mean =
+                        |j: usize| class.iter().map(|p| p[j]).sum::<f64>() / class.len() as f64;
+                    let angle = std::f64::consts::TAU * c as f64 / k as f64;
+                    let (cx, cy) = (0.6 * libm::sin(angle), 0.6 * libm::cos(angle));
+                    assert!(libm::hypot(mean(0) - cx, mean(1) - cy) < 0.1, "{k} {c}");
+                }
+            }
+        }
+    }
+    let refuse = |json: &str, expected: &str| {
+        let spec: DatasetSpec = serde_json::from_str(json).unwrap();
+        assert_eq!(spec.validate().unwrap_err().to_string(), expected);
+    };
+    refuse(
+        r#"{"name":"spiral","classes":9}"#,
+        "classes: 9 is out of range (accepted: a whole number, 2 ≤ classes ≤ 8)",
+    );
+    refuse(
+        r#"{"name":"spiral","classes":1}"#,
+        "classes: 1 is out of range (accepted: a whole number, 2 ≤ classes ≤ 8)",
+    );
+    refuse(
+        r#"{"name":"moons","classes":3}"#,
+        "classes: moons has 2 classes (gaussians and spiral take 2 to 8)",
+    );
+    let json = r#"{"name":"spiral","classes":3}"#;
+    let spec: DatasetSpec = serde_json::from_str(json).unwrap();
+    assert_eq!(serde_json::to_string(&spec).unwrap(), json);
+    let two: DatasetSpec = serde_json::from_str(r#"{"name":"spiral","classes":2}"#).unwrap();
+    assert_eq!(serde_json::to_string(&two).unwrap(), r#"{"name":"spiral"}"#);
 }

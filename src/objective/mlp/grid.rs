@@ -16,7 +16,7 @@ use core::arch::wasm32::{
     f32x4_splat, v128,
 };
 
-use super::{Activation, Mlp, MAX_HIDDEN_UNITS};
+use super::{Activation, Mlp, MlpLoss, MAX_HIDDEN_UNITS};
 
 impl Mlp {
     /// The prediction on the grid `xs × ys`, for a heat map (the decision boundary, redrawn every
@@ -39,13 +39,17 @@ impl Mlp {
         if xs.is_empty() {
             return;
         }
+        if self.spec.loss == MlpLoss::Ce {
+            self.predict_grid_classes(params, xs, ys, &mut [], out);
+            return;
+        }
         self.check_params(params);
         self.with_workspace(|ws| {
             splat_weights(params, &mut ws.lanes);
             let kernel = Kernel {
                 layers: &self.spec.layers,
                 activations: &self.activations,
-                probability: self.is_classifier(),
+                probability: self.spec.loss == MlpLoss::Bce,
                 weights: &ws.lanes,
             };
             // A row at a time, eight points per call (the last block of a row padded by
@@ -56,6 +60,87 @@ impl Mlp {
                     let values = kernel.run(lanes, y as f32);
                     for (o, v) in out.iter_mut().zip(values) {
                         *o = f64::from(v);
+                    }
+                }
+            }
+        });
+    }
+}
+
+impl Mlp {
+    /// For a `ce` network, the most probable class at each point of the grid `xs × ys` into
+    /// `classes` (when it is not empty) and that class's softmax probability into `out`, laid out
+    /// as [`Mlp::predict_grid`]'s; for the other losses, class `1` where
+    /// [`Mlp::predict_grid`]'s output exceeds ½ (else `0`) and that output.
+    ///
+    /// The drawing path, as [`Mlp::predict_grid`]: the logits in `f32` lanes, then the softmax
+    /// `1 / Σⱼ e^(zⱼ − m)` of the largest logit `m` in `f32` (the first of equal logits wins).
+    ///
+    /// # Panics
+    /// If `params.len() != self.dim()`, `out.len() != xs.len() · ys.len()`, or `classes` is
+    /// neither empty nor as long as `out`.
+    pub fn predict_grid_classes(
+        &self,
+        params: &[f64],
+        xs: &[f64],
+        ys: &[f64],
+        classes: &mut [u8],
+        out: &mut [f64],
+    ) {
+        assert_eq!(
+            out.len(),
+            xs.len() * ys.len(),
+            "predict_grid_classes: out must have xs.len() · ys.len() entries"
+        );
+        assert!(
+            classes.is_empty() || classes.len() == out.len(),
+            "predict_grid_classes: classes must be empty or as long as out"
+        );
+        if xs.is_empty() {
+            return;
+        }
+        if self.spec.loss != MlpLoss::Ce {
+            self.predict_grid(params, xs, ys, out);
+            for (c, v) in classes.iter_mut().zip(out.iter()) {
+                *c = u8::from(*v > 0.5);
+            }
+            return;
+        }
+        self.check_params(params);
+        let outputs = self.outputs();
+        self.with_workspace(|ws| {
+            splat_weights(params, &mut ws.lanes);
+            let kernel = Kernel {
+                layers: &self.spec.layers,
+                activations: &self.activations,
+                probability: false,
+                weights: &ws.lanes,
+            };
+            let width = xs.len();
+            for (j, &y) in ys.iter().enumerate() {
+                for (b, x) in xs.chunks(8).enumerate() {
+                    let lanes: [f32; 8] = std::array::from_fn(|k| x[k.min(x.len() - 1)] as f32);
+                    let z = kernel.logits(lanes, y as f32);
+                    let mut rows = [[0.0f32; 8]; MAX_HIDDEN_UNITS];
+                    for (row, pair) in rows.iter_mut().zip(&z[..outputs]) {
+                        let (lo, hi) = (pair[0].to_array(), pair[1].to_array());
+                        *row = [lo[0], lo[1], lo[2], lo[3], hi[0], hi[1], hi[2], hi[3]];
+                    }
+                    let rows = &rows[..outputs];
+                    for k in 0..x.len() {
+                        let mut best = 0;
+                        for (c, row) in rows.iter().enumerate() {
+                            if row[k] > rows[best][k] {
+                                best = c;
+                            }
+                        }
+                        let m = rows[best][k];
+                        let sum: f32 = rows.iter().map(|row| libm::expf(row[k] - m)).sum();
+                        let at = j * width + b * 8 + k;
+                        out[at] = f64::from(1.0 / sum);
+                        if let Some(c) = classes.get_mut(at) {
+                            *c = best as u8;
+                        }
                     }
                 }
             }
@@ -231,6 +316,21 @@ impl Kernel<'_> {
     /// side by side (each weight loaded once for both, two independent chains).
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn run(&self, x: [f32; 8], y: f32) -> [f32; 8] {
+        let z = self.logits(x, y);
+        let mut out = z[0];
+        if self.probability {
+            out[0] = logistic(out[0]);
+            out[1] = logistic(out[1]);
+        }
+        let (lo, hi) = (out[0].to_array(), out[1].to_array());
+        [lo[0], lo[1], lo[2], lo[3], hi[0], hi[1], hi[2], hi[3]]
+    }
+
+    /// The last layer's outputs at the eight points `(x[k], y)`, unit by unit (the first
+    /// `layers.last()` entries), each as two vectors of four lanes.
+    #[inline]
+    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+    fn logits(&self, x: [f32; 8], y: f32) -> [[F4; 2]; MAX_HIDDEN_UNITS] {
         let zero = F4::splat(0.0);
         let mut a = [[zero; 2]; MAX_HIDDEN_UNITS];
         let mut z = [[zero; 2]; MAX_HIDDEN_UNITS];
@@ -269,13 +369,7 @@ impl Kernel<'_> {
                 }
             }
         }
-        let mut out = z[0];
-        if self.probability {
-            out[0] = logistic(out[0]);
-            out[1] = logistic(out[1]);
-        }
-        let (lo, hi) = (out[0].to_array(), out[1].to_array());
-        [lo[0], lo[1], lo[2], lo[3], hi[0], hi[1], hi[2], hi[3]]
+        z
     }
 }
 

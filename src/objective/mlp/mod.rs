@@ -1,12 +1,15 @@
-//! A small multilayer perceptron on 2-D inputs, trained by binary cross-entropy or squared error.
+//! A small multilayer perceptron on 2-D inputs, trained by binary cross-entropy, squared error, or
+//! cross-entropy over many classes.
 //!
 //! # Network
 //!
-//! `layers = [2, h₁, …, h_k, 1]` (`0 ≤ k ≤ 6`, `1 ≤ hⱼ ≤ 16`). Layer `l` maps `a⁽ˡ⁾` to
+//! `layers = [2, h₁, …, h_k, K]` (`0 ≤ k ≤ 6`, `1 ≤ hⱼ ≤ 16`; `K = 1` output for `bce` and
+//! `mse`, one output per class, `2 ≤ K ≤ 8`, for `ce`). Layer `l` maps `a⁽ˡ⁾` to
 //! `z⁽ˡ⁺¹⁾ = W⁽ˡ⁾ a⁽ˡ⁾ + b⁽ˡ⁾` with `W⁽ˡ⁾` of shape `[out][in]`, exactly `torch.nn.Linear`. Hidden
 //! layers apply the activation `a = σ(z)` — `activation` for all of them, or one per hidden layer
 //! from `activations` (so a ReLU stack can end in a sigmoid layer); the last layer is linear, so
-//! the network output `z` is a logit (for `bce`) or the prediction itself (for `mse`):
+//! the network output `z` is a logit (for `bce`), `K` logits (for `ce`) or the prediction
+//! itself (for `mse`):
 //!
 //! | activation | σ(z)                 | σ′ in terms of the output `a` (as torch's backward) |
 //! |------------|----------------------|------------------------------------------------------|
@@ -24,6 +27,11 @@
 //!   (the overflow-free form of `−[y log s(z) + (1 − y) log(1 − s(z))]`, `s` the logistic
 //!   function), `∂ℓ/∂z = s(z) − y`; labels must be exactly `0` or `1`.
 //! * `mse` — `torch.nn.MSELoss`: `ℓ(z, y) = (z − y)²`, `∂ℓ/∂z = 2(z − y)`.
+//! * `ce` — `torch.nn.functional.cross_entropy` on `K` logits `z` and a class `y ∈ {0, …, K − 1}`:
+//!   `ℓ(z, y) = −log pᵧ` with the softmax `pⱼ = e^(zⱼ) / Σₖ e^(zₖ)`, computed as
+//!   `log Σₖ e^(zₖ − m) − (zᵧ − m)` with `m = maxₖ zₖ` (PyTorch's stable `log_softmax`), and
+//!   `∂ℓ/∂zⱼ = pⱼ − [j = y]` ([`cross_entropy`]; Bishop, *Pattern Recognition and Machine
+//!   Learning*, 2006, eq. 4.109). The predicted class is the most probable one, `argmax pⱼ`.
 //!
 //! `L_S(θ) = (1/|S|) Σ_{i∈S} ℓ(zᵢ, yᵢ) + R(θ)` with the optional L2 penalty on the weight
 //! matrices only (no biases):
@@ -87,6 +95,8 @@
 //! lanes, four points at a time (WebAssembly SIMD in the browser), a rational `tanh`.
 
 mod activation;
+#[cfg(test)]
+mod ce_tests;
 mod grid;
 mod init;
 mod loss;
@@ -97,8 +107,8 @@ mod train;
 
 pub use activation::{logistic, Activation};
 pub use init::{Init, INIT_STREAM};
-pub use loss::MlpLoss;
-pub use spec::{LayerWeights, MlpSpec};
+pub use loss::{argmax, cross_entropy, softmax, MlpLoss};
+pub use spec::{is_class, LayerWeights, MlpSpec};
 
 use std::cell::RefCell;
 
@@ -153,7 +163,8 @@ pub struct Mlp {
     train: Vec<[f64; 3]>,
     /// The held-out points (empty for inline points).
     test: Vec<[f64; 3]>,
-    /// Whether every target (train and test) is a 0/1 label, so accuracy is defined.
+    /// Whether every target (train and test) is a class label (0/1, or `0..K` for `ce`), so
+    /// accuracy is defined.
     labelled: bool,
     /// The starting parameters: the spec's weights, or the seeded initialiser's draw.
     initial: Vec<f64>,
@@ -191,10 +202,11 @@ impl Mlp {
                 return Err(Refusal::at("points", problem));
             }
         };
-        let labelled = train
-            .iter()
-            .chain(&test)
-            .all(|p| p[2] == 0.0 || p[2] == 1.0);
+        let classes = spec
+            .loss
+            .outputs_for(spec.layers.last().copied().unwrap_or(1));
+        let classes = classes.max(2);
+        let labelled = train.iter().chain(&test).all(|p| is_class(p[2], classes));
         let mut param_offsets = Vec::with_capacity(spec.layers.len() - 1);
         let mut dim = 0;
         for pair in spec.layers.windows(2) {
@@ -269,14 +281,29 @@ impl Mlp {
         &self.test
     }
 
-    /// Whether the network is a binary classifier (`bce` loss), so [`Mlp::predict`] gives
-    /// probabilities.
+    /// Whether the network is a classifier (`bce` or `ce` loss): [`Mlp::predict`] gives the
+    /// probability of class 1 for `bce` and the predicted class for `ce`.
     pub fn is_classifier(&self) -> bool {
-        self.spec.loss == MlpLoss::Bce
+        matches!(self.spec.loss, MlpLoss::Bce | MlpLoss::Ce)
     }
 
-    /// Whether every target, train and test, is a label `0` or `1`, so accuracy is defined (always
-    /// for `bce`; for `mse` on a classification set too).
+    /// The number of classes: `K` outputs for `ce`, 2 for `bce` and `mse` (whose labels, when
+    /// they are labels, are 0 and 1).
+    pub fn classes(&self) -> usize {
+        match self.spec.loss {
+            MlpLoss::Ce => self.outputs(),
+            MlpLoss::Bce | MlpLoss::Mse => 2,
+        }
+    }
+
+    /// Units of the output layer: `K` logits for `ce`, 1 otherwise.
+    pub fn outputs(&self) -> usize {
+        self.spec.layers.last().copied().unwrap_or(1)
+    }
+
+    /// Whether every target, train and test, is a class label — `0` or `1`, or `0, …, K − 1` for
+    /// `ce` — so accuracy is defined (always for `bce` and `ce`; for `mse` on a classification
+    /// set too).
     pub fn has_labels(&self) -> bool {
         self.labelled
     }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{Activation, Init, MlpLoss, MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS};
-use crate::data::datasets::{DatasetKind, DatasetSpec};
+use crate::data::datasets::{DatasetKind, DatasetSpec, MAX_CLASSES};
 use crate::read::{Length, Problem, Range, Refusal};
 
 /// One linear layer's parameters: `w` is `[out][in]`, `b` is `[out]`, as `torch.nn.Linear`.
@@ -32,7 +32,8 @@ fn is_zero(x: &f64) -> bool {
 /// [`MlpSpec::validate`]; built by [`Mlp::new`](super::Mlp::new).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MlpSpec {
-    /// Units per layer, input (2) first, output (1) last.
+    /// Units per layer, input (2) first, output last: 1 unit for `bce` and `mse`, one per class
+    /// (2 to 8) for `ce`.
     pub layers: Vec<usize>,
     /// Nonlinearity of the hidden layers (of every one that `activations` does not override).
     pub activation: Activation,
@@ -101,9 +102,26 @@ impl MlpSpec {
             return Err(in_layers(unfit(sentence), 0));
         }
         let last = layers.len() - 1;
-        if layers[last] != 1 {
-            let sentence = format!("the output layer must have 1 unit, got {}", layers[last]);
-            return Err(in_layers(unfit(sentence), last));
+        let outputs = layers[last];
+        match self.loss {
+            MlpLoss::Ce if outputs == 1 => {
+                let sentence = "ce needs one output per class, so at least 2 (with 1 output, \
+                    use bce for two classes)";
+                return Err(in_layers(unfit(sentence.to_string()), last));
+            }
+            MlpLoss::Ce if outputs > MAX_CLASSES => {
+                let sentence =
+                    format!("ce takes one output per class, 2 to {MAX_CLASSES}, got {outputs}");
+                return Err(in_layers(unfit(sentence), last));
+            }
+            MlpLoss::Bce | MlpLoss::Mse if outputs != 1 => {
+                let sentence = format!(
+                    "the output layer must have 1 unit for {}, got {outputs} (ce takes one per class)",
+                    self.loss.as_str()
+                );
+                return Err(in_layers(unfit(sentence), last));
+            }
+            _ => {}
         }
         if last - 1 > MAX_HIDDEN_LAYERS {
             return Err(Refusal::at(
@@ -155,7 +173,23 @@ impl MlpSpec {
             (None, Some(dataset)) => {
                 dataset.validate().map_err(|r| r.in_key("dataset"))?;
                 match dataset.name.kind() {
-                    DatasetKind::Classification => {}
+                    DatasetKind::Classification => {
+                        let classes = dataset.classes;
+                        if self.loss == MlpLoss::Ce && classes != outputs {
+                            let sentence = format!(
+                                "the output layer has {outputs} units but the data set has \
+                                 {classes} classes (ce takes one output per class)"
+                            );
+                            return Err(in_layers(unfit(sentence), last));
+                        }
+                        if self.loss != MlpLoss::Ce && classes != 2 {
+                            return Err(unfit(format!(
+                                "{} takes 2 classes, but the data set has {classes} (use ce)",
+                                self.loss.as_str()
+                            ))
+                            .in_key("loss"));
+                        }
+                    }
                     DatasetKind::Regression1d => {
                         return Err(unfit(format!(
                             "{} has 1-D inputs and the MLP takes 2 (use plane, or the linreg objective)",
@@ -249,18 +283,33 @@ impl MlpSpec {
         })
     }
 
-    /// At least one point, all values finite, `bce` labels 0 or 1.
+    /// At least one point, all values finite, `bce` labels 0 or 1, `ce` labels whole numbers
+    /// `0, …, k − 1` for `k` outputs.
     fn validate_points(&self, points: &[[f64; 3]]) -> Result<(), Refusal> {
         crate::objective::check_points(points)?;
+        let outputs = self.layers.last().copied().unwrap_or(1);
         for (i, point) in points.iter().enumerate() {
-            if self.loss == MlpLoss::Bce && point[2] != 0.0 && point[2] != 1.0 {
-                let sentence = format!("a bce label must be 0 or 1, got {}", point[2]);
-                let refusal = Refusal::here(Problem::unfit(sentence)).in_index(2);
-                return Err(refusal.in_index(i).in_key("points"));
-            }
+            let label = point[2];
+            let sentence = match self.loss {
+                MlpLoss::Bce if label != 0.0 && label != 1.0 => {
+                    format!("a bce label must be 0 or 1, got {label}")
+                }
+                MlpLoss::Ce if !is_class(label, outputs) => format!(
+                    "a ce label must be a whole number from 0 to {} (one class per output), got {label}",
+                    outputs - 1
+                ),
+                _ => continue,
+            };
+            let refusal = Refusal::here(Problem::unfit(sentence)).in_index(2);
+            return Err(refusal.in_index(i).in_key("points"));
         }
         Ok(())
     }
+}
+
+/// Whether `label` is one of the classes `0, …, classes − 1`.
+pub fn is_class(label: f64, classes: usize) -> bool {
+    label >= 0.0 && label.fract() == 0.0 && label < classes as f64
 }
 
 #[cfg(test)]
@@ -309,7 +358,7 @@ mod tests {
         );
         refuse(
             &|s| s.layers[2] = 2,
-            "layers[2]: the output layer must have 1 unit, got 2",
+            "layers[2]: the output layer must have 1 unit for bce, got 2 (ce takes one per class)",
         );
         refuse(
             &|s| s.layers[1] = 17,
@@ -373,6 +422,73 @@ mod tests {
         let mut linear = random_spec(&[2, 1], Activation::Linear, MlpLoss::Mse, 3, 0.0, 2);
         linear.points.as_mut().unwrap()[0][2] = 0.5;
         assert_eq!(Mlp::new(linear, 0).unwrap().dim(), 3);
+    }
+
+    #[test]
+    fn ce_needs_one_output_per_class_and_labels_in_range() {
+        let good = random_spec(&[2, 4, 3], Activation::Tanh, MlpLoss::Ce, 6, 0.0, 1);
+        assert!(Mlp::new(good.clone(), 0).is_ok());
+        let refuse = |edit: &dyn Fn(&mut MlpSpec), expected: &str| {
+            let mut spec = good.clone();
+            edit(&mut spec);
+            assert_eq!(Mlp::new(spec, 0).unwrap_err().to_string(), expected);
+        };
+        refuse(
+            &|s| {
+                s.layers[2] = 1;
+                s.weights = None;
+            },
+            "layers[2]: ce needs one output per class, so at least 2 (with 1 output, use bce for two classes)",
+        );
+        refuse(
+            &|s| {
+                s.layers[2] = 9;
+                s.weights = None;
+            },
+            "layers[2]: ce takes one output per class, 2 to 8, got 9",
+        );
+        refuse(
+            &|s| s.points.as_mut().unwrap()[4][2] = 3.0,
+            "points[4][2]: a ce label must be a whole number from 0 to 2 (one class per output), got 3",
+        );
+        refuse(
+            &|s| s.points.as_mut().unwrap()[1][2] = 0.5,
+            "points[1][2]: a ce label must be a whole number from 0 to 2 (one class per output), got 0.5",
+        );
+        refuse(
+            &|s| s.loss = MlpLoss::Mse,
+            "layers[2]: the output layer must have 1 unit for mse, got 3 (ce takes one per class)",
+        );
+        let refuse_json = |json: &str, expected: &str| {
+            let spec: MlpSpec = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                Mlp::new(spec, 0).unwrap_err().to_string(),
+                expected,
+                "{json}"
+            );
+        };
+        refuse_json(
+            r#"{"layers":[2,4,2],"activation":"tanh","loss":"ce","dataset":{"name":"spiral","classes":3}}"#,
+            "layers[2]: the output layer has 2 units but the data set has 3 classes (ce takes one output per class)",
+        );
+        refuse_json(
+            r#"{"layers":[2,4,1],"activation":"tanh","loss":"bce","dataset":{"name":"spiral","classes":3}}"#,
+            "loss: bce takes 2 classes, but the data set has 3 (use ce)",
+        );
+        let json = r#"{"layers":[2,4,3],"activation":"tanh","loss":"ce","dataset":{"name":"spiral","classes":3}}"#;
+        let spec: MlpSpec = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&spec).unwrap(), json);
+        let f = Mlp::new(spec, 0).unwrap();
+        assert!(f.has_labels() && f.is_classifier());
+        assert_eq!((f.classes(), f.outputs()), (3, 3));
+        // ce on a two-class set takes two outputs.
+        let two = r#"{"layers":[2,2],"activation":"tanh","loss":"ce","dataset":{"name":"moons"}}"#;
+        assert_eq!(
+            Mlp::new(serde_json::from_str(two).unwrap(), 0)
+                .unwrap()
+                .classes(),
+            2
+        );
     }
 
     #[test]

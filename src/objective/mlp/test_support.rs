@@ -39,7 +39,8 @@ impl Rng {
 }
 
 /// A network of `layers` with random weights and biases on `n` random points in [−1, 1]²
-/// (labels 0/1 for `bce`, real targets for `mse`), all drawn from `seed`.
+/// (labels 0/1 for `bce`, `0..K` for `ce` with `K` outputs, real targets for `mse`), all drawn
+/// from `seed`.
 pub(super) fn random_spec(
     layers: &[usize],
     activation: Activation,
@@ -55,6 +56,10 @@ pub(super) fn random_spec(
             let target = match loss {
                 MlpLoss::Bce => f64::from(u8::from(rng.uniform(0.0, 1.0) < 0.5)),
                 MlpLoss::Mse => rng.uniform(-1.0, 1.0),
+                MlpLoss::Ce => {
+                    let k = layers.last().copied().unwrap_or(2) as f64;
+                    rng.uniform(0.0, k).floor()
+                }
             };
             [x1, x2, target]
         })

@@ -2,7 +2,7 @@
 //! and its gradient (the [`Objective`] the optimizers see), predictions and accuracy (see the
 //! [module doc](super), "Evaluation").
 
-use super::{logistic, Activation, Mlp, MlpLoss, Workspace, CHUNK};
+use super::{argmax, cross_entropy, logistic, softmax, Activation, Mlp, MlpLoss, Workspace, CHUNK};
 use crate::objective::tanh::tanh;
 use crate::objective::Objective;
 
@@ -57,7 +57,7 @@ impl Mlp {
 
     /// The fraction of the training samples `indices` classified correctly: label 1 is predicted
     /// where the output passes the threshold — logit `z > 0` (probability `> 0.5`) for `bce`,
-    /// `z > 0.5` for `mse`. `NaN` when the targets are not all labels ([`Mlp::has_labels`]) or
+    /// `z > 0.5` for `mse` — and for `ce` the class of the largest logit ([`argmax`]). `NaN` when the targets are not all labels ([`Mlp::has_labels`]) or
     /// the set is empty.
     ///
     /// # Panics
@@ -83,9 +83,10 @@ impl Mlp {
     }
 
     fn accuracy_over(&self, params: &[f64], points: &[[f64; 3]], samples: Samples<'_>) -> f64 {
-        let threshold = match self.spec.loss {
-            MlpLoss::Bce => 0.0,
+        let loss = self.spec.loss;
+        let threshold = match loss {
             MlpLoss::Mse => 0.5,
+            MlpLoss::Bce | MlpLoss::Ce => 0.0,
         };
         let mut correct = 0usize;
         self.for_each_output(
@@ -96,7 +97,11 @@ impl Mlp {
             }),
             |k, z| {
                 let label = points[samples.get(k)][2];
-                if (z > threshold) == (label == 1.0) {
+                let right = match loss {
+                    MlpLoss::Ce => argmax(z) as f64 == label,
+                    MlpLoss::Bce | MlpLoss::Mse => (z[0] > threshold) == (label == 1.0),
+                };
+                if right {
                     correct += 1;
                 }
             },
@@ -105,7 +110,8 @@ impl Mlp {
     }
 
     /// The network's prediction at each of `points` into `out`: the probability `s(z)` of label 1
-    /// for `bce`, the raw output `z` for `mse`.
+    /// for `bce`, the raw output `z` for `mse`, the predicted class (the most probable, as a
+    /// number `0, …, K − 1`) for `ce`.
     ///
     /// # Panics
     /// If `params.len() != self.dim()` or `out.len() != points.len()`.
@@ -115,22 +121,59 @@ impl Mlp {
             points.len(),
             "predict: out must have one entry per point"
         );
-        let prob = self.is_classifier();
+        let loss = self.spec.loss;
         self.for_each_output(params, points.iter().copied(), |k, z| {
-            out[k] = if prob { logistic(z) } else { z }
+            out[k] = match loss {
+                MlpLoss::Bce => logistic(z[0]),
+                MlpLoss::Mse => z[0],
+                MlpLoss::Ce => argmax(z) as f64,
+            }
         });
     }
 
-    /// Runs the network on each of `inputs` and hands the `k`-th output `z` to `sink(k, z)`,
-    /// chunk by chunk.
+    /// The probability of every class at each of `points`, `out[i·K + j]` for point `i` and class
+    /// `j` of `K = self.classes()`: the softmax of the logits for `ce` ([`softmax`]), `(1 − s, s)`
+    /// for `bce`, and for `mse` the output `z` clamped to `[0, 1]` read as class 1's.
+    ///
+    /// # Panics
+    /// If `params.len() != self.dim()` or `out.len() != points.len() · self.classes()`.
+    pub fn predict_probabilities(&self, params: &[f64], points: &[[f64; 2]], out: &mut [f64]) {
+        let k = self.classes();
+        assert_eq!(
+            out.len(),
+            points.len() * k,
+            "predict_probabilities: out must have one entry per point and class"
+        );
+        let loss = self.spec.loss;
+        self.for_each_output(params, points.iter().copied(), |i, z| {
+            let row = &mut out[i * k..(i + 1) * k];
+            match loss {
+                MlpLoss::Ce => {
+                    softmax(z, row);
+                }
+                MlpLoss::Bce | MlpLoss::Mse => {
+                    let s = if loss == MlpLoss::Bce {
+                        logistic(z[0])
+                    } else {
+                        z[0].clamp(0.0, 1.0)
+                    };
+                    row.copy_from_slice(&[1.0 - s, s]);
+                }
+            }
+        });
+    }
+
+    /// Runs the network on each of `inputs` and hands the `i`-th sample's outputs (`K` of them)
+    /// to `sink(i, z)`, chunk by chunk.
     fn for_each_output(
         &self,
         params: &[f64],
         inputs: impl Iterator<Item = [f64; 2]>,
-        mut sink: impl FnMut(usize, f64),
+        mut sink: impl FnMut(usize, &[f64]),
     ) {
         self.check_params(params);
         let out_off = self.act_offsets[self.act_offsets.len() - 1];
+        let outputs = self.outputs();
         let mut inputs = inputs.peekable();
         self.with_workspace(|ws| {
             let mut start = 0;
@@ -142,7 +185,8 @@ impl Mlp {
                     len += 1;
                 }
                 self.forward(params, ws, len);
-                for (k, &z) in ws.acts[out_off..out_off + len].iter().enumerate() {
+                let block = &ws.acts[out_off..out_off + len * outputs];
+                for (k, z) in block.chunks_exact(outputs).enumerate() {
                     sink(start + k, z);
                 }
                 start += len;
@@ -186,11 +230,27 @@ impl Mlp {
                     ws.acts[2 * k + 1] = p[1];
                 }
                 self.forward(params, ws, len);
-                for k in 0..len {
-                    let y = points[samples.get(start + k)][2];
-                    let (l, d) = loss.value_and_derivative(ws.acts[out_off + k], y);
-                    sum += l;
-                    ws.delta[k] = d * scale;
+                if loss == MlpLoss::Ce {
+                    let outputs = self.outputs();
+                    let logits = &ws.acts[out_off..out_off + len * outputs];
+                    let deltas = &mut ws.delta[..len * outputs];
+                    for (k, (z, d)) in logits
+                        .chunks_exact(outputs)
+                        .zip(deltas.chunks_exact_mut(outputs))
+                        .enumerate()
+                    {
+                        // A validated label is a whole number 0..K (module doc).
+                        let y = points[samples.get(start + k)][2] as usize;
+                        sum += cross_entropy(z, y, d);
+                        d.iter_mut().for_each(|dj| *dj *= scale);
+                    }
+                } else {
+                    for k in 0..len {
+                        let y = points[samples.get(start + k)][2];
+                        let (l, d) = loss.value_and_derivative(ws.acts[out_off + k], y);
+                        sum += l;
+                        ws.delta[k] = d * scale;
+                    }
                 }
                 if let Some(g) = grad.as_deref_mut() {
                     self.backward(params, ws, len, g);

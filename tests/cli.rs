@@ -239,3 +239,42 @@ fn an_activation_per_hidden_layer_traces() {
     assert_eq!(losses.len(), 41);
     assert!(losses[40] < losses[0], "it learns: {losses:?}");
 }
+
+/// Three spiral arms with softmax and cross-entropy train from the command line; `ce` with one
+/// output, or a label the outputs cannot hold, exits 2 naming the field and why.
+#[test]
+fn many_classes_trace_and_refuse_on_the_command_line() {
+    let (_, lines) = json_lines(
+        &["trace"],
+        r#"{"objective":{"kind":"mlp","layers":[2,8,3],"activation":"tanh","loss":"ce",
+            "dataset":{"name":"spiral","classes":3,"n":90}},
+            "optimizer":{"name":"adam","lr":0.05},"batch_size":15,"seed":1,"steps":40}"#,
+    );
+    assert_eq!(lines.len(), 41);
+    // 2·8 + 8 + 8·3 + 3 = 51 parameters; the loss starts near log 3 and falls.
+    assert_eq!(lines[0]["params"].as_array().map(Vec::len), Some(51));
+    let first = lines[0]["loss"].as_f64().expect("a number");
+    let last = lines[40]["loss"].as_f64().expect("a number");
+    assert!(
+        (first - libm::log(3.0)).abs() < 0.5 && last < first,
+        "{first} → {last}"
+    );
+    for (scenario, field, why) in [
+        (
+            r#"{"objective":{"kind":"mlp","layers":[2,4,1],"activation":"tanh","loss":"ce","dataset":{"name":"spiral"}},"optimizer":{"name":"sgd"}}"#,
+            "objective.layers[2]",
+            "ce needs one output per class",
+        ),
+        (
+            r#"{"objective":{"kind":"mlp","layers":[2,3],"activation":"tanh","loss":"ce","points":[[0,0,0],[1,1,3]]},"optimizer":{"name":"sgd"}}"#,
+            "objective.points[1][2]",
+            "a ce label must be a whole number from 0 to 2",
+        ),
+    ] {
+        let out = gdviz(&["trace"], scenario);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(field) && stderr.contains(why), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}

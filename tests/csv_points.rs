@@ -32,7 +32,14 @@ fn points_json_rides_in_a_scenario() {
         Err("unknown kind `points` (accepted: classification, regression1d, regression2d)".into())
     );
     assert_eq!(
-        csv_to_points_json("1,2,7", "classification"),
-        Err("row 1, column 3: the label `7` must be 0 or 1".into())
+        csv_to_points_json("1,2,8", "classification"),
+        Err("row 1, column 3: the label `8` is out of range (labels are classes 0 to 7)".into())
     );
+    // Three classes ride in a ce network with three outputs.
+    let three = csv_to_points_json("0,0,0\n1,0,1\n0,1,2", "classification").unwrap();
+    let scenario = format!(
+        r#"{{"objective":{{"kind":"mlp","layers":[2,4,3],"activation":"tanh","loss":"ce","points":{three}}},
+            "optimizer":{{"name":"adam","lr":0.01}},"steps":5}}"#
+    );
+    Scenario::from_json(&scenario).unwrap();
 }

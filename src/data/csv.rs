@@ -6,7 +6,7 @@
 //!
 //! | kind | columns | objective |
 //! | --- | --- | --- |
-//! | classification | `x1,x2,label`, label `0` or `1` | `mlp` (`bce` or `mse`) |
+//! | classification | `x1,x2,label`, label `0` or `1`, or `0, …, k − 1` for `k ≤ 8` classes | `mlp` (`bce` or `mse`; `ce` for `k` classes) |
 //! | 1-D regression | `x,y` | `linreg` |
 //! | 2-D regression | `x1,x2,y` | `mlp` (`mse`) |
 //!
@@ -27,7 +27,7 @@
 //! The page turns a pasted or uploaded file into a scenario's inline `points` with
 //! [`csv_to_points_json`]; the points ride in the scenario (and its URL state) like any others.
 
-use super::datasets::{DatasetKind, MAX_N};
+use super::datasets::{DatasetKind, MAX_CLASSES, MAX_N};
 use std::fmt;
 
 /// Most data rows accepted.
@@ -48,8 +48,10 @@ pub enum CsvErrorKind {
     NotANumber,
     /// `NaN` or an infinity.
     NotFinite,
-    /// A classification label other than 0 or 1.
+    /// A classification label that is not a whole number.
     BadLabel,
+    /// A classification label outside `0, …, 7` (more classes than a network takes).
+    LabelOutOfRange,
 }
 
 /// A refused CSV text: the class of the problem, where it is, and a sentence for people.
@@ -247,11 +249,20 @@ fn parse_flat(text: &str, kind: DatasetKind, n: usize) -> Result<Vec<f64>, CsvEr
                     format!("row {row}, column {column}: `{field}` is not a finite number"),
                 ));
             }
-            if kind == DatasetKind::Classification && column == n && v != 0.0 && v != 1.0 {
-                return Err(at(
-                    CsvErrorKind::BadLabel,
-                    format!("row {row}, column {column}: the label `{field}` must be 0 or 1"),
-                ));
+            if kind == DatasetKind::Classification && column == n {
+                let most = MAX_CLASSES - 1;
+                if v.fract() != 0.0 {
+                    return Err(at(
+                        CsvErrorKind::BadLabel,
+                        format!("row {row}, column {column}: the label `{field}` is not a whole number (labels are classes 0 to {most})"),
+                    ));
+                }
+                if !(0.0..=most as f64).contains(&v) {
+                    return Err(at(
+                        CsvErrorKind::LabelOutOfRange,
+                        format!("row {row}, column {column}: the label `{field}` is out of range (labels are classes 0 to {most})"),
+                    ));
+                }
             }
             values.push(v);
         }
@@ -313,10 +324,16 @@ mod tests {
             .unwrap(),
             vec![[1.0, 2.0, -3.25]]
         );
-        // A regression target may be any finite number; labels 1.0 and 0.0 are labels.
+        // A regression target may be any finite number; labels 1.0 and 0.0 are labels, and so
+        // are the classes 2 … 7.
         assert_eq!(
-            parse_csv::<3>("1,1,1.0\n0,0,0.0", Classification).unwrap(),
-            vec![[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]]
+            parse_csv::<3>("1,1,1.0\n0,0,0.0\n0,1,7\n1,0,2", Classification).unwrap(),
+            vec![
+                [1.0, 1.0, 1.0],
+                [0.0, 0.0, 0.0],
+                [0.0, 1.0, 7.0],
+                [1.0, 0.0, 2.0]
+            ]
         );
         let full: String = (0..MAX_ROWS).map(|i| format!("{i},1\n")).collect();
         assert_eq!(parse_csv::<2>(&full, Regression1d).unwrap().len(), MAX_ROWS);
@@ -426,18 +443,25 @@ mod tests {
                 "row 2 has 4 columns; expected 3 (x1,x2,label)",
             ),
             (
-                refusal::<3>("0.5,0.5,2", Classification),
-                BadLabel,
-                Some(1),
+                refusal::<3>("0.5,0.5,2\n0.1,0.1,8", Classification),
+                LabelOutOfRange,
+                Some(2),
                 Some(3),
-                "row 1, column 3: the label `2` must be 0 or 1",
+                "row 2, column 3: the label `8` is out of range (labels are classes 0 to 7)",
             ),
             (
-                refusal::<3>("0.5,0.5,0.5", Classification),
-                BadLabel,
+                refusal::<3>("0.5,0.5,-1", Classification),
+                LabelOutOfRange,
                 Some(1),
                 Some(3),
-                "row 1, column 3: the label `0.5` must be 0 or 1",
+                "row 1, column 3: the label `-1` is out of range (labels are classes 0 to 7)",
+            ),
+            (
+                refusal::<3>("x1,x2,label\n0.5,0.5,1\n0.5,0.5,0.5", Classification),
+                BadLabel,
+                Some(3),
+                Some(3),
+                "row 3, column 3: the label `0.5` is not a whole number (labels are classes 0 to 7)",
             ),
             (
                 refusal::<3>("1;2;0", Classification),

@@ -74,6 +74,9 @@ pub struct DatasetEntry {
     pub title: &'static str,
     /// `classification` or `regression`.
     pub kind: &'static str,
+    /// The most classes it can be drawn with (the `classes` field: 2 … this; 2 for most
+    /// classification sets, 0 for regression).
+    pub max_classes: usize,
 }
 
 /// The data sets a network trains on (every one but the 1-D `linear`, which belongs to linear
@@ -90,6 +93,7 @@ pub fn datasets() -> Vec<DatasetEntry> {
             } else {
                 "regression"
             },
+            max_classes: name.info().max_classes,
         })
         .collect()
 }

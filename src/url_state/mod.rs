@@ -11,6 +11,8 @@
 //! | `kappa`, `angle` | the quadratic's condition number and rotation |
 //! | `expr`, `box` | with `f=custom`: the function of x and y, percent-encoded (a literal `+` is a space in a query: write `%2B`), and its view box `x_min,x_max,y_min,y_max` (`view` is the page's tab) |
 //! | `data`, `n`, `noise`, `dseed` | linear regression's generated data set |
+//! | `layers`, `act`, `acts`, `loss`, `init`, `l2`, `test`, `pts` | the network lab's MLP: hidden units, activations, loss (`bce`, `mse`, `ce`), initialiser, L2, test split, inline points |
+//! | `classes` | k classes: the data set's (gaussians, spiral) and, with `loss=ce`, the network's k outputs |
 //! | `o` | racers separated by `~`, each `name(key=value,…)` with PyTorch's hyper-parameter names; lists such as `betas` separated by `/`; `batch=` gives a racer its own batch size |
 //! | `sched` | `step(step_size=…,gamma=…)`, `exponential(gamma=…)`, `cosine(t_max=…,eta_min=…)` |
 //! | `clip`, `batch`, `seed`, `sigma`, `replace`, `steps` | clip norm, batch size, seed, noise σ, sampling with replacement (1/0), step budget |
@@ -103,6 +105,7 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "stop_grad",
     "stop_epochs",
     "layers",
+    "classes",
     "act",
     "acts",
     "loss",

@@ -5,6 +5,7 @@ use super::text::{number_value, parse_call, parse_list, parse_number, parse_poin
 use super::{
     network_default, page_default, UrlState, CUSTOM_KEYS, DATASET_KEYS, DEFAULT_LAYERS, KNOWN_KEYS,
 };
+use crate::data::datasets::MAX_CLASSES;
 use crate::objective::surfaces::SurfaceSpec;
 use crate::objective::ObjectiveSpec;
 use crate::optim::schedule::Schedule;
@@ -193,10 +194,53 @@ impl UrlState {
                         ),
                     }
                 }
+                // `classes=k`: k classes of the data set and, for `loss=ce`, k outputs — set in
+                // the base (with the data set's name), since each alone would be refused.
+                let ce = name == "mlp" && get("loss") == Some("ce");
+                let mut classes = 2;
+                if let Some(text) = get("classes") {
+                    match text.trim().parse::<usize>() {
+                        Ok(k) if (2..=MAX_CLASSES).contains(&k) => classes = k,
+                        _ => self.ignore(
+                            "classes",
+                            &format!("`{text}` is not a number of classes from 2 to {MAX_CLASSES}"),
+                        ),
+                    }
+                }
                 if name == "mlp" {
-                    base.insert("layers".into(), json!(DEFAULT_LAYERS));
+                    let outputs = if ce { classes } else { 1 };
+                    let mut layers = DEFAULT_LAYERS.to_vec();
+                    if let Some(last) = layers.last_mut() {
+                        *last = outputs;
+                    }
+                    base.insert("layers".into(), json!(layers));
                     base.insert("activation".into(), json!("tanh"));
-                    base.insert("loss".into(), json!("bce"));
+                    base.insert("loss".into(), json!(if ce { "ce" } else { "bce" }));
+                    if classes != 2 {
+                        if let Some(Value::Object(dataset)) = base.get_mut("dataset") {
+                            dataset.insert("classes".into(), json!(classes));
+                            if let Some(data) = get("data") {
+                                dataset.insert("name".into(), json!(data));
+                            }
+                        }
+                        if let Err(why) = self.objective_candidate(&base, None) {
+                            self.ignore("classes", &why.to_string());
+                            let mut layers = DEFAULT_LAYERS.to_vec();
+                            if let Some(last) = layers.last_mut() {
+                                *last = if ce { 2 } else { 1 };
+                            }
+                            base.insert("layers".into(), json!(layers));
+                            if let Some(Value::Object(dataset)) = base.get_mut("dataset") {
+                                dataset.remove("classes");
+                                dataset.insert("name".into(), json!("circle"));
+                            }
+                            classes = 2;
+                        } else {
+                            // The name is in the base; trying it again alone would be refused.
+                            optional.retain(|(key, _, _)| *key != "data");
+                        }
+                    }
+                    let outputs = if ce { classes } else { 1 };
                     if let Some(text) = get("layers") {
                         let hidden: Option<Vec<u64>> = text
                             .split(',')
@@ -207,7 +251,7 @@ impl UrlState {
                             Some(hidden) => {
                                 let layers: Vec<u64> = std::iter::once(2)
                                     .chain(hidden)
-                                    .chain(std::iter::once(1))
+                                    .chain(std::iter::once(outputs as u64))
                                     .collect();
                                 optional.push(("layers", None, json!(layers)));
                             }
@@ -219,7 +263,7 @@ impl UrlState {
                     }
                     for (key, field) in [("act", "activation"), ("loss", "loss"), ("init", "init")]
                     {
-                        if let Some(text) = get(key) {
+                        if let Some(text) = get(key).filter(|_| !(ce && key == "loss")) {
                             optional.push((key, Some(field), json!(text)));
                         }
                     }

@@ -307,3 +307,50 @@ fn a_custom_function_finds_a_start_where_it_is_defined() {
     assert_eq!(state.scenario.objective, page_default().objective);
     assert_eq!(state.ignored.len(), 1, "{:?}", state.ignored);
 }
+
+/// `loss=ce` with `classes=k`: k spiral arms and k outputs, read, written and read back; a bad
+/// count, or one the data set cannot take, is named and the rest of the network kept.
+#[test]
+fn many_classes_ride_in_the_url() {
+    let state = from_query("f=mlp&data=spiral&classes=3&loss=ce&layers=8,8&o=adam(lr=0.03)");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+        panic!("an mlp")
+    };
+    assert_eq!(mlp.layers, vec![2, 8, 8, 3]);
+    assert_eq!(mlp.loss, crate::objective::mlp::MlpLoss::Ce);
+    assert_eq!(mlp.dataset.as_ref().map(|d| d.classes), Some(3));
+    let query = to_query(&state.scenario);
+    assert!(
+        query.contains("classes=3") && query.contains("loss=ce"),
+        "{query}"
+    );
+    assert_eq!(from_query(&query).scenario, state.scenario, "{query}");
+    // Two classes with ce: two outputs, no classes= needed.
+    let two = from_query("f=mlp&data=moons&loss=ce&layers=4");
+    assert!(two.ignored.is_empty(), "{:?}", two.ignored);
+    let ObjectiveSpec::Mlp(mlp) = &two.scenario.objective else {
+        panic!("an mlp")
+    };
+    assert_eq!(mlp.layers, vec![2, 4, 2]);
+    assert_eq!(from_query(&to_query(&two.scenario)).scenario, two.scenario);
+    // Inline points with three labels.
+    let pts = from_query("f=mlp&pts=0.1,0.2,2;0.3,-0.4,0;0.5,0.5,1&loss=ce&classes=3&layers=4");
+    assert!(pts.ignored.is_empty(), "{:?}", pts.ignored);
+    assert_eq!(from_query(&to_query(&pts.scenario)).scenario, pts.scenario);
+    for (query, key) in [
+        ("f=mlp&data=spiral&classes=12&loss=ce", "`classes`"),
+        ("f=mlp&data=circle&classes=3&loss=ce", "`classes`"),
+    ] {
+        let state = from_query(query);
+        assert!(
+            state.ignored.iter().any(|m| m.contains(key)),
+            "{query}: {:?}",
+            state.ignored
+        );
+        let ObjectiveSpec::Mlp(mlp) = &state.scenario.objective else {
+            panic!("{query}: the network lab still opens")
+        };
+        assert_eq!(mlp.layers.last(), Some(&2), "{query}");
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::text::plain;
 use super::MAX_URL_POINTS;
+use crate::objective::mlp::MlpLoss;
 use crate::objective::surfaces::SurfaceSpec;
 use crate::objective::ObjectiveSpec;
 use crate::optim::OptimizerConfig;
@@ -41,6 +42,15 @@ pub fn to_query(scenario: &Scenario) -> String {
                 .map(|u| u.to_string())
                 .collect();
             parts.push(format!("layers={}", hidden.join(",")));
+            // k classes: the data set's and, for ce, the network's outputs.
+            let classes = match (&mlp.dataset, mlp.loss) {
+                (_, MlpLoss::Ce) => mlp.layers.last().copied().unwrap_or(2),
+                (Some(dataset), _) => dataset.classes,
+                (None, _) => 2,
+            };
+            if classes != 2 {
+                parts.push(format!("classes={classes}"));
+            }
             if let Some(Value::Array(list)) = spec.get("activations") {
                 let names: Vec<String> = list.iter().map(plain).collect();
                 parts.push(format!("acts={}", names.join(",")));

@@ -60,6 +60,13 @@ export const LESSONS = [
     text: 'Three copies of one network start from the same weights, and each stops after 75 epochs: 75 passes over the 200 training points. With batches of 100 instead of 10 an epoch has 2 updates instead of 20, ten times fewer, so at the same learning rate it learns much more slowly per epoch: B = 100 at lr 0.05 (white) ends at a training loss near 0.65, B = 10 (red) near 0.21. Scaling the learning rate with the batch size (the linear scaling rule: ten times the batch, ten times the learning rate) restores most of the speed: B = 100 at lr 0.5 (orange) ends near 0.24. Only up to a point: give the orange racer lr = 3 and its steps are too large for the network to learn.',
   },
   {
+    id: 'softmax-spiral',
+    title: 'Three spiral arms: softmax, and why a linear model cannot separate them',
+    query: 'f=mlp&data=spiral&classes=3&n=600&loss=ce&layers=8,8&o=adam(lr=0.02)&batch=10&seed=1&steps=4000',
+    shows: ['readout'],
+    text: 'Three spiral arms, one class each (0 red, 1 blue, 2 green), and a network with three outputs, one per class. The softmax turns the outputs z₀, z₁, z₂ into probabilities p_c = e^(z_c) / (e^(z₀) + e^(z₁) + e^(z₂)), which sum to 1; the loss is the cross-entropy −log p of the true class. The map colours each place by its most probable class, paler where that probability is lower and white where all three are 1/3; hover the plane to read the class and its probability. With two hidden layers of 8 tanh units the network bends its regions along the arms: after 4000 steps (133 epochs over the 300 training points) its test accuracy is about 85%, and the 3×3 confusion matrix shows which arms it still confuses. Now press Remove layer twice. With no hidden layer each output is a straight-line function of (x₁, x₂), so the region where one class’s output is the largest is convex — a wedge cut out by straight lines. Every arm winds more than a full turn around the centre, through every wedge, so no three convex regions can hold the three arms: the linear model’s test accuracy stays near 29%, no better than guessing one class in three, and its loss near log 3 ≈ 1.1.',
+  },
+  {
     id: 'vanishing-gradients',
     title: 'Vanishing gradients in a deep sigmoid network',
     query: 'f=mlp&data=circle&layers=8,8,8,8,8,8&act=sigmoid&o=sgd(lr=0.1)&batch=10&seed=1&steps=3000',

@@ -440,6 +440,11 @@ async function main() {
     edit((s) => {
       delete s.objective.dataset;
       s.objective.points = points;
+      // Labels beyond 0 and 1 are classes: one output each, softmax and cross-entropy.
+      if (s.objective.kind === 'mlp') {
+        if (s.objective.loss !== 'mse' && points.some((p) => p[2] > 1)) s.objective.loss = 'ce';
+        networkControls.fitOutputs(s);
+      }
       s.start = null;
       s.batch_size = null;
       for (const racer of s.race ?? []) delete racer.batch_size;

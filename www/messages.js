@@ -26,6 +26,7 @@ const FIELD_LABELS = {
   'objective.dataset.noise': 'Noise',
   'objective.dataset.test_fraction': 'Test fraction',
   'objective.dataset.seed': 'Data seed',
+  'objective.dataset.classes': 'Classes',
   'objective.points': 'Your data (CSV)',
   'objective.l2': 'L2',
   'objective.layers': 'Units in hidden layer',

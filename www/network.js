@@ -1,5 +1,5 @@
-// The network lab's controls: data set (with thumbnails), noise, size, split, and the network
-// editor (hidden layers, activation, loss, initialisation, L2). Edits go through `edit`, like
+// The network lab's controls: data set (with thumbnails), noise, size, split, classes, and the
+// network editor (hidden layers, activation, loss, initialisation, L2). Edits go through `edit`, like
 // the surface lab's, so the core validates every one.
 import { draw_dataset_thumbnail } from '../pkg/gdviz.js';
 import { $, syncChildren } from './dom.js';
@@ -43,12 +43,29 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     }
   }
 
-  /** A data set change; the loss follows the kind of data (bce for labels, mse for values). */
+  /** The most classes a data set takes (from the catalog; 2 for your own points). */
+  const maxClasses = (s) => (s.objective.dataset ? catalog.find((e) => e.name === s.objective.dataset.name)?.max_classes ?? 2 : 2);
+  /** The classes of the data: the data set's `classes`, or the largest label + 1 of your own points. */
+  const classesOf = (s) => (s.objective.dataset
+    ? s.objective.dataset.classes ?? 2
+    : (s.objective.points ?? []).reduce((k, p) => Math.max(k, p[2] + 1), 2));
+  /** The output layer follows the loss: one unit for bce and mse, one per class for ce. */
+  const fitOutputs = (s) => {
+    s.objective.layers = [...s.objective.layers.slice(0, -1), s.objective.loss === 'ce' ? classesOf(s) : 1];
+  };
+
+  /**
+   * A data set change; the loss follows the kind of data (bce for labels, mse for values; ce
+   * stays ce on labels), and classes the new set cannot take fall back to 2.
+   */
   function chooseData(name) {
     const kind = catalog.find((e) => e.name === name)?.kind;
     edit((s) => {
       s.objective.dataset.name = name;
-      s.objective.loss = kind === 'regression' ? 'mse' : 'bce';
+      if ((s.objective.dataset.classes ?? 2) > maxClasses(s)) delete s.objective.dataset.classes;
+      if (kind === 'regression') s.objective.loss = 'mse';
+      else if (s.objective.loss !== 'ce') s.objective.loss = 'bce';
+      fitOutputs(s);
     });
   }
   select.addEventListener('change', () => chooseData(select.value));
@@ -61,6 +78,17 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
   dataField('net-points', 'n');
   dataField('test-fraction', 'test_fraction');
   dataField('data-seed', 'seed');
+  // k classes: more than 2 need one output per class, so the loss becomes ce.
+  $('classes').addEventListener('change', () => {
+    const value = numberFrom($('classes'));
+    if (value === undefined) return;
+    edit((s) => {
+      if (value === 2) delete s.objective.dataset.classes;
+      else s.objective.dataset.classes = value;
+      if (value > 2) s.objective.loss = 'ce';
+      fitOutputs(s);
+    });
+  });
 
   const hidden = (s) => s.objective.layers.slice(1, -1);
   /** Each hidden layer's activation: the per-layer list, or the one shared activation. */
@@ -79,7 +107,7 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
   };
   const setHidden = (s, units) => {
     const acts = layerActivations(s);
-    s.objective.layers = [2, ...units, 1];
+    s.objective.layers = [2, ...units, s.objective.layers.at(-1) ?? 1];
     // A new layer takes the activation of the layer before it.
     setActivations(s, units.map((_, i) => acts[Math.min(i, acts.length - 1)] ?? s.objective.activation));
   };
@@ -92,7 +120,10 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     s.objective.activation = $('activation').value;
     delete s.objective.activations;
   }));
-  $('loss').addEventListener('change', () => edit((s) => { s.objective.loss = $('loss').value; }));
+  $('loss').addEventListener('change', () => edit((s) => {
+    s.objective.loss = $('loss').value;
+    fitOutputs(s);
+  }));
   $('init').addEventListener('change', () => edit((s) => { s.objective.init = $('init').value || null; }));
   $('l2').addEventListener('change', () => {
     const value = numberFrom($('l2'));
@@ -150,6 +181,8 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     $('net-points').value = dataset.n ?? 200;
     $('test-fraction').value = dataset.test_fraction ?? 0.5;
     $('data-seed').value = dataset.seed ?? 0;
+    $('classes').value = classesOf(scenario);
+    $('classes').disabled = maxClasses(scenario) <= 2;
 
     const acts = layerActivations(scenario);
     const units = hidden(scenario);
@@ -180,5 +213,5 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     $('readout').textContent = parts.join(' · ');
   }
 
-  return { show, showReadout };
+  return { show, showReadout, fitOutputs };
 }

@@ -81,18 +81,22 @@ export function showTheory(data, scenario, state) {
   box.replaceChildren(heading, list);
 }
 
-/** The selected network's 2×2 confusion matrices, train and test, as a small table. */
+/** The selected network's k×k confusion matrices, train and test, as a small table. */
 export function showConfusion(metrics) {
   const table = $('confusion');
   table.replaceChildren();
   if (!metrics || !metrics.train) return;
+  const classes = metrics.train.map((_, k) => k);
   const head = table.insertRow();
-  for (const text of ['', 'train: pred 0', 'pred 1', 'test: pred 0', 'pred 1']) head.insertCell().textContent = text;
-  for (const truth of [0, 1]) {
+  head.insertCell();
+  for (const split of ['train', 'test']) {
+    for (const predicted of classes) head.insertCell().textContent = predicted === 0 ? `${split}: pred 0` : `pred ${predicted}`;
+  }
+  for (const truth of classes) {
     const row = table.insertRow();
     row.insertCell().textContent = `true ${truth}`;
     for (const split of ['train', 'test']) {
-      for (const predicted of [0, 1]) {
+      for (const predicted of classes) {
         const cell = row.insertCell();
         cell.textContent = metrics[split] ? String(metrics[split][truth][predicted]) : '—';
         cell.className = truth === predicted ? 'hit' : 'miss';

@@ -122,7 +122,9 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
     const tip = $('hover');
     if (!hit) { tip.hidden = true; return; }
     if (hit.prediction !== undefined) {
-      tip.textContent = `(${num(hit.x)}, ${num(hit.y)}) · network output ${num(hit.prediction)}`;
+      tip.textContent = hit.class !== undefined
+        ? `(${num(hit.x)}, ${num(hit.y)}) · predicted class ${hit.class}, probability ${num(hit.probability)}`
+        : `(${num(hit.x)}, ${num(hit.y)}) · network output ${num(hit.prediction)}`;
     } else {
       tip.textContent = hit.step !== undefined
         ? `${nameOf(hit.racer)} · step ${hit.step} · (${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`

@@ -48,9 +48,57 @@ impl ColorMap {
     }
 }
 
+/// One colour per class, for up to 8 classes: class 0 red and class 1 blue (the two-class
+/// pictures' colours), then green, orange, purple, teal, gold and grey — Flat UI's saturated
+/// hues, far apart in hue so neighbouring regions of a many-class boundary stay distinct.
+pub const CLASS_PALETTE: [[u8; 3]; 8] = [
+    [0xc0, 0x39, 0x2b],
+    [0x1f, 0x5f, 0xa8],
+    [0x27, 0xae, 0x60],
+    [0xe6, 0x7e, 0x22],
+    [0x8e, 0x44, 0xad],
+    [0x16, 0xa0, 0x85],
+    [0xd4, 0xac, 0x0d],
+    [0x7f, 0x8c, 0x8d],
+];
+
+/// The colour of class `class` (modulo the palette's 8) as CSS, e.g. `"#c0392b"`.
+pub fn class_css(class: usize) -> String {
+    let [r, g, b] = CLASS_PALETTE[class % CLASS_PALETTE.len()];
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// The colour of a region of a `classes`-class boundary where the network predicts `class`
+/// with probability `p`: white at chance (`p = 1/k`), the class colour at certainty — mixed
+/// with white in proportion `t = (p − 1/k) / (1 − 1/k)` — and at most 70 % of the way to it,
+/// so the data points drawn on top stand out (as the two-class map's 30 % lift).
+pub fn class_region(class: usize, p: f64, classes: usize) -> [u8; 3] {
+    let chance = 1.0 / classes.max(2) as f64;
+    let t = if p.is_nan() {
+        0.0
+    } else {
+        ((p - chance) / (1.0 - chance)).clamp(0.0, 1.0)
+    };
+    CLASS_PALETTE[class % CLASS_PALETTE.len()].map(|c| {
+        let c = f64::from(c);
+        (255.0 - 0.7 * t * (255.0 - c)).round() as u8
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_regions_fade_to_white_at_chance() {
+        assert_eq!(class_region(2, 1.0 / 3.0, 3), [255, 255, 255]);
+        assert_eq!(class_region(0, f64::NAN, 3), [255, 255, 255]);
+        let sure = class_region(1, 1.0, 4);
+        let unsure = class_region(1, 0.5, 4);
+        assert!(sure.iter().zip(unsure).all(|(a, b)| *a <= b));
+        assert_eq!(class_css(0), "#c0392b");
+        assert_eq!(class_css(9), "#1f5fa8");
+    }
 
     #[test]
     fn viridis_runs_from_dark_purple_to_yellow() {

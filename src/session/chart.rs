@@ -265,13 +265,24 @@ impl Session {
             .first()
             .and_then(|r| network_of(r).map(|m| (r, m)))
         {
-            // In the network view the plane is the input space: read the network's output.
+            // In the network view the plane is the input space: read the network's output, and
+            // for a ce network the predicted class and its softmax probability.
             let mut output = [0.0];
             mlp.predict(runner.params(), &[[x, y]], &mut output);
+            let (mut class, mut probability) = (None, None);
+            if mlp.spec().loss == crate::objective::mlp::MlpLoss::Ce {
+                let mut probabilities = vec![0.0; mlp.classes()];
+                mlp.predict_probabilities(runner.params(), &[[x, y]], &mut probabilities);
+                let best = crate::objective::mlp::argmax(&probabilities);
+                class = Some(best);
+                probability = probabilities.get(best).copied().and_then(finite);
+            }
             return Some(Picked::Prediction {
                 x,
                 y,
                 prediction: finite(output[0]),
+                class,
+                probability,
             });
         }
         let nearest =
@@ -322,8 +333,14 @@ pub enum Picked {
         x: f64,
         /// Second input.
         y: f64,
-        /// The output (a logit for `bce`).
+        /// The output (the probability of class 1 for `bce`, the predicted class for `ce`).
         prediction: Option<f64>,
+        /// For a `ce` network, the predicted class (the most probable).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        class: Option<usize>,
+        /// For a `ce` network, the softmax probability of the predicted class.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        probability: Option<f64>,
     },
     /// A recorded point of a racer's trail.
     TrailPoint {

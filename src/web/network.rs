@@ -2,6 +2,8 @@
 //! weight history, the loss landscape and the classification metrics.
 
 use super::*;
+use crate::objective::mlp::MlpLoss;
+use crate::render::colormap::{class_css, class_region};
 
 /// Reused buffers of the decision-boundary picture (no allocation per frame).
 #[derive(Default)]
@@ -10,6 +12,7 @@ pub(super) struct BoundaryBuffers {
     pub(super) ys: Vec<f64>,
     pub(super) values: Vec<f64>,
     pub(super) rgba: Vec<u8>,
+    pub(super) classes: Vec<u8>,
     pub(super) offscreen: Option<HtmlCanvasElement>,
     pub(super) diverging: Option<ColorMap>,
 }
@@ -17,9 +20,6 @@ pub(super) struct BoundaryBuffers {
 /// The largest side of the grid the network is evaluated on each frame; the canvas scales it
 /// up smoothly to its full resolution.
 pub(super) const BOUNDARY_GRID: usize = 200;
-
-/// Class colours of the data points: label 0 and label 1.
-pub(super) const CLASS_COLORS: [&str; 2] = ["#c0392b", "#1f5fa8"];
 
 #[wasm_bindgen]
 impl Lab {
@@ -34,9 +34,10 @@ impl Lab {
         url_state::network_default().to_json()
     }
 
-    /// Draws racer `selected`'s decision boundary (classification: the probability of class 1
-    /// on a red–white–blue scale; regression: the output on viridis) with axes and the data
-    /// points — training points filled, test points hollow.
+    /// Draws racer `selected`'s decision boundary (two classes: the probability of class 1 on a
+    /// red–white–blue scale; `ce`: the predicted class's colour, lighter where its probability
+    /// is lower ([`class_region`]); regression: the output on viridis) with axes and the data
+    /// points in their class's colour — training points filled, test points hollow.
     pub fn draw_boundary(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -77,13 +78,26 @@ impl Lab {
                 view.y_max - (j as f64 + 0.5) / grid_h as f64 * (view.y_max - view.y_min)
             }));
         buffers.values.resize(grid_w * grid_h, 0.0);
-        mlp.predict_grid(
-            runner.params(),
-            &buffers.xs,
-            &buffers.ys,
-            &mut buffers.values,
-        );
         let classifier = mlp.has_labels() && mlp.is_classifier();
+        let classes = mlp.classes();
+        let multiclass = classifier && mlp.spec().loss == MlpLoss::Ce;
+        if multiclass {
+            buffers.classes.resize(grid_w * grid_h, 0);
+            mlp.predict_grid_classes(
+                runner.params(),
+                &buffers.xs,
+                &buffers.ys,
+                &mut buffers.classes,
+                &mut buffers.values,
+            );
+        } else {
+            mlp.predict_grid(
+                runner.params(),
+                &buffers.xs,
+                &buffers.ys,
+                &mut buffers.values,
+            );
+        }
         let diverging = buffers
             .diverging
             .get_or_insert_with(|| ColorMap::from_gradient(colorous::RED_BLUE));
@@ -100,16 +114,25 @@ impl Lab {
             }
         };
         buffers.rgba.resize(grid_w * grid_h * 4, 255);
-        for (value, pixel) in buffers.values.iter().zip(buffers.rgba.chunks_exact_mut(4)) {
-            let t = (value - t_min) / (t_max - t_min);
-            let [r, g, b] = if classifier {
-                diverging.at(t)
-            } else {
-                self.colors.at(t)
-            };
-            // Lighten toward white so the data points stand out.
-            let lift = |c: u8| (c as f64 * 0.7 + 255.0 * 0.3) as u8;
-            pixel.copy_from_slice(&[lift(r), lift(g), lift(b), 255]);
+        if multiclass {
+            // The predicted class's colour, lighter where its probability is lower.
+            let cells = buffers.values.iter().zip(&buffers.classes);
+            for ((p, class), pixel) in cells.zip(buffers.rgba.chunks_exact_mut(4)) {
+                let [r, g, b] = class_region(usize::from(*class), *p, classes);
+                pixel.copy_from_slice(&[r, g, b, 255]);
+            }
+        } else {
+            for (value, pixel) in buffers.values.iter().zip(buffers.rgba.chunks_exact_mut(4)) {
+                let t = (value - t_min) / (t_max - t_min);
+                let [r, g, b] = if classifier {
+                    diverging.at(t)
+                } else {
+                    self.colors.at(t)
+                };
+                // Lighten toward white so the data points stand out.
+                let lift = |c: u8| (c as f64 * 0.7 + 255.0 * 0.3) as u8;
+                pixel.copy_from_slice(&[lift(r), lift(g), lift(b), 255]);
+            }
         }
         let offscreen = match &buffers.offscreen {
             Some(c) => c.clone(),
@@ -147,17 +170,17 @@ impl Lab {
             for p in points {
                 let (px, py) = viewport.to_pixel(p[0], p[1]);
                 let color = if classifier {
-                    CLASS_COLORS[usize::from(p[2] >= 0.5)]
+                    class_css(p[2] as usize)
                 } else {
-                    "#333"
+                    "#333".to_string()
                 };
                 context.begin_path();
                 context.arc(px, py, radius, 0.0, std::f64::consts::TAU)?;
                 if hollow {
                     context.set_fill_style_str("#fff");
-                    context.set_stroke_style_str(color);
+                    context.set_stroke_style_str(&color);
                 } else {
-                    context.set_fill_style_str(color);
+                    context.set_fill_style_str(&color);
                     context.set_stroke_style_str("#fff");
                 }
                 context.fill();
@@ -168,7 +191,8 @@ impl Lab {
     }
 
     /// Draws racer `selected`'s network: a column of nodes per layer, links coloured by the sign
-    /// of their weight (blue positive, red negative) and as thick as its magnitude.
+    /// of their weight (blue positive, red negative) and as thick as its magnitude; a `ce`
+    /// network's k outputs filled with their classes' colours, "softmax" under them.
     pub fn draw_network(&self, canvas: &HtmlCanvasElement, selected: usize) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
         let (w, h) = (canvas.width() as f64, canvas.height() as f64);
@@ -217,11 +241,17 @@ impl Lab {
             }
             offset += fan_in * fan_out + fan_out;
         }
+        // A ce network's outputs are its classes' logits: each in its class's colour.
+        let multiclass = mlp.spec().loss == MlpLoss::Ce;
         for (l, &units) in layers.iter().enumerate() {
             for i in 0..units {
                 context.begin_path();
                 context.arc(column(l), row(l, i), 6.0 * dpr, 0.0, std::f64::consts::TAU)?;
-                context.set_fill_style_str("#fff");
+                if multiclass && l + 1 == layers.len() {
+                    context.set_fill_style_str(&class_css(i));
+                } else {
+                    context.set_fill_style_str("#fff");
+                }
                 context.set_stroke_style_str("#333");
                 context.set_line_width(1.5 * dpr);
                 context.fill();
@@ -240,6 +270,11 @@ impl Lab {
                 Activation::Linear => "linear",
             };
             context.fill_text(name, column(layer + 1), h - 4.0 * dpr)?;
+        }
+        if multiclass {
+            // Right-aligned under the output column, so the word stays inside the canvas.
+            context.set_text_align("right");
+            context.fill_text("softmax", w - 2.0 * dpr, h - 4.0 * dpr)?;
         }
         Ok(())
     }
@@ -288,7 +323,7 @@ pub fn draw_dataset_thumbnail(canvas: &HtmlCanvasElement, name: &str) -> Result<
             name.kind(),
             crate::data::datasets::DatasetKind::Classification
         ) {
-            CLASS_COLORS[usize::from(p[2] >= 0.5)].to_string()
+            class_css(p[2] as usize)
         } else {
             let [r, g, b] = colors.at((p[2] - lo) / (hi - lo).max(1e-12));
             format!("rgb({r},{g},{b})")

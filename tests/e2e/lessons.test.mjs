@@ -140,6 +140,82 @@ test('batch size and learning rate on the spiral: at equal epochs B=100 lags, 10
   await page.close();
 });
 
+/** The class each test point's surroundings on the boundary map are coloured as: the class
+ * colour (away from white) nearest in direction to the pixels just outside the point's marker. */
+const boundaryClasses = (page) => page.evaluate(() => {
+  const palette = [[0xc0, 0x39, 0x2b], [0x1f, 0x5f, 0xa8], [0x27, 0xae, 0x60]];
+  const canvas = document.getElementById('heat');
+  const context = canvas.getContext('2d');
+  const lab = window.gdviz.lab;
+  return JSON.parse(lab.test_points_json()).map(([x, y, label]) => {
+    const [px, py] = Array.from(lab.to_pixel(x, y));
+    const r = 7 * devicePixelRatio;
+    const votes = [0, 0, 0];
+    for (const [sx, sy] of [[px + r, py], [px - r, py], [px, py + r], [px, py - r]]) {
+      const pixel = Array.from(context.getImageData(Math.round(sx), Math.round(sy), 1, 1).data).slice(0, 3).map((c) => 255 - c);
+      const cosine = palette.map((c) => {
+        const d = c.map((v) => 255 - v);
+        const dot = d.reduce((sum, v, i) => sum + v * pixel[i], 0);
+        return dot / (Math.hypot(...d) * Math.hypot(...pixel) || 1);
+      });
+      votes[cosine.indexOf(Math.max(...cosine))] += 1;
+    }
+    return { label, drawn: votes.indexOf(Math.max(...votes)) };
+  });
+});
+
+test('softmax on three spiral arms: probabilities sum to one, 85% with hidden layers, chance without', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Three spiral arms: softmax, and why a linear model cannot separate them');
+  // "a network with three outputs, one per class"
+  const scenario = await page.evaluate(() => window.gdviz.scenario);
+  assert.deepEqual(scenario.objective.layers, [2, 8, 8, 3]);
+  assert.equal(await page.getByLabel('Loss', { exact: true }).inputValue(), 'ce');
+  assert.equal(await page.getByLabel('Classes', { exact: true }).inputValue(), '3');
+  // "after 4000 steps (133 epochs over the 300 training points) its test accuracy is about 85%"
+  assert.equal(racers[0].step, 4000);
+  close(racers[0].epoch, 133.3, 0.05, 'epochs');
+  close(racers[0].test_accuracy, 0.85, 0.01, 'test accuracy with two hidden layers');
+  assert.match(await page.locator('#readout').textContent(), /Test accuracy 84\.7%/);
+  // "the 3×3 confusion matrix": a header row and three rows of 3 + 3 counts, test counts summing to 300
+  const rows = await page.locator('#confusion tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.textContent)));
+  assert.equal(rows.length, 4);
+  assert.ok(rows.slice(1).every((row) => row.length === 7), JSON.stringify(rows));
+  const testCounts = rows.slice(1).flatMap((row) => row.slice(4).map(Number));
+  assert.equal(testCounts.reduce((a, b) => a + b, 0), 300);
+  // "The map colours each place by its most probable class": the colour around each test point
+  // is the class the network predicts there, so it agrees with the labels about as often as the
+  // test accuracy says.
+  const drawn = await boundaryClasses(page);
+  const agree = drawn.filter((d) => d.label === d.drawn).length / drawn.length;
+  assert.ok(agree >= 0.78, `the map's colours agree with ${agree} of the test labels`);
+  // "hover the plane to read the class and its probability": a probability between 1/3 and 1.
+  const box = await page.locator('#heat').boundingBox();
+  const [px, py] = await page.evaluate(() => {
+    const canvas = document.getElementById('heat');
+    const [x, y] = Array.from(window.gdviz.lab.to_pixel(0.5, 0.1));
+    return [x * canvas.getBoundingClientRect().width / canvas.width, y * canvas.getBoundingClientRect().height / canvas.height];
+  });
+  await page.mouse.move(box.x + px, box.y + py);
+  const tip = await page.locator('#hover').textContent();
+  const read = /predicted class ([0-2]), probability ([\d.]+)/.exec(tip);
+  assert.ok(read, tip);
+  const probability = Number(read[2]);
+  assert.ok(probability >= 1 / 3 && probability <= 1, tip);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-softmax-spiral.png`, fullPage: true });
+  // "Now press Remove layer twice … the linear model's test accuracy stays near 29% … its loss near log 3"
+  await page.getByRole('button', { name: 'Remove layer' }).click();
+  await page.getByRole('button', { name: 'Remove layer' }).click();
+  assert.deepEqual((await page.evaluate(() => window.gdviz.scenario)).objective.layers, [2, 3]);
+  const linear = (await runToEnd(page)).racers[0];
+  close(linear.test_accuracy, 0.29, 0.01, 'linear test accuracy');
+  assert.ok(linear.test_accuracy < 1 / 3, `no better than guessing: ${linear.test_accuracy}`);
+  close(linear.loss, Math.log(3), 0.06, 'linear loss near log 3');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-softmax-linear.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('vanishing gradients: the first layer’s gradient is orders of magnitude below the last’s; tanh learns', async () => {
   const { page, errors } = await openPage(session);
   const racers = await openAndRun(page, 'Vanishing gradients in a deep sigmoid network');

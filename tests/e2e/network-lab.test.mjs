@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSession, openPage, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, setNumber, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
@@ -309,6 +309,54 @@ test('Newton is offered but not pickable on a network, and an imported network r
   await page.waitForFunction(() => window.gdviz.scenario.race?.length === 1);
   assert.equal((await scenarioOf(page)).race[0].optimizer.name, 'adam');
   assert.match(await page.locator('#notice').textContent(), /^Optimizer 2 \(Newton\) cannot run here \(newton needs an exact Hessian, which only the 2-D surfaces and linear regression have\): it races as Adam instead\.$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('many classes from the controls: Classes makes the loss softmax cross-entropy with one output per class; CSV labels 0–2 too', async () => {
+  const { page, errors } = await openPage(session, '?view=network');
+  // Circle has two classes only: the Classes field is there but cannot be changed.
+  assert.equal(await page.getByLabel('Classes', { exact: true }).isDisabled(), true);
+  await page.getByLabel('Data set', { exact: true }).selectOption('spiral');
+  await setNumber(page, 'Classes', 3);
+  let objective = (await scenarioOf(page)).objective;
+  assert.equal(objective.dataset.classes, 3);
+  assert.equal(objective.loss, 'ce');
+  assert.equal(objective.layers.at(-1), 3);
+  assert.equal(await page.getByLabel('Loss', { exact: true }).inputValue(), 'ce');
+  assert.match(page.url(), /classes=3/);
+  assert.match(page.url(), /loss=ce/);
+  // Adding a layer keeps the three outputs.
+  await page.getByRole('button', { name: 'Add layer' }).click();
+  assert.equal((await scenarioOf(page)).objective.layers.at(-1), 3);
+  // Two classes with binary cross-entropy cannot take three: the refusal says why, in Loss's words.
+  await page.getByLabel('Loss', { exact: true }).selectOption('bce');
+  assert.match(await page.locator('#notice').textContent(), /^Loss: .*3.*use ce/);
+  assert.equal((await scenarioOf(page)).objective.loss, 'ce', 'the refused change is not applied');
+  await train(page, 300);
+  const metrics = await page.evaluate(() => JSON.parse(window.gdviz.lab.metrics_json(0)));
+  assert.equal(metrics.train.length, 3);
+  assert.ok(metrics.train.every((row) => row.length === 3));
+  // Your own data with labels 0, 1 and 2 trains a three-output softmax network.
+  await page.locator('#csv-box summary').click();
+  const rows = ['x1,x2,label'];
+  for (let i = 0; i < 60; i += 1) {
+    const c = i % 3;
+    const angle = (c / 3) * 2 * Math.PI + 0.3 * Math.sin(i);
+    rows.push(`${(0.7 * Math.sin(angle)).toFixed(4)},${(0.7 * Math.cos(angle)).toFixed(4)},${c}`);
+  }
+  await page.getByLabel('CSV data').fill(`${rows.join('\n')}\n0.1,0.1,9`);
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  assert.match(await page.locator('#notice').textContent(), /row 62, column 3: the label `9` is out of range \(labels are classes 0 to 7\)/);
+  await page.getByLabel('CSV data').fill(rows.join('\n'));
+  await page.getByRole('button', { name: 'Use this data' }).click();
+  objective = (await scenarioOf(page)).objective;
+  assert.equal(objective.points.length, 60);
+  assert.equal(objective.loss, 'ce');
+  assert.equal(objective.layers.at(-1), 3);
+  await train(page, 600);
+  assert.ok((await stateOf(page)).racers[0].train_accuracy >= 0.9);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/network-many-classes.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -110,10 +110,11 @@ pub(super) fn classification_point(
         }
         DatasetName::Spiral => {
             let u = rng.random::<f64>();
-            // t = 3.5π·u + 2π·(k − 1 − label)/k, as 1.75·u + (k − 1 − label)/k turns: for two
-            // classes + 0 (label 1) or + ½ (label 0), as Playground.
-            let arm = (classes.saturating_sub(1 + label)) as f64 / classes.max(1) as f64;
-            let (sin, cos) = sin_cos_turns(1.75 * u + arm);
+            // t = 2π·(3.5/k)·u + 2π·(k − 1 − label)/k, as (3.5/k)·u + (k − 1 − label)/k turns:
+            // for two classes 1.75·u + 0 (label 1) or + ½ (label 0), as Playground.
+            let k = classes.max(1) as f64;
+            let arm = (classes.saturating_sub(1 + label)) as f64 / k;
+            let (sin, cos) = sin_cos_turns(3.5 / k * u + arm);
             [u * sin, u * cos]
         }
         DatasetName::Moons => {

@@ -45,9 +45,10 @@
 //! * `gaussians` — for `k > 2`, class `c` is `N(0.6·(sin 2πc/k, cos 2πc/k), 0.15²·I)`: `k`
 //!   blobs evenly around a circle of radius 0.6, class 0 at the top (for `k = 2`, the two blobs
 //!   above).
-//! * `spiral` — class `c` is an arm `u ~ U(0, 1)`, `r = u`, `θ = 3.5π·u + 2π·(k − 1 − c)/k`:
-//!   `k` interleaved arms turned by `1/k` of a turn each (for `k = 2` the two arms above). The
-//!   arms are `1/(1.75·k)` apart radially.
+//! * `spiral` — class `c` is an arm `u ~ U(0, 1)`, `r = u`, `θ = (7π/k)·u + 2π·(k − 1 − c)/k`:
+//!   `k` interleaved arms, each turned by `1/k` of a turn from the next and winding `3.5/k`
+//!   turns (for `k = 2` the two arms above), so neighbouring arms are 1/3.5 ≈ 0.29 apart
+//!   radially for every `k`, as the two arms are.
 //!
 //! # Regression sets
 //!

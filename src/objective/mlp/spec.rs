@@ -199,9 +199,14 @@ impl MlpSpec {
                         .in_key("dataset"));
                     }
                     DatasetKind::Regression2d => {
-                        if self.loss == MlpLoss::Bce {
+                        let needs = match self.loss {
+                            MlpLoss::Mse => None,
+                            MlpLoss::Bce => Some("bce needs labels 0 or 1"),
+                            MlpLoss::Ce => Some("ce needs class labels 0, 1, …"),
+                        };
+                        if let Some(needs) = needs {
                             return Err(unfit(format!(
-                                "bce needs labels 0 or 1, but {} has real targets (use mse)",
+                                "{needs}, but {} has real targets (use mse)",
                                 dataset.name.as_str()
                             ))
                             .in_key("loss"));
@@ -474,6 +479,10 @@ mod tests {
         refuse_json(
             r#"{"layers":[2,4,1],"activation":"tanh","loss":"bce","dataset":{"name":"spiral","classes":3}}"#,
             "loss: bce takes 2 classes, but the data set has 3 (use ce)",
+        );
+        refuse_json(
+            r#"{"layers":[2,4,2],"activation":"tanh","loss":"ce","dataset":{"name":"plane"}}"#,
+            "loss: ce needs class labels 0, 1, …, but plane has real targets (use mse)",
         );
         let json = r#"{"layers":[2,4,3],"activation":"tanh","loss":"ce","dataset":{"name":"spiral","classes":3}}"#;
         let spec: MlpSpec = serde_json::from_str(json).unwrap();

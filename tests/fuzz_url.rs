@@ -102,7 +102,7 @@ fn wild_text() -> BoxedStrategy<String> {
         2 => prop::sample::select(vec![
             "rosenbrock", "quadratic", "booth", "saddle", "goldstein_price", "linreg", "mlp", "custom",
             "network", "surface", "linear", "circle", "plane", "xor", "spiral", "tanh", "relu",
-            "bce", "mse", "he", "zeros", "steps", "epochs", "<img src=x onerror=alert(1)>",
+            "bce", "mse", "ce", "he", "zeros", "steps", "epochs", "<img src=x onerror=alert(1)>",
             "<b>x</b>", "`", "\u{0}", "a\nb", "é", "%", "%zz", "&", "=", "~", "(", ")",
         ])
         .prop_map(String::from),
@@ -193,6 +193,7 @@ const KEYS: &[&str] = &[
     "dseed",
     "test",
     "layers",
+    "classes",
     "act",
     "acts",
     "loss",

@@ -393,7 +393,7 @@ pub fn mlp() -> BoxedStrategy<Value> {
     (
         prop::collection::vec(1usize..6, 0..3),
         prop::sample::select(vec!["tanh", "relu", "sigmoid", "linear"]),
-        prop::sample::select(vec!["bce", "mse"]),
+        prop::sample::select(vec!["bce", "mse", "ce"]),
         prop_oneof![
             points(3).prop_map(|p| ("points", p)),
             dataset(&[

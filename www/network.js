@@ -1,7 +1,7 @@
 // The network lab's controls: data set (with thumbnails), noise, size, split, classes, and the
 // network editor (hidden layers, activation, loss, initialisation, L2). Edits go through `edit`, like
 // the surface lab's, so the core validates every one.
-import { draw_dataset_thumbnail } from '../pkg/gdviz.js';
+import { draw_dataset_thumbnail, fit_network_outputs } from '../pkg/gdviz.js';
 import { $, syncChildren } from './dom.js';
 import { num } from './format.js';
 const MAX_LAYERS = 6;
@@ -45,13 +45,9 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
 
   /** The most classes a data set takes (from the catalog; 2 for your own points). */
   const maxClasses = (s) => (s.objective.dataset ? catalog.find((e) => e.name === s.objective.dataset.name)?.max_classes ?? 2 : 2);
-  /** The classes of the data: the data set's `classes`, or the largest label + 1 of your own points. */
-  const classesOf = (s) => (s.objective.dataset
-    ? s.objective.dataset.classes ?? 2
-    : (s.objective.points ?? []).reduce((k, p) => Math.max(k, p[2] + 1), 2));
-  /** The output layer follows the loss: one unit for bce and mse, one per class for ce. */
+  /** The output layer follows the loss and the data (the core's rule: one unit, or one per class for ce). */
   const fitOutputs = (s) => {
-    s.objective.layers = [...s.objective.layers.slice(0, -1), s.objective.loss === 'ce' ? classesOf(s) : 1];
+    s.objective = JSON.parse(fit_network_outputs(JSON.stringify(s.objective)));
   };
 
   /**
@@ -181,7 +177,7 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     $('net-points').value = dataset.n ?? 200;
     $('test-fraction').value = dataset.test_fraction ?? 0.5;
     $('data-seed').value = dataset.seed ?? 0;
-    $('classes').value = classesOf(scenario);
+    $('classes').value = dataset.classes ?? (objective.loss === 'ce' ? objective.layers.at(-1) : 2);
     $('classes').disabled = maxClasses(scenario) <= 2;
 
     const acts = layerActivations(scenario);

@@ -2,10 +2,55 @@
 //! landscape (Li et al., 2018) with the path projected onto it, and the confusion matrices.
 
 use super::{network_of, Session};
+use crate::data::datasets::MAX_CLASSES;
 use crate::objective::mlp::Mlp;
 use crate::objective::surfaces::ViewBox;
 use crate::run::Runner;
 use serde::Serialize;
+use serde_json::Value;
+
+/// The classes of a network objective's data (`objective` a scenario's `"objective"` as JSON):
+/// its data set's `classes` (2 when absent), or for inline points the largest label + 1 — at
+/// least 2, at most [`MAX_CLASSES`] (larger labels are the validation's to refuse).
+pub fn classes_of(objective: &Value) -> usize {
+    let counted = match (objective.get("dataset"), objective.get("points")) {
+        (Some(dataset), _) => dataset
+            .get("classes")
+            .and_then(Value::as_u64)
+            .map_or(2, |k| k as usize),
+        (None, Some(Value::Array(points))) => {
+            points
+                .iter()
+                .filter_map(|p| p.get(2).and_then(Value::as_f64))
+                .filter(|label| label.is_finite() && *label >= 0.0)
+                .fold(1.0f64, f64::max) as usize
+                + 1
+        }
+        (None, _) => 2,
+    };
+    counted.clamp(2, MAX_CLASSES)
+}
+
+/// A network objective (a scenario's `"objective"` as JSON) with its output layer fitted to its
+/// loss and data — one unit for `bce` and `mse`, one per class ([`classes_of`]) for `ce` — so
+/// the page's edits of the loss, the hidden layers or the data keep a network that can be
+/// trained. Anything that is not such an objective (another kind, no `layers`) comes back as
+/// it was; the scenario's validation judges the result.
+pub fn fit_outputs(mut objective: Value) -> Value {
+    if objective.get("kind").and_then(Value::as_str) != Some("mlp") {
+        return objective;
+    }
+    let ce = objective.get("loss").and_then(Value::as_str) == Some("ce");
+    let outputs = if ce { classes_of(&objective) } else { 1 };
+    if let Some(last) = objective
+        .get_mut("layers")
+        .and_then(Value::as_array_mut)
+        .and_then(|layers| layers.last_mut())
+    {
+        *last = Value::from(outputs);
+    }
+    objective
+}
 
 /// One snapshot of a network racer: its weights and each layer's gradient norm.
 #[derive(Clone, Debug, PartialEq)]

@@ -404,3 +404,26 @@ fn a_link_that_does_not_build_opens_the_default_and_says_so() {
     ));
     assert!(!session.objective_differs(&before.to_json()));
 }
+
+/// The output layer follows the loss and the data: one unit for bce and mse, one per class for
+/// ce — the data set's classes, or the largest label + 1 of inline points.
+#[test]
+fn the_page_s_network_edits_fit_the_outputs_to_the_loss_and_the_classes() {
+    use crate::session::network::{classes_of, fit_outputs};
+    let spiral = json!({"kind": "mlp", "layers": [2, 8, 1], "activation": "tanh", "loss": "ce",
+        "dataset": {"name": "spiral", "classes": 3}});
+    assert_eq!(fit_outputs(spiral.clone())["layers"], json!([2, 8, 3]));
+    let mut bce = spiral.clone();
+    bce["loss"] = json!("bce");
+    bce["layers"] = json!([2, 8, 3]);
+    assert_eq!(fit_outputs(bce)["layers"], json!([2, 8, 1]));
+    let two = json!({"kind": "mlp", "layers": [2, 1], "loss": "ce", "dataset": {"name": "moons"}});
+    assert_eq!(fit_outputs(two)["layers"], json!([2, 2]));
+    let points = json!({"kind": "mlp", "layers": [2, 4, 1], "loss": "ce",
+        "points": [[0.0, 0.0, 0.0], [1.0, 0.0, 4.0], [0.0, 1.0, 1.0]]});
+    assert_eq!(classes_of(&points), 5);
+    assert_eq!(fit_outputs(points)["layers"], json!([2, 4, 5]));
+    assert_eq!(classes_of(&json!({"points": [[0, 0, 99]]})), 8);
+    let surface = json!({"kind": "surface", "name": "booth"});
+    assert_eq!(fit_outputs(surface.clone()), surface);
+}

@@ -266,6 +266,16 @@ pub fn csv_points(text: &str, kind: &str) -> Result<String, JsValue> {
     crate::data::csv::csv_to_points_json(text, kind).map_err(js_error)
 }
 
+/// The network objective `objective_json` with its output layer fitted to its loss and data
+/// ([`crate::session::network::fit_outputs`]); text that is not JSON comes back as it was.
+#[wasm_bindgen]
+pub fn fit_network_outputs(objective_json: &str) -> String {
+    match serde_json::from_str(objective_json) {
+        Ok(value) => to_json(&crate::session::network::fit_outputs(value), objective_json),
+        Err(_) => objective_json.to_string(),
+    }
+}
+
 impl Lab {
     /// Axes of the plane `view` on `canvas` — white background, ticks, titles, no grid — as the
     /// surface and the network lab draw them; returns where the plotting area landed.

@@ -196,6 +196,7 @@ const KEYS: &[&str] = &[
     "act",
     "acts",
     "loss",
+    "l1",
     "l2",
     "init",
     "o",

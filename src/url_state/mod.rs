@@ -106,6 +106,7 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "act",
     "acts",
     "loss",
+    "l1",
     "l2",
     "init",
     "test",

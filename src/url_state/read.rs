@@ -228,8 +228,9 @@ impl UrlState {
                         let names: Vec<&str> = text.split(',').map(str::trim).collect();
                         optional.push(("acts", Some("activations"), json!(names)));
                     }
-                    number(self, "l2", None, &mut optional);
                 }
+                number(self, "l1", None, &mut optional);
+                number(self, "l2", None, &mut optional);
                 for (key, field) in [
                     ("n", "n"),
                     ("noise", "noise"),

@@ -307,3 +307,29 @@ fn a_custom_function_finds_a_start_where_it_is_defined() {
     assert_eq!(state.scenario.objective, page_default().objective);
     assert_eq!(state.ignored.len(), 1, "{:?}", state.ignored);
 }
+
+#[test]
+fn l1_and_l2_ride_in_links_for_the_network_and_the_line() {
+    for query in [
+        "f=mlp&layers=8&l1=0.01&l2=0.001&o=sgd(lr=0.1)",
+        "f=linreg&l1=0.2&o=sgd(lr=0.1)",
+        "f=linreg&l1=0.2&l2=0.5&o=sgd(lr=0.1)",
+    ] {
+        let state = from_query(query);
+        assert!(state.ignored.is_empty(), "{query}: {:?}", state.ignored);
+        let (l1, l2) = match &state.scenario.objective {
+            ObjectiveSpec::Mlp(m) => (m.l1, m.l2),
+            ObjectiveSpec::Linreg(l) => (l.l1, l.l2),
+            ObjectiveSpec::Surface(_) => panic!("{query}: a data objective"),
+        };
+        assert!(l1 > 0.0, "{query}: l1 {l1}, l2 {l2}");
+        let written = to_query(&state.scenario);
+        assert!(written.contains("l1="), "{written}");
+        assert_eq!(from_query(&written).scenario, state.scenario, "{written}");
+    }
+    let state = from_query("f=linreg&l1=-1");
+    assert_eq!(
+        state.ignored,
+        vec!["ignored `l1`: objective.l1: -1 is out of range (accepted: l1 ≥ 0)".to_string()]
+    );
+}

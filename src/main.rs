@@ -10,7 +10,7 @@
 //! A scenario that is not accepted exits with code 2 and a one-line message on stderr naming the
 //! field and the accepted range; nothing is written to stdout.
 
-use gdviz::run::Runner;
+use gdviz::run::{Runner, Status, StopCondition};
 use gdviz::scenario::Scenario;
 use gdviz::tune::{default_grid, Tuner};
 use std::io::{self, BufWriter, Read, Write};
@@ -24,7 +24,8 @@ commands:
           {\"step\":k,\"params\":[...],\"loss\":f,\"epoch\":e,\"samples\":n,\"batch_loss\":b}
           (params and full-objective loss before update k+1); a run that stops early
           (diverged, failed, or met a condition of \"stop\") ends with
-          {\"step\":k,\"stopped\":...,\"message\":...}
+          {\"step\":k,\"stopped\":...,\"message\":...}; early stopping's line adds
+          \"best_epoch\", \"best_test_loss\" and the restored \"params\"
   tune    run the scenario's optimizer once per learning rate 1e-4 ... 10 (3 per decade)
           with the same start, batches and steps; print {\"lr\":x,\"final_loss\":f} per
           learning rate (null where the run diverged or failed), then {\"best_lr\":x}
@@ -88,8 +89,25 @@ fn trace() -> ExitCode {
         })
         .clone();
     if let Some((stopped, step)) = status.stopped() {
-        let line =
+        let mut line =
             serde_json::json!({"step": step, "stopped": stopped, "message": status.message()});
+        if let Status::Converged {
+            condition:
+                StopCondition::Patience {
+                    best_epoch,
+                    best_test_loss,
+                    restored,
+                    ..
+                },
+            ..
+        } = status
+        {
+            line["best_epoch"] = best_epoch.into();
+            line["best_test_loss"] = best_test_loss.into();
+            if restored {
+                line["params"] = runner.params().into();
+            }
+        }
         let _ = writeln!(out, "{line}");
     }
     if let Some(e) = write_error.or_else(|| out.flush().err()) {

@@ -239,3 +239,33 @@ fn an_activation_per_hidden_layer_traces() {
     assert_eq!(losses.len(), 41);
     assert!(losses[40] < losses[0], "it learns: {losses:?}");
 }
+
+#[test]
+fn early_stopping_ends_the_trace_with_the_best_epoch_and_its_weights() {
+    let scenario = r#"{"objective":{"kind":"mlp","layers":[2,16,16,1],"activation":"relu","loss":"bce",
+        "dataset":{"name":"xor","n":40,"noise":0.3,"seed":2,"test_fraction":0.5}},
+        "optimizer":{"name":"adam","lr":0.03},"steps":600,"seed":1,"stop":{"patience":4}}"#;
+    let (_, lines) = json_lines(&["trace"], scenario);
+    let stop = lines.last().expect("a stop line");
+    assert_eq!(stop["stopped"], "patience");
+    let best = stop["best_epoch"].as_u64().expect("the best epoch") as usize;
+    let step = stop["step"].as_u64().expect("a step") as usize;
+    assert_eq!(step, best + 4, "full batch: one epoch per update");
+    // The best line's test loss and weights, restored.
+    assert_eq!(stop["best_test_loss"], lines[best]["test_loss"]);
+    assert_eq!(stop["params"], lines[best]["params"]);
+    assert_eq!(lines.len(), step + 2);
+    assert!(stop["message"]
+        .as_str()
+        .expect("words")
+        .starts_with(&format!(
+            "stopped at epoch {step}, best test loss at epoch {best} ("
+        )));
+    let refused = gdviz(
+        &["trace"],
+        r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd"},"stop":{"patience":4}}"#,
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .contains("stop.patience: early stopping watches the test loss"));
+}

@@ -224,6 +224,8 @@ const KEYS: &[&str] = &[
     "stop_loss",
     "stop_grad",
     "stop_epochs",
+    "stop_patience",
+    "stop_restore",
 ];
 
 /// One `key=value` pair with a value of the kind the key expects, mostly.

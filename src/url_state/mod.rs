@@ -102,6 +102,8 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "stop_loss",
     "stop_grad",
     "stop_epochs",
+    "stop_patience",
+    "stop_restore",
     "layers",
     "act",
     "acts",

@@ -66,6 +66,20 @@ pub fn from_query(query: &str) -> UrlState {
     state.read_number("stop_epochs", get("stop_epochs"), &|s, v| {
         s.stop.get_or_insert_with(Default::default).epochs = Some(v)
     });
+    state.read_integer("stop_patience", get("stop_patience"), &|s, v| {
+        s.stop.get_or_insert_with(Default::default).patience = Some(v)
+    });
+    if let Some(text) = get("stop_restore") {
+        match text {
+            "1" | "true" | "0" | "false" => {
+                let restore = matches!(text, "1" | "true");
+                state.try_set("stop_restore", |s| {
+                    s.stop.get_or_insert_with(Default::default).restore_best = restore
+                })
+            }
+            _ => state.ignore("stop_restore", &format!("`{text}` is not 1 or 0")),
+        }
+    }
     state.read_integer("batch", get("batch"), &|s, v| {
         s.batch_size = Some(v as usize)
     });

@@ -73,6 +73,12 @@ pub fn to_query(scenario: &Scenario) -> String {
                 parts.push(format!("{key}={v}"));
             }
         }
+        if let Some(patience) = stop.patience {
+            parts.push(format!("stop_patience={patience}"));
+        }
+        if !stop.restore_best {
+            parts.push("stop_restore=0".into());
+        }
     }
     if let Some(clip) = scenario.clip_norm {
         parts.push(format!("clip={clip}"));

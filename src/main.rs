@@ -5,11 +5,14 @@
 //! gdviz trace < scenario.json    one JSON line per step 0..=steps: {"step","params","loss",…}
 //! gdviz tune < scenario.json     one JSON line per learning rate {"lr","final_loss"}, then
 //!                                {"best_lr"}
+//! gdviz data < scenario.json     one JSON line {"train","test","start"}: the points the run
+//!                                trains and tests on, and the parameters it starts from
 //! ```
 //!
 //! A scenario that is not accepted exits with code 2 and a one-line message on stderr naming the
 //! field and the accepted range; nothing is written to stdout.
 
+use gdviz::objective::model::Points;
 use gdviz::run::{Runner, Status, StopCondition};
 use gdviz::scenario::Scenario;
 use gdviz::tune::{default_grid, Tuner};
@@ -18,6 +21,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: gdviz trace < scenario.json
        gdviz tune < scenario.json
+       gdviz data < scenario.json
 
 commands:
   trace   run the scenario on stdin; print one JSON line per step 0..=steps:
@@ -29,6 +33,9 @@ commands:
   tune    run the scenario's optimizer once per learning rate 1e-4 ... 10 (3 per decade)
           with the same start, batches and steps; print {\"lr\":x,\"final_loss\":f} per
           learning rate (null where the run diverged or failed), then {\"best_lr\":x}
+  data    print {\"train\":[...],\"test\":[...],\"start\":[...]}: the scenario's training and
+          test points ([x,y] for linreg, [x1,x2,target] for mlp; none for a surface) and
+          the parameters the run starts from, to reproduce a run in another framework
 
 The scenario format is documented in docs/scenario.md.";
 
@@ -37,6 +44,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("trace") if args.len() == 1 => trace(),
         Some("tune") if args.len() == 1 => tune(),
+        Some("data") if args.len() == 1 => data(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -116,6 +124,37 @@ fn trace() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    ExitCode::SUCCESS
+}
+
+/// A split's points as JSON: `[x, y]` or `[x1, x2, target]` each; empty for a surface.
+fn points_json(points: Option<Points<'_>>) -> serde_json::Value {
+    match points {
+        Some(Points::OneInput(p)) => serde_json::json!(p),
+        Some(Points::TwoInputs(p)) => serde_json::json!(p),
+        None => serde_json::json!([]),
+    }
+}
+
+fn data() -> ExitCode {
+    let scenario = match read_scenario() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let runner = match Runner::new(&scenario) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gdviz: invalid scenario: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let objective = runner.objective();
+    let line = serde_json::json!({
+        "train": points_json(objective.train_points()),
+        "test": points_json(objective.test_points()),
+        "start": runner.start(),
+    });
+    println!("{line}");
     ExitCode::SUCCESS
 }
 

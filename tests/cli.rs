@@ -269,3 +269,17 @@ fn early_stopping_ends_the_trace_with_the_best_epoch_and_its_weights() {
     assert!(String::from_utf8_lossy(&refused.stderr)
         .contains("stop.patience: early stopping watches the test loss"));
 }
+
+#[test]
+fn data_prints_the_points_and_the_start_a_run_uses() {
+    let (_, lines) = json_lines(
+        &["data"],
+        r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":10,"test_fraction":0.3}},"optimizer":{"name":"sgd"},"start":[0.5,-1]}"#,
+    );
+    assert_eq!(lines.len(), 1);
+    let data = &lines[0];
+    assert_eq!(data["train"].as_array().map(Vec::len), Some(7));
+    assert_eq!(data["test"].as_array().map(Vec::len), Some(3));
+    assert_eq!(data["train"][0].as_array().map(Vec::len), Some(2));
+    assert_eq!(data["start"], serde_json::json!([0.5, -1.0]));
+}

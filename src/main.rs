@@ -7,11 +7,16 @@
 //!                                {"best_lr"}
 //! gdviz data < scenario.json     one JSON line {"train","test","start"}: the points the run
 //!                                trains and tests on, and the parameters it starts from
+//! gdviz gradcheck [--step h] < scenario.json
+//!                                the gradient check at the start: one JSON line per layer
+//!                                {"group","parameters","max_relative_error","worst","verdict"},
+//!                                then {"step","loss","worst","verdict"}
 //! ```
 //!
 //! A scenario that is not accepted exits with code 2 and a one-line message on stderr naming the
 //! field and the accepted range; nothing is written to stdout.
 
+use gdviz::objective::gradcheck::{gradient_check, DEFAULT_STEP};
 use gdviz::objective::model::Points;
 use gdviz::run::{Runner, Status, StopCondition};
 use gdviz::scenario::Scenario;
@@ -22,6 +27,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: gdviz trace < scenario.json
        gdviz tune < scenario.json
        gdviz data < scenario.json
+       gdviz gradcheck [--step h] < scenario.json
 
 commands:
   trace   run the scenario on stdin; print one JSON line per step 0..=steps:
@@ -36,6 +42,12 @@ commands:
   data    print {\"train\":[...],\"test\":[...],\"start\":[...]}: the scenario's training and
           test points ([x,y] for linreg, [x1,x2,target] for mlp; none for a surface) and
           the parameters the run starts from, to reproduce a run in another framework
+  gradcheck
+          compare backpropagation's gradient at the start with central finite differences
+          (step h, default 1e-5, 0 < h <= 1), parameter by parameter: one line per layer
+          {\"group\":\"layer 1 (2→4)\",\"parameters\":12,\"max_relative_error\":e,
+          \"worst\":{\"name\":\"W1[0][1]\",\"backprop\":a,\"numeric\":n,...},\"verdict\":v},
+          then {\"step\":h,\"loss\":f,\"worst\":{...},\"verdict\":v}
 
 The scenario format is documented in docs/scenario.md.";
 
@@ -45,6 +57,13 @@ fn main() -> ExitCode {
         Some("trace") if args.len() == 1 => trace(),
         Some("tune") if args.len() == 1 => tune(),
         Some("data") if args.len() == 1 => data(),
+        Some("gradcheck") => match gradcheck_step(&args[1..]) {
+            Ok(h) => gradcheck(h),
+            Err(message) => {
+                eprintln!("gdviz: {message}");
+                ExitCode::from(2)
+            }
+        },
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -156,6 +175,61 @@ fn data() -> ExitCode {
     });
     println!("{line}");
     ExitCode::SUCCESS
+}
+
+/// The step of `gdviz gradcheck [--step h]`: [`DEFAULT_STEP`] without `--step`; refused unless
+/// `0 < h ≤ 1`.
+fn gradcheck_step(args: &[String]) -> Result<f64, String> {
+    match args {
+        [] => Ok(DEFAULT_STEP),
+        [flag, value] if flag == "--step" => match value.parse::<f64>() {
+            Ok(h) if h > 0.0 && h <= 1.0 => Ok(h),
+            _ => Err(format!(
+                "--step: `{value}` is not accepted (accepted: a number h, 0 < h ≤ 1)"
+            )),
+        },
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+fn gradcheck(h: f64) -> ExitCode {
+    let scenario = match read_scenario() {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let runner = match Runner::new(&scenario) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gdviz: invalid scenario: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let check = gradient_check(runner.objective(), runner.params(), h);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut result = Ok(());
+    for group in &check.groups {
+        result = result.and_then(|()| {
+            serde_json::to_writer(&mut out, group)?;
+            writeln!(out)
+        });
+    }
+    let summary = serde_json::json!({
+        "step": check.step,
+        "loss": check.loss,
+        "worst": check.worst,
+        "verdict": check.verdict,
+    });
+    result = result
+        .and_then(|()| writeln!(out, "{summary}"))
+        .and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("gdviz: cannot write the check: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 /// One line of `gdviz tune`, fields in this order.

@@ -283,3 +283,33 @@ fn data_prints_the_points_and_the_start_a_run_uses() {
     assert_eq!(data["train"][0].as_array().map(Vec::len), Some(2));
     assert_eq!(data["start"], serde_json::json!([0.5, -1.0]));
 }
+
+#[test]
+fn gradcheck_prints_one_row_per_layer_and_the_worst_parameter() {
+    let scenario = r#"{"objective":{"kind":"mlp","layers":[2,4,3,1],"activation":"tanh","loss":"bce","l1":0.01,
+        "dataset":{"name":"circle","n":40}},"optimizer":{"name":"sgd"},"seed":2}"#;
+    let (_, lines) = json_lines(&["gradcheck"], scenario);
+    let groups: Vec<&str> = lines[..3]
+        .iter()
+        .map(|l| l["group"].as_str().expect("a group"))
+        .collect();
+    assert_eq!(groups, ["layer 1 (2→4)", "layer 2 (4→3)", "layer 3 (3→1)"]);
+    let summary = &lines[3];
+    assert_eq!(summary["step"], 1e-5);
+    assert_eq!(summary["verdict"], "agree");
+    assert!(
+        summary["worst"]["relative_error"]
+            .as_f64()
+            .expect("an error")
+            < 1e-7
+    );
+    // Too small a step: rounding swamps the difference.
+    let (_, tiny) = json_lines(&["gradcheck", "--step", "1e-13"], scenario);
+    assert_ne!(tiny[3]["verdict"], "agree");
+    let refused = gdviz(&["gradcheck", "--step", "0"], scenario);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr).trim(),
+        "gdviz: --step: `0` is not accepted (accepted: a number h, 0 < h ≤ 1)"
+    );
+}

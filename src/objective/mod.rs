@@ -4,6 +4,7 @@
 //! mini-batch gradient is the gradient of the loss on a real subset of the data.
 
 pub mod expr;
+pub mod gradcheck;
 pub mod linreg;
 pub mod metrics;
 pub mod mlp;

@@ -68,6 +68,7 @@ fn the_run_ends_patience_epochs_after_the_best_and_restores_it() {
                     best_epoch,
                     best_test_loss,
                     restored: true,
+                    ..
                 },
         } = *runner.status()
         else {

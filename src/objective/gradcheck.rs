@@ -13,7 +13,8 @@
 //! `aₖ` the analytic (backpropagated) gradient, `L` the full training objective, penalties
 //! included. The relative error and its thresholds follow Stanford's CS231n notes, "Neural
 //! Networks Part 3: Gradient checks" (<https://cs231n.github.io/neural-networks-3/#gradcheck>):
-//! below 1e-7 the gradients agree; up to 1e-4 is fine where the objective has kinks (ReLU, |w|);
+//! below 1e-7 the gradients agree; up to 1e-4 they are close (a large step's O(h²) error, or a
+//! kink of ReLU or |w| inside the step);
 //! above 1e-2 the gradient is probably wrong.
 
 use super::model::Model;
@@ -71,12 +72,13 @@ pub struct GradCheck {
 }
 
 /// A relative error in words, by CS231n's thresholds (module doc): `"agree"` below 1e-7,
-/// `"agree up to kinks"` up to 1e-4, `"doubtful"` up to 1e-2, `"disagree"` above (or not finite).
+/// `"close"` up to 1e-4 (what the O(h²) error of a step of 1e-3 gives, or a kink of ReLU or
+/// `|w|` inside the step), `"doubtful"` up to 1e-2, `"disagree"` above (or not finite).
 pub fn verdict(relative_error: f64) -> &'static str {
     if relative_error < 1e-7 {
         "agree"
     } else if relative_error <= 1e-4 {
-        "agree up to kinks"
+        "close"
     } else if relative_error <= 1e-2 {
         "doubtful"
     } else {
@@ -281,7 +283,7 @@ mod tests {
         assert_eq!(across.verdict, "disagree");
         assert!(within.worst.relative_error < 1e-4, "{:?}", within.worst);
         assert_eq!(verdict(0.0), "agree");
-        assert_eq!(verdict(1e-5), "agree up to kinks");
+        assert_eq!(verdict(1e-5), "close");
         assert_eq!(verdict(1e-3), "doubtful");
         assert_eq!(verdict(f64::NAN), "disagree");
     }

@@ -24,6 +24,8 @@ pub(super) struct EarlyStop {
     measured: u64,
     /// The best epoch so far: `(epoch, test loss, weights)`.
     best: Option<(u64, f64, Vec<f64>)>,
+    /// The updates taken and samples seen at the best epoch's end.
+    best_at: (u64, u64),
 }
 
 impl EarlyStop {
@@ -34,6 +36,7 @@ impl EarlyStop {
             restore_best,
             measured: 0,
             best: None,
+            best_at: (0, 0),
         }
     }
 
@@ -41,16 +44,23 @@ impl EarlyStop {
     pub fn reset(&mut self) {
         self.measured = 0;
         self.best = None;
+        self.best_at = (0, 0);
+    }
+
+    /// The updates taken and samples seen at the end of the best epoch (`(0, 0)` before one).
+    pub fn best_at(&self) -> (u64, u64) {
+        self.best_at
     }
 
     /// Measures the test loss at `params` when `epochs` (whole epochs completed) has passed the
-    /// last epoch measured; returns `(epoch, best epoch, best test loss)` once the best is
+    /// last epoch measured (`at`: the updates taken and samples seen there); returns `(epoch, best epoch, best test loss)` once the best is
     /// `patience` or more epochs behind the current one. A non-finite test loss never improves.
     pub fn observe(
         &mut self,
         objective: &Model,
         params: &[f64],
         epochs: u64,
+        at: (u64, u64),
     ) -> Option<(u64, u64, f64)> {
         if epochs <= self.measured {
             return None;
@@ -62,6 +72,7 @@ impl EarlyStop {
             Some((_, best, _)) => loss < *best,
         };
         if improves {
+            self.best_at = at;
             match &mut self.best {
                 Some((epoch, best, weights)) => {
                     (*epoch, *best) = (epochs, loss);

@@ -364,12 +364,16 @@ impl Runner {
         }
         let epochs = self.samples_seen / self.sampler.sample_count() as u64;
         let early = self.early.as_mut()?;
+        let at = (self.steps_taken, self.samples_seen);
         let (epoch, best_epoch, best_test_loss) =
-            early.observe(&self.objective, &self.params, epochs)?;
+            early.observe(&self.objective, &self.params, epochs, at)?;
+        let (best_step, best_samples) = early.best_at();
         Some(StopCondition::Patience {
             patience: early.patience,
             epoch,
             best_epoch,
+            best_step,
+            best_samples,
             best_test_loss,
             restored: early.restore_best && early.best_weights().is_some(),
         })

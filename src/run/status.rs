@@ -34,8 +34,8 @@ pub enum Status {
 
 /// A condition of the scenario's `stop` that a run met, with its threshold. Serialised as
 /// `{"loss_below": 1e-6}`, `{"grad_norm_below": 1e-3}`, `{"epochs": 5}` or
-/// `{"patience": {"patience": 5, "epoch": 30, "best_epoch": 25, "best_test_loss": 0.12,
-/// "restored": true}}`.
+/// `{"patience": {"patience": 5, "epoch": 30, "best_epoch": 25, "best_step": 25,
+/// "best_samples": 500, "best_test_loss": 0.12, "restored": true}}`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopCondition {
@@ -54,6 +54,10 @@ pub enum StopCondition {
         epoch: u64,
         /// The epoch with the lowest test loss (0 when none was finite).
         best_epoch: u64,
+        /// The updates taken at the end of the best epoch.
+        best_step: u64,
+        /// The samples seen at the end of the best epoch.
+        best_samples: u64,
         /// That epoch's test loss.
         best_test_loss: f64,
         /// Whether the best epoch's weights were put back.
@@ -130,18 +134,26 @@ impl Status {
     /// Where the run stands, in a sentence: `"running"`, `"diverged at step 12: the loss or
     /// parameters became non-finite"`, `"stopped at step 3: <reason>"` or `"converged at step
     /// 37 (loss below 1e-6)"` (`"stopped at step 500 (5 epochs done)"` for an epoch limit) —
-    /// [`Self::summary`], then [`Self::cause`] where there is one.
+    /// [`Self::summary`], then [`Self::cause`] where there is one (early stopping: the best test
+    /// loss and what became of the weights, in parentheses).
     pub fn message(&self) -> String {
-        match self.cause() {
-            Some(cause) => format!("{}: {cause}", self.summary()),
-            None => self.summary(),
+        match (self, self.cause()) {
+            (_, Some(cause)) => format!("{}: {cause}", self.summary()),
+            (
+                Status::Converged {
+                    condition: condition @ StopCondition::Patience { .. },
+                    ..
+                },
+                None,
+            ) => format!("{} ({})", self.summary(), condition.describe()),
+            (_, None) => self.summary(),
         }
     }
 
     /// Where the run stands, in a phrase without the cause: `"running"`, `"diverged at step
     /// 12"`, `"stopped at step 3"`, `"converged at step 37 (loss below 1e-6)"`, `"stopped at
-    /// step 500 (5 epochs done)"`, `"stopped at epoch 30, best test loss at epoch 25 (test loss
-    /// 0.1234 at epoch 25, none lower for 5 epochs; its weights restored)"`. The words of every status are written here once; the command
+    /// step 500 (5 epochs done)"`, `"stopped at epoch 30, best test loss at epoch 25"`. The words
+    /// of every status are written here once; the command
     /// line, the page's legend and its markers all take them from this and [`Self::message`].
     pub fn summary(&self) -> String {
         match self {
@@ -154,14 +166,11 @@ impl Status {
             } => format!("stopped at step {step} ({})", condition.describe()),
             Status::Converged {
                 condition:
-                    condition @ StopCondition::Patience {
+                    StopCondition::Patience {
                         epoch, best_epoch, ..
                     },
                 ..
-            } => format!(
-                "stopped at epoch {epoch}, best test loss at epoch {best_epoch} ({})",
-                condition.describe()
-            ),
+            } => format!("stopped at epoch {epoch}, best test loss at epoch {best_epoch}"),
             Status::Converged { step, condition } => {
                 format!("converged at step {step} ({})", condition.describe())
             }

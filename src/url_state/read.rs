@@ -73,8 +73,11 @@ pub fn from_query(query: &str) -> UrlState {
         match text {
             "1" | "true" | "0" | "false" => {
                 let restore = matches!(text, "1" | "true");
+                // `stop_restore=1` alone is the default: no stop at all, as written back.
                 state.try_set("stop_restore", |s| {
-                    s.stop.get_or_insert_with(Default::default).restore_best = restore
+                    let mut stop = s.stop.clone().unwrap_or_default();
+                    stop.restore_best = restore;
+                    s.stop = (stop != crate::scenario::StopSpec::default()).then_some(stop);
                 })
             }
             _ => state.ignore("stop_restore", &format!("`{text}` is not 1 or 0")),

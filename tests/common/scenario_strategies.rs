@@ -485,19 +485,27 @@ pub fn schedule() -> BoxedStrategy<Value> {
     .boxed()
 }
 
-/// An early stop: thresholds on the loss, the gradient norm or the epochs.
+/// An early stop: thresholds on the loss, the gradient norm or the epochs; a patience (early
+/// stopping, refused where there is no test split), sometimes without its best weights.
 pub fn stop() -> BoxedStrategy<Value> {
     (
         prop::option::of(near(1e-3)),
         prop::option::of(near(1e-4)),
         prop::option::of(near(2.0)),
+        prop::option::weighted(
+            0.3,
+            prop_oneof![4 => (1u64..30).prop_map(|p| json!(p)), 1 => wild_number()],
+        ),
+        prop::option::weighted(0.2, any::<bool>()),
     )
-        .prop_map(|(loss, grad, epochs)| {
+        .prop_map(|(loss, grad, epochs, patience, restore)| {
             let mut object = json!({});
             for (key, value) in [
                 ("loss_below", loss),
                 ("grad_norm_below", grad),
                 ("epochs", epochs),
+                ("patience", patience),
+                ("restore_best", restore.map(Value::Bool)),
             ] {
                 if let Some(value) = value {
                     object[key] = value;

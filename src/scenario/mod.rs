@@ -505,8 +505,8 @@ pub(crate) fn no_test_split(why: &str) -> Refusal {
     .in_key("stop")
 }
 
-/// Why the objective `spec` has no test split for early stopping, when it plainly has none: a
-/// surface, inline points, a data set with `test_fraction` 0.
+/// Why the objective `spec` has no test split for early stopping: a surface, inline points, a
+/// data set with `test_fraction` 0 or so few points that none is held out.
 fn lacks_test_split(spec: &ObjectiveSpec) -> Option<&'static str> {
     let dataset = match spec {
         ObjectiveSpec::Surface(_) => return Some("a 2-D surface has no data"),
@@ -516,6 +516,7 @@ fn lacks_test_split(spec: &ObjectiveSpec) -> Option<&'static str> {
     match dataset {
         None => Some("inline points are all training points"),
         Some(d) if d.test_fraction == 0.0 => Some("the data set's test_fraction is 0"),
+        Some(d) if d.test_count() == 0 => Some("the data set holds no point out"),
         Some(_) => None,
     }
 }

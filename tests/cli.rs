@@ -278,3 +278,77 @@ fn many_classes_trace_and_refuse_on_the_command_line() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn early_stopping_ends_the_trace_with_the_best_epoch_and_its_weights() {
+    let scenario = r#"{"objective":{"kind":"mlp","layers":[2,16,16,1],"activation":"relu","loss":"bce",
+        "dataset":{"name":"xor","n":40,"noise":0.3,"seed":2,"test_fraction":0.5}},
+        "optimizer":{"name":"adam","lr":0.03},"steps":600,"seed":1,"stop":{"patience":4}}"#;
+    let (_, lines) = json_lines(&["trace"], scenario);
+    let stop = lines.last().expect("a stop line");
+    assert_eq!(stop["stopped"], "patience");
+    let best = stop["best_epoch"].as_u64().expect("the best epoch") as usize;
+    let step = stop["step"].as_u64().expect("a step") as usize;
+    assert_eq!(step, best + 4, "full batch: one epoch per update");
+    // The best line's test loss and weights, restored.
+    assert_eq!(stop["best_test_loss"], lines[best]["test_loss"]);
+    assert_eq!(stop["params"], lines[best]["params"]);
+    assert_eq!(lines.len(), step + 2);
+    assert!(stop["message"]
+        .as_str()
+        .expect("words")
+        .starts_with(&format!(
+            "stopped at epoch {step}, best test loss at epoch {best} ("
+        )));
+    let refused = gdviz(
+        &["trace"],
+        r#"{"objective":{"kind":"surface","name":"booth"},"optimizer":{"name":"sgd"},"stop":{"patience":4}}"#,
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .contains("stop.patience: early stopping watches the test loss"));
+}
+
+#[test]
+fn data_prints_the_points_and_the_start_a_run_uses() {
+    let (_, lines) = json_lines(
+        &["data"],
+        r#"{"objective":{"kind":"linreg","dataset":{"name":"linear","n":10,"test_fraction":0.3}},"optimizer":{"name":"sgd"},"start":[0.5,-1]}"#,
+    );
+    assert_eq!(lines.len(), 1);
+    let data = &lines[0];
+    assert_eq!(data["train"].as_array().map(Vec::len), Some(7));
+    assert_eq!(data["test"].as_array().map(Vec::len), Some(3));
+    assert_eq!(data["train"][0].as_array().map(Vec::len), Some(2));
+    assert_eq!(data["start"], serde_json::json!([0.5, -1.0]));
+}
+
+#[test]
+fn gradcheck_prints_one_row_per_layer_and_the_worst_parameter() {
+    let scenario = r#"{"objective":{"kind":"mlp","layers":[2,4,3,1],"activation":"tanh","loss":"bce","l1":0.01,
+        "dataset":{"name":"circle","n":40}},"optimizer":{"name":"sgd"},"seed":2}"#;
+    let (_, lines) = json_lines(&["gradcheck"], scenario);
+    let groups: Vec<&str> = lines[..3]
+        .iter()
+        .map(|l| l["group"].as_str().expect("a group"))
+        .collect();
+    assert_eq!(groups, ["layer 1 (2→4)", "layer 2 (4→3)", "layer 3 (3→1)"]);
+    let summary = &lines[3];
+    assert_eq!(summary["step"], 1e-5);
+    assert_eq!(summary["verdict"], "agree");
+    assert!(
+        summary["worst"]["relative_error"]
+            .as_f64()
+            .expect("an error")
+            < 1e-7
+    );
+    // Too small a step: rounding swamps the difference.
+    let (_, tiny) = json_lines(&["gradcheck", "--step", "1e-13"], scenario);
+    assert_ne!(tiny[3]["verdict"], "agree");
+    let refused = gdviz(&["gradcheck", "--step", "0"], scenario);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr).trim(),
+        "gdviz: --step: `0` is not accepted (accepted: a number h, 0 < h ≤ 1)"
+    );
+}

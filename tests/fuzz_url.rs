@@ -197,6 +197,7 @@ const KEYS: &[&str] = &[
     "act",
     "acts",
     "loss",
+    "l1",
     "l2",
     "init",
     "o",
@@ -224,6 +225,8 @@ const KEYS: &[&str] = &[
     "stop_loss",
     "stop_grad",
     "stop_epochs",
+    "stop_patience",
+    "stop_restore",
 ];
 
 /// One `key=value` pair with a value of the kind the key expects, mostly.

@@ -97,6 +97,8 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   onNumber($('angle'), (s, v) => { s.objective.angle = v; });
   onNumber($('points'), (s, v) => { s.objective.dataset.n = v; s.start = null; });
   onNumber($('data-noise'), (s, v) => { s.objective.dataset.noise = v; s.start = null; });
+  onNumber($('linreg-l1'), (s, v) => { s.objective.l1 = v; });
+  onNumber($('linreg-l2'), (s, v) => { s.objective.l2 = v; });
   for (const [id, axis] of [['start-x', 0], ['start-y', 1]]) {
     onNumber($(id), (s, v) => {
       const start = [...(s.start ?? current.state.start)];
@@ -209,6 +211,8 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     if (isData) {
       $('points').value = objective.dataset?.n ?? (state.sample_count + state.test_count);
       $('data-noise').value = objective.dataset?.noise ?? '';
+      $('linreg-l1').value = objective.l1 ?? 0;
+      $('linreg-l2').value = objective.l2 ?? 0;
       $('data-noise').placeholder = objective.points ? 'your data' : 'default';
       $('points-hint').textContent = `${count(state.sample_count + state.test_count, 'point')}: ${state.sample_count} train the model (filled dots in the inset)`
         + (state.test_count ? `, ${state.test_count} are held out to test it (hollow dots).` : '.');

@@ -87,6 +87,27 @@ export const LESSONS = [
     shows: ['legend', 'chart'],
     text: 'Linear regression’s loss is a quadratic in (w, b), so its curvature — the Hessian 2XᵀX/n — is the same everywhere. Newton’s method (red) divides the gradient by this exact curvature, so one full-batch step with lr = 1 lands on the least-squares line, the marked minimum, from any start: the loss falls from 2.0 to its minimum 0.0744 at step 1 and the run stops there. Gradient descent with lr = 0.5 (white) follows the gradient alone and needs 58 steps to get its gradient below 10⁻⁹.',
   },
+  {
+    id: 'l1-vs-l2',
+    title: 'L1 versus L2: zeros or small weights',
+    query: 'f=mlp&data=gaussians&layers=8,8&l1=0.01&o=sgd(lr=0.1)&batch=10&seed=1&steps=3000',
+    shows: ['readout'],
+    text: 'Two Gaussian blobs need almost none of this network’s 88 weights. L1 = 0.01 adds 0.01·Σ|w| to the loss; its gradient 0.01·sign(w) pulls every weight towards zero by the same amount, whatever its size, so the weights the data do not need reach zero and stay there: 76 of the 88 end near zero (|w| < 0.01), drawn faint in the network diagram. Now set L1 to 0 and L2 to 0.01, which adds (0.01/2)·Σw²: its pull 0.01·w fades as a weight shrinks, so L2 makes every weight smaller but drives almost none to zero — 3 of the 88.',
+  },
+  {
+    id: 'early-stopping',
+    title: 'Early stopping on the test loss',
+    query: 'f=mlp&data=moons&n=40&noise=0.3&dseed=1&layers=16,16&act=relu&o=sgd(lr=0.1,momentum=0.9)&batch=5&seed=1&steps=500&stop_patience=20&axis=epochs',
+    shows: ['chart', 'readout'],
+    text: 'A network of 337 parameters learns 20 noisy points (the other 20 are held out to test it). It soon fits the noise: the training loss keeps falling while the test loss (the faint curve) turns up. Early stopping measures the test loss at the end of every epoch and stops once it has not improved for 20 epochs, putting back the best epoch’s weights: the run stops at epoch 31, best test loss at epoch 11, 0.331 (the chart marks both). Clear “Early stopping patience” and train to the end: 125 epochs bring the training loss to 0.001 and the test loss up to 0.77.',
+  },
+  {
+    id: 'gradient-check',
+    title: 'Checking backpropagation with finite differences',
+    query: 'f=mlp&data=circle&layers=8,8&o=sgd(lr=0.1,momentum=0.9)&batch=10&seed=1&steps=100',
+    shows: ['readout'],
+    text: 'Backpropagation computes all 105 partial derivatives by the chain rule in one backward pass. To check it, nudge one weight by ±h and difference the loss: (L(θ + h) − L(θ − h))/2h, whose error shrinks like h². Press “Check gradients” under Teaching views: with h = 1e-5 every layer agrees, the largest relative error below 1e-8. Finite differences have their own limits. With h = 1e-3 the h² error shows, about 1e-5 (“close”). With h = 1e-12 the loss’s rounding error, about 1e-16, divided by 2h swamps the difference and the check fails (“disagree”) although backpropagation is right.',
+  },
 ];
 
 /** The lesson with this id, if there is one. */

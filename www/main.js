@@ -151,7 +151,9 @@ async function main() {
       if (all || now - lastChart > 120) {
         lab.draw_network(canvases.network, ui.selected);
         lab.draw_layer_norms($('layer-norms'), ui.selected);
-        showConfusion(JSON.parse(lab.metrics_json(ui.selected)));
+        const metrics = JSON.parse(lab.metrics_json(ui.selected));
+        showConfusion(metrics);
+        networkControls.showSparsity(metrics);
       }
     } else {
       if (surfaceDirty) {
@@ -240,7 +242,8 @@ async function main() {
     lr: ['lr', 'lr-slider'], batch: ['batch', 'batch-slider', 'batch-all'], optimizer: ['optimizer'], momentum: ['momentum'],
     surface: ['surface', 'kappa', 'angle'], seed: ['seed'], schedule: ['schedule'], clip: ['clip'], sigma: ['sigma'],
     racers: ['add-racer', 'remove-racer'], dataset: ['dataset'], noise: ['net-noise'], layers: ['add-layer', 'remove-layer'],
-    activation: ['activation'], loss: ['loss'], init: ['init'], l2: ['l2'], steps: ['steps'], start: ['start-x', 'start-y'],
+    activation: ['activation'], loss: ['loss'], init: ['init'], l2: ['l2', 'linreg-l2'], steps: ['steps'], start: ['start-x', 'start-y'],
+    l1: ['l1', 'linreg-l1'], patience: ['patience', 'restore-best'], gradcheck: ['check-gradients', 'gradcheck-step'],
   };
   function applyLocks() {
     for (const name of ui.lock) {
@@ -368,15 +371,20 @@ async function main() {
     onUiChange: () => { updateUrl(false); draw(true); },
   });
   /** Reads a number field; undefined (and a sentence shown) when the text is not accepted. */
-  const numberFrom = (input) => {
-    const { value, problem } = readField(input);
+  const numberFrom = (input, options) => {
+    const { value, problem } = readField(input, options);
     if (problem === undefined) return value;
     notify([problem]);
     controls.show(scenario, state);
     if (isNetwork()) networkControls.show(scenario, state);
     return undefined;
   };
-  const networkControls = createNetworkControls({ catalog: JSON.parse(dataset_catalog()), edit, numberFrom });
+  const networkControls = createNetworkControls({
+    catalog: JSON.parse(dataset_catalog()),
+    edit,
+    numberFrom,
+    gradientCheck: (h) => JSON.parse(lab.gradient_check_json(ui.selected, h)),
+  });
   const player = createPlayer({
     lab,
     ui,

@@ -1,6 +1,7 @@
 // The network lab's controls: data set (with thumbnails), noise, size, split, classes, and the
-// network editor (hidden layers, activation, loss, initialisation, L2). Edits go through `edit`, like
-// the surface lab's, so the core validates every one.
+// network editor (hidden layers, activation, loss, initialisation, L2, L1, early stopping), the
+// count of weights near zero and the gradient check. Edits go through `edit`, like the surface
+// lab's, so the core validates every one.
 import { draw_dataset_thumbnail, fit_network_outputs } from '../pkg/gdviz.js';
 import { $, syncChildren } from './dom.js';
 import { num } from './format.js';
@@ -11,7 +12,7 @@ const MAX_UNITS = 16;
  * Wires the network lab's controls. `edit(mutate)` applies a change to a copy of the scenario;
  * `numberFrom(input)` reads a number field (undefined when it refused the text, and said why).
  */
-export function createNetworkControls({ catalog, edit, numberFrom }) {
+export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck }) {
   const select = $('dataset');
   const thumbnails = $('thumbnails');
   for (const entry of catalog) {
@@ -125,6 +126,43 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     const value = numberFrom($('l2'));
     if (value !== undefined) edit((s) => { s.objective.l2 = value; });
   });
+  $('l1').addEventListener('change', () => {
+    const value = numberFrom($('l1'));
+    if (value !== undefined) edit((s) => { s.objective.l1 = value; });
+  });
+
+  /** Early stopping: a patience turns it on (empty: off); the box keeps or drops the best weights. */
+  const setStop = (s, patience, restore) => {
+    const stop = { ...(s.stop ?? {}) };
+    delete stop.patience;
+    delete stop.restore_best;
+    if (patience !== null && patience !== undefined) {
+      stop.patience = patience;
+      if (!restore) stop.restore_best = false;
+    }
+    s.stop = Object.keys(stop).length ? stop : null;
+  };
+  $('patience').addEventListener('change', () => {
+    const value = numberFrom($('patience'), { optional: true });
+    if (value !== undefined) edit((s) => setStop(s, value, $('restore-best').checked));
+  });
+  $('restore-best').addEventListener('change', () => edit((s) => setStop(s, s.stop?.patience, $('restore-best').checked)));
+
+  /** "Check gradients": the core's check at the selected racer's weights, a row per layer. */
+  $('check-gradients').addEventListener('click', () => {
+    const check = gradientCheck(Number($('gradcheck-step').value));
+    const table = $('gradcheck');
+    table.replaceChildren();
+    if (!check) return;
+    const head = table.insertRow();
+    for (const text of ['layer', 'parameters', 'largest relative error', 'at', 'verdict']) head.insertCell().textContent = text;
+    for (const group of check.groups) {
+      const row = table.insertRow();
+      for (const text of [group.group, String(group.parameters), group.max_relative_error.toExponential(2), group.worst.name, group.verdict]) row.insertCell().textContent = text;
+    }
+    const w = check.worst;
+    $('gradcheck-worst').textContent = `Worst parameter ${w.name}: backpropagation ${num(w.backprop)}, finite differences ${num(w.numeric)}, relative error ${w.relative_error.toExponential(2)} (${check.verdict}).`;
+  });
 
   /** Hidden layer `index`'s row: its unit count and its activation. */
   function layerItem(index) {
@@ -193,6 +231,10 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     $('loss').value = objective.loss;
     $('init').value = objective.init ?? '';
     $('l2').value = objective.l2 ?? 0;
+    $('l1').value = objective.l1 ?? 0;
+    $('patience').value = scenario.stop?.patience ?? '';
+    $('restore-best').checked = scenario.stop?.restore_best !== false;
+    $('restore-best').disabled = !scenario.stop?.patience;
     showReadout(state);
   }
 
@@ -201,6 +243,7 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     const racer = state.racers[Math.min(selected, state.racers.length - 1)];
     if (!racer) return;
     const parts = [];
+    if (racer.stopped_early) parts.push(racer.stopped_early);
     if (racer.test_accuracy !== null && racer.test_accuracy !== undefined) parts.push(`Test accuracy ${(100 * racer.test_accuracy).toFixed(1)}%`);
     if (racer.train_accuracy !== null && racer.train_accuracy !== undefined) parts.push(`train accuracy ${(100 * racer.train_accuracy).toFixed(1)}%`);
     parts.push(`train loss ${num(racer.loss)}`);
@@ -209,5 +252,12 @@ export function createNetworkControls({ catalog, edit, numberFrom }) {
     $('readout').textContent = parts.join(' · ');
   }
 
-  return { show, showReadout, fitOutputs };
+  /** "12 of 96 weights near zero (|w| < 0.01), drawn faint". */
+  function showSparsity(metrics) {
+    $('sparsity').textContent = metrics && metrics.weights
+      ? `${metrics.near_zero_weights} of ${metrics.weights} weights near zero (|w| < ${metrics.near_zero}), drawn faint`
+      : '';
+  }
+
+  return { show, showReadout, showSparsity, fitOutputs };
 }

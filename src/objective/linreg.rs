@@ -11,6 +11,16 @@
 //! ∇²L       = (2/n) [[Σ xᵢ², Σ xᵢ], [Σ xᵢ, n]]   (full objective; constant in θ)
 //! ```
 //!
+//! Optional penalties on the slope `w` (never on `b`), as the MLP's on its weight matrices
+//! ([`crate::objective::mlp`], "Loss"): `l1` (λ₁) and `l2` (λ₂) add
+//!
+//! ```text
+//! R(w) = λ₁·|w| + (λ₂/2)·w²,    ∂R/∂w = λ₁·sign(w) + λ₂·w  (sign(0) = 0, torch's abs backward)
+//! ```
+//!
+//! to every loss (training, batch and test) and `λ₂` to `∂²L/∂w²` (`|w|` has no curvature
+//! away from 0, and none is claimed at it).
+//!
 //! Serde form (the outer `"kind"` tag belongs to the objective enum): either the points,
 //! `{"kind":"linreg","points":[[x,y],...]}`, or a generated data set,
 //! `{"kind":"linreg","dataset":{"name":"linear","n":100,"noise":0.1,"seed":3}}` — exactly one of
@@ -18,7 +28,7 @@
 //! training split is what the loss, gradient and Hessian are taken on, and its test split gives
 //! [`LinearRegression::test_loss`]. Given points are all training points (no test split).
 
-use crate::read::{Problem, Refusal};
+use crate::read::{Problem, Range, Refusal};
 use serde::Serialize;
 
 use super::Objective;
@@ -35,11 +45,23 @@ pub struct LinReg {
     /// A data set to generate instead (it must be `linear`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<DatasetSpec>,
+    /// L1 penalty strength `λ₁ ≥ 0` on `w` (module doc); `0` when absent.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub l1: f64,
+    /// L2 penalty strength `λ₂ ≥ 0` on `w` (module doc); `0` when absent.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub l2: f64,
 }
 
-crate::read::fields::read_fields!(LinReg (LinReg { points: None, dataset: None }) {
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+crate::read::fields::read_fields!(LinReg (LinReg { points: None, dataset: None, l1: 0.0, l2: 0.0 }) {
     points: Read,
     dataset: OptRead,
+    l1: F64,
+    l2: F64,
 });
 
 impl LinReg {
@@ -48,6 +70,8 @@ impl LinReg {
         LinReg {
             points: Some(points),
             dataset: None,
+            l1: 0.0,
+            l2: 0.0,
         }
     }
 
@@ -56,13 +80,20 @@ impl LinReg {
         LinReg {
             points: None,
             dataset: Some(dataset),
+            l1: 0.0,
+            l2: 0.0,
         }
     }
 
     /// Checks the spec: exactly one of `points` and `dataset`; points non-empty and finite; the
-    /// data set valid and of the 1-D regression kind. A refusal names the field, e.g.
-    /// `points[3][1]` or `dataset.n`.
+    /// data set valid and of the 1-D regression kind; `l1`, `l2` ≥ 0. A refusal names the
+    /// field, e.g. `points[3][1]` or `dataset.n`.
     pub fn validate(&self) -> Result<(), Refusal> {
+        for (name, value) in [("l1", self.l1), ("l2", self.l2)] {
+            if !Range::at_least(0.0).contains(value) {
+                return Err(Refusal::out_of_range(name, value, Range::at_least(0.0)));
+            }
+        }
         match (&self.points, &self.dataset) {
             (Some(_), Some(_)) => Err(Refusal::at(
                 "dataset",
@@ -171,7 +202,8 @@ impl LinearRegression {
         self.truth
     }
 
-    /// The mean squared residual on the test points; `None` when there are none.
+    /// The mean squared residual on the test points plus the penalty (module doc), so it
+    /// compares with [`Objective::loss`]; `None` when there are none.
     ///
     /// # Panics
     /// If `params.len() != 2`.
@@ -179,7 +211,22 @@ impl LinearRegression {
         if self.test.is_empty() {
             return None;
         }
-        Some(evaluate(params, self.test.iter(), self.test.len(), None))
+        let data = evaluate(params, self.test.iter(), self.test.len(), None);
+        Some(data + self.penalty(params, None))
+    }
+
+    /// `R(w) = λ₁·|w| + (λ₂/2)·w²` (module doc), adding `λ₁·sign(w) + λ₂·w` to `grad[0]` when
+    /// given.
+    fn penalty(&self, params: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let (l1, l2) = (self.spec.l1, self.spec.l2);
+        if l1 == 0.0 && l2 == 0.0 {
+            return 0.0;
+        }
+        let w = params[0];
+        if let Some(g) = grad {
+            g[0] += l1 * super::sign(w) + l2 * w;
+        }
+        l1 * w.abs() + 0.5 * l2 * w * w
     }
 }
 
@@ -239,20 +286,29 @@ impl Objective for LinearRegression {
     }
 
     fn loss(&self, params: &[f64]) -> f64 {
-        evaluate(params, self.train.iter(), self.train.len(), None)
+        evaluate(params, self.train.iter(), self.train.len(), None) + self.penalty(params, None)
     }
 
     fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
-        evaluate(params, self.train.iter(), self.train.len(), Some(grad))
+        let data = evaluate(
+            params,
+            self.train.iter(),
+            self.train.len(),
+            Some(&mut *grad),
+        );
+        data + self.penalty(params, Some(grad))
     }
 
-    /// Indices may repeat (sampling with replacement); an index out of range panics.
+    /// Indices may repeat (sampling with replacement); an index out of range panics. An empty
+    /// batch has data loss and gradient `0` (the penalty still applies).
     fn batch_loss_and_gradient(&self, params: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
         let samples = batch.iter().map(|&i| &self.train[i]);
-        evaluate(params, samples, batch.len(), Some(grad))
+        let data = evaluate(params, samples, batch.len(), Some(&mut *grad));
+        data + self.penalty(params, Some(grad))
     }
 
-    /// `(2/n) [[Σx², Σx], [Σx, n]]`, row-major; independent of `params`.
+    /// `(2/n) [[Σx², Σx], [Σx, n]] + [[λ₂, 0], [0, 0]]`, row-major; independent of `params`
+    /// (the L1 term has no curvature away from `w = 0`).
     fn hessian(&self, _params: &[f64]) -> Option<Vec<f64>> {
         let n = self.train.len() as f64;
         let (sum_xx, sum_x) = self
@@ -260,7 +316,7 @@ impl Objective for LinearRegression {
             .iter()
             .fold((0.0, 0.0), |(sxx, sx), &[x, _]| (sxx + x * x, sx + x));
         let off = 2.0 * sum_x / n;
-        Some(vec![2.0 * sum_xx / n, off, off, 2.0])
+        Some(vec![2.0 * sum_xx / n + self.spec.l2, off, off, 2.0])
     }
 }
 
@@ -421,6 +477,40 @@ mod tests {
         assert_eq!(g, [8.0, 4.0]);
         assert_eq!(f.hessian(&[0.0, 0.0]).unwrap(), vec![8.0, 4.0, 4.0, 2.0]);
         assert_eq!((f.dim(), f.sample_count()), (2, 1));
+    }
+
+    #[test]
+    fn l1_and_l2_penalise_the_slope_only() {
+        let plain = sample();
+        let mut spec = plain.spec().clone();
+        spec.l1 = 0.3;
+        spec.l2 = 0.5;
+        let f = LinearRegression::new(spec).unwrap();
+        for (p, sign) in [([0.8, -0.4], 1.0), ([-1.5, 2.0], -1.0), ([0.0, 0.7], 0.0)] {
+            let (mut g, mut g_plain) = ([0.0; 2], [0.0; 2]);
+            let loss = f.loss_and_gradient(&p, &mut g);
+            let expected =
+                plain.loss_and_gradient(&p, &mut g_plain) + 0.3 * p[0].abs() + 0.25 * p[0] * p[0];
+            assert!(close(loss, expected, 1e-14), "{p:?}");
+            assert_eq!(f.loss(&p), loss);
+            // ∂R/∂w = λ₁ sign(w) + λ₂ w, with sign(0) = 0; b is not penalised.
+            assert!(close(g[0], g_plain[0] + 0.3 * sign + 0.5 * p[0], 1e-14));
+            assert_eq!(g[1], g_plain[1]);
+            if p[0] != 0.0 {
+                let fd = fd_gradient(&f, p, &[0, 1, 2, 3, 4]);
+                assert!(close(g[0], fd[0], 1e-8) && close(g[1], fd[1], 1e-8));
+            }
+        }
+        let h = f.hessian(&[0.0, 0.0]).unwrap();
+        let h_plain = plain.hessian(&[0.0, 0.0]).unwrap();
+        assert_eq!(h[0], h_plain[0] + 0.5);
+        assert_eq!(h[1..], h_plain[1..]);
+        let mut bad = f.spec().clone();
+        bad.l1 = -1.0;
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "l1: -1 is out of range (accepted: l1 ≥ 0)"
+        );
     }
 
     #[test]

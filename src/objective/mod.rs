@@ -4,6 +4,7 @@
 //! mini-batch gradient is the gradient of the loss on a real subset of the data.
 
 pub mod expr;
+pub mod gradcheck;
 pub mod linreg;
 pub mod metrics;
 pub mod mlp;
@@ -16,6 +17,18 @@ pub mod view;
 pub use spec::ObjectiveSpec;
 
 use crate::read::{Length, Problem, Refusal};
+
+/// `sign(x)`: `−1`, `0` or `1` — the subgradient of `|x|` that torch's `abs` backward uses,
+/// `0` at `0` (unlike `f64::signum`, which gives `±1` there).
+pub(crate) fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
 
 /// Checks data given inline: at least one point, every coordinate finite; a refusal names the
 /// point and the coordinate (`points[17][0]`).

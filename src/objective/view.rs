@@ -7,20 +7,45 @@ use super::model::Model;
 use super::surfaces::{Surface, ViewBox};
 use super::Objective;
 
-/// The least-squares minimiser of a 2-parameter quadratic objective: p* = −H⁻¹∇f(0).
+/// The minimiser of a 2-parameter quadratic objective, plus linear regression's L1 term λ₁·|w|
+/// on the first parameter when it has one.
+///
+/// The smooth part is `f(p) = f(0) + gᵀp + ½ pᵀHp` (g, H at 0; any L2 term is in them). Without
+/// L1, p* = −H⁻¹g. With it, minimising over b first (b = −(g₁ + H₁₀w)/H₁₁) leaves the profile
+/// `½A·w² + G·w + λ₁|w|`, A = H₀₀ − H₀₁H₁₀/H₁₁, G = g₀ − H₀₁g₁/H₁₁, whose minimiser is the
+/// soft-thresholding `w* = −sign(G)·max(|G| − λ₁, 0)/A` (Tibshirani, "Regression shrinkage and
+/// selection via the lasso", 1996, the one-variable case) — 0 whenever the data pull less than
+/// λ₁.
 fn quadratic_minimiser(model: &Model) -> Option<[f64; 2]> {
     if model.dim() != 2 {
         return None;
     }
     let h = model.hessian(&[0.0, 0.0])?;
     let mut g = [0.0; 2];
+    // At w = 0 the L1 term contributes sign(0) = 0: g is the smooth part's gradient.
     model.loss_and_gradient(&[0.0, 0.0], &mut g);
-    let det = h[0] * h[3] - h[1] * h[2];
-    if !(det.is_finite() && det.abs() > 1e-300) {
-        return None;
-    }
-    let w = -(h[3] * g[0] - h[1] * g[1]) / det;
-    let b = -(-h[2] * g[0] + h[0] * g[1]) / det;
+    let l1 = match model {
+        Model::Linreg(l) => l.spec().l1,
+        _ => 0.0,
+    };
+    let (w, b) = if l1 > 0.0 && h[3] > 0.0 {
+        let a = h[0] - h[1] * h[2] / h[3];
+        let pull = g[0] - h[1] * g[1] / h[3];
+        if !(a.is_finite() && a > 0.0) {
+            return None;
+        }
+        let w = -pull.signum() * (pull.abs() - l1).max(0.0) / a;
+        (w, -(g[1] + h[2] * w) / h[3])
+    } else {
+        let det = h[0] * h[3] - h[1] * h[2];
+        if !(det.is_finite() && det.abs() > 1e-300) {
+            return None;
+        }
+        (
+            -(h[3] * g[0] - h[1] * g[1]) / det,
+            -(-h[2] * g[0] + h[0] * g[1]) / det,
+        )
+    };
     (w.is_finite() && b.is_finite()).then_some([w, b])
 }
 
@@ -103,5 +128,37 @@ mod tests {
         let model = Model::Surface(SurfaceSpec::Rosenbrock);
         assert_eq!(view_box(&model), SurfaceSpec::Rosenbrock.view_box());
         assert_eq!(min_value(&model), Some(0.0));
+    }
+
+    #[test]
+    fn the_l1_minimiser_is_the_soft_threshold_and_no_point_nearby_is_lower() {
+        for (l1, l2, on_axis) in [
+            (0.05, 0.0, false),
+            (0.05, 0.3, false),
+            (5.0, 0.0, false),
+            (6.0, 0.0, true),
+        ] {
+            let spec: ObjectiveSpec = serde_json::from_value(serde_json::json!({
+                "kind": "linreg", "points": [[0, 1], [1, 3], [2, 5], [3, 7.5]], "l1": l1, "l2": l2
+            }))
+            .expect("spec");
+            let model = Model::build(&spec, 0).expect("model");
+            let [w, b] = minima(&model)[0];
+            assert_eq!(w == 0.0, on_axis, "l1 {l1}: w = {w}");
+            let best = min_value(&model).expect("a minimum");
+            assert_eq!(best, model.loss(&[w, b]));
+            for (dw, db) in [
+                (1e-4, 0.0),
+                (-1e-4, 0.0),
+                (0.0, 1e-4),
+                (0.0, -1e-4),
+                (1e-4, 1e-4),
+            ] {
+                assert!(
+                    model.loss(&[w + dw, b + db]) >= best,
+                    "l1 {l1} l2 {l2}: ({dw}, {db})"
+                );
+            }
+        }
     }
 }

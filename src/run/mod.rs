@@ -19,7 +19,9 @@ use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
+mod early;
 mod status;
+use early::EarlyStop;
 pub use status::{Status, StopCondition};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -89,6 +91,10 @@ pub struct TraceLine {
     /// Loss on the batch of the next update, at `params`; absent on the last line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_loss: Option<f64>,
+    /// With early stopping, the test-split loss at `params` (what the rule watches at each
+    /// epoch's end); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_loss: Option<f64>,
 }
 
 /// One optimizer working through one scenario.
@@ -115,6 +121,7 @@ pub struct Runner {
     status: Status,
     last: Option<StepReport>,
     stop: Option<StopSpec>,
+    early: Option<EarlyStop>,
 }
 
 /// Seed offset for the noise stream, so batches do not change when noise is switched on.
@@ -162,6 +169,17 @@ impl Runner {
                 },
             ));
         }
+        let early = match &scenario.stop {
+            Some(StopSpec {
+                patience: Some(patience),
+                restore_best,
+                ..
+            }) => {
+                early::check_test_split(&objective, &start)?;
+                Some(EarlyStop::new(*patience, *restore_best))
+            }
+            _ => None,
+        };
         let batch = BatchSize::of(racer.batch_size, &racer.optimizer, &objective);
         // A rule that evaluates the objective itself (L-BFGS) sees the exact full objective: no
         // batches (above), no noise, no clipping.
@@ -196,6 +214,7 @@ impl Runner {
             status: Status::Running,
             last: None,
             stop: scenario.stop.clone(),
+            early,
             objective,
         })
     }
@@ -314,13 +333,17 @@ impl Runner {
         self.samples_seen = 0;
         self.status = Status::Running;
         self.last = None;
+        if let Some(early) = &mut self.early {
+            early.reset();
+        }
     }
 
     /// The first condition of the scenario's `stop` that the current state (the trace line
     /// after [`Self::steps_taken`] updates) meets, checked in the order `loss_below` (the
     /// full-objective loss), `grad_norm_below` (the norm of the full-objective gradient, without
-    /// noise or clipping), `epochs` ([`Self::epoch`]).
-    pub fn stop_condition(&self) -> Option<StopCondition> {
+    /// noise or clipping), `epochs` ([`Self::epoch`]), `patience` (early stopping: at an epoch's
+    /// end, the test loss not improved for that many epochs; this measures it, once per epoch).
+    pub fn stop_condition(&mut self) -> Option<StopCondition> {
         let stop = self.stop.as_ref()?;
         if let Some(x) = stop.loss_below {
             if self.loss() < x {
@@ -339,15 +362,43 @@ impl Runner {
                 return Some(StopCondition::Epochs(n));
             }
         }
-        None
+        let epochs = self.samples_seen / self.sampler.sample_count() as u64;
+        let early = self.early.as_mut()?;
+        let at = (self.steps_taken, self.samples_seen);
+        let (epoch, best_epoch, best_test_loss) =
+            early.observe(&self.objective, &self.params, epochs, at)?;
+        let (best_step, best_samples) = early.best_at();
+        Some(StopCondition::Patience {
+            patience: early.patience,
+            epoch,
+            best_epoch,
+            best_step,
+            best_samples,
+            best_test_loss,
+            restored: early.restore_best && early.best_weights().is_some(),
+        })
+    }
+
+    /// The test-split loss at the current parameters (the objective's, penalties included);
+    /// `None` without a test split.
+    pub fn test_loss(&self) -> Option<f64> {
+        self.objective.test_loss(&self.params)
     }
 
     /// Checks the scenario's `stop` at the current state; when a condition is met the status
-    /// becomes [`Status::Converged`] at the current step. Returns whether the run has converged.
+    /// becomes [`Status::Converged`] at the current step, and early stopping puts back the best
+    /// epoch's weights (unless `restore_best` is `false`). Returns whether the run has converged.
     /// [`Self::step`] calls this before every update.
     pub fn check_stop(&mut self) -> bool {
         if self.status == Status::Running {
             if let Some(condition) = self.stop_condition() {
+                if let (StopCondition::Patience { restored: true, .. }, Some(early)) =
+                    (condition, &self.early)
+                {
+                    if let Some(best) = early.best_weights() {
+                        self.params.copy_from_slice(best);
+                    }
+                }
                 self.status = Status::Converged {
                     step: self.steps_taken,
                     condition,
@@ -459,6 +510,7 @@ impl Runner {
             epoch: self.epoch(),
             samples: self.samples_seen,
             batch_loss: None,
+            test_loss: self.early.as_ref().and_then(|_| self.test_loss()),
         }
     }
 

@@ -33,7 +33,9 @@ pub enum Status {
 }
 
 /// A condition of the scenario's `stop` that a run met, with its threshold. Serialised as
-/// `{"loss_below": 1e-6}`, `{"grad_norm_below": 1e-3}` or `{"epochs": 5}`.
+/// `{"loss_below": 1e-6}`, `{"grad_norm_below": 1e-3}`, `{"epochs": 5}` or
+/// `{"patience": {"patience": 5, "epoch": 30, "best_epoch": 25, "best_step": 25,
+/// "best_samples": 500, "best_test_loss": 0.12, "restored": true}}`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopCondition {
@@ -43,20 +45,41 @@ pub enum StopCondition {
     GradNormBelow(f64),
     /// The epochs completed reached the threshold.
     Epochs(f64),
+    /// Early stopping: the test loss had not improved for `patience` epochs at the end of
+    /// `epoch`.
+    Patience {
+        /// Epochs without improvement that end the run.
+        patience: u64,
+        /// The epoch at whose end the run stopped.
+        epoch: u64,
+        /// The epoch with the lowest test loss (0 when none was finite).
+        best_epoch: u64,
+        /// The updates taken at the end of the best epoch.
+        best_step: u64,
+        /// The samples seen at the end of the best epoch.
+        best_samples: u64,
+        /// That epoch's test loss.
+        best_test_loss: f64,
+        /// Whether the best epoch's weights were put back.
+        restored: bool,
+    },
 }
 
 impl StopCondition {
-    /// The scenario field of the condition: `"loss_below"`, `"grad_norm_below"` or `"epochs"`.
+    /// The scenario field of the condition: `"loss_below"`, `"grad_norm_below"`, `"epochs"` or
+    /// `"patience"`.
     pub fn name(&self) -> &'static str {
         match self {
             StopCondition::LossBelow(_) => "loss_below",
             StopCondition::GradNormBelow(_) => "grad_norm_below",
             StopCondition::Epochs(_) => "epochs",
+            StopCondition::Patience { .. } => "patience",
         }
     }
 
     /// The condition in words: `"loss below 1e-6"`, `"gradient norm below 0.001"`,
-    /// `"5 epochs done"`.
+    /// `"5 epochs done"`, `"test loss 0.1234 at epoch 25, none lower for 5 epochs; its weights
+    /// restored"`.
     pub fn describe(&self) -> String {
         match self {
             StopCondition::LossBelow(x) => format!("loss below {}", threshold_text(*x)),
@@ -64,7 +87,36 @@ impl StopCondition {
                 format!("gradient norm below {}", threshold_text(*x))
             }
             StopCondition::Epochs(n) => format!("{} epochs done", threshold_text(*n)),
+            StopCondition::Patience {
+                patience,
+                best_epoch,
+                best_test_loss,
+                restored,
+                ..
+            } => format!(
+                "test loss {} at epoch {best_epoch}, none lower for {patience} epoch{}; {}",
+                loss_text(*best_test_loss),
+                if *patience == 1 { "" } else { "s" },
+                if *restored {
+                    "its weights restored"
+                } else {
+                    "the last weights kept"
+                }
+            ),
         }
+    }
+}
+
+/// A loss as a sentence shows it: four significant digits (`0.1234`, `12.35`, `1.235e-5`).
+fn loss_text(x: f64) -> String {
+    if !x.is_finite() {
+        return "not finite".to_string();
+    }
+    if x == 0.0 || (1e-3..1e6).contains(&x.abs()) {
+        let decimals = (3 - libm::log10(x.abs()).floor() as i32).clamp(0, 6) as usize;
+        format!("{x:.decimals$}")
+    } else {
+        format!("{x:.3e}")
     }
 }
 
@@ -82,17 +134,26 @@ impl Status {
     /// Where the run stands, in a sentence: `"running"`, `"diverged at step 12: the loss or
     /// parameters became non-finite"`, `"stopped at step 3: <reason>"` or `"converged at step
     /// 37 (loss below 1e-6)"` (`"stopped at step 500 (5 epochs done)"` for an epoch limit) —
-    /// [`Self::summary`], then [`Self::cause`] where there is one.
+    /// [`Self::summary`], then [`Self::cause`] where there is one (early stopping: the best test
+    /// loss and what became of the weights, in parentheses).
     pub fn message(&self) -> String {
-        match self.cause() {
-            Some(cause) => format!("{}: {cause}", self.summary()),
-            None => self.summary(),
+        match (self, self.cause()) {
+            (_, Some(cause)) => format!("{}: {cause}", self.summary()),
+            (
+                Status::Converged {
+                    condition: condition @ StopCondition::Patience { .. },
+                    ..
+                },
+                None,
+            ) => format!("{} ({})", self.summary(), condition.describe()),
+            (_, None) => self.summary(),
         }
     }
 
     /// Where the run stands, in a phrase without the cause: `"running"`, `"diverged at step
     /// 12"`, `"stopped at step 3"`, `"converged at step 37 (loss below 1e-6)"`, `"stopped at
-    /// step 500 (5 epochs done)"`. The words of every status are written here once; the command
+    /// step 500 (5 epochs done)"`, `"stopped at epoch 30, best test loss at epoch 25"`. The words
+    /// of every status are written here once; the command
     /// line, the page's legend and its markers all take them from this and [`Self::message`].
     pub fn summary(&self) -> String {
         match self {
@@ -103,6 +164,13 @@ impl Status {
                 step,
                 condition: condition @ StopCondition::Epochs(_),
             } => format!("stopped at step {step} ({})", condition.describe()),
+            Status::Converged {
+                condition:
+                    StopCondition::Patience {
+                        epoch, best_epoch, ..
+                    },
+                ..
+            } => format!("stopped at epoch {epoch}, best test loss at epoch {best_epoch}"),
             Status::Converged { step, condition } => {
                 format!("converged at step {step} ({})", condition.describe())
             }

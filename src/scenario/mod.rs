@@ -92,7 +92,7 @@ impl RacerSpec {
 /// When a run ends before its step budget: at the first trace line that meets any condition
 /// given. Line k (the state before update k + 1) is checked; when it meets a condition it is the
 /// last line, and the run's status becomes [`crate::run::Status::Converged`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StopSpec {
     /// Stop once the full-objective loss at the line's parameters is below this.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,16 +105,47 @@ pub struct StopSpec {
     /// this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub epochs: Option<f64>,
+    /// Early stopping: stop once the test-split loss, measured at each epoch's end, has not
+    /// improved for this many epochs in a row (≥ 1; the rule is in [`crate::run`]'s `early`
+    /// module). Needs a test split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patience: Option<u64>,
+    /// With `patience`: put back the best epoch's weights when the run stops (default `true`);
+    /// `false` keeps the last ones.
+    #[serde(skip_serializing_if = "is_true")]
+    pub restore_best: bool,
+}
+
+impl Default for StopSpec {
+    fn default() -> Self {
+        StopSpec {
+            loss_below: None,
+            grad_norm_below: None,
+            epochs: None,
+            patience: None,
+            restore_best: true,
+        }
+    }
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 crate::read::fields::read_fields!(StopSpec {
     loss_below: OptF64,
     grad_norm_below: OptF64,
     epochs: OptF64,
+    patience: OptU64,
+    restore_best: Bool,
 });
 
+/// The patience early stopping accepts: 1 ≤ P ≤ 1 000 000 whole epochs.
+pub const PATIENCE: Range = Range::closed(1.0, 1e6).whole();
+
 impl StopSpec {
-    /// Checks that every threshold given is finite and positive; a refusal names the threshold.
+    /// Checks that every threshold given is finite and positive, the patience a whole number of
+    /// epochs ≥ 1, and that `restore_best` comes with a patience; a refusal names the field.
     pub fn validate(&self) -> Result<(), Refusal> {
         for (name, value) in [
             ("loss_below", self.loss_below),
@@ -125,7 +156,14 @@ impl StopSpec {
                 check(v, Range::above(0.0)).map_err(|r| r.in_key(name))?;
             }
         }
-        Ok(())
+        match self.patience {
+            Some(p) => check(p as f64, PATIENCE).map_err(|r| r.in_key("patience")),
+            None if !self.restore_best => Err(Refusal::at(
+                "restore_best",
+                Problem::unfit("restore_best belongs to early stopping: give patience too"),
+            )),
+            None => Ok(()),
+        }
     }
 }
 
@@ -162,7 +200,8 @@ pub struct Scenario {
     /// `optimizer` alone).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub race: Vec<RacerSpec>,
-    /// Conditions that end the run early (loss, gradient norm, epochs); none by default.
+    /// Conditions that end the run early (loss, gradient norm, epochs, patience on the test
+    /// loss); none by default.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<StopSpec>,
 }
@@ -295,6 +334,11 @@ impl Scenario {
         check_batch_size(self.batch_size)?;
         if let Some(stop) = &self.stop {
             stop.validate().map_err(|r| r.in_key("stop"))?;
+            if stop.patience.is_some() {
+                if let Some(why) = lacks_test_split(&self.objective) {
+                    return Err(no_test_split(why));
+                }
+            }
         }
         if let Some(noise) = &self.noise {
             check(noise.sigma, Range::closed(0.0, 1e6))
@@ -447,6 +491,34 @@ pub(crate) fn json_value<T: Serialize>(value: &T) -> Value {
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or(Value::Null)
+}
+
+/// Early stopping refused for want of a test split, at `stop.patience`: `why` says why there is
+/// none, the sentence what would have one.
+pub(crate) fn no_test_split(why: &str) -> Refusal {
+    Refusal::at(
+        "patience",
+        Problem::unfit(format!(
+            "early stopping watches the test loss, and there is no test split ({why}); use a generated data set with test_fraction > 0"
+        )),
+    )
+    .in_key("stop")
+}
+
+/// Why the objective `spec` has no test split for early stopping: a surface, inline points, a
+/// data set with `test_fraction` 0 or so few points that none is held out.
+fn lacks_test_split(spec: &ObjectiveSpec) -> Option<&'static str> {
+    let dataset = match spec {
+        ObjectiveSpec::Surface(_) => return Some("a 2-D surface has no data"),
+        ObjectiveSpec::Linreg(l) => l.dataset.as_ref(),
+        ObjectiveSpec::Mlp(m) => m.dataset.as_ref(),
+    };
+    match dataset {
+        None => Some("inline points are all training points"),
+        Some(d) if d.test_fraction == 0.0 => Some("the data set's test_fraction is 0"),
+        Some(d) if d.test_count() == 0 => Some("the data set holds no point out"),
+        Some(_) => None,
+    }
 }
 
 /// Checks a batch size, at `batch_size`: 1 ≤ b ≤ 1 000 000 (values ≥ n mean full batch).

@@ -5,6 +5,7 @@ use super::view::finite;
 use super::{network_of, Session};
 use crate::objective::Objective;
 use crate::render::viewport::Viewport;
+use crate::run::{Status, StopCondition};
 use crate::trail::TrailPoint;
 use serde::Serialize;
 
@@ -129,6 +130,19 @@ pub struct LossChart {
     pub series: Vec<Vec<(f64, f64)>>,
     /// Each racer's test loss, for a network with test points (empty otherwise).
     pub test_series: Vec<Vec<(f64, f64)>>,
+    /// Where early stopping found the best epoch and stopped, per racer it stopped.
+    pub marks: Vec<StopMarks>,
+}
+
+/// Early stopping's two marks on the loss chart, along its x axis.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct StopMarks {
+    /// The racer.
+    pub racer: usize,
+    /// The end of the best epoch (the weights put back, unless `restore_best` is false).
+    pub best: f64,
+    /// Where the run stopped.
+    pub stopped: f64,
 }
 
 impl Session {
@@ -188,7 +202,41 @@ impl Session {
                 point.1 = point.1.max(1e-16);
             }
         }
+        let marks = self
+            .race
+            .runners
+            .iter()
+            .zip(&self.trails)
+            .enumerate()
+            .filter_map(|(racer, (runner, trail))| {
+                let Status::Converged {
+                    condition:
+                        StopCondition::Patience {
+                            best_epoch,
+                            best_step,
+                            best_samples,
+                            ..
+                        },
+                    ..
+                } = *runner.status()
+                else {
+                    return None;
+                };
+                let best = match axis {
+                    ChartAxis::Steps => best_step as f64,
+                    ChartAxis::Epochs => best_epoch as f64,
+                    ChartAxis::Samples => best_samples as f64,
+                };
+                let stopped = trail.points().last().map(|p| axis.of(p))?;
+                Some(StopMarks {
+                    racer,
+                    best,
+                    stopped,
+                })
+            })
+            .collect();
         LossChart {
+            marks,
             scale: ChartScale {
                 axis,
                 x_max,

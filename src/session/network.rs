@@ -3,6 +3,7 @@
 
 use super::{network_of, Session};
 use crate::data::datasets::MAX_CLASSES;
+use crate::objective::gradcheck::{gradient_check, GradCheck};
 use crate::objective::mlp::Mlp;
 use crate::objective::surfaces::ViewBox;
 use crate::run::Runner;
@@ -185,6 +186,38 @@ pub struct NetworkMetrics {
     pub test: Option<crate::objective::metrics::Confusion>,
     /// Each layer's gradient norm at the last update.
     pub layer_norms: Vec<f64>,
+    /// How many entries the weight matrices hold (biases not counted).
+    pub weights: usize,
+    /// How many of them are near zero ([`is_near_zero`]): what L1 drives there.
+    pub near_zero_weights: usize,
+    /// The threshold of "near zero", [`NEAR_ZERO`].
+    pub near_zero: f64,
+}
+
+/// A weight counts as near zero below this size: L1 with (sub)gradient steps leaves a weight it
+/// has driven out oscillating around 0 by about lr·λ, far below it, while weights in use are
+/// tenths and more.
+pub const NEAR_ZERO: f64 = 0.01;
+
+/// Whether weight `w` is near zero, `|w| < NEAR_ZERO` (the diagram draws it faint).
+pub fn is_near_zero(w: f64) -> bool {
+    w.abs() < NEAR_ZERO
+}
+
+/// The entries of the weight matrices of a network of widths `layers` (weights `[out][in]`, then
+/// biases, layer by layer), and how many of them are near zero.
+pub fn weight_sparsity(params: &[f64], layers: &[usize]) -> (usize, usize) {
+    let (mut total, mut near) = (0, 0);
+    let mut offset = 0;
+    for pair in layers.windows(2) {
+        let size = pair[0] * pair[1];
+        let end = (offset + size).min(params.len());
+        let weights = &params[offset.min(end)..end];
+        total += weights.len();
+        near += weights.iter().filter(|w| is_near_zero(**w)).count();
+        offset += size + pair[1];
+    }
+    (total, near)
 }
 
 impl Session {
@@ -253,11 +286,22 @@ impl Session {
         let runner = self.race.runners.get(racer)?;
         let mlp = network_of(runner)?;
         let params = runner.params();
+        let (weights, near_zero_weights) = weight_sparsity(params, mlp.layers());
         Some(NetworkMetrics {
             train: crate::objective::metrics::confusion_matrix(mlp, params, false),
             test: crate::objective::metrics::confusion_matrix(mlp, params, true),
             layer_norms: layer_norms(runner.last_gradient(), mlp.layers()),
+            weights,
+            near_zero_weights,
+            near_zero: NEAR_ZERO,
         })
+    }
+
+    /// The gradient check ([`crate::objective::gradcheck`]) of racer `racer` at its current
+    /// parameters with step `h`; `None` when there is no such racer or `h` is not in (0, 1].
+    pub fn gradient_check(&self, racer: usize, h: f64) -> Option<GradCheck> {
+        let runner = self.race.runners.get(racer)?;
+        (h > 0.0 && h <= 1.0).then(|| gradient_check(runner.objective(), runner.params(), h))
     }
 
     /// Racer `selected` (the first when there is no such racer) and its network, when the

@@ -54,6 +54,7 @@ fn the_state_holds_every_field_the_page_reads() {
             "samples",
             "status",
             "step",
+            "stopped_early",
             "test_accuracy",
             "test_loss",
             "title",
@@ -426,4 +427,37 @@ fn the_page_s_network_edits_fit_the_outputs_to_the_loss_and_the_classes() {
     assert_eq!(classes_of(&json!({"points": [[0, 0, 99]]})), 8);
     let surface = json!({"kind": "surface", "name": "booth"});
     assert_eq!(fit_outputs(surface.clone()), surface);
+}
+
+#[test]
+fn early_stopping_l1_and_the_gradient_check_reach_the_page() {
+    let mut session = Session::open(
+        "f=mlp&data=xor&n=40&noise=0.3&layers=16,16&act=relu&o=adam(lr=0.03)&l1=0.01&stop_patience=3&seed=1&steps=600",
+    );
+    session.advance(600);
+    let state = session.state();
+    let racer = &state.racers[0];
+    let words = racer.stopped_early.clone().unwrap();
+    assert!(words.starts_with("stopped at epoch "), "{words}");
+    assert!(words.contains(", best test loss at epoch "), "{words}");
+    assert!(racer.message.starts_with(&words) && racer.message.len() > words.len());
+    let chart = session.loss_chart(ChartAxis::Epochs);
+    let marks = chart.marks[0];
+    assert_eq!((marks.racer, marks.stopped), (0, racer.epoch));
+    assert_eq!(marks.stopped - marks.best, 3.0, "{marks:?}");
+    // Near-zero weights: counted over the weight matrices alone (2·16 + 16·16 + 16).
+    let metrics = session.metrics(0).unwrap();
+    assert_eq!(
+        (metrics.weights, metrics.near_zero),
+        (304, network::NEAR_ZERO)
+    );
+    let params = session.selected_network(0).unwrap().0.params().to_vec();
+    let (_, near) = network::weight_sparsity(&params, &[2, 16, 16, 1]);
+    assert_eq!(metrics.near_zero_weights, near);
+    // The gradient check at the racer's weights: one row per layer.
+    let check = session.gradient_check(0, 1e-6).unwrap();
+    assert_eq!(check.groups.len(), 3);
+    assert!(check.worst.relative_error < 1e-2, "{:?}", check.worst);
+    assert_eq!(session.gradient_check(0, 0.0), None);
+    assert_eq!(session.gradient_check(5, 1e-6), None);
 }

@@ -3,7 +3,7 @@
 
 use super::Session;
 use crate::objective::Objective;
-use crate::run::{Runner, Status};
+use crate::run::{Runner, Status, StopCondition};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -95,6 +95,9 @@ pub struct RacerView {
     pub train_accuracy: Option<f64>,
     /// Classification accuracy on the test points, for a classifier with test points.
     pub test_accuracy: Option<f64>,
+    /// Where early stopping ended the run, in words (`"stopped at epoch 30, best test loss at
+    /// epoch 25"`); `None` otherwise.
+    pub stopped_early: Option<String>,
 }
 
 impl Session {
@@ -178,6 +181,13 @@ fn racer_view(
         test_loss: objective.test_loss(params).and_then(finite),
         train_accuracy: objective.accuracy(params, false).and_then(finite),
         test_accuracy: objective.accuracy(params, true).and_then(finite),
+        stopped_early: match runner.status() {
+            status @ Status::Converged {
+                condition: StopCondition::Patience { .. },
+                ..
+            } => Some(status.summary()),
+            _ => None,
+        },
     }
 }
 

@@ -67,6 +67,23 @@ pub fn from_query(query: &str) -> UrlState {
     state.read_number("stop_epochs", get("stop_epochs"), &|s, v| {
         s.stop.get_or_insert_with(Default::default).epochs = Some(v)
     });
+    state.read_integer("stop_patience", get("stop_patience"), &|s, v| {
+        s.stop.get_or_insert_with(Default::default).patience = Some(v)
+    });
+    if let Some(text) = get("stop_restore") {
+        match text {
+            "1" | "true" | "0" | "false" => {
+                let restore = matches!(text, "1" | "true");
+                // `stop_restore=1` alone is the default: no stop at all, as written back.
+                state.try_set("stop_restore", |s| {
+                    let mut stop = s.stop.clone().unwrap_or_default();
+                    stop.restore_best = restore;
+                    s.stop = (stop != crate::scenario::StopSpec::default()).then_some(stop);
+                })
+            }
+            _ => state.ignore("stop_restore", &format!("`{text}` is not 1 or 0")),
+        }
+    }
     state.read_integer("batch", get("batch"), &|s, v| {
         s.batch_size = Some(v as usize)
     });
@@ -272,8 +289,9 @@ impl UrlState {
                         let names: Vec<&str> = text.split(',').map(str::trim).collect();
                         optional.push(("acts", Some("activations"), json!(names)));
                     }
-                    number(self, "l2", None, &mut optional);
                 }
+                number(self, "l1", None, &mut optional);
+                number(self, "l2", None, &mut optional);
                 for (key, field) in [
                     ("n", "n"),
                     ("noise", "noise"),

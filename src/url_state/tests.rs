@@ -30,6 +30,7 @@ fn a_written_scenario_reads_back_exactly() {
         loss_below: Some(1e-6),
         grad_norm_below: None,
         epochs: Some(30.0),
+        ..Default::default()
     });
     scenario.start = Some(vec![3.0, -2.25]);
     scenario.race[1].batch_size = Some(1);
@@ -353,4 +354,51 @@ fn many_classes_ride_in_the_url() {
         };
         assert_eq!(mlp.layers.last(), Some(&2), "{query}");
     }
+}
+
+#[test]
+fn l1_and_l2_ride_in_links_for_the_network_and_the_line() {
+    for query in [
+        "f=mlp&layers=8&l1=0.01&l2=0.001&o=sgd(lr=0.1)",
+        "f=linreg&l1=0.2&o=sgd(lr=0.1)",
+        "f=linreg&l1=0.2&l2=0.5&o=sgd(lr=0.1)",
+    ] {
+        let state = from_query(query);
+        assert!(state.ignored.is_empty(), "{query}: {:?}", state.ignored);
+        let (l1, l2) = match &state.scenario.objective {
+            ObjectiveSpec::Mlp(m) => (m.l1, m.l2),
+            ObjectiveSpec::Linreg(l) => (l.l1, l.l2),
+            ObjectiveSpec::Surface(_) => panic!("{query}: a data objective"),
+        };
+        assert!(l1 > 0.0, "{query}: l1 {l1}, l2 {l2}");
+        let written = to_query(&state.scenario);
+        assert!(written.contains("l1="), "{written}");
+        assert_eq!(from_query(&written).scenario, state.scenario, "{written}");
+    }
+    let state = from_query("f=linreg&l1=-1");
+    assert_eq!(
+        state.ignored,
+        vec!["ignored `l1`: objective.l1: -1 is out of range (accepted: l1 ≥ 0)".to_string()]
+    );
+}
+
+#[test]
+fn early_stopping_rides_in_links_and_is_ignored_without_a_test_split() {
+    let query = "f=mlp&data=xor&n=40&noise=0.3&layers=16,16&act=relu&o=adam(lr=0.03)&stop_patience=5&stop_restore=0";
+    let state = from_query(query);
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    let stop = state.scenario.stop.clone().expect("a stop");
+    assert_eq!((stop.patience, stop.restore_best), (Some(5), false));
+    let written = to_query(&state.scenario);
+    assert!(
+        written.contains("stop_patience=5&stop_restore=0"),
+        "{written}"
+    );
+    assert_eq!(from_query(&written).scenario, state.scenario);
+    let surface = from_query("f=booth&stop_patience=5");
+    assert_eq!(surface.scenario.stop, None);
+    assert_eq!(
+        surface.ignored,
+        vec!["ignored `stop_patience`: stop.patience: early stopping watches the test loss, and there is no test split (a 2-D surface has no data); use a generated data set with test_fraction > 0".to_string()]
+    );
 }

@@ -31,7 +31,9 @@ pub fn to_query(scenario: &Scenario) -> String {
         }
         ObjectiveSpec::Linreg(linreg) => {
             parts.push("f=linreg".into());
-            write_dataset(&mut parts, &json_value(linreg));
+            let spec = json_value(linreg);
+            write_dataset(&mut parts, &spec);
+            write_penalties(&mut parts, &spec);
         }
         ObjectiveSpec::Mlp(mlp) => {
             parts.push("f=mlp".into());
@@ -55,16 +57,12 @@ pub fn to_query(scenario: &Scenario) -> String {
                 let names: Vec<String> = list.iter().map(plain).collect();
                 parts.push(format!("acts={}", names.join(",")));
             }
-            for (field, key) in [
-                ("activation", "act"),
-                ("loss", "loss"),
-                ("init", "init"),
-                ("l2", "l2"),
-            ] {
+            for (field, key) in [("activation", "act"), ("loss", "loss"), ("init", "init")] {
                 if let Some(value) = spec.get(field) {
                     parts.push(format!("{key}={}", plain(value)));
                 }
             }
+            write_penalties(&mut parts, &spec);
         }
     }
     let racers: Vec<String> = std::iter::once((&scenario.optimizer, None))
@@ -84,6 +82,12 @@ pub fn to_query(scenario: &Scenario) -> String {
             if let Some(v) = value {
                 parts.push(format!("{key}={v}"));
             }
+        }
+        if let Some(patience) = stop.patience {
+            parts.push(format!("stop_patience={patience}"));
+        }
+        if !stop.restore_best {
+            parts.push("stop_restore=0".into());
         }
     }
     if let Some(clip) = scenario.clip_norm {
@@ -105,6 +109,15 @@ pub fn to_query(scenario: &Scenario) -> String {
         parts.push(format!("start={}", values.join(",")));
     }
     parts.join("&")
+}
+
+/// Writes a data objective's L1 and L2 penalties (`l1`, `l2`) where they are set.
+fn write_penalties(parts: &mut Vec<String>, spec: &Value) {
+    for key in ["l1", "l2"] {
+        if let Some(value) = spec.get(key) {
+            parts.push(format!("{key}={}", plain(value)));
+        }
+    }
 }
 
 /// Writes a data objective's generated data set (`data`, `n`, `noise`, `dseed`, `test`).

@@ -2,7 +2,8 @@
 //! lab's per-layer gradient norms.
 
 use super::*;
-use crate::session::chart::ChartAxis;
+use crate::session::chart::{ChartAxis, StopMarks};
+use plotters::element::{EmptyElement, Text};
 
 #[wasm_bindgen]
 impl Lab {
@@ -25,6 +26,7 @@ impl Lab {
             dpr: self.dpr,
             series: chart.series,
             test_series: chart.test_series,
+            marks: chart.marks,
         };
         let (y_low, y_high) = (scale.y_low, scale.y_high);
         let (x_pixels, y_pixels) = if scale.log {
@@ -59,6 +61,8 @@ pub(super) struct LossCurves<'a> {
     pub(super) series: Vec<Vec<(f64, f64)>>,
     /// Each racer's test loss (faint), where there are test points.
     pub(super) test_series: Vec<Vec<(f64, f64)>>,
+    /// Early stopping's marks: a vertical line at the best epoch and one where the run stopped.
+    pub(super) marks: Vec<StopMarks>,
 }
 
 impl LossCurves<'_> {
@@ -120,6 +124,39 @@ impl LossCurves<'_> {
                         points.iter().copied(),
                         ShapeStyle::from(&color)
                             .stroke_width((width * dpr).round().max(1.0) as u32),
+                    ))
+                    .map_err(js_error)?;
+            }
+        }
+        // Early stopping: the best epoch in the racer's colour, the stop in grey, each labelled.
+        let y_range = chart.y_range();
+        for mark in &self.marks {
+            for (x, color, label) in [
+                (mark.best, racer_rgb(mark.racer).mix(1.0), "best"),
+                (mark.stopped, RGBColor(90, 90, 90).mix(1.0), "stopped"),
+            ] {
+                for (stroke, width) in [(BLACK.mix(0.55), 3.0), (color, 1.5)] {
+                    chart
+                        .draw_series(LineSeries::new(
+                            [(x, y_range.start), (x, y_range.end)],
+                            ShapeStyle::from(&stroke).stroke_width((width * dpr).round() as u32),
+                        ))
+                        .map_err(js_error)?;
+                }
+                // "best" right of its line at the top, "stopped" left of its line a row lower
+                // (it is often the last x), so neither leaves the chart nor covers the other.
+                let (dx, dy) = if label == "best" {
+                    (3.0, 2.0)
+                } else {
+                    (-48.0, 16.0)
+                };
+                let style = (SANS, (11.0 * dpr).round() as u32)
+                    .into_font()
+                    .color(&BLACK);
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at((x, y_range.end))
+                            + Text::new(label, ((dx * dpr) as i32, (dy * dpr) as i32), style),
                     ))
                     .map_err(js_error)?;
             }

@@ -4,6 +4,7 @@
 use super::*;
 use crate::objective::mlp::MlpLoss;
 use crate::render::colormap::{class_css, class_region};
+use crate::session::network::is_near_zero;
 
 /// Reused buffers of the decision-boundary picture (no allocation per frame).
 #[derive(Default)]
@@ -191,8 +192,9 @@ impl Lab {
     }
 
     /// Draws racer `selected`'s network: a column of nodes per layer, links coloured by the sign
-    /// of their weight (blue positive, red negative) and as thick as its magnitude; a `ce`
-    /// network's k outputs filled with their classes' colours, "softmax" under them.
+    /// of their weight (blue positive, red negative) and as thick as its magnitude; a weight near
+    /// zero ([`is_near_zero`]) faint grey and hairline; a `ce` network's k outputs filled with
+    /// their classes' colours, "softmax" under them.
     pub fn draw_network(&self, canvas: &HtmlCanvasElement, selected: usize) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
         let (w, h) = (canvas.width() as f64, canvas.height() as f64);
@@ -227,12 +229,15 @@ impl Lab {
                     } else {
                         1.0
                     };
-                    context.set_stroke_style_str(if weight >= 0.0 {
-                        "rgba(31,95,168,0.85)"
-                    } else {
-                        "rgba(192,57,43,0.85)"
+                    // A weight near zero (what L1 drives there) is drawn faint and hairline.
+                    let faint = is_near_zero(weight);
+                    context.set_stroke_style_str(match (weight >= 0.0, faint) {
+                        (_, true) => "rgba(120,120,120,0.25)",
+                        (true, false) => "rgba(31,95,168,0.85)",
+                        (false, false) => "rgba(192,57,43,0.85)",
                     });
-                    context.set_line_width((0.4 + 4.0 * strength) * dpr);
+                    let width = if faint { 0.6 } else { 0.4 + 4.0 * strength };
+                    context.set_line_width(width * dpr);
                     context.begin_path();
                     context.move_to(column(l), row(l, i));
                     context.line_to(column(l + 1), row(l + 1, o));
@@ -426,5 +431,12 @@ impl Lab {
     /// per-layer gradient norms, as JSON (`null` for other objectives).
     pub fn metrics_json(&self, racer: usize) -> String {
         to_json(&self.session.metrics(racer), "null")
+    }
+
+    /// The gradient check of racer `racer` at its current parameters with step `h`
+    /// ([`Session::gradient_check`](crate::session::Session::gradient_check)), as JSON: its rows
+    /// per layer and worst parameter (`null` for no such racer or a step outside (0, 1]).
+    pub fn gradient_check_json(&self, racer: usize, h: f64) -> String {
+        to_json(&self.session.gradient_check(racer, h), "null")
     }
 }

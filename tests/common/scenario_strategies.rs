@@ -381,12 +381,25 @@ pub fn points(width: usize) -> BoxedStrategy<Value> {
 }
 
 pub fn linreg() -> BoxedStrategy<Value> {
-    prop_oneof![
+    let data = prop_oneof![
         points(2).prop_map(|p| json!({"kind": "linreg", "points": p})),
         dataset(&["linear", "linear", "linear", "plane", "circle"])
             .prop_map(|d| json!({"kind": "linreg", "dataset": d})),
-    ]
-    .boxed()
+    ];
+    (
+        data,
+        prop::option::weighted(0.2, near(1e-2)),
+        prop::option::weighted(0.2, near(1e-2)),
+    )
+        .prop_map(|(mut object, l1, l2)| {
+            for (key, value) in [("l1", l1), ("l2", l2)] {
+                if let Some(value) = value {
+                    object[key] = value;
+                }
+            }
+            object
+        })
+        .boxed()
 }
 
 pub fn mlp() -> BoxedStrategy<Value> {
@@ -411,7 +424,10 @@ pub fn mlp() -> BoxedStrategy<Value> {
             0.3,
             prop::sample::select(vec!["xavier", "he", "uniform", "zeros"]),
         ),
-        prop::option::weighted(0.2, near(1e-3)),
+        (
+            prop::option::weighted(0.2, near(1e-3)),
+            prop::option::weighted(0.2, near(1e-3)),
+        ),
         // Per-layer activations: mostly one per hidden layer, sometimes a wrong count.
         prop::option::weighted(
             0.3,
@@ -422,7 +438,7 @@ pub fn mlp() -> BoxedStrategy<Value> {
         ),
     )
         .prop_map(
-            |(hidden, activation, loss, (data_key, data), init, l2, activations)| {
+            |(hidden, activation, loss, (data_key, data), init, (l1, l2), activations)| {
                 let mut layers = vec![2];
                 layers.extend(hidden);
                 layers.push(1);
@@ -432,6 +448,9 @@ pub fn mlp() -> BoxedStrategy<Value> {
                 object[data_key] = data;
                 if let Some(init) = init {
                     object["init"] = json!(init);
+                }
+                if let Some(l1) = l1 {
+                    object["l1"] = l1;
                 }
                 if let Some(l2) = l2 {
                     object["l2"] = l2;
@@ -466,19 +485,27 @@ pub fn schedule() -> BoxedStrategy<Value> {
     .boxed()
 }
 
-/// An early stop: thresholds on the loss, the gradient norm or the epochs.
+/// An early stop: thresholds on the loss, the gradient norm or the epochs; a patience (early
+/// stopping, refused where there is no test split), sometimes without its best weights.
 pub fn stop() -> BoxedStrategy<Value> {
     (
         prop::option::of(near(1e-3)),
         prop::option::of(near(1e-4)),
         prop::option::of(near(2.0)),
+        prop::option::weighted(
+            0.3,
+            prop_oneof![4 => (1u64..30).prop_map(|p| json!(p)), 1 => wild_number()],
+        ),
+        prop::option::weighted(0.2, any::<bool>()),
     )
-        .prop_map(|(loss, grad, epochs)| {
+        .prop_map(|(loss, grad, epochs, patience, restore)| {
             let mut object = json!({});
             for (key, value) in [
                 ("loss_below", loss),
                 ("grad_norm_below", grad),
                 ("epochs", epochs),
+                ("patience", patience),
+                ("restore_best", restore.map(Value::Bool)),
             ] {
                 if let Some(value) = value {
                     object[key] = value;

@@ -367,7 +367,7 @@ test('keyboard: Space on a focused button presses it, Space elsewhere plays; Les
   await page.close();
 });
 
-test('every control of the network lab across its range: data, network, loss, initialisation, L2', async () => {
+test('every control of the network lab across its range: data, network, loss, initialisation, L2, L1, early stopping', async () => {
   const { page, errors } = await openPage(session, '?f=mlp&data=circle&layers=4,2');
   const objective = async () => (await scenarioOf(page)).objective;
   const fields = [
@@ -377,6 +377,7 @@ test('every control of the network lab across its range: data, network, loss, in
     ['Test fraction', (o) => o.dataset.test_fraction ?? 0.5, [0, 0.95, 0.5]],
     ['Data seed', (o) => o.dataset.seed ?? 0, [0, 9007199254740991, 3]],
     ['L2', (o) => o.l2 ?? 0, [10, 0.001, 0]],
+    ['L1', (o) => o.l1 ?? 0, [10, 0.001, 0]],
     ['Units in hidden layer 1', (o) => o.layers[1], [1, 16, 8]],
   ];
   for (const [label, read, values] of fields) {
@@ -386,6 +387,19 @@ test('every control of the network lab across its range: data, network, loss, in
       assert.equal(read(await objective()), value, `${label} = ${value}`);
     }
   }
+  // Early stopping: a patience turns it on, the box keeps or drops the best weights, empty is off.
+  const stop = async () => (await scenarioOf(page)).stop ?? null;
+  await setNumber(page, 'Early stopping patience (epochs)', 5);
+  assert.deepEqual(await stop(), { patience: 5 });
+  await page.getByLabel('Restore the best epoch’s weights', { exact: true }).uncheck();
+  assert.deepEqual(await stop(), { patience: 5, restore_best: false });
+  assert.match(page.url(), /stop_patience=5&stop_restore=0/);
+  await setNumber(page, 'Early stopping patience (epochs)', 0);
+  assert.match(await noticeOf(page), /^Early stopping patience \(epochs\): 0 is too small — enter/);
+  assert.deepEqual(await stop(), { patience: 5, restore_best: false }, 'a refused value changes nothing');
+  await setNumber(page, 'Early stopping patience (epochs)', '');
+  assert.equal(await stop(), null);
+  assert.equal(await page.getByLabel('Restore the best epoch’s weights', { exact: true }).isDisabled(), true);
   for (const name of await page.getByLabel('Data set', { exact: true }).evaluate((s) => [...s.options].map((o) => o.value))) {
     await page.getByLabel('Data set', { exact: true }).selectOption(name);
     assert.equal((await objective()).dataset.name, name);

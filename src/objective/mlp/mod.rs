@@ -33,15 +33,18 @@
 //!   `∂ℓ/∂zⱼ = pⱼ − [j = y]` ([`cross_entropy`]; Bishop, *Pattern Recognition and Machine
 //!   Learning*, 2006, eq. 4.109). The predicted class is the most probable one, `argmax pⱼ`.
 //!
-//! `L_S(θ) = (1/|S|) Σ_{i∈S} ℓ(zᵢ, yᵢ) + R(θ)` with the optional L2 penalty on the weight
-//! matrices only (no biases):
+//! `L_S(θ) = (1/|S|) Σ_{i∈S} ℓ(zᵢ, yᵢ) + R(θ)` with the optional L1 (`l1`, λ₁) and L2 (`l2`,
+//! λ₂) penalties on the weight matrices only (no biases):
 //!
 //! ```text
-//! R(θ) = (λ/2) Σ_l Σ_{o,i} (W⁽ˡ⁾_{o,i})²,    ∂R/∂W⁽ˡ⁾ = λ W⁽ˡ⁾,    ∂R/∂b⁽ˡ⁾ = 0
+//! R(θ) = λ₁ Σ_l Σ_{o,i} |W⁽ˡ⁾_{o,i}| + (λ₂/2) Σ_l Σ_{o,i} (W⁽ˡ⁾_{o,i})²
+//! ∂R/∂W⁽ˡ⁾ = λ₁ sign(W⁽ˡ⁾) + λ₂ W⁽ˡ⁾,    ∂R/∂b⁽ˡ⁾ = 0
 //! ```
 //!
-//! In PyTorch this is `loss + lam / 2 * sum((lin.weight ** 2).sum() for lin in linears)`; it is
-//! *not* `torch.optim`'s `weight_decay`, which also decays biases and is no part of the loss.
+//! with `sign(0) = 0`, the subgradient `torch.abs`'s backward gives (`torch.sgn`). In PyTorch
+//! this is `loss + l1 * sum(lin.weight.abs().sum() for lin in linears) + l2 / 2 *
+//! sum((lin.weight ** 2).sum() for lin in linears)`; the L2 term is *not* `torch.optim`'s
+//! `weight_decay`, which also decays biases and is no part of the loss.
 //! `R` does not depend on the samples, so it is added once to every batch loss and the full loss
 //! is still the size-weighted mean of the batch losses of any partition.
 //!
@@ -365,6 +368,7 @@ mod tests {
                 },
             ]),
             l2: 0.0,
+            l1: 0.0,
         };
         let f = Mlp::new(spec, 0).unwrap();
         assert_eq!(f.dim(), 17);
@@ -425,5 +429,45 @@ mod tests {
             penalty,
             1e-12
         ));
+    }
+
+    /// `λ₁ Σ|W| + (λ₂/2) Σ W²` over the weight matrices alone, with gradient `λ₁ sign(W) + λ₂ W`
+    /// and `sign(0) = 0`, as torch's `abs` backward.
+    #[test]
+    fn l1_and_l2_penalties_on_weights_only() {
+        let mut spec = crate::objective::mlp::test_support::random_spec(
+            &[2, 2, 1],
+            Activation::Tanh,
+            MlpLoss::Mse,
+            5,
+            0.0,
+            3,
+        );
+        let plain = Mlp::new(spec.clone(), 0).unwrap();
+        spec.l1 = 0.25;
+        spec.l2 = 0.5;
+        let f = Mlp::new(spec, 0).unwrap();
+        // W⁽⁰⁾ = [[0, −2], [3, 0]], b⁽⁰⁾ = [5, −5], W⁽¹⁾ = [[−1, 0]], b⁽¹⁾ = [7].
+        let p = [0.0, -2.0, 3.0, 0.0, 5.0, -5.0, -1.0, 0.0, 7.0];
+        let penalty = 0.25 * (2.0 + 3.0 + 1.0) + 0.5 * 0.5 * (4.0 + 9.0 + 1.0);
+        assert!(close(f.loss(&p) - plain.loss(&p), penalty, 1e-14));
+        let (mut g, mut g_plain) = (vec![0.0; 9], vec![0.0; 9]);
+        f.loss_and_gradient(&p, &mut g);
+        plain.loss_and_gradient(&p, &mut g_plain);
+        let extra: Vec<f64> = g.iter().zip(&g_plain).map(|(a, b)| a - b).collect();
+        let expected = [
+            0.0,
+            -0.25 - 1.0,
+            0.25 + 1.5,
+            0.0,
+            0.0,
+            0.0,
+            -0.25 - 0.5,
+            0.0,
+            0.0,
+        ];
+        for (k, (e, x)) in extra.iter().zip(expected).enumerate() {
+            assert!((e - x).abs() < 1e-12, "∂R/∂θ[{k}]: {e} vs {x}");
+        }
     }
 }

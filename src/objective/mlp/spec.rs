@@ -1,5 +1,6 @@
 //! The serde form of an MLP objective and its validation: the architecture, the data (inline
-//! points or a generated data set), the starting weights or their initialiser, the L2 penalty.
+//! points or a generated data set), the starting weights or their initialiser, the L1 and L2
+//! penalties.
 
 use serde::Serialize;
 
@@ -59,6 +60,10 @@ pub struct MlpSpec {
     /// L2 penalty strength `λ ≥ 0` on weight matrices (module doc); `0` when absent.
     #[serde(skip_serializing_if = "is_zero")]
     pub l2: f64,
+    /// L1 penalty strength `λ ≥ 0` on weight matrices, `λ·Σ|w|` (module doc of
+    /// [`super`]); `0` when absent.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub l1: f64,
 }
 
 crate::read::fields::read_fields!(MlpSpec (MlpSpec {
@@ -71,6 +76,7 @@ crate::read::fields::read_fields!(MlpSpec (MlpSpec {
     weights: None,
     init: None,
     l2: 0.0,
+    l1: 0.0,
 }) {
     layers: Read required,
     activation: Read required,
@@ -81,6 +87,7 @@ crate::read::fields::read_fields!(MlpSpec (MlpSpec {
     weights: OptListRead,
     init: Read,
     l2: F64,
+    l1: F64,
 });
 
 impl MlpSpec {
@@ -217,6 +224,9 @@ impl MlpSpec {
         }
         if !Range::at_least(0.0).contains(self.l2) {
             return Err(Refusal::out_of_range("l2", self.l2, Range::at_least(0.0)));
+        }
+        if !Range::at_least(0.0).contains(self.l1) {
+            return Err(Refusal::out_of_range("l1", self.l1, Range::at_least(0.0)));
         }
         let Some(weights) = &self.weights else {
             return Ok(());
@@ -392,6 +402,10 @@ mod tests {
         refuse(
             &|s| s.l2 = -1.0,
             "l2: -1 is out of range (accepted: l2 ≥ 0)",
+        );
+        refuse(
+            &|s| s.l1 = -0.5,
+            "l1: -0.5 is out of range (accepted: l1 ≥ 0)",
         );
         refuse(
             &|s| s.init = Some(Init::He),

@@ -83,6 +83,7 @@ pub(super) fn random_spec(
         weights: Some(weights),
         init: None,
         l2,
+        l1: 0.0,
     }
 }
 

@@ -261,25 +261,27 @@ impl Mlp {
         data + self.penalty(params, grad)
     }
 
-    /// `R(θ) = (λ/2) Σ W²`, adding `λ W` to `grad` when given.
+    /// `R(θ) = λ₁ Σ|W| + (λ₂/2) Σ W²` (module doc, "Loss"), adding `λ₁ sign(W) + λ₂ W` to
+    /// `grad` when given, with `sign(0) = 0` as torch's backward of `abs`.
     fn penalty(&self, params: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        let lambda = self.spec.l2;
-        if lambda == 0.0 {
+        let (l1, l2) = (self.spec.l1, self.spec.l2);
+        if l1 == 0.0 && l2 == 0.0 {
             return 0.0;
         }
-        let mut sum_sq = 0.0;
+        let (mut sum_abs, mut sum_sq) = (0.0, 0.0);
         let mut grad = grad;
         for (l, &off) in self.param_offsets.iter().enumerate() {
             let size = self.spec.layers[l] * self.spec.layers[l + 1];
             let w = &params[off..off + size];
+            sum_abs += w.iter().map(|v| v.abs()).sum::<f64>();
             sum_sq += w.iter().map(|v| v * v).sum::<f64>();
             if let Some(g) = grad.as_deref_mut() {
-                for (gk, wk) in g[off..off + size].iter_mut().zip(w) {
-                    *gk += lambda * wk;
+                for (gk, &wk) in g[off..off + size].iter_mut().zip(w) {
+                    *gk += l1 * crate::objective::sign(wk) + l2 * wk;
                 }
             }
         }
-        0.5 * lambda * sum_sq
+        l1 * sum_abs + 0.5 * l2 * sum_sq
     }
 
     /// Forward pass over the first `len` samples whose inputs are in layer 0 of `ws.acts`:
@@ -415,13 +417,14 @@ mod tests {
         for activation in ACTIVATIONS {
             for loss in LOSSES {
                 for layers in architectures {
-                    for l2 in [0.0, 0.3] {
+                    for (l1, l2) in [(0.0, 0.0), (0.0, 0.3), (0.2, 0.0), (0.2, 0.3)] {
                         seed += 1;
-                        let f = Mlp::new(random_spec(layers, activation, loss, 11, l2, seed), 0)
-                            .unwrap();
+                        let mut spec = random_spec(layers, activation, loss, 11, l2, seed);
+                        spec.l1 = l1;
+                        let f = Mlp::new(spec, 0).unwrap();
                         let params = f.initial_params();
                         let all: Vec<usize> = (0..f.sample_count()).collect();
-                        let context = format!("{activation:?}/{loss:?}/{layers:?}/l2={l2}");
+                        let context = format!("{activation:?}/{loss:?}/{layers:?}/l1={l1}/l2={l2}");
                         check_gradient(&f, &params, &all, &format!("{context} full"));
                         check_gradient(&f, &params, &[3, 7, 0], &format!("{context} subset"));
                         check_gradient(&f, &params, &[5, 5, 9], &format!("{context} repeats"));
@@ -518,6 +521,7 @@ mod tests {
                 },
             ]),
             l2: 0.5,
+            l1: 0.0,
         };
         let f = Mlp::new(spec, 0).unwrap();
         let p = f.initial_params();

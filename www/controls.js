@@ -40,9 +40,14 @@ function setRacers(scenario, racers) {
  */
 export function setBatch(scenario, state, index, value, all) {
   const sizes = batchSizes(state);
-  const full = state.unset_batch;
   if (all) sizes.fill(value);
   else sizes[index] = value;
+  setBatches(scenario, state, sizes);
+}
+
+/** Gives racer i of `scenario` batch size `sizes[i]`, written as the scenario writes them. */
+function setBatches(scenario, state, sizes) {
+  const full = state.unset_batch;
   scenario.batch_size = sizes[0] === full && (scenario.batch_size ?? full) === full ? null : sizes[0];
   (scenario.race ?? []).forEach((racer, j) => {
     if (sizes[j + 1] === sizes[0]) delete racer.batch_size;
@@ -169,11 +174,24 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     const value = numberFrom($('batch'));
     if (value !== undefined) commitBatch(value);
   });
+  // Ticking the box gives every racer the selected one's batch size and says so; unticking it
+  // straight after gives each its own size back, so a race a teacher built is never lost.
   $('batch-all').addEventListener('change', () => {
     ui.batchForAll = $('batch-all').checked;
-    if (!ui.batchForAll) return;
-    const value = readField($('batch')).value;
-    if (value !== undefined && value !== null) commitBatch(value);
+    const sizes = batchSizes(current.state);
+    if (ui.batchForAll) {
+      const value = sizes[selectedIndex(current.scenario)];
+      if (sizes.every((b) => b === value)) return;
+      ui.batchesBefore = { sizes, value };
+      edit((s) => setBatches(s, current.state, sizes.map(() => value)));
+      notify([`Every optimizer now uses batch size ${value} (they had ${sizes.join(', ')}). Untick “Same batch size for every optimizer” to give each its own size back.`]);
+    } else if (ui.batchesBefore) {
+      const { sizes: before, value } = ui.batchesBefore;
+      ui.batchesBefore = null;
+      if (sizes.length === before.length && sizes.every((b) => b === value)) {
+        edit((s) => setBatches(s, current.state, before));
+      }
+    }
   });
   onNumber($('sigma'), (s, v) => { s.noise = v ? { sigma: v } : null; });
   $('schedule').addEventListener('change', () => edit((s) => {

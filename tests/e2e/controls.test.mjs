@@ -305,8 +305,16 @@ test('BGD vs SGD vs mini-batch built in the panel: each racer its own batch size
   for (let i = 0; i < 4; i += 1) await page.getByRole('button', { name: 'Step' }).click();
   assert.deepEqual((await stateOf(page)).racers.map((r) => r.samples), [200, 4, 40]);
   assert.match(page.url(), /o=sgd\(lr=0\.05\)~sgd\(lr=0\.05,batch=1\)~sgd\(lr=0\.05,batch=10\)/);
-  // "Same for every optimizer" puts them all on the selected one's batch size.
-  await page.getByLabel('Same batch size for every optimizer').check();
+  // "Same for every optimizer" puts them all on the selected one's batch size, says so, and
+  // unticking it straight away gives the race back.
+  const same = page.getByLabel('Same batch size for every optimizer');
+  await same.check();
+  assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=50 (BGD)']);
+  assert.match(await noticeOf(page), /Every optimizer now uses batch size 50 \(they had 50, 1, 10\)\. Untick/);
+  await same.uncheck();
+  assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=10']);
+  assert.equal(await same.isChecked(), false);
+  await same.check();
   assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=50 (BGD)']);
   await page.getByLabel('Batch size slider').press('Home');
   assert.deepEqual(await legend(), ['SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=1 (SGD)']);

@@ -33,14 +33,14 @@ export function batchesMatter(scenario) {
   return scenario.objective.kind !== 'surface' || Boolean(scenario.noise);
 }
 
-/** Racer `index`'s batch size in words: "B=50 (BGD)", "B=1 (SGD)", "B=10". */
+/** Racer `index`'s batch size in words: "B=50 (BGD)", "B=1 (SGD)", "B=10 (mini-batch)". */
 export function batchText(scenario, state, index) {
   const info = state.racers[index];
   if (!info) return '';
   const batch = info.batch_size;
-  if (scenario.objective.kind === 'surface') return `B=${num(batch)}`;
+  if (scenario.objective.kind === 'surface') return `B=${batch}`;
   if (batch >= state.sample_count) return `B=${batch} (BGD)`;
-  return batch === 1 ? 'B=1 (SGD)' : `B=${batch}`;
+  return batch === 1 ? 'B=1 (SGD)' : `B=${batch} (mini-batch)`;
 }
 
 /** Racer `index`'s label: "SGD lr=0.03 μ=0.9 B=1 (SGD)" — name, rate and what tells it apart. */

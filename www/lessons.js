@@ -131,6 +131,9 @@ export function setUpLessons({ open, close, embed }) {
       event.preventDefault();
       $('lessons').open = false;
       open(lesson);
+      // Focus moves to the lesson that opened, so a keyboard or screen-reader user reads it next
+      // (and Space plays it) instead of starting again from the top of the page.
+      if (!$('lesson').hidden) $('lesson').focus();
     });
     item.append(link);
     list.append(item);

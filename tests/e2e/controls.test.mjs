@@ -290,7 +290,7 @@ test('BGD vs SGD vs mini-batch built in the panel: each racer its own batch size
     }
     await setNumber(page, 'Batch size', batch);
   }
-  assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=10']);
+  assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=10 (mini-batch)']);
   // Selecting a racer shows its own batch size.
   await page.locator('.racer').nth(1).click();
   assert.equal(await page.getByLabel('Batch size', { exact: true }).inputValue(), '1');
@@ -299,7 +299,7 @@ test('BGD vs SGD vs mini-batch built in the panel: each racer its own batch size
   assert.equal(await page.getByLabel('Batch size', { exact: true }).inputValue(), '50');
   // Editing the first racer's batch size leaves the others as they are.
   await setNumber(page, 'Batch size', 25);
-  assert.deepEqual(await legend(), ['SGD lr=0.05 B=25', 'SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=10']);
+  assert.deepEqual(await legend(), ['SGD lr=0.05 B=25 (mini-batch)', 'SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=10 (mini-batch)']);
   await setNumber(page, 'Batch size', 50);
   // The race reads as the legend says: BGD 50 samples a step, SGD 1, mini-batch 10.
   for (let i = 0; i < 4; i += 1) await page.getByRole('button', { name: 'Step' }).click();
@@ -312,7 +312,7 @@ test('BGD vs SGD vs mini-batch built in the panel: each racer its own batch size
   assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=50 (BGD)']);
   assert.match(await noticeOf(page), /Every optimizer now uses batch size 50 \(they had 50, 1, 10\)\. Untick/);
   await same.uncheck();
-  assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=10']);
+  assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=1 (SGD)', 'SGD lr=0.05 B=10 (mini-batch)']);
   assert.equal(await same.isChecked(), false);
   await same.check();
   assert.deepEqual(await legend(), ['SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=50 (BGD)', 'SGD lr=0.05 B=50 (BGD)']);
@@ -371,6 +371,13 @@ test('keyboard: Space on a focused button presses it, Space elsewhere plays; Les
   assert.equal(await page.evaluate(() => window.gdviz.playing), true, 'Space on the page plays');
   await page.keyboard.press(' ');
   assert.equal(await page.evaluate(() => window.gdviz.playing), false);
+  // A lesson picked with the keyboard takes the focus, so it is read next; Space then pauses it.
+  await page.locator('#lessons summary').press('Enter');
+  await page.getByRole('link', { name: 'Why momentum helps on an ill-conditioned quadratic' }).press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'lesson');
+  assert.equal(await page.evaluate(() => window.gdviz.playing), true, 'a lesson plays when it opens');
+  await page.keyboard.press(' ');
+  assert.equal(await page.evaluate(() => window.gdviz.playing), false, 'Space on the lesson pauses');
   assert.deepEqual(errors, []);
   await page.close();
 });

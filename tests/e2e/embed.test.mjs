@@ -92,7 +92,7 @@ test('an embedded lesson shows its text, legend and chart, and fits the frame', 
     const box = await lab.locator(selector).boundingBox();
     assert.ok(box.width > 100 && box.height > 20, `${selector} has room: ${JSON.stringify(box)}`);
   }
-  assert.deepEqual(await lab.locator('.racer-name').allTextContents(), ['SGD lr=0.03 B=50 (BGD)', 'SGD lr=0.03 B=1 (SGD)', 'SGD lr=0.03 B=10']);
+  assert.deepEqual(await lab.locator('.racer-name').allTextContents(), ['SGD lr=0.03 B=50 (BGD)', 'SGD lr=0.03 B=1 (SGD)', 'SGD lr=0.03 B=10 (mini-batch)']);
   const stack = await lab.locator('#stack').boundingBox();
   assert.ok(stack.height >= 300, `the canvas keeps a useful size (${stack.width}×${stack.height})`);
   await lab.getByRole('button', { name: 'Play' }).click();

@@ -27,7 +27,7 @@ const close = (actual, expected, tolerance, what) => assert.ok(Math.abs(actual -
 test('batching: at equal samples seen SGD is far ahead of mini-batches, which are ahead of BGD', async () => {
   const { page, errors } = await openPage(session);
   const racers = await openAndRun(page, 'Batch, stochastic and mini-batch gradient descent');
-  assert.deepEqual(await page.locator('.racer-name').allTextContents(), ['SGD lr=0.03 B=50 (BGD)', 'SGD lr=0.03 B=1 (SGD)', 'SGD lr=0.03 B=10']);
+  assert.deepEqual(await page.locator('.racer-name').allTextContents(), ['SGD lr=0.03 B=50 (BGD)', 'SGD lr=0.03 B=1 (SGD)', 'SGD lr=0.03 B=10 (mini-batch)']);
   // "each stops after 20 epochs: 1000 training points read"
   assert.deepEqual(racers.map((r) => [r.epoch, r.samples]), [[20, 1000], [20, 1000], [20, 1000]]);
   // "it gets only 20 steps", "after 1000 steps", "100 steps"
@@ -120,7 +120,7 @@ test('noise on Rastrigin: the exact run settles in the nearest pit, the noisy on
 test('batch size and learning rate on the spiral: at equal epochs B=100 lags, 10× the rate catches up, 3 is too much', async () => {
   const { page, errors } = await openPage(session);
   const racers = await openAndRun(page, 'Batch size and learning rate on the spiral');
-  assert.deepEqual(await page.locator('.racer-name').allTextContents(), ['SGD lr=0.05 μ=0.9 B=10', 'SGD lr=0.05 μ=0.9 B=100', 'SGD lr=0.5 μ=0.9 B=100']);
+  assert.deepEqual(await page.locator('.racer-name').allTextContents(), ['SGD lr=0.05 μ=0.9 B=10 (mini-batch)', 'SGD lr=0.05 μ=0.9 B=100 (mini-batch)', 'SGD lr=0.5 μ=0.9 B=100 (mini-batch)']);
   assert.deepEqual(racers.map((r) => r.epoch), [75, 75, 75], 'each stops after 75 epochs');
   assert.deepEqual(racers.map((r) => r.step), [1500, 150, 150], '20 updates an epoch against 2');
   const [red, white, orange] = racers.map((r) => r.loss);

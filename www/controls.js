@@ -68,7 +68,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   const numberFrom = (input, options) => {
     const { value, problem } = readField(input, options);
     if (problem) {
-      notify([problem]);
+      notify([problem], { refused: true });
       show(current.scenario, current.state);
       return undefined;
     }

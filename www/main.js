@@ -32,8 +32,21 @@ window.addEventListener('error', (event) => {
 });
 window.addEventListener('unhandledrejection', (event) => showError(`Something went wrong: ${event.reason}`));
 
-/** Shows sentences (ignored URL parameters, refused edits) above the lab; text only. */
-function notify(lines) {
+/** The control a person changed last, and the one whose value the notice refuses. */
+let lastChanged = null;
+let refusedControl = null;
+document.addEventListener('change', (event) => { lastChanged = event.target; }, true);
+// Typing into a refused control takes its complaint away (a new refusal puts it back), so no
+// message outlives the value it was about — even when the value typed is the one kept.
+document.addEventListener('input', (event) => {
+  if (event.target === refusedControl) notify([]);
+}, true);
+
+/**
+ * Shows sentences (ignored URL parameters, refused edits) above the lab; text only. With
+ * `refused`, the control changed last is marked invalid and described by the notice.
+ */
+function notify(lines, { refused = false } = {}) {
   const notice = $('notice');
   notice.replaceChildren(...lines.map((line) => {
     const p = document.createElement('p');
@@ -41,6 +54,16 @@ function notify(lines) {
     return p;
   }));
   notice.hidden = lines.length === 0;
+  if (refusedControl) {
+    refusedControl.removeAttribute('aria-invalid');
+    refusedControl.removeAttribute('aria-describedby');
+    refusedControl = null;
+  }
+  if (refused && lastChanged?.matches?.('input, select')) {
+    refusedControl = lastChanged;
+    refusedControl.setAttribute('aria-invalid', 'true');
+    refusedControl.setAttribute('aria-describedby', 'notice');
+  }
 }
 
 /**
@@ -170,7 +193,7 @@ async function main() {
       state = JSON.parse(lab.state_json());
       showRacerStatus(state);
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
-      $('counter').textContent = counterText(state);
+      $('counter').textContent = counterText(state, ui.selected);
       $('status').textContent = statusText(state, player.playing);
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
@@ -203,7 +226,7 @@ async function main() {
           summary.push(`${names[result.racer] ?? result.optimizer}: ${result.best_lr === null ? 'every rate diverged' : `lr = ${rate(result.best_lr)}`}`);
         }
         s.optimizer = racers[0].optimizer;
-        s.race = s.race.map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer }));
+        s.race = (s.race ?? []).map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer }));
       });
       $('status').textContent = `Tuned — ${summary.join('; ')}`;
       window.gdviz.tuned = results;
@@ -303,7 +326,7 @@ async function main() {
       } catch (error) {
         const index = objectiveChanged ? racerRefused(error) : null;
         if (index === null || adapted.length >= 8) {
-          notify([refusalText(error, labels())]);
+          notify([refusalText(error, labels())], { refused: true });
           controls.show(scenario, state);
           return false;
         }
@@ -374,7 +397,7 @@ async function main() {
   const numberFrom = (input, options) => {
     const { value, problem } = readField(input, options);
     if (problem === undefined) return value;
-    notify([problem]);
+    notify([problem], { refused: true });
     controls.show(scenario, state);
     if (isNetwork()) networkControls.show(scenario, state);
     return undefined;

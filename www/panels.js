@@ -19,10 +19,11 @@ export function statusText(state, playing) {
   return failed.length ? `${sentence} ${failed.join('; ')}.` : sentence;
 }
 
-/** "step 40 · epoch 0.8 · 40 samples" of the racer furthest along. */
-export function counterText(state) {
-  const leader = state.racers.reduce((a, r) => (r.step > a.step ? r : a), state.racers[0]);
-  return `step ${leader.step} · epoch ${num(leader.epoch)} · ${count(leader.samples, 'sample')}`;
+/** "Optimizer 2: step 40 · epoch 0.8 · 40 samples" — the selected racer's counts. */
+export function counterText(state, selected = 0) {
+  const racer = state.racers[selected] ?? state.racers[0];
+  const who = state.racers.length > 1 ? `Optimizer ${state.racers.indexOf(racer) + 1}: ` : '';
+  return `${who}step ${racer.step} · epoch ${num(racer.epoch)} · ${count(racer.samples, 'sample')}`;
 }
 
 /** The selected racer's last update, written out with its numbers. */

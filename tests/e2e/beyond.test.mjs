@@ -29,6 +29,19 @@ test('tune learning rates: every racer gets its best grid rate, shown in the leg
   await page.close();
 });
 
+test('tune learning rates with one optimizer on a network: its rate is set, no error', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp&data=xor&n=60&layers=4&o=sgd(lr=0.001)&steps=200');
+  assert.equal((await scenarioOf(page)).race, undefined, 'one optimizer: the scenario has no race');
+  await page.getByRole('button', { name: 'Tune learning rates' }).click();
+  await page.waitForFunction(() => window.gdviz.tuned !== undefined, null, { timeout: 120000 });
+  const tuned = await page.evaluate(() => window.gdviz.tuned);
+  assert.equal(tuned.length, 1);
+  assert.equal((await scenarioOf(page)).optimizer.lr, tuned[0].best_lr);
+  assert.match(await page.locator('#status').textContent(), /^Tuned — /);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a stop condition ends the run with “converged at step k”', async () => {
   const { page, errors } = await openPage(session, '?f=booth&o=adam(lr=0.1)&start=-5,5&stop_loss=0.000001&steps=100000');
   await page.getByRole('button', { name: 'Play' }).click();

@@ -143,9 +143,20 @@ test('a value a field cannot take is refused in the field’s own words, and not
   for (const [label, text, message] of cases) {
     await setNumber(page, label, text);
     assert.equal(await noticeOf(page), message, `${label} ← "${text}"`);
+    // The refused field is marked for assistive technology and described by the sentence.
+    const field = page.getByLabel(label, { exact: true });
+    assert.equal(await field.getAttribute('aria-invalid'), 'true', label);
+    assert.equal(await field.getAttribute('aria-describedby'), 'notice', label);
     assert.deepEqual(await scenarioOf(page), before, `${label} ← "${text}" changes nothing`);
     assert.notEqual(await page.getByLabel(label, { exact: true }).inputValue(), text, 'the field shows the kept value again');
   }
+  // Changing the refused field again takes the complaint away, even when the value it gets is
+  // the one the lab already has.
+  await setNumber(page, 'Momentum', '5');
+  assert.match(await noticeOf(page), /^Momentum: 5 is too large/);
+  await setNumber(page, 'Momentum', '0.9');
+  assert.equal(await noticeOf(page), '');
+  assert.equal(await page.getByLabel('Momentum', { exact: true }).getAttribute('aria-invalid'), null);
   // A refusal only the lab can make names the control too, never serde's words.
   await page.getByLabel('Schedule', { exact: true }).selectOption('step');
   await setNumber(page, 'γ (gamma)', 2000);
@@ -304,6 +315,11 @@ test('BGD vs SGD vs mini-batch built in the panel: each racer its own batch size
   // The race reads as the legend says: BGD 50 samples a step, SGD 1, mini-batch 10.
   for (let i = 0; i < 4; i += 1) await page.getByRole('button', { name: 'Step' }).click();
   assert.deepEqual((await stateOf(page)).racers.map((r) => r.samples), [200, 4, 40]);
+  // The counter speaks of the selected racer, and says which.
+  assert.equal(await page.locator('#counter').textContent(), 'Optimizer 1: step 4 · epoch 4 · 200 samples');
+  await page.locator('.racer').nth(1).click();
+  assert.equal(await page.locator('#counter').textContent(), 'Optimizer 2: step 4 · epoch 0.08 · 4 samples');
+  await page.locator('.racer').nth(0).click();
   assert.match(page.url(), /o=sgd\(lr=0\.05\)~sgd\(lr=0\.05,batch=1\)~sgd\(lr=0\.05,batch=10\)/);
   // "Same for every optimizer" puts them all on the selected one's batch size, says so, and
   // unticking it straight away gives the race back.

@@ -137,6 +137,8 @@ test('share dialog, embed snippet in an iframe, export and re-import', async () 
   await page.getByRole('button', { name: 'Share / Embed' }).click();
   const link = await page.getByLabel('Link', { exact: true }).inputValue();
   await page.getByRole('button', { name: 'Copy link' }).click();
+  // The clipboard write is asynchronous: the note appears when it has finished.
+  await page.waitForFunction(() => document.getElementById('copy-note').textContent !== '');
   assert.equal(await page.locator('#copy-note').textContent(), 'Link copied.');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'the clipboard holds the link');
   const snippet = await page.getByLabel('Embed', { exact: true }).inputValue();

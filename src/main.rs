@@ -82,23 +82,26 @@ fn read_scenario() -> Result<Scenario, ExitCode> {
         eprintln!("gdviz: cannot read the scenario from stdin: {e}");
         return Err(ExitCode::from(2));
     }
-    Scenario::from_json(&text).map_err(|e| {
-        eprintln!("gdviz: invalid scenario: {e}");
-        ExitCode::from(2)
-    })
+    Scenario::from_json(&text).map_err(invalid)
+}
+
+/// Reads a scenario from stdin and builds its runner, refusing either with exit code 2.
+fn read_runner() -> Result<(Scenario, Runner), ExitCode> {
+    let scenario = read_scenario()?;
+    let runner = Runner::new(&scenario).map_err(invalid)?;
+    Ok((scenario, runner))
+}
+
+/// Says why a scenario is refused, on stderr, and gives the exit code for it (2).
+fn invalid(error: impl std::fmt::Display) -> ExitCode {
+    eprintln!("gdviz: invalid scenario: {error}");
+    ExitCode::from(2)
 }
 
 fn trace() -> ExitCode {
-    let scenario = match read_scenario() {
-        Ok(s) => s,
+    let (scenario, mut runner) = match read_runner() {
+        Ok(read) => read,
         Err(code) => return code,
-    };
-    let mut runner = match Runner::new(&scenario) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("gdviz: invalid scenario: {e}");
-            return ExitCode::from(2);
-        }
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -156,16 +159,9 @@ fn points_json(points: Option<Points<'_>>) -> serde_json::Value {
 }
 
 fn data() -> ExitCode {
-    let scenario = match read_scenario() {
-        Ok(s) => s,
+    let (_, runner) = match read_runner() {
+        Ok(read) => read,
         Err(code) => return code,
-    };
-    let runner = match Runner::new(&scenario) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("gdviz: invalid scenario: {e}");
-            return ExitCode::from(2);
-        }
     };
     let objective = runner.objective();
     let line = serde_json::json!({
@@ -193,16 +189,9 @@ fn gradcheck_step(args: &[String]) -> Result<f64, String> {
 }
 
 fn gradcheck(h: f64) -> ExitCode {
-    let scenario = match read_scenario() {
-        Ok(s) => s,
+    let (_, runner) = match read_runner() {
+        Ok(read) => read,
         Err(code) => return code,
-    };
-    let runner = match Runner::new(&scenario) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("gdviz: invalid scenario: {e}");
-            return ExitCode::from(2);
-        }
     };
     let check = gradient_check(runner.objective(), runner.params(), h);
     let stdout = io::stdout();
@@ -246,10 +235,7 @@ fn tune() -> ExitCode {
     };
     let mut tuner = match Tuner::new(&scenario, &default_grid(), 0) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("gdviz: invalid scenario: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return invalid(e),
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -64,7 +64,11 @@ pub const CLASS_PALETTE: [[u8; 3]; 8] = [
 
 /// The colour of class `class` (modulo the palette's 8) as CSS, e.g. `"#c0392b"`.
 pub fn class_css(class: usize) -> String {
-    let [r, g, b] = CLASS_PALETTE[class % CLASS_PALETTE.len()];
+    css_hex(CLASS_PALETTE[class % CLASS_PALETTE.len()])
+}
+
+/// An RGB colour as CSS writes it in hexadecimal, e.g. `[192, 57, 43]` as `"#c0392b"`.
+pub fn css_hex([r, g, b]: [u8; 3]) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 

@@ -22,8 +22,7 @@ pub const RACER_RGB: [[u8; 3]; 8] = [
 
 /// Racer `index`'s colour as CSS writes it, `"#ff4d4d"`.
 pub fn racer_color(index: usize) -> String {
-    let [r, g, b] = RACER_RGB[index % RACER_RGB.len()];
-    format!("#{r:02x}{g:02x}{b:02x}")
+    crate::render::colormap::css_hex(RACER_RGB[index % RACER_RGB.len()])
 }
 
 /// The session as the page shows it.

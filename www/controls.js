@@ -62,7 +62,9 @@ function setBatches(scenario, state, sizes) {
 export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChange }) {
   let current = { scenario: null, state: null };
   const optimizers = catalogs.optimizers;
-  const titleOf = (name) => optimizers.find((o) => o.name === name)?.title ?? name;
+  /** The catalog's entry for the optimizer called `name` (undefined for none). */
+  const entryOf = (name) => optimizers.find((o) => o.name === name);
+  const titleOf = (name) => entryOf(name)?.title ?? name;
 
   /** Reads a number field; a value that is not accepted is named and the field shown again. */
   const numberFrom = (input, options) => {
@@ -122,7 +124,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   const optimizer = $('optimizer');
   for (const entry of optimizers) optimizer.append(new Option(entry.title, entry.name));
   optimizer.addEventListener('change', () => editSelected((o) => {
-    const entry = optimizers.find((e) => e.name === optimizer.value);
+    const entry = entryOf(optimizer.value);
     for (const key of Object.keys(o)) delete o[key];
     Object.assign(o, { name: entry.name, lr: entry.lr });
   }));
@@ -254,7 +256,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     // A rule that needs an exact Hessian (Newton) cannot run on a network, which has none:
     // offered, but not to be picked.
     for (const option of optimizer.options) {
-      const blocked = optimizers.find((o) => o.name === option.value)?.needs === 'hessian' && objective.kind === 'mlp';
+      const blocked = entryOf(option.value)?.needs === 'hessian' && objective.kind === 'mlp';
       option.disabled = blocked;
       option.textContent = blocked ? `${titleOf(option.value)} (needs an exact Hessian: surfaces and linear regression)` : titleOf(option.value);
     }
@@ -307,7 +309,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   }
 
   function showHyper(chosen) {
-    const keys = [...new Set([...Object.keys(chosen), ...(optimizers.find((o) => o.name === chosen.name)?.optional ?? [])])]
+    const keys = [...new Set([...Object.keys(chosen), ...(entryOf(chosen.name)?.optional ?? [])])]
       .filter((key) => !OWN_CONTROL.has(key))
       .flatMap((key) => (Array.isArray(chosen[key]) ? chosen[key].map((_, i) => `${chosen.name}.${key}.${i}`) : [`${chosen.name}.${key}`]));
     syncChildren($('hyper-fields'), keys, (key) => hyperField(key, chosen), (label, key) => {

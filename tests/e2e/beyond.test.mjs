@@ -1,14 +1,11 @@
 // Beyond the anchors: a fair race (tuned learning rates), stop conditions, your own function.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, stateOf, scenarioOf, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
 after(async () => { await session?.close(); });
-
-const stateOf = (page) => page.evaluate(() => window.gdviz.state);
-const scenarioOf = (page) => page.evaluate(() => window.gdviz.scenario);
 
 test('tune learning rates: every racer gets its best grid rate, shown in the legend', async () => {
   const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&o=sgd(lr=0.0001)~adam(lr=0.0001)&start=3,2&steps=300');

@@ -1,5 +1,6 @@
 // Shared set-up for the end-to-end tests: serve the repository root on a free port, drive
 // Debian's Chromium through playwright-core, collect console errors, save screenshots.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +108,19 @@ export async function runToEnd(page, { timeout = 90000 } = {}) {
   if (!(await page.evaluate(() => window.gdviz.playing))) await page.locator('#play').click();
   await page.waitForFunction(() => !window.gdviz.playing && window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout });
   return stateOf(page);
+}
+
+/**
+ * Opens the lesson titled `title` from the Lessons list as a student does (it shows, with no
+ * notice), runs it to its end and returns its racers.
+ */
+export async function openAndRun(page, title) {
+  await page.locator('#lessons summary').click();
+  await page.getByRole('link', { name: title, exact: true }).click();
+  assert.equal(await page.locator('#lesson-title').textContent(), title);
+  assert.equal(await page.locator('#lesson').isVisible(), true);
+  assert.equal(await noticeOf(page), '', `${title} opens without a notice`);
+  return (await runToEnd(page)).racers;
 }
 
 /** Pixels of the trails canvas that something was drawn on. */

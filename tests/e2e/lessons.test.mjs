@@ -4,21 +4,11 @@
 // The numbers were measured with `gdviz trace` (see www/lessons.js) and are the same here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, noticeOf, runToEnd, setNumber, stateOf, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, openAndRun, noticeOf, runToEnd, setNumber, stateOf, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
 after(async () => { await session?.close(); });
-
-/** Opens the lesson titled `title` from the list, runs it to its end and returns its racers. */
-async function openAndRun(page, title) {
-  await page.locator('#lessons summary').click();
-  await page.getByRole('link', { name: title, exact: true }).click();
-  assert.equal(await page.locator('#lesson-title').textContent(), title);
-  assert.equal(await page.locator('#lesson').isVisible(), true);
-  assert.equal(await noticeOf(page), '', `${title} opens without a notice`);
-  return (await runToEnd(page)).racers;
-}
 
 /** The legend's text for racer `index` (label and status), as a student reads it. */
 const legendOf = (page, index) => page.locator('.racer').nth(index).textContent();

@@ -4,14 +4,11 @@ import assert from 'node:assert/strict';
 import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSession, openPage, setNumber, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, stateOf, scenarioOf, setNumber, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
 after(async () => { await session?.close(); });
-
-const stateOf = (page) => page.evaluate(() => window.gdviz.state);
-const scenarioOf = (page) => page.evaluate(() => window.gdviz.scenario);
 
 /** Trains until the step budget or `steps` steps, in chunks, then draws once. */
 async function train(page, steps) {

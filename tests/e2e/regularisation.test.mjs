@@ -5,19 +5,11 @@
 // and `gdviz gradcheck` (see www/lessons.js).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, noticeOf, runToEnd, setNumber, scenarioOf, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, openAndRun, noticeOf, runToEnd, setNumber, scenarioOf, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
 after(async () => { await session?.close(); });
-
-async function openAndRun(page, title) {
-  await page.locator('#lessons summary').click();
-  await page.getByRole('link', { name: title, exact: true }).click();
-  assert.equal(await page.locator('#lesson-title').textContent(), title);
-  assert.equal(await noticeOf(page), '', `${title} opens without a notice`);
-  return (await runToEnd(page)).racers;
-}
 
 /** "76 of 88 weights near zero …" as the page shows it under the network diagram. */
 async function nearZero(page) {

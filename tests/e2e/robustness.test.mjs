@@ -6,13 +6,12 @@
 // run another storm or a longer one (docs/robustness.md).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage } from './harness.mjs';
+import { openSession, openPage, stateOf } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
 after(async () => { await session?.close(); });
 
-const stateOf = (page) => page.evaluate(() => window.gdviz.state);
 const waitReady = (page) => page.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 20000 });
 
 test('the page requests nothing beyond its own origin', async () => {

@@ -2,14 +2,11 @@
 // buttons and keys, shared links, divergence and mangled URLs — with no console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, stateOf, scenarioOf, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
 after(async () => { await session?.close(); });
-
-const scenarioOf = (page) => page.evaluate(() => window.gdviz.scenario);
-const stateOf = (page) => page.evaluate(() => window.gdviz.state);
 
 /** A checksum of a canvas's pixels, to see that a picture changed. */
 const canvasSum = (page, selector) => page.evaluate((sel) => {

@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 PORT ?= 8000
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OUT := target/$(WASM_TARGET)/wasm/gdviz.wasm
+WASM_OUT := $(or $(CARGO_TARGET_DIR),target)/$(WASM_TARGET)/wasm/gdviz.wasm
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
 

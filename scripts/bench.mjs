@@ -5,6 +5,7 @@
 // then prints the table with each figure's target.
 //
 //   node scripts/bench.mjs [--native target/bench/native.json] [--out target/bench/results.json]
+//                          [--only micro,frames,interactions,paint]
 //
 // TensorFlow Playground's own network code (benches/peer/, its source with its licences; the
 // Makefile bundles it into target/bench/peer/) is timed in the same browser; should the bundle be
@@ -48,9 +49,27 @@ const TARGETS = {
   boundary_2_8_8_1_200_ms: [4, 'max', 'ms'],
   frame_p95_ms_race: [16.7, 'max', 'ms'],
   frame_p95_ms_network: [16.7, 'max', 'ms'],
-  wasm_gzip_bytes: [150000, 'max', 'bytes'],
+  frame_script_p95_ms_race: [4, 'max', 'ms'],
+  frame_script_p95_ms_network: [4, 'max', 'ms'],
+  fps_4x_race: [58, 'min', 'fps'],
+  fps_4x_network: [58, 'min', 'fps'],
+  long_tasks_4x_race: [0, 'max', 'tasks'],
+  long_tasks_4x_network: [0, 'max', 'tasks'],
+  fps_6x_race: [50, 'min', 'fps'],
+  fps_6x_network: [50, 'min', 'fps'],
+  long_tasks_tune: [0, 'max', 'tasks'],
+  long_tasks_landscape: [0, 'max', 'tasks'],
+  long_tasks_switch_views: [0, 'max', 'tasks'],
+  long_tasks_lesson: [0, 'max', 'tasks'],
+  long_tasks_csv_10000: [0, 'max', 'tasks'],
+  long_tasks_layers: [0, 'max', 'tasks'],
+  wasm_gzip_bytes: [250000, 'max', 'bytes'],
   first_paint_ms: [300, 'max', 'ms'],
+  first_paint_slow_ms: [2000, 'max', 'ms'],
 };
+/** The benchmark's parts; `--only frames,paint` runs some of them (the others are left out). */
+const SECTIONS = ['micro', 'frames', 'interactions', 'paint'];
+const ONLY = arg('--only', SECTIONS.join(',')).split(',');
 /** Our figure ↔ the peer's, for the like-for-like ratios. */
 const PEER_PAIRS = [
   ['peer_epoch_2421_ms', 'epoch_2421_ms'],
@@ -141,9 +160,43 @@ async function peerBenchmarks(session) {
   return { peer, note: 'TensorFlow Playground (src/nn.ts) timed in the same Chromium session' };
 }
 
+/** The CPU slow-downs the page is played under (DevTools protocol), and the runs at each. */
+const THROTTLE_RATES = [4, 6];
+const THROTTLE_RUNS = 3;
+const THROTTLE_SECONDS = 6;
+
 /**
- * The 95th-percentile frame time of the live page while it plays: successive
- * requestAnimationFrame timestamps over `seconds`, after a one-second settle.
+ * Counts, inside the page over `ms`, animation frames (successive requestAnimationFrame
+ * timestamps) and long tasks (the Long Tasks API: tasks over 50 ms).
+ */
+function countFrames(page, ms) {
+  return page.evaluate((span) => new Promise((resolve) => {
+    const long = [];
+    const observer = new PerformanceObserver((list) => { for (const entry of list.getEntries()) long.push(entry.duration); });
+    observer.observe({ type: 'longtask' });
+    const times = [];
+    const tick = (t) => {
+      times.push(t);
+      if (t - times[0] < span) {
+        requestAnimationFrame(tick);
+        return;
+      }
+      // Long tasks are reported after they end: one more task lets the last one in.
+      setTimeout(() => {
+        observer.disconnect();
+        resolve({ times, long });
+      }, 0);
+    };
+    requestAnimationFrame(tick);
+  }), ms);
+}
+
+/**
+ * The live page while it plays. At 1×: the interval between animation frames (the display's,
+ * 16.67 ms at 60 Hz while a frame fits) and the script time of each frame measured inside the
+ * page's frame loop (player.js: stepping, drawing, DOM updates), over `seconds` after a one-second
+ * settle. Then, for each CPU slow-down, THROTTLE_RUNS runs of THROTTLE_SECONDS: frames per second
+ * and long tasks, the median of the runs.
  */
 async function framesWhilePlaying(page, seconds) {
   await page.getByRole('button', { name: 'Play', exact: true }).click();
@@ -151,28 +204,53 @@ async function framesWhilePlaying(page, seconds) {
   await page.waitForTimeout(1000);
   const framesBefore = await page.evaluate(() => window.gdviz.frames);
   const isolated = await page.evaluate(() => window.crossOriginIsolated);
-  const stamps = await page.evaluate((ms) => new Promise((resolve) => {
-    const times = [];
-    const tick = (t) => {
-      times.push(t);
-      if (t - times[0] < ms) requestAnimationFrame(tick);
-      else resolve(times);
-    };
-    requestAnimationFrame(tick);
-  }), seconds * 1000);
-  const { frames, playing } = await page.evaluate(() => ({ frames: window.gdviz.frames, playing: window.gdviz.playing }));
+  const { times: stamps, long } = await countFrames(page, seconds * 1000);
+  const { frames, playing, script } = await page.evaluate((from) => ({
+    frames: window.gdviz.frames, playing: window.gdviz.playing, script: window.gdviz.frameTimes(from),
+  }), framesBefore);
   const deltas = stamps.slice(1).map((t, i) => t - stamps[i]);
   const typical = median(deltas);
+  const throttled = {};
+  const cdp = await page.context().newCDPSession(page);
+  for (const rate of THROTTLE_RATES) {
+    const runs = [];
+    for (let run = 0; run < THROTTLE_RUNS; run += 1) {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      await page.waitForTimeout(1000);
+      const load = loadavg()[0];
+      const { times, long: tasks } = await countFrames(page, THROTTLE_SECONDS * 1000);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
+      runs.push({
+        fps: (1000 * gaps.length) / (times.at(-1) - times[0]),
+        long_tasks: tasks.length,
+        interval_p95_ms: percentile(gaps, 95),
+        load_average: load,
+      });
+    }
+    throttled[rate] = {
+      fps: median(runs.map((r) => r.fps)),
+      long_tasks: median(runs.map((r) => r.long_tasks)),
+      interval_p95_ms: median(runs.map((r) => r.interval_p95_ms)),
+      runs,
+    };
+  }
+  const stillPlaying = await page.evaluate(() => window.gdviz.playing);
   return {
     p95: percentile(deltas, 95),
     median: typical,
     max: Math.max(...deltas),
     frames: deltas.length,
+    script_p95_ms: percentile(script, 95),
+    script_median_ms: median(script),
+    script_max_ms: Math.max(...script),
+    long_tasks: long.length,
+    throttled,
     cross_origin_isolated: isolated,
     // Frames that took longer than one and a half display intervals: a refresh was missed.
     dropped: deltas.filter((d) => d > 1.5 * typical).length,
     page_frames: frames - framesBefore,
-    still_playing: playing,
+    still_playing: playing && stillPlaying,
   };
 }
 
@@ -209,24 +287,12 @@ async function raceFrames(session) {
 
 async function networkFrames(session) {
   const { page, errors } = await newPage(session);
-  await page.goto(session.url);
-  await page.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 20000 });
-  const hasTab = (await page.getByRole('button', { name: 'Network', exact: true }).count()) > 0;
-  if (!hasTab) {
-    await page.close();
-    return { value: null, note: 'network lab not built yet (index.html has no "Network" button)' };
-  }
   await isolate(page);
   await page.goto(session.url + NETWORK_QUERY);
   await page.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 20000 });
-  const view = await page.evaluate(() => window.gdviz.view);
-  if (view !== 'network') {
-    await page.close();
-    return { value: null, note: `network lab not reachable: ${NETWORK_QUERY} opened view ${JSON.stringify(view)}` };
-  }
   const result = await framesWhilePlaying(page, FRAME_SECONDS);
   await page.close();
-  return { value: result.p95, detail: { ...result, errors }, note: `${NETWORK_QUERY}, Play` };
+  return { ...result, errors };
 }
 
 /**
@@ -236,10 +302,16 @@ async function networkFrames(session) {
  * frame and a task after it — the frame that shows the picture has been produced by then. A
  * poll afterwards confirms the canvas is not blank.
  */
-async function firstPaint(session) {
+async function firstPaint(session, { runs: count, network = null }) {
   const runs = [];
-  for (let i = 0; i < FIRST_PAINT_RUNS; i += 1) {
+  for (let i = 0; i < count; i += 1) {
     const { page } = await newPage(session);
+    if (network) {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await cdp.send('Network.emulateNetworkConditions', network);
+    }
     await page.addInitScript(() => {
       const put = CanvasRenderingContext2D.prototype.putImageData;
       window.__firstHeat = null;
@@ -257,7 +329,7 @@ async function firstPaint(session) {
       };
     });
     await page.goto(session.url);
-    await page.waitForFunction(() => window.__firstHeat?.shown !== undefined, null, { timeout: 20000 });
+    await page.waitForFunction(() => window.__firstHeat?.shown !== undefined, null, { timeout: 60000 });
     const run = await page.evaluate(() => {
       const canvas = document.getElementById('heat');
       const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
@@ -294,8 +366,15 @@ const fmt = (v) => {
   return v.toPrecision(3);
 };
 
+/** The 1-minute load average during a throttled figure's runs (their median), else empty. */
+function loadBeside(results, name) {
+  const match = /^(?:fps|long_tasks)_(\d+)x_(\w+)$/.exec(name);
+  const runs = match && results.details[match[2]]?.throttled?.[match[1]]?.runs;
+  return runs ? `load ${median(runs.map((r) => r.load_average)).toFixed(1)}` : '';
+}
+
 function table(results) {
-  const rows = [['figure', 'wasm (Chromium)', 'native', 'target', 'verdict']];
+  const rows = [['figure', 'wasm (Chromium)', 'native', 'target', 'verdict', 'load']];
   for (const [name, [limit, kind, unit]] of Object.entries(TARGETS)) {
     const nativeName = `native_${name}`;
     rows.push([
@@ -304,6 +383,7 @@ function table(results) {
       nativeName in results ? `${fmt(results[nativeName])} ${unit}` : '',
       `${kind === 'max' ? '≤' : '≥'} ${fmt(limit)}`,
       verdict(name, results[name]),
+      loadBeside(results, name),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));
@@ -323,44 +403,188 @@ function peerTable(details, peer) {
   return [line(rows[0]), ...rows.slice(1).map(line)].join('\n');
 }
 
+/**
+ * Long tasks (the Long Tasks API) while `act` drives a real control and `done` (a function run
+ * in the page) becomes true, then two animation frames and a quiet 300 ms. Returns the count,
+ * the longest (ms) and the wall time from the action to done.
+ */
+async function longTasksDuring(page, act, done) {
+  await page.evaluate(() => {
+    window.__long = [];
+    window.__longObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__long.push(entry.duration);
+    });
+    window.__longObserver.observe({ type: 'longtask' });
+  });
+  const started = Date.now();
+  await act();
+  await page.waitForFunction(done, null, { timeout: 120000, polling: 50 });
+  const wall = Date.now() - started;
+  await page.evaluate(() => new Promise((resolve) => {
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 300)));
+  }));
+  const long = await page.evaluate(() => {
+    window.__longObserver.disconnect();
+    return window.__long;
+  });
+  return { value: long.length, longest_ms: long.length ? Math.max(...long) : 0, wall_ms: wall };
+}
+
+/** A 10,000-row CSV of two spiral arms (x1, x2, label), as a person might paste it. */
+function spiralCsv(rows) {
+  const lines = ['x1,x2,label'];
+  for (let i = 0; i < rows; i += 1) {
+    const label = i % 2;
+    const r = (i / rows) * 0.9 + 0.05;
+    const angle = 4 * Math.PI * (i / rows) + label * Math.PI;
+    lines.push(`${(r * Math.cos(angle)).toFixed(4)},${(r * Math.sin(angle)).toFixed(4)},${label}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Each interaction of the issue at 1×, in a fresh page, driven through its real control: the
+ * long tasks from the click (or paste) until the page shows the result.
+ */
+async function interactions(session) {
+  const open = async (query) => {
+    const { page, errors } = await newPage(session);
+    await page.goto(session.url + query);
+    await page.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 20000 });
+    return { page, errors };
+  };
+  const cases = {
+    tune: [RACE_QUERY, async (page) => longTasksDuring(page,
+      () => page.getByRole('button', { name: 'Tune learning rates' }).click(),
+      () => window.gdviz.tuned !== undefined)],
+    landscape: [NETWORK_QUERY, async (page) => {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await page.locator('#landscape-box summary').click();
+      return longTasksDuring(page,
+        () => page.getByRole('button', { name: 'Compute landscape' }).click(),
+        () => {
+          const canvas = document.getElementById('landscape');
+          const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+          for (let k = 3; k < data.length; k += 4 * 31) if (data[k] > 0) return true;
+          return false;
+        });
+    }],
+    switch_views: ['', async (page) => longTasksDuring(page,
+      async () => {
+        await page.getByRole('button', { name: 'Network', exact: true }).click();
+        await page.waitForFunction(() => window.gdviz.view === 'network');
+        await page.getByRole('button', { name: 'Surface', exact: true }).click();
+      },
+      () => window.gdviz.view === 'surface')],
+    lesson: ['', async (page) => {
+      await page.locator('#lessons summary').click();
+      return longTasksDuring(page,
+        () => page.getByRole('link', { name: 'Three spiral arms: softmax, and why a linear model cannot separate them', exact: true }).click(),
+        () => window.gdviz.view === 'network' && window.gdviz.frames > 3);
+    }],
+    csv_10000: [NETWORK_QUERY, async (page) => {
+      await page.locator('#csv-box summary').click();
+      // Playwright's fill() types 10,000 lines too slowly; the text is put in as a paste would.
+      await page.getByLabel('CSV data').evaluate((area, text) => {
+        area.value = text;
+        area.dispatchEvent(new Event('input', { bubbles: true }));
+      }, spiralCsv(10000));
+      return longTasksDuring(page,
+        () => page.getByRole('button', { name: 'Use this data' }).click(),
+        () => window.gdviz.scenario.objective.points?.length === 10000);
+    }],
+    layers: [NETWORK_QUERY, async (page) => longTasksDuring(page,
+      () => page.getByRole('button', { name: 'Add layer' }).click(),
+      () => window.gdviz.scenario.objective.layers.length === 5)],
+  };
+  const results = {};
+  for (const [name, [query, run]] of Object.entries(cases)) {
+    const { page, errors } = await open(query);
+    try {
+      results[name] = { ...(await run(page)), errors };
+    } catch (error) {
+      results[name] = { value: null, errors: [...errors, String(error.message).slice(0, 300)] };
+    }
+    await page.close();
+  }
+  return results;
+}
+
+/** DevTools protocol network emulation of a slow mobile link: 1.6 Mbit/s down, 150 ms round trip. */
+const SLOW_NETWORK = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 };
+const SLOW_PAINT_RUNS = 3;
+
 async function main() {
   const native = (await exists(NATIVE)) ? JSON.parse(await readFile(NATIVE, 'utf8')) : {};
   const loadBefore = loadavg();
   const session = await openSession();
+  const wanted = (section) => ONLY.includes(section);
   let results;
   try {
     const chromium = session.browser.version();
-    log(`Chromium ${chromium}; timing the wasm workloads (benches/page/)`);
-    const bench = await pageBenchmarks(session);
-    log('TensorFlow Playground, same session');
-    const { peer, note: peerNote } = await peerBenchmarks(session);
-    log('the race: 8 optimizers on Rosenbrock, playing');
-    const race = await raceFrames(session);
-    log('the network lab');
-    const network = await networkFrames(session);
-    log('first paint');
-    const paint = await firstPaint(session);
+    let bench = { results: {}, details: {} };
+    let peer = null;
+    let peerNote = 'not run (--only)';
+    if (wanted('micro')) {
+      log(`Chromium ${chromium}; timing the wasm workloads (benches/page/)`);
+      bench = await pageBenchmarks(session);
+      log('TensorFlow Playground, same session');
+      ({ peer, note: peerNote } = await peerBenchmarks(session));
+    }
+    let race = null;
+    let network = null;
+    if (wanted('frames')) {
+      log('the race: 8 optimizers on Rosenbrock, playing (1×, then 4× and 6× CPU throttling)');
+      race = await raceFrames(session);
+      log('the network lab, playing (1×, 4×, 6×)');
+      network = await networkFrames(session);
+    }
+    let actions = null;
+    if (wanted('interactions')) {
+      log('interactions: long tasks while driving each control');
+      actions = await interactions(session);
+    }
+    let paint = null;
+    let slowPaint = null;
+    if (wanted('paint')) {
+      log('first paint');
+      paint = await firstPaint(session, { runs: FIRST_PAINT_RUNS });
+      log('first paint on a slow network (1.6 Mbit/s, 150 ms)');
+      slowPaint = await firstPaint(session, { runs: SLOW_PAINT_RUNS, network: SLOW_NETWORK });
+    }
+    const playingFigures = (view, d) => (d ? {
+      [`frame_p95_ms_${view}`]: d.p95,
+      [`frame_script_p95_ms_${view}`]: d.script_p95_ms,
+      ...Object.fromEntries(THROTTLE_RATES.flatMap((rate) => [
+        [`fps_${rate}x_${view}`, d.throttled[rate].fps],
+        [`long_tasks_${rate}x_${view}`, d.throttled[rate].long_tasks],
+      ])),
+    } : {});
 
     results = {
       ...bench.results,
-      frame_p95_ms_race: race.p95,
-      frame_p95_ms_network: network.value,
+      ...playingFigures('race', race),
+      ...playingFigures('network', network),
+      ...(actions ? Object.fromEntries(Object.entries(actions).map(([name, r]) => [`long_tasks_${name}`, r.value])) : {}),
       wasm_gzip_bytes: wasmGzipBytes(),
-      first_paint_ms: paint.value,
+      first_paint_ms: paint?.value ?? null,
+      first_paint_slow_ms: slowPaint?.value ?? null,
       ...native,
       cpu_model: await cpuModel(),
       chromium_version: chromium,
       // Other work on the machine skews every figure (the frame times most): the 1-minute load
-      // average before and after the run.
+      // average before and after the run (and at each throttled run, in details).
       load_average: { before: loadBefore[0], after: loadavg()[0] },
       measured_at: new Date().toISOString(),
+      sections: ONLY,
       targets: Object.fromEntries(Object.entries(TARGETS).map(([k, [limit, kind]]) => [k, { [kind]: limit }])),
-      verdicts: Object.fromEntries(Object.keys(TARGETS).map((k) => [k, verdict(k, bench.results[k] ?? null)])),
       details: {
         ...bench.details,
         race,
-        network: network.detail ?? null,
+        network,
+        interactions: actions,
         first_paint: paint,
+        first_paint_slow: slowPaint,
         wasm_bytes: (await readFile(join(ROOT, 'pkg/gdviz_bg.wasm'))).length,
       },
       peer: peer ? {
@@ -379,14 +603,28 @@ async function main() {
         optimizer_steps_per_s: 'Adam (lr 0.05) on Rosenbrock, Runner::step 1,000,000 times from the start (reset before each run).',
         mlp_epoch_ms: '2-4-2-1 tanh, bce, 250 circle points (test_fraction 0), batch 10, SGD lr 0.03: 25 Runner::step calls.',
         boundary_2_8_8_1_200_ms: '2-8-8-1 tanh after 500 Adam steps on the spiral: Mlp::predict_grid on 200×200, painted into RGBA (paint_values).',
-        frame_p95_ms: `95th percentile of successive requestAnimationFrame timestamps over ${FRAME_SECONDS} s while playing, `
+        frame_p95_ms: `95th percentile of successive requestAnimationFrame timestamps over ${FRAME_SECONDS} s while playing `
+          + '(the display interval: 16.67 ms at 60 Hz whenever a frame fits, so it shows no headroom), '
           + `${VIEWPORT.width}×${VIEWPORT.height} viewport, headless Chromium (software rendering), the page served cross-origin `
-          + `isolated (COOP/COEP added by the driver) so timestamps have 5 µs resolution. Race: ${RACE_QUERY}`,
-        frame_p95_ms_network: network.note,
+          + `isolated (COOP/COEP added by the driver) so timestamps have 5 µs resolution. Race: ${RACE_QUERY}; network: ${NETWORK_QUERY}`,
+        frame_script_p95_ms: `95th percentile over the same ${FRAME_SECONDS} s of the script time of each frame, measured inside the page's `
+          + 'frame loop (www/player.js: performance.now() around stepping, drawing and DOM updates; window.gdviz.frameTimes). '
+          + 'The browser\'s own work after the script (style, layout, canvas raster, commit) is not in it: the throttled frame rates include it.',
+        throttled: `Emulation.setCPUThrottlingRate ${THROTTLE_RATES.join('× and ')}× (DevTools protocol) on the same playing page, `
+          + `${THROTTLE_RUNS} runs of ${THROTTLE_SECONDS} s each after a 1 s settle: fps = animation frames / seconds, `
+          + 'long tasks = PerformanceObserver entries of type longtask (> 50 ms); the median of the runs, each run with the '
+          + 'load average in details.<view>.throttled.',
+        long_tasks_interactions: 'Long tasks (Long Tasks API) at 1× from driving the real control (click, paste) until the page shows '
+          + 'the result, then two frames and 300 ms, in a fresh page each: tune = Tune learning rates on the race; landscape = Compute '
+          + 'landscape after one Step in the network lab; switch_views = Network tab then Surface tab; lesson = opening the '
+          + 'three-spiral-arms lesson from the list; csv_10000 = Use this data with 10,000 pasted rows; layers = Add layer. '
+          + 'The longest task and the wall time are in details.interactions.',
         first_paint_ms: 'performance.now() (from navigation start) when the first heat map is on screen, median of '
           + `${FIRST_PAINT_RUNS} loads from localhost (no-store): an init script wraps putImageData; on the first call for #heat it `
           + 'waits for the next animation frame and a task after it. first_contentful_paint is in details.',
-        wasm_gzip_bytes: 'gzip -9 of pkg/gdviz_bg.wasm (make web: wasm-bindgen, wasm-opt -Oz).',
+        first_paint_slow_ms: `The same under Network.emulateNetworkConditions (${SLOW_NETWORK.downloadThroughput * 8 / 1e6} Mbit/s down, `
+          + `${SLOW_NETWORK.latency} ms latency), cache disabled, median of ${SLOW_PAINT_RUNS} loads; scripts/serve.mjs compresses.`,
+        wasm_gzip_bytes: 'gzip -9 of pkg/gdviz_bg.wasm (make web: wasm-bindgen, wasm-opt -Oz), the wasm the first screen loads.',
         peer: peerNote,
       },
     };
@@ -400,11 +638,22 @@ async function main() {
   console.log(`\ngdviz benchmarks — ${results.cpu_model}; Chromium ${results.chromium_version}; `
     + `load average ${results.load_average.before.toFixed(1)} → ${results.load_average.after.toFixed(1)}\n`);
   console.log(table(results));
-  if (results.frame_p95_ms_network === null) console.log(`\nframe_p95_ms_network: ${results.notes.frame_p95_ms_network}`);
   for (const [name, d] of [['race', results.details.race], ['network', results.details.network]]) {
-    if (d) console.log(`${name}: ${d.frames} frames in ${FRAME_SECONDS} s, median ${fmt(d.median)} ms, max ${fmt(d.max)} ms, ${d.dropped} dropped`);
+    if (!d) continue;
+    console.log(`${name}: ${d.frames} frames in ${FRAME_SECONDS} s, median ${fmt(d.median)} ms, max ${fmt(d.max)} ms, ${d.dropped} dropped; `
+      + `script per frame median ${fmt(d.script_median_ms)} ms, max ${fmt(d.script_max_ms)} ms`);
+    for (const [rate, t] of Object.entries(d.throttled)) {
+      console.log(`  ${rate}× CPU: ${t.runs.map((r) => `${r.fps.toFixed(1)} fps, ${r.long_tasks} long, load ${r.load_average.toFixed(1)}`).join(' | ')}`);
+    }
   }
-  console.log(`first paint runs: ${results.details.first_paint.runs.join(', ')} ms`);
+  if (results.details.interactions) {
+    for (const [name, r] of Object.entries(results.details.interactions)) {
+      console.log(`${name}: ${fmt(r.value)} long tasks, longest ${fmt(r.longest_ms)} ms, ${fmt(r.wall_ms)} ms to the result${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
+    }
+  }
+  for (const [name, d] of [['first paint', results.details.first_paint], ['first paint, slow network', results.details.first_paint_slow]]) {
+    if (d) console.log(`${name} runs: ${d.runs.join(', ')} ms`);
+  }
   if (results.peer) {
     console.log(`\n${peerTable(results.details, results.peer)}`);
   } else {

@@ -106,7 +106,6 @@ async function main() {
   notify(ignored);
   let scenario = JSON.parse(lab.scenario_json());
   let state = JSON.parse(lab.state_json());
-  let lastChart = 0;
   let lastPush = 0;
   let surfaceDirty = true;
   /** True while a lesson is being opened, so the objective change does not close it. */
@@ -161,35 +160,30 @@ async function main() {
     if (push) lastPush = now;
   }
 
-  function draw(all) {
-    const now = performance.now();
-    if (isNetwork()) {
-      // The boundary is the animation: redrawn every frame while training.
-      lab.draw_boundary(canvases.heat, ui.selected);
-      if (heatOnly) return;
-      if (surfaceDirty) {
-        for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
-        surfaceDirty = false;
-      }
-      if (all || now - lastChart > 120) {
-        lab.draw_network(canvases.network, ui.selected);
-        lab.draw_layer_norms($('layer-norms'), ui.selected);
-        const metrics = JSON.parse(lab.metrics_json(ui.selected));
-        showConfusion(metrics);
-        networkControls.showSparsity(metrics);
-      }
-    } else {
-      if (surfaceDirty) {
-        lab.draw_surface(canvases.heat);
-        surfaceDirty = false;
-      }
-      if (heatOnly) return;
-      lab.draw_trails(canvases.trails);
-      lab.draw_markers(canvases.markers, ui.cloud, ui.selected);
-    }
-    if (all || now - lastChart > 120) {
+  /**
+   * The least time (ms) between two redraws of each part of the picture while a run plays: the
+   * decision boundary is the animation; the loss chart, the network diagram and the read-outs
+   * are read rather than watched, so a few times a second is enough. A frame redraws at most one
+   * part (the one longest overdue), so that no frame pays for them all.
+   */
+  const REDRAW_MS = { boundary: 50, chart: 250, network: 250, panels: 250 };
+  /** When each part was last drawn, and whether the run has moved since. */
+  const drawnAt = { boundary: 0, chart: 0, network: 0, panels: 0 };
+  const stale = { boundary: false, chart: false, network: false, panels: false };
+  const drawPart = {
+    boundary: () => lab.redraw_boundary(canvases.heat, ui.selected),
+    chart: () => {
       lab.draw_chart(canvases.chart, ui.axis);
       if (!canvases.inset.hidden) lab.draw_inset(canvases.inset);
+    },
+    network: () => {
+      lab.draw_network(canvases.network, ui.selected);
+      lab.draw_layer_norms($('layer-norms'), ui.selected);
+      const metrics = JSON.parse(lab.metrics_json(ui.selected));
+      showConfusion(metrics);
+      networkControls.showSparsity(metrics);
+    },
+    panels: () => {
       state = JSON.parse(lab.state_json());
       showRacerStatus(state);
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
@@ -197,7 +191,60 @@ async function main() {
       $('status').textContent = statusText(state, player.playing);
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
-      lastChart = now;
+    },
+  };
+  const NETWORK_PARTS = ['boundary', 'chart', 'network', 'panels'];
+  const SURFACE_PARTS = ['chart', 'panels'];
+
+  /**
+   * Shows the lab. `all`: everything, now (an edit, Step, Pause, the end of a run). Otherwise a
+   * frame of a run that `moved` (took steps) or not: the surface lab's paths and markers, and at
+   * most one overdue part of REDRAW_MS.
+   */
+  function draw(all, moved = true) {
+    const network = isNetwork();
+    if (network) {
+      if (all || heatOnly) lab.draw_boundary(canvases.heat, ui.selected);
+      if (heatOnly) return;
+      if (surfaceDirty) {
+        for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+        surfaceDirty = false;
+      }
+    } else {
+      if (surfaceDirty) {
+        lab.draw_surface(canvases.heat);
+        surfaceDirty = false;
+      }
+      if (heatOnly) return;
+      if (all || moved) {
+        lab.draw_trails(canvases.trails);
+        lab.draw_markers(canvases.markers, ui.cloud, ui.selected);
+      }
+    }
+    const parts = network ? NETWORK_PARTS : SURFACE_PARTS;
+    const now = performance.now();
+    if (all) {
+      for (const part of parts) {
+        if (part !== 'boundary') drawPart[part]();
+        drawnAt[part] = now;
+        stale[part] = false;
+      }
+      return;
+    }
+    let due = null;
+    let overdue = 0;
+    for (const part of parts) {
+      if (moved) stale[part] = true;
+      const late = now - drawnAt[part] - REDRAW_MS[part];
+      if (stale[part] && late >= 0 && (due === null || late > overdue)) {
+        due = part;
+        overdue = late;
+      }
+    }
+    if (due !== null) {
+      drawPart[due]();
+      drawnAt[due] = now;
+      stale[due] = false;
     }
   }
 
@@ -499,6 +546,7 @@ async function main() {
     get state() { return JSON.parse(lab.state_json()); },
     get playing() { return player.playing; },
     get frames() { return player.frames; },
+    frameTimes: (from) => player.frameTimes(from),
     get achieved() { return player.achieved; },
     get ui() { return { ...ui }; },
     get view() { return isNetwork() ? 'network' : 'surface'; },

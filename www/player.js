@@ -13,6 +13,8 @@ export const DEFAULT_SPEED = 500;
 const MAX_ELAPSED_S = 0.25;
 /** Script time per frame the simulation may use (ms) before a frame takes fewer steps. */
 const FRAME_BUDGET_MS = 8;
+/** How many of the latest frames' script times are kept (for `make bench`). */
+const FRAME_LOG = 1024;
 
 /** "500 steps/s", "1 step/s", "20 000 steps/s". */
 export function speedText(speed) {
@@ -21,7 +23,8 @@ export function speedText(speed) {
 
 /**
  * Wires the transport. `advance(n)` takes up to n steps on every racer and returns how many are
- * still running; `draw(all)` shows the result; `onPlaying(playing)` hears Play and Pause.
+ * still running; `draw(all, moved)` shows the result (`all`: everything now; else a frame that
+ * took steps or not); `onPlaying(playing)` hears Play and Pause.
  */
 export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
   let playing = false;
@@ -33,6 +36,11 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
   let loop = 0;
   /** Steps taken and seconds played since Play, for the pace read-out and the tests. */
   const pace = { steps: 0, seconds: 0 };
+  /**
+   * Script time of each frame (ms: stepping, drawing, DOM updates), a ring of the latest
+   * FRAME_LOG, allocated once; `make bench` reads it to see the room a frame leaves.
+   */
+  const frameLog = new Float64Array(FRAME_LOG);
 
   function setPlaying(value) {
     playing = value;
@@ -54,6 +62,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
 
   function frame(now, token) {
     if (!playing || token !== loop) return;
+    const began = performance.now();
     const elapsed = lastFrame === null ? 0 : Math.min((now - lastFrame) / 1000, MAX_ELAPSED_S);
     lastFrame = now;
     owed = Math.min(owed + elapsed * ui.speed, Math.max(1, ui.speed * MAX_ELAPSED_S));
@@ -70,13 +79,14 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
     }
     pace.steps += steps;
     pace.seconds += elapsed;
-    frames += 1;
-    draw(false);
+    draw(false, steps > 0);
     if (running === 0) {
       setPlaying(false);
-      return;
+    } else {
+      requestAnimationFrame((next) => frame(next, token));
     }
-    requestAnimationFrame((next) => frame(next, token));
+    frameLog[frames % FRAME_LOG] = performance.now() - began;
+    frames += 1;
   }
 
   function step() {
@@ -130,6 +140,11 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
   return {
     get playing() { return playing; },
     get frames() { return frames; },
+    /** The script times (ms) of frames `from` onwards that are still kept, oldest first. */
+    frameTimes(from) {
+      const first = Math.max(from, frames - FRAME_LOG);
+      return Array.from({ length: Math.max(0, frames - first) }, (_, k) => frameLog[(first + k) % FRAME_LOG]);
+    },
     /** Steps per second achieved since Play (what the device managed of `ui.speed`). */
     get achieved() { return pace.seconds > 0 ? pace.steps / pace.seconds : 0; },
     setPlaying,

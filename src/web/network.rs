@@ -16,6 +16,11 @@ pub(super) struct BoundaryBuffers {
     pub(super) classes: Vec<u8>,
     pub(super) offscreen: Option<HtmlCanvasElement>,
     pub(super) diverging: Option<ColorMap>,
+    /// The data points drawn once on a transparent canvas the size of the stage, laid over
+    /// each new boundary picture until the data, the axes or the canvas change.
+    pub(super) points: Option<HtmlCanvasElement>,
+    /// Where the last full drawing put the plotting area, and the canvas size it was for.
+    pub(super) drawn: Option<(Viewport, u32, u32)>,
 }
 
 /// The largest side of the grid the network is evaluated on each frame; the canvas scales it
@@ -44,21 +49,43 @@ impl Lab {
         canvas: &HtmlCanvasElement,
         selected: usize,
     ) -> Result<(), JsValue> {
+        let Some((_, mlp)) = self.session.selected_network(selected) else {
+            return Ok(());
+        };
+        let view = crate::session::network::data_view(mlp);
+        let viewport = self.draw_plane_axes(canvas, view, "x₁", "x₂")?;
+        self.viewport = Some(viewport);
+        self.boundary.drawn = None;
+        self.draw_points_layer(canvas, selected, viewport)?;
+        self.boundary.drawn = Some((viewport, canvas.width(), canvas.height()));
+        self.redraw_boundary(canvas, selected)
+    }
+
+    /// Redraws the plotting area alone with racer `selected`'s current boundary, the data points
+    /// laid over it as [`Lab::draw_boundary`] last drew them: the axes stay. A few calls across
+    /// to the browser instead of hundreds, for each frame of a run. Draws everything when the
+    /// canvas has not been drawn whole at its current size yet.
+    pub fn redraw_boundary(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        selected: usize,
+    ) -> Result<(), JsValue> {
+        let Some((viewport, w, h)) = self.boundary.drawn else {
+            return self.draw_boundary(canvas, selected);
+        };
+        if (w, h) != (canvas.width(), canvas.height()) || self.viewport != Some(viewport) {
+            return self.draw_boundary(canvas, selected);
+        }
         let Some((runner, mlp)) = self.session.selected_network(selected) else {
             return Ok(());
         };
-        let context = context_2d(canvas)?;
-        let view = crate::session::network::data_view(mlp);
-        let dpr = self.dpr;
-        let viewport = self.draw_plane_axes(canvas, view, "x₁", "x₂")?;
         let Viewport {
+            view,
             left,
             top,
             width,
             height,
-            ..
         } = viewport;
-        self.viewport = Some(viewport);
 
         // Evaluate on a grid of pixel centres, then colour.
         let grid_w = BOUNDARY_GRID.min(width as usize).max(2);
@@ -135,20 +162,7 @@ impl Lab {
                 pixel.copy_from_slice(&[lift(r), lift(g), lift(b), 255]);
             }
         }
-        let offscreen = match &buffers.offscreen {
-            Some(c) => c.clone(),
-            None => {
-                let document = web_sys::window()
-                    .and_then(|w| w.document())
-                    .ok_or_else(|| js_error("no document"))?;
-                let c: HtmlCanvasElement = document
-                    .create_element("canvas")?
-                    .dyn_into()
-                    .map_err(|_| js_error("not a canvas"))?;
-                buffers.offscreen = Some(c.clone());
-                c
-            }
-        };
+        let offscreen = offscreen_canvas(&mut buffers.offscreen)?;
         if offscreen.width() != grid_w as u32 || offscreen.height() != grid_h as u32 {
             offscreen.set_width(grid_w as u32);
             offscreen.set_height(grid_h as u32);
@@ -159,12 +173,39 @@ impl Lab {
             grid_h as u32,
         )?;
         context_2d(&offscreen)?.put_image_data(&image, 0.0, 0.0)?;
+        let context = context_2d(canvas)?;
         context.set_image_smoothing_enabled(true);
         context.draw_image_with_html_canvas_element_and_dw_and_dh(
             &offscreen, left, top, width, height,
         )?;
+        if let Some(points) = &buffers.points {
+            context.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                points, left, top, width, height, left, top, width, height,
+            )?;
+        }
+        Ok(())
+    }
 
-        // The data: training points filled, test points hollow.
+    /// The data points of racer `selected`'s data on the points layer (sized to `canvas`):
+    /// training points filled, test points hollow, in their class's colour.
+    fn draw_points_layer(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        selected: usize,
+        viewport: Viewport,
+    ) -> Result<(), JsValue> {
+        let Some((_, mlp)) = self.session.selected_network(selected) else {
+            return Ok(());
+        };
+        let layer = offscreen_canvas(&mut self.boundary.points)?;
+        if (layer.width(), layer.height()) != (canvas.width(), canvas.height()) {
+            layer.set_width(canvas.width());
+            layer.set_height(canvas.height());
+        }
+        let context = context_2d(&layer)?;
+        context.clear_rect(0.0, 0.0, layer.width() as f64, layer.height() as f64);
+        let classifier = mlp.has_labels() && mlp.is_classifier();
+        let dpr = self.dpr;
         let radius = 3.2 * dpr;
         context.set_line_width(1.2 * dpr);
         for (points, hollow) in [(mlp.train_points(), false), (mlp.test_points(), true)] {
@@ -188,6 +229,8 @@ impl Lab {
                 context.stroke();
             }
         }
+        // Points past the plotting area's edge overlap the axes: drawn there once, with them.
+        context_2d(canvas)?.draw_image_with_html_canvas_element(&layer, 0.0, 0.0)?;
         Ok(())
     }
 
@@ -439,4 +482,20 @@ impl Lab {
     pub fn gradient_check_json(&self, racer: usize, h: f64) -> String {
         to_json(&self.session.gradient_check(racer, h), "null")
     }
+}
+
+/// The canvas kept in `slot`, made (outside the document) the first time.
+fn offscreen_canvas(slot: &mut Option<HtmlCanvasElement>) -> Result<HtmlCanvasElement, JsValue> {
+    if let Some(canvas) = slot {
+        return Ok(canvas.clone());
+    }
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| js_error("no document"))?;
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")?
+        .dyn_into()
+        .map_err(|_| js_error("not a canvas"))?;
+    *slot = Some(canvas.clone());
+    Ok(canvas)
 }

@@ -75,11 +75,33 @@ pub fn loss_grid(
     resolution: usize,
 ) -> Vec<f64> {
     let resolution = resolution.max(2);
+    let mut losses = Vec::with_capacity(resolution * resolution);
+    loss_rows(
+        objective,
+        center,
+        directions,
+        (range, resolution),
+        0..resolution,
+        &mut losses,
+    );
+    losses
+}
+
+/// Rows `rows` of [`loss_grid`]'s grid (`grid` = (range, resolution)), appended to `losses`: the
+/// grid a few rows at a time, so that a page computing it stays responsive.
+pub fn loss_rows(
+    objective: &impl Objective,
+    center: &[f64],
+    directions: (&[f64], &[f64]),
+    grid: (f64, usize),
+    rows: std::ops::Range<usize>,
+    losses: &mut Vec<f64>,
+) {
+    let (range, resolution) = (grid.0, grid.1.max(2));
     let (d1, d2) = directions;
     let mut point = center.to_vec();
     let step = 2.0 * range / (resolution - 1) as f64;
-    let mut losses = Vec::with_capacity(resolution * resolution);
-    for row in 0..resolution {
+    for row in rows {
         let beta = range - row as f64 * step;
         for column in 0..resolution {
             let alpha = -range + column as f64 * step;
@@ -89,7 +111,6 @@ pub fn loss_grid(
             losses.push(objective.loss(&point));
         }
     }
-    losses
 }
 
 /// The coordinates (α, β) of `point`'s projection onto the plane through `center` spanned by the

@@ -171,7 +171,8 @@ async function main() {
   const drawnAt = { boundary: 0, chart: 0, network: 0, panels: 0 };
   const stale = { boundary: false, chart: false, network: false, panels: false };
   const drawPart = {
-    boundary: () => lab.redraw_boundary(canvases.heat, ui.selected),
+    // While playing, on the coarser grid; the picture a run stops on is drawn in full (draw(true)).
+    boundary: () => lab.redraw_boundary(canvases.heat, ui.selected, true),
     chart: () => {
       lab.draw_chart(canvases.chart, ui.axis);
       if (!canvases.inset.hidden) lab.draw_inset(canvases.inset);
@@ -204,7 +205,9 @@ async function main() {
   function draw(all, moved = true) {
     const network = isNetwork();
     if (network) {
-      if (all || heatOnly) lab.draw_boundary(canvases.heat, ui.selected);
+      // Axes and data points again only when the data or the canvas changed.
+      if (surfaceDirty || heatOnly) lab.draw_boundary(canvases.heat, ui.selected);
+      else if (all) lab.redraw_boundary(canvases.heat, ui.selected, false);
       if (heatOnly) return;
       if (surfaceDirty) {
         for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
@@ -307,6 +310,37 @@ async function main() {
     });
   }
 
+  /**
+   * "Compute landscape": the core computes it a few rows per frame (as many as fit in a few
+   * milliseconds), with a progress bar, then it is drawn. A click while it runs starts it again.
+   */
+  function setUpLandscape() {
+    const bar = $('landscape-progress');
+    let rows = 1;
+    let running = false;
+    const slice = () => {
+      const started = performance.now();
+      const done = lab.continue_landscape(rows);
+      const spent = performance.now() - started;
+      rows = spent > 6 ? Math.max(1, Math.floor(rows / 2)) : Math.min(64, rows * 2);
+      bar.value = done;
+      if (done < 1) {
+        requestAnimationFrame(slice);
+        return;
+      }
+      running = false;
+      bar.hidden = true;
+      lab.draw_landscape($('landscape'));
+    };
+    $('compute-landscape').addEventListener('click', () => {
+      if (!lab.start_landscape(ui.selected) || running) return;
+      running = true;
+      bar.hidden = false;
+      bar.value = 0;
+      requestAnimationFrame(slice);
+    });
+  }
+
   /** Locked mode: the controls a teacher named in `lock=` are shown but fixed. */
   const LOCKS = {
     lr: ['lr', 'lr-slider'], batch: ['batch', 'batch-slider', 'batch-all'], optimizer: ['optimizer'], momentum: ['momentum'],
@@ -400,8 +434,8 @@ async function main() {
     controls.show(scenario, state);
     showView();
     updateUrl(push);
-    stage.resize();
-    draw(true);
+    // A change of size redraws everything itself.
+    if (!stage.resize()) draw(true);
     return true;
   }
 
@@ -530,9 +564,7 @@ async function main() {
   };
   $('use-csv').addEventListener('click', () => useCsv('csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification'), 'Your data (CSV)'));
   $('use-csv-linreg').addEventListener('click', () => useCsv('csv-linreg', () => 'regression1d', 'Your data (CSV)'));
-  $('compute-landscape').addEventListener('click', () => {
-    if (lab.compute_landscape(ui.selected)) lab.draw_landscape($('landscape'));
-  });
+  setUpLandscape();
   setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed });
   showLesson(lessonById(ui.lesson));
   const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;

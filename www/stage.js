@@ -27,7 +27,8 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
   /**
    * Sizes every canvas to its box; the network lab's panels only while they are shown. On a page
    * of its own the stage is as wide as its column allows and 0.82 as tall; embedded, the frame's
-   * layout (style.css, body.embed) gives the stage its box and the canvases fill it.
+   * layout (style.css, body.embed) gives the stage its box and the canvases fill it. Returns
+   * whether a size changed (and everything was redrawn).
    */
   function resize() {
     const dpr = window.devicePixelRatio || 1;
@@ -46,7 +47,7 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
     const panel = $('network-editor');
     const panelWidth = panel.hidden ? 0 : panel.clientWidth;
     const key = `${width}×${height}@${dpr}/${ui.present}/${panelWidth}/${chartWidth}`;
-    if (key === sized) return;
+    if (key === sized) return false;
     sized = key;
     lab.set_draw_scale(dpr * (ui.present ? PRESENTER_SCALE : 1));
     if (!ui.embed) {
@@ -66,6 +67,7 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
     }
     markDirty();
     draw(true);
+    return true;
   }
   const observer = new ResizeObserver(() => resize());
   observer.observe($('stack').parentElement);

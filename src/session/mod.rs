@@ -45,6 +45,8 @@ pub struct Session {
     /// The plane the surface view shows (kept while only the optimizers change).
     view: ViewBox,
     landscape: Option<Landscape>,
+    /// A landscape being computed a few rows at a time ([`Session::start_landscape`]).
+    pending_landscape: Option<Landscape>,
 }
 
 impl Session {
@@ -82,6 +84,7 @@ impl Session {
             trails: Vec::new(),
             histories: Vec::new(),
             landscape: None,
+            pending_landscape: None,
         };
         session.restart_histories();
         session
@@ -287,6 +290,7 @@ impl Session {
             })
             .collect();
         self.landscape = None;
+        self.pending_landscape = None;
     }
 }
 

@@ -222,9 +222,21 @@ pub fn weight_sparsity(params: &[f64], layers: &[usize]) -> (usize, usize) {
 
 impl Session {
     /// Computes racer `racer`'s loss landscape (Li et al., 2018) around its current weights on
-    /// [−1, 1]² of two filter-normalised directions, keeping it until the race restarts. Returns
-    /// false when there is no such racer or it does not train a network.
+    /// [−1, 1]² of two filter-normalised directions, keeping it until the race restarts, at once
+    /// ([`Session::start_landscape`], then every row). Returns false when there is no such racer
+    /// or it does not train a network.
     pub fn compute_landscape(&mut self, racer: usize) -> bool {
+        if !self.start_landscape(racer) {
+            return false;
+        }
+        self.continue_landscape(usize::MAX);
+        true
+    }
+
+    /// Starts racer `racer`'s loss landscape around its current weights, along two
+    /// filter-normalised directions; [`Session::continue_landscape`] computes its rows. False
+    /// (and nothing started) when the racer does not train a network.
+    pub fn start_landscape(&mut self, racer: usize) -> bool {
         let Some(runner) = self.race.runners.get(racer) else {
             return false;
         };
@@ -237,20 +249,45 @@ impl Session {
             &center,
             self.scenario.seed ^ 0x1A4D,
         );
-        let range = 1.0;
-        let losses =
-            crate::landscape::loss_grid(mlp, &center, (&d1, &d2), range, LANDSCAPE_RESOLUTION);
-        self.landscape = Some(Landscape {
+        self.pending_landscape = Some(Landscape {
             racer,
             step: runner.steps_taken(),
             center,
             d1,
             d2,
-            range,
+            range: 1.0,
             resolution: LANDSCAPE_RESOLUTION,
-            losses,
+            losses: Vec::with_capacity(LANDSCAPE_RESOLUTION * LANDSCAPE_RESOLUTION),
         });
         true
+    }
+
+    /// Computes up to `rows` more rows of the landscape started last; the fraction done. At 1
+    /// the landscape is [`Session::landscape`]; with none started (or the race restarted since),
+    /// 1 and nothing changes.
+    pub fn continue_landscape(&mut self, rows: usize) -> f64 {
+        let Some(job) = self.pending_landscape.as_mut() else {
+            return 1.0;
+        };
+        let Some(mlp) = self.race.runners.get(job.racer).and_then(network_of) else {
+            self.pending_landscape = None;
+            return 1.0;
+        };
+        let done = job.losses.len() / job.resolution;
+        let until = done.saturating_add(rows).min(job.resolution);
+        crate::landscape::loss_rows(
+            mlp,
+            &job.center,
+            (&job.d1, &job.d2),
+            (job.range, job.resolution),
+            done..until,
+            &mut job.losses,
+        );
+        if until < job.resolution {
+            return until as f64 / job.resolution as f64;
+        }
+        self.landscape = self.pending_landscape.take();
+        1.0
     }
 
     /// The landscape computed last, if the race has not restarted since.

@@ -357,6 +357,32 @@ fn a_network_pick_reads_the_output_and_metrics_count_the_classes() {
 }
 
 #[test]
+fn a_landscape_computed_a_few_rows_at_a_time_is_the_one_computed_at_once() {
+    let mut session = Session::open(NETWORK);
+    session.advance(4);
+    assert!(session.compute_landscape(1));
+    let whole = session.landscape().unwrap().clone();
+    assert!(session.start_landscape(1));
+    let mut fractions = Vec::new();
+    loop {
+        let done = session.continue_landscape(7);
+        fractions.push(done);
+        if done >= 1.0 {
+            break;
+        }
+        assert_eq!(session.landscape(), Some(&whole), "the last one stays until the new is done");
+    }
+    assert!(fractions.windows(2).all(|w| w[0] < w[1]), "{fractions:?}");
+    assert_eq!(session.landscape(), Some(&whole));
+    // A restart drops a landscape half done.
+    assert!(session.start_landscape(1));
+    session.continue_landscape(3);
+    session.reset();
+    assert_eq!(session.continue_landscape(3), 1.0);
+    assert_eq!(session.landscape(), None);
+}
+
+#[test]
 fn the_landscape_path_runs_through_its_centre() {
     let mut session = Session::open(NETWORK);
     session.advance(4);

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::objective::mlp::MlpLoss;
-use crate::render::colormap::{class_css, class_region};
+use crate::render::colormap::{class_css, class_region, CLASS_PALETTE};
+use crate::render::dots::{draw_dot, Dot};
 use crate::session::network::is_near_zero;
 
 /// Reused buffers of the decision-boundary picture (no allocation per frame).
@@ -19,13 +20,19 @@ pub(super) struct BoundaryBuffers {
     /// The data points drawn once on a transparent canvas the size of the stage, laid over
     /// each new boundary picture until the data, the axes or the canvas change.
     pub(super) points: Option<HtmlCanvasElement>,
+    /// The points layer's pixels.
+    pub(super) dots: Vec<u8>,
     /// Where the last full drawing put the plotting area, and the canvas size it was for.
     pub(super) drawn: Option<(Viewport, u32, u32)>,
 }
 
-/// The largest side of the grid the network is evaluated on each frame; the canvas scales it
-/// up smoothly to its full resolution.
+/// The largest side of the grid the network is evaluated on; the canvas scales it up smoothly to
+/// its full resolution.
 pub(super) const BOUNDARY_GRID: usize = 200;
+/// The side while a run plays ([`Lab::redraw_boundary`] with `coarse`): a quarter of the work,
+/// and TensorFlow Playground's own density (`DENSITY = 100` in its playground.ts). The picture a
+/// run stops on is drawn at [`BOUNDARY_GRID`].
+pub(super) const PLAYING_GRID: usize = 100;
 
 #[wasm_bindgen]
 impl Lab {
@@ -58,17 +65,19 @@ impl Lab {
         self.boundary.drawn = None;
         self.draw_points_layer(canvas, selected, viewport)?;
         self.boundary.drawn = Some((viewport, canvas.width(), canvas.height()));
-        self.redraw_boundary(canvas, selected)
+        self.redraw_boundary(canvas, selected, false)
     }
 
     /// Redraws the plotting area alone with racer `selected`'s current boundary, the data points
     /// laid over it as [`Lab::draw_boundary`] last drew them: the axes stay. A few calls across
-    /// to the browser instead of hundreds, for each frame of a run. Draws everything when the
-    /// canvas has not been drawn whole at its current size yet.
+    /// to the browser instead of hundreds, for each frame of a run; `coarse` evaluates the
+    /// network on the smaller [`PLAYING_GRID`]. Draws everything when the canvas has not been
+    /// drawn whole at its current size yet.
     pub fn redraw_boundary(
         &mut self,
         canvas: &HtmlCanvasElement,
         selected: usize,
+        coarse: bool,
     ) -> Result<(), JsValue> {
         let Some((viewport, w, h)) = self.boundary.drawn else {
             return self.draw_boundary(canvas, selected);
@@ -88,10 +97,11 @@ impl Lab {
         } = viewport;
 
         // Evaluate on a grid of pixel centres, then colour.
-        let grid_w = BOUNDARY_GRID.min(width as usize).max(2);
+        let side = if coarse { PLAYING_GRID } else { BOUNDARY_GRID };
+        let grid_w = side.min(width as usize).max(2);
         let grid_h = ((grid_w as f64) * height / width)
             .round()
-            .clamp(2.0, BOUNDARY_GRID as f64) as usize;
+            .clamp(2.0, side as f64) as usize;
         let buffers = &mut self.boundary;
         buffers.xs.clear();
         buffers
@@ -187,7 +197,8 @@ impl Lab {
     }
 
     /// The data points of racer `selected`'s data on the points layer (sized to `canvas`):
-    /// training points filled, test points hollow, in their class's colour.
+    /// training points filled, test points hollow, in their class's colour — rasterised here
+    /// ([`draw_dot`]) and sent as one picture.
     fn draw_points_layer(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -197,38 +208,42 @@ impl Lab {
         let Some((_, mlp)) = self.session.selected_network(selected) else {
             return Ok(());
         };
+        let (w, h) = (canvas.width(), canvas.height());
         let layer = offscreen_canvas(&mut self.boundary.points)?;
-        if (layer.width(), layer.height()) != (canvas.width(), canvas.height()) {
-            layer.set_width(canvas.width());
-            layer.set_height(canvas.height());
+        if (layer.width(), layer.height()) != (w, h) {
+            layer.set_width(w);
+            layer.set_height(h);
         }
-        let context = context_2d(&layer)?;
-        context.clear_rect(0.0, 0.0, layer.width() as f64, layer.height() as f64);
         let classifier = mlp.has_labels() && mlp.is_classifier();
-        let dpr = self.dpr;
-        let radius = 3.2 * dpr;
-        context.set_line_width(1.2 * dpr);
+        let pixels = &mut self.boundary.dots;
+        pixels.clear();
+        pixels.resize(w as usize * h as usize * 4, 0);
+        const WHITE: [u8; 3] = [255, 255, 255];
+        const GREY: [u8; 3] = [0x33, 0x33, 0x33];
         for (points, hollow) in [(mlp.train_points(), false), (mlp.test_points(), true)] {
             for p in points {
-                let (px, py) = viewport.to_pixel(p[0], p[1]);
-                let color = if classifier {
-                    class_css(p[2] as usize)
+                let colour = if classifier {
+                    CLASS_PALETTE[p[2] as usize % CLASS_PALETTE.len()]
                 } else {
-                    "#333".to_string()
+                    GREY
                 };
-                context.begin_path();
-                context.arc(px, py, radius, 0.0, std::f64::consts::TAU)?;
-                if hollow {
-                    context.set_fill_style_str("#fff");
-                    context.set_stroke_style_str(&color);
+                let (fill, ring) = if hollow {
+                    (WHITE, colour)
                 } else {
-                    context.set_fill_style_str(&color);
-                    context.set_stroke_style_str("#fff");
-                }
-                context.fill();
-                context.stroke();
+                    (colour, WHITE)
+                };
+                let dot = Dot {
+                    fill,
+                    ring,
+                    radius: 3.2 * self.dpr,
+                    ring_width: 1.2 * self.dpr,
+                };
+                let (px, py) = viewport.to_pixel(p[0], p[1]);
+                draw_dot(pixels, w as usize, h as usize, (px, py), &dot);
             }
         }
+        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w, h)?;
+        context_2d(&layer)?.put_image_data(&image, 0.0, 0.0)?;
         // Points past the plotting area's edge overlap the axes: drawn there once, with them.
         context_2d(canvas)?.draw_image_with_html_canvas_element(&layer, 0.0, 0.0)?;
         Ok(())
@@ -409,11 +424,17 @@ impl Lab {
 
 #[wasm_bindgen]
 impl Lab {
-    /// Computes racer `racer`'s loss landscape (Li et al., 2018) around its current weights on
-    /// [−1, 1]² of two filter-normalised directions. Returns false when the objective is not a
-    /// network.
-    pub fn compute_landscape(&mut self, racer: usize) -> bool {
-        self.session.compute_landscape(racer)
+    /// Starts racer `racer`'s loss landscape (Li et al., 2018) around its current weights on
+    /// [−1, 1]² of two filter-normalised directions; [`Lab::continue_landscape`] computes it a
+    /// few rows at a time. Returns false when the objective is not a network.
+    pub fn start_landscape(&mut self, racer: usize) -> bool {
+        self.session.start_landscape(racer)
+    }
+
+    /// Computes up to `rows` more rows of the landscape started last; returns the fraction done
+    /// (1: ready to draw).
+    pub fn continue_landscape(&mut self, rows: usize) -> f64 {
+        self.session.continue_landscape(rows)
     }
 
     /// Draws the computed landscape (log-scaled viridis with contours) and the racer's training

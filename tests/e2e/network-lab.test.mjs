@@ -221,13 +221,16 @@ test('deep-network views: layer gradient norms, confusion matrix, loss landscape
   assert.match(await page.locator('#confusion').textContent(), /true 1/);
   await page.locator('#landscape-box summary').click();
   await page.getByRole('button', { name: 'Compute landscape' }).click();
-  const lit = await page.evaluate(() => {
+  // It is computed a few rows per frame, under a progress bar, then drawn.
+  const colours = () => page.evaluate(() => {
     const canvas = document.getElementById('landscape');
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    const colours = new Set();
-    for (let i = 0; i < data.length; i += 4 * 37) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
-    return colours.size;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 37) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
   });
+  await page.locator('#landscape-progress').waitFor({ state: 'hidden' });
+  const lit = await colours();
   assert.ok(lit > 20, `the landscape is drawn (${lit} colours)`);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/network-deep-views.png`, fullPage: true });
   assert.deepEqual(errors, []);

@@ -195,6 +195,9 @@ async function main() {
     },
   };
   const NETWORK_PARTS = ['boundary', 'chart', 'network', 'panels'];
+  /** The batch-noise cloud is sampled afresh at most this often (ms) while playing. */
+  const CLOUD_MS = 50;
+  let cloudAt = 0;
   const SURFACE_PARTS = ['chart', 'panels'];
 
   /**
@@ -221,7 +224,10 @@ async function main() {
       if (heatOnly) return;
       if (all || moved) {
         lab.draw_trails(canvases.trails);
-        lab.draw_markers(canvases.markers, ui.cloud, ui.selected);
+        const now = performance.now();
+        const freshCloud = all || now - cloudAt >= CLOUD_MS;
+        lab.draw_markers(canvases.markers, ui.cloud, ui.selected, freshCloud);
+        if (freshCloud) cloudAt = now;
       }
     }
     const parts = network ? NETWORK_PARTS : SURFACE_PARTS;

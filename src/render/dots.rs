@@ -42,7 +42,8 @@ pub fn draw_dot(rgba: &mut [u8], width: usize, height: usize, (cx, cy): (f64, f6
             let k = 4 * (y * width + x);
             let pixel = &mut rgba[k..k + 4];
             // The inside's colour mixed with the ring's, then laid over what is there.
-            let colour = |c: usize| inside * dot.fill[c] as f64 + (1.0 - inside) * dot.ring[c] as f64;
+            let colour =
+                |c: usize| inside * dot.fill[c] as f64 + (1.0 - inside) * dot.ring[c] as f64;
             let below = pixel[3] as f64 / 255.0;
             let alpha = all + below * (1.0 - all);
             for (c, value) in pixel.iter_mut().take(3).enumerate() {
@@ -83,7 +84,13 @@ mod tests {
     fn dots_at_the_edges_and_off_the_picture_are_clipped() {
         let (w, h) = (8, 6);
         let mut rgba = vec![0u8; w * h * 4];
-        for centre in [(0.0, 0.0), (8.0, 6.0), (-50.0, 3.0), (f64::NAN, 1.0), (1e300, 2.0)] {
+        for centre in [
+            (0.0, 0.0),
+            (8.0, 6.0),
+            (-50.0, 3.0),
+            (f64::NAN, 1.0),
+            (1e300, 2.0),
+        ] {
             draw_dot(&mut rgba, w, h, centre, &DOT);
         }
         assert_eq!(rgba[3], 255, "the corner dot is drawn");
@@ -94,8 +101,14 @@ mod tests {
         let (w, h) = (20, 20);
         let mut rgba = vec![0u8; w * h * 4];
         draw_dot(&mut rgba, w, h, (10.0, 10.0), &DOT);
-        let blue = Dot { fill: [0, 0, 200], ..DOT };
+        let blue = Dot {
+            fill: [0, 0, 200],
+            ..DOT
+        };
         draw_dot(&mut rgba, w, h, (10.0, 10.0), &blue);
-        assert_eq!(&rgba[4 * (9 * w + 9)..4 * (9 * w + 9) + 4], &[0, 0, 200, 255]);
+        assert_eq!(
+            &rgba[4 * (9 * w + 9)..4 * (9 * w + 9) + 4],
+            &[0, 0, 200, 255]
+        );
     }
 }

@@ -370,7 +370,11 @@ fn a_landscape_computed_a_few_rows_at_a_time_is_the_one_computed_at_once() {
         if done >= 1.0 {
             break;
         }
-        assert_eq!(session.landscape(), Some(&whole), "the last one stays until the new is done");
+        assert_eq!(
+            session.landscape(),
+            Some(&whole),
+            "the last one stays until the new is done"
+        );
     }
     assert!(fractions.windows(2).all(|w| w[0] < w[1]), "{fractions:?}");
     assert_eq!(session.landscape(), Some(&whole));

@@ -80,10 +80,36 @@ fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, Js
         .map_err(|_| js_error("the canvas context is not 2-D"))
 }
 
+/// The canvas kept in `slot`, made (outside the document) the first time.
+pub(super) fn offscreen_canvas(
+    slot: &mut Option<HtmlCanvasElement>,
+) -> Result<HtmlCanvasElement, JsValue> {
+    if let Some(canvas) = slot {
+        return Ok(canvas.clone());
+    }
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| js_error("no document"))?;
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")?
+        .dyn_into()
+        .map_err(|_| js_error("not a canvas"))?;
+    *slot = Some(canvas.clone());
+    Ok(canvas)
+}
+
 fn plotters_area(canvas: &HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsValue> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| js_error("plotters cannot draw on this canvas"))?;
     Ok(backend.into_drawing_area())
+}
+
+/// The batch-noise cloud drawn on a canvas of its own, and the racer's point (in pixels) it was
+/// drawn around.
+#[derive(Default)]
+struct CloudLayer {
+    layer: Option<HtmlCanvasElement>,
+    origin: Option<(f64, f64)>,
 }
 
 /// The lab: a [`Session`] (the scenario, its racers and their histories) and the buffers and
@@ -97,6 +123,8 @@ pub struct Lab {
     colors: ColorMap,
     heatmap: Heatmap,
     boundary: BoundaryBuffers,
+    /// The batch-noise cloud as last drawn, kept between a run's frames.
+    cloud: CloudLayer,
     /// The loss chart's scale and plotting area as last drawn, for picking a point of a curve.
     chart: Option<(ChartScale, Viewport)>,
     /// Canvas pixels per drawing unit: the device pixel ratio, times the enlargement of
@@ -119,6 +147,7 @@ impl Lab {
             colors: ColorMap::viridis(),
             heatmap: Heatmap::new(1, 1),
             boundary: BoundaryBuffers::default(),
+            cloud: CloudLayer::default(),
             chart: None,
             dpr: 1.0,
         }

@@ -504,19 +504,3 @@ impl Lab {
         to_json(&self.session.gradient_check(racer, h), "null")
     }
 }
-
-/// The canvas kept in `slot`, made (outside the document) the first time.
-fn offscreen_canvas(slot: &mut Option<HtmlCanvasElement>) -> Result<HtmlCanvasElement, JsValue> {
-    if let Some(canvas) = slot {
-        return Ok(canvas.clone());
-    }
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| js_error("no document"))?;
-    let canvas: HtmlCanvasElement = document
-        .create_element("canvas")?
-        .dyn_into()
-        .map_err(|_| js_error("not a canvas"))?;
-    *slot = Some(canvas.clone());
-    Ok(canvas)
-}

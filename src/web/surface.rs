@@ -100,12 +100,15 @@ impl Lab {
     }
 
     /// Redraws the top canvas: the start, each racer's current point (a cross and a label where
-    /// it diverged), and — when `cloud` is set — the batch-noise cloud of racer `selected`.
+    /// it diverged), and — when `cloud` is set — the batch-noise cloud of racer `selected`: drawn
+    /// afresh when `fresh_cloud` is set, else the one drawn last, moved to the racer's point (a
+    /// run's frames redraw it a few times less often than its markers).
     pub fn draw_markers(
-        &self,
+        &mut self,
         canvas: &HtmlCanvasElement,
         cloud: bool,
         selected: usize,
+        fresh_cloud: bool,
     ) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
         context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
@@ -127,7 +130,27 @@ impl Lab {
         if cloud {
             if let Some(runner) = self.session.race().runners.get(selected) {
                 self.draw_batch_contours(&context, &viewport, runner)?;
-                self.draw_cloud(&context, &viewport, runner)?;
+                let params = runner.params();
+                let here = match params {
+                    [x, y, ..] => viewport.to_pixel(*x, *y),
+                    _ => (0.0, 0.0),
+                };
+                let layer = offscreen_canvas(&mut self.cloud.layer)?;
+                let (w, h) = (canvas.width(), canvas.height());
+                let stale = (layer.width(), layer.height()) != (w, h);
+                if fresh_cloud || stale || self.cloud.origin.is_none() {
+                    if stale {
+                        layer.set_width(w);
+                        layer.set_height(h);
+                    }
+                    let layer_context = context_2d(&layer)?;
+                    layer_context.clear_rect(0.0, 0.0, w as f64, h as f64);
+                    self.draw_cloud(&layer_context, &viewport, runner)?;
+                    self.cloud.origin = Some(here);
+                }
+                if let Some((x, y)) = self.cloud.origin {
+                    context.draw_image_with_html_canvas_element(&layer, here.0 - x, here.1 - y)?;
+                }
             }
         }
         context.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));

@@ -71,7 +71,7 @@ impl Lab {
     /// Redraws the plotting area alone with racer `selected`'s current boundary, the data points
     /// laid over it as [`Lab::draw_boundary`] last drew them: the axes stay. A few calls across
     /// to the browser instead of hundreds, for each frame of a run; `coarse` evaluates the
-    /// network on the smaller [`PLAYING_GRID`]. Draws everything when the canvas has not been
+    /// network on the smaller grid (100²). Draws everything when the canvas has not been
     /// drawn whole at its current size yet.
     pub fn redraw_boundary(
         &mut self,

@@ -16,7 +16,8 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
 serve: web
 	@node scripts/serve.mjs $(PORT)
 
-# The release web build: size-optimised profile, wasm-bindgen for ES modules, wasm-opt -Oz.
+# The release web build: size-optimised profile, wasm-bindgen for ES modules, wasm-opt -Oz, and
+# a brotli copy of the wasm (pkg/gdviz_bg.wasm.br) that scripts/serve.mjs sends as it is.
 # --low-memory-unused lets wasm-opt fold constant address offsets into loads and stores: Rust's
 # wasm32 layout puts the 1 MiB stack first, growing down, and its data from 1 MiB, so the first
 # 1 KiB is reached only by a stack that has already overflowed.
@@ -25,6 +26,7 @@ web: setup-web
 	wasm-bindgen --target web --no-typescript --out-dir pkg $(WASM_OUT)
 	node_modules/.bin/wasm-opt -Oz --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue pkg/gdviz_bg.wasm -o pkg/gdviz_bg.wasm
 	@printf 'wasm: %s bytes (%s gzipped)\n' "$$(wc -c < pkg/gdviz_bg.wasm)" "$$(gzip -9c pkg/gdviz_bg.wasm | wc -c)"
+	@node scripts/compress.mjs pkg/gdviz_bg.wasm
 
 test: setup-test web
 	@bash scripts/test.sh

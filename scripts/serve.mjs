@@ -28,16 +28,30 @@ const TYPES = {
 /** The types worth compressing (text and wasm; images are compressed already). */
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.txt']);
 /**
- * Encoders by Content-Encoding name, best first. Brotli at quality 5 compresses the release
- * wasm about as well as `gzip -9` does in a twentieth of the time of quality 11, so the files
- * are compressed on the fly (once per version, see `compressed`).
+ * Encoders by Content-Encoding name, best first, and their settings for a body of `size` bytes.
+ * Brotli's best quality (11) takes about 2 s for the release wasm, quality 5 a fortieth of that
+ * at 13 % more bytes: files up to LARGE are compressed at 11 on the fly (once per version, see
+ * `compressed`), larger ones at 5 — unless `make web` left a file compressed at 11 beside them
+ * (`<file>.br`, newer than the file), which is sent as it is.
  */
+const LARGE = 256 * 1024;
 const ENCODERS = [
-  ['br', promisify(brotliCompress), { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }],
-  ['gzip', promisify(gzip), { level: 6 }],
+  ['br', promisify(brotliCompress), (size) => ({ params: { [constants.BROTLI_PARAM_QUALITY]: size <= LARGE ? 11 : 5 } })],
+  ['gzip', promisify(gzip), () => ({ level: 9 })],
 ];
 /** Compressed bodies by encoding, path and modification time. */
 const compressed = new Map();
+
+/** `file` as `make web` compressed it beforehand, if that copy is up to date. */
+async function precompressed(file, name, info) {
+  if (name !== 'br') return null;
+  try {
+    const copy = await stat(`${file}.br`);
+    return copy.mtimeMs >= info.mtimeMs ? readFile(`${file}.br`) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The body to send for `file` and the encoding it is in (null: as stored). */
 async function encoded(request, file, info) {
@@ -47,7 +61,10 @@ async function encoded(request, file, info) {
   if (!encoder) return { body: await readFile(file), encoding: null };
   const [name, compress, options] = encoder;
   const key = `${name} ${file} ${info.mtimeMs}`;
-  if (!compressed.has(key)) compressed.set(key, readFile(file).then((body) => compress(body, options)));
+  if (!compressed.has(key)) {
+    compressed.set(key, (async () => (await precompressed(file, name, info))
+      ?? compress(await readFile(file), options(info.size)))());
+  }
   return { body: await compressed.get(key), encoding: name };
 }
 

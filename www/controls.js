@@ -211,6 +211,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   }, { optional: true });
 
   $('cloud').addEventListener('change', () => { ui.cloud = $('cloud').checked; onUiChange(); });
+  $('curvature').addEventListener('change', () => { ui.curvature = $('curvature').checked; onUiChange(); });
   $('axis').addEventListener('change', () => { ui.axis = $('axis').value; onUiChange(); });
 
   /** Shows `scenario` (normalised by the core) and the lab `state` in the controls. */
@@ -281,6 +282,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('steps').value = scenario.steps;
     $('stop-loss').value = scenario.stop?.loss_below ?? '';
     $('cloud').checked = ui.cloud;
+    $('curvature').checked = ui.curvature;
     $('axis').value = ui.axis;
   }
 

@@ -7,7 +7,7 @@ import { $ } from './dom.js';
 
 /**
  * The lessons, in teaching order. `shows` names what the text talks about beyond the canvas, for
- * an embedded lesson to show too: `chart`, `legend`, `theory`, `readout`, `norms`.
+ * an embedded lesson to show too: `chart`, `legend`, `theory`, `readout`, `norms`, `curvature`.
  */
 export const LESSONS = [
   {
@@ -27,9 +27,16 @@ export const LESSONS = [
   {
     id: 'learning-rate',
     title: 'Learning rate: too small, about right, too large',
-    query: 'f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.01)~sgd(lr=0.18)~sgd(lr=0.3)&start=3,2&steps=800&speed=200',
-    shows: ['legend', 'chart'],
-    text: 'On a quadratic with largest curvature L = 10, gradient descent converges exactly when lr < 2/L = 0.2. At 0.01 (red) it crawls; at 0.18 (white) it zig-zags across the valley but converges; at 0.3 (orange) each step lands twice as far on the other side (|1 − 0.3·10| = 2), until the numbers overflow and the lab stops the run and marks the step where it diverged.',
+    query: 'f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.01)~sgd(lr=0.18)~sgd(lr=0.3)&start=3,2&steps=800&speed=200&curv=1',
+    shows: ['legend', 'chart', 'curvature'],
+    text: 'On a quadratic with largest curvature L = 10, gradient descent converges exactly when lr < 2/L = 0.2. At 0.01 (red) it crawls; at 0.18 (white) it zig-zags across the valley but converges; at 0.3 (orange) each step lands twice as far on the other side (|1 − 0.3·10| = 2), until the numbers overflow and the lab stops the run and marks the step where it diverged. The curvature read-out gives λmax = 10 and λmin = 1 at every point of this bowl, and the red tick on the learning-rate slider marks 2/λmax = 0.2: select the orange racer and its rate sits past the tick.',
+  },
+  {
+    id: 'past-the-edge',
+    title: 'Past the edge: the step size against the curvature',
+    query: 'f=rosenbrock&o=sgd(lr=0.0019)~sgd(lr=0.0021)~sgd(lr=0.0025)&start=0.9,0.81&steps=3000&speed=500&curv=1',
+    shows: ['legend', 'chart', 'curvature'],
+    text: 'Plain gradient descent overshoots along a direction of curvature λ once lr > 2/λ. On Rosenbrock’s valley floor the steepest curvature λmax grows from 850 at this start (0.9, 0.81) to 1002 at the minimum (1, 1), so the limit 2/λmax shrinks from 0.00235 to 0.0020 (the read-out and the red tick on the learning-rate slider follow the selected racer). At lr = 0.0019 (red) every step is within the limit: it creeps down the floor to loss 8e−5. At lr = 0.0021 (white) it is within the limit at the start and past it near the minimum: its loss falls to 2e−4 by step 2100, then it bounces across the valley and the loss climbs again. At lr = 0.0025 (orange) it is past the limit from the first step: thrown up the valley wall, it settles far from the minimum (loss 0.17), where λmax ≈ 765 puts 2/λmax = 0.0026 just above its rate — gradient descent at the “edge of stability” (Cohen et al., 2021).',
   },
   {
     id: 'adam-rosenbrock',

@@ -3,7 +3,8 @@
 // the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
 // The lab (Rust) owns every number; this module only moves edits in and pictures out.
 import init, { Lab, csv_points, dataset_catalog, optimizer_catalog, surface_catalog } from '../pkg/gdviz.js';
-import { createControls } from './controls.js';
+import { LR_LADDER, createControls } from './controls.js';
+import { showCurvature } from './curvature.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, setUpEmbed } from './embed.js';
 import { rate } from './format.js';
@@ -71,7 +72,7 @@ function notify(lines, { refused = false } = {}) {
  * does not fit is named in `ignored`.
  */
 function readUi(params, ignored) {
-  const ui = { speed: DEFAULT_SPEED, axis: 'steps', cloud: false, selected: 0, batchForAll: true };
+  const ui = { speed: DEFAULT_SPEED, axis: 'steps', cloud: false, curvature: false, selected: 0, batchForAll: true };
   const speed = params.get('speed');
   if (speed !== null) {
     if (SPEEDS.includes(Number(speed))) ui.speed = Number(speed);
@@ -83,6 +84,7 @@ function readUi(params, ignored) {
     else ignored.push(`ignored \`axis\`: ${axis} is not steps, epochs or samples`);
   }
   ui.cloud = params.get('cloud') === '1';
+  ui.curvature = params.get('curv') === '1';
   ui.embed = params.get('embed') === '1';
   ui.autoplay = params.get('play') === '1';
   ui.lesson = params.get('lesson');
@@ -132,6 +134,7 @@ async function main() {
     if (ui.speed !== DEFAULT_SPEED) extra.set('speed', String(ui.speed));
     if (ui.axis !== 'steps') extra.set('axis', ui.axis);
     if (ui.cloud) extra.set('cloud', '1');
+    if (ui.curvature) extra.set('curv', '1');
     if (embed) {
       extra.set('embed', '1');
       if (ui.controls.length) extra.set('controls', ui.controls.join(','));
@@ -185,7 +188,7 @@ async function main() {
       }
       if (heatOnly) return;
       lab.draw_trails(canvases.trails);
-      lab.draw_markers(canvases.markers, ui.cloud, ui.selected);
+      lab.draw_markers(canvases.markers, ui.cloud, ui.selected, ui.curvature);
     }
     if (all || now - lastChart > 120) {
       lab.draw_chart(canvases.chart, ui.axis);
@@ -197,6 +200,7 @@ async function main() {
       $('status').textContent = statusText(state, player.playing);
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
+      showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
       lastChart = now;
     }
   }
@@ -370,7 +374,7 @@ async function main() {
     const next = JSON.parse(probe.scenario_json());
     probe.free();
     const settings = readUi(new URLSearchParams(lesson.query), []);
-    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, selected: 0, lesson: lesson.id, batchForAll: true });
+    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, selected: 0, lesson: lesson.id, batchForAll: true });
     openingLesson = true;
     replace(next);
     openingLesson = false;
@@ -431,7 +435,7 @@ async function main() {
     const params = new URLSearchParams(window.location.search);
     const next = new Lab(window.location.search);
     const settings = readUi(params, []);
-    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, lesson: settings.lesson });
+    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, lesson: settings.lesson });
     openingLesson = true;
     replace(JSON.parse(next.scenario_json()), { push: false });
     openingLesson = false;

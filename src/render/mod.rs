@@ -4,5 +4,6 @@
 pub mod cloud;
 pub mod colormap;
 pub mod contour;
+pub mod curvature;
 pub mod heatmap;
 pub mod viewport;

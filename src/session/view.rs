@@ -2,6 +2,7 @@
 //! racer and a few facts about the objective, serialised as the page's `state`.
 
 use super::Session;
+use crate::objective::curvature::Curvature;
 use crate::objective::Objective;
 use crate::run::{Runner, Status, StopCondition};
 use serde::Serialize;
@@ -97,6 +98,9 @@ pub struct RacerView {
     /// Where early stopping ended the run, in words (`"stopped at epoch 30, best test loss at
     /// epoch 25"`); `None` otherwise.
     pub stopped_early: Option<String>,
+    /// The loss's curvature at the racer's point, for a 2-parameter objective with an analytic
+    /// Hessian (a surface, linear regression); `None` otherwise or where it is not finite.
+    pub curvature: Option<Curvature>,
 }
 
 impl Session {
@@ -187,6 +191,7 @@ fn racer_view(
             } => Some(status.summary()),
             _ => None,
         },
+        curvature: Curvature::at(&**objective, params),
     }
 }
 

@@ -135,6 +135,7 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "speed",
     "axis",
     "cloud",
+    "curv",
     "view",
     "embed",
     "lesson",

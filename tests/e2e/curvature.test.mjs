@@ -1,0 +1,112 @@
+// Curvature at the point (#22): the checkbox draws the Hessian's eigen-directions at the selected
+// racer, the read-out gives λmax, λmin and κ, and the learning-rate slider carries a tick at the
+// stability limit 2/λmax. Driven as a teacher does: tick the box, press keys on the slider, pick a
+// racer in the legend, open the lesson from the list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSession, openPage, openAndRun, scenarioOf, stateOf, SCREENSHOT_DIR } from './harness.mjs';
+
+let session;
+before(async () => { session = await openSession(); });
+after(async () => { await session?.close(); });
+
+const readout = (page) => page.locator('#curvature-readout').textContent();
+const close = (actual, expected, tolerance, what) => assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
+
+/** How many pixels of the markers canvas are drawn (not transparent). */
+const drawnPixels = (page) => page.evaluate(() => {
+  const canvas = document.getElementById('markers');
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let n = 0;
+  for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n += 1;
+  return n;
+});
+
+test('curvature on the quadratic: tick the box, read λmax = 10, step the learning rate across 2/λmax = 0.2', async () => {
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.1)&start=3,2');
+  const box = page.getByLabel('Curvature at the point');
+  assert.equal(await page.locator('#curvature-readout').isHidden(), true, 'off by default');
+  assert.equal(await page.locator('#lr-edge').isHidden(), true);
+  const before = await drawnPixels(page);
+  await box.check();
+  const text = await readout(page);
+  assert.match(text, /λmax = 10, λmin = 1, condition number κ = λmax\/λmin = 10\./);
+  assert.match(text, /Learning rate 0\.1 is below 2\/λmax = 0\.2/);
+  assert.ok((await drawnPixels(page)) > before + 100, 'the glyph is drawn at the racer');
+  assert.equal(await page.locator('#lr-edge').isVisible(), true, 'the slider carries the tick');
+  // The tick sits where the thumb stands at 0.2: one notch right of 0.1.
+  const slider = page.getByLabel('Learning rate slider (log scale)');
+  await slider.press('ArrowRight');
+  assert.equal((await scenarioOf(page)).optimizer.lr, 0.2);
+  assert.match(await readout(page), /Learning rate 0\.2 is 2\/λmax exactly/);
+  const thumbAt = async () => {
+    const b = await slider.boundingBox();
+    const v = Number(await slider.inputValue()) / Number(await slider.getAttribute('max'));
+    return b.x + 8 + v * (b.width - 16);
+  };
+  const tick = await page.locator('#lr-edge').boundingBox();
+  close(tick.x + tick.width / 2, await thumbAt(), 1.5, 'the tick is under the thumb at 2/λmax');
+  await slider.press('ArrowRight');
+  assert.equal((await scenarioOf(page)).optimizer.lr, 0.5);
+  assert.match(await readout(page), /Learning rate 0\.5 is past 2\/λmax = 0\.2: plain gradient descent overshoots/);
+  assert.equal(await page.locator('#lr-edge.crossed').count(), 1, 'the tick shows it is crossed');
+  // Past the edge the run does what the read-out says: it diverges.
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers[0].status === 'diverged', null, { timeout: 30000 });
+  // The setting rides in the link.
+  assert.match(page.url(), /[?&]curv=1(&|$)/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/curvature-quadratic.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('curvature on a saddle: a negative λmin, the downward axis dashed, and no condition number', async () => {
+  const { page, errors } = await openPage(session, '?f=saddle&o=sgd(lr=0.05)&start=0.5,0.3&curv=1');
+  assert.equal(await page.getByLabel('Curvature at the point').isChecked(), true, 'curv=1 ticks the box');
+  const text = await readout(page);
+  assert.match(text, /λmax = 2, λmin = −2: a saddle/);
+  assert.doesNotMatch(text, /κ/);
+  assert.ok((await drawnPixels(page)) > 200);
+  // A phone-sized touch screen: the box is reached and ticked by a tap.
+  const phone = await openPage(session, '?f=quadratic&o=sgd(lr=0.1)&start=3,2', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await phone.page.getByLabel('Curvature at the point').tap();
+  assert.match(await readout(phone.page), /λmax = 10/);
+  await phone.page.screenshot({ path: `${SCREENSHOT_DIR}/curvature-phone.png`, fullPage: true });
+  assert.deepEqual(phone.errors, []);
+  await phone.page.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('lesson “Past the edge”: each racer is within or past 2/λmax as the text says, and its loss shows it', async () => {
+  const { page, errors } = await openPage(session);
+  // "λmax grows from 850 at this start": the read-out before the run.
+  await page.locator('#lessons summary').click();
+  await page.getByRole('link', { name: 'Past the edge: the step size against the curvature', exact: true }).click();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Reset' }).click();
+  assert.match(await readout(page), /λmax = 849\.5/);
+  assert.match(await readout(page), /Learning rate 0\.0019 is below 2\/λmax = 0\.00235/);
+  const racers = await openAndRun(page, 'Past the edge: the step size against the curvature');
+  // "it creeps down the floor to loss 8e−5"
+  close(racers[0].loss, 8e-5, 0.5e-5, 'red');
+  assert.match(await readout(page), /Learning rate 0\.0019 is below 2\/λmax/);
+  // "its loss falls to 2e−4 by step 2100, then … climbs again": the white racer ends higher.
+  assert.ok(racers[1].loss > 2.5e-4, `white climbs again: ${racers[1].loss}`);
+  await page.locator('.racer').nth(1).click();
+  assert.match(await readout(page), /Learning rate 0\.0021 is past 2\/λmax = 0\.00208/);
+  // "it settles far from the minimum (loss 0.17), where λmax ≈ 765 puts 2/λmax = 0.0026 just above its rate"
+  close(racers[2].loss, 0.17, 0.005, 'orange');
+  await page.locator('.racer').nth(2).click();
+  assert.match(await readout(page), /λmax = 765\.4/);
+  assert.match(await readout(page), /Learning rate 0\.0025 is below 2\/λmax = 0\.00261/);
+  // "falls to 2e−4 by step 2100": the same run with a budget of 2100 steps.
+  await page.getByLabel('Step budget', { exact: true }).fill('2100');
+  await page.getByLabel('Step budget', { exact: true }).press('Tab');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => !window.gdviz.playing && window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 60000 });
+  close((await stateOf(page)).racers[1].loss, 2e-4, 0.3e-4, 'white at step 2100');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-past-the-edge.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

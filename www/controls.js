@@ -284,6 +284,9 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('cloud').checked = ui.cloud;
     $('curvature').checked = ui.curvature;
     $('axis').value = ui.axis;
+    // On one analytic function samples seen are evaluations of f and ∇f: the axis says so.
+    const analytic = state.sample_count === 1 && !state.network;
+    $('axis').querySelector('option[value="samples"]').textContent = analytic ? 'Evaluations of f and ∇f' : 'Samples seen';
   }
 
   function showBatch(scenario, state, racers) {

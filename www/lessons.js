@@ -46,6 +46,13 @@ export const LESSONS = [
     text: 'The valley floor of (1−x)² + 100(y−x²)² is curved and almost flat, while its walls are steep: at (−1, 1) the curvature is about 0.4 along the floor and 1000 across it. Plain SGD (red) must use a small learning rate to survive the walls (from this start lr = 0.0022 already diverges), so at lr = 0.001 it creeps along the floor and after 3000 steps is still short of the minimum (1, 1), at loss 0.049. Momentum (white) accumulates speed along the floor and gets below 10⁻⁶. Adam (orange) divides each coordinate’s step by a running root-mean-square of its gradients, so its step does not grow with the gradient: its first step moves each coordinate by lr = 0.05 although the gradients there are 155 and 50. It also gets below 10⁻⁶.',
   },
   {
+    id: 'newton-lbfgs-adam-cost',
+    title: 'Newton vs L-BFGS vs Adam by cost',
+    query: 'f=rosenbrock&o=newton(lr=1)~lbfgs(lr=1,line_search_fn=strong_wolfe)~adam(lr=0.05)&start=-1.5,2&steps=400&stop_loss=1e-9&axis=samples&speed=50',
+    shows: ['legend', 'chart'],
+    text: 'Three ways past plain gradient descent, compared by what they cost. Newton’s method (red) jumps to the minimum of the local quadratic model, using the Hessian: its second step overshoots to loss 752, yet after 6 steps it is below 10⁻⁹. L-BFGS with a strong-Wolfe line search (white) estimates the curvature from past gradients instead, and each of its steps runs up to 20 inner iterations, each trying the loss and gradient until the Wolfe conditions hold: counted in steps it wins, below 10⁻⁹ after 3. But the chart’s x-axis here is evaluations of f and ∇f, what a run costs: L-BFGS spent 53 of them, Newton 6 (and 6 Hessians — 4 second derivatives each with 2 parameters, 10¹² for a network with a million weights). Adam (orange) spends one evaluation per step and after 400 is at loss 0.40. Switch the x-axis to iterations and the winner changes.',
+  },
+  {
     id: 'saddle',
     title: 'Escaping a saddle',
     query: 'f=saddle&o=sgd(lr=0.05)~adam(lr=0.05)~newton(lr=1)&start=1,0.001&steps=80&speed=20',

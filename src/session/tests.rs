@@ -46,6 +46,7 @@ fn the_state_holds_every_field_the_page_reads() {
             "curvature",
             "differs",
             "epoch",
+            "hessians",
             "index",
             "loss",
             "lr",

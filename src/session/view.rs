@@ -81,8 +81,10 @@ pub struct RacerView {
     pub step: u64,
     /// Epochs completed (fractional).
     pub epoch: f64,
-    /// Samples seen.
+    /// Samples seen (on an analytic surface: evaluations of f and ∇f).
     pub samples: u64,
+    /// Hessian evaluations, for a rule that uses the Hessian (Newton's); `None` otherwise.
+    pub hessians: Option<u64>,
     /// Full-objective loss.
     pub loss: Option<f64>,
     /// The first parameter (the point on a surface).
@@ -178,6 +180,10 @@ fn racer_view(
         step: runner.steps_taken(),
         epoch: runner.epoch(),
         samples: runner.samples_seen(),
+        hessians: runner
+            .optimizer()
+            .needs_hessian()
+            .then(|| runner.hessians_evaluated()),
         loss: finite(runner.loss()),
         x: params.first().copied().and_then(finite),
         y: params.get(1).copied().and_then(finite),

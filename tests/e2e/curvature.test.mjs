@@ -110,3 +110,33 @@ test('lesson “Past the edge”: each racer is within or past 2/λmax as the te
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('lesson “Newton vs L-BFGS vs Adam by cost”: L-BFGS wins by steps, Newton by evaluations of f and ∇f', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Newton vs L-BFGS vs Adam by cost');
+  const [newton, lbfgs, adam] = racers;
+  // "after 6 steps it is below 10⁻⁹", "below 10⁻⁹ after 3", "L-BFGS spent 53 of them, Newton 6 (and 6 Hessians)"
+  assert.deepEqual([newton.status, newton.step, newton.samples, newton.hessians], ['converged', 6, 6, 6]);
+  assert.ok(newton.loss < 1e-9);
+  assert.deepEqual([lbfgs.status, lbfgs.step, lbfgs.samples, lbfgs.hessians], ['converged', 3, 53, null]);
+  assert.ok(lbfgs.loss < 1e-9);
+  // "Adam … after 400 is at loss 0.40"
+  assert.deepEqual([adam.step, adam.samples], [400, 400]);
+  close(adam.loss, 0.40, 0.005, 'Adam');
+  // The axis the text names, and the counter in the same words.
+  const axis = page.getByLabel('Loss chart x-axis');
+  assert.equal(await axis.inputValue(), 'samples');
+  assert.equal(await axis.locator('option:checked').textContent(), 'Evaluations of f and ∇f');
+  assert.equal(await page.locator('#counter').textContent(), 'Optimizer 1: step 6 · 6 evaluations of f and ∇f · 6 Hessians');
+  // "its second step overshoots to loss 752": Reset, two Steps.
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await page.getByRole('button', { name: 'Step' }).click();
+  close((await stateOf(page)).racers[0].loss, 752, 0.5, 'Newton after 2 steps');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-newton-lbfgs-adam.png`, fullPage: true });
+  // "Switch the x-axis to iterations"
+  await axis.selectOption('steps');
+  assert.match(page.url(), /[?&]lesson=newton-lbfgs-adam-cost/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

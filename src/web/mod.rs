@@ -195,6 +195,14 @@ impl Lab {
         to_json(&self.session.explain(index), "null")
     }
 
+    /// Racer `racer`'s last line search as JSON ([`Session::line_search`]): `null` unless it is
+    /// L-BFGS with a strong-Wolfe line search that has taken a step.
+    ///
+    /// [`Session::line_search`]: crate::session::Session::line_search
+    pub fn line_search_json(&self, racer: usize) -> String {
+        to_json(&self.session.line_search(racer), "null")
+    }
+
     /// For the rotated quadratic, the momentum lesson's numbers (critical and best learning
     /// rates, optimal momentum, predicted and measured rates per racer), as JSON; `null`
     /// elsewhere ([`Session::theory`]).

@@ -1,7 +1,8 @@
-// Curvature at the point (#22): the checkbox draws the Hessian's eigen-directions at the selected
-// racer, the read-out gives λmax, λmin and κ, and the learning-rate slider carries a tick at the
-// stability limit 2/λmax. Driven as a teacher does: tick the box, press keys on the slider, pick a
-// racer in the legend, open the lesson from the list.
+// The shape of the surface: curvature at the point (the checkbox draws the Hessian's
+// eigen-directions at the selected racer, the read-out gives λmax, λmin and κ, the learning-rate
+// slider carries a tick at the stability limit 2/λmax), the line search drawn, and what a run
+// costs in evaluations. Driven as a teacher does: tick the box, press keys on the slider, pick a
+// racer in the legend, press Step, open the lessons from the list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSession, openPage, openAndRun, scenarioOf, stateOf, SCREENSHOT_DIR } from './harness.mjs';
@@ -13,14 +14,14 @@ after(async () => { await session?.close(); });
 const readout = (page) => page.locator('#curvature-readout').textContent();
 const close = (actual, expected, tolerance, what) => assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
 
-/** How many pixels of the markers canvas are drawn (not transparent). */
-const drawnPixels = (page) => page.evaluate(() => {
-  const canvas = document.getElementById('markers');
+/** How many pixels of canvas `id` (the markers canvas unless named) are drawn (not transparent). */
+const drawnPixels = (page, id = 'markers') => page.evaluate((name) => {
+  const canvas = document.getElementById(name);
   const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
   let n = 0;
   for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n += 1;
   return n;
-});
+}, id);
 
 test('curvature on the quadratic: tick the box, read λmax = 10, step the learning rate across 2/λmax = 0.2', async () => {
   const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.1)&start=3,2');
@@ -137,6 +138,27 @@ test('lesson “Newton vs L-BFGS vs Adam by cost”: L-BFGS wins by steps, Newto
   // "Switch the x-axis to iterations"
   await axis.selectOption('steps');
   assert.match(page.url(), /[?&]lesson=newton-lbfgs-adam-cost/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the line search, drawn: an L-BFGS step shows its trials and the accepted α; other optimizers hide it', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock&o=lbfgs(lr=1,line_search_fn=strong_wolfe)~adam(lr=0.05)&start=-1.5,2&steps=10');
+  const box = page.locator('#line-search-box');
+  assert.equal(await box.isHidden(), true, 'nothing to draw before the first step');
+  await page.getByRole('button', { name: 'Step' }).click();
+  await box.waitFor({ state: 'visible' });
+  const text = await page.locator('#line-search-readout').textContent();
+  const [, trials, accepted] = text.match(/(\d+) trials?; α = ([\d.e−]+) accepted/) ?? [];
+  assert.ok(Number(trials) >= 1, text);
+  assert.match(text, /Sufficient decrease: φ fell from [\d.]+ to [\d.]+\. Curvature: \|φ′\(α\)\| = [\d.e−]+ ≤ c₂·\|φ′\(0\)\| = [\d.e−]+\./);
+  assert.ok(Number(accepted.replace('−', '-')) > 0);
+  const inked = await drawnPixels(page, 'line-search');
+  assert.ok(inked > 1000, `the inset is drawn (${inked} pixels)`);
+  await box.screenshot({ path: `${SCREENSHOT_DIR}/line-search.png` });
+  // Adam has no line search: selecting it hides the inset.
+  await page.locator('.racer').nth(1).click();
+  assert.equal(await box.isHidden(), true);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -10,7 +10,7 @@ import { EMBED_PIECES, setUpEmbed } from './embed.js';
 import { rate } from './format.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, setUpLessons, showLesson } from './lessons.js';
-import { showLineSearch } from './linesearch.js';
+import { showLastStep } from './slice.js';
 import { readField, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
@@ -201,7 +201,7 @@ async function main() {
       $('status').textContent = statusText(state, player.playing);
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
-      showLineSearch(JSON.parse(lab.line_search_json(ui.selected)));
+      showLastStep(JSON.parse(lab.line_search_json(ui.selected)), JSON.parse(lab.step_slice_json(ui.selected)));
       showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
       lastChart = now;
     }

@@ -1,6 +1,7 @@
-//! The line search as the page draws it: φ(α) = f(x + α·d) along the last strong-Wolfe search
-//! of an L-BFGS racer, the trials it evaluated, the sufficient-decrease line and the accepted
-//! step.
+//! The last step in one dimension, as the page draws it: φ(α) = f(x + α·d) along the last
+//! strong-Wolfe search of an L-BFGS racer (the trials it evaluated, the sufficient-decrease line,
+//! the accepted step), or along any other racer's last update (where it landed, and where the
+//! loss along that line is lowest).
 
 use super::Session;
 use crate::objective::Objective;
@@ -64,7 +65,67 @@ impl LineSearchView {
     }
 }
 
+/// The loss along a racer's last update Δ = x₁ − x₀: φ(α) = f(x₀ + α·Δ), so that α = 1 is where
+/// the step landed. Where the lowest point of φ lies below α = ½ the step went more than twice as
+/// far as the line's minimum and landed higher than it started on a quadratic: the overshoot of
+/// a learning rate past 2/λ.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepSlice {
+    /// φ(0): the loss where the step started.
+    pub loss: f64,
+    /// φ(1): the loss where it landed.
+    pub landed: f64,
+    /// Where φ is lowest among the sampled points of `[0, 2]`.
+    pub lowest: [f64; 2],
+    /// φ sampled on `[0, 2]`: `[α, φ(α)]`, non-finite values left out.
+    pub curve: Vec<[f64; 2]>,
+}
+
+impl StepSlice {
+    /// The slice of `objective` along the step from `from` to `to`; `None` where the step is
+    /// zero or its ends are not finite.
+    pub fn along(objective: &impl Objective, from: &[f64], to: &[f64]) -> Option<StepSlice> {
+        let moved = from.iter().zip(to).any(|(a, b)| a != b);
+        if !moved || from.iter().chain(to).any(|v| !v.is_finite()) {
+            return None;
+        }
+        let mut point = vec![0.0; from.len()];
+        let mut phi = |alpha: f64| {
+            for ((p, a), b) in point.iter_mut().zip(from).zip(to) {
+                *p = a + alpha * (b - a);
+            }
+            objective.loss(&point)
+        };
+        let curve: Vec<[f64; 2]> = (0..=CURVE_POINTS)
+            .map(|i| 2.0 * i as f64 / CURVE_POINTS as f64)
+            .map(|alpha| [alpha, phi(alpha)])
+            .filter(|p| p[1].is_finite())
+            .collect();
+        let lowest = curve.iter().copied().min_by(|a, b| a[1].total_cmp(&b[1]))?;
+        Some(StepSlice {
+            loss: phi(0.0),
+            landed: phi(1.0),
+            lowest,
+            curve,
+        })
+    }
+}
+
 impl Session {
+    /// Racer `racer`'s last update in one dimension ([`StepSlice`]); `None` before its first
+    /// update or where the update did not move it.
+    pub fn step_slice(&self, racer: usize) -> Option<StepSlice> {
+        let runner = self.race.runners.get(racer)?;
+        if runner.steps_taken() == 0 {
+            return None;
+        }
+        StepSlice::along(
+            &**runner.objective(),
+            runner.previous_params(),
+            runner.params(),
+        )
+    }
+
     /// Racer `racer`'s last line search, where it is L-BFGS with a strong-Wolfe line search and
     /// has taken a step; `None` otherwise.
     pub fn line_search(&self, racer: usize) -> Option<LineSearchView> {
@@ -82,6 +143,31 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_step_past_two_over_lambda_lands_beyond_the_lines_minimum() {
+        // The quadratic with κ = 10 has λmax = 10 along its steep axis: from a point on that axis
+        // a step of lr = 0.3 goes 3 times as far as the line's minimum (α = 1/3) and lands
+        // higher; lr = 0.05 stops halfway (α = 2 is the minimum).
+        let slice = |lr: f64| {
+            let mut session = Session::open(&format!(
+                "f=quadratic&kappa=10&angle=0&o=sgd(lr={lr})&start=0,1&steps=5"
+            ));
+            session.advance(1);
+            session.step_slice(0).expect("a step was taken")
+        };
+        let past = slice(0.3);
+        assert!(
+            (past.lowest[0] - 1.0 / 3.0).abs() < 0.02,
+            "{:?}",
+            past.lowest
+        );
+        assert!(past.landed > past.loss);
+        let short = slice(0.05);
+        assert!((short.lowest[0] - 2.0).abs() < 1e-12, "{:?}", short.lowest);
+        assert!(short.landed < short.loss);
+        assert_eq!(Session::open("f=booth").step_slice(0), None, "no step yet");
+    }
 
     #[test]
     fn the_accepted_step_meets_the_strong_wolfe_conditions_and_the_curve_passes_its_trials() {

@@ -203,6 +203,14 @@ impl Lab {
         to_json(&self.session.line_search(racer), "null")
     }
 
+    /// Racer `racer`'s last update in one dimension as JSON ([`Session::step_slice`]): `null`
+    /// before its first update.
+    ///
+    /// [`Session::step_slice`]: crate::session::Session::step_slice
+    pub fn step_slice_json(&self, racer: usize) -> String {
+        to_json(&self.session.step_slice(racer), "null")
+    }
+
     /// For the rotated quadratic, the momentum lesson's numbers (critical and best learning
     /// rates, optimal momentum, predicted and measured rates per racer), as JSON; `null`
     /// elsewhere ([`Session::theory`]).

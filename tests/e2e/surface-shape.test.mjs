@@ -142,7 +142,7 @@ test('lesson “Newton vs L-BFGS vs Adam by cost”: L-BFGS wins by steps, Newto
   await page.close();
 });
 
-test('the line search, drawn: an L-BFGS step shows its trials and the accepted α; other optimizers hide it', async () => {
+test('the line search, drawn: an L-BFGS step shows its trials and the accepted α; Adam its last update', async () => {
   const { page, errors } = await openPage(session, '?f=rosenbrock&o=lbfgs(lr=1,line_search_fn=strong_wolfe)~adam(lr=0.05)&start=-1.5,2&steps=10');
   const box = page.locator('#line-search-box');
   assert.equal(await box.isHidden(), true, 'nothing to draw before the first step');
@@ -156,9 +156,26 @@ test('the line search, drawn: an L-BFGS step shows its trials and the accepted �
   const inked = await drawnPixels(page, 'line-search');
   assert.ok(inked > 1000, `the inset is drawn (${inked} pixels)`);
   await box.screenshot({ path: `${SCREENSHOT_DIR}/line-search.png` });
-  // Adam has no line search: selecting it hides the inset.
+  // Adam has no line search: selecting it shows the loss along its last update instead.
   await page.locator('.racer').nth(1).click();
-  assert.equal(await box.isHidden(), true);
+  assert.match(await page.locator('#line-search-readout').textContent(), /^Along the last update:/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the last step in one dimension: past 2/λmax the step lands beyond twice the line’s lowest point', async () => {
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.3)~sgd(lr=0.05)&start=3,2');
+  const box = page.locator('#line-search-box');
+  assert.equal(await box.isHidden(), true, 'nothing before the first step');
+  await page.getByRole('button', { name: 'Step' }).click();
+  await box.waitFor({ state: 'visible' });
+  const readout = page.locator('#line-search-readout');
+  // lr = 0.3 on curvature up to 10: the line's minimum is at α = 0.375, the step 2.667 times as far.
+  assert.match(await readout.textContent(), /from 11\.22 to 23\.9 where the step landed \(α = 1\)\. The lowest loss on this line, 4\.789, is at α = 0\.375: the step went 2\.667 times as far, past it/);
+  assert.ok((await drawnPixels(page, 'line-search')) > 1000);
+  await box.screenshot({ path: `${SCREENSHOT_DIR}/step-slice.png` });
+  await page.locator('.racer').nth(1).click();
+  assert.match(await readout.textContent(), /from 11\.22 to 6\.704 .* is at α = 2: the step stopped short of it\./);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -17,6 +17,7 @@ import { counterText, showConfusion, showExplain, showTheory, statusText } from 
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
 import { setUpSharing } from './share.js';
 import { createStage } from './stage.js';
+import { cameraText, readCamera, setUpView3d, showView3d } from './view3d.js';
 
 /** Whether the page is inside another page's frame (a course page's embed). */
 const FRAMED = window.self !== window.top;
@@ -86,6 +87,8 @@ function readUi(params, ignored) {
   }
   ui.cloud = params.get('cloud') === '1';
   ui.curvature = params.get('curv') === '1';
+  ui.view3d = params.get('view3d') === '1';
+  ui.camera = readCamera(params.get('cam'));
   ui.embed = params.get('embed') === '1';
   ui.autoplay = params.get('play') === '1';
   ui.lesson = params.get('lesson');
@@ -122,7 +125,7 @@ async function main() {
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
-  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), chart: $('chart'), inset: $('inset'), network: $('network') };
+  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
   const catalogs = { surfaces: JSON.parse(surface_catalog()), optimizers: JSON.parse(optimizer_catalog()) };
   /** The scenario each view last showed, to come back to. */
   const remembered = { surface: null, network: null };
@@ -136,6 +139,9 @@ async function main() {
     if (ui.axis !== 'steps') extra.set('axis', ui.axis);
     if (ui.cloud) extra.set('cloud', '1');
     if (ui.curvature) extra.set('curv', '1');
+    if (ui.view3d) extra.set('view3d', '1');
+    const camera = cameraText(ui.camera);
+    if (camera) extra.set('cam', camera);
     if (embed) {
       extra.set('embed', '1');
       if (ui.controls.length) extra.set('controls', ui.controls.join(','));
@@ -190,6 +196,7 @@ async function main() {
       if (heatOnly) return;
       lab.draw_trails(canvases.trails);
       lab.draw_markers(canvases.markers, ui.cloud, ui.selected, ui.curvature);
+      showView3d({ lab, ui, network: false });
     }
     if (all || now - lastChart > 120) {
       lab.draw_chart(canvases.chart, ui.axis);
@@ -294,6 +301,7 @@ async function main() {
     $('tab-surface').setAttribute('aria-pressed', String(!network));
     $('tab-network').setAttribute('aria-pressed', String(network));
     $('stack').classList.toggle('network-view', network);
+    showView3d({ lab, ui, network });
     $('chart-title').textContent = network ? 'Loss (train: solid, test: faint)' : 'Loss';
     if (network) networkControls.show(scenario, state);
     applyLocks();
@@ -376,7 +384,7 @@ async function main() {
     const next = JSON.parse(probe.scenario_json());
     probe.free();
     const settings = readUi(new URLSearchParams(lesson.query), []);
-    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, selected: 0, lesson: lesson.id, batchForAll: true });
+    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, view3d: settings.view3d, camera: settings.camera, selected: 0, lesson: lesson.id, batchForAll: true });
     openingLesson = true;
     replace(next);
     openingLesson = false;
@@ -430,6 +438,11 @@ async function main() {
     moveStart: (start, push) => edit((s) => { s.start = start; }, { push }),
     nameOf: (index) => labels()[index] ?? '',
   });
+  setUpView3d({
+    ui,
+    redraw: () => showView3d({ lab, ui, network: isNetwork() }),
+    onUiChange: () => { updateUrl(false); draw(true); },
+  });
   $('tab-surface').addEventListener('click', () => switchView(false));
   $('tab-network').addEventListener('click', () => switchView(true));
 
@@ -437,7 +450,7 @@ async function main() {
     const params = new URLSearchParams(window.location.search);
     const next = new Lab(window.location.search);
     const settings = readUi(params, []);
-    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, lesson: settings.lesson });
+    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, view3d: settings.view3d, camera: settings.camera, lesson: settings.lesson });
     openingLesson = true;
     replace(JSON.parse(next.scenario_json()), { push: false });
     openingLesson = false;

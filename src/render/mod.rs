@@ -6,4 +6,5 @@ pub mod colormap;
 pub mod contour;
 pub mod curvature;
 pub mod heatmap;
+pub mod surface3d;
 pub mod viewport;

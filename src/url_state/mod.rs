@@ -136,6 +136,8 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "axis",
     "cloud",
     "curv",
+    "view3d",
+    "cam",
     "view",
     "embed",
     "lesson",

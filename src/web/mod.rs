@@ -37,6 +37,7 @@ pub mod bench;
 mod charts;
 mod network;
 mod surface;
+mod surface3d;
 mod tune;
 
 use charts::*;

@@ -17,7 +17,7 @@ import { counterText, showConfusion, showExplain, showTheory, statusText } from 
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
 import { setUpSharing } from './share.js';
 import { createStage } from './stage.js';
-import { cameraText, readCamera, setUpView3d, showView3d } from './view3d.js';
+import { cameraText, markMeshDirty, readCamera, setUpView3d, showView3d } from './view3d.js';
 
 /** Whether the page is inside another page's frame (a course page's embed). */
 const FRAMED = window.self !== window.top;
@@ -125,7 +125,7 @@ async function main() {
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
-  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
+  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), paths3d: $('paths3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
   const catalogs = { surfaces: JSON.parse(surface_catalog()), optimizers: JSON.parse(optimizer_catalog()) };
   /** The scenario each view last showed, to come back to. */
   const remembered = { surface: null, network: null };
@@ -191,6 +191,7 @@ async function main() {
     } else {
       if (surfaceDirty) {
         lab.draw_surface(canvases.heat);
+        markMeshDirty();
         surfaceDirty = false;
       }
       if (heatOnly) return;

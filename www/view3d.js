@@ -1,5 +1,6 @@
 // The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
-// map. Drag (a finger too) turns it, the wheel or a pinch zooms, the arrow keys turn it and + / −
+// map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes) and
+// the paths over it (redrawn every frame). Drag (a finger too) turns it, the wheel or a pinch zooms, the arrow keys turn it and + / −
 // zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
@@ -31,7 +32,7 @@ export function cameraText(camera) {
  * `redraw()` draws again, `onUiChange()` records the camera in the URL.
  */
 export function setUpView3d({ ui, redraw, onUiChange }) {
-  const canvas = $('surface3d');
+  const canvas = $('paths3d');
   canvas.setAttribute('aria-label', WORDS.label);
   const move = (yaw, pitch, zoom) => {
     const [y, p, z] = clamp_camera(yaw, pitch, zoom);
@@ -103,12 +104,32 @@ export function setUpView3d({ ui, redraw, onUiChange }) {
   });
 }
 
-/** Shows or hides the 3-D canvas and its controls, and draws it when shown. */
+/** What the mesh was last drawn for: the camera and the canvas size ('' after markMeshDirty). */
+let meshDrawn = '';
+
+/** The surface or the view changed: the mesh is drawn again next time. */
+export function markMeshDirty() {
+  meshDrawn = '';
+}
+
+/**
+ * Shows or hides the 3-D canvases and their controls; when shown, draws the mesh if the camera,
+ * the surface or the size changed since it was last drawn, and the paths.
+ */
 export function showView3d({ lab, ui, network }) {
   const on = ui.view3d && !network;
-  const canvas = $('surface3d');
-  canvas.hidden = !on;
+  const mesh = $('surface3d');
+  const paths = $('paths3d');
+  mesh.hidden = !on;
+  paths.hidden = !on;
   $('reset-camera').hidden = !on;
   $('view3d').checked = ui.view3d;
-  if (on) lab.draw_surface_3d(canvas, ui.camera.yaw, ui.camera.pitch, ui.camera.zoom, ui.selected);
+  if (!on) return;
+  const { yaw, pitch, zoom } = ui.camera;
+  const key = `${yaw},${pitch},${zoom},${mesh.width}×${mesh.height}`;
+  if (key !== meshDrawn) {
+    lab.draw_surface_3d(mesh, yaw, pitch, zoom);
+    meshDrawn = key;
+  }
+  lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);
 }

@@ -13,35 +13,26 @@ const MESH: usize = 48;
 #[wasm_bindgen]
 impl Lab {
     /// Draws the surface in 3-D onto `canvas` from a camera at `yaw` and `pitch` degrees and
-    /// `zoom`, with each racer's path and point on it (racer `selected`'s drawn wider); nothing
-    /// for an objective without a surface over the plane.
+    /// `zoom`: the mesh, the floor with the axes' names and the known minima; nothing but the
+    /// background for an objective without a surface over the plane. The paths go on a canvas
+    /// of their own ([`Lab::draw_paths_3d`]), so a playing run does not redraw the mesh.
     pub fn draw_surface_3d(
         &self,
         canvas: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
-        selected: usize,
     ) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
         let (width, height) = (canvas.width() as f64, canvas.height() as f64);
         context.set_fill_style_str("#10131a");
         context.fill_rect(0.0, 0.0, width, height);
-        let Some(runner) = self.session.race().runners.first() else {
+        let Some((terrain, projection)) = self.terrain_3d(canvas, Camera { yaw, pitch, zoom })
+        else {
             return Ok(());
         };
-        if runner.params().len() != 2 {
-            return Ok(());
-        }
-        let objective = runner.objective().clone();
-        let view = self.session.view();
-        let terrain = Terrain::sample(
-            |x, y| objective.loss(&[x, y]),
-            view,
-            MESH,
-            color_scale(runner),
-        );
-        let projection = Projection::new(Camera { yaw, pitch, zoom }, width, height);
+        let objective = self.session.race().runners[0].objective().clone();
+        let view = terrain.view;
         let dpr = self.dpr;
         // The mesh, back to front; a hairline of its own colour closes the seams between faces.
         context.set_line_width(0.6 * dpr);
@@ -102,7 +93,31 @@ impl Lab {
             context.line_to(px - arm, py + arm);
         }
         context.stroke();
-        // Each racer's path on the surface, broken where it leaves the view, and its point.
+        Ok(())
+    }
+
+    /// Draws each racer's path lifted onto the surface and its point (racer `selected`'s path
+    /// wider) onto `canvas`, a transparent canvas over [`Lab::draw_surface_3d`]'s, seen by the
+    /// same camera; paths are broken where they leave the view.
+    pub fn draw_paths_3d(
+        &self,
+        canvas: &HtmlCanvasElement,
+        yaw: f64,
+        pitch: f64,
+        zoom: f64,
+        selected: usize,
+    ) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+        let Some((terrain, projection)) = self.terrain_3d(canvas, Camera { yaw, pitch, zoom })
+        else {
+            return Ok(());
+        };
+        let view = terrain.view;
+        let dpr = self.dpr;
+        let inside = |x: f64, y: f64| {
+            x >= view.x_min && x <= view.x_max && y >= view.y_min && y <= view.y_max
+        };
         context.set_line_cap("round");
         context.set_line_join("round");
         for (index, (trail, runner)) in self
@@ -146,6 +161,30 @@ impl Lab {
             }
         }
         Ok(())
+    }
+}
+
+impl Lab {
+    /// The current surface's terrain and the camera's projection onto `canvas`; `None` where the
+    /// objective is not a function of two parameters.
+    fn terrain_3d(
+        &self,
+        canvas: &HtmlCanvasElement,
+        camera: Camera,
+    ) -> Option<(Terrain, Projection)> {
+        let runner = self.session.race().runners.first()?;
+        if runner.params().len() != 2 {
+            return None;
+        }
+        let objective = runner.objective();
+        let terrain = Terrain::sample(
+            |x, y| objective.loss(&[x, y]),
+            self.session.view(),
+            MESH,
+            color_scale(runner),
+        );
+        let projection = Projection::new(camera, canvas.width() as f64, canvas.height() as f64);
+        Some((terrain, projection))
     }
 }
 

@@ -186,9 +186,16 @@ const cameraInUrl = (page) => {
   return text === null ? null : text.split(',').map(Number);
 };
 
+/** Waits until the URL's camera is `expected` (`null`: the default camera, not written). */
+const expectCamera = async (page, expected) => {
+  const text = expected === null ? null : expected.join(',');
+  await page.waitForFunction((want) => new URL(window.location.href).searchParams.get('cam') === want, text, { timeout: 5000 })
+    .catch(() => assert.deepEqual(cameraInUrl(page), expected));
+};
+
 test('3-D view: tick it, turn it by dragging, keys, wheel and a finger, reset it; the camera rides in the link', async () => {
   const { page, errors } = await openPage(session, '?f=rosenbrock&o=sgd(lr=0.001,momentum=0.9)~adam(lr=0.05)&start=-1.5,2&steps=300');
-  const canvas = page.locator('#surface3d');
+  const canvas = page.locator('#paths3d');
   assert.equal(await canvas.isHidden(), true, 'off by default');
   await page.getByLabel('3-D view').check();
   await canvas.waitFor({ state: 'visible' });
@@ -197,6 +204,7 @@ test('3-D view: tick it, turn it by dragging, keys, wheel and a finger, reset it
   await page.getByRole('button', { name: 'Play' }).click();
   await page.waitForFunction(() => window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 30000 });
   assert.ok((await drawnPixels(page, 'surface3d')) > 10000, 'the surface is drawn');
+  assert.ok((await drawnPixels(page, 'paths3d')) > 200, 'the paths are drawn');
   const before = await canvas.screenshot();
   // Drag with the mouse: the view turns, and the link remembers it.
   const box = await canvas.boundingBox();
@@ -204,6 +212,7 @@ test('3-D view: tick it, turn it by dragging, keys, wheel and a finger, reset it
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2 + 100, box.y + box.height / 2 + 20, { steps: 5 });
   await page.mouse.up();
+  await page.waitForFunction(() => new URL(window.location.href).searchParams.has('cam'));
   const [yaw, pitch, zoom] = cameraInUrl(page);
   assert.equal(yaw, -75, 'dragged 100 px right: 40° more');
   assert.equal(pitch, 43, 'dragged 20 px down: 8° higher');
@@ -212,22 +221,22 @@ test('3-D view: tick it, turn it by dragging, keys, wheel and a finger, reset it
   // Keys, once the view has the focus: an arrow turns it 5°, + zooms, 0 resets.
   await canvas.focus();
   await page.keyboard.press('ArrowLeft');
-  assert.deepEqual(cameraInUrl(page), [-70, 43, 1]);
+  await expectCamera(page, [-70, 43, 1]);
   await page.keyboard.press('+');
-  assert.deepEqual(cameraInUrl(page), [-70, 43, 1.2]);
+  await expectCamera(page, [-70, 43, 1.2]);
   await page.keyboard.press('0');
-  assert.equal(cameraInUrl(page), null);
+  await expectCamera(page, null);
   // The wheel zooms, to the end of its range and no further.
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   for (let i = 0; i < 12; i += 1) await page.mouse.wheel(0, -400);
-  await page.waitForFunction(() => new URL(window.location.href).searchParams.get('cam') === '-35,35,4');
+  await expectCamera(page, [-35, 35, 4]);
   // A link with the camera opens on that view; Reset camera brings the default back.
   const shared = page.url();
   const again = await openPage(session, new URL(shared).search);
   assert.equal(await again.page.getByLabel('3-D view').isChecked(), true);
   assert.deepEqual(cameraInUrl(again.page), [-35, 35, 4]);
   await again.page.getByRole('button', { name: 'Reset camera' }).click();
-  assert.equal(cameraInUrl(again.page), null);
+  await expectCamera(again.page, null);
   assert.deepEqual(again.errors, []);
   await again.page.close();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/view3d.png` });
@@ -237,7 +246,7 @@ test('3-D view: tick it, turn it by dragging, keys, wheel and a finger, reset it
 
 test('3-D view on a phone: a finger turns it and the page does not scroll', async () => {
   const { page, errors } = await openPage(session, '?f=himmelblau&o=adam(lr=0.05)&start=-4,4&steps=200&view3d=1', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-  const canvas = page.locator('#surface3d');
+  const canvas = page.locator('#paths3d');
   await canvas.waitFor({ state: 'visible' });
   const box = await canvas.boundingBox();
   const cdp = await page.context().newCDPSession(page);

@@ -32,7 +32,9 @@ const USAGE: &str = "usage: gdviz trace < scenario.json
 commands:
   trace   run the scenario on stdin; print one JSON line per step 0..=steps:
           {\"step\":k,\"params\":[...],\"loss\":f,\"epoch\":e,\"samples\":n,\"batch_loss\":b}
-          (params and full-objective loss before update k+1); a run that stops early
+          (params and full-objective loss before update k+1; samples counts every
+          evaluation of the loss and gradient, L-BFGS's line-search trials included, and
+          Newton's lines add \"hessians\":h, the Hessians evaluated); a run that stops early
           (diverged, failed, or met a condition of \"stop\") ends with
           {\"step\":k,\"stopped\":...,\"message\":...}; early stopping's line adds
           \"best_epoch\", \"best_test_loss\" and the restored \"params\"

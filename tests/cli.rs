@@ -165,6 +165,38 @@ fn lbfgs_traces_one_line_per_outer_step() {
 }
 
 #[test]
+fn trace_lines_carry_what_the_run_has_cost() {
+    // Newton's lines count its Hessians beside the evaluations of f and ∇f ("samples");
+    // L-BFGS's count every line-search trial in "samples"; Adam's have no "hessians".
+    let scenario = |optimizer: &str| {
+        format!(
+            r#"{{"objective":{{"kind":"surface","name":"rosenbrock"}},"optimizer":{optimizer},"start":[-1.5,2],"steps":3}}"#
+        )
+    };
+    let (_, newton) = json_lines(&["trace"], &scenario(r#"{"name":"newton","lr":1}"#));
+    let cost = |line: &serde_json::Value| (line["samples"].as_u64(), line["hessians"].as_u64());
+    assert_eq!(
+        newton.iter().map(cost).collect::<Vec<_>>(),
+        (0..=3).map(|k| (Some(k), Some(k))).collect::<Vec<_>>()
+    );
+    let (_, lbfgs) = json_lines(
+        &["trace"],
+        &scenario(r#"{"name":"lbfgs","lr":1,"line_search_fn":"strong_wolfe"}"#),
+    );
+    assert_eq!(
+        lbfgs.iter().map(cost).collect::<Vec<_>>(),
+        [
+            (Some(0), None),
+            (Some(25), None),
+            (Some(50), None),
+            (Some(53), None)
+        ]
+    );
+    let (_, adam) = json_lines(&["trace"], &scenario(r#"{"name":"adam","lr":0.05}"#));
+    assert!(adam.iter().all(|line| line.get("hessians").is_none()));
+}
+
+#[test]
 fn tune_prints_one_line_per_learning_rate_then_the_best() {
     let (text, lines) = json_lines(
         &["tune"],

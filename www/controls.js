@@ -211,6 +211,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   }, { optional: true });
 
   $('cloud').addEventListener('change', () => { ui.cloud = $('cloud').checked; onUiChange(); });
+  $('curvature').addEventListener('change', () => { ui.curvature = $('curvature').checked; onUiChange(); });
   $('axis').addEventListener('change', () => { ui.axis = $('axis').value; onUiChange(); });
 
   /** Shows `scenario` (normalised by the core) and the lab `state` in the controls. */
@@ -281,7 +282,11 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('steps').value = scenario.steps;
     $('stop-loss').value = scenario.stop?.loss_below ?? '';
     $('cloud').checked = ui.cloud;
+    $('curvature').checked = ui.curvature;
     $('axis').value = ui.axis;
+    // On one analytic function samples seen are evaluations of f and ∇f: the axis says so.
+    const analytic = state.sample_count === 1 && !state.network;
+    $('axis').querySelector('option[value="samples"]').textContent = analytic ? 'Evaluations of f and ∇f' : 'Samples seen';
   }
 
   function showBatch(scenario, state, racers) {

@@ -17,6 +17,7 @@ const PIECES = {
   legend: () => $('legend-box'),
   theory: () => $('theory'),
   readout: () => $('readout'),
+  curvature: () => $('curvature-readout'),
   norms: () => $('norms-box'),
   chart: () => $('chart-box'),
 };
@@ -34,7 +35,7 @@ export function setUpEmbed(names) {
     if (!piece) continue;
     piece.classList.add('embedded');
     // The legend, the chart and the panels go beside the canvas; controls go under it.
-    (['chart', 'legend', 'theory', 'norms', 'readout'].includes(name) ? wide : strip).append(piece);
+    (['chart', 'legend', 'theory', 'norms', 'readout', 'curvature'].includes(name) ? wide : strip).append(piece);
   }
   strip.hidden = strip.children.length === 0;
   wide.hidden = wide.children.length === 0;

@@ -7,7 +7,7 @@ import { $ } from './dom.js';
 
 /**
  * The lessons, in teaching order. `shows` names what the text talks about beyond the canvas, for
- * an embedded lesson to show too: `chart`, `legend`, `theory`, `readout`, `norms`.
+ * an embedded lesson to show too: `chart`, `legend`, `theory`, `readout`, `norms`, `curvature`.
  */
 export const LESSONS = [
   {
@@ -27,9 +27,16 @@ export const LESSONS = [
   {
     id: 'learning-rate',
     title: 'Learning rate: too small, about right, too large',
-    query: 'f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.01)~sgd(lr=0.18)~sgd(lr=0.3)&start=3,2&steps=800&speed=200',
-    shows: ['legend', 'chart'],
-    text: 'On a quadratic with largest curvature L = 10, gradient descent converges exactly when lr < 2/L = 0.2. At 0.01 (red) it crawls; at 0.18 (white) it zig-zags across the valley but converges; at 0.3 (orange) each step lands twice as far on the other side (|1 − 0.3·10| = 2), until the numbers overflow and the lab stops the run and marks the step where it diverged.',
+    query: 'f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.01)~sgd(lr=0.18)~sgd(lr=0.3)&start=3,2&steps=800&speed=200&curv=1',
+    shows: ['legend', 'chart', 'curvature'],
+    text: 'On a quadratic with largest curvature L = 10, gradient descent converges exactly when lr < 2/L = 0.2. At 0.01 (red) it crawls; at 0.18 (white) it zig-zags across the valley but converges; at 0.3 (orange) each step lands twice as far on the other side (|1 − 0.3·10| = 2), until the numbers overflow and the lab stops the run and marks the step where it diverged. The curvature read-out gives λmax = 10 and λmin = 1 at every point of this bowl, and the red tick on the learning-rate slider marks 2/λmax = 0.2: select the orange racer and its rate sits past the tick.',
+  },
+  {
+    id: 'past-the-edge',
+    title: 'Past the edge: the step size against the curvature',
+    query: 'f=rosenbrock&o=sgd(lr=0.0019)~sgd(lr=0.0021)~sgd(lr=0.0025)&start=0.9,0.81&steps=3000&speed=500&curv=1',
+    shows: ['legend', 'chart', 'curvature'],
+    text: 'Plain gradient descent overshoots along a direction of curvature λ once lr > 2/λ. On Rosenbrock’s valley floor the steepest curvature λmax grows from 850 at this start (0.9, 0.81) to 1002 at the minimum (1, 1), so the limit 2/λmax shrinks from 0.00235 to 0.0020 (the read-out and the red tick on the learning-rate slider follow the selected racer). At lr = 0.0019 (red) every step is within the limit: it creeps down the floor to loss 8e−5. At lr = 0.0021 (white) it is within the limit at the start and past it near the minimum: its loss falls to 2e−4 by step 2100, then it bounces across the valley and the loss climbs again. At lr = 0.0025 (orange) it is past the limit from the first step: thrown up the valley wall, it settles far from the minimum (loss 0.17), where λmax ≈ 765 puts 2/λmax = 0.0026 just above its rate — gradient descent at the “edge of stability” (Cohen et al., 2021).',
   },
   {
     id: 'adam-rosenbrock',
@@ -37,6 +44,13 @@ export const LESSONS = [
     query: 'f=rosenbrock&o=sgd(lr=0.001)~sgd(lr=0.001,momentum=0.9)~adam(lr=0.05)&start=-1.5,2&steps=3000',
     shows: ['legend', 'chart'],
     text: 'The valley floor of (1−x)² + 100(y−x²)² is curved and almost flat, while its walls are steep: at (−1, 1) the curvature is about 0.4 along the floor and 1000 across it. Plain SGD (red) must use a small learning rate to survive the walls (from this start lr = 0.0022 already diverges), so at lr = 0.001 it creeps along the floor and after 3000 steps is still short of the minimum (1, 1), at loss 0.049. Momentum (white) accumulates speed along the floor and gets below 10⁻⁶. Adam (orange) divides each coordinate’s step by a running root-mean-square of its gradients, so its step does not grow with the gradient: its first step moves each coordinate by lr = 0.05 although the gradients there are 155 and 50. It also gets below 10⁻⁶.',
+  },
+  {
+    id: 'newton-lbfgs-adam-cost',
+    title: 'Newton vs L-BFGS vs Adam by cost',
+    query: 'f=rosenbrock&o=newton(lr=1)~lbfgs(lr=1,line_search_fn=strong_wolfe)~adam(lr=0.05)&start=-1.5,2&steps=400&stop_loss=1e-9&axis=samples&speed=50',
+    shows: ['legend', 'chart'],
+    text: 'Three ways past plain gradient descent, compared by what they cost. Newton’s method (red) jumps to the minimum of the local quadratic model, using the Hessian: its second step overshoots to loss 752, yet after 6 steps it is below 10⁻⁹. L-BFGS with a strong-Wolfe line search (white) estimates the curvature from past gradients instead, and each of its steps runs up to 20 inner iterations, each trying the loss and gradient until the Wolfe conditions hold: counted in steps it wins, below 10⁻⁹ after 3. But the chart’s x-axis here is evaluations of f and ∇f, what a run costs: L-BFGS spent 53 of them, Newton 6 (and 6 Hessians — 4 second derivatives each with 2 parameters, 10¹² for a network with a million weights). Adam (orange) spends one evaluation per step and after 400 is at loss 0.40. Switch the x-axis to iterations and the winner changes.',
   },
   {
     id: 'saddle',

@@ -3,18 +3,21 @@
 // the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
 // The lab (Rust) owns every number; this module only moves edits in and pictures out.
 import init, { Lab, csv_points, dataset_catalog, optimizer_catalog, surface_catalog } from '../pkg/gdviz.js';
-import { createControls } from './controls.js';
+import { LR_LADDER, createControls } from './controls.js';
+import { showCurvature } from './curvature.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, setUpEmbed } from './embed.js';
 import { rate } from './format.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, setUpLessons, showLesson } from './lessons.js';
+import { showLastStep } from './slice.js';
 import { readField, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
 import { setUpSharing } from './share.js';
 import { createStage } from './stage.js';
+import { cameraText, markMeshDirty, readCamera, setUpView3d, showView3d } from './view3d.js';
 
 /** Whether the page is inside another page's frame (a course page's embed). */
 const FRAMED = window.self !== window.top;
@@ -71,7 +74,7 @@ function notify(lines, { refused = false } = {}) {
  * does not fit is named in `ignored`.
  */
 function readUi(params, ignored) {
-  const ui = { speed: DEFAULT_SPEED, axis: 'steps', cloud: false, selected: 0, batchForAll: true };
+  const ui = { speed: DEFAULT_SPEED, axis: 'steps', cloud: false, curvature: false, selected: 0, batchForAll: true };
   const speed = params.get('speed');
   if (speed !== null) {
     if (SPEEDS.includes(Number(speed))) ui.speed = Number(speed);
@@ -83,6 +86,9 @@ function readUi(params, ignored) {
     else ignored.push(`ignored \`axis\`: ${axis} is not steps, epochs or samples`);
   }
   ui.cloud = params.get('cloud') === '1';
+  ui.curvature = params.get('curv') === '1';
+  ui.view3d = params.get('view3d') === '1';
+  ui.camera = readCamera(params.get('cam'));
   ui.embed = params.get('embed') === '1';
   ui.autoplay = params.get('play') === '1';
   ui.lesson = params.get('lesson');
@@ -118,7 +124,7 @@ async function main() {
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
-  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), chart: $('chart'), inset: $('inset'), network: $('network') };
+  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), paths3d: $('paths3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
   const catalogs = { surfaces: JSON.parse(surface_catalog()), optimizers: JSON.parse(optimizer_catalog()) };
   /** The scenario each view last showed, to come back to. */
   const remembered = { surface: null, network: null };
@@ -131,6 +137,10 @@ async function main() {
     if (ui.speed !== DEFAULT_SPEED) extra.set('speed', String(ui.speed));
     if (ui.axis !== 'steps') extra.set('axis', ui.axis);
     if (ui.cloud) extra.set('cloud', '1');
+    if (ui.curvature) extra.set('curv', '1');
+    if (ui.view3d) extra.set('view3d', '1');
+    const camera = cameraText(ui.camera);
+    if (camera) extra.set('cam', camera);
     if (embed) {
       extra.set('embed', '1');
       if (ui.controls.length) extra.set('controls', ui.controls.join(','));
@@ -192,6 +202,8 @@ async function main() {
       $('status').textContent = statusText(state, player.playing);
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
+      showLastStep(JSON.parse(lab.line_search_json(ui.selected)), JSON.parse(lab.step_slice_json(ui.selected)));
+      showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
     },
   };
   const NETWORK_PARTS = ['boundary', 'chart', 'network', 'panels'];
@@ -219,6 +231,7 @@ async function main() {
     } else {
       if (surfaceDirty) {
         lab.draw_surface(canvases.heat);
+        markMeshDirty();
         surfaceDirty = false;
       }
       if (heatOnly) return;
@@ -226,8 +239,9 @@ async function main() {
         lab.draw_trails(canvases.trails);
         const now = performance.now();
         const freshCloud = all || now - cloudAt >= CLOUD_MS;
-        lab.draw_markers(canvases.markers, ui.cloud, ui.selected, freshCloud);
+        lab.draw_markers(canvases.markers, ui.cloud, ui.selected, freshCloud, ui.curvature);
         if (freshCloud) cloudAt = now;
+        showView3d({ lab, ui, network: false });
       }
     }
     const parts = network ? NETWORK_PARTS : SURFACE_PARTS;
@@ -375,6 +389,7 @@ async function main() {
     $('tab-surface').setAttribute('aria-pressed', String(!network));
     $('tab-network').setAttribute('aria-pressed', String(network));
     $('stack').classList.toggle('network-view', network);
+    showView3d({ lab, ui, network });
     $('chart-title').textContent = network ? 'Loss (train: solid, test: faint)' : 'Loss';
     if (network) networkControls.show(scenario, state);
     applyLocks();
@@ -457,7 +472,7 @@ async function main() {
     const next = JSON.parse(probe.scenario_json());
     probe.free();
     const settings = readUi(new URLSearchParams(lesson.query), []);
-    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, selected: 0, lesson: lesson.id, batchForAll: true });
+    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, view3d: settings.view3d, camera: settings.camera, selected: 0, lesson: lesson.id, batchForAll: true });
     openingLesson = true;
     replace(next);
     openingLesson = false;
@@ -511,6 +526,11 @@ async function main() {
     moveStart: (start, push) => edit((s) => { s.start = start; }, { push }),
     nameOf: (index) => labels()[index] ?? '',
   });
+  setUpView3d({
+    ui,
+    redraw: () => showView3d({ lab, ui, network: isNetwork() }),
+    onUiChange: () => { updateUrl(false); draw(true); },
+  });
   $('tab-surface').addEventListener('click', () => switchView(false));
   $('tab-network').addEventListener('click', () => switchView(true));
 
@@ -518,7 +538,7 @@ async function main() {
     const params = new URLSearchParams(window.location.search);
     const next = new Lab(window.location.search);
     const settings = readUi(params, []);
-    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, lesson: settings.lesson });
+    Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, view3d: settings.view3d, camera: settings.camera, lesson: settings.lesson });
     openingLesson = true;
     replace(JSON.parse(next.scenario_json()), { push: false });
     openingLesson = false;

@@ -23,6 +23,12 @@ export function statusText(state, playing) {
 export function counterText(state, selected = 0) {
   const racer = state.racers[selected] ?? state.racers[0];
   const who = state.racers.length > 1 ? `Optimizer ${state.racers.indexOf(racer) + 1}: ` : '';
+  // On one analytic function (a surface) an epoch is a step and a sample an evaluation of f and
+  // ∇f: the counter says what the run has cost, the Hessians Newton's method evaluates included.
+  if (state.sample_count === 1 && !state.network) {
+    const hessians = racer.hessians === null || racer.hessians === undefined ? '' : ` · ${count(racer.hessians, 'Hessian')}`;
+    return `${who}step ${racer.step} · ${count(racer.samples, 'evaluation')} of f and ∇f${hessians}`;
+  }
   return `${who}step ${racer.step} · epoch ${num(racer.epoch)} · ${count(racer.samples, 'sample')}`;
 }
 

@@ -117,6 +117,34 @@ pub struct LbfgsState {
     pub prev_flat_grad: Option<Vec<f64>>,
     /// The loss at the start of the last iteration (`prev_loss`).
     pub prev_loss: Option<f64>,
+    /// The last strong-Wolfe line search, trial by trial, for the page to draw (not part of
+    /// PyTorch's state); `None` before the first or without a line search.
+    #[serde(default, skip)]
+    pub last_search: Option<Box<LineSearchRecord>>,
+}
+
+/// One strong-Wolfe line search along `d` from `x`: what it tried and what it accepted, in terms
+/// of φ(α) = f(x + α·d) (Nocedal & Wright, *Numerical Optimization*, 2nd ed., §3.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineSearchRecord {
+    /// The point the search started from, x.
+    pub from: Vec<f64>,
+    /// The search direction d.
+    pub direction: Vec<f64>,
+    /// φ(0) = f(x).
+    pub loss: f64,
+    /// φ'(0) = ∇f(x)·d (negative: d is a descent direction).
+    pub slope: f64,
+    /// Each trial in the order evaluated: `[α, φ(α), φ'(α)]`.
+    pub trials: Vec<[f64; 3]>,
+    /// The step length accepted.
+    pub accepted: f64,
+    /// The sufficient-decrease constant c₁: φ(α) ≤ φ(0) + c₁·α·φ'(0).
+    pub c1: f64,
+    /// The curvature constant c₂: |φ'(α)| ≤ c₂·|φ'(0)|.
+    pub c2: f64,
+    /// Which inner iteration of its step the search belongs to (1-based).
+    pub iteration: u64,
 }
 
 /// The largest `max_iter`, `max_eval` and `history_size` accepted (a step costs up to `max_eval`
@@ -272,21 +300,29 @@ impl LbfgsConfig {
                 Some(LineSearchFn::StrongWolfe) => {
                     let x_init = params.to_vec();
                     let mut point = vec![0.0; n];
+                    let mut trials = Vec::new();
                     let mut obj_func = |step: f64, grad: &mut [f64]| {
                         for ((p, x), di) in point.iter_mut().zip(&x_init).zip(direction.iter()) {
                             *p = x + step * di;
                         }
-                        objective.loss_and_gradient(&point, grad)
+                        let value = objective.loss_and_gradient(&point, grad);
+                        trials.push([step, value, dot(grad, direction)]);
+                        value
                     };
-                    let found = strong_wolfe(
-                        &mut obj_func,
-                        t,
-                        direction,
+                    let options = WolfeOptions::default();
+                    let found =
+                        strong_wolfe(&mut obj_func, t, direction, loss, &flat_grad, gtd, options);
+                    state.last_search = Some(Box::new(LineSearchRecord {
+                        from: x_init,
+                        direction: direction.clone(),
                         loss,
-                        &flat_grad,
-                        gtd,
-                        WolfeOptions::default(),
-                    );
+                        slope: gtd,
+                        trials,
+                        accepted: found.t,
+                        c1: options.c1,
+                        c2: options.c2,
+                        iteration: n_iter,
+                    }));
                     loss = found.loss;
                     flat_grad = found.grad;
                     t = found.t;

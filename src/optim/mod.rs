@@ -29,7 +29,7 @@ pub use adadelta::{AdadeltaConfig, AdadeltaState};
 pub use adagrad::{AdagradConfig, AdagradState};
 pub use adam::{AdamConfig, AdamState, AdamWConfig};
 pub use adamax::{AdamaxConfig, AdamaxState};
-pub use lbfgs::{LbfgsConfig, LbfgsState, LineSearchFn};
+pub use lbfgs::{LbfgsConfig, LbfgsState, LineSearchFn, LineSearchRecord};
 pub use nadam::{NadamConfig, NadamState};
 pub use newton::{NewtonConfig, NewtonState};
 pub use registry::{Needs, Optimizer, OptimizerConfig, OptimizerInfo, OptimizerState, OPTIMIZERS};

@@ -4,6 +4,8 @@
 pub mod cloud;
 pub mod colormap;
 pub mod contour;
+pub mod curvature;
 pub mod dots;
 pub mod heatmap;
+pub mod surface3d;
 pub mod viewport;

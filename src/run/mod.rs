@@ -95,6 +95,11 @@ pub struct TraceLine {
     /// epoch's end); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_loss: Option<f64>,
+    /// Hessian evaluations so far, for a rule that uses the Hessian (Newton's); absent otherwise.
+    /// With `samples` (evaluations of the loss and gradient, on a surface) it is what the run
+    /// has cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hessians: Option<u64>,
 }
 
 /// One optimizer working through one scenario.
@@ -118,6 +123,7 @@ pub struct Runner {
     last_grad: Vec<f64>,
     steps_taken: u64,
     samples_seen: u64,
+    hessians_evaluated: u64,
     status: Status,
     last: Option<StepReport>,
     stop: Option<StopSpec>,
@@ -211,6 +217,7 @@ impl Runner {
             last_grad: vec![0.0; dim],
             steps_taken: 0,
             samples_seen: 0,
+            hessians_evaluated: 0,
             status: Status::Running,
             last: None,
             stop: scenario.stop.clone(),
@@ -247,6 +254,11 @@ impl Runner {
     /// Gradient evaluations so far, in samples.
     pub fn samples_seen(&self) -> u64 {
         self.samples_seen
+    }
+
+    /// Hessian evaluations so far (a rule that needs one, Newton's, evaluates it every step).
+    pub fn hessians_evaluated(&self) -> u64 {
+        self.hessians_evaluated
     }
 
     /// Epochs completed, fractional.
@@ -331,6 +343,7 @@ impl Runner {
         self.noise_rng = Pcg64Mcg::seed_from_u64(self.seed ^ NOISE_STREAM);
         self.steps_taken = 0;
         self.samples_seen = 0;
+        self.hessians_evaluated = 0;
         self.status = Status::Running;
         self.last = None;
         if let Some(early) = &mut self.early {
@@ -440,6 +453,7 @@ impl Runner {
         copy(&mut self.previous, &self.params);
         copy(&mut self.last_grad, &self.grad);
         let hessian = if self.optimizer.needs_hessian() {
+            self.hessians_evaluated += 1;
             self.objective.hessian(&self.params)
         } else {
             None
@@ -511,6 +525,10 @@ impl Runner {
             samples: self.samples_seen,
             batch_loss: None,
             test_loss: self.early.as_ref().and_then(|_| self.test_loss()),
+            hessians: self
+                .optimizer
+                .needs_hessian()
+                .then_some(self.hessians_evaluated),
         }
     }
 

@@ -68,9 +68,21 @@ pub struct ChartScale {
     pub y_high: f64,
     /// What is subtracted from every loss: the objective's known minimum, else 0.
     pub offset: f64,
+    /// Whether the objective is one analytic function (a surface: one sample), whose samples
+    /// seen are evaluations of f and ∇f.
+    pub analytic: bool,
 }
 
 impl ChartScale {
+    /// The x axis' title: [`ChartAxis::title`], but on an analytic function samples seen are
+    /// what a run has cost in evaluations of f and ∇f (L-BFGS's line-search trials included).
+    pub fn x_title(&self) -> &'static str {
+        match self.axis {
+            ChartAxis::Samples if self.analytic => "evaluations of f and ∇f",
+            axis => axis.title(),
+        }
+    }
+
     /// The y axis' title.
     pub fn y_title(&self) -> &'static str {
         if self.offset != 0.0 {
@@ -238,6 +250,7 @@ impl Session {
         LossChart {
             marks,
             scale: ChartScale {
+                analytic: self.objective().is_some_and(|o| o.sample_count() == 1),
                 axis,
                 x_max,
                 log,

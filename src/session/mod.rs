@@ -6,10 +6,12 @@
 //! tested, natively. The pieces are split by what they serve: [`view`] (the per-racer state the
 //! controls, legend and read-outs show), [`chart`] (the loss chart's curves, axes and picking),
 //! [`network`] (per-layer gradient norms, the weight history, the loss landscape, the confusion
-//! matrices) and [`catalog`] (the menus of optimizers, surfaces and data sets).
+//! matrices), [`line_search`] (L-BFGS's last strong-Wolfe search, trial by trial) and
+//! [`catalog`] (the menus of optimizers, surfaces and data sets).
 
 pub mod catalog;
 pub mod chart;
+pub mod line_search;
 pub mod network;
 pub mod view;
 

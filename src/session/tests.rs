@@ -43,8 +43,10 @@ fn the_state_holds_every_field_the_page_reads() {
             "batch_size",
             "color",
             "current_lr",
+            "curvature",
             "differs",
             "epoch",
+            "hessians",
             "index",
             "loss",
             "lr",
@@ -490,4 +492,23 @@ fn early_stopping_l1_and_the_gradient_check_reach_the_page() {
     assert!(check.worst.relative_error < 1e-2, "{:?}", check.worst);
     assert_eq!(session.gradient_check(0, 0.0), None);
     assert_eq!(session.gradient_check(5, 1e-6), None);
+}
+
+#[test]
+fn each_racer_carries_the_curvature_at_its_point() {
+    // Booth, (x + 2y − 7)² + (2x + y − 5)²: the Hessian [[10, 8], [8, 10]] everywhere, so
+    // λ = 18 and 2, κ = 9 and 2/λmax = 1/9.
+    let session = Session::open("f=booth&o=sgd(lr=0.01)&steps=5");
+    let curvature = session.state().racers[0]
+        .curvature
+        .expect("a surface has one");
+    assert!((curvature.lambda_max - 18.0).abs() < 1e-12);
+    assert!((curvature.lambda_min - 2.0).abs() < 1e-12);
+    assert_eq!(curvature.condition.map(|k| (k * 1e9).round()), Some(9e9));
+    let network = Session::open("f=mlp&data=circle&layers=4");
+    assert_eq!(
+        network.state().racers[0].curvature,
+        None,
+        "no Hessian for a network"
+    );
 }

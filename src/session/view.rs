@@ -2,6 +2,7 @@
 //! racer and a few facts about the objective, serialised as the page's `state`.
 
 use super::Session;
+use crate::objective::curvature::Curvature;
 use crate::objective::Objective;
 use crate::run::{Runner, Status, StopCondition};
 use serde::Serialize;
@@ -80,8 +81,10 @@ pub struct RacerView {
     pub step: u64,
     /// Epochs completed (fractional).
     pub epoch: f64,
-    /// Samples seen.
+    /// Samples seen (on an analytic surface: evaluations of f and ∇f).
     pub samples: u64,
+    /// Hessian evaluations, for a rule that uses the Hessian (Newton's); `None` otherwise.
+    pub hessians: Option<u64>,
     /// Full-objective loss.
     pub loss: Option<f64>,
     /// The first parameter (the point on a surface).
@@ -97,6 +100,9 @@ pub struct RacerView {
     /// Where early stopping ended the run, in words (`"stopped at epoch 30, best test loss at
     /// epoch 25"`); `None` otherwise.
     pub stopped_early: Option<String>,
+    /// The loss's curvature at the racer's point, for a 2-parameter objective with an analytic
+    /// Hessian (a surface, linear regression); `None` otherwise or where it is not finite.
+    pub curvature: Option<Curvature>,
 }
 
 impl Session {
@@ -174,6 +180,10 @@ fn racer_view(
         step: runner.steps_taken(),
         epoch: runner.epoch(),
         samples: runner.samples_seen(),
+        hessians: runner
+            .optimizer()
+            .needs_hessian()
+            .then(|| runner.hessians_evaluated()),
         loss: finite(runner.loss()),
         x: params.first().copied().and_then(finite),
         y: params.get(1).copied().and_then(finite),
@@ -187,6 +197,7 @@ fn racer_view(
             } => Some(status.summary()),
             _ => None,
         },
+        curvature: Curvature::at(&**objective, params),
     }
 }
 

@@ -20,7 +20,7 @@ impl Lab {
         let scale = chart.scale;
         let x_label = |v: &f64| scale.x_label(*v);
         let curves = LossCurves {
-            x_desc: scale.axis.title(),
+            x_desc: scale.x_title(),
             y_desc: scale.y_title(),
             x_label: &x_label,
             dpr: self.dpr,

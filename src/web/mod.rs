@@ -37,6 +37,7 @@ pub mod bench;
 mod charts;
 mod network;
 mod surface;
+mod surface3d;
 mod tune;
 
 use charts::*;
@@ -222,6 +223,22 @@ impl Lab {
     /// ([`Session::explain`]; `null` for no such racer).
     pub fn explain_json(&self, index: usize) -> String {
         to_json(&self.session.explain(index), "null")
+    }
+
+    /// Racer `racer`'s last line search as JSON ([`Session::line_search`]): `null` unless it is
+    /// L-BFGS with a strong-Wolfe line search that has taken a step.
+    ///
+    /// [`Session::line_search`]: crate::session::Session::line_search
+    pub fn line_search_json(&self, racer: usize) -> String {
+        to_json(&self.session.line_search(racer), "null")
+    }
+
+    /// Racer `racer`'s last update in one dimension as JSON ([`Session::step_slice`]): `null`
+    /// before its first update.
+    ///
+    /// [`Session::step_slice`]: crate::session::Session::step_slice
+    pub fn step_slice_json(&self, racer: usize) -> String {
+        to_json(&self.session.step_slice(racer), "null")
     }
 
     /// For the rotated quadratic, the momentum lesson's numbers (critical and best learning

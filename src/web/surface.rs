@@ -2,7 +2,9 @@
 //! regression inset, and reading the plane under the pointer.
 
 use super::*;
+use crate::objective::curvature::Curvature;
 use crate::render::cloud::{batch_contours, cloud_picture, CloudLimits};
+use crate::render::curvature::glyph;
 
 #[wasm_bindgen]
 impl Lab {
@@ -100,15 +102,17 @@ impl Lab {
     }
 
     /// Redraws the top canvas: the start, each racer's current point (a cross and a label where
-    /// it diverged), and — when `cloud` is set — the batch-noise cloud of racer `selected`: drawn
-    /// afresh when `fresh_cloud` is set, else the one drawn last, moved to the racer's point (a
-    /// run's frames redraw it a few times less often than its markers).
+    /// it diverged), and for racer `selected` the curvature glyph when `curvature` is set and —
+    /// when `cloud` is — the batch-noise cloud: drawn afresh when `fresh_cloud` is set, else the
+    /// one drawn last, moved to the racer's point (a run's frames redraw it a few times less often
+    /// than its markers).
     pub fn draw_markers(
         &mut self,
         canvas: &HtmlCanvasElement,
         cloud: bool,
         selected: usize,
         fresh_cloud: bool,
+        curvature: bool,
     ) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
         context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
@@ -151,6 +155,11 @@ impl Lab {
                 if let Some((x, y)) = self.cloud.origin {
                     context.draw_image_with_html_canvas_element(&layer, here.0 - x, here.1 - y)?;
                 }
+            }
+        }
+        if curvature {
+            if let Some(runner) = self.session.race().runners.get(selected) {
+                self.draw_curvature(&context, &viewport, runner)?;
             }
         }
         context.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));
@@ -362,6 +371,48 @@ impl Lab {
             context.stroke();
         }
         context.restore();
+        Ok(())
+    }
+
+    /// The curvature glyph at `runner`'s point (render::curvature): the quadratic model's level
+    /// set in white, the steep axis solid, a downward-curving axis dashed.
+    fn draw_curvature(
+        &self,
+        context: &CanvasRenderingContext2d,
+        viewport: &Viewport,
+        runner: &Runner,
+    ) -> Result<(), JsValue> {
+        let params = runner.params();
+        let Some(curvature) = Curvature::at(&**runner.objective(), params) else {
+            return Ok(());
+        };
+        let dpr = self.dpr;
+        let Some(glyph) = glyph(&curvature, viewport, [params[0], params[1]], 38.0 * dpr) else {
+            return Ok(());
+        };
+        context.set_stroke_style_str("rgba(255,255,255,0.95)");
+        context.set_line_width(1.5 * dpr);
+        if let Some(outline) = &glyph.ellipse {
+            context.begin_path();
+            for (i, &(x, y)) in outline.iter().enumerate() {
+                if i == 0 {
+                    context.move_to(x, y);
+                } else {
+                    context.line_to(x, y);
+                }
+            }
+            context.stroke();
+        }
+        for (axis, width) in glyph.axes.iter().zip([2.5, 1.25]) {
+            let dash = if axis.downward { 5.0 * dpr } else { 0.0 };
+            context.set_line_dash(&dashes(dash, dash * 0.7))?;
+            context.set_line_width(width * dpr);
+            context.begin_path();
+            context.move_to(axis.from.0, axis.from.1);
+            context.line_to(axis.to.0, axis.to.1);
+            context.stroke();
+        }
+        context.set_line_dash(&dashes(0.0, 0.0))?;
         Ok(())
     }
 

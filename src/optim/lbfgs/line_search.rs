@@ -8,8 +8,8 @@ use super::{dot, max_abs, py_max, py_min};
 /// `tolerance_change` to the line search).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct WolfeOptions {
-    c1: f64,
-    c2: f64,
+    pub(super) c1: f64,
+    pub(super) c2: f64,
     tolerance_change: f64,
     max_ls: u32,
 }

@@ -1,0 +1,203 @@
+//! The last step in one dimension, as the page draws it: φ(α) = f(x + α·d) along the last
+//! strong-Wolfe search of an L-BFGS racer (the trials it evaluated, the sufficient-decrease line,
+//! the accepted step), or along any other racer's last update (where it landed, and where the
+//! loss along that line is lowest).
+
+use super::Session;
+use crate::objective::Objective;
+use crate::optim::{LineSearchRecord, OptimizerState};
+use serde::Serialize;
+
+/// Points at which φ is sampled for its curve.
+const CURVE_POINTS: usize = 96;
+
+/// The last line search of one racer, with φ sampled between α = 0 and past its furthest trial.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LineSearchView {
+    /// Which inner iteration of the last step the search belongs to (1-based).
+    pub iteration: u64,
+    /// φ(0) = f(x).
+    pub loss: f64,
+    /// φ'(0) = ∇f(x)·d.
+    pub slope: f64,
+    /// The sufficient-decrease constant c₁ (Armijo): φ(α) ≤ φ(0) + c₁·α·φ'(0).
+    pub c1: f64,
+    /// The curvature constant c₂: |φ'(α)| ≤ c₂·|φ'(0)|.
+    pub c2: f64,
+    /// Each trial in the order evaluated: `[α, φ(α), φ'(α)]`.
+    pub trials: Vec<[f64; 3]>,
+    /// The step length accepted.
+    pub accepted: f64,
+    /// φ sampled on `[0, 1.15·max α tried]`: `[α, φ(α)]`, non-finite values left out.
+    pub curve: Vec<[f64; 2]>,
+}
+
+impl LineSearchView {
+    /// The view of `record` on `objective`.
+    pub fn of(record: &LineSearchRecord, objective: &impl Objective) -> LineSearchView {
+        let furthest = record
+            .trials
+            .iter()
+            .map(|t| t[0])
+            .fold(record.accepted, f64::max);
+        let end = if furthest > 0.0 { 1.15 * furthest } else { 1.0 };
+        let mut point = vec![0.0; record.from.len()];
+        let curve = (0..=CURVE_POINTS)
+            .filter_map(|i| {
+                let alpha = end * i as f64 / CURVE_POINTS as f64;
+                for ((p, x), d) in point.iter_mut().zip(&record.from).zip(&record.direction) {
+                    *p = x + alpha * d;
+                }
+                let value = objective.loss(&point);
+                value.is_finite().then_some([alpha, value])
+            })
+            .collect();
+        LineSearchView {
+            iteration: record.iteration,
+            loss: record.loss,
+            slope: record.slope,
+            c1: record.c1,
+            c2: record.c2,
+            trials: record.trials.clone(),
+            accepted: record.accepted,
+            curve,
+        }
+    }
+}
+
+/// The loss along a racer's last update Δ = x₁ − x₀: φ(α) = f(x₀ + α·Δ), so that α = 1 is where
+/// the step landed. Where the lowest point of φ lies below α = ½ the step went more than twice as
+/// far as the line's minimum and landed higher than it started on a quadratic: the overshoot of
+/// a learning rate past 2/λ.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepSlice {
+    /// φ(0): the loss where the step started.
+    pub loss: f64,
+    /// φ(1): the loss where it landed.
+    pub landed: f64,
+    /// Where φ is lowest among the sampled points of `[0, 2]`.
+    pub lowest: [f64; 2],
+    /// φ sampled on `[0, 2]`: `[α, φ(α)]`, non-finite values left out.
+    pub curve: Vec<[f64; 2]>,
+}
+
+impl StepSlice {
+    /// The slice of `objective` along the step from `from` to `to`; `None` where the step is
+    /// zero or its ends are not finite.
+    pub fn along(objective: &impl Objective, from: &[f64], to: &[f64]) -> Option<StepSlice> {
+        let moved = from.iter().zip(to).any(|(a, b)| a != b);
+        if !moved || from.iter().chain(to).any(|v| !v.is_finite()) {
+            return None;
+        }
+        let mut point = vec![0.0; from.len()];
+        let mut phi = |alpha: f64| {
+            for ((p, a), b) in point.iter_mut().zip(from).zip(to) {
+                *p = a + alpha * (b - a);
+            }
+            objective.loss(&point)
+        };
+        let curve: Vec<[f64; 2]> = (0..=CURVE_POINTS)
+            .map(|i| 2.0 * i as f64 / CURVE_POINTS as f64)
+            .map(|alpha| [alpha, phi(alpha)])
+            .filter(|p| p[1].is_finite())
+            .collect();
+        let lowest = curve.iter().copied().min_by(|a, b| a[1].total_cmp(&b[1]))?;
+        Some(StepSlice {
+            loss: phi(0.0),
+            landed: phi(1.0),
+            lowest,
+            curve,
+        })
+    }
+}
+
+impl Session {
+    /// Racer `racer`'s last update in one dimension ([`StepSlice`]); `None` before its first
+    /// update or where the update did not move it.
+    pub fn step_slice(&self, racer: usize) -> Option<StepSlice> {
+        let runner = self.race.runners.get(racer)?;
+        if runner.steps_taken() == 0 {
+            return None;
+        }
+        StepSlice::along(
+            &**runner.objective(),
+            runner.previous_params(),
+            runner.params(),
+        )
+    }
+
+    /// Racer `racer`'s last line search, where it is L-BFGS with a strong-Wolfe line search and
+    /// has taken a step; `None` otherwise.
+    pub fn line_search(&self, racer: usize) -> Option<LineSearchView> {
+        let runner = self.race.runners.get(racer)?;
+        match runner.optimizer_state() {
+            OptimizerState::Lbfgs(state) => state
+                .last_search
+                .as_deref()
+                .map(|record| LineSearchView::of(record, &**runner.objective())),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_past_two_over_lambda_lands_beyond_the_lines_minimum() {
+        // The quadratic with κ = 10 has λmax = 10 along its steep axis: from a point on that axis
+        // a step of lr = 0.3 goes 3 times as far as the line's minimum (α = 1/3) and lands
+        // higher; lr = 0.05 stops halfway (α = 2 is the minimum).
+        let slice = |lr: f64| {
+            let mut session = Session::open(&format!(
+                "f=quadratic&kappa=10&angle=0&o=sgd(lr={lr})&start=0,1&steps=5"
+            ));
+            session.advance(1);
+            session.step_slice(0).expect("a step was taken")
+        };
+        let past = slice(0.3);
+        assert!(
+            (past.lowest[0] - 1.0 / 3.0).abs() < 0.02,
+            "{:?}",
+            past.lowest
+        );
+        assert!(past.landed > past.loss);
+        let short = slice(0.05);
+        assert!((short.lowest[0] - 2.0).abs() < 1e-12, "{:?}", short.lowest);
+        assert!(short.landed < short.loss);
+        assert_eq!(Session::open("f=booth").step_slice(0), None, "no step yet");
+    }
+
+    #[test]
+    fn the_accepted_step_meets_the_strong_wolfe_conditions_and_the_curve_passes_its_trials() {
+        let mut session = Session::open(
+            "f=rosenbrock&o=lbfgs(lr=1,line_search_fn=strong_wolfe)~sgd(lr=0.001)&start=-1.5,2",
+        );
+        assert_eq!(
+            session.line_search(0),
+            None,
+            "no search before the first step"
+        );
+        session.advance(1);
+        assert_eq!(session.line_search(1), None, "SGD has no line search");
+        let view = session.line_search(0).expect("L-BFGS searched");
+        assert!(view.slope < 0.0, "a descent direction");
+        let [alpha, value, slope] = *view
+            .trials
+            .iter()
+            .find(|t| t[0] == view.accepted)
+            .expect("the accepted step was a trial");
+        assert!(
+            value <= view.loss + view.c1 * alpha * view.slope,
+            "sufficient decrease"
+        );
+        assert!(
+            slope.abs() <= view.c2 * view.slope.abs(),
+            "curvature condition"
+        );
+        // The curve is φ itself: at α = 0 it is the loss the search started from.
+        assert_eq!(view.curve[0], [0.0, view.loss]);
+        assert!(view.curve.last().expect("points")[0] > alpha);
+    }
+}

@@ -1,0 +1,264 @@
+// The shape of the surface: curvature at the point (the checkbox draws the Hessian's
+// eigen-directions at the selected racer, the read-out gives λmax, λmin and κ, the learning-rate
+// slider carries a tick at the stability limit 2/λmax), the line search drawn, and what a run
+// costs in evaluations. Driven as a teacher does: tick the box, press keys on the slider, pick a
+// racer in the legend, press Step, open the lessons from the list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSession, openPage, openAndRun, scenarioOf, stateOf, SCREENSHOT_DIR } from './harness.mjs';
+
+let session;
+before(async () => { session = await openSession(); });
+after(async () => { await session?.close(); });
+
+const readout = (page) => page.locator('#curvature-readout').textContent();
+const close = (actual, expected, tolerance, what) => assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
+
+/** How many pixels of canvas `id` (the markers canvas unless named) are drawn (not transparent). */
+const drawnPixels = (page, id = 'markers') => page.evaluate((name) => {
+  const canvas = document.getElementById(name);
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let n = 0;
+  for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n += 1;
+  return n;
+}, id);
+
+test('curvature on the quadratic: tick the box, read λmax = 10, step the learning rate across 2/λmax = 0.2', async () => {
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.1)&start=3,2');
+  const box = page.getByLabel('Curvature at the point');
+  assert.equal(await page.locator('#curvature-readout').isHidden(), true, 'off by default');
+  assert.equal(await page.locator('#lr-edge').isHidden(), true);
+  const before = await drawnPixels(page);
+  await box.check();
+  const text = await readout(page);
+  assert.match(text, /λmax = 10, λmin = 1, condition number κ = λmax\/λmin = 10\./);
+  assert.match(text, /Learning rate 0\.1 is below 2\/λmax = 0\.2/);
+  assert.ok((await drawnPixels(page)) > before + 100, 'the glyph is drawn at the racer');
+  assert.equal(await page.locator('#lr-edge').isVisible(), true, 'the slider carries the tick');
+  // The tick sits where the thumb stands at 0.2: one notch right of 0.1.
+  const slider = page.getByLabel('Learning rate slider (log scale)');
+  await slider.press('ArrowRight');
+  assert.equal((await scenarioOf(page)).optimizer.lr, 0.2);
+  assert.match(await readout(page), /Learning rate 0\.2 is 2\/λmax exactly/);
+  const thumbAt = async () => {
+    const b = await slider.boundingBox();
+    const v = Number(await slider.inputValue()) / Number(await slider.getAttribute('max'));
+    return b.x + 8 + v * (b.width - 16);
+  };
+  const tick = await page.locator('#lr-edge').boundingBox();
+  close(tick.x + tick.width / 2, await thumbAt(), 1.5, 'the tick is under the thumb at 2/λmax');
+  await slider.press('ArrowRight');
+  assert.equal((await scenarioOf(page)).optimizer.lr, 0.5);
+  assert.match(await readout(page), /Learning rate 0\.5 is past 2\/λmax = 0\.2: plain gradient descent overshoots/);
+  assert.equal(await page.locator('#lr-edge.crossed').count(), 1, 'the tick shows it is crossed');
+  // Past the edge the run does what the read-out says: it diverges.
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers[0].status === 'diverged', null, { timeout: 30000 });
+  // The setting rides in the link.
+  assert.match(page.url(), /[?&]curv=1(&|$)/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/curvature-quadratic.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('curvature on a saddle: a negative λmin, the downward axis dashed, and no condition number', async () => {
+  const { page, errors } = await openPage(session, '?f=saddle&o=sgd(lr=0.05)&start=0.5,0.3&curv=1');
+  assert.equal(await page.getByLabel('Curvature at the point').isChecked(), true, 'curv=1 ticks the box');
+  const text = await readout(page);
+  assert.match(text, /λmax = 2, λmin = −2: a saddle/);
+  assert.doesNotMatch(text, /κ/);
+  assert.ok((await drawnPixels(page)) > 200);
+  // A phone-sized touch screen: the box is reached and ticked by a tap.
+  const phone = await openPage(session, '?f=quadratic&o=sgd(lr=0.1)&start=3,2', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await phone.page.getByLabel('Curvature at the point').tap();
+  assert.match(await readout(phone.page), /λmax = 10/);
+  await phone.page.screenshot({ path: `${SCREENSHOT_DIR}/curvature-phone.png`, fullPage: true });
+  assert.deepEqual(phone.errors, []);
+  await phone.page.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('lesson “Past the edge”: each racer is within or past 2/λmax as the text says, and its loss shows it', async () => {
+  const { page, errors } = await openPage(session);
+  // "λmax grows from 850 at this start": the read-out before the run.
+  await page.locator('#lessons summary').click();
+  await page.getByRole('link', { name: 'Past the edge: the step size against the curvature', exact: true }).click();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Reset' }).click();
+  assert.match(await readout(page), /λmax = 849\.5/);
+  assert.match(await readout(page), /Learning rate 0\.0019 is below 2\/λmax = 0\.00235/);
+  const racers = await openAndRun(page, 'Past the edge: the step size against the curvature');
+  // "it creeps down the floor to loss 8e−5"
+  close(racers[0].loss, 8e-5, 0.5e-5, 'red');
+  assert.match(await readout(page), /Learning rate 0\.0019 is below 2\/λmax/);
+  // "its loss falls to 2e−4 by step 2100, then … climbs again": the white racer ends higher.
+  assert.ok(racers[1].loss > 2.5e-4, `white climbs again: ${racers[1].loss}`);
+  await page.locator('.racer').nth(1).click();
+  assert.match(await readout(page), /Learning rate 0\.0021 is past 2\/λmax = 0\.00208/);
+  // "it settles far from the minimum (loss 0.17), where λmax ≈ 765 puts 2/λmax = 0.0026 just above its rate"
+  close(racers[2].loss, 0.17, 0.005, 'orange');
+  await page.locator('.racer').nth(2).click();
+  assert.match(await readout(page), /λmax = 765\.4/);
+  assert.match(await readout(page), /Learning rate 0\.0025 is below 2\/λmax = 0\.00261/);
+  // "falls to 2e−4 by step 2100": the same run with a budget of 2100 steps.
+  await page.getByLabel('Step budget', { exact: true }).fill('2100');
+  await page.getByLabel('Step budget', { exact: true }).press('Tab');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => !window.gdviz.playing && window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 60000 });
+  close((await stateOf(page)).racers[1].loss, 2e-4, 0.3e-4, 'white at step 2100');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-past-the-edge.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('lesson “Newton vs L-BFGS vs Adam by cost”: L-BFGS wins by steps, Newton by evaluations of f and ∇f', async () => {
+  const { page, errors } = await openPage(session);
+  const racers = await openAndRun(page, 'Newton vs L-BFGS vs Adam by cost');
+  const [newton, lbfgs, adam] = racers;
+  // "after 6 steps it is below 10⁻⁹", "below 10⁻⁹ after 3", "L-BFGS spent 53 of them, Newton 6 (and 6 Hessians)"
+  assert.deepEqual([newton.status, newton.step, newton.samples, newton.hessians], ['converged', 6, 6, 6]);
+  assert.ok(newton.loss < 1e-9);
+  assert.deepEqual([lbfgs.status, lbfgs.step, lbfgs.samples, lbfgs.hessians], ['converged', 3, 53, null]);
+  assert.ok(lbfgs.loss < 1e-9);
+  // "Adam … after 400 is at loss 0.40"
+  assert.deepEqual([adam.step, adam.samples], [400, 400]);
+  close(adam.loss, 0.40, 0.005, 'Adam');
+  // The axis the text names, and the counter in the same words.
+  const axis = page.getByLabel('Loss chart x-axis');
+  assert.equal(await axis.inputValue(), 'samples');
+  assert.equal(await axis.locator('option:checked').textContent(), 'Evaluations of f and ∇f');
+  assert.equal(await page.locator('#counter').textContent(), 'Optimizer 1: step 6 · 6 evaluations of f and ∇f · 6 Hessians');
+  // "its second step overshoots to loss 752": Reset, two Steps.
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await page.getByRole('button', { name: 'Step' }).click();
+  close((await stateOf(page)).racers[0].loss, 752, 0.5, 'Newton after 2 steps');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-newton-lbfgs-adam.png`, fullPage: true });
+  // "Switch the x-axis to iterations"
+  await axis.selectOption('steps');
+  assert.match(page.url(), /[?&]lesson=newton-lbfgs-adam-cost/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the line search, drawn: an L-BFGS step shows its trials and the accepted α; Adam its last update', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock&o=lbfgs(lr=1,line_search_fn=strong_wolfe)~adam(lr=0.05)&start=-1.5,2&steps=10');
+  const box = page.locator('#line-search-box');
+  assert.equal(await box.isHidden(), true, 'nothing to draw before the first step');
+  await page.getByRole('button', { name: 'Step' }).click();
+  await box.waitFor({ state: 'visible' });
+  const text = await page.locator('#line-search-readout').textContent();
+  const [, trials, accepted] = text.match(/(\d+) trials?; α = ([\d.e−]+) accepted/) ?? [];
+  assert.ok(Number(trials) >= 1, text);
+  assert.match(text, /Sufficient decrease: φ fell from [\d.]+ to [\d.]+\. Curvature: \|φ′\(α\)\| = [\d.e−]+ ≤ c₂·\|φ′\(0\)\| = [\d.e−]+\./);
+  assert.ok(Number(accepted.replace('−', '-')) > 0);
+  const inked = await drawnPixels(page, 'line-search');
+  assert.ok(inked > 1000, `the inset is drawn (${inked} pixels)`);
+  await box.screenshot({ path: `${SCREENSHOT_DIR}/line-search.png` });
+  // Adam has no line search: selecting it shows the loss along its last update instead.
+  await page.locator('.racer').nth(1).click();
+  assert.match(await page.locator('#line-search-readout').textContent(), /^Along the last update:/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the last step in one dimension: past 2/λmax the step lands beyond twice the line’s lowest point', async () => {
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.3)~sgd(lr=0.05)&start=3,2');
+  const box = page.locator('#line-search-box');
+  assert.equal(await box.isHidden(), true, 'nothing before the first step');
+  await page.getByRole('button', { name: 'Step' }).click();
+  await box.waitFor({ state: 'visible' });
+  const readout = page.locator('#line-search-readout');
+  // lr = 0.3 on curvature up to 10: the line's minimum is at α = 0.375, the step 2.667 times as far.
+  assert.match(await readout.textContent(), /from 11\.22 to 23\.9 where the step landed \(α = 1\)\. The lowest loss on this line, 4\.789, is at α = 0\.375: the step went 2\.667 times as far, past it/);
+  assert.ok((await drawnPixels(page, 'line-search')) > 1000);
+  await box.screenshot({ path: `${SCREENSHOT_DIR}/step-slice.png` });
+  await page.locator('.racer').nth(1).click();
+  assert.match(await readout.textContent(), /from 11\.22 to 6\.704 .* is at α = 2: the step stopped short of it\./);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The camera the page's URL holds: `cam=` as numbers, or null for the default camera. */
+const cameraInUrl = (page) => {
+  const text = new URL(page.url()).searchParams.get('cam');
+  return text === null ? null : text.split(',').map(Number);
+};
+
+/** Waits until the URL's camera is `expected` (`null`: the default camera, not written). */
+const expectCamera = async (page, expected) => {
+  const text = expected === null ? null : expected.join(',');
+  await page.waitForFunction((want) => new URL(window.location.href).searchParams.get('cam') === want, text, { timeout: 5000 })
+    .catch(() => assert.deepEqual(cameraInUrl(page), expected));
+};
+
+test('3-D view: tick it, turn it by dragging, keys, wheel and a finger, reset it; the camera rides in the link', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock&o=sgd(lr=0.001,momentum=0.9)~adam(lr=0.05)&start=-1.5,2&steps=300');
+  const canvas = page.locator('#paths3d');
+  assert.equal(await canvas.isHidden(), true, 'off by default');
+  await page.getByLabel('3-D view').check();
+  await canvas.waitFor({ state: 'visible' });
+  assert.match(page.url(), /[?&]view3d=1(&|$)/);
+  assert.equal(cameraInUrl(page), null, 'the default camera is not written');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 30000 });
+  assert.ok((await drawnPixels(page, 'surface3d')) > 10000, 'the surface is drawn');
+  assert.ok((await drawnPixels(page, 'paths3d')) > 200, 'the paths are drawn');
+  const before = await canvas.screenshot();
+  // Drag with the mouse: the view turns, and the link remembers it.
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 100, box.y + box.height / 2 + 20, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => new URL(window.location.href).searchParams.has('cam'));
+  const [yaw, pitch, zoom] = cameraInUrl(page);
+  assert.equal(yaw, -75, 'dragged 100 px right: 40° more');
+  assert.equal(pitch, 43, 'dragged 20 px down: 8° higher');
+  assert.equal(zoom, 1);
+  assert.notDeepEqual(await canvas.screenshot(), before, 'the picture turned');
+  // Keys, once the view has the focus: an arrow turns it 5°, + zooms, 0 resets.
+  await canvas.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expectCamera(page, [-70, 43, 1]);
+  await page.keyboard.press('+');
+  await expectCamera(page, [-70, 43, 1.2]);
+  await page.keyboard.press('0');
+  await expectCamera(page, null);
+  // The wheel zooms, to the end of its range and no further.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 12; i += 1) await page.mouse.wheel(0, -400);
+  await expectCamera(page, [-35, 35, 4]);
+  // A link with the camera opens on that view; Reset camera brings the default back.
+  const shared = page.url();
+  const again = await openPage(session, new URL(shared).search);
+  assert.equal(await again.page.getByLabel('3-D view').isChecked(), true);
+  assert.deepEqual(cameraInUrl(again.page), [-35, 35, 4]);
+  await again.page.getByRole('button', { name: 'Reset camera' }).click();
+  await expectCamera(again.page, null);
+  assert.deepEqual(again.errors, []);
+  await again.page.close();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/view3d.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('3-D view on a phone: a finger turns it and the page does not scroll', async () => {
+  const { page, errors } = await openPage(session, '?f=himmelblau&o=adam(lr=0.05)&start=-4,4&steps=200&view3d=1', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const canvas = page.locator('#paths3d');
+  await canvas.waitFor({ state: 'visible' });
+  const box = await canvas.boundingBox();
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type, x) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y: box.y + box.height / 2 }] });
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await touch('touchStart', box.x + 100);
+  for (let x = 110; x <= 200; x += 10) await touch('touchMove', box.x + x);
+  await touch('touchEnd');
+  await page.waitForFunction(() => new URL(window.location.href).searchParams.has('cam'));
+  assert.equal(cameraInUrl(page)[0], -75, 'a 100 px swipe turns it 40°');
+  assert.equal(await page.evaluate(() => window.scrollY), scrolled, 'the swipe turned the view, not the page');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/view3d-phone.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,71 @@
+// The curvature read-out: at the selected racer's point, the Hessian's eigenvalues λmax and λmin,
+// the condition number κ and the stability limit 2/λmax — and that limit marked on the
+// learning-rate slider, so a learner sees the step size cross it. The numbers come from the core
+// (objective::curvature); the glyph on the surface is drawn with the markers.
+import { $ } from './dom.js';
+import { num, rate } from './format.js';
+
+/** The words of this read-out, kept together for the language catalogues. */
+const WORDS = {
+  heading: (name) => `Curvature where ${name} stands:`,
+  bowl: (max, min, kappa) => `λmax = ${max}, λmin = ${min}, condition number κ = λmax/λmin = ${kappa}.`,
+  saddle: (max, min) => `λmax = ${max}, λmin = ${min}: a saddle — the loss curves down along the dashed axis.`,
+  cap: (max, min) => `λmax = ${max}, λmin = ${min}: the loss curves down in every direction here.`,
+  past: (lr, limit) => `Learning rate ${lr} is past 2/λmax = ${limit}: plain gradient descent overshoots along the steepest direction (the glyph’s thick, short axis).`,
+  at: (lr) => `Learning rate ${lr} is 2/λmax exactly: along the steepest direction each step lands as far on the other side, neither closer nor further.`,
+  within: (lr, limit) => `Learning rate ${lr} is below 2/λmax = ${limit}: plain gradient descent does not overshoot here.`,
+  none: 'This objective has no analytic Hessian to show.',
+  mark: (limit) => `2/λmax = ${limit}: past this learning rate plain gradient descent overshoots`,
+};
+
+/**
+ * The slider position (0…1) of learning rate `value` on the log-spaced `ladder`, interpolated
+ * between notches on a log scale; `null` outside the ladder.
+ */
+export function ladderFraction(ladder, value) {
+  if (!(value >= ladder[0] && value <= ladder[ladder.length - 1])) return null;
+  let i = 0;
+  while (i < ladder.length - 2 && value > ladder[i + 1]) i += 1;
+  const within = Math.log(value / ladder[i]) / Math.log(ladder[i + 1] / ladder[i]);
+  return (i + within) / (ladder.length - 1);
+}
+
+/**
+ * Shows racer `selected`'s curvature (from `state`) in the read-out and the stability limit on
+ * the learning-rate slider when `shown`; hides both otherwise. `name` is the racer's label.
+ */
+export function showCurvature({ state, selected, shown, name, ladder }) {
+  const readout = $('curvature-readout');
+  const mark = $('lr-edge');
+  const racer = state.racers[selected];
+  const curvature = shown ? racer?.curvature : null;
+  readout.hidden = !shown || state.network;
+  mark.hidden = true;
+  if (readout.hidden) return;
+  if (!curvature) {
+    readout.textContent = WORDS.none;
+    return;
+  }
+  const { lambda_max: max, lambda_min: min, condition, stability_limit: limit } = curvature;
+  let text = `${WORDS.heading(name)} `;
+  if (min > 0) text += WORDS.bowl(num(max), num(min), num(condition));
+  else if (max > 0) text += WORDS.saddle(num(max), num(min));
+  else text += WORDS.cap(num(max), num(min));
+  let past = false;
+  if (limit !== null) {
+    const onEdge = Math.abs(racer.lr - limit) <= 1e-9 * limit;
+    past = racer.lr > limit && !onEdge;
+    if (onEdge) text += ` ${WORDS.at(rate(racer.lr))}`;
+    else text += ` ${past ? WORDS.past(rate(racer.lr), rate(limit)) : WORDS.within(rate(racer.lr), rate(limit))}`;
+    const fraction = ladderFraction(ladder, limit);
+    if (fraction !== null) {
+      mark.hidden = false;
+      // The thumb's centre runs from half a thumb in from either end of the track.
+      mark.style.left = `calc(${fraction} * (100% - 16px) + 8px)`;
+      mark.title = WORDS.mark(rate(limit));
+      mark.classList.toggle('crossed', past);
+    }
+  }
+  readout.textContent = text;
+  readout.classList.toggle('past-edge', past);
+}

@@ -1,0 +1,189 @@
+// The last step in one dimension. For an L-BFGS racer with a strong-Wolfe line search:
+// φ(α) = f(x + α·d) along its last search direction, every trial the search evaluated (numbered in
+// order, with the slope φ′ there: green where the curvature condition holds), the
+// sufficient-decrease line and the step accepted (Nocedal & Wright, Numerical Optimization, §3.1).
+// For any other racer: φ along its last update, α = 1 where it landed, and the lowest point of the
+// line — a step past 2/λ lands beyond twice that. The numbers come from the core
+// (session::line_search); this module only draws them.
+import { $ } from './dom.js';
+import { num } from './format.js';
+
+/** The words of this inset, kept together for the language catalogues. */
+const WORDS = {
+  alpha: 'step length α',
+  phi: 'φ(α) = f(x + α·d)',
+  armijo: 'sufficient decrease',
+  readout: ({ iteration, trials, accepted, from, to, slope, bound }) => `Inner iteration ${iteration} of the last step: ${trials === 1 ? '1 trial' : `${trials} trials`}; α = ${accepted} accepted. Sufficient decrease: φ fell from ${from} to ${to}. Curvature: |φ′(α)| = ${slope} ≤ c₂·|φ′(0)| = ${bound}.`,
+  slice: ({ from, to, lowest, at, ratio }) => `Along the last update: the loss went from ${from} to ${to} where the step landed (α = 1). The lowest loss on this line, ${lowest}, is at α = ${at}: ${ratio}`,
+  past: (times) => `the step went ${times} times as far, past it — further than twice is where it lands higher than it started.`,
+  short: 'the step stopped short of it.',
+  near: 'the step landed at about the lowest point.',
+  uphill: 'the loss rises from the very start of the step: it went far too far, or uphill.',
+  searchHint: 'L-BFGS’s last strong-Wolfe search: φ(α) = f(x + α·d) along its direction d, each trial in the order evaluated (its slope φ′ green where the curvature condition |φ′(α)| ≤ c₂·|φ′(0)| holds), the dashed sufficient-decrease line φ(0) + c₁·α·φ′(0), and the step accepted (filled).',
+  sliceHint: 'φ(α) = f(x + α·Δ) along the last update Δ of the selected racer (the full loss, whatever batch the step used): α = 0 where it started, α = 1 where it landed (filled), the lowest point of the line hollow.',
+};
+
+/** Canvas colours: the curve, the sufficient-decrease line, slopes that pass and fail. */
+const INK = { curve: '#222', armijo: '#2a6fdb', pass: '#1a9641', fail: '#d7191c', accepted: '#e6550d', grid: '#ddd' };
+
+/**
+ * Shows the selected racer's last step: `search` (the lab's `line_search_json`, or null) when it
+ * is an L-BFGS line search, else `slice` (`step_slice_json`, or null); the box is hidden when
+ * there is neither (before the first step).
+ */
+export function showLastStep(search, slice) {
+  const box = $('line-search-box');
+  box.hidden = search === null && slice === null;
+  if (search !== null) showSearch(box, search);
+  else if (slice !== null) showSlice(box, slice);
+}
+
+function showSlice(box, slice) {
+  $('line-search-hint').textContent = WORDS.sliceHint;
+  const at = slice.lowest[0];
+  let ratio = WORDS.near;
+  if (at === 0) ratio = WORDS.uphill;
+  else if (at < 0.95) ratio = WORDS.past(num(1 / at));
+  else if (at > 1.05) ratio = WORDS.short;
+  $('line-search-readout').textContent = WORDS.slice({ from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio });
+  if (!box.open) return;
+  const plot = frame($('line-search'), slice.curve, [slice.loss, slice.landed]);
+  plot.curve(slice.curve);
+  plot.point(0, slice.loss, { fill: '#fff', label: '0' });
+  plot.point(at, slice.lowest[1], { fill: '#fff', stroke: INK.pass, label: '' });
+  plot.point(1, slice.landed, { fill: INK.accepted, label: '1' });
+  plot.done();
+}
+
+function showSearch(box, search) {
+  $('line-search-hint').textContent = WORDS.searchHint;
+  const readout = $('line-search-readout');
+  const [, , acceptedSlope] = search.trials.find((t) => t[0] === search.accepted) ?? [0, 0, NaN];
+  const acceptedValue = search.trials.find((t) => t[0] === search.accepted)?.[1];
+  readout.textContent = WORDS.readout({
+    iteration: search.iteration,
+    trials: search.trials.length,
+    accepted: num(search.accepted),
+    from: num(search.loss),
+    to: num(acceptedValue),
+    slope: num(Math.abs(acceptedSlope)),
+    bound: num(search.c2 * Math.abs(search.slope)),
+  });
+  if (!box.open) return;
+  const plot = frame($('line-search'), search.curve, [search.loss]);
+  plot.curve(search.curve);
+  plot.armijo(search);
+  plot.trials(search);
+  plot.done();
+}
+
+/**
+ * Sizes `canvas`, draws the axes for `curve` (and the `extra` values that must fit, the start
+ * first) and returns
+ * the painters of the inset's parts, each drawing in the plot's coordinates.
+ */
+function frame(canvas, curve, extra) {
+  const dpr = window.devicePixelRatio || 1;
+  const width = Math.max(200, canvas.parentElement.clientWidth - 4);
+  const height = 180;
+  if (canvas.width !== Math.round(width * dpr)) {
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+  }
+  const g = canvas.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, width, height);
+  const pad = { left: 44, right: 10, top: 10, bottom: 30 };
+  const alphaEnd = curve.at(-1)?.[0] ?? 1;
+  const values = curve.map((p) => p[1]);
+  const start = extra[0];
+  const low = Math.min(...values, ...extra);
+  // Far-off trials would flatten the curve: its top is at most the start plus twice its drop,
+  // though every value in `extra` stays in view.
+  const high = Math.max(Math.min(Math.max(...values), start + 2 * Math.max(start - low, 1e-12)), ...extra);
+  const span = high - low || 1;
+  const x = (a) => pad.left + (a / alphaEnd) * (width - pad.left - pad.right);
+  const y = (v) => pad.top + (1 - (v - low) / span) * (height - pad.top - pad.bottom);
+  g.strokeStyle = INK.grid;
+  g.lineWidth = 1;
+  g.strokeRect(pad.left, pad.top, width - pad.left - pad.right, height - pad.top - pad.bottom);
+  g.fillStyle = '#555';
+  g.font = '11px sans-serif';
+  g.textAlign = 'center';
+  g.fillText(WORDS.alpha, (pad.left + width - pad.right) / 2, height - 6);
+  g.fillText('0', x(0), height - 18);
+  g.fillText(num(alphaEnd), x(alphaEnd) - 10, height - 18);
+  g.textAlign = 'right';
+  g.fillText(num(high), pad.left - 4, pad.top + 8);
+  g.fillText(num(low), pad.left - 4, height - pad.bottom);
+  g.save();
+  g.translate(10, (pad.top + height - pad.bottom) / 2);
+  g.rotate(-Math.PI / 2);
+  g.textAlign = 'center';
+  g.fillText(WORDS.phi, 0, 0);
+  g.restore();
+  g.save();
+  g.beginPath();
+  g.rect(pad.left, pad.top, width - pad.left - pad.right, height - pad.top - pad.bottom);
+  g.clip();
+  // A point above the top is drawn on the top edge (the curve itself is clipped there).
+  const point = (a, value, { fill, stroke = INK.curve, label, radius = 4 }) => {
+    const v = Math.min(value, high);
+    g.beginPath();
+    g.arc(x(a), y(v), radius, 0, 2 * Math.PI);
+    g.fillStyle = fill;
+    g.fill();
+    g.strokeStyle = stroke;
+    g.lineWidth = 1.5;
+    g.stroke();
+    if (label) {
+      g.fillStyle = INK.curve;
+      g.textAlign = 'left';
+      g.fillText(label, x(a) + 6, y(v) - 6);
+    }
+  };
+  return {
+    /** φ itself. */
+    curve(points) {
+      g.strokeStyle = INK.curve;
+      g.lineWidth = 1.5;
+      g.beginPath();
+      points.forEach(([a, v], i) => (i === 0 ? g.moveTo(x(a), y(v)) : g.lineTo(x(a), y(v))));
+      g.stroke();
+    },
+    point,
+    /** The sufficient-decrease (Armijo) line φ(0) + c₁·α·φ′(0). */
+    armijo(search) {
+      g.strokeStyle = INK.armijo;
+      g.setLineDash([5, 4]);
+      g.beginPath();
+      g.moveTo(x(0), y(search.loss));
+      g.lineTo(x(alphaEnd), y(search.loss + search.c1 * alphaEnd * search.slope));
+      g.stroke();
+      g.setLineDash([]);
+      g.fillStyle = INK.armijo;
+      g.textAlign = 'right';
+      g.fillText(WORDS.armijo, width - pad.right - 4, pad.top + 12);
+    },
+    /** Each trial: its slope φ′(α) as a short tangent, green where |φ′(α)| ≤ c₂·|φ′(0)|. */
+    trials(search) {
+      const bound = search.c2 * Math.abs(search.slope);
+      const reach = 0.06 * alphaEnd;
+      search.trials.forEach(([a, v, slope], i) => {
+        g.strokeStyle = Math.abs(slope) <= bound ? INK.pass : INK.fail;
+        g.lineWidth = 2;
+        g.beginPath();
+        g.moveTo(x(a - reach), y(v - reach * slope));
+        g.lineTo(x(a + reach), y(v + reach * slope));
+        g.stroke();
+        const accepted = a === search.accepted;
+        point(a, v, { fill: accepted ? INK.accepted : '#fff', label: String(i + 1), radius: accepted ? 5 : 4 });
+      });
+    },
+    done() {
+      g.restore();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
+// map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes) and
+// the paths over it (redrawn every frame). Drag (a finger too) turns it, the wheel or a pinch zooms, the arrow keys turn it and + / −
+// zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
+// URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
+import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
+import { $ } from './dom.js';
+
+/** The words of this view, kept together for the language catalogues. */
+const WORDS = {
+  label: 'The loss surface in 3-D: drag or use the arrow keys to turn it, the wheel, a pinch or + and − to zoom',
+};
+
+/** Degrees turned per CSS pixel dragged, and per arrow key. */
+const TURN = { drag: 0.4, key: 5 };
+
+/** The camera `cam=` names (the default camera when absent or not three numbers). */
+export function readCamera(text) {
+  const [yaw, pitch, zoom] = camera_from_text(text ?? '');
+  return { yaw, pitch, zoom };
+}
+
+/** `cam=`'s text for `camera`, or null for the default camera. */
+export function cameraText(camera) {
+  const text = [camera.yaw, camera.pitch, camera.zoom].map((v) => Number(v.toFixed(2))).join(',');
+  const fallback = readCamera('');
+  return text === [fallback.yaw, fallback.pitch, fallback.zoom].join(',') ? null : text;
+}
+
+/**
+ * Wires the 3-D canvas: `ui.view3d` shows it, `ui.camera` is turned by the pointer and keys;
+ * `redraw()` draws again, `onUiChange()` records the camera in the URL.
+ */
+export function setUpView3d({ ui, redraw, onUiChange }) {
+  const canvas = $('paths3d');
+  canvas.setAttribute('aria-label', WORDS.label);
+  const move = (yaw, pitch, zoom) => {
+    const [y, p, z] = clamp_camera(yaw, pitch, zoom);
+    ui.camera = { yaw: y, pitch: p, zoom: z };
+    redraw();
+  };
+  const pointers = new Map();
+  let pinch = null;
+  canvas.addEventListener('pointerdown', (event) => {
+    canvas.setPointerCapture(event.pointerId);
+    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    if (pointers.size === 2) {
+      const [a, b] = [...pointers.values()];
+      pinch = { distance: Math.hypot(a.x - b.x, a.y - b.y), zoom: ui.camera.zoom };
+    }
+  });
+  canvas.addEventListener('pointermove', (event) => {
+    const last = pointers.get(event.pointerId);
+    if (!last) return;
+    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    const { yaw, pitch, zoom } = ui.camera;
+    if (pinch && pointers.size === 2) {
+      const [a, b] = [...pointers.values()];
+      move(yaw, pitch, pinch.zoom * Math.hypot(a.x - b.x, a.y - b.y) / Math.max(pinch.distance, 1));
+      return;
+    }
+    move(yaw - (event.clientX - last.x) * TURN.drag, pitch + (event.clientY - last.y) * TURN.drag, zoom);
+  });
+  const release = (event) => {
+    if (!pointers.delete(event.pointerId)) return;
+    if (pointers.size < 2) pinch = null;
+    if (pointers.size === 0) onUiChange();
+  };
+  canvas.addEventListener('pointerup', release);
+  canvas.addEventListener('pointercancel', release);
+  canvas.addEventListener('wheel', (event) => {
+    event.preventDefault();
+    const { yaw, pitch, zoom } = ui.camera;
+    move(yaw, pitch, zoom * Math.exp(-event.deltaY * 0.0015));
+    onUiChange();
+  }, { passive: false });
+  canvas.addEventListener('keydown', (event) => {
+    const { yaw, pitch, zoom } = ui.camera;
+    const turns = {
+      ArrowLeft: [yaw + TURN.key, pitch, zoom],
+      ArrowRight: [yaw - TURN.key, pitch, zoom],
+      ArrowUp: [yaw, pitch + TURN.key, zoom],
+      ArrowDown: [yaw, pitch - TURN.key, zoom],
+      '+': [yaw, pitch, zoom * 1.2],
+      '=': [yaw, pitch, zoom * 1.2],
+      '-': [yaw, pitch, zoom / 1.2],
+      0: Object.values(readCamera('')),
+    };
+    const next = turns[event.key];
+    if (!next) return;
+    // The page's own keys (Space, →, r) still work; these are the view's while it has the focus.
+    event.preventDefault();
+    event.stopPropagation();
+    move(...next);
+    onUiChange();
+  });
+  $('reset-camera').addEventListener('click', () => {
+    move(...Object.values(readCamera('')));
+    onUiChange();
+  });
+  $('view3d').addEventListener('change', () => {
+    ui.view3d = $('view3d').checked;
+    onUiChange();
+  });
+}
+
+/** What the mesh was last drawn for: the camera and the canvas size ('' after markMeshDirty). */
+let meshDrawn = '';
+
+/** The surface or the view changed: the mesh is drawn again next time. */
+export function markMeshDirty() {
+  meshDrawn = '';
+}
+
+/**
+ * Shows or hides the 3-D canvases and their controls; when shown, draws the mesh if the camera,
+ * the surface or the size changed since it was last drawn, and the paths.
+ */
+export function showView3d({ lab, ui, network }) {
+  const on = ui.view3d && !network;
+  const mesh = $('surface3d');
+  const paths = $('paths3d');
+  mesh.hidden = !on;
+  paths.hidden = !on;
+  $('reset-camera').hidden = !on;
+  $('view3d').checked = ui.view3d;
+  if (!on) return;
+  const { yaw, pitch, zoom } = ui.camera;
+  const key = `${yaw},${pitch},${zoom},${mesh.width}×${mesh.height}`;
+  if (key !== meshDrawn) {
+    lab.draw_surface_3d(mesh, yaw, pitch, zoom);
+    meshDrawn = key;
+  }
+  lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);
+}

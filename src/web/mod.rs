@@ -38,11 +38,13 @@ mod charts;
 mod network;
 mod surface;
 mod tune;
+mod words;
 
 use charts::*;
 use network::*;
 pub use network::{dataset_catalog, draw_dataset_thumbnail};
 pub use tune::TuneJob;
+use words::CanvasWords;
 
 /// Installs the panic hook so any bug shows as a console error (and the page's banner) instead of
 /// an opaque `unreachable`.
@@ -103,6 +105,8 @@ pub struct Lab {
     /// presenter mode. Type, strokes, markers and margins scale with it; pixel ↔ plane mapping
     /// does not (the page converts pointer positions to canvas pixels itself).
     dpr: f64,
+    /// The words drawn on the canvases, in the page's language ([`Lab::set_words`]).
+    words: CanvasWords,
 }
 
 #[wasm_bindgen]
@@ -121,6 +125,7 @@ impl Lab {
             boundary: BoundaryBuffers::default(),
             chart: None,
             dpr: 1.0,
+            words: CanvasWords::default(),
         }
     }
 

@@ -274,9 +274,9 @@ impl Lab {
 }
 
 impl Lab {
-    pub(super) fn axis_names(&self) -> (&'static str, &'static str) {
+    pub(super) fn axis_names(&self) -> (&str, &str) {
         match self.session.scenario().objective {
-            crate::scenario::ObjectiveSpec::Linreg(_) => ("w (slope)", "b (intercept)"),
+            crate::scenario::ObjectiveSpec::Linreg(_) => (&self.words.slope, &self.words.intercept),
             _ => ("x", "y"),
         }
     }

@@ -1,0 +1,68 @@
+//! The words the lab draws on its canvases — axis titles and the early-stopping marks — handed
+//! in by the page in its reader's language ([`Lab::set_words`]); English until then. The core
+//! carries no words of its own for these: the page's catalogue (www/i18n/) has them.
+
+use super::*;
+use crate::session::chart::ChartAxis;
+use serde::Deserialize;
+
+/// The canvases' words, each a catalogue entry of the page's (`chart.*`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub(super) struct CanvasWords {
+    /// The x axis of steps: `"iterations"`.
+    pub(super) iterations: String,
+    /// The x axis of epochs.
+    pub(super) epochs: String,
+    /// The x axis of samples seen.
+    pub(super) samples: String,
+    /// The loss chart's y axis.
+    pub(super) loss: String,
+    /// The loss chart's y axis when the known minimum is subtracted.
+    pub(super) loss_minus_minimum: String,
+    /// The early-stopping mark at the best epoch.
+    pub(super) best: String,
+    /// The early-stopping mark where the run stopped.
+    pub(super) stopped: String,
+    /// The linear regression plane's x axis.
+    pub(super) slope: String,
+    /// The linear regression plane's y axis.
+    pub(super) intercept: String,
+}
+
+impl Default for CanvasWords {
+    fn default() -> Self {
+        CanvasWords {
+            iterations: "iterations".into(),
+            epochs: "epochs".into(),
+            samples: "samples seen (gradient evaluations)".into(),
+            loss: "loss".into(),
+            loss_minus_minimum: "loss − minimum".into(),
+            best: "best".into(),
+            stopped: "stopped".into(),
+            slope: "w (slope)".into(),
+            intercept: "b (intercept)".into(),
+        }
+    }
+}
+
+impl CanvasWords {
+    /// The title of the loss chart's x axis `axis`.
+    pub(super) fn axis(&self, axis: ChartAxis) -> &str {
+        match axis {
+            ChartAxis::Steps => &self.iterations,
+            ChartAxis::Epochs => &self.epochs,
+            ChartAxis::Samples => &self.samples,
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// Sets the words drawn on the canvases from a JSON object (`{"iterations": "迭代次数",
+    /// …}`; absent keys keep their English); the next draw uses them.
+    pub fn set_words(&mut self, json: &str) -> Result<(), JsValue> {
+        self.words = serde_json::from_str(json).map_err(js_error)?;
+        Ok(())
+    }
+}

@@ -40,7 +40,7 @@ window.addEventListener('unhandledrejection', (event) => showError(t('main.wentW
 
 /** The words the lab draws on its canvases (Lab::set_words), from the catalogue. */
 function canvasWords() {
-  const ids = ['iterations', 'epochs', 'samples', 'loss', 'loss_minus_minimum', 'best', 'stopped', 'slope', 'intercept'];
+  const ids = ['iterations', 'epochs', 'samples', 'loss', 'loss_minus_minimum', 'best', 'stopped', 'layer_norm', 'slope', 'intercept'];
   return Object.fromEntries(ids.map((id) => [id, t(`chart.${id}`)]));
 }
 

@@ -277,7 +277,7 @@ impl Lab {
             .x_labels(label_counts(&root, dpr).0)
             .light_line_style(RGBColor(235, 235, 240))
             .x_desc(&self.words.iterations)
-            .y_desc("‖∇ layer‖")
+            .y_desc(&self.words.layer_norm)
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| log_tick_label(*v, high - low))
             .label_style((SANS, font))

@@ -24,6 +24,8 @@ pub(super) struct CanvasWords {
     pub(super) best: String,
     /// The early-stopping mark where the run stopped.
     pub(super) stopped: String,
+    /// The y axis of the per-layer gradient norms.
+    pub(super) layer_norm: String,
     /// The linear regression plane's x axis.
     pub(super) slope: String,
     /// The linear regression plane's y axis.
@@ -40,6 +42,7 @@ impl Default for CanvasWords {
             loss_minus_minimum: "loss − minimum".into(),
             best: "best".into(),
             stopped: "stopped".into(),
+            layer_norm: "‖∇ layer‖".into(),
             slope: "w (slope)".into(),
             intercept: "b (intercept)".into(),
         }

@@ -64,9 +64,9 @@ pub struct ExplainLine {
     /// The formula, hyper-parameters substituted where that helps, e.g.
     /// `"m ← β₁·m + (1 − β₁)·g   (β₁ = 0.9)"`.
     pub formula: String,
-    /// What a bare symbol of the formula stands for, as an id the page words (`"lr_of_step"`:
-    /// the learning rate of this step; `"before_step"`, `"gradient_received"`, `"steps_taken"`,
-    /// `"vectors_differ"`, `"no_step_yet"`); [`ExplainLine::gloss_text`] is its English.
+    /// What the formula's symbols stand for, as an id the page words in its reader's language
+    /// (`"lr_of_step"`: the learning rate of this step; `"before_step"`, `"steps_taken"`,
+    /// `"buffer_starts_at_g"`, …); [`ExplainLine::gloss_text`] has every id's English.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gloss: Option<&'static str>,
     /// Its value: a number (`"0.1234"`), a vector (`"(0.1234, −5.678)"`) or an integer.
@@ -86,6 +86,13 @@ impl ExplainLine {
             Some("before_step") => "before the step",
             Some("gradient_received") => "gradient received",
             Some("steps_taken") => "steps taken, this one included",
+            Some("buffer_starts_at_g") => "b = g at the first step",
+            Some("amsgrad_uses_vmax") => "AMSGrad: v̂ uses v_max",
+            Some("decoupled_decay") => "decoupled decay",
+            Some("weight_of_g") => "weight of g",
+            Some("weight_of_m") => "weight of m",
+            Some("u_before_step") => "u before this step",
+            Some("solved_not_stored") => "solved each step, not stored: −Δp/lr",
             Some("vectors_differ") => {
                 return format!(
                     "{}: the step's vectors differ in length; the first n are shown",

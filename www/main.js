@@ -7,7 +7,7 @@ import { createControls } from './controls.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, setUpEmbed } from './embed.js';
 import { rate } from './format.js';
-import { LANGUAGES, chooseLanguage, language, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
+import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from './lessons.js';
 import { readField, refusalText } from './messages.js';
@@ -40,8 +40,8 @@ window.addEventListener('unhandledrejection', (event) => showError(t('main.wentW
 
 /** The words the lab draws on its canvases (Lab::set_words), from the catalogue. */
 function canvasWords() {
-  const ids = ['iterations', 'epochs', 'samples', 'loss', 'loss_minus_minimum', 'best', 'stopped', 'layer_norm', 'slope', 'intercept'];
-  return Object.fromEntries(ids.map((id) => [id, t(`chart.${id}`)]));
+  const ids = ['iterations', 'epochs', 'samples', 'loss', 'loss_minus_minimum', 'best', 'stopped', 'layer_norm', 'diverged', 'failed', 'slope', 'intercept'];
+  return { font: CANVAS_FONTS, ...Object.fromEntries(ids.map((id) => [id, t(`chart.${id}`)])) };
 }
 
 /** The control a person changed last, and the one whose value the notice refuses. */
@@ -131,6 +131,8 @@ async function main() {
    * page's first picture is not held back by the chart and panels (drawn a frame later).
    */
   let heatOnly = true;
+  /** The tuner's button, once set up (it words itself again after a language switch). */
+  let tuning = null;
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
@@ -274,6 +276,10 @@ async function main() {
       button.textContent = t('main.tune.stop');
       requestAnimationFrame(slice);
     });
+    return {
+      /** Words the button again (the page's words put "Tune learning rates" back on a switch). */
+      relabel() { if (job) button.textContent = t('main.tune.stop'); },
+    };
   }
 
   /** Locked mode: the controls a teacher named in `lock=` are shown but fixed. */
@@ -390,6 +396,7 @@ async function main() {
     showLesson(lessonById(ui.lesson));
     relabelLessons();
     player.relabel();
+    tuning?.relabel();
     surfaceDirty = true;
     if (!heatOnly) draw(true);
     $('status').textContent = statusText(state, player.playing);
@@ -490,7 +497,7 @@ async function main() {
     legendRows: () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) })),
   });
   if (ui.present) document.body.classList.add('present');
-  setUpTuning();
+  tuning = setUpTuning();
   /** Pasted CSV replaces the generated data set; the core names the row and column it refuses. */
   const useCsv = (textarea, kind, label) => {
     let points;

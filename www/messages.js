@@ -98,7 +98,32 @@ export function refusalText(error, titles = []) {
     const which = range.whole && !Number.isInteger(value) ? 'notWhole' : side;
     return t(`messages.${which}`, { label: `${label}${who}`, value: bound(String(value)), accepted: acceptedRange(range) });
   }
-  return label ? t('messages.labelled', { label: `${label}${who}`, text: reason }) : field ? t('messages.labelled', { label: field, text: reason }) : reason;
+  const text = problemText(problem) ?? reason;
+  return label ? t('messages.labelled', { label: `${label}${who}`, text }) : field ? t('messages.labelled', { label: field, text }) : text;
+}
+
+/** A value the lab found (`"null"`, `{"text":"adm"}`, `{"number":3}`, `"list"`) as people read it. */
+function foundText(found) {
+  if (typeof found === 'string') return t(`messages.found.${found}`);
+  const [[kind, value]] = Object.entries(found ?? { null: null });
+  return kind === 'text' ? `“${value}”` : kind === 'number' ? bound(String(value)) : String(value);
+}
+
+/**
+ * The problem of a refusal in words, from its data, where the page words that kind (`null`
+ * else: the lab's own sentence stands, as for a function's typo or a CSV cell).
+ */
+function problemText(problem) {
+  switch (problem?.kind) {
+    case 'non_finite': return t('messages.problem.nonFinite');
+    case 'wrong_type': return t('messages.problem.wrongType', { found: foundText(problem.found), expected: t(`messages.expected.${problem.expected}`) });
+    case 'unknown_name': return t('messages.problem.unknownName', { found: foundText(problem.found), accepted: problem.accepted.join(', ') });
+    case 'unknown_field': return t('messages.problem.unknownField', { accepted: problem.accepted.join(', ') });
+    case 'missing': return problem.names.length
+      ? t('messages.problem.missingName', { accepted: problem.names.join(', ') })
+      : t('messages.problem.missing', { example: problem.example ?? '' });
+    default: return null;
+  }
 }
 
 /** The visible label of a form control (its <label> text, without the control's own value). */

@@ -130,7 +130,7 @@ impl Lab {
                 self.draw_cloud(&context, &viewport, runner)?;
             }
         }
-        context.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));
+        context.set_font(&format!("{}px {}", (12.0 * dpr).round(), self.words.font));
         for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
             if params.len() < 2 {
@@ -165,7 +165,7 @@ impl Lab {
                     let label = format!(
                         "{} {}",
                         runner.optimizer().name(),
-                        runner.status().summary()
+                        self.words.ended(runner.status())
                     );
                     let lx = (px + 9.0 * dpr).min(viewport.left + viewport.width - 160.0 * dpr);
                     context.set_fill_style_str("rgba(0,0,0,0.7)");

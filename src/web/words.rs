@@ -10,6 +10,9 @@ use serde::Deserialize;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
 pub(super) struct CanvasWords {
+    /// The CSS font families of the words the lab draws on a canvas itself (the racers'
+    /// markers): the page's `CANVAS_FONTS`, which has fonts with Chinese glyphs.
+    pub(super) font: String,
     /// The x axis of steps: `"iterations"`.
     pub(super) iterations: String,
     /// The x axis of epochs.
@@ -26,6 +29,10 @@ pub(super) struct CanvasWords {
     pub(super) stopped: String,
     /// The y axis of the per-layer gradient norms.
     pub(super) layer_norm: String,
+    /// A diverged racer's marker, `{step}` its step: `"diverged at step {step}"`.
+    pub(super) diverged: String,
+    /// The marker of a racer whose step was refused, `{step}` its step.
+    pub(super) failed: String,
     /// The linear regression plane's x axis.
     pub(super) slope: String,
     /// The linear regression plane's y axis.
@@ -35,6 +42,7 @@ pub(super) struct CanvasWords {
 impl Default for CanvasWords {
     fn default() -> Self {
         CanvasWords {
+            font: "sans-serif".into(),
             iterations: "iterations".into(),
             epochs: "epochs".into(),
             samples: "samples seen (gradient evaluations)".into(),
@@ -43,6 +51,8 @@ impl Default for CanvasWords {
             best: "best".into(),
             stopped: "stopped".into(),
             layer_norm: "‖∇ layer‖".into(),
+            diverged: "diverged at step {step}".into(),
+            failed: "stopped at step {step}".into(),
             slope: "w (slope)".into(),
             intercept: "b (intercept)".into(),
         }
@@ -56,6 +66,17 @@ impl CanvasWords {
             ChartAxis::Steps => &self.iterations,
             ChartAxis::Epochs => &self.epochs,
             ChartAxis::Samples => &self.samples,
+        }
+    }
+}
+
+impl CanvasWords {
+    /// The words of a diverged or refused racer's marker (empty for any other status).
+    pub(super) fn ended(&self, status: &Status) -> String {
+        match status {
+            Status::Diverged { step } => self.diverged.replace("{step}", &step.to_string()),
+            Status::Failed { step, .. } => self.failed.replace("{step}", &step.to_string()),
+            Status::Running | Status::Converged { .. } => String::new(),
         }
     }
 }

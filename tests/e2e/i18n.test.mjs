@@ -142,6 +142,9 @@ test('the language menu switches every string and keeps the run; the browser’s
   assert.equal(await page.locator('#play').textContent(), '播放');
   assert.match(page.url(), /[?&]lang=zh-CN/);
   assert.deepEqual(await englishLeft(page, ALLOWED), [], 'after the switch');
+  await page.locator('#lessons summary').click();
+  assert.equal(await page.locator('#lesson-list a').first().textContent(), '批量、随机与小批量梯度下降');
+  await page.locator('#lessons summary').click();
 
   await page.getByLabel('语言').selectOption('en');
   assert.equal(await page.locator('#counter').textContent(), english);

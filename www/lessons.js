@@ -94,17 +94,29 @@ export function lessonById(id) {
   return LESSONS.find((lesson) => lesson.id === id) ?? null;
 }
 
+/** The page's chosen language (`null`: none chosen), which lesson links carry. */
+let chosenLanguage = () => null;
+
+/** Lesson `lesson`'s own URL: its scenario, its id and Play (and the frame's and language's keys). */
+function lessonHref(lesson, embed) {
+  const lang = chosenLanguage();
+  return `?${lesson.query}&lesson=${lesson.id}&play=1${embed ? '&embed=1' : ''}${lang ? `&lang=${lang}` : ''}`;
+}
+
 /**
  * Lists the lessons as links (each also a URL of its own) that `open(lesson)` applies in place,
- * and gives the lesson box its close button, which calls `close()`.
+ * and gives the lesson box its close button, which calls `close()`. `language()` is the language
+ * a person chose, which the links carry.
  */
-export function setUpLessons({ open, close, embed }) {
+export function setUpLessons({ open, close, embed, language }) {
+  chosenLanguage = language;
   const list = $('lesson-list');
   list.replaceChildren();
   for (const lesson of LESSONS) {
     const item = document.createElement('li');
     const link = document.createElement('a');
-    link.href = `?${lesson.query}&lesson=${lesson.id}&play=1${embed ? '&embed=1' : ''}`;
+    link.href = lessonHref(lesson, embed);
+    link.dataset.embed = embed ? '1' : '';
     link.textContent = lesson.title;
     link.addEventListener('click', (event) => {
       if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
@@ -121,9 +133,12 @@ export function setUpLessons({ open, close, embed }) {
   $('lesson-close').addEventListener('click', close);
 }
 
-/** Words the list of lessons again, in the page's current language. */
+/** Words the list of lessons again, in the page's current language, and links it to that language. */
 export function relabelLessons() {
-  [...$('lesson-list').querySelectorAll('a')].forEach((link, index) => { link.textContent = LESSONS[index].title; });
+  [...$('lesson-list').querySelectorAll('a')].forEach((link, index) => {
+    link.textContent = LESSONS[index].title;
+    link.href = lessonHref(LESSONS[index], link.dataset.embed === '1');
+  });
 }
 
 /** Shows `lesson`'s title and text beside the demo, or hides the box for `null`. */

@@ -525,7 +525,7 @@ async function main() {
   $('compute-landscape').addEventListener('click', () => {
     if (lab.compute_landscape(ui.selected)) lab.draw_landscape($('landscape'));
   });
-  setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed });
+  setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed, language: () => ui.lang });
   showLesson(lessonById(ui.lesson));
   const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
   if (ui.autoplay && !reducedMotion) player.setPlaying(true);

@@ -144,6 +144,7 @@ test('the language menu switches every string and keeps the run; the browser’s
   assert.deepEqual(await englishLeft(page, ALLOWED), [], 'after the switch');
   await page.locator('#lessons summary').click();
   assert.equal(await page.locator('#lesson-list a').first().textContent(), '批量、随机与小批量梯度下降');
+  assert.match(await page.locator('#lesson-list a').first().getAttribute('href'), /&lang=zh-CN$/, 'a lesson opened in a new tab keeps the language');
   await page.locator('#lessons summary').click();
 
   await page.getByLabel('语言').selectOption('en');

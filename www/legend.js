@@ -86,7 +86,7 @@ export function outcomeText(info) {
   switch (info.status) {
     case 'done': return t('status.finished', { steps: info.step });
     case 'diverged': return t('status.diverged', { step: outcome.step });
-    case 'failed': return t('status.failed', { step: outcome.step, reason: outcome.reason });
+    case 'failed': return t('status.failed', { step: outcome.step, reason: outcome.code ? t(`status.reason.${outcome.code}`) : outcome.reason });
     case 'converged': {
       const condition = outcome.condition ?? {};
       if ('patience' in condition) {

@@ -4,7 +4,8 @@
 #   scripts/setup.sh test   the above, plus Debian's chromium and chromium-driver, and for the
 #                           engine smoke tests firefox-esr, webkit2gtk-driver (WebKitGTK's
 #                           MiniBrowser comes with it), xvfb and xauth (xvfb-run), and
-#                           fonts-dejavu-core (the same font in every engine's screenshots)
+#                           fonts-dejavu-core (the same font in every engine's screenshots), and
+#                           fonts-wqy-microhei (the page in Chinese)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,6 +59,12 @@ setup_test() {
     || [ ! -x /usr/bin/xauth ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
     say "installing Debian's firefox-esr, webkit2gtk-driver, xvfb, xauth and fonts-dejavu-core"
     apt_install firefox-esr webkit2gtk-driver xvfb xauth fonts-dejavu-core
+  fi
+  # The page in Chinese (tests/e2e/i18n.test.mjs and its screenshots): a font with CJK glyphs,
+  # for the page's text and the words the lab draws on its canvases.
+  if ! fc-list :lang=zh 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk'; then
+    say "installing Debian's fonts-wqy-microhei (Chinese glyphs)"
+    apt_install fontconfig fonts-wqy-microhei
   fi
 }
 

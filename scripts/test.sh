@@ -53,6 +53,8 @@ stage doc-wasm none env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target 
 stage native count_cargo cargo test
 stage wasm count_cargo cargo test --target wasm32-unknown-unknown --test web
 stage wasm-memory count_cargo env WASM_BINDGEN_TEST_TIMEOUT=300 cargo test --target wasm32-unknown-unknown --test web_memory
+# The catalogues of the page's words (www/i18n/): both languages complete, nothing bypassing them.
+stage i18n count_node node --test --test-reporter=tap tests/i18n/
 stage e2e count_node node --test --test-concurrency=1 --test-reporter=tap tests/e2e/
 # Firefox ESR and WebKitGTK; xvfb-run gives WebKit's MiniBrowser an X server (Firefox is headless).
 stage engines count_node xvfb-run -a -s "-screen 0 1600x1200x24" node --test --test-reporter=tap tests/engines/

@@ -151,7 +151,11 @@ impl Tuner {
                         self.points.push(TunePoint {
                             lr,
                             final_loss: None,
-                            status: Status::Failed { step: 0, reason },
+                            status: Status::Failed {
+                                step: 0,
+                                reason,
+                                code: None,
+                            },
                         });
                         continue;
                     }

@@ -303,7 +303,7 @@ fn newton_at_a_singular_hessian_fails_with_a_sentence() {
     );
     let text = r#"{"objective":{"kind":"surface","name":"rosenbrock"},"optimizer":{"name":"newton"},"start":[0,0.005],"steps":10}"#;
     let mut runner = Runner::new(&accept(text)).expect("builds");
-    let Status::Failed { step, reason } = run_checked(&mut runner, 10) else {
+    let Status::Failed { step, reason, .. } = run_checked(&mut runner, 10) else {
         panic!("a singular Hessian stops Newton, got {:?}", runner.status())
     };
     assert_eq!(step, 1);

@@ -171,7 +171,7 @@ fn a_missing_racer_is_refused_and_a_refused_lr_has_no_loss() {
     assert!(result.points[0].final_loss.is_some());
     assert_eq!(result.points[1].final_loss, None);
     assert!(
-        matches!(&result.points[1].status, Status::Failed { step: 0, reason } if reason.contains("optimizer.lr")),
+        matches!(&result.points[1].status, Status::Failed { step: 0, reason, .. } if reason.contains("optimizer.lr")),
         "{:?}",
         result.points[1].status
     );

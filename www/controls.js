@@ -2,20 +2,22 @@
 // new scenario object, which main.js hands to the wasm lab (the core validates it). A number a
 // person types is read here, and refused here in the control's own words when it is not one.
 import { $, ladderSlider, syncChildren } from './dom.js';
-import { count, nearestIndex, num, oneTwoFive, rate } from './format.js';
+import { nearestIndex, num, oneTwoFive, rate } from './format.js';
 import { batchSizes, racersOf, showLegend } from './legend.js';
-import { HYPER_LABELS, readField } from './messages.js';
+import { catalogTitle, t } from './i18n.js';
+import { hyperLabel, readField } from './messages.js';
 
 /** Learning rates on the slider: 1, 2, 5 per decade from 1e−6 to 100. */
 export const LR_LADDER = oneTwoFive(1e-6, 100);
 /** Hyper-parameters with their own control (not repeated under "More hyper-parameters"). */
 const OWN_CONTROL = new Set(['name', 'lr', 'momentum']);
 /** Choices of the hyper-parameters that are names, not numbers. */
-const CHOICES = { line_search_fn: [['', 'None (a fixed step of lr)'], ['strong_wolfe', 'Strong Wolfe']] };
+const CHOICES = { line_search_fn: [['', 'controls.lineSearch.none'], ['strong_wolfe', 'controls.lineSearch.strongWolfe']] };
+/** Each schedule's fields: the scenario's name, the label's catalogue id, the default. */
 const SCHEDULE_FIELDS = {
-  step: [['step_size', 'Step size', 50], ['gamma', 'γ (gamma)', 0.5]],
-  exponential: [['gamma', 'γ (gamma)', 0.995]],
-  cosine: [['t_max', 'T_max (steps)', 1000], ['eta_min', 'η_min', 0]],
+  step: [['step_size', 'controls.schedule.stepSize', 50], ['gamma', 'controls.schedule.gamma', 0.5]],
+  exponential: [['gamma', 'controls.schedule.gamma', 0.995]],
+  cosine: [['t_max', 'controls.schedule.tMax', 1000], ['eta_min', 'controls.schedule.etaMin', 0]],
 };
 
 /** Batch sizes on the slider: 1, 2, 3, 5, 10, 20, 30, 50, … below `full`, then `full` itself. */
@@ -64,7 +66,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   const optimizers = catalogs.optimizers;
   /** The catalog's entry for the optimizer called `name` (undefined for none). */
   const entryOf = (name) => optimizers.find((o) => o.name === name);
-  const titleOf = (name) => entryOf(name)?.title ?? name;
+  const titleOf = (name) => (entryOf(name) ? catalogTitle('optimizer', entryOf(name)) : name);
 
   /** Reads a number field; a value that is not accepted is named and the field shown again. */
   const numberFrom = (input, options) => {
@@ -83,7 +85,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   });
 
   const surface = $('surface');
-  for (const entry of catalogs.surfaces) surface.append(new Option(entry.title, entry.name));
+  for (const entry of catalogs.surfaces) surface.append(new Option(catalogTitle('surface', entry), entry.name));
   surface.addEventListener('change', () => edit((s) => {
     if (surface.value === 'custom') {
       s.objective = { kind: 'surface', name: 'custom', expr: $('expr').value.trim() || '(1-x)^2 + 100*(y-x^2)^2' };
@@ -186,7 +188,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
       if (sizes.every((b) => b === value)) return;
       ui.batchesBefore = { sizes, value };
       edit((s) => setBatches(s, current.state, sizes.map(() => value)));
-      notify([`Every optimizer now uses batch size ${value} (they had ${sizes.join(', ')}). Untick “Same batch size for every optimizer” to give each its own size back.`]);
+      notify([t('controls.batchForAll', { value, sizes: sizes.join(', '), box: t('page.sameBatchSizeFor') })]);
     } else if (ui.batchesBefore) {
       const { sizes: before, value } = ui.batchesBefore;
       ui.batchesBefore = null;
@@ -218,6 +220,10 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   function show(scenario, state) {
     current = { scenario, state };
     const objective = scenario.objective;
+    for (const option of surface.options) {
+      const entry = catalogs.surfaces.find((e) => e.name === option.value);
+      if (entry) option.textContent = catalogTitle('surface', entry);
+    }
     surface.value = objective.kind === 'linreg' ? 'linreg' : objective.name ?? '';
     $('quadratic-controls').hidden = objective.name !== 'quadratic';
     $('custom-controls').hidden = objective.name !== 'custom';
@@ -234,16 +240,15 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
       $('data-noise').value = objective.dataset?.noise ?? '';
       $('linreg-l1').value = objective.l1 ?? 0;
       $('linreg-l2').value = objective.l2 ?? 0;
-      $('data-noise').placeholder = objective.points ? 'your data' : 'default';
-      $('points-hint').textContent = `${count(state.sample_count + state.test_count, 'point')}: ${state.sample_count} train the model (filled dots in the inset)`
-        + (state.test_count ? `, ${state.test_count} are held out to test it (hollow dots).` : '.');
+      $('data-noise').placeholder = t(objective.points ? 'controls.yourData' : 'controls.default');
+      $('points-hint').textContent = t('controls.pointsHint', { total: state.sample_count + state.test_count, train: state.sample_count, test: state.test_count });
     }
     const twoD = objective.kind !== 'mlp';
     $('start-fields').hidden = !twoD;
     if (twoD) {
       const [xName, yName] = isData ? ['w', 'b'] : ['x', 'y'];
-      $('start-x-name').textContent = `Start ${xName}`;
-      $('start-y-name').textContent = `Start ${yName}`;
+      $('start-x-name').textContent = t('controls.start', { name: xName });
+      $('start-y-name').textContent = t('controls.start', { name: yName });
       const start = scenario.start ?? state.start;
       $('start-x').value = start[0] ?? '';
       $('start-y').value = start[1] ?? '';
@@ -253,13 +258,13 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     ui.selected = selectedIndex(scenario);
     showLegend({ scenario, state, selected: ui.selected, onSelect: (index) => { ui.selected = index; onSelect(); } });
     const chosen = racers[ui.selected].optimizer;
-    $('editing').textContent = racers.length > 1 ? `Editing optimizer ${ui.selected + 1} of ${racers.length} (${titleOf(chosen.name)}): click another in the list above to edit it.` : '';
+    $('editing').textContent = racers.length > 1 ? t('controls.editing', { number: ui.selected + 1, count: racers.length, title: titleOf(chosen.name) }) : '';
     // A rule that needs an exact Hessian (Newton) cannot run on a network, which has none:
     // offered, but not to be picked.
     for (const option of optimizer.options) {
       const blocked = entryOf(option.value)?.needs === 'hessian' && objective.kind === 'mlp';
       option.disabled = blocked;
-      option.textContent = blocked ? `${titleOf(option.value)} (needs an exact Hessian: surfaces and linear regression)` : titleOf(option.value);
+      option.textContent = blocked ? t('controls.needsHessian', { title: titleOf(option.value) }) : titleOf(option.value);
     }
     optimizer.value = chosen.name;
     if (document.activeElement !== $('lr')) $('lr').value = String(chosen.lr);
@@ -267,7 +272,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     const hasMomentum = 'momentum' in chosen;
     $('momentum').disabled = !hasMomentum;
     $('momentum').value = hasMomentum ? chosen.momentum : '';
-    $('momentum').title = hasMomentum ? '' : `${titleOf(chosen.name)} has no momentum parameter${'betas' in chosen ? ' (see its betas)' : ''}`;
+    $('momentum').title = hasMomentum ? '' : t('controls.noMomentum', { title: titleOf(chosen.name), betas: 'betas' in chosen });
     showHyper(chosen);
     $('add-racer').disabled = racers.length >= 8;
     $('remove-racer').disabled = racers.length <= 1;
@@ -286,7 +291,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('axis').value = ui.axis;
     // On one analytic function samples seen are evaluations of f and ∇f: the axis says so.
     const analytic = state.sample_count === 1 && !state.network;
-    $('axis').querySelector('option[value="samples"]').textContent = analytic ? 'Evaluations of f and ∇f' : 'Samples seen';
+    $('axis').querySelector('option[value="samples"]').textContent = t(analytic ? 'controls.axisEvaluations' : 'page.samplesSeen');
   }
 
   function showBatch(scenario, state, racers) {
@@ -302,15 +307,15 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     batchSlider.show(Math.min(batch, hasData ? n : batch), nearestIndex);
     $('batch').max = hasData ? String(Math.max(n, 1000000)) : '1000000';
     if (document.activeElement !== $('batch')) $('batch').value = String(batch);
-    const who = racers.length > 1 && !$('batch-all').checked ? `Optimizer ${ui.selected + 1}: ` : '';
+    const who = racers.length > 1 && !$('batch-all').checked ? t('controls.whichOptimizer', { number: ui.selected + 1 }) : '';
     const effective = racer.batch_size;
     $('batch-kind').textContent = hasData
-      ? who + (effective >= n ? `BGD (batch gradient descent): each step reads all ${count(n, 'training point')}.`
-        : effective === 1 ? `SGD (stochastic): each step reads one training point of ${n}.`
-          : `Mini-batch: each step reads ${effective} of the ${n} training points.`)
+      ? who + (effective >= n ? t('controls.batch.bgd', { n })
+        : effective === 1 ? t('controls.batch.sgd', { n })
+          : t('controls.batch.mini', { batch: effective, n }))
       : (scenario.noise
-        ? `${who}noise model: σ/√B = ${num(racer.noise_std)} per gradient component.`
-        : 'On a surface, batch size only scales the gradient-noise model (Gradient noise σ).');
+        ? who + t('controls.batch.noiseModel', { std: num(racer.noise_std) })
+        : t('controls.batch.surface'));
   }
 
   function showHyper(chosen) {
@@ -332,11 +337,11 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     const [, name, index] = key.split('.');
     const set = (o, x) => { if (index === undefined) o[name] = x; else o[name][Number(index)] = x; };
     const label = document.createElement('label');
-    const text = index === undefined ? HYPER_LABELS[name] ?? name : HYPER_LABELS[name]?.[Number(index)] ?? `${name} ${Number(index) + 1}`;
+    const text = hyperLabel(name, index) ?? (index === undefined ? name : `${name} ${Number(index) + 1}`);
     let input;
     if (CHOICES[name]) {
       input = document.createElement('select');
-      for (const [value, title] of CHOICES[name]) input.append(new Option(title, value));
+      for (const [value, title] of CHOICES[name]) input.append(new Option(t(title), value));
       input.addEventListener('change', () => editSelected((o) => set(o, input.value || null)));
     } else if (typeof chosen[name] === 'boolean') {
       input = document.createElement('input');
@@ -349,7 +354,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
       input.step = ['max_iter', 'max_eval', 'history_size'].includes(name) ? '1' : 'any';
       if (input.step === '1') input.min = '1';
       const optional = name === 'max_eval';
-      if (optional) input.placeholder = 'automatic';
+      if (optional) input.placeholder = t('controls.automatic');
       input.addEventListener('change', () => {
         const value = numberFrom(input, { optional });
         if (value !== undefined) editSelected((o) => set(o, value));
@@ -375,7 +380,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
         const value = numberFrom(input);
         if (value !== undefined) edit((s) => { s.schedule[field] = value; });
       });
-      label.append(`${text} `, input);
+      label.append(`${t(text)} `, input);
       return label;
     }, (label, key, i) => {
       const input = label.querySelector('input');

@@ -4,19 +4,7 @@
 // (objective::curvature); the glyph on the surface is drawn with the markers.
 import { $ } from './dom.js';
 import { num, rate } from './format.js';
-
-/** The words of this read-out, kept together for the language catalogues. */
-const WORDS = {
-  heading: (name) => `Curvature where ${name} stands:`,
-  bowl: (max, min, kappa) => `λmax = ${max}, λmin = ${min}, condition number κ = λmax/λmin = ${kappa}.`,
-  saddle: (max, min) => `λmax = ${max}, λmin = ${min}: a saddle — the loss curves down along the dashed axis.`,
-  cap: (max, min) => `λmax = ${max}, λmin = ${min}: the loss curves down in every direction here.`,
-  past: (lr, limit) => `Learning rate ${lr} is past 2/λmax = ${limit}: plain gradient descent overshoots along the steepest direction (the glyph’s thick, short axis).`,
-  at: (lr) => `Learning rate ${lr} is 2/λmax exactly: along the steepest direction each step lands as far on the other side, neither closer nor further.`,
-  within: (lr, limit) => `Learning rate ${lr} is below 2/λmax = ${limit}: plain gradient descent does not overshoot here.`,
-  none: 'This objective has no analytic Hessian to show.',
-  mark: (limit) => `2/λmax = ${limit}: past this learning rate plain gradient descent overshoots`,
-};
+import { t } from './i18n.js';
 
 /**
  * The slider position (0…1) of learning rate `value` on the log-spaced `ladder`, interpolated
@@ -43,26 +31,26 @@ export function showCurvature({ state, selected, shown, name, ladder }) {
   mark.hidden = true;
   if (readout.hidden) return;
   if (!curvature) {
-    readout.textContent = WORDS.none;
+    readout.textContent = t('curvature.none');
     return;
   }
   const { lambda_max: max, lambda_min: min, condition, stability_limit: limit } = curvature;
-  let text = `${WORDS.heading(name)} `;
-  if (min > 0) text += WORDS.bowl(num(max), num(min), num(condition));
-  else if (max > 0) text += WORDS.saddle(num(max), num(min));
-  else text += WORDS.cap(num(max), num(min));
+  let text = `${t('curvature.heading', { name })} `;
+  if (min > 0) text += t('curvature.bowl', { max: num(max), min: num(min), kappa: num(condition) });
+  else if (max > 0) text += t('curvature.saddle', { max: num(max), min: num(min) });
+  else text += t('curvature.cap', { max: num(max), min: num(min) });
   let past = false;
   if (limit !== null) {
     const onEdge = Math.abs(racer.lr - limit) <= 1e-9 * limit;
     past = racer.lr > limit && !onEdge;
-    if (onEdge) text += ` ${WORDS.at(rate(racer.lr))}`;
-    else text += ` ${past ? WORDS.past(rate(racer.lr), rate(limit)) : WORDS.within(rate(racer.lr), rate(limit))}`;
+    if (onEdge) text += ` ${t('curvature.at', { lr: rate(racer.lr) })}`;
+    else text += ` ${past ? t('curvature.past', { lr: rate(racer.lr), limit: rate(limit) }) : t('curvature.within', { lr: rate(racer.lr), limit: rate(limit) })}`;
     const fraction = ladderFraction(ladder, limit);
     if (fraction !== null) {
       mark.hidden = false;
       // The thumb's centre runs from half a thumb in from either end of the track.
       mark.style.left = `calc(${fraction} * (100% - 16px) + 8px)`;
-      mark.title = WORDS.mark(rate(limit));
+      mark.title = t('curvature.mark', { limit: rate(limit) });
       mark.classList.toggle('crossed', past);
     }
   }

@@ -2,13 +2,11 @@
 // status, and the legend that selects the racer the panel edits.
 import { $, syncChildren } from './dom.js';
 import { num, rate } from './format.js';
+import { has, t } from './i18n.js';
 
-/** Short names of hyper-parameters in a label. */
-const SHORT = {
-  momentum: 'μ', betas: 'β', eps: 'ε', weight_decay: 'wd', alpha: 'α', rho: 'ρ', lr_decay: 'lr decay',
-  initial_accumulator_value: 'init. acc.', momentum_decay: 'μ decay', max_iter: 'iterations', max_eval: 'evaluations',
-  tolerance_grad: 'grad tol.', tolerance_change: 'change tol.', history_size: 'history', line_search_fn: 'line search',
-};
+/** Short names of hyper-parameters in a label: symbols, else the catalogue's `legend.short.*`. */
+const SYMBOLS = { momentum: 'μ', betas: 'β', eps: 'ε', weight_decay: 'wd', alpha: 'α', rho: 'ρ' };
+const shortName = (key) => SYMBOLS[key] ?? (has(`legend.short.${key}`) ? t(`legend.short.${key}`) : null);
 
 /** The racers of a scenario, its own optimizer (with the scenario's batch size) first. */
 export function racersOf(scenario) {
@@ -16,8 +14,8 @@ export function racersOf(scenario) {
 }
 
 function valueText(value) {
-  if (value === null || value === undefined) return 'none';
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (value === null || value === undefined) return t('legend.none');
+  if (typeof value === 'boolean') return t(value ? 'legend.on' : 'legend.off');
   if (Array.isArray(value)) return value.map(valueText).join('/');
   if (typeof value === 'number') return num(value);
   return String(value).replace(/_/g, ' ');
@@ -39,8 +37,8 @@ export function batchText(scenario, state, index) {
   if (!info) return '';
   const batch = info.batch_size;
   if (scenario.objective.kind === 'surface') return `B=${batch}`;
-  if (batch >= state.sample_count) return `B=${batch} (BGD)`;
-  return batch === 1 ? 'B=1 (SGD)' : `B=${batch} (mini-batch)`;
+  if (batch >= state.sample_count) return t('legend.batch.bgd', { batch });
+  return batch === 1 ? t('legend.batch.sgd') : t('legend.batch.mini', { batch });
 }
 
 /** Racer `index`'s label: "SGD lr=0.03 μ=0.9 B=1 (SGD)" — name, rate and what tells it apart. */
@@ -49,22 +47,71 @@ export function racerLabel(scenario, state, index) {
   const info = state.racers[index];
   if (!racer || !info) return '';
   const optimizer = racer.optimizer;
-  const parts = [info.title ?? optimizer.name, `lr=${rate(optimizer.lr)}`];
+  const parts = [has(`catalog.optimizer.${optimizer.name}`) ? t(`catalog.optimizer.${optimizer.name}`) : info.title ?? optimizer.name, `lr=${rate(optimizer.lr)}`];
   const differs = info.differs ?? {};
   if (optimizer.momentum && !('momentum' in differs)) parts.push(`μ=${num(optimizer.momentum)}`);
   for (const [key, value] of Object.entries(differs)) {
-    parts.push(typeof value === 'boolean' && !SHORT[key] ? `${value ? '' : 'no '}${key.replace(/_/g, ' ')}` : `${SHORT[key] ?? key.replace(/_/g, ' ')}=${valueText(value)}`);
+    const short = shortName(key);
+    parts.push(typeof value === 'boolean' && !short ? t(value ? 'legend.flagOn' : 'legend.flagOff', { name: key.replace(/_/g, ' ') }) : `${short ?? key.replace(/_/g, ' ')}=${valueText(value)}`);
   }
   if (batchesMatter(scenario)) parts.push(batchText(scenario, state, index));
   return parts.join(' ');
 }
 
+/** A threshold as the lab writes it: plain from 1e-3 to 1e6, else scientific (`1e-6`). */
+function threshold(x) {
+  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? String(x) : x.toExponential();
+}
+
+/** A loss in a sentence: four significant digits (`0.1234`, `12.35`, `1.235e-5`). */
+function lossText(x) {
+  if (!Number.isFinite(x)) return t('legend.notFinite');
+  if (x === 0 || (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6)) return x.toFixed(Math.min(6, Math.max(0, 3 - Math.floor(Math.log10(Math.abs(x))))));
+  return x.toExponential(3);
+}
+
+/** A stop condition the lab met (`{ loss_below: 1e-6 }`, …) in words. */
+function conditionText(condition) {
+  const [[name, value]] = Object.entries(condition ?? { unknown: null });
+  if (name === 'patience') {
+    return t('status.patience', { loss: lossText(value.best_test_loss), best: value.best_epoch, patience: value.patience, restored: value.restored });
+  }
+  if (name === 'epochs') return t('status.condition.epochs', { value: threshold(value) });
+  return t(`status.condition.${name}`, { value: threshold(value) });
+}
+
+/** How a racer ended, in words, from the lab's data (`info.status` and `info.outcome`). */
+export function outcomeText(info) {
+  const outcome = info.outcome ?? {};
+  switch (info.status) {
+    case 'done': return t('status.finished', { steps: info.step });
+    case 'diverged': return t('status.diverged', { step: outcome.step });
+    case 'failed': return t('status.failed', { step: outcome.step, reason: outcome.code ? t(`status.reason.${outcome.code}`) : outcome.reason });
+    case 'converged': {
+      const condition = outcome.condition ?? {};
+      if ('patience' in condition) {
+        const p = condition.patience;
+        return `${t('status.stoppedEarly', { epoch: p.epoch, best: p.best_epoch })} (${conditionText(condition)})`;
+      }
+      if ('epochs' in condition) return t('status.stoppedAt', { step: outcome.step, condition: conditionText(condition) });
+      return t('status.converged', { step: outcome.step, condition: conditionText(condition) });
+    }
+    default: return '';
+  }
+}
+
+/** Where early stopping ended the run (`null` otherwise), for the network's read-out. */
+export function stoppedEarlyText(info) {
+  const p = info?.outcome?.condition?.patience;
+  return p ? t('status.stoppedEarly', { epoch: p.epoch, best: p.best_epoch }) : null;
+}
+
 /** Racer `index`'s standing: its loss, and how it ended where it has. */
 export function racerStatus(info) {
   if (!info) return '';
-  const loss = info.loss === null || info.loss === undefined ? '' : `loss ${num(info.loss)}`;
-  if (info.status === 'diverged' || info.status === 'failed') return info.message;
-  if (info.status === 'converged' || info.status === 'done') return [loss, info.message].filter(Boolean).join(' · ');
+  const loss = info.loss === null || info.loss === undefined ? '' : t('legend.loss', { loss: num(info.loss) });
+  if (info.status === 'diverged' || info.status === 'failed') return outcomeText(info);
+  if (info.status === 'converged' || info.status === 'done') return [loss, outcomeText(info)].filter(Boolean).join(' · ');
   return loss;
 }
 

@@ -8,8 +8,9 @@ import { showCurvature } from './curvature.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, setUpEmbed } from './embed.js';
 import { rate } from './format.js';
+import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
-import { LESSONS, lessonById, setUpLessons, showLesson } from './lessons.js';
+import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from './lessons.js';
 import { showLastStep } from './slice.js';
 import { readField, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
@@ -22,6 +23,11 @@ import { cameraText, markMeshDirty, readCamera, setUpView3d, showView3d } from '
 /** Whether the page is inside another page's frame (a course page's embed). */
 const FRAMED = window.self !== window.top;
 
+// The page's words, in the language the URL asks for, else the browser's: filled before the
+// lab loads, so even "Loading the lab…" is in the reader's language.
+const REQUESTED_LANGUAGE = new URLSearchParams(window.location.search).get('lang');
+setLanguage(chooseLanguage(REQUESTED_LANGUAGE, navigator.languages ?? [navigator.language]));
+
 const banner = $('error-banner');
 function showError(message) {
   $('error-text').textContent = message;
@@ -31,9 +37,15 @@ $('error-reset').addEventListener('click', () => { window.location.href = window
 window.addEventListener('error', (event) => {
   // Chromium reports a benign ResizeObserver notice as an error event; it is not a fault.
   if (String(event.message).startsWith('ResizeObserver loop')) return;
-  showError(`Something went wrong: ${event.message}`);
+  showError(t('main.wentWrong', { error: event.message }));
 });
-window.addEventListener('unhandledrejection', (event) => showError(`Something went wrong: ${event.reason}`));
+window.addEventListener('unhandledrejection', (event) => showError(t('main.wentWrong', { error: event.reason })));
+
+/** The words the lab draws on its canvases (Lab::set_words), from the catalogue. */
+function canvasWords() {
+  const ids = ['iterations', 'epochs', 'samples', 'evaluations', 'loss', 'loss_minus_minimum', 'best', 'stopped', 'layer_norm', 'diverged', 'failed', 'slope', 'intercept'];
+  return { font: CANVAS_FONTS, ...Object.fromEntries(ids.map((id) => [id, t(`chart.${id}`)])) };
+}
 
 /** The control a person changed last, and the one whose value the notice refuses. */
 let lastChanged = null;
@@ -78,12 +90,12 @@ function readUi(params, ignored) {
   const speed = params.get('speed');
   if (speed !== null) {
     if (SPEEDS.includes(Number(speed))) ui.speed = Number(speed);
-    else ignored.push(`ignored \`speed\`: ${speed} is not one of the speeds offered (steps per second: ${SPEEDS.join(', ')})`);
+    else ignored.push(t('main.ignored.speed', { speed, speeds: SPEEDS.join(', ') }));
   }
   const axis = params.get('axis');
   if (axis !== null) {
     if (['steps', 'epochs', 'samples'].includes(axis)) ui.axis = axis;
-    else ignored.push(`ignored \`axis\`: ${axis} is not steps, epochs or samples`);
+    else ignored.push(t('main.ignored.axis', { axis }));
   }
   ui.cloud = params.get('cloud') === '1';
   ui.curvature = params.get('curv') === '1';
@@ -93,12 +105,15 @@ function readUi(params, ignored) {
   ui.autoplay = params.get('play') === '1';
   ui.lesson = params.get('lesson');
   if (ui.lesson !== null && !lessonById(ui.lesson)) {
-    ignored.push(`ignored \`lesson\`: “${ui.lesson}” is not a lesson (accepted: ${LESSONS.map((l) => l.id).join(', ')})`);
+    ignored.push(t('main.ignored.lesson', { lesson: ui.lesson, accepted: LESSONS.map((l) => l.id).join(', ') }));
     ui.lesson = null;
   }
   ui.controls = (params.get('controls') ?? '').split(',').filter(Boolean);
   const unknown = ui.controls.filter((name) => !EMBED_PIECES.includes(name));
-  if (unknown.length) ignored.push(`ignored in \`controls\`: ${unknown.join(', ')} (accepted: ${EMBED_PIECES.join(', ')})`);
+  if (unknown.length) ignored.push(t('main.ignored.controls', { unknown: unknown.join(', '), accepted: EMBED_PIECES.join(', ') }));
+  const lang = params.get('lang');
+  ui.lang = lang !== null && LANGUAGES[chooseLanguage(lang)] && chooseLanguage(lang).toLowerCase() === lang.toLowerCase() ? chooseLanguage(lang) : null;
+  if (lang !== null && ui.lang === null) ignored.push(t('main.ignored.lang', { lang, accepted: Object.keys(LANGUAGES).join(', ') }));
   ui.present = params.get('present') === '1';
   ui.lock = (params.get('lock') ?? '').split(',').filter(Boolean);
   return ui;
@@ -121,6 +136,8 @@ async function main() {
    * page's first picture is not held back by the chart and panels (drawn a frame later).
    */
   let heatOnly = true;
+  /** The tuner's button, once set up (it words itself again after a language switch). */
+  let tuning = null;
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
@@ -148,6 +165,7 @@ async function main() {
     if (ui.lesson) extra.set('lesson', ui.lesson);
     if (ui.present) extra.set('present', '1');
     if (ui.lock.length) extra.set('lock', ui.lock.join(','));
+    if (ui.lang) extra.set('lang', ui.lang);
     const tail = extra.toString().replace(/%2C/gi, ',');
     return `?${lab.query()}${tail ? `&${tail}` : ''}`;
   }
@@ -281,7 +299,7 @@ async function main() {
       job.free();
       job = null;
       bar.hidden = true;
-      button.textContent = 'Tune learning rates';
+      button.textContent = t('page.tune');
     };
     const finish = () => {
       const results = JSON.parse(job.result_json());
@@ -293,12 +311,12 @@ async function main() {
         for (const result of results) {
           const racer = racers[result.racer];
           if (racer && result.best_lr !== null) racer.optimizer.lr = result.best_lr;
-          summary.push(`${names[result.racer] ?? result.optimizer}: ${result.best_lr === null ? 'every rate diverged' : `lr = ${rate(result.best_lr)}`}`);
+          summary.push(`${names[result.racer] ?? result.optimizer}: ${result.best_lr === null ? t('main.tune.allDiverged') : `lr = ${rate(result.best_lr)}`}`);
         }
         s.optimizer = racers[0].optimizer;
         s.race = (s.race ?? []).map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer }));
       });
-      $('status').textContent = `Tuned — ${summary.join('; ')}`;
+      $('status').textContent = t('main.tune.done', { summary: summary.join(t('panels.listSeparator')) });
       window.gdviz.tuned = results;
     };
     const slice = () => {
@@ -320,14 +338,18 @@ async function main() {
       try {
         job = lab.start_tuning();
       } catch (error) {
-        notify([`Tune learning rates: ${error.message ?? error}`]);
+        notify([t('messages.labelled', { label: t('page.tune'), text: error.message ?? error })]);
         return;
       }
       bar.hidden = false;
       bar.value = 0;
-      button.textContent = 'Stop tuning';
+      button.textContent = t('main.tune.stop');
       requestAnimationFrame(slice);
     });
+    return {
+      /** Words the button again (the page's words put "Tune learning rates" back on a switch). */
+      relabel() { if (job) button.textContent = t('main.tune.stop'); },
+    };
   }
 
   /**
@@ -376,7 +398,7 @@ async function main() {
       for (const element of fixed) {
         if (!element) continue;
         element.disabled = true;
-        element.title = 'Fixed for this lesson';
+        element.title = t('main.locked');
       }
     }
   }
@@ -390,7 +412,7 @@ async function main() {
     $('tab-network').setAttribute('aria-pressed', String(network));
     $('stack').classList.toggle('network-view', network);
     showView3d({ lab, ui, network });
-    $('chart-title').textContent = network ? 'Loss (train: solid, test: faint)' : 'Loss';
+    $('chart-title').textContent = t(network ? 'main.chartTitleNetwork' : 'page.chartTitle');
     if (network) networkControls.show(scenario, state);
     applyLocks();
   }
@@ -435,7 +457,7 @@ async function main() {
         const racers = racersOf(next);
         const entry = catalogs.optimizers.find((o) => o.name === 'adam');
         const title = catalogs.optimizers.find((o) => o.name === racers[index].optimizer.name)?.title ?? racers[index].optimizer.name;
-        adapted.push(`Optimizer ${index + 1} (${title}) cannot run here (${error.reason ?? error.message}): it races as Adam instead.`);
+        adapted.push(t('main.racesAsAdam', { number: index + 1, title, reason: error.reason ?? error.message }));
         racers[index].optimizer = { name: entry.name, lr: entry.lr };
         next.optimizer = racers[0].optimizer;
         next.race = next.race?.map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer })) ?? [];
@@ -463,6 +485,23 @@ async function main() {
   /** Replaces the whole scenario (a lesson, another view, an imported file, Back): a new entry. */
   function replace(next, { push = 'new' } = {}) {
     return edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); }, { push });
+  }
+
+  /** Words everything the scripts wrote in the current language again (after a switch). */
+  function relabel() {
+    $('language').value = language();
+    lab.set_words(JSON.stringify(canvasWords()));
+    // Lists built once per set of keys (hyper-parameters, layers, schedule fields) are rebuilt.
+    for (const element of document.querySelectorAll('[data-keys]')) delete element.dataset.keys;
+    controls.show(scenario, state);
+    showView();
+    showLesson(lessonById(ui.lesson));
+    relabelLessons();
+    player.relabel();
+    tuning?.relabel();
+    surfaceDirty = true;
+    if (!heatOnly) draw(true);
+    $('status').textContent = statusText(state, player.playing);
   }
 
   /** Opens a lesson in place: its scenario and page settings, its text, and Play. */
@@ -565,7 +604,7 @@ async function main() {
     legendRows: () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) })),
   });
   if (ui.present) document.body.classList.add('present');
-  setUpTuning();
+  tuning = setUpTuning();
   /** Pasted CSV replaces the generated data set; the core names the row and column it refuses. */
   const useCsv = (textarea, kind, label) => {
     let points;
@@ -588,13 +627,28 @@ async function main() {
       for (const racer of s.race ?? []) delete racer.batch_size;
     });
   };
-  $('use-csv').addEventListener('click', () => useCsv('csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification'), 'Your data (CSV)'));
-  $('use-csv-linreg').addEventListener('click', () => useCsv('csv-linreg', () => 'regression1d', 'Your data (CSV)'));
+  $('use-csv').addEventListener('click', () => useCsv('csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification'), t('page.yourDataCsv')));
+  $('use-csv-linreg').addEventListener('click', () => useCsv('csv-linreg', () => 'regression1d', t('page.yourDataCsv')));
   setUpLandscape();
-  setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed });
+  setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed, language: () => ui.lang });
   showLesson(lessonById(ui.lesson));
   const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
   if (ui.autoplay && !reducedMotion) player.setPlaying(true);
+
+  /**
+   * The language menu: a switch re-words every visible string — the marked HTML, the controls,
+   * the legend, the lesson, the read-outs and the canvases — and keeps the run where it is.
+   */
+  const menu = $('language');
+  for (const [code, { name }] of Object.entries(LANGUAGES)) menu.append(new Option(name, code));
+  menu.value = language();
+  menu.addEventListener('change', () => {
+    ui.lang = menu.value;
+    setLanguage(menu.value);
+    updateUrl(false);
+  });
+  onLanguageChange(relabel);
+  relabel();
 
   /** State the end-to-end tests read; not an API. */
   window.gdviz = {
@@ -612,4 +666,4 @@ async function main() {
   };
 }
 
-main().catch((error) => showError(`The lab could not start: ${error?.message ?? error}`));
+main().catch((error) => showError(t('main.couldNotStart', { error: error?.message ?? error })));

@@ -1,64 +1,75 @@
 // Words for people: a refusal names the control as its label does and says what is accepted.
-// The lab refuses with the field's path (`race[1].optimizer.betas[0]`); the page owns the labels.
+// The lab refuses with the field's path (`race[1].optimizer.betas[0]`); the page owns the labels,
+// and every sentence is a catalogue entry (www/i18n.js) with the numbers as parameters.
+import { t } from './i18n.js';
 
-/** The label of each scenario field, as the panel shows it. */
+/** The catalogue id of each scenario field's label, as the panel shows it. */
 const FIELD_LABELS = {
-  'optimizer.name': 'Optimizer',
-  'optimizer.lr': 'Learning rate',
-  'optimizer.momentum': 'Momentum',
-  batch_size: 'Batch size',
-  clip_norm: 'Gradient clipping',
-  seed: 'Seed',
-  steps: 'Step budget',
-  start: 'Start',
-  'start[0]': 'Start x',
-  'start[1]': 'Start y',
-  'stop.loss_below': 'Stop when loss below',
-  'noise.sigma': 'Gradient noise σ',
-  'schedule.step_size': 'Step size',
-  'schedule.gamma': 'γ (gamma)',
-  'schedule.t_max': 'T_max (steps)',
-  'schedule.eta_min': 'η_min',
-  'objective.kappa': 'Condition number κ',
-  'objective.angle': 'Angle (radians)',
-  'objective.expr': 'Function f(x, y)',
-  'objective.dataset.n': 'Points',
-  'objective.dataset.noise': 'Noise',
-  'objective.dataset.test_fraction': 'Test fraction',
-  'objective.dataset.seed': 'Data seed',
-  'objective.dataset.classes': 'Classes',
-  'objective.points': 'Your data (CSV)',
-  'objective.l2': 'L2',
-  'objective.l1': 'L1',
-  'stop.patience': 'Early stopping patience (epochs)',
-  'stop.restore_best': 'Restore the best epoch’s weights',
-  'objective.layers': 'Units in hidden layer',
-  'objective.activation': 'Activation',
-  'objective.activations': 'Activation',
-  'objective.loss': 'Loss',
-  'objective.init': 'Initialisation',
+  'optimizer.name': 'page.optimizer',
+  'optimizer.lr': 'page.learningRate',
+  'optimizer.momentum': 'page.momentum',
+  batch_size: 'page.batchSize',
+  clip_norm: 'page.gradientClipping',
+  seed: 'page.seed',
+  steps: 'page.stepBudget',
+  start: 'messages.field.start',
+  'start[0]': 'messages.field.startX',
+  'start[1]': 'messages.field.startY',
+  'stop.loss_below': 'page.stopWhenLossBelow',
+  'noise.sigma': 'page.gradientNoise',
+  'schedule.step_size': 'controls.schedule.stepSize',
+  'schedule.gamma': 'controls.schedule.gamma',
+  'schedule.t_max': 'controls.schedule.tMax',
+  'schedule.eta_min': 'controls.schedule.etaMin',
+  'objective.kappa': 'page.conditionNumber',
+  'objective.angle': 'page.angleRadians',
+  'objective.expr': 'page.functionFXY',
+  'objective.dataset.n': 'page.points',
+  'objective.dataset.noise': 'page.noise',
+  'objective.dataset.test_fraction': 'page.testFraction',
+  'objective.dataset.seed': 'page.dataSeed',
+  'objective.dataset.classes': 'page.classes',
+  'objective.points': 'page.yourDataCsv',
+  'objective.l2': 'messages.field.l2',
+  'objective.l1': 'messages.field.l1',
+  'stop.patience': 'page.earlyStoppingPatienceEpochs',
+  'stop.restore_best': 'page.restoreTheBestEpoch',
+  'objective.layers': 'messages.field.layers',
+  'objective.activation': 'page.activation',
+  'objective.activations': 'page.activation',
+  'objective.loss': 'page.loss',
+  'objective.init': 'page.initialisation',
 };
 
-/** Labels of the hyper-parameters under "More hyper-parameters" (lists: one per entry). */
-export const HYPER_LABELS = {
-  betas: ['β₁', 'β₂'], eps: 'ε (eps)', weight_decay: 'Weight decay', dampening: 'Dampening', nesterov: 'Nesterov',
-  amsgrad: 'AMSGrad', alpha: 'α (alpha)', centered: 'Centered', rho: 'ρ (rho)', lr_decay: 'lr decay',
-  initial_accumulator_value: 'Initial accumulator', momentum_decay: 'Momentum decay', damping: 'Damping',
-  max_iter: 'Iterations per step', max_eval: 'Evaluations per step', tolerance_grad: 'Gradient tolerance',
-  tolerance_change: 'Change tolerance', history_size: 'History size', line_search_fn: 'Line search',
+/** The hyper-parameters under "More hyper-parameters" that have a label (lists: one per entry). */
+const HYPER_KEYS = {
+  betas: 2, eps: 1, weight_decay: 1, dampening: 1, nesterov: 1, amsgrad: 1, alpha: 1, centered: 1, rho: 1, lr_decay: 1,
+  initial_accumulator_value: 1, momentum_decay: 1, damping: 1, max_iter: 1, max_eval: 1, tolerance_grad: 1,
+  tolerance_change: 1, history_size: 1, line_search_fn: 1,
 };
+
+/**
+ * The label of hyper-parameter `name` (entry `index` of a list such as `betas`), `null` when the
+ * page has none.
+ */
+export function hyperLabel(name, index) {
+  const entries = HYPER_KEYS[name];
+  if (!entries) return null;
+  if (entries === 1) return t(`messages.hyper.${name}`);
+  const i = Number(index ?? 0);
+  return i < entries ? t(`messages.hyper.${name}.${i}`) : null;
+}
 
 /** The label of a field path such as `optimizer.betas[0]` (`null` when the page has none). */
 function labelOfPath(path) {
-  if (FIELD_LABELS[path]) return FIELD_LABELS[path];
+  if (FIELD_LABELS[path]) return t(FIELD_LABELS[path]);
   const hyper = /^optimizer\.(\w+)(?:\[(\d+)\])?$/.exec(path);
   if (hyper) {
-    const label = HYPER_LABELS[hyper[1]];
-    if (Array.isArray(label)) return label[Number(hyper[2] ?? 0)] ?? null;
+    const label = hyperLabel(hyper[1], hyper[2]);
     if (label) return label;
   }
   const layer = /^objective\.layers\[(\d+)\]$/.exec(path);
-  if (layer) return `Units in hidden layer ${Number(layer[1])}`;
+  if (layer) return t('network.unitsInLayer', { layer: Number(layer[1]) });
   return null;
 }
 
@@ -79,15 +90,40 @@ export function refusalText(error, titles = []) {
     path = raced[2];
   }
   const label = labelOfPath(path);
-  const who = racer > 0 ? ` (optimizer ${racer + 1}${titles[racer] ? `, ${titles[racer]}` : ''})` : '';
+  const who = racer > 0 ? t('messages.whichRacer', { number: racer + 1, title: titles[racer] ?? '' }) : '';
   const problem = error?.problem;
   if (label && problem?.kind === 'out_of_range' && Number.isFinite(problem.value)) {
     const { range, value } = problem;
-    const side = range.min !== null && (value < range.min || (range.min_open && value === range.min)) ? 'too small' : 'too large';
-    const which = range.whole && !Number.isInteger(value) ? 'not a whole number' : side;
-    return `${label}${who}: ${bound(String(value))} is ${which} — enter ${acceptedRange(range)}.`;
+    const side = range.min !== null && (value < range.min || (range.min_open && value === range.min)) ? 'tooSmall' : 'tooLarge';
+    const which = range.whole && !Number.isInteger(value) ? 'notWhole' : side;
+    return t(`messages.${which}`, { label: `${label}${who}`, value: bound(String(value)), accepted: acceptedRange(range) });
   }
-  return label ? `${label}${who}: ${reason}` : `${field ? `${field}: ` : ''}${reason}`;
+  const text = problemText(problem) ?? reason;
+  return label ? t('messages.labelled', { label: `${label}${who}`, text }) : field ? t('messages.labelled', { label: field, text }) : text;
+}
+
+/** A value the lab found (`"null"`, `{"text":"adm"}`, `{"number":3}`, `"list"`) as people read it. */
+function foundText(found) {
+  if (typeof found === 'string') return t(`messages.found.${found}`);
+  const [[kind, value]] = Object.entries(found ?? { null: null });
+  return kind === 'text' ? `“${value}”` : kind === 'number' ? bound(String(value)) : String(value);
+}
+
+/**
+ * The problem of a refusal in words, from its data, where the page words that kind (`null`
+ * else: the lab's own sentence stands, as for a function's typo or a CSV cell).
+ */
+function problemText(problem) {
+  switch (problem?.kind) {
+    case 'non_finite': return t('messages.problem.nonFinite');
+    case 'wrong_type': return t('messages.problem.wrongType', { found: foundText(problem.found), expected: t(`messages.expected.${problem.expected}`) });
+    case 'unknown_name': return t('messages.problem.unknownName', { found: foundText(problem.found), accepted: problem.accepted.join(', ') });
+    case 'unknown_field': return t('messages.problem.unknownField', { accepted: problem.accepted.join(', ') });
+    case 'missing': return problem.names.length
+      ? t('messages.problem.missingName', { accepted: problem.names.join(', ') })
+      : t('messages.problem.missing', { example: problem.example ?? '' });
+    default: return null;
+  }
 }
 
 /** The visible label of a form control (its <label> text, without the control's own value). */
@@ -118,17 +154,12 @@ function shown(text) {
  * (`{ min, max, min_open, max_open, whole }`, an absent end `null`).
  */
 function acceptedRange({ min, max, min_open: minOpen, max_open: maxOpen, whole }) {
-  const kind = whole ? 'a whole number' : 'a number';
   const [low, high] = [min, max].map((b) => (b === null || b === undefined ? null : bound(String(b))));
-  if (low !== null && high !== null) {
-    if (minOpen && !maxOpen) return `${kind} above ${low}, at most ${high}`;
-    if (!minOpen && maxOpen) return `${kind} from ${low} up to but not including ${high}`;
-    if (minOpen && maxOpen) return `${kind} between ${low} and ${high}, ends excluded`;
-    return `${kind} from ${low} to ${high}`;
-  }
-  if (low !== null) return minOpen ? `${kind} above ${low}` : `${kind} ≥ ${low}`;
-  if (high !== null) return maxOpen ? `${kind} below ${high}` : `${kind} ≤ ${high}`;
-  return whole ? kind : 'a finite number';
+  const open = (flag) => (flag ? 'Open' : 'Closed');
+  if (low !== null && high !== null) return t(`messages.accept.between${open(minOpen)}${open(maxOpen)}`, { whole, low, high });
+  if (low !== null) return t(`messages.accept.from${open(minOpen)}`, { whole, low });
+  if (high !== null) return t(`messages.accept.to${open(maxOpen)}`, { whole, high });
+  return t('messages.accept.any', { whole });
 }
 
 /** What a number field accepts, from its min, max and step: "a whole number from 1 to 10000". */
@@ -143,16 +174,16 @@ function accepted(input) {
  */
 export function readField(input, { optional = false } = {}) {
   const label = labelOf(input);
-  const example = input.dataset.example ? `, e.g. ${input.dataset.example}` : '';
-  if (input.validity?.badInput) return { problem: `${label}: that is not a number — enter ${accepted(input)}${example}.` };
+  const example = input.dataset.example ?? '';
+  const say = (id, extra = {}) => ({ problem: t(id, { label, accepted: accepted(input), example, ...extra }) });
+  if (input.validity?.badInput) return say('messages.field.notANumber');
   const text = input.value.trim();
-  if (text === '') {
-    return optional ? { value: null } : { problem: `${label}: enter ${accepted(input)}${example}.` };
-  }
+  if (text === '') return optional ? { value: null } : say('messages.field.enter');
   const value = Number(text);
-  if (!Number.isFinite(value)) return { problem: `${label}: enter ${accepted(input)}${example}.` };
-  if (input.step === '1' && !Number.isInteger(value)) return { problem: `${label}: ${shown(text)} is not a whole number — enter ${accepted(input)}.` };
-  if (input.min !== '' && value < Number(input.min)) return { problem: `${label}: ${shown(text)} is too small — enter ${accepted(input)}.` };
-  if (input.max !== '' && value > Number(input.max)) return { problem: `${label}: ${shown(text)} is too large — enter ${accepted(input)}.` };
+  if (!Number.isFinite(value)) return say('messages.field.enter');
+  const problem = { label, value: shown(text), accepted: accepted(input) };
+  if (input.step === '1' && !Number.isInteger(value)) return { problem: t('messages.notWhole', problem) };
+  if (input.min !== '' && value < Number(input.min)) return { problem: t('messages.tooSmall', problem) };
+  if (input.max !== '' && value > Number(input.max)) return { problem: t('messages.tooLarge', problem) };
   return { value };
 }

@@ -5,6 +5,8 @@
 import { draw_dataset_thumbnail, fit_network_outputs } from '../pkg/gdviz.js';
 import { $, syncChildren } from './dom.js';
 import { num } from './format.js';
+import { catalogTitle, t } from './i18n.js';
+import { stoppedEarlyText } from './legend.js';
 const MAX_LAYERS = 6;
 const MAX_UNITS = 16;
 
@@ -18,7 +20,7 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
   for (const entry of catalog) {
     const option = document.createElement('option');
     option.value = entry.name;
-    option.textContent = entry.title;
+    option.textContent = catalogTitle('dataset', entry);
     select.append(option);
   }
 
@@ -32,7 +34,7 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
       button.type = 'button';
       button.className = 'thumbnail';
       button.setAttribute('role', 'radio');
-      button.setAttribute('aria-label', entry.title);
+      button.setAttribute('aria-label', catalogTitle('dataset', entry));
       button.dataset.name = entry.name;
       const canvas = document.createElement('canvas');
       canvas.width = 56;
@@ -155,14 +157,21 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
     table.replaceChildren();
     if (!check) return;
     const head = table.insertRow();
-    for (const text of ['layer', 'parameters', 'largest relative error', 'at', 'verdict']) head.insertCell().textContent = text;
+    for (const id of ['layer', 'parameters', 'largest', 'at', 'verdict']) head.insertCell().textContent = t(`network.gradcheck.${id}`);
     for (const group of check.groups) {
       const row = table.insertRow();
-      for (const text of [group.group, String(group.parameters), group.max_relative_error.toExponential(2), group.worst.name, group.verdict]) row.insertCell().textContent = text;
+      for (const text of [groupName(group), String(group.parameters), group.max_relative_error.toExponential(2), group.worst.name, t(`network.verdict.${group.verdict}`)]) row.insertCell().textContent = text;
     }
     const w = check.worst;
-    $('gradcheck-worst').textContent = `Worst parameter ${w.name}: backpropagation ${num(w.backprop)}, finite differences ${num(w.numeric)}, relative error ${w.relative_error.toExponential(2)} (${check.verdict}).`;
+    $('gradcheck-worst').textContent = t('network.gradcheck.worst', {
+      name: w.name, backprop: num(w.backprop), numeric: num(w.numeric), error: w.relative_error.toExponential(2), verdict: t(`network.verdict.${check.verdict}`),
+    });
   });
+
+  /** A gradient-check group in words: a layer (number, inputs, outputs), else the core's `w, b`. */
+  const groupName = (group) => (group.layer
+    ? t('network.gradcheck.group', { layer: group.layer[0], inputs: group.layer[1], outputs: group.layer[2] })
+    : group.group);
 
   /** Hidden layer `index`'s row: its unit count and its activation. */
   function layerItem(index) {
@@ -184,12 +193,12 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
         setHidden(s, next);
       });
     });
-    label.append(`Units in hidden layer ${index + 1} `, input);
+    label.append(`${t('network.unitsInLayer', { layer: index + 1 })} `, input);
     const activation = document.createElement('select');
     activation.className = 'layer-activation';
     activation.dataset.key = `activation-${index}`;
     activation.dataset.lock = 'activation';
-    activation.setAttribute('aria-label', `Activation of hidden layer ${index + 1}`);
+    activation.setAttribute('aria-label', t('network.activationOfLayer', { layer: index + 1 }));
     for (const option of $('activation').options) {
       if (!option.disabled) activation.append(new Option(option.textContent, option.value));
     }
@@ -205,13 +214,21 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
   function show(scenario, state) {
     const objective = scenario.objective;
     const dataset = objective.dataset ?? {};
+    for (const option of select.options) {
+      const entry = catalog.find((e) => e.name === option.value);
+      if (entry) option.textContent = catalogTitle('dataset', entry);
+    }
+    for (const button of thumbnails.children) {
+      const entry = catalog.find((e) => e.name === button.dataset.name);
+      if (entry) button.setAttribute('aria-label', catalogTitle('dataset', entry));
+    }
     select.value = dataset.name ?? '';
     if (thumbnails.children.length === 0) buildThumbnails();
     for (const button of thumbnails.children) {
       button.setAttribute('aria-checked', String(button.dataset.name === dataset.name));
     }
     $('net-noise').value = dataset.noise ?? '';
-    $('net-noise').placeholder = 'default';
+    $('net-noise').placeholder = t('controls.default');
     $('net-points').value = dataset.n ?? 200;
     $('test-fraction').value = dataset.test_fraction ?? 0.5;
     $('data-seed').value = dataset.seed ?? 0;
@@ -243,19 +260,20 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
     const racer = state.racers[Math.min(selected, state.racers.length - 1)];
     if (!racer) return;
     const parts = [];
-    if (racer.stopped_early) parts.push(racer.stopped_early);
-    if (racer.test_accuracy !== null && racer.test_accuracy !== undefined) parts.push(`Test accuracy ${(100 * racer.test_accuracy).toFixed(1)}%`);
-    if (racer.train_accuracy !== null && racer.train_accuracy !== undefined) parts.push(`train accuracy ${(100 * racer.train_accuracy).toFixed(1)}%`);
-    parts.push(`train loss ${num(racer.loss)}`);
-    if (racer.test_loss !== null && racer.test_loss !== undefined) parts.push(`test loss ${num(racer.test_loss)}`);
-    parts.push(`epoch ${num(racer.epoch)}`, `${racer.samples} samples seen`);
+    const stopped = stoppedEarlyText(racer);
+    if (stopped) parts.push(stopped);
+    if (racer.test_accuracy !== null && racer.test_accuracy !== undefined) parts.push(t('network.testAccuracy', { percent: (100 * racer.test_accuracy).toFixed(1) }));
+    if (racer.train_accuracy !== null && racer.train_accuracy !== undefined) parts.push(t('network.trainAccuracy', { percent: (100 * racer.train_accuracy).toFixed(1) }));
+    parts.push(t('network.trainLoss', { loss: num(racer.loss) }));
+    if (racer.test_loss !== null && racer.test_loss !== undefined) parts.push(t('network.testLoss', { loss: num(racer.test_loss) }));
+    parts.push(t('network.epoch', { epoch: num(racer.epoch) }), t('network.samplesSeen', { samples: racer.samples }));
     $('readout').textContent = parts.join(' · ');
   }
 
   /** "12 of 96 weights near zero (|w| < 0.01), drawn faint". */
   function showSparsity(metrics) {
     $('sparsity').textContent = metrics && metrics.weights
-      ? `${metrics.near_zero_weights} of ${metrics.weights} weights near zero (|w| < ${metrics.near_zero}), drawn faint`
+      ? t('network.sparsity', { zero: metrics.near_zero_weights, weights: metrics.weights, threshold: metrics.near_zero })
       : '';
   }
 

@@ -1,35 +1,35 @@
 // The read-outs beside the run: the status line, the step counter, the update written out, the
 // quadratic's theory and the network's confusion matrices. Text only; every number from the lab.
 import { $ } from './dom.js';
-import { count, num } from './format.js';
-import { racerLabel } from './legend.js';
+import { num } from './format.js';
+import { has, t } from './i18n.js';
+import { outcomeText, racerLabel } from './legend.js';
 
 /** The run in one sentence: ready, running, paused or finished, and any racer that failed. */
 export function statusText(state, playing) {
   const racers = state.racers;
   const step = Math.max(...racers.map((r) => r.step));
-  const optimizers = count(racers.length, 'optimizer');
-  const failed = racers.filter((r) => r.status === 'diverged' || r.status === 'failed').map((r) => `${r.title} ${r.message}`);
+  const failed = racers.filter((r) => r.status === 'diverged' || r.status === 'failed').map((r) => `${r.title} ${outcomeText(r)}`);
   const running = racers.filter((r) => r.status === 'running').length;
   let sentence;
-  if (step === 0 && failed.length === 0) sentence = `Ready: ${optimizers} at the start — press Play or Step.`;
-  else if (running === 0) sentence = `Finished at step ${step}: every optimizer has stopped.`;
-  else if (playing) sentence = `Running: ${count(running, 'optimizer')} of ${racers.length} still going, step ${step}.`;
-  else sentence = `Paused at step ${step} — press Play or Step to go on.`;
-  return failed.length ? `${sentence} ${failed.join('; ')}.` : sentence;
+  if (step === 0 && failed.length === 0) sentence = t('panels.ready', { count: racers.length });
+  else if (running === 0) sentence = t('panels.finished', { step });
+  else if (playing) sentence = t('panels.running', { running, count: racers.length, step });
+  else sentence = t('panels.paused', { step });
+  return failed.length ? t('panels.withFailures', { sentence, failed: failed.join(t('panels.listSeparator')) }) : sentence;
 }
 
 /** "Optimizer 2: step 40 · epoch 0.8 · 40 samples" — the selected racer's counts. */
 export function counterText(state, selected = 0) {
   const racer = state.racers[selected] ?? state.racers[0];
-  const who = state.racers.length > 1 ? `Optimizer ${state.racers.indexOf(racer) + 1}: ` : '';
+  const who = state.racers.length > 1 ? t('controls.whichOptimizer', { number: state.racers.indexOf(racer) + 1 }) : '';
   // On one analytic function (a surface) an epoch is a step and a sample an evaluation of f and
   // ∇f: the counter says what the run has cost, the Hessians Newton's method evaluates included.
   if (state.sample_count === 1 && !state.network) {
-    const hessians = racer.hessians === null || racer.hessians === undefined ? '' : ` · ${count(racer.hessians, 'Hessian')}`;
-    return `${who}step ${racer.step} · ${count(racer.samples, 'evaluation')} of f and ∇f${hessians}`;
+    const hessians = racer.hessians === null || racer.hessians === undefined ? '' : t('panels.hessians', { hessians: racer.hessians });
+    return who + t('panels.counterEvaluations', { step: racer.step, evaluations: racer.samples }) + hessians;
   }
-  return `${who}step ${racer.step} · epoch ${num(racer.epoch)} · ${count(racer.samples, 'sample')}`;
+  return who + t('panels.counter', { step: racer.step, epoch: num(racer.epoch), samples: racer.samples });
 }
 
 /** The selected racer's last update, written out with its numbers. */
@@ -39,18 +39,20 @@ export function showExplain(explanation) {
   if (!explanation) return;
   const title = document.createElement('p');
   title.className = 'explain-title';
-  title.textContent = explanation.title;
+  title.textContent = explanation.method ? t(`explain.method.${explanation.method}`) : explanation.title;
   box.append(title);
   if (explanation.note) {
     const note = document.createElement('p');
     note.className = 'hint';
-    note.textContent = explanation.note;
+    note.textContent = t(`explain.note.${explanation.note}`);
     box.append(note);
   }
   const table = document.createElement('table');
   for (const line of explanation.lines ?? []) {
     const row = table.insertRow();
-    row.insertCell().textContent = line.formula;
+    row.insertCell().textContent = line.gloss && has(`explain.gloss.${line.gloss}`)
+      ? t(`explain.gloss.${line.gloss}`, { formula: line.formula })
+      : line.formula;
     row.insertCell().textContent = line.value;
   }
   box.append(table);
@@ -61,14 +63,14 @@ export function showTheory(data, scenario, state) {
   const box = $('theory');
   box.hidden = !data;
   if (!data) return;
-  const t = data.theory;
+  const theory = data.theory;
   const heading = document.createElement('h3');
-  heading.textContent = `Quadratic with κ = ${num(t.condition)} (Goh, “Why Momentum Really Works”)`;
+  heading.textContent = t('panels.theory.heading', { kappa: num(theory.condition) });
   const list = document.createElement('ul');
   const facts = [
-    `Critical learning rate 2/L = ${num(t.critical_lr)}: above it gradient descent diverges.`,
-    `Best fixed rate 2/(μ+L) = ${num(t.best_lr)}: error shrinks by ${num(t.best_rate_gd)} per step.`,
-    `Heavy ball: lr = ${num(t.heavy_ball_lr)}, momentum = ${num(t.heavy_ball_momentum)}: rate ${num(t.heavy_ball_rate)} per step.`,
+    t('panels.theory.critical', { lr: num(theory.critical_lr) }),
+    t('panels.theory.best', { lr: num(theory.best_lr), rate: num(theory.best_rate_gd) }),
+    t('panels.theory.heavyBall', { lr: num(theory.heavy_ball_lr), momentum: num(theory.heavy_ball_momentum), rate: num(theory.heavy_ball_rate) }),
   ];
   const items = facts.map((fact) => {
     const item = document.createElement('li');
@@ -80,8 +82,8 @@ export function showTheory(data, scenario, state) {
     const swatch = document.createElement('span');
     swatch.className = 'swatch inline-swatch';
     swatch.style.background = state.racers[index]?.color ?? '#888';
-    const predicted = racer.predicted === null ? '— (not plain SGD or momentum)' : num(racer.predicted);
-    item.append(swatch, `${racerLabel(scenario, state, index)}: predicted rate ${predicted}, measured ${racer.measured === null ? '—' : num(racer.measured)}`);
+    const predicted = racer.predicted === null ? t('panels.theory.noPrediction') : num(racer.predicted);
+    item.append(swatch, t('panels.theory.racer', { label: racerLabel(scenario, state, index), predicted, measured: racer.measured === null ? '—' : num(racer.measured) }));
     items.push(item);
   });
   list.append(...items);
@@ -97,11 +99,11 @@ export function showConfusion(metrics) {
   const head = table.insertRow();
   head.insertCell();
   for (const split of ['train', 'test']) {
-    for (const predicted of classes) head.insertCell().textContent = predicted === 0 ? `${split}: pred 0` : `pred ${predicted}`;
+    for (const predicted of classes) head.insertCell().textContent = predicted === 0 ? t(`panels.confusion.${split}First`) : t('panels.confusion.predicted', { k: predicted });
   }
   for (const truth of classes) {
     const row = table.insertRow();
-    row.insertCell().textContent = `true ${truth}`;
+    row.insertCell().textContent = t('panels.confusion.truth', { k: truth });
     for (const split of ['train', 'test']) {
       for (const predicted of classes) {
         const cell = row.insertCell();

@@ -4,6 +4,7 @@
 // ahead), and no more than fit in the frame's compute budget.
 import { $, ladderSlider } from './dom.js';
 import { nearestIndex, oneTwoFive } from './format.js';
+import { t } from './i18n.js';
 
 /** The speeds offered, in steps per second: 1, 2, 5, 10, … 100 000. */
 export const SPEEDS = oneTwoFive(1, 100000);
@@ -18,7 +19,7 @@ const FRAME_LOG = 1024;
 
 /** "500 steps/s", "1 step/s", "20 000 steps/s". */
 export function speedText(speed) {
-  return `${speed.toLocaleString('en-US').replace(/,/g, ' ')} step${speed === 1 ? '' : 's'}/s`;
+  return t('player.speed', { speed: speed.toLocaleString('en-US').replace(/,/g, ' '), one: speed === 1 });
 }
 
 /**
@@ -44,7 +45,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
 
   function setPlaying(value) {
     playing = value;
-    $('play').textContent = playing ? 'Pause' : 'Play';
+    $('play').textContent = t(playing ? 'player.pause' : 'page.play');
     $('play').setAttribute('aria-pressed', String(playing));
     if (playing) {
       if (lab.running_count() === 0) lab.reset();
@@ -149,5 +150,10 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
     get achieved() { return pace.seconds > 0 ? pace.steps / pace.seconds : 0; },
     setPlaying,
     showSpeed,
+    /** Words the transport again, in the page's current language. */
+    relabel() {
+      $('play').textContent = t(playing ? 'player.pause' : 'page.play');
+      showSpeed();
+    },
   };
 }

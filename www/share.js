@@ -1,6 +1,7 @@
 // Share / Embed: the link and an iframe snippet (each with a Copy button), export (a PNG with its
 // legend, ready for a slide; CSV trajectories; the JSON scenario) and import (JSON).
 import { $ } from './dom.js';
+import { CANVAS_FONTS, t } from './i18n.js';
 
 /** Offers `blob` as a file download named `name`. */
 function download(name, blob) {
@@ -26,7 +27,7 @@ export function stageImage(canvases, rows) {
   context.fillStyle = '#fff';
   context.fillRect(0, 0, out.width, out.height);
   for (const canvas of [canvases.heat, canvases.trails, canvases.markers]) context.drawImage(canvas, 0, 0);
-  context.font = `${Math.round(14 * dpr)}px system-ui, sans-serif`;
+  context.font = `${Math.round(14 * dpr)}px ${CANVAS_FONTS}`;
   context.textBaseline = 'middle';
   rows.forEach((row, index) => {
     const y = canvases.heat.height + Math.round(5 * dpr) + index * rowHeight + rowHeight / 2;
@@ -37,7 +38,7 @@ export function stageImage(canvases, rows) {
     context.strokeStyle = '#333';
     context.strokeRect(x, y - size / 2, size, size);
     context.fillStyle = '#1d1d28';
-    context.fillText(`${row.label} — ${row.status}`, x + size + Math.round(8 * dpr), y);
+    context.fillText(t('share.legendRow', { label: row.label, status: row.status }), x + size + Math.round(8 * dpr), y);
   });
   return out;
 }
@@ -69,17 +70,15 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
   $('share-open').addEventListener('click', () => {
     const query = pageQuery({ embed: false });
     $('share-link').value = `${base()}${query}`;
-    $('share-embed').value = `<iframe src="${base()}${query}&embed=1&controls=lr,batch" width="760" height="680" title="gdviz: gradient descent" loading="lazy" style="border:0" sandbox="allow-scripts allow-same-origin"></iframe>`;
+    $('share-embed').value = `<iframe src="${base()}${query}&embed=1&controls=lr,batch" width="760" height="680" title="${t('share.frameTitle')}" loading="lazy" style="border:0" sandbox="allow-scripts allow-same-origin"></iframe>`;
     const points = JSON.parse(lab.scenario_json()).objective.points?.length ?? 0;
-    $('share-note').textContent = points > 300
-      ? `Your data (${points} points) is too large for a link, which carries everything else: use Export JSON to share the whole scenario.`
-      : 'The link carries the whole scenario: the same seed gives the same batches and the same run. In the embed code, controls= names the controls shown under the canvas (lr, batch, optimizer, momentum, surface, seed, schedule, dataset, noise, legend, chart).';
+    $('share-note').textContent = points > 300 ? t('share.tooLarge', { points }) : t('share.note');
     note.textContent = '';
     dialog.showModal();
   });
-  for (const [button, field, what] of [['copy-link', 'share-link', 'Link'], ['copy-embed', 'share-embed', 'Embed code']]) {
+  for (const [button, field, what] of [['copy-link', 'share-link', 'link'], ['copy-embed', 'share-embed', 'embed']]) {
     $(button).addEventListener('click', async () => {
-      note.textContent = (await copy($(field).value, $(field))) ? `${what} copied.` : `Copying is blocked here: select the ${what.toLowerCase()} and copy it by hand.`;
+      note.textContent = t((await copy($(field).value, $(field))) ? `share.copied.${what}` : `share.blocked.${what}`);
     });
   }
   $('export-png').addEventListener('click', () => {
@@ -94,7 +93,7 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
     try {
       imported = JSON.parse(await file.text());
     } catch (error) {
-      notify([`Import JSON: the file is not JSON (${error.message}).`]);
+      notify([t('share.notJson', { error: error.message })]);
       return;
     } finally {
       event.target.value = '';

@@ -7,21 +7,7 @@
 // (session::line_search); this module only draws them.
 import { $ } from './dom.js';
 import { num } from './format.js';
-
-/** The words of this inset, kept together for the language catalogues. */
-const WORDS = {
-  alpha: 'step length α',
-  phi: 'φ(α) = f(x + α·d)',
-  armijo: 'sufficient decrease',
-  readout: ({ iteration, trials, accepted, from, to, slope, bound }) => `Inner iteration ${iteration} of the last step: ${trials === 1 ? '1 trial' : `${trials} trials`}; α = ${accepted} accepted. Sufficient decrease: φ fell from ${from} to ${to}. Curvature: |φ′(α)| = ${slope} ≤ c₂·|φ′(0)| = ${bound}.`,
-  slice: ({ from, to, lowest, at, ratio }) => `Along the last update: the loss went from ${from} to ${to} where the step landed (α = 1). The lowest loss on this line, ${lowest}, is at α = ${at}: ${ratio}`,
-  past: (times) => `the step went ${times} times as far, past it — further than twice is where it lands higher than it started.`,
-  short: 'the step stopped short of it.',
-  near: 'the step landed at about the lowest point.',
-  uphill: 'the loss rises from the very start of the step: it went far too far, or uphill.',
-  searchHint: 'L-BFGS’s last strong-Wolfe search: φ(α) = f(x + α·d) along its direction d, each trial in the order evaluated (its slope φ′ green where the curvature condition |φ′(α)| ≤ c₂·|φ′(0)| holds), the dashed sufficient-decrease line φ(0) + c₁·α·φ′(0), and the step accepted (filled).',
-  sliceHint: 'φ(α) = f(x + α·Δ) along the last update Δ of the selected racer (the full loss, whatever batch the step used): α = 0 where it started, α = 1 where it landed (filled), the lowest point of the line hollow.',
-};
+import { t } from './i18n.js';
 
 /** Canvas colours: the curve, the sufficient-decrease line, slopes that pass and fail. */
 const INK = { curve: '#222', armijo: '#2a6fdb', pass: '#1a9641', fail: '#d7191c', accepted: '#e6550d', grid: '#ddd' };
@@ -39,13 +25,13 @@ export function showLastStep(search, slice) {
 }
 
 function showSlice(box, slice) {
-  $('line-search-hint').textContent = WORDS.sliceHint;
+  $('line-search-hint').textContent = t('slice.sliceHint');
   const at = slice.lowest[0];
-  let ratio = WORDS.near;
-  if (at === 0) ratio = WORDS.uphill;
-  else if (at < 0.95) ratio = WORDS.past(num(1 / at));
-  else if (at > 1.05) ratio = WORDS.short;
-  $('line-search-readout').textContent = WORDS.slice({ from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio });
+  let ratio = t('slice.near');
+  if (at === 0) ratio = t('slice.uphill');
+  else if (at < 0.95) ratio = t('slice.past', { times: num(1 / at) });
+  else if (at > 1.05) ratio = t('slice.short');
+  $('line-search-readout').textContent = t('slice.slice', { from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio });
   if (!box.open) return;
   const plot = frame($('line-search'), slice.curve, [slice.loss, slice.landed]);
   plot.curve(slice.curve);
@@ -56,11 +42,11 @@ function showSlice(box, slice) {
 }
 
 function showSearch(box, search) {
-  $('line-search-hint').textContent = WORDS.searchHint;
+  $('line-search-hint').textContent = t('slice.searchHint');
   const readout = $('line-search-readout');
   const [, , acceptedSlope] = search.trials.find((t) => t[0] === search.accepted) ?? [0, 0, NaN];
   const acceptedValue = search.trials.find((t) => t[0] === search.accepted)?.[1];
-  readout.textContent = WORDS.readout({
+  readout.textContent = t('slice.search', {
     iteration: search.iteration,
     trials: search.trials.length,
     accepted: num(search.accepted),
@@ -112,7 +98,7 @@ function frame(canvas, curve, extra) {
   g.fillStyle = '#555';
   g.font = '11px sans-serif';
   g.textAlign = 'center';
-  g.fillText(WORDS.alpha, (pad.left + width - pad.right) / 2, height - 6);
+  g.fillText(t('slice.alpha'), (pad.left + width - pad.right) / 2, height - 6);
   g.fillText('0', x(0), height - 18);
   g.fillText(num(alphaEnd), x(alphaEnd) - 10, height - 18);
   g.textAlign = 'right';
@@ -122,7 +108,7 @@ function frame(canvas, curve, extra) {
   g.translate(10, (pad.top + height - pad.bottom) / 2);
   g.rotate(-Math.PI / 2);
   g.textAlign = 'center';
-  g.fillText(WORDS.phi, 0, 0);
+  g.fillText(t('slice.phi'), 0, 0);
   g.restore();
   g.save();
   g.beginPath();
@@ -165,7 +151,7 @@ function frame(canvas, curve, extra) {
       g.setLineDash([]);
       g.fillStyle = INK.armijo;
       g.textAlign = 'right';
-      g.fillText(WORDS.armijo, width - pad.right - 4, pad.top + 12);
+      g.fillText(t('slice.armijo'), width - pad.right - 4, pad.top + 12);
     },
     /** Each trial: its slope φ′(α) as a short tangent, green where |φ′(α)| ≤ c₂·|φ′(0)|. */
     trials(search) {

@@ -3,6 +3,7 @@
 // hovering reads out a point, and a swipe on a touch screen scrolls the page as anywhere else.
 import { $ } from './dom.js';
 import { num } from './format.js';
+import { t } from './i18n.js';
 
 /** How much larger presenter mode draws type, strokes and markers. */
 const PRESENTER_SCALE = 1.7;
@@ -125,12 +126,12 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
     if (!hit) { tip.hidden = true; return; }
     if (hit.prediction !== undefined) {
       tip.textContent = hit.class !== undefined
-        ? `(${num(hit.x)}, ${num(hit.y)}) · predicted class ${hit.class}, probability ${num(hit.probability)}`
-        : `(${num(hit.x)}, ${num(hit.y)}) · network output ${num(hit.prediction)}`;
+        ? t('stage.hover.class', { x: num(hit.x), y: num(hit.y), k: hit.class, probability: num(hit.probability) })
+        : t('stage.hover.output', { x: num(hit.x), y: num(hit.y), output: num(hit.prediction) });
     } else {
       tip.textContent = hit.step !== undefined
-        ? `${nameOf(hit.racer)} · step ${hit.step} · (${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`
-        : `(${num(hit.x)}, ${num(hit.y)}) · loss ${num(hit.loss)}`;
+        ? t('stage.hover.racer', { name: nameOf(hit.racer), step: hit.step, x: num(hit.x), y: num(hit.y), loss: num(hit.loss) })
+        : t('stage.hover.point', { x: num(hit.x), y: num(hit.y), loss: num(hit.loss) });
     }
     const box = top.getBoundingClientRect();
     placeTip(tip, event.clientX - box.left, event.clientY - box.top, box);
@@ -143,7 +144,7 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
     const hit = JSON.parse(lab.pick_chart((event.clientX - box.left) * dpr, (event.clientY - box.top) * dpr));
     const tip = $('chart-hover');
     if (!hit) { tip.hidden = true; return; }
-    tip.textContent = `${nameOf(hit.racer)} · step ${hit.step} · epoch ${num(hit.epoch)} · loss ${hit.loss}`;
+    tip.textContent = t('stage.hover.chart', { name: nameOf(hit.racer), step: hit.step, epoch: num(hit.epoch), loss: hit.loss });
     placeTip(tip, event.clientX - box.left, event.clientY - box.top, box);
   });
   canvases.chart.addEventListener('pointerleave', () => { $('chart-hover').hidden = true; });

@@ -5,11 +5,7 @@
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
 import { $ } from './dom.js';
-
-/** The words of this view, kept together for the language catalogues. */
-const WORDS = {
-  label: 'The loss surface in 3-D: drag or use the arrow keys to turn it, the wheel, a pinch or + and − to zoom',
-};
+import { t } from './i18n.js';
 
 /** Degrees turned per CSS pixel dragged, and per arrow key. */
 const TURN = { drag: 0.4, key: 5 };
@@ -33,7 +29,7 @@ export function cameraText(camera) {
  */
 export function setUpView3d({ ui, redraw, onUiChange }) {
   const canvas = $('paths3d');
-  canvas.setAttribute('aria-label', WORDS.label);
+  canvas.setAttribute('aria-label', t('view3d.label'));
   const move = (yaw, pitch, zoom) => {
     const [y, p, z] = clamp_camera(yaw, pitch, zoom);
     ui.camera = { yaw: y, pitch: p, zoom: z };

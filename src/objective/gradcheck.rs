@@ -46,6 +46,9 @@ pub struct GroupCheck {
     /// The group: `layer 1 (2→4)` for the MLP, `w, b` for linear regression, `x, y` on a
     /// surface.
     pub group: String,
+    /// For the MLP, the layer as data — its number (from 1), inputs and outputs — so the page
+    /// can word the group in its reader's language; `None` for the other objectives.
+    pub layer: Option<[usize; 3]>,
     /// How many parameters it holds.
     pub parameters: usize,
     /// The largest relative error among them.
@@ -96,12 +99,14 @@ fn relative_error(a: f64, n: f64) -> f64 {
     }
 }
 
-/// The groups of an objective's parameters: each one's label and `(start, name)` of its
-/// parameters in order.
-fn groups(objective: &Model) -> Vec<(String, Vec<String>)> {
+/// The groups of an objective's parameters: each one's label, its layer (number, inputs,
+/// outputs) for the MLP, and the names of its parameters in order.
+type Group = (String, Option<[usize; 3]>, Vec<String>);
+
+fn groups(objective: &Model) -> Vec<Group> {
     match objective {
-        Model::Surface(_) => vec![("x, y".to_string(), vec!["x".into(), "y".into()])],
-        Model::Linreg(_) => vec![("w, b".to_string(), vec!["w".into(), "b".into()])],
+        Model::Surface(_) => vec![("x, y".to_string(), None, vec!["x".into(), "y".into()])],
+        Model::Linreg(_) => vec![("w, b".to_string(), None, vec!["w".into(), "b".into()])],
         Model::Mlp(m) => m
             .spec()
             .layers
@@ -115,6 +120,7 @@ fn groups(objective: &Model) -> Vec<(String, Vec<String>)> {
                 let biases = (0..n_out).map(|o| format!("b{layer}[{o}]"));
                 (
                     format!("layer {layer} ({n_in}→{n_out})"),
+                    Some([layer, n_in, n_out]),
                     weights.chain(biases).collect(),
                 )
             })
@@ -134,7 +140,7 @@ pub fn gradient_check(objective: &Model, params: &[f64], h: f64) -> GradCheck {
     let mut checks = Vec::with_capacity(params.len());
     let names = groups(objective);
     let mut index = 0;
-    for (_, members) in &names {
+    for (_, _, members) in &names {
         for name in members {
             let k = index;
             probe[k] = params[k] + h;
@@ -184,12 +190,13 @@ pub fn gradient_check(objective: &Model, params: &[f64], h: f64) -> GradCheck {
     let mut start = 0;
     let groups = names
         .into_iter()
-        .map(|(group, members)| {
+        .map(|(group, layer, members)| {
             let slice = &checks[start..start + members.len()];
             start += members.len();
             let worst = worst_of(slice);
             GroupCheck {
                 group,
+                layer,
                 parameters: slice.len(),
                 max_relative_error: worst.relative_error,
                 verdict: verdict(worst.relative_error),
@@ -248,8 +255,8 @@ mod tests {
         assert_eq!(max, check.worst.relative_error);
         // Names follow the flat order: W row-major, then b, layer by layer.
         let names = groups(&m);
-        assert_eq!(names[0].1[..3], ["W1[0][0]", "W1[0][1]", "W1[1][0]"]);
-        assert_eq!(names[0].1[8], "b1[0]");
+        assert_eq!(names[0].2[..3], ["W1[0][0]", "W1[0][1]", "W1[1][0]"]);
+        assert_eq!(names[0].2[8], "b1[0]");
     }
 
     #[test]

@@ -74,6 +74,18 @@ impl fmt::Display for StepError {
     }
 }
 
+impl StepError {
+    /// The error as an id for the page to word (`"singular_hessian"`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            StepError::NoHessian => "no_hessian",
+            StepError::SingularHessian => "singular_hessian",
+            StepError::NonFiniteHessian => "non_finite_hessian",
+            StepError::NeedsObjective => "needs_objective",
+        }
+    }
+}
+
 impl std::error::Error for StepError {}
 
 /// What an update needs besides parameters and gradient: the learning rate in force, and what

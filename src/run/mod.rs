@@ -484,6 +484,7 @@ impl Runner {
             self.status = Status::Failed {
                 step: update,
                 reason: error.to_string(),
+                code: Some(error.code()),
             };
             return None;
         }

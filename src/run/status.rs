@@ -21,6 +21,10 @@ pub enum Status {
         step: u64,
         /// Why, in a sentence.
         reason: String,
+        /// Why, as an id the page words in its reader's language ([`crate::optim::StepError::code`]);
+        /// `None` where only the sentence exists.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<&'static str>,
     },
     /// Trace line `step` (the state after `step` updates) met a condition of the scenario's
     /// `stop`; no further update is taken.

@@ -63,6 +63,7 @@ fn every_status_is_worded_once_short_and_long() {
             Status::Failed {
                 step: 3,
                 reason: "the Hessian is singular here".into(),
+                code: Some("singular_hessian"),
             },
             "stopped at step 3",
             "stopped at step 3: the Hessian is singular here",

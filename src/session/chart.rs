@@ -74,15 +74,6 @@ pub struct ChartScale {
 }
 
 impl ChartScale {
-    /// The x axis' title: [`ChartAxis::title`], but on an analytic function samples seen are
-    /// what a run has cost in evaluations of f and ∇f (L-BFGS's line-search trials included).
-    pub fn x_title(&self) -> &'static str {
-        match self.axis {
-            ChartAxis::Samples if self.analytic => "evaluations of f and ∇f",
-            axis => axis.title(),
-        }
-    }
-
     /// The y axis' title.
     pub fn y_title(&self) -> &'static str {
         if self.offset != 0.0 {

@@ -222,9 +222,10 @@ impl Session {
         let runner = self.race.runners.get(index)?;
         if runner.steps_taken() == 0 {
             return Some(Explained {
+                method: None,
                 title: runner.optimizer().info().title.to_string(),
                 lines: Vec::new(),
-                note: Some("Take a step to see the update written out."),
+                note: Some("take_a_step"),
             });
         }
         let record = StepRecord {
@@ -239,6 +240,7 @@ impl Session {
         let explanation =
             crate::optim::explain::explain(runner.optimizer(), runner.optimizer_state(), &record);
         Some(Explained {
+            method: Some(explanation.method),
             title: explanation.title,
             lines: explanation.lines,
             note: None,
@@ -300,11 +302,15 @@ impl Session {
 /// and a note.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Explained {
+    /// The method as an id the page words ([`crate::optim::explain::method`]); `None` before
+    /// the first step.
+    pub method: Option<&'static str>,
     /// The method and its source (before the first step: the optimizer's name in print).
     pub title: String,
     /// One line per quantity of the rule, with its value.
     pub lines: Vec<ExplainLine>,
-    /// A sentence in place of the lines, when there is no step to write out yet.
+    /// In place of the lines, when there is no step to write out yet, the id of the page's
+    /// sentence for it: `"take_a_step"` (take a step to see the update written out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'static str>,
 }

@@ -53,6 +53,7 @@ fn the_state_holds_every_field_the_page_reads() {
             "message",
             "name",
             "noise_std",
+            "outcome",
             "samples",
             "status",
             "step",
@@ -199,7 +200,7 @@ fn explain_asks_for_a_step_first_then_writes_it_out() {
     let before = serde_json::to_value(session.explain(0)).unwrap();
     assert_eq!(
         before,
-        json!({"title": "Adam", "lines": [], "note": "Take a step to see the update written out."})
+        json!({"method": null, "title": "Adam", "lines": [], "note": "take_a_step"})
     );
     session.advance(1);
     let after = session.explain(0).unwrap();

@@ -97,6 +97,9 @@ pub struct RacerView {
     pub train_accuracy: Option<f64>,
     /// Classification accuracy on the test points, for a classifier with test points.
     pub test_accuracy: Option<f64>,
+    /// Where it stands as data, for the page to word in its reader's language: the runner's
+    /// [`Status`] (`{"status": "converged", "step": 37, "condition": {"loss_below": 1e-6}}`).
+    pub outcome: Status,
     /// Where early stopping ended the run, in words (`"stopped at epoch 30, best test loss at
     /// epoch 25"`); `None` otherwise.
     pub stopped_early: Option<String>,
@@ -190,6 +193,7 @@ fn racer_view(
         test_loss: objective.test_loss(params).and_then(finite),
         train_accuracy: objective.accuracy(params, false).and_then(finite),
         test_accuracy: objective.accuracy(params, true).and_then(finite),
+        outcome: runner.status().clone(),
         stopped_early: match runner.status() {
             status @ Status::Converged {
                 condition: StopCondition::Patience { .. },

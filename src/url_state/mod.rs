@@ -146,6 +146,7 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "controls",
     "present",
     "lock",
+    "lang",
 ];
 
 /// Inline data up to this many points rides in a link (`pts=`); larger data only in the exported

@@ -402,3 +402,16 @@ fn early_stopping_rides_in_links_and_is_ignored_without_a_test_split() {
         vec!["ignored `stop_patience`: stop.patience: early stopping watches the test loss, and there is no test split (a 2-D surface has no data); use a generated data set with test_fraction > 0".to_string()]
     );
 }
+
+#[test]
+fn the_page_language_is_the_page_s_own_key_not_an_ignored_one() {
+    for query in [
+        "lang=zh-CN",
+        "lang=en&f=rosenbrock",
+        "f=saddle&lang=zh-CN&speed=20",
+    ] {
+        let state = from_query(query);
+        assert!(state.ignored.is_empty(), "{query}: {:?}", state.ignored);
+        assert!(!to_query(&state.scenario).contains("lang"), "{query}");
+    }
+}

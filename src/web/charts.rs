@@ -19,9 +19,15 @@ impl Lab {
         let chart = self.session.loss_chart(ChartAxis::from_name(axis));
         let scale = chart.scale;
         let x_label = |v: &f64| scale.x_label(*v);
+        let words = &self.words;
         let curves = LossCurves {
-            x_desc: scale.x_title(),
-            y_desc: scale.y_title(),
+            x_desc: words.axis(scale.axis, scale.analytic),
+            y_desc: if scale.offset != 0.0 {
+                &words.loss_minus_minimum
+            } else {
+                &words.loss
+            },
+            mark_words: [&words.best, &words.stopped],
             x_label: &x_label,
             dpr: self.dpr,
             series: chart.series,
@@ -55,6 +61,8 @@ impl Lab {
 pub(super) struct LossCurves<'a> {
     pub(super) x_desc: &'a str,
     pub(super) y_desc: &'a str,
+    /// The words of the early-stopping marks: at the best epoch, where the run stopped.
+    pub(super) mark_words: [&'a str; 2],
     pub(super) x_label: &'a dyn Fn(&f64) -> String,
     pub(super) dpr: f64,
     /// Each racer's training loss, `(x, y)` points.
@@ -131,9 +139,10 @@ impl LossCurves<'_> {
         // Early stopping: the best epoch in the racer's colour, the stop in grey, each labelled.
         let y_range = chart.y_range();
         for mark in &self.marks {
-            for (x, color, label) in [
-                (mark.best, racer_rgb(mark.racer).mix(1.0), "best"),
-                (mark.stopped, RGBColor(90, 90, 90).mix(1.0), "stopped"),
+            let [best, stopped] = self.mark_words;
+            for (x, color, label, is_best) in [
+                (mark.best, racer_rgb(mark.racer).mix(1.0), best, true),
+                (mark.stopped, RGBColor(90, 90, 90).mix(1.0), stopped, false),
             ] {
                 for (stroke, width) in [(BLACK.mix(0.55), 3.0), (color, 1.5)] {
                     chart
@@ -145,18 +154,18 @@ impl LossCurves<'_> {
                 }
                 // "best" right of its line at the top, "stopped" left of its line a row lower
                 // (it is often the last x), so neither leaves the chart nor covers the other.
-                let (dx, dy) = if label == "best" {
-                    (3.0, 2.0)
-                } else {
-                    (-48.0, 16.0)
-                };
+                let (dx, dy) = if is_best { (3.0, 2.0) } else { (-48.0, 16.0) };
                 let style = (SANS, (11.0 * dpr).round() as u32)
                     .into_font()
                     .color(&BLACK);
                 chart
                     .draw_series(std::iter::once(
                         EmptyElement::at((x, y_range.end))
-                            + Text::new(label, ((dx * dpr) as i32, (dy * dpr) as i32), style),
+                            + Text::new(
+                                label.to_string(),
+                                ((dx * dpr) as i32, (dy * dpr) as i32),
+                                style,
+                            ),
                     ))
                     .map_err(js_error)?;
             }
@@ -267,8 +276,8 @@ impl Lab {
             .configure_mesh()
             .x_labels(label_counts(&root, dpr).0)
             .light_line_style(RGBColor(235, 235, 240))
-            .x_desc("iterations")
-            .y_desc("‖∇ layer‖")
+            .x_desc(&self.words.iterations)
+            .y_desc(&self.words.layer_norm)
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| log_tick_label(*v, high - low))
             .label_style((SANS, font))

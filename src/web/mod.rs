@@ -39,11 +39,13 @@ mod network;
 mod surface;
 mod surface3d;
 mod tune;
+mod words;
 
 use charts::*;
 use network::*;
 pub use network::{dataset_catalog, draw_dataset_thumbnail};
 pub use tune::TuneJob;
+use words::CanvasWords;
 
 /// Installs the panic hook so any bug shows as a console error (and the page's banner) instead of
 /// an opaque `unreachable`.
@@ -132,6 +134,8 @@ pub struct Lab {
     /// presenter mode. Type, strokes, markers and margins scale with it; pixel ↔ plane mapping
     /// does not (the page converts pointer positions to canvas pixels itself).
     dpr: f64,
+    /// The words drawn on the canvases, in the page's language ([`Lab::set_words`]).
+    words: CanvasWords,
 }
 
 #[wasm_bindgen]
@@ -151,6 +155,7 @@ impl Lab {
             cloud: CloudLayer::default(),
             chart: None,
             dpr: 1.0,
+            words: CanvasWords::default(),
         }
     }
 

@@ -162,7 +162,7 @@ impl Lab {
                 self.draw_curvature(&context, &viewport, runner)?;
             }
         }
-        context.set_font(&format!("{}px sans-serif", (12.0 * dpr).round()));
+        context.set_font(&format!("{}px {}", (12.0 * dpr).round(), self.words.font));
         for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
             if params.len() < 2 {
@@ -197,7 +197,7 @@ impl Lab {
                     let label = format!(
                         "{} {}",
                         runner.optimizer().name(),
-                        runner.status().summary()
+                        self.words.ended(runner.status())
                     );
                     let lx = (px + 9.0 * dpr).min(viewport.left + viewport.width - 160.0 * dpr);
                     context.set_fill_style_str("rgba(0,0,0,0.7)");
@@ -306,9 +306,9 @@ impl Lab {
 }
 
 impl Lab {
-    pub(super) fn axis_names(&self) -> (&'static str, &'static str) {
+    pub(super) fn axis_names(&self) -> (&str, &str) {
         match self.session.scenario().objective {
-            crate::scenario::ObjectiveSpec::Linreg(_) => ("w (slope)", "b (intercept)"),
+            crate::scenario::ObjectiveSpec::Linreg(_) => (&self.words.slope, &self.words.intercept),
             _ => ("x", "y"),
         }
     }

@@ -15,8 +15,9 @@ fn adam_moments(lines: &mut Lines, betas: [f64; 2], amsgrad: bool, s: &AdamState
     lines.first_moment(beta1, &s.exp_avg);
     lines.second_moment(beta2, &s.exp_avg_sq);
     let second = if amsgrad {
-        lines.push(
-            "v_max ← max(v_max, v)   (AMSGrad: v̂ uses v_max)",
+        lines.push_glossed(
+            "v_max ← max(v_max, v)",
+            "amsgrad_uses_vmax",
             format_vector(&s.max_exp_avg_sq),
         );
         &s.max_exp_avg_sq
@@ -56,12 +57,13 @@ pub(super) fn adamw(c: &AdamWConfig, s: &AdamState, step: &StepRecord) -> Option
     }
     let mut lines = Lines::new(step);
     let shrink = 1.0 - step.lr * c.weight_decay;
-    lines.push(
+    lines.push_glossed(
         format!(
-            "p ← p·(1 − lr·λ)   (decoupled decay, λ = {}: factor {})",
-            format_number(c.weight_decay),
-            format_number(shrink)
+            "p ← p·(1 − lr·λ) = p·{}   (λ = {})",
+            format_number(shrink),
+            format_number(c.weight_decay)
         ),
+        "decoupled_decay",
         format_vector(&scaled(lines.before, shrink)),
     );
     adam_moments(&mut lines, c.betas, c.amsgrad, s);
@@ -105,12 +107,14 @@ pub(super) fn nadam(
         "v̂ = v / (1 − β₂ᵗ)",
         format_vector(&scaled(&s.exp_avg_sq, 1.0 / correction2)),
     );
-    lines.push(
-        "lr·(1 − μₜ)/(1 − Πₜ)   (weight of g)",
+    lines.push_glossed(
+        "lr·(1 − μₜ)/(1 − Πₜ)",
+        "weight_of_g",
         format_number(step.lr * (1.0 - mu) / (1.0 - product)),
     );
-    lines.push(
-        "lr·μₜ₊₁/(1 − Πₜ·μₜ₊₁)   (weight of m)",
+    lines.push_glossed(
+        "lr·μₜ₊₁/(1 − Πₜ·μₜ₊₁)",
+        "weight_of_m",
         format_number(step.lr * mu_next / (1.0 - product * mu_next)),
     );
     lines.finish(&format!(

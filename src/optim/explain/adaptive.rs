@@ -34,7 +34,7 @@ pub(super) fn adagrad(
     };
     lines.push(
         format!(
-            "s ← s + g²   (s starts at {})",
+            "s ← s + g²   (s₀ = {})",
             format_number(c.initial_accumulator_value)
         ),
         format_vector(&s.sum),
@@ -111,11 +111,12 @@ pub(super) fn adadelta(
     let update = lines
         .direction()
         .map_or_else(|| "— (lr = 0)".to_string(), |d| format_vector(&d));
-    lines.push(
+    lines.push_glossed(
         format!(
-            "Δ = √(u + ε) / √(v + ε) · g   (u before this step; ε = {})",
+            "Δ = √(u + ε) / √(v + ε) · g   (ε = {})",
             format_number(c.eps)
         ),
+        "u_before_step",
         update,
     );
     lines.push("u ← ρ·u + (1 − ρ)·Δ²", format_vector(&s.acc_delta));

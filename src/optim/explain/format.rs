@@ -43,7 +43,7 @@ fn trim_zeros(text: &str) -> &str {
 }
 
 /// Writes a vector in parentheses, entries as [`format_number`]; beyond four entries only the
-/// first four are written, then `… (n values)`.
+/// first four are written, then its length as `…; n = 300` (symbols, the same in every language).
 pub fn format_vector(values: &[f64]) -> String {
     let shown: Vec<String> = values
         .iter()
@@ -51,7 +51,7 @@ pub fn format_vector(values: &[f64]) -> String {
         .map(|&x| format_number(x))
         .collect();
     if values.len() > SHOWN {
-        format!("({}, … ({} values))", shown.join(", "), values.len())
+        format!("({}, …; n = {})", shown.join(", "), values.len())
     } else {
         format!("({})", shown.join(", "))
     }
@@ -70,13 +70,13 @@ mod tests {
         check_step(&r, &e);
         for line in &e.lines {
             if line.value.starts_with('(') {
-                assert!(line.value.ends_with(", … (300 values))"), "{line:?}");
+                assert!(line.value.ends_with(", …; n = 300)"), "{line:?}");
                 assert_eq!(line.value.matches(", ").count(), 4, "{line:?}");
             }
         }
         assert_eq!(
             format_vector(&[1.0, 2.0, 3.0, 4.0, 5.0]),
-            "(1, 2, 3, 4, … (5 values))"
+            "(1, 2, 3, 4, …; n = 5)"
         );
         assert_eq!(format_vector(&[1.0, -2.5, 3.0, 4.0]), "(1, −2.5, 3, 4)");
         assert_eq!(format_vector(&[]), "()");

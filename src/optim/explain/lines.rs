@@ -29,8 +29,9 @@ impl<'a> Lines<'a> {
             after: &step.params_after[..n],
         };
         if step.grad.len() != n || step.params_before.len() != n || step.params_after.len() != n {
-            lines.push(
-                "note: the step's vectors differ in length; the first n are shown",
+            lines.push_glossed(
+                "note",
+                "vectors_differ",
                 format!(
                     "g: {}, p before: {}, p after: {} (n = {n})",
                     step.grad.len(),
@@ -39,22 +40,38 @@ impl<'a> Lines<'a> {
                 ),
             );
         }
-        lines.push("lr (learning rate of this step)", format_number(step.lr));
-        lines.push("p (before the step)", format_vector(lines.before));
-        lines.push("g (gradient received)", format_vector(lines.grad));
+        lines.push_glossed("lr", "lr_of_step", format_number(step.lr));
+        lines.push_glossed("p", "before_step", format_vector(lines.before));
+        lines.push_glossed("g", "gradient_received", format_vector(lines.grad));
         lines
     }
 
     pub(super) fn push(&mut self, formula: impl Into<String>, value: String) {
         self.lines.push(ExplainLine {
             formula: formula.into(),
+            gloss: None,
+            value,
+        });
+    }
+
+    /// A line whose formula is a bare symbol, explained by the gloss `gloss` (an id the page
+    /// words: [`ExplainLine::gloss`]).
+    pub(super) fn push_glossed(
+        &mut self,
+        formula: impl Into<String>,
+        gloss: &'static str,
+        value: String,
+    ) {
+        self.lines.push(ExplainLine {
+            formula: formula.into(),
+            gloss: Some(gloss),
             value,
         });
     }
 
     /// The step count line.
     pub(super) fn steps(&mut self, t: u64) {
-        self.push("t (steps taken, this one included)", t.to_string());
+        self.push_glossed("t", "steps_taken", t.to_string());
     }
 
     /// Coupled L2 weight decay, g ← g + λ·p (shown when λ ≠ 0); returns the gradient the rule

@@ -49,6 +49,9 @@ pub struct StepRecord<'a> {
 /// The update rule of the last step, written out with its numbers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Explanation {
+    /// The method as an id the page words in its reader's language ([`method`]): `"sgd"`,
+    /// `"sgd_momentum"`, `"adam_amsgrad"`, …
+    pub method: &'static str,
     /// The method and its source, e.g. `"Adam (Kingma & Ba, 2015)"`.
     pub title: String,
     /// One line per quantity, in the order the rule computes them.
@@ -61,12 +64,46 @@ pub struct ExplainLine {
     /// The formula, hyper-parameters substituted where that helps, e.g.
     /// `"m ← β₁·m + (1 − β₁)·g   (β₁ = 0.9)"`.
     pub formula: String,
+    /// What the formula's symbols stand for, as an id the page words in its reader's language
+    /// (`"lr_of_step"`: the learning rate of this step; `"before_step"`, `"steps_taken"`,
+    /// `"buffer_starts_at_g"`, …); [`ExplainLine::gloss_text`] has every id's English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gloss: Option<&'static str>,
     /// Its value: a number (`"0.1234"`), a vector (`"(0.1234, −5.678)"`) or an integer.
     pub value: String,
 }
 
 /// The formula of the line shown when there is no step to explain.
 pub const NO_STEP_YET: &str = "no step has been taken yet";
+
+impl ExplainLine {
+    /// The formula with its gloss in English words, as the CLI and the tests read it:
+    /// `"lr (learning rate of this step)"`.
+    pub fn gloss_text(&self) -> String {
+        let words = match self.gloss {
+            None => return self.formula.clone(),
+            Some("lr_of_step") => "learning rate of this step",
+            Some("before_step") => "before the step",
+            Some("gradient_received") => "gradient received",
+            Some("steps_taken") => "steps taken, this one included",
+            Some("buffer_starts_at_g") => "b = g at the first step",
+            Some("amsgrad_uses_vmax") => "AMSGrad: v̂ uses v_max",
+            Some("decoupled_decay") => "decoupled decay",
+            Some("weight_of_g") => "weight of g",
+            Some("weight_of_m") => "weight of m",
+            Some("u_before_step") => "u before this step",
+            Some("solved_not_stored") => "solved each step, not stored: −Δp/lr",
+            Some("vectors_differ") => {
+                return format!(
+                    "{}: the step's vectors differ in length; the first n are shown",
+                    self.formula
+                )
+            }
+            Some(other) => other,
+        };
+        format!("{} ({words})", self.formula)
+    }
+}
 
 /// Writes out the rule `config` applied in `step`, with the state it left (`state_after`).
 ///
@@ -79,7 +116,7 @@ pub fn explain(
     state_after: &OptimizerState,
     step: &StepRecord,
 ) -> Explanation {
-    let title = title(config);
+    let (method, title) = (method(config), title(config));
     let lines = match (config, state_after) {
         (OptimizerConfig::Sgd(c), OptimizerState::Sgd(s)) => sgd::sgd(c, s, step),
         (OptimizerConfig::Adagrad(c), OptimizerState::Adagrad(s)) => adaptive::adagrad(c, s, step),
@@ -95,13 +132,37 @@ pub fn explain(
         _ => None,
     };
     Explanation {
+        method,
         title,
         lines: lines.unwrap_or_else(|| {
             vec![ExplainLine {
                 formula: NO_STEP_YET.to_string(),
+                gloss: Some("no_step_yet"),
                 value: String::new(),
             }]
         }),
+    }
+}
+
+/// The method as an id: the optimizer's name, with `_momentum`, `_nesterov`, `_centered` or
+/// `_amsgrad` where the title says so.
+pub fn method(config: &OptimizerConfig) -> &'static str {
+    match config {
+        OptimizerConfig::Sgd(c) if c.nesterov => "sgd_nesterov",
+        OptimizerConfig::Sgd(c) if c.momentum != 0.0 => "sgd_momentum",
+        OptimizerConfig::Sgd(_) => "sgd",
+        OptimizerConfig::Adagrad(_) => "adagrad",
+        OptimizerConfig::Rmsprop(c) if c.centered => "rmsprop_centered",
+        OptimizerConfig::Rmsprop(_) => "rmsprop",
+        OptimizerConfig::Adadelta(_) => "adadelta",
+        OptimizerConfig::Adam(c) if c.amsgrad => "adam_amsgrad",
+        OptimizerConfig::Adam(_) => "adam",
+        OptimizerConfig::Adamw(c) if c.amsgrad => "adamw_amsgrad",
+        OptimizerConfig::Adamw(_) => "adamw",
+        OptimizerConfig::Nadam(_) => "nadam",
+        OptimizerConfig::Adamax(_) => "adamax",
+        OptimizerConfig::Newton(_) => "newton",
+        OptimizerConfig::Lbfgs(_) => "lbfgs",
     }
 }
 

@@ -18,11 +18,9 @@ pub(super) fn newton(
     let direction = lines
         .direction()
         .map_or_else(|| "— (lr = 0)".to_string(), |d| format_vector(&d));
-    lines.push(
-        format!(
-            "d = (H + δ·I)⁻¹·g   (δ = {}; solved each step, not stored: −Δp/lr)",
-            format_number(c.damping)
-        ),
+    lines.push_glossed(
+        format!("d = (H + δ·I)⁻¹·g   (δ = {})", format_number(c.damping)),
+        "solved_not_stored",
         direction,
     );
     lines.finish("−lr·(H + δ·I)⁻¹·g = −lr·d")

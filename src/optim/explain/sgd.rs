@@ -15,12 +15,13 @@ pub(super) fn sgd(c: &SgdConfig, s: &SgdState, step: &StepRecord) -> Option<Vec<
     let Some(buffer) = s.momentum_buffer.as_deref().filter(|_| momentum != 0.0) else {
         return lines.finish("−lr·g");
     };
-    lines.push(
+    lines.push_glossed(
         format!(
-            "b ← μ·b + (1 − τ)·g   (μ = {}, τ = {}; b = g at the first step)",
+            "b ← μ·b + (1 − τ)·g   (μ = {}, τ = {})",
             format_number(momentum),
             format_number(c.dampening)
         ),
+        "buffer_starts_at_g",
         format_vector(buffer),
     );
     if c.nesterov {

@@ -91,13 +91,13 @@ pub(super) fn run(json: &str, steps: usize, start: &[f64]) -> Run {
 pub(super) fn value<'a>(e: &'a Explanation, prefix: &str) -> &'a str {
     &e.lines
         .iter()
-        .find(|l| l.formula.starts_with(prefix))
+        .find(|l| l.gloss_text().starts_with(prefix))
         .unwrap_or_else(|| panic!("no line starting {prefix:?} in {e:#?}"))
         .value
 }
 
 pub(super) fn has_line(e: &Explanation, prefix: &str) -> bool {
-    e.lines.iter().any(|l| l.formula.starts_with(prefix))
+    e.lines.iter().any(|l| l.gloss_text().starts_with(prefix))
 }
 
 /// Parses a value written by [`format_vector`] (short vectors only) back to numbers.

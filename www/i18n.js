@@ -1,0 +1,99 @@
+// The page's words in the reader's language. Every string a person sees is an entry of one
+// catalogue per language (www/i18n/en.js, www/i18n/zh-CN.js), keyed by an id namespaced by the
+// module that shows it (`controls.batch.bgd`, `lessons.momentum.title`); `t(id, params)` words
+// it. The language comes from `lang=` in the URL, else the browser's languages, else English; a
+// menu in the header switches it, and every module that shows words hears the switch.
+import EN from './i18n/en.js';
+import ZH_CN from './i18n/zh-CN.js';
+
+/** The languages offered: the URL's `lang` value → its name (in itself) and its catalogue. */
+export const LANGUAGES = {
+  en: { name: 'English', words: EN },
+  'zh-CN': { name: '简体中文', words: ZH_CN },
+};
+
+let current = 'en';
+const listeners = [];
+
+/**
+ * The language for a URL's `lang` value (`null`: absent) and the browser's `preferred` languages
+ * (navigator.languages): the URL's when it names one offered, else the first preferred one whose
+ * primary tag matches (`zh`, `zh-TW`, `zh-Hans-CN` → `zh-CN`), else English.
+ */
+export function chooseLanguage(requested, preferred = []) {
+  if (requested !== null && requested !== undefined) {
+    const exact = Object.keys(LANGUAGES).find((code) => code.toLowerCase() === requested.toLowerCase());
+    if (exact) return exact;
+  }
+  for (const tag of preferred) {
+    const primary = String(tag).toLowerCase().split('-')[0];
+    const match = Object.keys(LANGUAGES).find((code) => code.toLowerCase().split('-')[0] === primary);
+    if (match) return match;
+  }
+  return 'en';
+}
+
+/** The current language's code (`en`, `zh-CN`). */
+export function language() {
+  return current;
+}
+
+/**
+ * Words entry `id` of the current language with `params`: an entry is a string whose `{name}`
+ * marks are filled from `params`, or a function of `params` (plurals, choices). A missing entry
+ * falls back to English, and a missing English one to the id itself (the tests forbid both).
+ */
+export function t(id, params = {}) {
+  const entry = LANGUAGES[current].words[id] ?? EN[id];
+  if (entry === undefined) return id;
+  if (typeof entry === 'function') return entry(params);
+  return entry.replace(/\{(\w+)\}/g, (mark, name) => (name in params ? String(params[name]) : mark));
+}
+
+/** Whether the current catalogue has entry `id` (for words that exist only sometimes). */
+export function has(id) {
+  return id in LANGUAGES[current].words;
+}
+
+/**
+ * Fills the marked elements under `root` from the catalogue: `data-i18n` their text,
+ * `data-i18n-aria-label`, `data-i18n-title` and `data-i18n-placeholder` those attributes.
+ */
+export function translatePage(root = document) {
+  for (const element of root.querySelectorAll('[data-i18n]')) element.textContent = t(element.dataset.i18n);
+  for (const [data, attribute] of [['i18nAriaLabel', 'aria-label'], ['i18nTitle', 'title'], ['i18nPlaceholder', 'placeholder']]) {
+    const selector = `[data-${attribute === 'aria-label' ? 'i18n-aria-label' : `i18n-${attribute}`}]`;
+    for (const element of root.querySelectorAll(selector)) element.setAttribute(attribute, t(element.dataset[data]));
+  }
+  document.documentElement.lang = current;
+  document.title = t('page.documentTitle');
+}
+
+/** Switches to language `code` (one of LANGUAGES), refills the page and tells every listener. */
+export function setLanguage(code) {
+  if (!LANGUAGES[code]) return;
+  current = code;
+  translatePage();
+  for (const listener of listeners) listener(code);
+}
+
+/** Calls `listener(code)` after every language switch. */
+export function onLanguageChange(listener) {
+  listeners.push(listener);
+}
+
+/**
+ * The title of a catalog entry the lab lists (`kind`: `surface`, `dataset`, `optimizer`): the
+ * catalogue's `catalog.<kind>.<name>` where it has one, else the lab's own title (a name such as
+ * "Adam", the same in every language).
+ */
+export function catalogTitle(kind, entry) {
+  const id = `catalog.${kind}.${entry.name}`;
+  return has(id) ? t(id) : entry.title;
+}
+
+/**
+ * The font stack for words drawn on a canvas: the page's own, then fonts that have Chinese
+ * glyphs (Noto Sans CJK and WenQuanYi on Linux, PingFang on macOS, YaHei on Windows).
+ */
+export const CANVAS_FONTS = 'system-ui, "Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", "Droid Sans Fallback", sans-serif';

@@ -24,7 +24,7 @@ const ALLOWED = new Set(`
   zeiler reddi kale kumar loshchilov hutter dozat nocedal wright liu
   sin cos tan exp log sqrt abs max min sign steplr exponentiallr cosineannealinglr eps rho alpha gamma
   eta_min t_max step_size lr_decay max_iter max_eval lr batch optimizer surface seed schedule dataset
-  noise legend chart controls epoch epochs samples speed axis lesson lang steps the vmax v_max
+  noise legend chart curvature controls epoch epochs samples speed axis lesson lang steps the vmax v_max
   pred mse bce bgd dampening centered weight_decay momentum_decay betas hessian english
 `.trim().split(/\s+/));
 

@@ -6,6 +6,7 @@ import init, { Lab, csv_points, dataset_catalog, optimizer_catalog, surface_cata
 import { createControls } from './controls.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, setUpEmbed } from './embed.js';
+import { hostOrigin, setUpEmbedApi } from './embed-api.js';
 import { rate } from './format.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, setUpLessons, showLesson } from './lessons.js';
@@ -15,6 +16,9 @@ import { counterText, showConfusion, showExplain, showTheory, statusText } from 
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
 import { setUpSharing } from './share.js';
 import { createStage } from './stage.js';
+
+/** Whether the person asked for reduced motion: then nothing plays until they press Play. */
+const reducedMotion = () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 
 /** Whether the page is inside another page's frame (a course page's embed). */
 const FRAMED = window.self !== window.top;
@@ -95,6 +99,7 @@ function readUi(params, ignored) {
   if (unknown.length) ignored.push(`ignored in \`controls\`: ${unknown.join(', ')} (accepted: ${EMBED_PIECES.join(', ')})`);
   ui.present = params.get('present') === '1';
   ui.lock = (params.get('lock') ?? '').split(',').filter(Boolean);
+  ui.host = hostOrigin(params, ignored);
   return ui;
 }
 
@@ -109,6 +114,8 @@ async function main() {
   let lastChart = 0;
   let lastPush = 0;
   let surfaceDirty = true;
+  /** The embed API's hooks once a course page frames the lab (embed-api.js), else null. */
+  let embedApi = null;
   /** True while a lesson is being opened, so the objective change does not close it. */
   let openingLesson = false;
   /**
@@ -139,6 +146,7 @@ async function main() {
     if (ui.lesson) extra.set('lesson', ui.lesson);
     if (ui.present) extra.set('present', '1');
     if (ui.lock.length) extra.set('lock', ui.lock.join(','));
+    if (embed && ui.host) extra.set('host', ui.host);
     const tail = extra.toString().replace(/%2C/gi, ',');
     return `?${lab.query()}${tail ? `&${tail}` : ''}`;
   }
@@ -355,6 +363,7 @@ async function main() {
     updateUrl(push);
     stage.resize();
     draw(true);
+    embedApi?.edited();
     return true;
   }
 
@@ -376,7 +385,8 @@ async function main() {
     openingLesson = false;
     showLesson(lesson);
     player.showSpeed();
-    player.setPlaying(true);
+    // With reduced motion asked for, a lesson waits for Play.
+    if (!reducedMotion()) player.setPlaying(true);
   }
 
   function closeLesson() {
@@ -414,6 +424,7 @@ async function main() {
     draw,
     onPlaying: () => { $('status').textContent = statusText(state, player.playing); },
     onUiChange: () => updateUrl(false),
+    onAdvanced: () => embedApi?.advanced(),
   });
   const stage = createStage({
     lab,
@@ -488,8 +499,7 @@ async function main() {
   });
   setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed });
   showLesson(lessonById(ui.lesson));
-  const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-  if (ui.autoplay && !reducedMotion) player.setPlaying(true);
+  if (ui.autoplay && !reducedMotion()) player.setPlaying(true);
 
   /** State the end-to-end tests read; not an API. */
   window.gdviz = {
@@ -504,6 +514,40 @@ async function main() {
     get view() { return isNetwork() ? 'network' : 'surface'; },
     get labels() { return labels(); },
   };
+  if (FRAMED) {
+    embedApi = setUpEmbedApi({
+      lab,
+      player,
+      replace,
+      edit,
+      host: ui.host,
+      notice: () => $('notice').textContent,
+      summary: () => {
+        const now = JSON.parse(lab.state_json());
+        return now.racers.map((racer, index) => ({
+          label: racerLabel(scenario, now, index),
+          optimizer: racersOf(scenario)[index]?.optimizer.name ?? racer.title,
+          step: racer.step,
+          epoch: racer.epoch,
+          samples: racer.samples,
+          loss: racer.loss,
+          status: racer.status,
+          message: racer.message ?? null,
+        }));
+      },
+      setSpeed: (speed) => {
+        ui.speed = SPEEDS.reduce((best, offered) => (Math.abs(offered - speed) < Math.abs(best - speed) ? offered : best));
+        player.showSpeed();
+        updateUrl(false);
+      },
+      readQuery: (query) => {
+        const probe = new Lab(query);
+        const read = { scenario: JSON.parse(probe.scenario_json()), ignored: JSON.parse(probe.ignored_json()) };
+        probe.free();
+        return read;
+      },
+    });
+  }
 }
 
 main().catch((error) => showError(`The lab could not start: ${error?.message ?? error}`));

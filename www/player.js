@@ -21,9 +21,10 @@ export function speedText(speed) {
 
 /**
  * Wires the transport. `advance(n)` takes up to n steps on every racer and returns how many are
- * still running; `draw(all)` shows the result; `onPlaying(playing)` hears Play and Pause.
+ * still running; `draw(all)` shows the result; `onPlaying(playing)` hears Play and Pause;
+ * `onAdvanced()` hears every batch of steps taken.
  */
-export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
+export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced = () => {} }) {
   let playing = false;
   let owed = 0;
   let lastFrame = null;
@@ -67,6 +68,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
       costPerStep = costPerStep === 0 ? cost : 0.8 * costPerStep + 0.2 * cost;
       // A frame that could not afford what was owed does not carry the debt on: the pace falls.
       owed = steps < Math.floor(owed) ? 0 : owed - steps;
+      onAdvanced();
     }
     pace.steps += steps;
     pace.seconds += elapsed;
@@ -79,9 +81,11 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
     requestAnimationFrame((next) => frame(next, token));
   }
 
-  function step() {
+  /** Takes `n` steps (one by default), pausing first. */
+  function step(n = 1) {
     if (playing) setPlaying(false);
-    lab.advance(1);
+    lab.advance(n);
+    onAdvanced();
     draw(true);
   }
 
@@ -91,7 +95,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
   }
 
   $('play').addEventListener('click', () => setPlaying(!playing));
-  $('step').addEventListener('click', step);
+  $('step').addEventListener('click', () => step());
   $('reset').addEventListener('click', reset);
   const speed = ladderSlider($('speed'), {
     ladder: SPEEDS,
@@ -134,5 +138,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
     get achieved() { return pace.seconds > 0 ? pace.steps / pace.seconds : 0; },
     setPlaying,
     showSpeed,
+    step,
+    reset,
   };
 }

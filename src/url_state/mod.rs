@@ -143,6 +143,7 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "controls",
     "present",
     "lock",
+    "host",
 ];
 
 /// Inline data up to this many points rides in a link (`pts=`); larger data only in the exported

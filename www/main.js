@@ -10,6 +10,7 @@ import { hostOrigin, setUpEmbedApi } from './embed-api.js';
 import { rate } from './format.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, setUpLessons, showLesson } from './lessons.js';
+import { createNarrator } from './narrate.js';
 import { readField, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
@@ -123,6 +124,8 @@ async function main() {
    * page's first picture is not held back by the chart and panels (drawn a frame later).
    */
   let heatOnly = true;
+  /** Tells a screen reader how the race goes (narrate.js). */
+  const narrator = createNarrator();
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
@@ -200,6 +203,7 @@ async function main() {
       if (!canvases.inset.hidden) lab.draw_inset(canvases.inset);
       state = JSON.parse(lab.state_json());
       showRacerStatus(state);
+      narrator.update(state, labels(), player.playing);
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
       $('counter').textContent = counterText(state, ui.selected);
       $('status').textContent = statusText(state, player.playing);

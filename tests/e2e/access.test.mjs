@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { openSession, openPage, stateOf, trailPixels, SCREENSHOT_DIR } from './harness.mjs';
+import { frameWith, openSession, openPage, stateOf, trailPixels, SCREENSHOT_DIR } from './harness.mjs';
 
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let session;
@@ -17,19 +17,6 @@ after(async () => { await session?.close(); });
 async function violations(target) {
   await target.evaluate(AXE);
   return target.evaluate(() => window.axe.run(document, { iframes: false }).then((result) => result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`)));
-}
-
-/** The frame whose URL holds `text`, once its lab is ready. */
-async function frameWith(page, text) {
-  for (let i = 0; i < 600; i += 1) {
-    const found = page.frames().find((f) => f.url().includes(text));
-    if (found) {
-      await found.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });
-      return found;
-    }
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`no frame with ${text}`);
 }
 
 test('axe-core finds no violation in any view', async () => {

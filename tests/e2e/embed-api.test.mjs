@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { openSession, SCREENSHOT_DIR } from './harness.mjs';
+import { frameWith, openSession, SCREENSHOT_DIR } from './harness.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 
 const COURSE = fileURLToPath(new URL('./course', import.meta.url));
@@ -36,24 +36,11 @@ async function newPage() {
   return { page, errors, warnings };
 }
 
-/** The frame whose URL starts with `prefix` and has `text` in it, once its lab is ready. */
-async function labFrame(page, text) {
-  for (let i = 0; i < 600; i += 1) {
-    const found = page.frames().find((f) => f.url().startsWith(session.url) && f.url().includes(text));
-    if (found) {
-      await found.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });
-      return found;
-    }
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`no frame with ${text}`);
-}
-
 test('the example course page drives two labs on another origin and marks its quiz from their final losses', async () => {
   const { page, errors } = await newPage();
   await page.goto(`${host.url}docs/embed-example.html?lab=${encodeURIComponent(`${session.url}index.html`)}`);
-  const plain = await labFrame(page, 'sgd(lr=0.02)&');
-  const momentum = await labFrame(page, 'momentum=0.9');
+  const plain = await frameWith(page, 'sgd(lr=0.02)&');
+  const momentum = await frameWith(page, 'momentum=0.9');
   assert.notEqual(new URL(plain.url()).origin, new URL(page.url()).origin, 'the labs are on another origin');
   for (const frame of [plain, momentum]) assert.equal(await frame.locator('#notice').isHidden(), true, 'the embed URL has nothing the lab ignores');
   await page.getByText('Ready: press Play both.').nth(1).waitFor();
@@ -99,7 +86,7 @@ test('the example course page drives two labs on another origin and marks its qu
 async function openCourse(query, { ready = true } = {}) {
   const opened = await newPage();
   await opened.page.goto(`${course.url}?lab=${encodeURIComponent(`${session.url}?${query}`)}`);
-  const frame = await labFrame(opened.page, 'embed=1');
+  const frame = await frameWith(opened.page, 'embed=1');
   if (ready) await opened.page.waitForFunction(() => window.heard.some((m) => m.type === 'ready'));
   return { ...opened, frame };
 }

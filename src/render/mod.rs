@@ -6,3 +6,4 @@ pub mod colormap;
 pub mod contour;
 pub mod heatmap;
 pub mod viewport;
+pub mod vision;

@@ -79,6 +79,7 @@ pub fn page_default() -> Scenario {
             },
         ],
         stop: None,
+        goal: None,
     }
 }
 
@@ -131,6 +132,7 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "replace",
     "steps",
     "start",
+    "goal",
     // Settings of the page itself (read by www/), not of the scenario.
     "speed",
     "axis",

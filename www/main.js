@@ -10,6 +10,7 @@ import { hostOrigin, setUpEmbedApi } from './embed-api.js';
 import { rate } from './format.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, setUpLessons, showLesson } from './lessons.js';
+import { createChallenge } from './challenge.js';
 import { createNarrator } from './narrate.js';
 import { readField, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
@@ -126,6 +127,10 @@ async function main() {
   let heatOnly = true;
   /** Tells a screen reader how the race goes (narrate.js). */
   const narrator = createNarrator();
+  /** The goal a lesson or link sets, and who meets it (challenge.js). */
+  const challenge = createChallenge({
+    attemptUrl: () => `${window.location.origin}${window.location.pathname}${pageQuery({ embed: false })}&play=1`,
+  });
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
@@ -204,6 +209,7 @@ async function main() {
       state = JSON.parse(lab.state_json());
       showRacerStatus(state);
       narrator.update(state, labels(), player.playing);
+      challenge.show(state, labels());
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
       $('counter').textContent = counterText(state, ui.selected);
       $('status').textContent = statusText(state, player.playing);

@@ -12,6 +12,7 @@ import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js'
 import { LESSONS, lessonById, setUpLessons, showLesson } from './lessons.js';
 import { createChallenge } from './challenge.js';
 import { createNarrator } from './narrate.js';
+import { setUpRecording } from './record.js';
 import { readField, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
@@ -470,13 +471,21 @@ async function main() {
   heatOnly = false;
   draw(true);
   updateUrl(false);
+  /** The legend under an exported picture or video: each racer's colour, label and standing. */
+  const legendRows = () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) }));
   setUpSharing({
     lab,
     canvases,
     replace,
     pageQuery,
     notify,
-    legendRows: () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) })),
+    legendRows,
+  });
+  setUpRecording({
+    canvases,
+    player,
+    legendRows,
+    tell: (sentence) => { $('record-note').textContent = sentence; },
   });
   if (ui.present) document.body.classList.add('present');
   setUpTuning();

@@ -1,6 +1,6 @@
 // Every learner: a screen reader hears the race (a calm live narration, and a table standing for
 // the canvases), reduced motion keeps everything still until Play, and axe-core finds no
-// violation in any view — the surface lab, the network lab, a lesson, the share dialog, the
+// violation in any view — the surface lab, the network lab, a lesson, a challenge, the share dialog, the
 // embed alone and framed, and the embed API's example course page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +36,12 @@ test('axe-core finds no violation in any view', async () => {
   assert.deepEqual(await violations(page), [], 'the network lab');
   assert.deepEqual(errors, []);
   await page.close();
+
+  const challenge = await openPage(session, '?f=quadratic&kappa=10&o=sgd(lr=0.1)&steps=200&goal=loss<0.001@steps<=150');
+  await challenge.page.getByRole('button', { name: 'Step', exact: true }).click();
+  await challenge.page.getByRole('button', { name: 'Share my attempt' }).click();
+  assert.deepEqual(await violations(challenge.page), [], 'a challenge, with its attempt link');
+  await challenge.page.close();
 
   const embed = await openPage(session, '?f=rosenbrock&o=sgd(lr=0.001)~adam(lr=0.05)&embed=1&controls=lr,legend,chart', { viewport: { width: 760, height: 680 } });
   assert.deepEqual(await violations(embed.page), [], 'the embed alone');

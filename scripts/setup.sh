@@ -33,7 +33,7 @@ setup_web() {
   local sum
   sum=$(sha256sum package-lock.json | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
-    say "installing npm tools from package-lock.json (binaryen, playwright-core, puppeteer-core, esbuild, d3)"
+    say "installing npm tools from package-lock.json (binaryen, playwright-core, puppeteer-core, axe-core, esbuild, d3)"
     npm ci --no-audit --no-fund --loglevel=error
     echo "$sum" > "$stamp"
   fi

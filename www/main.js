@@ -7,11 +7,15 @@ import { LR_LADDER, createControls } from './controls.js';
 import { showCurvature } from './curvature.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, setUpEmbed } from './embed.js';
+import { hostOrigin, setUpEmbedApi } from './embed-api.js';
 import { rate } from './format.js';
 import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from './lessons.js';
 import { showLastStep } from './slice.js';
+import { createChallenge } from './challenge.js';
+import { createNarrator } from './narrate.js';
+import { setUpRecording } from './record.js';
 import { readField, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
@@ -19,6 +23,9 @@ import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
 import { setUpSharing } from './share.js';
 import { createStage } from './stage.js';
 import { cameraText, markMeshDirty, readCamera, setUpView3d, showView3d } from './view3d.js';
+
+/** Whether the person asked for reduced motion: then nothing plays until they press Play. */
+const reducedMotion = () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 
 /** Whether the page is inside another page's frame (a course page's embed). */
 const FRAMED = window.self !== window.top;
@@ -116,6 +123,7 @@ function readUi(params, ignored) {
   if (lang !== null && ui.lang === null) ignored.push(t('main.ignored.lang', { lang, accepted: Object.keys(LANGUAGES).join(', ') }));
   ui.present = params.get('present') === '1';
   ui.lock = (params.get('lock') ?? '').split(',').filter(Boolean);
+  ui.host = hostOrigin(params, ignored);
   return ui;
 }
 
@@ -129,6 +137,8 @@ async function main() {
   let state = JSON.parse(lab.state_json());
   let lastPush = 0;
   let surfaceDirty = true;
+  /** The embed API's hooks once a course page frames the lab (embed-api.js), else null. */
+  let embedApi = null;
   /** True while a lesson is being opened, so the objective change does not close it. */
   let openingLesson = false;
   /**
@@ -138,6 +148,12 @@ async function main() {
   let heatOnly = true;
   /** The tuner's button, once set up (it words itself again after a language switch). */
   let tuning = null;
+  /** Tells a screen reader how the race goes (narrate.js). */
+  const narrator = createNarrator();
+  /** The goal a lesson or link sets, and who meets it (challenge.js). */
+  const challenge = createChallenge({
+    attemptUrl: () => `${window.location.origin}${window.location.pathname}${pageQuery({ embed: false })}&play=1`,
+  });
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
@@ -166,6 +182,7 @@ async function main() {
     if (ui.present) extra.set('present', '1');
     if (ui.lock.length) extra.set('lock', ui.lock.join(','));
     if (ui.lang) extra.set('lang', ui.lang);
+    if (embed && ui.host) extra.set('host', ui.host);
     const tail = extra.toString().replace(/%2C/gi, ',');
     return `?${lab.query()}${tail ? `&${tail}` : ''}`;
   }
@@ -215,6 +232,8 @@ async function main() {
     panels: () => {
       state = JSON.parse(lab.state_json());
       showRacerStatus(state);
+      narrator.update(state, labels(), player.playing);
+      challenge.show(state, labels());
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
       $('counter').textContent = counterText(state, ui.selected);
       $('status').textContent = statusText(state, player.playing);
@@ -479,6 +498,7 @@ async function main() {
     updateUrl(push);
     // A change of size redraws everything itself.
     if (!stage.resize()) draw(true);
+    embedApi?.edited();
     return true;
   }
 
@@ -517,7 +537,8 @@ async function main() {
     openingLesson = false;
     showLesson(lesson);
     player.showSpeed();
-    player.setPlaying(true);
+    // With reduced motion asked for, a lesson waits for Play.
+    if (!reducedMotion()) player.setPlaying(true);
   }
 
   function closeLesson() {
@@ -555,6 +576,7 @@ async function main() {
     draw,
     onPlaying: () => { $('status').textContent = statusText(state, player.playing); },
     onUiChange: () => updateUrl(false),
+    onAdvanced: () => embedApi?.advanced(),
   });
   const stage = createStage({
     lab,
@@ -595,13 +617,21 @@ async function main() {
   heatOnly = false;
   draw(true);
   updateUrl(false);
+  /** The legend under an exported picture or video: each racer's colour, label and standing. */
+  const legendRows = () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) }));
   setUpSharing({
     lab,
     canvases,
     replace,
     pageQuery,
     notify,
-    legendRows: () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) })),
+    legendRows,
+  });
+  setUpRecording({
+    canvases,
+    player,
+    legendRows,
+    tell: (sentence) => { $('record-note').textContent = sentence; },
   });
   if (ui.present) document.body.classList.add('present');
   tuning = setUpTuning();
@@ -632,8 +662,7 @@ async function main() {
   setUpLandscape();
   setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed, language: () => ui.lang });
   showLesson(lessonById(ui.lesson));
-  const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-  if (ui.autoplay && !reducedMotion) player.setPlaying(true);
+  if (ui.autoplay && !reducedMotion()) player.setPlaying(true);
 
   /**
    * The language menu: a switch re-words every visible string — the marked HTML, the controls,
@@ -664,6 +693,40 @@ async function main() {
     get view() { return isNetwork() ? 'network' : 'surface'; },
     get labels() { return labels(); },
   };
+  if (FRAMED) {
+    embedApi = setUpEmbedApi({
+      lab,
+      player,
+      replace,
+      edit,
+      host: ui.host,
+      notice: () => $('notice').textContent,
+      summary: () => {
+        const now = JSON.parse(lab.state_json());
+        return now.racers.map((racer, index) => ({
+          label: racerLabel(scenario, now, index),
+          optimizer: racersOf(scenario)[index]?.optimizer.name ?? racer.title,
+          step: racer.step,
+          epoch: racer.epoch,
+          samples: racer.samples,
+          loss: racer.loss,
+          status: racer.status,
+          message: racer.message ?? null,
+        }));
+      },
+      setSpeed: (speed) => {
+        ui.speed = SPEEDS.reduce((best, offered) => (Math.abs(offered - speed) < Math.abs(best - speed) ? offered : best));
+        player.showSpeed();
+        updateUrl(false);
+      },
+      readQuery: (query) => {
+        const probe = new Lab(query);
+        const read = { scenario: JSON.parse(probe.scenario_json()), ignored: JSON.parse(probe.ignored_json()) };
+        probe.free();
+        return read;
+      },
+    });
+  }
 }
 
 main().catch((error) => showError(t('main.couldNotStart', { error: error?.message ?? error })));

@@ -25,9 +25,10 @@ export function speedText(speed) {
 /**
  * Wires the transport. `advance(n)` takes up to n steps on every racer and returns how many are
  * still running; `draw(all, moved)` shows the result (`all`: everything now; else a frame that
- * took steps or not); `onPlaying(playing)` hears Play and Pause.
+ * took steps or not); `onPlaying(playing)` hears Play and Pause; `onAdvanced()` hears every batch
+ * of steps taken.
  */
-export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
+export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced = () => {} }) {
   let playing = false;
   let owed = 0;
   let lastFrame = null;
@@ -77,6 +78,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
       costPerStep = costPerStep === 0 ? cost : 0.8 * costPerStep + 0.2 * cost;
       // A frame that could not afford what was owed does not carry the debt on: the pace falls.
       owed = steps < Math.floor(owed) ? 0 : owed - steps;
+      onAdvanced();
     }
     pace.steps += steps;
     pace.seconds += elapsed;
@@ -90,9 +92,11 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
     frames += 1;
   }
 
-  function step() {
+  /** Takes `n` steps (one by default), pausing first. */
+  function step(n = 1) {
     if (playing) setPlaying(false);
-    lab.advance(1);
+    lab.advance(n);
+    onAdvanced();
     draw(true);
   }
 
@@ -102,7 +106,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
   }
 
   $('play').addEventListener('click', () => setPlaying(!playing));
-  $('step').addEventListener('click', step);
+  $('step').addEventListener('click', () => step());
   $('reset').addEventListener('click', reset);
   const speed = ladderSlider($('speed'), {
     ladder: SPEEDS,
@@ -155,5 +159,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange }) {
       $('play').textContent = t(playing ? 'player.pause' : 'page.play');
       showSpeed();
     },
+    step,
+    reset,
   };
 }

@@ -4,7 +4,7 @@ import { $ } from './dom.js';
 import { CANVAS_FONTS, t } from './i18n.js';
 
 /** Offers `blob` as a file download named `name`. */
-function download(name, blob) {
+export function download(name, blob) {
   const url = URL.createObjectURL(blob);
   const anchor = document.createElement('a');
   anchor.href = url;

@@ -9,3 +9,4 @@ pub mod dots;
 pub mod heatmap;
 pub mod surface3d;
 pub mod viewport;
+pub mod vision;

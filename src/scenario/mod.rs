@@ -11,7 +11,10 @@
 //! [`Scenario::from_json`] parses and validates; every refusal names the field and, for numbers,
 //! the accepted range. The same types serialise the page's URL state.
 
+mod goal;
 mod json;
+
+pub use goal::{Goal, Verdict};
 
 use crate::objective::surfaces::{Surface, SurfaceSpec};
 pub use crate::objective::ObjectiveSpec;
@@ -204,6 +207,9 @@ pub struct Scenario {
     /// loss); none by default.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<StopSpec>,
+    /// A challenge: the loss each racer is asked to get below, within a budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<Goal>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -228,6 +234,7 @@ const TOP_LEVEL_FIELDS: &[&str] = &[
     "steps",
     "race",
     "stop",
+    "goal",
 ];
 
 /// Reads the member `name` of the document with `read`; absent or `null` is `None`. A refusal's
@@ -297,6 +304,7 @@ impl Scenario {
             race: section(document, "race", |v| fields::list_of(v, RacerSpec::read))?
                 .unwrap_or_default(),
             stop: section(document, "stop", StopSpec::read)?,
+            goal: section(document, "goal", Goal::read)?,
         };
         scenario.validate()?;
         Ok(scenario)
@@ -327,6 +335,9 @@ impl Scenario {
         }
         if let Some(schedule) = &self.schedule {
             schedule.validate().map_err(|r| r.in_key("schedule"))?;
+        }
+        if let Some(goal) = &self.goal {
+            goal.validate().map_err(|r| r.in_key("goal"))?;
         }
         if let Some(c) = self.clip_norm {
             check(c, Range::open_closed(0.0, 1e12)).map_err(|r| r.in_key("clip_norm"))?;

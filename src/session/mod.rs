@@ -21,7 +21,7 @@ use crate::objective::surfaces::ViewBox;
 use crate::optim::explain::{ExplainLine, StepRecord};
 use crate::read::Refusal;
 use crate::run::{Race, Runner, Status};
-use crate::scenario::Scenario;
+use crate::scenario::{Goal, Scenario, Verdict};
 use crate::trail::{Trail, TrailPoint};
 use crate::url_state;
 use network::{Landscape, NetworkRecord};
@@ -44,6 +44,9 @@ pub struct Session {
     /// Per racer, for networks: weight snapshots and per-layer gradient norms, one per
     /// [`Session::advance`] that moved the racer (empty for other objectives).
     histories: Vec<Trail<NetworkRecord>>,
+    /// Per racer, where it stands against the scenario's goal (empty without one), judged at
+    /// every point its trail records: every step on a 2-parameter problem, every advance else.
+    verdicts: Vec<Verdict>,
     /// The plane the surface view shows (kept while only the optimizers change).
     view: ViewBox,
     landscape: Option<Landscape>,
@@ -85,6 +88,7 @@ impl Session {
             ignored,
             trails: Vec::new(),
             histories: Vec::new(),
+            verdicts: Vec::new(),
             landscape: None,
             pending_landscape: None,
         };
@@ -170,22 +174,37 @@ impl Session {
             .runners
             .first()
             .is_some_and(|r| r.params().len() == 2);
-        let runners = self.race.runners.iter_mut();
-        for ((runner, trail), history) in runners.zip(&mut self.trails).zip(&mut self.histories) {
+        let goal = self.scenario.goal.as_ref();
+        let runners = self.race.runners.iter_mut().zip(&mut self.verdicts);
+        for (((runner, verdict), trail), history) in
+            runners.zip(&mut self.trails).zip(&mut self.histories)
+        {
             let before = runner.steps_taken();
             for _ in 0..steps {
                 if runner.steps_taken() >= budget || runner.step().is_none() {
                     break;
                 }
                 if every_step {
-                    trail.push(TrailPoint::of(runner));
+                    let point = TrailPoint::of(runner);
+                    judge(goal, verdict, runner, &point, budget);
+                    trail.push(point);
                 }
             }
             if !every_step && runner.steps_taken() > before {
-                trail.push(TrailPoint::of(runner));
+                let point = TrailPoint::of(runner);
+                judge(goal, verdict, runner, &point, budget);
+                trail.push(point);
                 if let Some(mlp) = network_of(runner) {
                     history.push(NetworkRecord::of(runner, mlp));
                 }
+            }
+            // A racer that stopped without a new point (a divergence ends its run in the step
+            // that fails) has missed a goal still open.
+            let stopped = *runner.status() != Status::Running || runner.steps_taken() >= budget;
+            if goal.is_some() && *verdict == Verdict::Open && stopped {
+                *verdict = Verdict::Missed {
+                    step: runner.steps_taken(),
+                };
             }
         }
         self.running_count()
@@ -293,8 +312,17 @@ impl Session {
                 history
             })
             .collect();
+        self.verdicts = vec![Verdict::Open; self.race.runners.len()];
         self.landscape = None;
         self.pending_landscape = None;
+    }
+
+    /// Each racer's standing against the scenario's goal (`None` without a goal).
+    pub fn verdicts(&self) -> Option<&[Verdict]> {
+        self.scenario
+            .goal
+            .as_ref()
+            .map(|_| self.verdicts.as_slice())
     }
 }
 
@@ -354,3 +382,22 @@ fn degenerate() -> (Scenario, Race) {
 
 #[cfg(test)]
 mod tests;
+
+/// Judges a racer's new trail point against the goal while its verdict is open: a loss that is
+/// not finite counts as none, and a racer that has stopped (or spent the step budget) without
+/// meeting the goal has missed it.
+fn judge(
+    goal: Option<&Goal>,
+    verdict: &mut Verdict,
+    runner: &Runner,
+    point: &TrailPoint,
+    budget: u64,
+) {
+    let Some(goal) = goal else { return };
+    if *verdict != Verdict::Open {
+        return;
+    }
+    let stopped = *runner.status() != Status::Running || point.step >= budget;
+    let loss = point.loss.is_finite().then_some(point.loss);
+    *verdict = goal.judge(point.step, point.samples, point.epoch, loss, stopped);
+}

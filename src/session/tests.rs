@@ -89,8 +89,8 @@ fn the_state_holds_every_field_the_page_reads() {
 
 #[test]
 fn racer_colours_are_css_hex_in_the_racers_order() {
-    assert_eq!(racer_color(0), "#ff4d4d");
-    assert_eq!(racer_color(3), "#4dd6ff");
+    assert_eq!(racer_color(0), "#cc0000");
+    assert_eq!(racer_color(3), "#66ccff");
     assert_eq!(racer_color(8), racer_color(0));
 }
 
@@ -512,4 +512,27 @@ fn each_racer_carries_the_curvature_at_its_point() {
         None,
         "no Hessian for a network"
     );
+}
+
+#[test]
+fn racer_colours_stay_apart_for_colour_blind_eyes() {
+    use crate::render::vision::{closest_pair, Vision};
+    use crate::session::view::RACER_RGB;
+    // CIEDE2000 between every pair, as seen with each kind of colour vision (Machado et al.
+    // 2009's dichromacy simulations at full severity).
+    for vision in Vision::ALL {
+        let (difference, i, j) = closest_pair(&RACER_RGB, vision);
+        assert!(
+            difference >= 18.9,
+            "{vision:?}: racers {i} and {j} differ by ΔE00 {difference:.2}"
+        );
+    }
+    // The first four (most races) are further apart still.
+    for vision in Vision::ALL {
+        let (difference, i, j) = closest_pair(&RACER_RGB[..4], vision);
+        assert!(
+            difference >= 20.0,
+            "{vision:?}: racers {i} and {j} differ by ΔE00 {difference:.2}"
+        );
+    }
 }

@@ -5,23 +5,29 @@ use super::Session;
 use crate::objective::curvature::Curvature;
 use crate::objective::Objective;
 use crate::run::{Runner, Status, StopCondition};
+use crate::scenario::{Goal, Verdict};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// Racer colours as RGB, chosen to stand out on viridis (no yellow, no dark purple): racer `i`
-/// has colour `i mod 8`, in the legend, on the canvases and in the charts.
+/// Racer colours as RGB: racer `i` has colour `i mod 8`, in the legend, on the canvases and in
+/// the charts. Red, white and orange come first (the lessons name them); all eight stay apart
+/// for colour-blind eyes — under simulated protanopia, deuteranopia and tritanopia every pair
+/// differs by CIEDE2000 ≥ 18.9 ([`crate::render::vision`]; the test is in this module's
+/// tests). The set was found by a search over a 16-level sRGB grid maximising the smallest
+/// difference with the first three fixed; none reached 20 for all eight. On the heat map each
+/// path and marker is drawn over a dark outline, so the darker ones still stand out.
 pub const RACER_RGB: [[u8; 3]; 8] = [
-    [255, 77, 77],
+    [204, 0, 0],
     [255, 255, 255],
-    [255, 159, 28],
-    [77, 214, 255],
-    [255, 102, 217],
-    [157, 255, 92],
-    [201, 160, 255],
-    [255, 179, 179],
+    [255, 170, 34],
+    [102, 204, 255],
+    [170, 85, 255],
+    [153, 153, 119],
+    [51, 136, 136],
+    [119, 51, 153],
 ];
 
-/// Racer `index`'s colour as CSS writes it, `"#ff4d4d"`.
+/// Racer `index`'s colour as CSS writes it, `"#cc0000"`.
 pub fn racer_color(index: usize) -> String {
     crate::render::colormap::css_hex(RACER_RGB[index % RACER_RGB.len()])
 }
@@ -45,6 +51,9 @@ pub struct LabState {
     pub steps: u64,
     /// Whether the racers train a network.
     pub network: bool,
+    /// The scenario's challenge, if it has one (each racer's `verdict` says how it stands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<Goal>,
 }
 
 /// One racer as the legend and the read-outs show it. Non-finite numbers are `None` (`null`).
@@ -100,6 +109,9 @@ pub struct RacerView {
     /// Where it stands as data, for the page to word in its reader's language: the runner's
     /// [`Status`] (`{"status": "converged", "step": 37, "condition": {"loss_below": 1e-6}}`).
     pub outcome: Status,
+    /// Where it stands against the scenario's goal (absent without a goal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
     /// Where early stopping ended the run, in words (`"stopped at epoch 30, best test loss at
     /// epoch 25"`); `None` otherwise.
     pub stopped_early: Option<String>,
@@ -118,8 +130,9 @@ impl Session {
             .iter()
             .zip(differences.into_iter().chain(std::iter::repeat(Vec::new())))
             .enumerate()
-            .map(|(index, (runner, differs))| {
-                racer_view(index, runner, differs, self.scenario.steps)
+            .map(|(index, (runner, differs))| RacerView {
+                verdict: self.verdicts().and_then(|v| v.get(index).copied()),
+                ..racer_view(index, runner, differs, self.scenario.steps)
             })
             .collect();
         let objective = self.objective();
@@ -140,6 +153,7 @@ impl Session {
             view: [v.x_min, v.x_max, v.y_min, v.y_max],
             steps: self.scenario.steps,
             network: self.is_network(),
+            goal: self.scenario.goal.clone(),
         }
     }
 }
@@ -194,6 +208,7 @@ fn racer_view(
         train_accuracy: objective.accuracy(params, false).and_then(finite),
         test_accuracy: objective.accuracy(params, true).and_then(finite),
         outcome: runner.status().clone(),
+        verdict: None,
         stopped_early: match runner.status() {
             status @ Status::Converged {
                 condition: StopCondition::Patience { .. },

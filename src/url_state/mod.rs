@@ -79,6 +79,7 @@ pub fn page_default() -> Scenario {
             },
         ],
         stop: None,
+        goal: None,
     }
 }
 
@@ -131,6 +132,7 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "replace",
     "steps",
     "start",
+    "goal",
     // Settings of the page itself (read by www/), not of the scenario.
     "speed",
     "axis",
@@ -147,6 +149,7 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "present",
     "lock",
     "lang",
+    "host",
 ];
 
 /// Inline data up to this many points rides in a link (`pts=`); larger data only in the exported

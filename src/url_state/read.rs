@@ -92,6 +92,12 @@ pub fn from_query(query: &str) -> UrlState {
     state.read_number("sigma", get("sigma"), &|s, v| {
         s.noise = (v > 0.0).then_some(crate::scenario::NoiseModel { sigma: v })
     });
+    if let Some(text) = get("goal") {
+        match crate::scenario::Goal::from_text(text) {
+            Ok(goal) => state.try_set("goal", |s| s.goal = Some(goal.clone())),
+            Err(refusal) => state.ignore("goal", &refusal.reason()),
+        }
+    }
     if let Some(text) = get("replace") {
         match text {
             "1" | "true" => state.scenario.with_replacement = true,

@@ -415,3 +415,43 @@ fn the_page_language_is_the_page_s_own_key_not_an_ignored_one() {
         assert!(!to_query(&state.scenario).contains("lang"), "{query}");
     }
 }
+
+#[test]
+fn a_challenge_rides_in_the_link_and_a_bad_one_is_named() {
+    let state = from_query("f=quadratic&kappa=10&o=sgd(lr=0.1)&goal=loss<0.01@steps<=200");
+    assert!(state.ignored.is_empty(), "{:?}", state.ignored);
+    let goal = state.scenario.goal.clone().expect("a goal");
+    assert_eq!((goal.loss_below, goal.steps), (0.01, Some(200)));
+    let query = to_query(&state.scenario);
+    assert!(query.contains("goal=loss<0.01@steps<=200"), "{query}");
+    assert_eq!(from_query(&query).scenario, state.scenario);
+    // Percent-encoded, as a browser may send it, it reads the same.
+    let encoded = from_query("f=quadratic&goal=loss%3C0.01%40samples%3C%3D200");
+    assert_eq!(encoded.scenario.goal.map(|g| g.samples), Some(Some(200)));
+    let bad = from_query("f=quadratic&goal=accuracy>0.9");
+    assert_eq!(bad.scenario.goal, None);
+    assert!(
+        bad.ignored[0].starts_with("ignored `goal`: write the goal as loss<0.01"),
+        "{:?}",
+        bad.ignored
+    );
+}
+
+#[test]
+fn a_race_is_judged_against_its_goal() {
+    use crate::scenario::Verdict;
+    use crate::session::Session;
+    // κ = 10: lr 0.1 converges, lr 0.01 crawls and misses the budget, lr 0.25 diverges.
+    let mut session = Session::open("f=quadratic&kappa=10&o=sgd(lr=0.1)~sgd(lr=0.01)~sgd(lr=0.25)&steps=2000&goal=loss<0.001@steps<=150");
+    session.advance(2000);
+    let verdicts = session.verdicts().expect("a goal").to_vec();
+    assert!(
+        matches!(verdicts[0], Verdict::Met { step, loss, .. } if step <= 150 && loss < 0.001),
+        "{verdicts:?}"
+    );
+    assert_eq!(verdicts[1], Verdict::Missed { step: 151 });
+    assert!(
+        matches!(verdicts[2], Verdict::Missed { .. }),
+        "{verdicts:?}"
+    );
+}

@@ -104,6 +104,16 @@ pub fn to_query(scenario: &Scenario) -> String {
     }
     parts.push(format!("seed={}", scenario.seed));
     parts.push(format!("steps={}", scenario.steps));
+    if let Some(goal) = &scenario.goal {
+        // `<` and `=` stay readable: a browser sends them as typed, and the reader takes both.
+        let text: String = form_urlencoded::byte_serialize(goal.to_text().as_bytes()).collect();
+        parts.push(format!(
+            "goal={}",
+            text.replace("%3C", "<")
+                .replace("%3D", "=")
+                .replace("%40", "@")
+        ));
+    }
     if let Some(start) = &scenario.start {
         let values: Vec<String> = start.iter().map(|v| v.to_string()).collect();
         parts.push(format!("start={}", values.join(",")));

@@ -52,7 +52,7 @@ const cloudPixels = (page) => page.evaluate(() => {
     for (let x = 0; x < width; x += 1) {
       const k = 4 * (y * width + x);
       const [r, g, b, a] = [data[k], data[k + 1], data[k + 2], data[k + 3]];
-      if (a > 200 && r > 230 && g > 50 && g < 110 && b > 50 && b < 110) {
+      if (a > 200 && r > 180 && g < 40 && b < 40) {
         mx += x;
         my += y;
         marker += 1;

@@ -131,3 +131,16 @@ export const trailPixels = (page) => page.evaluate(() => {
   for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn += 1;
   return drawn;
 });
+
+/** The frame of `page` whose URL holds `text`, once its lab is ready (a course page's embed). */
+export async function frameWith(page, text) {
+  for (let i = 0; i < 600; i += 1) {
+    const found = page.frames().find((f) => f.url().includes(text));
+    if (found) {
+      await found.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });
+      return found;
+    }
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`no frame whose URL holds ${text}`);
+}

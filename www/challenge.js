@@ -3,29 +3,14 @@
 // and a link to the student's attempt (their scenario, goal included) that replays it.
 import { $ } from './dom.js';
 import { num } from './format.js';
-
-/** Every sentence this module shows (the translation catalogue's English). */
-const WORDS = {
-  goal: (loss, budget) => `Challenge: get the loss below ${loss}${budget}.`,
-  steps: (n) => ` within ${n} steps`,
-  samples: (n) => ` within ${n} samples seen`,
-  epochs: (n) => ` within ${n} epochs`,
-  open: 'Press Play: the goal is checked at every step.',
-  met: (names) => `Met by ${names}.`,
-  missed: (names) => `Missed by ${names}.`,
-  metBy: (name, step, samples, loss) => `${name} (loss ${loss} at step ${step}, ${samples} samples)`,
-  missedBy: (name, step) => `${name} (at step ${step})`,
-  running: (count) => `${count} still trying.`,
-  share: 'Share my attempt',
-  shared: 'This link replays your attempt:',
-};
+import { t } from './i18n.js';
 
 /** The goal in words: "Challenge: get the loss below 0.01 within 200 samples seen." */
 export function goalText(goal) {
-  const budget = goal.steps !== undefined ? WORDS.steps(goal.steps)
-    : goal.samples !== undefined ? WORDS.samples(goal.samples)
-      : goal.epochs !== undefined ? WORDS.epochs(num(goal.epochs)) : '';
-  return WORDS.goal(num(goal.loss_below), budget);
+  const budget = goal.steps !== undefined ? t('challenge.steps', { n: goal.steps })
+    : goal.samples !== undefined ? t('challenge.samples', { n: goal.samples })
+      : goal.epochs !== undefined ? t('challenge.epochs', { n: num(goal.epochs) }) : '';
+  return t('challenge.goal', { loss: num(goal.loss_below), budget });
 }
 
 /** How the racers stand: who met it (where), who missed it, how many are still trying. */
@@ -35,15 +20,15 @@ export function verdictText(state, labels) {
   let open = 0;
   state.racers.forEach((racer, index) => {
     const verdict = racer.verdict;
-    if (verdict?.verdict === 'met') met.push(WORDS.metBy(labels[index], verdict.step, verdict.samples, num(verdict.loss)));
-    else if (verdict?.verdict === 'missed') missed.push(WORDS.missedBy(labels[index], verdict.step));
+    if (verdict?.verdict === 'met') met.push(t('challenge.metBy', { name: labels[index], step: verdict.step, samples: verdict.samples, loss: num(verdict.loss) }));
+    else if (verdict?.verdict === 'missed') missed.push(t('challenge.missedBy', { name: labels[index], step: verdict.step }));
     else open += 1;
   });
   const sentences = [];
-  if (met.length) sentences.push(WORDS.met(met.join(', ')));
-  if (missed.length) sentences.push(WORDS.missed(missed.join(', ')));
-  if (open && (met.length || missed.length)) sentences.push(WORDS.running(open));
-  return sentences.length ? sentences.join(' ') : WORDS.open;
+  if (met.length) sentences.push(t('challenge.met', { names: met.join(t('challenge.separator')) }));
+  if (missed.length) sentences.push(t('challenge.missed', { names: missed.join(t('challenge.separator')) }));
+  if (open && (met.length || missed.length)) sentences.push(t('challenge.running', { count: open }));
+  return sentences.length ? sentences.join(' ') : t('challenge.open');
 }
 
 /**
@@ -52,12 +37,12 @@ export function verdictText(state, labels) {
  */
 export function createChallenge({ attemptUrl }) {
   const box = $('challenge');
-  $('share-attempt').textContent = WORDS.share;
+  $('share-attempt').textContent = t('challenge.share');
   $('share-attempt').addEventListener('click', () => {
     const link = $('attempt-link');
     link.value = attemptUrl();
     $('attempt-box').hidden = false;
-    $('attempt-label').textContent = WORDS.shared;
+    $('attempt-label').textContent = t('challenge.shared');
     link.focus();
     link.select();
   });

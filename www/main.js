@@ -519,6 +519,7 @@ async function main() {
     relabelLessons();
     player.relabel();
     tuning?.relabel();
+    narrator.relabel();
     surfaceDirty = true;
     if (!heatOnly) draw(true);
     $('status').textContent = statusText(state, player.playing);

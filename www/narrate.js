@@ -4,24 +4,11 @@
 // that stands for the pictures and updates with them.
 import { $ } from './dom.js';
 import { num } from './format.js';
+import { t } from './i18n.js';
+import { outcomeText } from './legend.js';
 
-/** Every sentence and heading this module shows (the translation catalogue's English). */
-const WORDS = {
-  caption: 'The optimizers now (what the canvases show)',
-  racer: 'Optimizer',
-  step: 'Step',
-  position: 'Position (x, y)',
-  loss: 'Loss',
-  testLoss: 'Test loss',
-  accuracy: 'Accuracy (train / test)',
-  standing: 'Standing',
-  running: 'running',
-  told: (step, parts) => `step ${step} — ${parts.join('; ')}`,
-  racerTold: (name, facts) => `${name}: ${facts.join(', ')}`,
-  lossFact: (loss) => `loss ${loss}`,
-  accuracyFact: (accuracy) => `accuracy ${accuracy}`,
-  percent: (fraction) => `${(100 * fraction).toFixed(1)} %`,
-};
+/** A fraction as a percentage with one decimal, "97.5 %". */
+const percent = (fraction) => `${(100 * fraction).toFixed(1)} %`;
 
 /** Seconds between two narrations while the run plays: calm enough to hear each one out. */
 export const CALM_SECONDS = 5;
@@ -42,12 +29,12 @@ export function narration(state, labels) {
   const step = Math.max(...state.racers.map((racer) => racer.step));
   const parts = state.racers.map((racer, index) => {
     const facts = [];
-    if (known(racer.loss)) facts.push(WORDS.lossFact(num(racer.loss)));
-    if (known(racer.test_accuracy ?? racer.train_accuracy)) facts.push(WORDS.accuracyFact(WORDS.percent(racer.test_accuracy ?? racer.train_accuracy)));
-    if (racer.status !== 'running' && racer.message) facts.push(racer.message);
-    return WORDS.racerTold(names[index], facts);
+    if (known(racer.loss)) facts.push(t('narrate.lossFact', { loss: num(racer.loss) }));
+    if (known(racer.test_accuracy ?? racer.train_accuracy)) facts.push(t('narrate.accuracyFact', { accuracy: percent(racer.test_accuracy ?? racer.train_accuracy) }));
+    if (racer.status !== 'running' && outcomeText(racer)) facts.push(outcomeText(racer));
+    return t('narrate.racerTold', { name: names[index], facts: facts.join(t('narrate.comma')) });
   });
-  return WORDS.told(step, parts);
+  return t('narrate.told', { step, parts: parts.join(t('narrate.semicolon')) });
 }
 
 function cell(row, text, header = false) {
@@ -61,10 +48,10 @@ function showTable(state, labels) {
   const table = $('racer-table');
   const network = state.network === true;
   const columns = network
-    ? [WORDS.racer, WORDS.step, WORDS.loss, WORDS.testLoss, WORDS.accuracy, WORDS.standing]
-    : [WORDS.racer, WORDS.step, WORDS.position, WORDS.loss, WORDS.standing];
+    ? [t('narrate.racer'), t('narrate.step'), t('narrate.loss'), t('narrate.testLoss'), t('narrate.accuracy'), t('narrate.standing')]
+    : [t('narrate.racer'), t('narrate.step'), t('narrate.position'), t('narrate.loss'), t('narrate.standing')];
   const caption = document.createElement('caption');
-  caption.textContent = WORDS.caption;
+  caption.textContent = t('narrate.caption');
   const head = document.createElement('tr');
   for (const column of columns) cell(head, column, true);
   const rows = state.racers.map((racer, index) => {
@@ -74,12 +61,12 @@ function showTable(state, labels) {
     if (network) {
       cell(row, num(racer.loss));
       cell(row, num(racer.test_loss));
-      cell(row, [racer.train_accuracy, racer.test_accuracy].map((a) => (known(a) ? WORDS.percent(a) : '—')).join(' / '));
+      cell(row, [racer.train_accuracy, racer.test_accuracy].map((a) => (known(a) ? percent(a) : '—')).join(' / '));
     } else {
       cell(row, known(racer.x) ? `${num(racer.x)}, ${num(racer.y)}` : '—');
       cell(row, num(racer.loss));
     }
-    cell(row, racer.status === 'running' ? WORDS.running : racer.message);
+    cell(row, racer.status === 'running' ? t('narrate.running') : outcomeText(racer));
     return row;
   });
   table.replaceChildren(caption, head, ...rows);
@@ -109,6 +96,10 @@ export function createNarrator() {
       $('narration').textContent = narration(state, labels);
       lastTold = now;
       lastStep = step;
+    },
+    /** A language switch: the last sentence, in the old language, goes (a switch is no news). */
+    relabel() {
+      $('narration').textContent = '';
     },
   };
 }

@@ -2,16 +2,8 @@
 // loss chart under it, composited each frame onto one canvas, captured with the browser's own
 // MediaRecorder as WebM while the run plays, and downloaded when it stops.
 import { $ } from './dom.js';
+import { t } from './i18n.js';
 import { download, stageImage } from './share.js';
-
-/** Every sentence this module shows (the translation catalogue's English). */
-const WORDS = {
-  record: 'Record',
-  stop: 'Stop recording',
-  recording: 'Recording: the video is saved when the run stops or you press Stop recording.',
-  saved: (name, seconds) => `Saved ${name} (${seconds} s of video).`,
-  unsupported: 'This browser cannot record WebM video (MediaRecorder).',
-};
 
 /** Frames per second captured. */
 const FPS = 30;
@@ -30,7 +22,7 @@ function webmType() {
  */
 export function setUpRecording({ canvases, legendRows, player, tell }) {
   const button = $('record');
-  button.textContent = WORDS.record;
+  button.textContent = t('record.record');
   let session = null;
 
   /** One frame of the video: the stage with its legend, the loss chart under it. */
@@ -62,7 +54,7 @@ export function setUpRecording({ canvases, legendRows, player, tell }) {
   function start() {
     const type = webmType();
     if (!type) {
-      tell(WORDS.unsupported);
+      tell(t('record.unsupported'));
       return;
     }
     const out = document.createElement('canvas');
@@ -77,10 +69,10 @@ export function setUpRecording({ canvases, legendRows, player, tell }) {
     recorder.addEventListener('stop', () => {
       for (const track of stream.getTracks()) track.stop();
       session = null;
-      button.textContent = WORDS.record;
+      button.textContent = t('record.record');
       button.setAttribute('aria-pressed', 'false');
       download(FILE_NAME, new Blob(chunks, { type: 'video/webm' }));
-      tell(WORDS.saved(FILE_NAME, ((performance.now() - started) / 1000).toFixed(1)));
+      tell(t('record.saved', { name: FILE_NAME, seconds: ((performance.now() - started) / 1000).toFixed(1) }));
     });
     const paint = () => {
       compose(out);
@@ -92,9 +84,9 @@ export function setUpRecording({ canvases, legendRows, player, tell }) {
       frame.id = requestAnimationFrame(paint);
     };
     recorder.start(250);
-    button.textContent = WORDS.stop;
+    button.textContent = t('record.stop');
     button.setAttribute('aria-pressed', 'true');
-    tell(WORDS.recording);
+    tell(t('record.recording'));
     if (!player.playing) player.setPlaying(true);
     frame.id = requestAnimationFrame(paint);
   }

@@ -10,6 +10,7 @@
 
 pub mod catalog;
 pub mod chart;
+pub mod digits;
 pub mod network;
 pub mod view;
 

@@ -35,11 +35,13 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 #[cfg(feature = "bench")]
 pub mod bench;
 mod charts;
+mod digits;
 mod network;
 mod surface;
 mod tune;
 
 use charts::*;
+pub use digits::{install_digits, DigitsLab};
 use network::*;
 pub use network::{dataset_catalog, draw_dataset_thumbnail};
 pub use tune::TuneJob;

@@ -93,7 +93,7 @@ impl DigitsLab {
     }
 
     /// Racer `r`'s evaluations, flat: per record the step, samples seen, test accuracy and
-    /// training loss.
+    /// the last batch's loss.
     pub fn accuracy_history(&self, r: usize) -> Box<[f64]> {
         self.session
             .accuracy_history(r)

@@ -455,15 +455,21 @@ impl Cnn {
 /// `z = b + W ⋆ in` for one convolution (module doc), into `out` (`[C_out][s][s]`).
 fn convolve(c: &ConvShape, kernels: &[f64], biases: &[f64], input: &[f64], out: &mut [f64]) {
     let (s_in, s_out) = (c.s_in, c.s_conv);
+    let area = s_in * s_in;
     for o in 0..c.c_out {
         for y in 0..s_out {
+            let (u_lo, u_hi) = window(c, y);
             for x in 0..s_out {
+                let (v_lo, v_hi) = window(c, x);
                 let mut s = 0.0;
                 for i in 0..c.c_in {
-                    let kernel = &kernels[(o * c.c_in + i) * KERNEL * KERNEL..];
-                    let map = &input[i * s_in * s_in..(i + 1) * s_in * s_in];
-                    for (k, at) in taps(c, y, x) {
-                        s += kernel[k] * map[at];
+                    let k0 = (o * c.c_in + i) * KERNEL * KERNEL;
+                    let m0 = i * area;
+                    for u in u_lo..u_hi {
+                        let row = m0 + (y + u - c.pad) * s_in + x;
+                        for v in v_lo..v_hi {
+                            s += kernels[k0 + u * KERNEL + v] * input[row + v - c.pad];
+                        }
                     }
                 }
                 out[(o * s_out + y) * s_out + x] = s + biases[o];
@@ -484,23 +490,31 @@ fn correlate_back(
     mut delta_in: Option<&mut [f64]>,
 ) {
     let (s_in, s_out) = (c.s_in, c.s_conv);
+    let area = s_in * s_in;
     let (w_off, b_off) = (c.w_off, c.b_off());
     for o in 0..c.c_out {
         let deltas = &delta_z[o * s_out * s_out..(o + 1) * s_out * s_out];
         grad[b_off + o] += deltas.iter().sum::<f64>();
         for i in 0..c.c_in {
             let k0 = (o * c.c_in + i) * KERNEL * KERNEL;
-            let map = &input[i * s_in * s_in..(i + 1) * s_in * s_in];
+            let m0 = i * area;
             for y in 0..s_out {
+                let (u_lo, u_hi) = window(c, y);
                 for x in 0..s_out {
                     let d = deltas[y * s_out + x];
                     if d == 0.0 {
                         continue;
                     }
-                    for (k, at) in taps(c, y, x) {
-                        grad[w_off + k0 + k] += d * map[at];
+                    let (v_lo, v_hi) = window(c, x);
+                    for u in u_lo..u_hi {
+                        let row = m0 + (y + u - c.pad) * s_in + x;
+                        for v in v_lo..v_hi {
+                            grad[w_off + k0 + u * KERNEL + v] += d * input[row + v - c.pad];
+                        }
                         if let Some(delta_in) = delta_in.as_deref_mut() {
-                            delta_in[i * s_in * s_in + at] += kernels[k0 + k] * d;
+                            for v in v_lo..v_hi {
+                                delta_in[row + v - c.pad] += kernels[k0 + u * KERNEL + v] * d;
+                            }
                         }
                     }
                 }
@@ -509,17 +523,13 @@ fn correlate_back(
     }
 }
 
-/// The taps of a 3×3 kernel at output `(y, x)` that fall inside the input map (padding reads
-/// zeros, so the others add nothing): each one's index in the kernel and in the map.
-fn taps(c: &ConvShape, y: usize, x: usize) -> impl Iterator<Item = (usize, usize)> {
-    let (s_in, pad) = (c.s_in, c.pad);
-    let inside = move |at: usize| at.checked_sub(pad).filter(|&i| i < s_in);
-    (0..KERNEL)
-        .filter_map(move |u| inside(y + u).map(|iy| (u, iy)))
-        .flat_map(move |(u, iy)| {
-            (0..KERNEL)
-                .filter_map(move |v| inside(x + v).map(|ix| (u * KERNEL + v, iy * s_in + ix)))
-        })
+/// The kernel rows (or columns) `lo..hi` that fall inside the input map at output row (or
+/// column) `at`: padding reads zeros, so the others add nothing.
+#[inline]
+fn window(c: &ConvShape, at: usize) -> (usize, usize) {
+    let lo = c.pad.saturating_sub(at);
+    let hi = KERNEL.min(c.s_in + c.pad - at);
+    (lo, hi)
 }
 
 /// Applies the activation in place.

@@ -5,6 +5,7 @@
 import { DigitsLab, install_digits, optimizer_catalog } from '../pkg/gdviz.js';
 import { $ } from './dom.js';
 import { num } from './format.js';
+import { DIGITS_LESSONS } from './lessons.js';
 
 /** Every English string this module shows (the translation catalogue takes them from here). */
 export const WORDS = {
@@ -146,9 +147,26 @@ function setUpControls() {
   $('digits-reset').addEventListener('click', () => {
     setPlaying(false);
     lab.reset();
+    $('digits-status').textContent = '';
     drawAll();
   });
   setUpPad();
+  for (const lesson of DIGITS_LESSONS) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = lesson.title;
+    button.addEventListener('click', () => {
+      setPlaying(false);
+      if (!load(structuredClone(lesson.scenario))) return;
+      $('digits-lesson').hidden = false;
+      $('digits-lesson-title').textContent = lesson.title;
+      $('digits-lesson-text').textContent = lesson.text;
+      setPlaying(true);
+    });
+    const item = document.createElement('li');
+    item.append(button);
+    $('digits-lessons').append(item);
+  }
 }
 
 /** Puts the scenario's values into the controls. */

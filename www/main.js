@@ -432,6 +432,7 @@ async function main() {
   function showDigits(open) {
     if (open === digitsOpen) return;
     digitsOpen = open;
+    if (!$('digits-lab')) document.querySelector('main.lab').after($('digits-template').content.cloneNode(true));
     $('digits-lab').hidden = !open;
     document.querySelector('main.lab').hidden = open;
     $('lessons').hidden = open;

@@ -2,7 +2,7 @@
 // from a link, trained live, its views read and clicked, a digit drawn on the pad.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, setNumber, canvasStats, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, canvasStats, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
@@ -12,6 +12,15 @@ after(async () => { await session?.close(); });
 async function trainToEnd(page) {
   await page.locator('#digits-play').click();
   await page.waitForFunction(() => /Finished/.test(document.getElementById('digits-status').textContent), null, { timeout: 120000 });
+}
+
+/** The digits lab's own control labelled `label` (the other labs' controls share some labels). */
+const control = (page, label) => page.locator('#digits-lab').getByLabel(label, { exact: true });
+
+/** Types `value` into the digits lab's field labelled `label` and leaves it with Tab. */
+async function setNumber(page, label, value) {
+  await control(page, label).fill(String(value));
+  await control(page, label).press('Tab');
 }
 
 const accuracyOf = async (page) => Number(/([\d.]+) %/.exec(await page.locator('#digits-accuracy').textContent())[1]) / 100;
@@ -79,11 +88,67 @@ test('a link with view=digits opens the digits lab, and a bad value is refused b
   await setNumber(page, 'Channels', 9);
   assert.equal(await page.locator('#digits-status').textContent(), 'Channels: 9 is out of range (accepted: a whole number, 1 ≤ channels ≤ 8)');
   // Two convolutions without padding, pooled after each, leave no map to pool.
-  await page.getByLabel('Padding').selectOption('0');
-  await page.getByLabel('Pool after each convolution (2×2 max)').check();
-  await page.getByLabel('Convolutions').selectOption('2');
+  await control(page, 'Padding').selectOption('0');
+  await control(page, 'Pool after each convolution (2×2 max)').check();
+  await control(page, 'Convolutions').selectOption('2');
   assert.match(await page.locator('#digits-status').textContent(), /^Pool after each convolution: the maps are 1×1 here/);
-  assert.equal(await page.getByLabel('Convolutions').inputValue(), '1', 'the refused edit is not kept');
+  assert.equal(await control(page, 'Convolutions').inputValue(), '1', 'the refused edit is not kept');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The norms the page shows (conv 1 first, dense last) and its test accuracy. */
+const readout = async (page) => ({
+  norms: JSON.parse(await page.locator('#digits-norm-values').getAttribute('data-norms')),
+  accuracy: await accuracyOf(page),
+});
+
+/** Opens a digits lesson from the panel and waits until its run ends. */
+async function runLesson(page, title) {
+  await page.getByRole('button', { name: title }).click();
+  assert.equal(await page.locator('#digits-lesson-title').textContent(), title);
+  await page.waitForFunction(() => /Finished/.test(document.getElementById('digits-status').textContent), null, { timeout: 180000 });
+  return readout(page);
+}
+
+/** Trains the current scenario to its end again with Reset and Play, as a student does. */
+async function rerun(page) {
+  await page.locator('#digits-reset').click();
+  await trainToEnd(page);
+  return readout(page);
+}
+
+test('lesson: sigmoid and small weights starve the first layer; ReLU and He fix it', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  const sigmoid = await runLesson(page, 'Vanishing gradients: sigmoid and small weights');
+  assert.equal(sigmoid.norms.length, 3);
+  assert.ok(sigmoid.norms[0] * 100 < sigmoid.norms[2], `norms ${sigmoid.norms}`);
+  assert.ok(sigmoid.accuracy < 0.3, `accuracy ${sigmoid.accuracy}`);
+  await control(page, 'Activation').selectOption('relu');
+  await control(page, 'Initialisation').selectOption('he');
+  const relu = await rerun(page);
+  assert.ok(relu.norms[0] * 5 > relu.norms[2], `norms ${relu.norms}`);
+  assert.ok(relu.accuracy > 0.8, `accuracy ${relu.accuracy}`);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/digits-lesson-vanishing.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('lesson: large weights and a high rate explode; clipping rescues the run', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  await page.getByRole('button', { name: 'Exploding gradients, and clipping' }).click();
+  await page.locator('#digits-reset').click();
+  await page.locator('#digits-step').click();
+  const first = await readout(page);
+  assert.ok(first.norms.every((n) => n > 10), `first norms ${first.norms}`);
+  await trainToEnd(page);
+  const exploded = await readout(page);
+  assert.ok(exploded.accuracy < 0.3, `accuracy ${exploded.accuracy}`);
+  await setNumber(page, 'Gradient clipping', 1);
+  const clipped = await rerun(page);
+  assert.ok(clipped.accuracy > 0.8, `accuracy ${clipped.accuracy}`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -384,3 +384,38 @@ fn gradcheck_prints_one_row_per_layer_and_the_worst_parameter() {
         "gdviz: --step: `0` is not accepted (accepted: a number h, 0 < h ≤ 1)"
     );
 }
+
+#[test]
+fn a_cnn_on_the_digits_traces_and_refuses_on_the_command_line() {
+    let (_, lines) = json_lines(
+        &["trace"],
+        r#"{"objective":{"kind":"cnn","convs":[{"channels":4,"padding":1,"pool":true}],
+            "activation":"relu","train_size":120},
+            "optimizer":{"name":"adam","lr":0.01},"batch_size":16,"seed":3,"steps":30}"#,
+    );
+    assert_eq!(lines.len(), 31);
+    // 4·9 + 4 + 10·64 + 10 = 690 parameters; the loss starts near log 10 and falls.
+    assert_eq!(lines[0]["params"].as_array().map(Vec::len), Some(690));
+    let first = lines[0]["loss"].as_f64().expect("a number");
+    let last = lines[30]["loss"].as_f64().expect("a number");
+    assert!(last < 0.8 * first, "{first} → {last}");
+    let out = gdviz(
+        &["trace"],
+        r#"{"objective":{"kind":"cnn","convs":[{"channels":2,"padding":0,"pool":true},{"channels":2,"padding":0,"pool":true}],"activation":"relu"},"optimizer":{"name":"sgd"}}"#,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("objective.convs[1].pool") && stderr.contains("too small for a 2×2 pool"),
+        "{stderr}"
+    );
+    let (_, rows) = json_lines(
+        &["gradcheck"],
+        r#"{"objective":{"kind":"cnn","convs":[{"channels":2,"padding":1,"pool":true}],"activation":"tanh",
+            "train_size":5},"optimizer":{"name":"sgd"},"seed":1}"#,
+    );
+    assert_eq!(rows[0]["group"], "conv 1 (1→2)");
+    assert_eq!(rows[1]["group"], "dense (32→10)");
+    let verdict = rows[2]["verdict"].as_str().expect("a verdict");
+    assert!(verdict == "agree" || verdict == "close", "{}", rows[2]);
+}

@@ -158,3 +158,20 @@ export function showLesson(lesson) {
   $('lesson-title').textContent = lesson.title;
   $('lesson-text').textContent = lesson.text;
 }
+
+/**
+ * The digits lab's lessons, opened from its own panel: each a scenario for the digits lab and a
+ * few sentences true of the numbers its views show when the run ends (tests/e2e/digits.test.mjs
+ * checks each). Two convolutions of 8 channels, each padded and pooled, then the dense layer.
+ */
+const TWO_CONVS = { kind: 'cnn', convs: [{ channels: 8, padding: 1, pool: true }, { channels: 8, padding: 1, pool: true }] };
+export const DIGITS_LESSONS = [
+  {
+    id: 'digits-vanishing',
+    scenario: { objective: { ...TWO_CONVS, activation: 'sigmoid', init: 'uniform' }, optimizer: { name: 'sgd', lr: 0.1 }, batch_size: 32, seed: 1, steps: 150 },
+  },
+  {
+    id: 'digits-exploding',
+    scenario: { objective: { ...TWO_CONVS, activation: 'relu', init_scale: 4 }, optimizer: { name: 'sgd', lr: 0.5 }, batch_size: 32, seed: 1, steps: 150 },
+  },
+];

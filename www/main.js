@@ -593,8 +593,43 @@ async function main() {
     redraw: () => showView3d({ lab, ui, network: isNetwork() }),
     onUiChange: () => { updateUrl(false); draw(true); },
   });
-  $('tab-surface').addEventListener('click', () => switchView(false));
-  $('tab-network').addEventListener('click', () => switchView(true));
+  /**
+   * Opens or closes the digits lab (www/digits.js, loaded with its data the first time it
+   * opens); the surface and network labs keep their state behind it.
+   */
+  let digitsOpen = false;
+  function showDigits(open) {
+    if (open === digitsOpen) return;
+    digitsOpen = open;
+    if (!$('digits-lab')) {
+      document.querySelector('main').after($('digits-template').content.cloneNode(true));
+      translatePage($('digits-lab'));
+    }
+    $('digits-lab').hidden = !open;
+    document.querySelector('main').hidden = open;
+    $('lessons').hidden = open;
+    if (open) {
+      player.setPlaying(false);
+      for (const id of ['tab-surface', 'tab-network']) $(id).setAttribute('aria-pressed', 'false');
+      $('tab-digits').setAttribute('aria-pressed', 'true');
+      try {
+        if (!FRAMED) window.history.replaceState(null, '', `${window.location.pathname}?view=digits`);
+      } catch {
+        // An opaque origin may not touch its history.
+      }
+      import('./digits.js').then((digits) => digits.openDigits());
+    } else {
+      $('tab-digits').setAttribute('aria-pressed', 'false');
+      import('./digits.js').then((digits) => digits.pauseDigits());
+      showView();
+      stage.resize();
+      draw(true);
+      updateUrl(false);
+    }
+  }
+  $('tab-surface').addEventListener('click', () => { showDigits(false); switchView(false); });
+  $('tab-network').addEventListener('click', () => { showDigits(false); switchView(true); });
+  $('tab-digits').addEventListener('click', () => showDigits(true));
 
   window.addEventListener('popstate', () => {
     const params = new URLSearchParams(window.location.search);
@@ -617,7 +652,8 @@ async function main() {
   await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
   heatOnly = false;
   draw(true);
-  updateUrl(false);
+  if (new URLSearchParams(window.location.search).get('view') === 'digits') showDigits(true);
+  else updateUrl(false);
   /** The legend under an exported picture or video: each racer's colour, label and standing. */
   const legendRows = () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) }));
   setUpSharing({
@@ -691,7 +727,7 @@ async function main() {
     frameTimes: (from) => player.frameTimes(from),
     get achieved() { return player.achieved; },
     get ui() { return { ...ui }; },
-    get view() { return isNetwork() ? 'network' : 'surface'; },
+    get view() { return digitsOpen ? 'digits' : (isNetwork() ? 'network' : 'surface'); },
     get labels() { return labels(); },
   };
   if (FRAMED) {

@@ -3,7 +3,7 @@
 // too), and leaves the medians in window.__bench = { done, results, details } (or
 // { done, error }): results holds every figure by name; scripts/bench.mjs drives the page.
 // It loads target/bench/pkg, the build with those entry points (`make bench` makes it).
-import init, { bench_figure, bench_heatmap_on_canvas } from '../../target/bench/pkg/gdviz.js';
+import init, { bench_figure, bench_heatmap_on_canvas, install_digits } from '../../target/bench/pkg/gdviz.js';
 
 const median = (xs) => {
   const s = Array.from(xs).sort((a, b) => a - b);
@@ -25,6 +25,8 @@ async function warm(run) {
 
 async function main() {
   await init();
+  // The digits lab's data, as the page fetches them when that lab opens.
+  install_digits(new Uint8Array(await (await fetch('../../data/digits.bin')).arrayBuffer()));
   const workloads = await (await fetch('../scenarios.json')).text();
   const results = {};
   const details = {};

@@ -17,8 +17,10 @@
 //! kink of ReLU or |w| inside the step);
 //! above 1e-2 the gradient is probably wrong.
 
+use super::cnn::KERNEL;
 use super::model::Model;
 use super::Objective;
+use crate::data::digits::CLASSES;
 use serde::Serialize;
 
 /// The finite-difference step used when none is chosen (CS231n: 1e-5 … 1e-6 in double precision).
@@ -125,6 +127,37 @@ fn groups(objective: &Model) -> Vec<Group> {
                 )
             })
             .collect(),
+        Model::Cnn(c) => {
+            let g = c.geometry();
+            let conv_groups = g.convs.iter().enumerate().map(|(l, conv)| {
+                let layer = l + 1;
+                let kernels = (0..conv.c_out).flat_map(|o| {
+                    (0..conv.c_in).flat_map(move |i| {
+                        (0..KERNEL * KERNEL).map(move |k| {
+                            format!("K{layer}[{o}][{i}][{}][{}]", k / KERNEL, k % KERNEL)
+                        })
+                    })
+                });
+                let biases = (0..conv.c_out).map(|o| format!("c{layer}[{o}]"));
+                (
+                    format!("conv {layer} ({}→{})", conv.c_in, conv.c_out),
+                    None,
+                    kernels.chain(biases).collect(),
+                )
+            });
+            let n = g.dense_in;
+            let dense = (0..CLASSES)
+                .flat_map(|o| (0..n).map(move |i| format!("W[{o}][{i}]")))
+                .chain((0..CLASSES).map(|o| format!("b[{o}]")))
+                .collect();
+            conv_groups
+                .chain(std::iter::once((
+                    format!("dense ({n}→{CLASSES})"),
+                    None,
+                    dense,
+                )))
+                .collect()
+        }
     }
 }
 

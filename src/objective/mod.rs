@@ -3,6 +3,7 @@
 //! Every objective is a finite sum over samples (a 2-D surface is the one-sample case), so a
 //! mini-batch gradient is the gradient of the loss on a real subset of the data.
 
+pub mod cnn;
 pub mod curvature;
 pub mod expr;
 pub mod gradcheck;

@@ -5,6 +5,7 @@
 //! the loss, gradients and batches are taken on — and their test points, for
 //! [`Model::test_loss`] and [`Model::accuracy`].
 
+use super::cnn::Cnn;
 use super::linreg::LinearRegression;
 use super::mlp::Mlp;
 use super::surfaces::SurfaceSpec;
@@ -25,6 +26,8 @@ pub enum Model {
     Linreg(LinearRegression),
     /// A multilayer perceptron with its data.
     Mlp(Mlp),
+    /// A convolutional network with its images.
+    Cnn(Cnn),
 }
 
 impl Model {
@@ -36,6 +39,7 @@ impl Model {
             ObjectiveSpec::Surface(s) => s.validate().map(|()| Model::Surface(s.clone())),
             ObjectiveSpec::Linreg(l) => LinearRegression::new(l.clone()).map(Model::Linreg),
             ObjectiveSpec::Mlp(m) => Mlp::new(m.clone(), seed).map(Model::Mlp),
+            ObjectiveSpec::Cnn(c) => Cnn::new(c.clone(), seed).map(Model::Cnn),
         };
         model.map_err(|r| r.in_key("objective"))
     }
@@ -45,6 +49,7 @@ impl Model {
     pub fn initial_params(&self) -> Vec<f64> {
         match self {
             Model::Mlp(m) => m.initial_params(),
+            Model::Cnn(c) => c.initial_params(),
             _ => vec![0.0; self.dim()],
         }
     }
@@ -60,6 +65,7 @@ impl Model {
             Model::Surface(_) => None,
             Model::Linreg(l) => l.test_loss(params),
             Model::Mlp(m) => m.test_loss(params),
+            Model::Cnn(c) => c.test_loss(params),
         }
     }
 
@@ -72,23 +78,26 @@ impl Model {
     pub fn accuracy(&self, params: &[f64], on_test: bool) -> Option<f64> {
         match self {
             Model::Mlp(m) => m.split_accuracy(params, on_test),
+            Model::Cnn(c) => c.accuracy(params, on_test),
             Model::Surface(_) | Model::Linreg(_) => None,
         }
     }
 
-    /// The points the loss is taken on, for drawing; `None` for a surface.
+    /// The points the loss is taken on, for drawing; `None` for a surface or the images of a
+    /// convolutional network.
     pub fn train_points(&self) -> Option<Points<'_>> {
         match self {
-            Model::Surface(_) => None,
+            Model::Surface(_) | Model::Cnn(_) => None,
             Model::Linreg(l) => Some(Points::OneInput(l.train_points())),
             Model::Mlp(m) => Some(Points::TwoInputs(m.train_points())),
         }
     }
 
-    /// The held-out points, for drawing (possibly empty); `None` for a surface.
+    /// The held-out points, for drawing (possibly empty); `None` for a surface or the images
+    /// of a convolutional network.
     pub fn test_points(&self) -> Option<Points<'_>> {
         match self {
-            Model::Surface(_) => None,
+            Model::Surface(_) | Model::Cnn(_) => None,
             Model::Linreg(l) => Some(Points::OneInput(l.test_points())),
             Model::Mlp(m) => Some(Points::TwoInputs(m.test_points())),
         }
@@ -125,6 +134,7 @@ macro_rules! dispatch {
             Model::Surface($inner) => $body,
             Model::Linreg($inner) => $body,
             Model::Mlp($inner) => $body,
+            Model::Cnn($inner) => $body,
         }
     };
 }

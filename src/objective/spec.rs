@@ -1,7 +1,8 @@
 //! What a scenario asks to minimise: the `"objective"` object, tagged by `"kind"` — a surface,
-//! linear regression or a network — as the scenario format reads and writes it. Building it into
+//! linear regression, a network or a convolutional network — as the scenario format reads and writes it. Building it into
 //! something to evaluate is [`super::model::Model::build`].
 
+use super::cnn::CnnSpec;
 use super::linreg::LinReg;
 use super::mlp::MlpSpec;
 use super::surfaces::SurfaceSpec;
@@ -23,6 +24,8 @@ pub enum ObjectiveSpec {
     Linreg(LinReg),
     /// A small multilayer perceptron on 2-D points.
     Mlp(MlpSpec),
+    /// A tiny convolutional network on the 8×8 handwritten digits.
+    Cnn(CnnSpec),
 }
 
 impl<'de> Deserialize<'de> for ObjectiveSpec {
@@ -40,11 +43,12 @@ impl ReadValue for ObjectiveSpec {
 impl ObjectiveSpec {
     /// Reads `{"kind": …, the objective's fields…}`.
     pub(crate) fn from_tagged(value: Value) -> Result<Self, Refusal> {
-        let (index, rest) = untag(value, "kind", &["surface", "linreg", "mlp"])?;
+        let (index, rest) = untag(value, "kind", &["surface", "linreg", "mlp", "cnn"])?;
         let spec = match index {
             0 => SurfaceSpec::from_tagged(rest).map(ObjectiveSpec::Surface),
             1 => LinReg::read(&rest).map(ObjectiveSpec::Linreg),
-            _ => MlpSpec::read(&rest).map(ObjectiveSpec::Mlp),
+            2 => MlpSpec::read(&rest).map(ObjectiveSpec::Mlp),
+            _ => CnnSpec::read(&rest).map(ObjectiveSpec::Cnn),
         };
         spec.map_err(|r| r.accepting_too(&["kind"]))
     }
@@ -56,6 +60,7 @@ impl ObjectiveSpec {
             ObjectiveSpec::Surface(s) => s.validate(),
             ObjectiveSpec::Linreg(l) => l.validate(),
             ObjectiveSpec::Mlp(m) => m.validate(),
+            ObjectiveSpec::Cnn(c) => c.validate(),
         }
     }
 }

@@ -78,7 +78,7 @@ pub fn minima(model: &Model) -> Vec<[f64; 2]> {
     match model {
         Model::Surface(s) => s.minima(),
         Model::Linreg(_) => quadratic_minimiser(model).into_iter().collect(),
-        Model::Mlp(_) => Vec::new(),
+        Model::Mlp(_) | Model::Cnn(_) => Vec::new(),
     }
 }
 
@@ -95,7 +95,7 @@ pub fn min_value(model: &Model) -> Option<f64> {
     match model {
         Model::Surface(s) => s.min_value(),
         Model::Linreg(_) => quadratic_minimiser(model).map(|p| model.loss(&p)),
-        Model::Mlp(_) => None,
+        Model::Mlp(_) | Model::Cnn(_) => None,
     }
 }
 

@@ -105,7 +105,7 @@ mod tests {
         );
         assert_eq!(
             refusal(r#"{"kind":null}"#, r#"{"name":"sgd"}"#),
-            "objective.kind: null is not one of the names accepted (surface, linreg, mlp)"
+            "objective.kind: null is not one of the names accepted (surface, linreg, mlp, cnn)"
         );
     }
 

@@ -399,7 +399,12 @@ impl Scenario {
     /// path starts inside the optimizer (`lr`, `betas[1]`, `name`).
     fn check_optimizer(&self, optimizer: &OptimizerConfig) -> Result<(), Refusal> {
         optimizer.validate()?;
-        if optimizer.needs_hessian() && matches!(self.objective, ObjectiveSpec::Mlp(_)) {
+        if optimizer.needs_hessian()
+            && matches!(
+                self.objective,
+                ObjectiveSpec::Mlp(_) | ObjectiveSpec::Cnn(_)
+            )
+        {
             return Err(Refusal::at(
                 "name",
                 Problem::unfit(format!(
@@ -475,6 +480,9 @@ impl Scenario {
                 .windows(2)
                 .map(|w| w[0].saturating_mul(w[1]).saturating_add(w[1]))
                 .fold(0, usize::saturating_add),
+            ObjectiveSpec::Cnn(c) => {
+                crate::objective::cnn::Geometry::of(&c.convs).map_or(0, |g| g.dim)
+            }
         }
     }
 
@@ -523,6 +531,10 @@ fn lacks_test_split(spec: &ObjectiveSpec) -> Option<&'static str> {
         ObjectiveSpec::Surface(_) => return Some("a 2-D surface has no data"),
         ObjectiveSpec::Linreg(l) => l.dataset.as_ref(),
         ObjectiveSpec::Mlp(m) => m.dataset.as_ref(),
+        ObjectiveSpec::Cnn(c) if c.images.is_some() => {
+            return Some("inline images are all training images")
+        }
+        ObjectiveSpec::Cnn(_) => return None,
     };
     match dataset {
         None => Some("inline points are all training points"),

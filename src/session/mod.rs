@@ -11,6 +11,7 @@
 
 pub mod catalog;
 pub mod chart;
+pub mod digits;
 pub mod line_search;
 pub mod network;
 pub mod view;

@@ -368,7 +368,9 @@ fn l1_and_l2_ride_in_links_for_the_network_and_the_line() {
         let (l1, l2) = match &state.scenario.objective {
             ObjectiveSpec::Mlp(m) => (m.l1, m.l2),
             ObjectiveSpec::Linreg(l) => (l.l1, l.l2),
-            ObjectiveSpec::Surface(_) => panic!("{query}: a data objective"),
+            ObjectiveSpec::Surface(_) | ObjectiveSpec::Cnn(_) => {
+                panic!("{query}: a data objective")
+            }
         };
         assert!(l1 > 0.0, "{query}: l1 {l1}, l2 {l2}");
         let written = to_query(&state.scenario);

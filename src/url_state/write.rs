@@ -64,6 +64,8 @@ pub fn to_query(scenario: &Scenario) -> String {
             }
             write_penalties(&mut parts, &spec);
         }
+        // The digits lab keeps its network in its own controls; the URL names the lab.
+        ObjectiveSpec::Cnn(_) => parts.push("view=digits".into()),
     }
     let racers: Vec<String> = std::iter::once((&scenario.optimizer, None))
         .chain(scenario.race.iter().map(|r| (&r.optimizer, r.batch_size)))

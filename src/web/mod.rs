@@ -35,6 +35,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 #[cfg(feature = "bench")]
 pub mod bench;
 mod charts;
+mod digits;
 mod network;
 mod surface;
 mod surface3d;
@@ -42,6 +43,7 @@ mod tune;
 mod words;
 
 use charts::*;
+pub use digits::{install_digits, DigitsLab};
 use network::*;
 pub use network::{dataset_catalog, draw_dataset_thumbnail};
 pub use tune::TuneJob;

@@ -35,6 +35,26 @@ impl Init {
         }
     }
 
+    /// One weight of a layer with `fan_in` inputs and `fan_out` outputs per unit, drawn from
+    /// `rng` (one draw per weight; `zeros` draws nothing).
+    pub fn draw(self, rng: &mut Pcg64Mcg, fan_in: usize, fan_out: usize) -> f64 {
+        let (n_in, n_out) = (fan_in as f64, fan_out as f64);
+        match self {
+            Init::Xavier => {
+                // Glorot & Bengio (2010), eq. 16.
+                let a = (6.0 / (n_in + n_out)).sqrt();
+                a * (2.0 * rng.random::<f64>() - 1.0)
+            }
+            Init::He => {
+                // He et al. (2015), eq. 10: Var[w] = 2 / fan_in.
+                let z: f64 = StandardNormal.sample(rng);
+                (2.0 / n_in).sqrt() * z
+            }
+            Init::Uniform => 0.1 * (2.0 * rng.random::<f64>() - 1.0),
+            Init::Zeros => 0.0,
+        }
+    }
+
     /// Flat starting parameters for `layers` (parameter order, biases `0`), drawn from a
     /// `Pcg64Mcg` seeded with `seed ^ INIT_STREAM`, one draw per weight in order.
     pub fn params(self, layers: &[usize], seed: u64) -> Vec<f64> {
@@ -53,24 +73,9 @@ impl Init {
         let mut params = Vec::new();
         for (l, pair) in layers.windows(2).enumerate() {
             let (fan_in, fan_out) = (pair[0], pair[1]);
-            let (n_in, n_out) = (fan_in as f64, fan_out as f64);
             let init = init_of(l);
             for _ in 0..fan_in * fan_out {
-                let w = match init {
-                    Init::Xavier => {
-                        // Glorot & Bengio (2010), eq. 16.
-                        let a = (6.0 / (n_in + n_out)).sqrt();
-                        a * (2.0 * rng.random::<f64>() - 1.0)
-                    }
-                    Init::He => {
-                        // He et al. (2015), eq. 10: Var[w] = 2 / fan_in.
-                        let z: f64 = StandardNormal.sample(&mut rng);
-                        (2.0 / n_in).sqrt() * z
-                    }
-                    Init::Uniform => 0.1 * (2.0 * rng.random::<f64>() - 1.0),
-                    Init::Zeros => 0.0,
-                };
-                params.push(w);
+                params.push(init.draw(&mut rng, fan_in, fan_out));
             }
             params.extend(std::iter::repeat_n(0.0, fan_out));
         }

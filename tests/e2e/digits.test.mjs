@@ -1,0 +1,154 @@
+// The digits lab as a student uses it: opened from the header (its data fetched only then) or
+// from a link, trained live, its views read and clicked, a digit drawn on the pad.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSession, openPage, canvasStats, SCREENSHOT_DIR } from './harness.mjs';
+
+let session;
+before(async () => { session = await openSession(); });
+after(async () => { await session?.close(); });
+
+/** Presses Play and waits until the status says the budget is spent. */
+async function trainToEnd(page) {
+  await page.locator('#digits-play').click();
+  await page.waitForFunction(() => /Finished/.test(document.getElementById('digits-status').textContent), null, { timeout: 120000 });
+}
+
+/** The digits lab's own control labelled `label` (the other labs' controls share some labels). */
+const control = (page, label) => page.locator('#digits-lab').getByLabel(label, { exact: true });
+
+/** Types `value` into the digits lab's field labelled `label` and leaves it with Tab. */
+async function setNumber(page, label, value) {
+  await control(page, label).fill(String(value));
+  await control(page, label).press('Tab');
+}
+
+const accuracyOf = async (page) => Number(/([\d.]+) %/.exec(await page.locator('#digits-accuracy').textContent())[1]) / 100;
+
+test('the Digits tab loads the digits only when opened, trains live and shows every view', async () => {
+  const { page, errors } = await openPage(session, '');
+  const fetched = [];
+  page.on('request', (request) => { if (request.url().includes('digits')) fetched.push(request.url()); });
+  assert.deepEqual(fetched, [], 'the first screen fetches no digits');
+  await page.getByRole('button', { name: 'Digits' }).click();
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  assert.ok(fetched.some((url) => url.endsWith('data/digits.bin')), fetched.join(', '));
+  assert.match(page.url(), /view=digits/);
+  assert.equal(await page.locator('main.lab').isVisible(), false);
+  assert.equal(await page.getByRole('button', { name: 'Digits' }).getAttribute('aria-pressed'), 'true');
+  const before = await accuracyOf(page);
+  await trainToEnd(page);
+  const afterTraining = await accuracyOf(page);
+  assert.ok(afterTraining >= 0.9 && afterTraining > before, `test accuracy ${before} → ${afterTraining}`);
+  assert.match(await page.locator('#digits-progress').textContent(), /^450 updates · 10\.0\d epochs$/);
+  // The confusion matrix: 10 rows of 10 counts (plus headers) adding up to the 359 test digits.
+  const counts = await page.locator('#digits-confusion td').allTextContents();
+  assert.equal(counts.length, 100);
+  assert.equal(counts.reduce((sum, text) => sum + Number(text || 0), 0), 359);
+  // The filters: 8 kernels of the one convolution; the norm and accuracy charts are drawn.
+  assert.equal(await page.locator('#digits-filters canvas').count(), 8);
+  for (const id of ['#digits-norms', '#digits-accuracy-chart']) {
+    assert.ok((await canvasStats(page, id)).variance > 0, `${id} is drawn`);
+  }
+  assert.match(await page.locator('#digits-norm-values').textContent(), /^conv 1: .+ · dense: .+$/);
+  // A misclassified digit, clicked, shows its feature maps.
+  const wrong = page.locator('#digits-wrong button').first();
+  const index = await wrong.getAttribute('data-index');
+  await wrong.click();
+  assert.match(await page.locator('#digits-maps p').textContent(), new RegExp(`test digit ${index} `));
+  assert.equal(await page.locator('#digits-maps canvas').count(), 1 + 8);
+  // Drawing a 1 down the middle of the pad: ten probabilities, adding up to 100 %.
+  const pad = page.locator('#digits-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + 4);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height - 4, { steps: 12 });
+  await page.mouse.up();
+  const probabilities = await page.locator('#digits-probabilities li').allTextContents();
+  assert.equal(probabilities.length, 10);
+  const total = probabilities.reduce((sum, text) => sum + Number(/([\d.]+) %/.exec(text)[1]), 0);
+  assert.ok(Math.abs(total - 100) < 0.5, `${total}`);
+  assert.equal(await page.locator('#digits-probabilities li.best').count(), 1);
+  assert.match(await page.locator('#digits-maps p').textContent(), /your drawing/);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/digits-trained.png`, fullPage: true });
+  // Back to the surface lab, as it was.
+  await page.getByRole('button', { name: 'Surface' }).click();
+  assert.equal(await page.locator('main.lab').isVisible(), true);
+  assert.equal(await page.locator('#digits-lab').isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a link with view=digits opens the digits lab, and a bad value is refused by its label', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  assert.equal(await page.locator('#digits-lab').isVisible(), true);
+  assert.equal(await page.locator('#notice').isVisible(), false);
+  await setNumber(page, 'Channels', 9);
+  assert.equal(await page.locator('#digits-status').textContent(), 'Channels: 9 is out of range (accepted: a whole number, 1 ≤ channels ≤ 8)');
+  // Two convolutions without padding, pooled after each, leave no map to pool.
+  await control(page, 'Padding').selectOption('0');
+  await control(page, 'Pool after each convolution (2×2 max)').check();
+  await control(page, 'Convolutions').selectOption('2');
+  assert.match(await page.locator('#digits-status').textContent(), /^Pool after each convolution \(2×2 max\): the maps are 1×1 here/);
+  assert.equal(await control(page, 'Convolutions').inputValue(), '1', 'the refused edit is not kept');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The norms the page shows (conv 1 first, dense last) and its test accuracy. */
+const readout = async (page) => ({
+  norms: JSON.parse(await page.locator('#digits-norm-values').getAttribute('data-norms')),
+  accuracy: await accuracyOf(page),
+});
+
+/** Opens a digits lesson from the panel and waits until its run ends. */
+async function runLesson(page, title) {
+  await page.getByRole('button', { name: title }).click();
+  assert.equal(await page.locator('#digits-lesson-title').textContent(), title);
+  await page.waitForFunction(() => /Finished/.test(document.getElementById('digits-status').textContent), null, { timeout: 180000 });
+  return readout(page);
+}
+
+/** Trains the current scenario to its end again with Reset and Play, as a student does. */
+async function rerun(page) {
+  await page.locator('#digits-reset').click();
+  await trainToEnd(page);
+  return readout(page);
+}
+
+test('lesson: sigmoid and small weights starve the first layer; ReLU and He fix it', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  const sigmoid = await runLesson(page, 'Vanishing gradients: sigmoid and small weights');
+  assert.equal(sigmoid.norms.length, 3);
+  assert.ok(sigmoid.norms[0] * 100 < sigmoid.norms[2], `norms ${sigmoid.norms}`);
+  assert.ok(sigmoid.accuracy < 0.3, `accuracy ${sigmoid.accuracy}`);
+  await control(page, 'Activation').selectOption('relu');
+  await control(page, 'Initialisation').selectOption('he');
+  const relu = await rerun(page);
+  assert.ok(relu.norms[0] * 5 > relu.norms[2], `norms ${relu.norms}`);
+  assert.ok(relu.accuracy > 0.8, `accuracy ${relu.accuracy}`);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/digits-lesson-vanishing.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('lesson: large weights and a high rate explode; clipping rescues the run', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  await page.getByRole('button', { name: 'Exploding gradients, and clipping' }).click();
+  await page.locator('#digits-reset').click();
+  await page.locator('#digits-step').click();
+  const first = await readout(page);
+  assert.ok(first.norms.every((n) => n > 10), `first norms ${first.norms}`);
+  await trainToEnd(page);
+  const exploded = await readout(page);
+  assert.ok(exploded.accuracy < 0.3, `accuracy ${exploded.accuracy}`);
+  await setNumber(page, 'Gradient clipping', 1);
+  const clipped = await rerun(page);
+  assert.ok(clipped.accuracy > 0.8, `accuracy ${clipped.accuracy}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

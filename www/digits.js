@@ -1,0 +1,485 @@
+// The digits lab: a tiny CNN learns the 8×8 handwritten digits live. Loaded, with its data
+// (data/digits.bin), only when the lab first opens, so the first screen carries neither.
+// The lab (Rust, DigitsLab) owns every number; this module moves edits in and pictures out, and
+// trains in slices of a few milliseconds so the page stays responsive.
+import { DigitsLab, install_digits, optimizer_catalog } from '../pkg/gdviz.js';
+import { $ } from './dom.js';
+import { num } from './format.js';
+import { t } from './i18n.js';
+import { DIGITS_LESSONS } from './lessons.js';
+
+/** Milliseconds of training per animation frame (the rest of the frame draws). */
+const SLICE_MS = 10;
+
+/** The labels of the digits lab's controls, for refusals (the field's path → the label). */
+const FIELD_LABELS = {
+  'objective.convs': 'digits.convs',
+  'objective.convs[0].channels': 'digits.channels',
+  'objective.convs[1].channels': 'digits.channels',
+  'objective.convs[1].padding': 'digits.padding',
+  'objective.convs[1].pool': 'digits.pool',
+  'objective.init_scale': 'digits.scale',
+  'optimizer.lr': 'digits.lr',
+  batch_size: 'digits.batch',
+  clip_norm: 'digits.clip',
+  steps: 'digits.steps',
+};
+
+let lab = null;
+let scenario = null;
+let playing = false;
+let chosen = 0;
+let drawing = null;
+let lastSlow = 0;
+let opening = null;
+
+/** Fetches and installs the digits, builds the lab and wires the controls; once. */
+export function openDigits() {
+  opening ??= (async () => {
+    $('digits-status').textContent = t('digits.loading');
+    const response = await fetch('data/digits.bin');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    install_digits(new Uint8Array(await response.arrayBuffer()));
+    setUpControls();
+    load(JSON.parse(DigitsLab.default_json()));
+  })().catch((error) => {
+    $('digits-status').textContent = t('digits.loadFailed', { why: error?.message ?? error });
+    opening = null;
+  });
+  return opening;
+}
+
+/** Stops training (the lab is hidden). */
+export function pauseDigits() {
+  setPlaying(false);
+}
+
+/** Builds the lab on `next`, or keeps the old one and says why the core refused it. */
+function load(next) {
+  let built;
+  try {
+    built = new DigitsLab(JSON.stringify(next));
+  } catch (error) {
+    const field = FIELD_LABELS[error.field] ? t(FIELD_LABELS[error.field]) : error.field;
+    $('digits-status').textContent = t('digits.refused', { field, reason: error.reason ?? error.message });
+    showControls();
+    return false;
+  }
+  lab?.free();
+  lab = built;
+  scenario = JSON.parse(lab.scenario_json());
+  $('digits-status').textContent = '';
+  showControls();
+  drawAll();
+  return true;
+}
+
+/** Applies `mutate` to a copy of the scenario and rebuilds the lab from the start. */
+function edit(mutate) {
+  const next = structuredClone(scenario);
+  mutate(next);
+  setPlaying(false);
+  load(next);
+}
+
+function setUpControls() {
+  const optimizer = $('digits-optimizer');
+  for (const entry of JSON.parse(optimizer_catalog())) {
+    if (entry.name === 'newton') continue;
+    optimizer.append(new Option(entry.title, entry.name));
+  }
+  const conv = (s) => s.objective.convs;
+  const each = (s, f) => conv(s).forEach(f);
+  const number = (id) => Number($(id).value);
+  const on = (id, mutate) => $(id).addEventListener('change', () => edit(mutate));
+  on('digits-convs', (s) => {
+    const want = number('digits-convs');
+    while (conv(s).length < want) conv(s).push({ ...conv(s)[0] });
+    conv(s).length = Math.max(1, want);
+  });
+  on('digits-channels', (s) => each(s, (c) => { c.channels = number('digits-channels'); }));
+  on('digits-padding', (s) => each(s, (c) => { c.padding = number('digits-padding'); }));
+  on('digits-pool', (s) => each(s, (c) => { c.pool = $('digits-pool').checked; }));
+  on('digits-activation', (s) => { s.objective.activation = $('digits-activation').value; });
+  on('digits-init', (s) => {
+    const value = $('digits-init').value;
+    if (value) s.objective.init = value;
+    else delete s.objective.init;
+  });
+  on('digits-scale', (s) => { s.objective.init_scale = number('digits-scale'); });
+  on('digits-optimizer', (s) => { s.optimizer = { name: $('digits-optimizer').value, lr: s.optimizer.lr }; });
+  on('digits-lr', (s) => { s.optimizer.lr = number('digits-lr'); });
+  on('digits-batch', (s) => {
+    const text = $('digits-batch').value.trim();
+    s.batch_size = text === '' ? null : Number(text);
+  });
+  on('digits-clip', (s) => {
+    const text = $('digits-clip').value.trim();
+    s.clip_norm = text === '' ? null : Number(text);
+  });
+  on('digits-steps', (s) => { s.steps = number('digits-steps'); });
+  $('digits-play').addEventListener('click', () => setPlaying(!playing));
+  $('digits-step').addEventListener('click', () => {
+    setPlaying(false);
+    lab.advance(1);
+    drawAll();
+  });
+  $('digits-reset').addEventListener('click', () => {
+    setPlaying(false);
+    lab.reset();
+    $('digits-status').textContent = '';
+    drawAll();
+  });
+  setUpPad();
+  for (const lesson of DIGITS_LESSONS) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = t(`lessons.${lesson.id}.title`);
+    button.addEventListener('click', () => {
+      setPlaying(false);
+      if (!load(structuredClone(lesson.scenario))) return;
+      $('digits-lesson').hidden = false;
+      $('digits-lesson-title').textContent = t(`lessons.${lesson.id}.title`);
+      $('digits-lesson-text').textContent = t(`lessons.${lesson.id}.text`);
+      setPlaying(true);
+    });
+    const item = document.createElement('li');
+    item.append(button);
+    $('digits-lessons').append(item);
+  }
+}
+
+/** Puts the scenario's values into the controls. */
+function showControls() {
+  const first = scenario.objective.convs[0];
+  $('digits-convs').value = String(scenario.objective.convs.length);
+  $('digits-channels').value = String(first.channels);
+  $('digits-padding').value = String(first.padding);
+  $('digits-pool').checked = first.pool;
+  $('digits-activation').value = scenario.objective.activation;
+  $('digits-init').value = scenario.objective.init ?? '';
+  $('digits-scale').value = String(scenario.objective.init_scale ?? 1);
+  $('digits-optimizer').value = scenario.optimizer.name;
+  $('digits-lr').value = String(scenario.optimizer.lr ?? '');
+  $('digits-batch').value = scenario.batch_size == null ? '' : String(scenario.batch_size);
+  $('digits-clip').value = scenario.clip_norm == null ? '' : String(scenario.clip_norm);
+  $('digits-steps').value = String(scenario.steps);
+}
+
+function setPlaying(on) {
+  playing = on && lab !== null && !lab.finished();
+  $('digits-play').textContent = t(playing ? 'digits.pause' : 'digits.play');
+  $('digits-play').setAttribute('aria-pressed', String(playing));
+  if (playing) requestAnimationFrame(frame);
+}
+
+/** Updates per call of the lab, adapted so that one call takes about a slice. */
+let perCall = 1;
+
+/**
+ * One frame: train for a slice of about SLICE_MS, in calls of `perCall` updates (the lab
+ * measures the test accuracy once per call; a full-batch update is one call of its own).
+ */
+function frame() {
+  if (!playing) return;
+  const start = performance.now();
+  while (performance.now() - start < SLICE_MS) {
+    const before = performance.now();
+    if (!lab.advance(perCall)) break;
+    const took = performance.now() - before;
+    if (took < SLICE_MS / 4) perCall = Math.min(256, perCall * 2);
+    else if (took > SLICE_MS && perCall > 1) perCall = Math.max(1, perCall >> 1);
+  }
+  drawAll(performance.now() - lastSlow < 250);
+  if (lab.finished()) {
+    setPlaying(false);
+    $('digits-status').textContent = t('digits.finished');
+  }
+  if (playing) requestAnimationFrame(frame);
+}
+
+/** Redraws every view; with `fastOnly`, the read-outs and the norm chart alone. */
+function drawAll(fastOnly = false) {
+  const [view] = JSON.parse(lab.state_json());
+  $('digits-accuracy').textContent = t('digits.accuracy', { percent: (100 * view.accuracy).toFixed(1) });
+  $('digits-progress').textContent = t('digits.progress', { steps: view.steps, epochs: view.epoch.toFixed(2) });
+  $('digits-norm-values').textContent = view.norms
+    .map((n, l) => `${(l === view.norms.length - 1 ? t('digits.dense') : t('digits.conv', { layer: l + 1 }))}: ${num(n)}`).join(' · ');
+  $('digits-norm-values').dataset.norms = JSON.stringify(view.norms);
+  drawNorms();
+  if (fastOnly) return;
+  lastSlow = performance.now();
+  drawAccuracy();
+  drawConfusion();
+  drawFilters();
+  drawMaps();
+  drawWrong();
+  drawProbabilities();
+}
+
+/** A grey picture of `values` (`side`×`side`, row by row) scaled to `size` pixels. */
+function grid(values, side, { size = 48, signed = false, title = '' } = {}) {
+  const canvas = document.createElement('canvas');
+  canvas.width = side;
+  canvas.height = side;
+  canvas.style.width = `${size}px`;
+  canvas.style.height = `${size}px`;
+  canvas.className = 'pixels';
+  if (title) canvas.title = title;
+  const context = canvas.getContext('2d');
+  const image = context.createImageData(side, side);
+  let low = Math.min(...values);
+  let high = Math.max(...values);
+  if (signed) {
+    high = Math.max(Math.abs(low), Math.abs(high)) || 1;
+    low = -high;
+  }
+  const span = high - low || 1;
+  values.forEach((v, i) => {
+    const t = (v - low) / span;
+    // Signed: blue below zero, red above, white at zero; else black (low) to white (high).
+    const [r, g, b] = signed
+      ? (t < 0.5 ? [2 * t * 255, 2 * t * 255, 255] : [255, (2 - 2 * t) * 255, (2 - 2 * t) * 255])
+      : [t * 255, t * 255, t * 255];
+    image.data.set([r, g, b, 255], 4 * i);
+  });
+  context.putImageData(image, 0, 0);
+  return canvas;
+}
+
+/** The filters of each convolution: one small picture per kernel (red positive, blue negative). */
+function drawFilters() {
+  const box = $('digits-filters');
+  box.replaceChildren(...JSON.parse(lab.filters_json(0)).map((conv, l) => {
+    const row = document.createElement('div');
+    row.className = 'digits-row';
+    const head = document.createElement('h4');
+    head.textContent = t('digits.filterTitle', { layer: l + 1 });
+    row.append(head);
+    for (let k = 0; k < conv.c_out * conv.c_in; k += 1) {
+      row.append(grid(conv.weights.slice(9 * k, 9 * k + 9), 3, { size: 30, signed: true }));
+    }
+    return row;
+  }));
+}
+
+/** The chosen test digit (or the drawing) and its feature maps through each convolution. */
+function drawMaps() {
+  const drawn = drawing !== null;
+  const pixels = lab.test_digit(chosen);
+  const maps = JSON.parse(lab.feature_maps_json(0, chosen, drawn ? drawing : new Float64Array(0)));
+  const box = $('digits-maps');
+  const head = document.createElement('p');
+  head.className = 'hint';
+  head.textContent = drawn ? t('digits.drawing') : t('digits.chosen', { index: chosen, label: pixels[64] });
+  const input = drawn ? [...drawing] : [...pixels.slice(0, 64)];
+  const rows = maps.map((layer, l) => {
+    const row = document.createElement('div');
+    row.className = 'digits-row';
+    const title = document.createElement('h4');
+    title.textContent = t('digits.mapTitle', { layer: l + 1 });
+    row.append(title);
+    const area = layer.side * layer.side;
+    for (let c = 0; c < layer.channels; c += 1) {
+      row.append(grid(layer.values.slice(c * area, (c + 1) * area), layer.side));
+    }
+    return row;
+  });
+  box.replaceChildren(head, grid(input, 8, { size: 64 }), ...rows);
+}
+
+/** The misclassified test digits; clicking one shows its feature maps. */
+function drawWrong() {
+  const flat = lab.misclassified(0);
+  const box = $('digits-wrong');
+  if (flat.length === 0) {
+    box.textContent = t('digits.noWrong');
+    return;
+  }
+  const buttons = [];
+  for (let k = 0; k < flat.length; k += 2) {
+    const index = flat[k];
+    const pixels = lab.test_digit(index);
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'digit-button';
+    button.dataset.index = String(index);
+    const title = t('digits.digitTitle', { index, label: pixels[64], predicted: flat[k + 1] });
+    button.setAttribute('aria-label', title);
+    button.title = title;
+    button.append(grid([...pixels.slice(0, 64)], 8, { size: 32 }));
+    button.addEventListener('click', () => {
+      chosen = index;
+      drawing = null;
+      drawMaps();
+    });
+    buttons.push(button);
+  }
+  box.replaceChildren(...buttons);
+}
+
+/** The 10×10 test confusion matrix as a table (rows: true digit, columns: predicted). */
+function drawConfusion() {
+  const counts = lab.confusion(0);
+  const table = $('digits-confusion');
+  const header = document.createElement('tr');
+  header.append(document.createElement('th'));
+  for (let p = 0; p < 10; p += 1) {
+    const th = document.createElement('th');
+    th.textContent = String(p);
+    header.append(th);
+  }
+  const rows = [header];
+  const most = Math.max(1, ...counts);
+  for (let t = 0; t < 10; t += 1) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.textContent = String(t);
+    tr.append(th);
+    for (let p = 0; p < 10; p += 1) {
+      const td = document.createElement('td');
+      const n = counts[10 * t + p];
+      td.textContent = n ? String(n) : '';
+      const shade = Math.round(255 - 180 * (n / most));
+      td.style.background = t === p ? `rgb(${shade}, 255, ${shade})` : (n ? `rgb(255, ${shade}, ${shade})` : '');
+      tr.append(td);
+    }
+    rows.push(tr);
+  }
+  table.replaceChildren(...rows);
+}
+
+/** Line chart helper: clears `canvas`, returns its context and size in CSS pixels. */
+function chartContext(canvas) {
+  const context = canvas.getContext('2d');
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  context.font = '11px sans-serif';
+  context.fillStyle = '#444';
+  return { context, width: canvas.width, height: canvas.height };
+}
+
+const LAYER_COLORS = ['#1b4f9c', '#3b8bd9', '#e07b00'];
+
+/** Each layer's gradient norm against updates, on a log scale (first layer darkest). */
+function drawNorms() {
+  const flat = lab.norm_history(0);
+  const [view] = JSON.parse(lab.state_json());
+  const layers = view.norms.length;
+  const { context, width, height } = chartContext($('digits-norms'));
+  if (layers === 0 || flat.length === 0) return;
+  const stride = layers + 1;
+  const records = flat.length / stride;
+  let low = Infinity;
+  let high = -Infinity;
+  for (let k = 0; k < flat.length; k += 1) {
+    if (k % stride === 0 || !(flat[k] > 0)) continue;
+    low = Math.min(low, Math.log10(flat[k]));
+    high = Math.max(high, Math.log10(flat[k]));
+  }
+  if (!Number.isFinite(low)) return;
+  low = Math.floor(low);
+  high = Math.max(low + 1, Math.ceil(high));
+  const left = 44;
+  const lastStep = flat[(records - 1) * stride];
+  const x = (step) => left + (width - left - 8) * (step / Math.max(1, lastStep));
+  const y = (value) => 8 + (height - 26) * (1 - (Math.log10(value) - low) / (high - low));
+  for (let e = low; e <= high; e += 1) {
+    context.fillText(`1e${e}`.replace('-', '−'), 2, y(10 ** e) + 4);
+    context.fillRect(left, y(10 ** e), width - left - 8, 0.5);
+  }
+  context.fillText(`${lastStep}`, width - 30, height - 4);
+  for (let l = 0; l < layers; l += 1) {
+    context.strokeStyle = LAYER_COLORS[Math.min(l, layers - 1) === layers - 1 ? 2 : l];
+    context.beginPath();
+    for (let r = 0; r < records; r += 1) {
+      const value = flat[r * stride + 1 + l];
+      if (!(value > 0)) continue;
+      context.lineTo(x(flat[r * stride]), y(value));
+    }
+    context.stroke();
+  }
+}
+
+/** Test accuracy against training samples read. */
+function drawAccuracy() {
+  const flat = lab.accuracy_history(0);
+  const { context, width, height } = chartContext($('digits-accuracy-chart'));
+  const records = flat.length / 4;
+  if (records === 0) return;
+  const left = 34;
+  const most = Math.max(1, flat[(records - 1) * 4 + 1]);
+  const x = (samples) => left + (width - left - 8) * (samples / most);
+  const y = (accuracy) => 8 + (height - 26) * (1 - accuracy);
+  for (const a of [0, 0.5, 1]) {
+    context.fillText(`${100 * a} %`, 2, y(a) + 4);
+    context.fillRect(left, y(a), width - left - 8, 0.5);
+  }
+  context.fillText(`${most}`, width - 40, height - 4);
+  context.strokeStyle = '#1b4f9c';
+  context.beginPath();
+  for (let r = 0; r < records; r += 1) context.lineTo(x(flat[4 * r + 1]), y(flat[4 * r + 2]));
+  context.stroke();
+}
+
+/** The drawing pad: 8×8 cells, drawn with the pointer or a finger. */
+function setUpPad() {
+  const pad = $('digits-pad');
+  let down = false;
+  const paint = (event) => {
+    const box = pad.getBoundingClientRect();
+    const col = Math.floor(((event.clientX - box.left) / box.width) * 8);
+    const row = Math.floor(((event.clientY - box.top) / box.height) * 8);
+    if (col < 0 || col > 7 || row < 0 || row > 7) return;
+    drawing ??= new Float64Array(64);
+    drawing[8 * row + col] = 1;
+    drawPad();
+    drawProbabilities();
+  };
+  pad.addEventListener('pointerdown', (event) => {
+    down = true;
+    pad.setPointerCapture(event.pointerId);
+    paint(event);
+  });
+  pad.addEventListener('pointermove', (event) => { if (down) paint(event); });
+  pad.addEventListener('pointerup', () => {
+    down = false;
+    if (lab) drawMaps();
+  });
+  $('digits-clear').addEventListener('click', () => {
+    drawing = null;
+    drawPad();
+    drawProbabilities();
+    drawMaps();
+  });
+  drawPad();
+}
+
+function drawPad() {
+  const pad = $('digits-pad');
+  const context = pad.getContext('2d');
+  const cell = pad.width / 8;
+  context.fillStyle = '#000';
+  context.fillRect(0, 0, pad.width, pad.height);
+  context.fillStyle = '#fff';
+  for (let k = 0; k < 64; k += 1) {
+    if (drawing?.[k]) context.fillRect((k % 8) * cell, Math.floor(k / 8) * cell, cell, cell);
+  }
+}
+
+/** The class probabilities of the drawing, as bars. */
+function drawProbabilities() {
+  const list = $('digits-probabilities');
+  if (!lab || drawing === null) {
+    list.replaceChildren();
+    return;
+  }
+  const p = lab.classify_drawing(0, drawing);
+  const best = p.indexOf(Math.max(...p));
+  list.replaceChildren(...[...p].map((value, digit) => {
+    const item = document.createElement('li');
+    item.textContent = t('digits.probability', { digit, percent: (100 * value).toFixed(1) });
+    item.style.setProperty('--p', String(value));
+    if (digit === best) item.className = 'best';
+    return item;
+  }));
+}

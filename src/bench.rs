@@ -23,6 +23,7 @@ use crate::objective::view::view_box;
 use crate::objective::Objective;
 use crate::render::colormap::ColorMap;
 use crate::render::heatmap::{paint_values, ColorScale, Heatmap};
+use crate::render::surface3d::{Camera, Projection, Raster, Terrain, MESH_POINTS};
 use crate::run::Runner;
 use crate::scenario::Scenario;
 
@@ -70,6 +71,14 @@ enum TaskSpec {
         train_steps: u64,
         size: usize,
         colour: bool,
+    },
+    /// The 3-D view's mesh of the scenario's surface (its terrain sampled, then rasterised with
+    /// depth) on a `width × height` canvas from the default camera, turned `turn` degrees more
+    /// each repetition as a drag turns it. Figure: ms per picture.
+    Mesh {
+        width: usize,
+        height: usize,
+        turn: f64,
     },
 }
 
@@ -140,6 +149,17 @@ impl Workloads {
                     rgba: vec![0; 4 * size * size],
                 }
             }
+            TaskSpec::Mesh {
+                width,
+                height,
+                turn,
+            } => Task::Mesh {
+                view: view_box(runner.objective()),
+                colors: ColorMap::viridis(),
+                raster: Raster::new(width.max(1), height.max(1)),
+                turn,
+                camera: Camera::default(),
+            },
         };
         Ok(Workload {
             runner,
@@ -178,6 +198,13 @@ enum Task {
         colors: Option<ColorMap>,
         predictions: Vec<f64>,
         rgba: Vec<u8>,
+    },
+    Mesh {
+        view: ViewBox,
+        colors: ColorMap,
+        raster: Raster,
+        turn: f64,
+        camera: Camera,
     },
 }
 
@@ -238,6 +265,26 @@ impl Workload {
                 }
                 black_box(&rgba);
             }
+            Task::Mesh {
+                view,
+                colors,
+                raster,
+                turn,
+                camera,
+            } => {
+                let model = runner.objective();
+                let terrain = Terrain::sample(
+                    |x, y| model.loss(&[x, y]),
+                    *view,
+                    MESH_POINTS,
+                    ColorScale::Log,
+                );
+                camera.yaw += *turn;
+                let projection =
+                    Projection::new(*camera, raster.width as f64, raster.height as f64);
+                raster.draw(&terrain, &projection, colors, [0, 0, 0]);
+                black_box(&raster.rgba);
+            }
         }
         Ok(())
     }
@@ -248,7 +295,7 @@ impl Workload {
         match self.task {
             Task::Steps { steps } => steps as f64 / (ms.max(1e-6) / 1e3),
             Task::Epochs { epochs, .. } => ms / epochs as f64,
-            Task::Heatmap { .. } | Task::Boundary { .. } => ms,
+            Task::Heatmap { .. } | Task::Boundary { .. } | Task::Mesh { .. } => ms,
         }
     }
 

@@ -6,7 +6,7 @@
 // line — a step past 2/λ lands beyond twice that. The numbers come from the core
 // (session::line_search); this module only draws them.
 import { $ } from './dom.js';
-import { num } from './format.js';
+import { num, rate } from './format.js';
 import { t } from './i18n.js';
 
 /** Canvas colours: the curve, the sufficient-decrease line, slopes that pass and fail. */
@@ -31,7 +31,13 @@ function showSlice(box, slice) {
   if (at === 0) ratio = t('slice.uphill');
   else if (at < 0.95) ratio = t('slice.past', { times: num(1 / at) });
   else if (at > 1.05) ratio = t('slice.short');
-  $('line-search-readout').textContent = t('slice.slice', { from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio });
+  let text = t('slice.slice', { from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio });
+  // The curvature along the step ties the slice to the read-out's 2/λmax (which is its worst case).
+  const c = slice.curvature;
+  if (c !== null && c !== undefined) {
+    text += ` ${c > 0 ? t('slice.along', { c: num(c), limit: rate(2 / c) }) : t('slice.alongDown', { c: num(c) })}`;
+  }
+  $('line-search-readout').textContent = text;
   if (!box.open) return;
   const plot = frame($('line-search'), slice.curve, [slice.loss, slice.landed]);
   plot.curve(slice.curve);
@@ -44,8 +50,7 @@ function showSlice(box, slice) {
 function showSearch(box, search) {
   $('line-search-hint').textContent = t('slice.searchHint');
   const readout = $('line-search-readout');
-  const [, , acceptedSlope] = search.trials.find((t) => t[0] === search.accepted) ?? [0, 0, NaN];
-  const acceptedValue = search.trials.find((t) => t[0] === search.accepted)?.[1];
+  const [, acceptedValue, acceptedSlope] = search.trials.find((trial) => trial[0] === search.accepted) ?? [0, NaN, NaN];
   readout.textContent = t('slice.search', {
     iteration: search.iteration,
     trials: search.trials.length,

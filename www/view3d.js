@@ -30,10 +30,17 @@ export function cameraText(camera) {
 export function setUpView3d({ ui, redraw, onUiChange }) {
   const canvas = $('paths3d');
   canvas.setAttribute('aria-label', t('view3d.label'));
+  // Pointer events come faster than frames: the camera follows each, the view is drawn once a frame.
+  let pending = false;
   const move = (yaw, pitch, zoom) => {
     const [y, p, z] = clamp_camera(yaw, pitch, zoom);
     ui.camera = { yaw: y, pitch: p, zoom: z };
-    redraw();
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      redraw();
+    });
   };
   const pointers = new Map();
   let pinch = null;

@@ -59,6 +59,9 @@ impl Camera {
     }
 }
 
+/// Grid points per side of the page's mesh: 63² cells, two triangles each.
+pub const MESH_POINTS: usize = 64;
+
 /// The surface's heights on a grid, normalised to 0 … 1 by the heat map's colour scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Terrain {
@@ -126,16 +129,71 @@ impl Terrain {
         };
         t.clamp(0.0, 1.0)
     }
-}
 
-/// One face of the mesh, ready to fill.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Face {
-    /// Its corners in canvas pixels.
-    pub corners: [(f64, f64); 4],
-    /// Its colour: the colour map at its mean height, shaded by its slope toward the light.
-    pub rgb: [u8; 3],
-    depth: f64,
+    /// The mesh's height at plane point (`px`, `py`): interpolated on the same two triangles per
+    /// grid cell the mesh is drawn with, so a path lifted by it lies on the surface as drawn
+    /// (a coarse mesh bridges a narrow valley above its floor). NaN outside the view or next to
+    /// a hole in the mesh.
+    pub fn mesh_height(&self, px: f64, py: f64) -> f64 {
+        let n = self.n;
+        let last = (n - 1) as f64;
+        let u = (px - self.view.x_min) / (self.view.x_max - self.view.x_min) * last;
+        let v = (py - self.view.y_min) / (self.view.y_max - self.view.y_min) * last;
+        if !(u >= 0.0 && v >= 0.0 && u <= last && v <= last) {
+            return f64::NAN;
+        }
+        let (i, j) = ((u as usize).min(n - 2), (v as usize).min(n - 2));
+        let (fu, fv) = (u - i as f64, v - j as f64);
+        let h = |di: usize, dj: usize| self.heights[(j + dj) * n + i + di];
+        if fu >= fv {
+            h(0, 0) + fu * (h(1, 0) - h(0, 0)) + fv * (h(1, 1) - h(1, 0))
+        } else {
+            h(0, 0) + fv * (h(0, 1) - h(0, 0)) + fu * (h(1, 1) - h(0, 1))
+        }
+    }
+
+    /// Grid point `k`'s vertex as `projection` shows it: its canvas position and depth, and its
+    /// colour (the colour map at its height, shaded by Lambert's cosine law between its normal
+    /// and [`LIGHT`]); `None` where its height is not finite.
+    fn vertex(&self, k: usize, projection: &Projection, colors: &ColorMap) -> Option<Vertex> {
+        let n = self.n;
+        let (i, j) = (k % n, k / n);
+        let h = self.heights[k];
+        if !h.is_finite() {
+            return None;
+        }
+        let coord = |i: usize| 2.0 * i as f64 / (n - 1) as f64 - 1.0;
+        let (x, y, depth) = projection.point(coord(i), coord(j), h);
+        // The slope by central differences (one-sided at the edges and beside holes), in box units.
+        let spacing = 2.0 / (n - 1) as f64;
+        let slope = |before: Option<f64>, after: Option<f64>| {
+            let (rise, cells) = match (
+                before.filter(|v| v.is_finite()),
+                after.filter(|v| v.is_finite()),
+            ) {
+                (Some(a), Some(b)) => (b - a, 2.0),
+                (Some(a), None) => (h - a, 1.0),
+                (None, Some(b)) => (b - h, 1.0),
+                (None, None) => return 0.0,
+            };
+            BOX_HEIGHT * rise / (cells * spacing)
+        };
+        let at = |i: usize, j: usize| self.heights[j * n + i];
+        let dzdx = slope(
+            i.checked_sub(1).map(|i| at(i, j)),
+            (i + 1 < n).then(|| at(i + 1, j)),
+        );
+        let dzdy = slope(
+            j.checked_sub(1).map(|j| at(i, j)),
+            (j + 1 < n).then(|| at(i, j + 1)),
+        );
+        let norm = libm::sqrt(dzdx * dzdx + dzdy * dzdy + 1.0);
+        // Lambert: cos θ between the normal (−∂z/∂x, −∂z/∂y, 1)/‖·‖ and the light.
+        let light = (-dzdx * LIGHT[0] - dzdy * LIGHT[1] + LIGHT[2]) / norm;
+        let shade = 0.55 + 0.45 * light.clamp(0.0, 1.0);
+        let rgb = colors.at(h).map(|c| c as f64 * shade);
+        Some(Vertex { x, y, depth, rgb })
+    }
 }
 
 /// The orthographic projection of the unit box (x, y ∈ −1 … 1 across the view, height 0 … 1
@@ -188,60 +246,199 @@ impl Projection {
 
     /// Canvas pixel of plane point (px, py) at height `z` (0 … 1) over `view`.
     pub fn plane_point(&self, view: &ViewBox, px: f64, py: f64, z: f64) -> (f64, f64) {
+        let (sx, sy, _) = self.plane_depth(view, px, py, z);
+        (sx, sy)
+    }
+
+    /// Canvas pixel and depth of plane point (px, py) at height `z` (0 … 1) over `view`.
+    pub fn plane_depth(&self, view: &ViewBox, px: f64, py: f64, z: f64) -> (f64, f64, f64) {
         let x = 2.0 * (px - view.x_min) / (view.x_max - view.x_min) - 1.0;
         let y = 2.0 * (py - view.y_min) / (view.y_max - view.y_min) - 1.0;
-        let (sx, sy, _) = self.point(x, y, z);
-        (sx, sy)
+        self.point(x, y, z)
     }
 }
 
-/// The mesh's faces as `projection` shows them, back to front; faces with a non-finite corner
-/// are left out. Each face is coloured by `colors` at its mean height and shaded by Lambert's
-/// cosine law toward a light above and behind the camera.
-pub fn faces(terrain: &Terrain, projection: &Projection, colors: &ColorMap) -> Vec<Face> {
-    let n = terrain.n;
-    let coord = |i: usize| 2.0 * i as f64 / (n - 1) as f64 - 1.0;
-    let mut faces = Vec::with_capacity((n - 1) * (n - 1));
-    for j in 0..n - 1 {
-        for i in 0..n - 1 {
-            let h = [
-                terrain.heights[j * n + i],
-                terrain.heights[j * n + i + 1],
-                terrain.heights[(j + 1) * n + i + 1],
-                terrain.heights[(j + 1) * n + i],
-            ];
-            if h.iter().any(|v| !v.is_finite()) {
-                continue;
-            }
-            let xs = [coord(i), coord(i + 1), coord(i + 1), coord(i)];
-            let ys = [coord(j), coord(j), coord(j + 1), coord(j + 1)];
-            let mut corners = [(0.0, 0.0); 4];
-            let mut depth = 0.0;
-            for k in 0..4 {
-                let (sx, sy, d) = projection.point(xs[k], ys[k], h[k]);
-                corners[k] = (sx, sy);
-                depth += d / 4.0;
-            }
-            // The face's normal from its diagonals' slopes, in box units.
-            let step = 2.0 / (n - 1) as f64;
-            let dzdx = BOX_HEIGHT * ((h[1] + h[2]) - (h[0] + h[3])) / (2.0 * step);
-            let dzdy = BOX_HEIGHT * ((h[3] + h[2]) - (h[0] + h[1])) / (2.0 * step);
-            let norm = libm::sqrt(dzdx * dzdx + dzdy * dzdy + 1.0);
-            // Lambert: cos θ between the normal (−∂z/∂x, −∂z/∂y, 1)/‖·‖ and the light
-            // (−0.3, −0.3, 0.9)/‖·‖, above and a little toward −x, −y.
-            let light = (0.3 * dzdx + 0.3 * dzdy + 0.9) / (norm * 0.994_987_4);
-            let shade = 0.55 + 0.45 * light.clamp(0.0, 1.0);
-            let [r, g, b] = colors.at((h[0] + h[1] + h[2] + h[3]) / 4.0);
-            let dim = |c: u8| (c as f64 * shade).round().clamp(0.0, 255.0) as u8;
-            faces.push(Face {
-                corners,
-                rgb: [dim(r), dim(g), dim(b)],
-                depth,
-            });
+/// The light the mesh is shaded by, in box units: above, and a little toward −x and −y
+/// (unit length).
+const LIGHT: [f64; 3] = [-0.3 / 0.994_987_4, -0.3 / 0.994_987_4, 0.9 / 0.994_987_4];
+
+/// The mesh drawn into pixels with a depth buffer (z-buffering: Catmull, "A Subdivision
+/// Algorithm for Computer Display of Curved Surfaces", 1974), so the page puts it on its canvas
+/// in one call and paths can be tested against it for what a hill hides.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Raster {
+    /// Pixels per row.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// RGBA, row-major from the top left: the background where no face covers a pixel.
+    pub rgba: Vec<u8>,
+    /// Per pixel, the depth ([`Projection::point`]'s third coordinate) of the nearest face;
+    /// +∞ where none (single precision: the depths span a few units).
+    depth: Vec<f32>,
+    /// Depth a point may lie behind the mesh and still count as on it: half a face's rise on a
+    /// steep slope, in box units.
+    tolerance: f64,
+}
+
+/// A corner of a triangle on its way to the pixels: canvas position, depth and colour.
+#[derive(Clone, Copy)]
+struct Vertex {
+    x: f64,
+    y: f64,
+    depth: f64,
+    rgb: [f64; 3],
+}
+
+impl Raster {
+    /// An empty raster of `width × height` pixels, to [`Raster::draw`] into.
+    pub fn new(width: usize, height: usize) -> Raster {
+        Raster {
+            width,
+            height,
+            rgba: vec![0; 4 * width * height],
+            depth: vec![f32::INFINITY; width * height],
+            tolerance: 0.0,
         }
     }
-    faces.sort_by(|a, b| b.depth.total_cmp(&a.depth));
-    faces
+
+    /// Draws `terrain` as `projection` shows it over `background`, replacing what was drawn
+    /// (the buffers are reused: a turning view redraws many times a second). Each grid cell is
+    /// two triangles; colours are the colour map at each corner's height, shaded by Lambert's
+    /// cosine law at the corner's normal and blended across the face (Gouraud shading,
+    /// "Continuous Shading of Curved Surfaces", 1971).
+    pub fn draw(
+        &mut self,
+        terrain: &Terrain,
+        projection: &Projection,
+        colors: &ColorMap,
+        background: [u8; 3],
+    ) {
+        let [r, g, b] = background;
+        for pixel in self.rgba.chunks_exact_mut(4) {
+            pixel.copy_from_slice(&[r, g, b, 255]);
+        }
+        self.depth.fill(f32::INFINITY);
+        let n = terrain.n;
+        self.tolerance = 4.0 / (n - 1) as f64;
+        let raster = self;
+        let vertices: Vec<Option<Vertex>> = (0..n * n)
+            .map(|k| terrain.vertex(k, projection, colors))
+            .collect();
+        for j in 0..n - 1 {
+            for i in 0..n - 1 {
+                let corner = |di: usize, dj: usize| vertices[(j + dj) * n + i + di];
+                // The cell's diagonal runs from (i, j) to (i + 1, j + 1), as Terrain::mesh_height
+                // interpolates it.
+                for triangle in [
+                    [corner(0, 0), corner(1, 0), corner(1, 1)],
+                    [corner(0, 0), corner(1, 1), corner(0, 1)],
+                ] {
+                    if let [Some(a), Some(b), Some(c)] = triangle {
+                        raster.fill([a, b, c]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills one triangle, pixel centres inside it (edges shared by neighbours drawn by both),
+    /// nearer than what is there; depth and colour interpolated barycentrically (exact for
+    /// depth under an orthographic projection). Row by row over the triangle's own span, so a
+    /// long sliver on a steep wall costs its pixels, not its bounding box's.
+    fn fill(&mut self, [a, b, c]: [Vertex; 3]) {
+        // Edge function of p → q at (x, y): twice the signed area of (p, q, (x, y)).
+        let edge = |p: &Vertex, q: &Vertex, x: f64, y: f64| {
+            (q.x - p.x) * (y - p.y) - (q.y - p.y) * (x - p.x)
+        };
+        let area = edge(&a, &b, c.x, c.y);
+        if !area.is_finite() || area.abs() < 1e-9 {
+            return;
+        }
+        let (top, bottom) = (a.y.min(b.y).min(c.y), a.y.max(b.y).max(c.y));
+        let (left, right) = (a.x.min(b.x).min(c.x), a.x.max(b.x).max(c.x));
+        if right < 0.0 || bottom < 0.0 || left >= self.width as f64 || top >= self.height as f64 {
+            return;
+        }
+        // The weights of a, b and c are affine in (x, y): w = w0 + dx·x + dy·y.
+        let affine = |p: &Vertex, q: &Vertex| {
+            let (dx, dy) = (-(q.y - p.y) / area, (q.x - p.x) / area);
+            (edge(p, q, 0.0, 0.0) / area, dx, dy)
+        };
+        let weights = [affine(&b, &c), affine(&c, &a), affine(&a, &b)];
+        let value = |f: &dyn Fn(&Vertex) -> f64| {
+            // The interpolated quantity as an affine function of (x, y).
+            let (fa, fb, fc) = (f(&a), f(&b), f(&c));
+            let at = |k: usize| weights[k];
+            (
+                fa * at(0).0 + fb * at(1).0 + fc * at(2).0,
+                fa * at(0).1 + fb * at(1).1 + fc * at(2).1,
+                fa * at(0).2 + fb * at(1).2 + fc * at(2).2,
+            )
+        };
+        let depth = value(&|v| v.depth);
+        let rgb = [
+            value(&|v| v.rgb[0]),
+            value(&|v| v.rgb[1]),
+            value(&|v| v.rgb[2]),
+        ];
+        // Inside by a hair: neighbouring triangles overlap by rounding rather than leave a seam.
+        const EDGE: f64 = -1e-9;
+        let row_first = top.floor().max(0.0) as usize;
+        let row_last = (bottom.ceil() as usize).min(self.height - 1);
+        for py in row_first..=row_last {
+            let cy = py as f64 + 0.5;
+            // The span of pixel centres x + 0.5 where every weight is ≥ EDGE on this row.
+            let (mut lo, mut hi) = (
+                left.floor().max(0.0),
+                right.ceil().min(self.width as f64 - 1.0),
+            );
+            for (w0, dx, dy) in weights {
+                let at_row = w0 + dy * cy;
+                if dx > 0.0 {
+                    lo = lo.max(((EDGE - at_row) / dx - 0.5).ceil());
+                } else if dx < 0.0 {
+                    hi = hi.min(((EDGE - at_row) / dx - 0.5).floor());
+                } else if at_row < EDGE {
+                    hi = -1.0;
+                }
+            }
+            if hi < lo {
+                continue;
+            }
+            let (first, last) = (lo as usize, hi as usize);
+            let line =
+                |(f0, fx, fy): (f64, f64, f64)| (f0 + fy * cy + fx * (first as f64 + 0.5), fx);
+            let (mut z, dz) = line(depth);
+            let mut channels = rgb.map(line);
+            let row = py * self.width;
+            for px in first..=last {
+                let index = row + px;
+                if (z as f32) < self.depth[index] {
+                    self.depth[index] = z as f32;
+                    let pixel = &mut self.rgba[4 * index..4 * index + 3];
+                    for (out, (v, _)) in pixel.iter_mut().zip(&channels) {
+                        // `as` saturates: below 0 is 0, above 255 is 255.
+                        *out = (v + 0.5) as u8;
+                    }
+                }
+                z += dz;
+                for (v, dv) in &mut channels {
+                    *v += *dv;
+                }
+            }
+        }
+    }
+
+    /// Whether a point on the surface at canvas pixel (`x`, `y`) and `depth` is seen: no face
+    /// lies in front of it by more than the mesh's own tolerance. Off the canvas it is not.
+    pub fn shows(&self, x: f64, y: f64, depth: f64) -> bool {
+        if !(x >= 0.0 && y >= 0.0 && x < self.width as f64 && y < self.height as f64) {
+            return false;
+        }
+        let index = y as usize * self.width + x as usize;
+        depth <= self.depth[index] as f64 + self.tolerance
+    }
 }
 
 #[cfg(test)]
@@ -269,17 +466,76 @@ mod tests {
     }
 
     #[test]
-    fn faces_come_back_to_front_and_skip_holes() {
+    fn the_raster_covers_the_mesh_and_leaves_its_holes() {
         let terrain = Terrain::sample(
             |x, y| if x > 1.5 && y > 2.5 { f64::NAN } else { x + y },
             view(),
             5,
             ColorScale::Linear,
         );
-        let projection = Projection::new(Camera::default(), 400.0, 300.0);
-        let faces = faces(&terrain, &projection, &ColorMap::viridis());
-        assert_eq!(faces.len(), 16 - 1, "the corner face has a NaN height");
-        assert!(faces.windows(2).all(|w| w[0].depth >= w[1].depth));
+        let down = Camera {
+            yaw: 0.0,
+            pitch: 90.0,
+            zoom: 1.0,
+        };
+        let projection = Projection::new(down, 200.0, 200.0);
+        let mut raster = Raster::new(200, 200);
+        raster.draw(&terrain, &projection, &ColorMap::viridis(), [1, 2, 3]);
+        let pixel = |px: f64, py: f64| {
+            let (x, y) = projection.plane_point(&view(), px, py, 0.0);
+            let index = 4 * (y as usize * 200 + x as usize);
+            [
+                raster.rgba[index],
+                raster.rgba[index + 1],
+                raster.rgba[index + 2],
+            ]
+        };
+        assert_ne!(pixel(0.0, 1.0), [1, 2, 3], "the middle is covered");
+        assert_eq!(pixel(1.9, 2.9), [1, 2, 3], "the hole shows the background");
+        assert_eq!(raster.rgba[3], 255, "opaque");
+        // Low values are dark in viridis: the (−2, −1) corner darker than the (0.9, 1.9) one.
+        let sum = |c: [u8; 3]| c.iter().map(|&v| v as u32).sum::<u32>();
+        assert!(sum(pixel(-1.9, -0.9)) < sum(pixel(0.9, 1.9)));
+    }
+
+    #[test]
+    fn a_ridge_hides_what_lies_behind_it() {
+        // A wall along y = 1 (the middle of the view), seen from low over the −y side.
+        let wall = |_: f64, y: f64| libm::exp(-((y - 1.0) * 8.0).powi(2));
+        let terrain = Terrain::sample(wall, view(), 33, ColorScale::Linear);
+        let camera = Camera {
+            yaw: 0.0,
+            pitch: 10.0,
+            zoom: 1.0,
+        };
+        let projection = Projection::new(camera, 300.0, 300.0);
+        let mut raster = Raster::new(300, 300);
+        raster.draw(&terrain, &projection, &ColorMap::viridis(), [0, 0, 0]);
+        let seen = |px: f64, py: f64| {
+            let (x, y, depth) =
+                projection.plane_depth(&view(), px, py, terrain.mesh_height(px, py));
+            raster.shows(x, y, depth)
+        };
+        assert!(seen(0.0, -0.5), "in front of the wall");
+        assert!(seen(0.0, 1.0), "on its top");
+        assert!(!seen(0.0, 1.6), "just behind it, on the floor");
+        assert!(!seen(9.0, 1.0), "off the view");
+    }
+
+    #[test]
+    fn mesh_heights_follow_the_mesh_triangles() {
+        let terrain = Terrain::sample(|x, y| x * x + y, view(), 5, ColorScale::Linear);
+        // At grid points: the sampled heights.
+        for (k, &h) in terrain.heights.iter().enumerate() {
+            let (i, j) = ((k % 5) as f64, (k / 5) as f64);
+            let (x, y) = (-2.0 + i, -1.0 + j);
+            assert!((terrain.mesh_height(x, y) - h).abs() < 1e-12, "({x}, {y})");
+        }
+        // Inside a cell, linear on each triangle: the midpoint of the diagonal is the mean of
+        // its ends, not of the four corners.
+        let diagonal = (terrain.mesh_height(-2.0, -1.0) + terrain.mesh_height(-1.0, 0.0)) / 2.0;
+        assert!((terrain.mesh_height(-1.5, -0.5) - diagonal).abs() < 1e-12);
+        assert!(terrain.mesh_height(2.5, 0.0).is_nan(), "outside the view");
     }
 
     #[test]

@@ -79,6 +79,12 @@ pub struct StepSlice {
     pub lowest: [f64; 2],
     /// φ sampled on `[0, 2]`: `[α, φ(α)]`, non-finite values left out.
     pub curve: Vec<[f64; 2]>,
+    /// The curvature along the step where it started, ΔᵀHΔ/‖Δ‖² (the Rayleigh quotient of the
+    /// Hessian H: between λmin and λmax, and λmax only along the steepest eigen-direction), for
+    /// an objective with an analytic Hessian; `None` otherwise. On the quadratic model the line's
+    /// minimum lies at α = 1/(lr·c) for a plain gradient step, so it overshoots the line's
+    /// minimum more than twice exactly when lr > 2/c.
+    pub curvature: Option<f64>,
 }
 
 impl StepSlice {
@@ -102,13 +108,32 @@ impl StepSlice {
             .filter(|p| p[1].is_finite())
             .collect();
         let lowest = curve.iter().copied().min_by(|a, b| a[1].total_cmp(&b[1]))?;
+        let (loss, landed) = (phi(0.0), phi(1.0));
         Some(StepSlice {
-            loss: phi(0.0),
-            landed: phi(1.0),
+            loss,
+            landed,
             lowest,
             curve,
+            curvature: curvature_along(objective, from, to),
         })
     }
+}
+
+/// ΔᵀHΔ/‖Δ‖² with Δ = `to` − `from` and H the Hessian at `from`; `None` without an analytic
+/// Hessian or where it is not finite.
+fn curvature_along(objective: &impl Objective, from: &[f64], to: &[f64]) -> Option<f64> {
+    let h = objective.hessian(from)?;
+    let n = from.len();
+    let d: Vec<f64> = to.iter().zip(from).map(|(b, a)| b - a).collect();
+    if h.len() != n * n {
+        return None;
+    }
+    let quadratic: f64 = (0..n)
+        .map(|i| d[i] * (0..n).map(|j| h[i * n + j] * d[j]).sum::<f64>())
+        .sum();
+    let length: f64 = d.iter().map(|v| v * v).sum();
+    let c = quadratic / length;
+    c.is_finite().then_some(c)
 }
 
 impl Session {
@@ -166,6 +191,12 @@ mod tests {
         let short = slice(0.05);
         assert!((short.lowest[0] - 2.0).abs() < 1e-12, "{:?}", short.lowest);
         assert!(short.landed < short.loss);
+        // Along the steep axis the curvature is λmax = 10: 2/c = 0.2 lies between the two rates,
+        // and the line's minimum sits at α = 1/(lr·c).
+        for s in [&past, &short] {
+            let c = s.curvature.expect("the quadratic has a Hessian");
+            assert!((c - 10.0).abs() < 1e-9, "{c}");
+        }
         assert_eq!(Session::open("f=booth").step_slice(0), None, "no step yet");
     }
 

@@ -138,6 +138,8 @@ pub struct Lab {
     dpr: f64,
     /// The words drawn on the canvases, in the page's language ([`Lab::set_words`]).
     words: CanvasWords,
+    /// The 3-D view's mesh as last drawn, which the paths are lifted onto and hidden behind.
+    mesh3d: Option<surface3d::Mesh3d>,
 }
 
 #[wasm_bindgen]
@@ -158,6 +160,7 @@ impl Lab {
             chart: None,
             dpr: 1.0,
             words: CanvasWords::default(),
+            mesh3d: None,
         }
     }
 
@@ -368,4 +371,21 @@ impl Lab {
             height: (y_pixels.end - y_pixels.start).max(1) as f64,
         })
     }
+}
+
+/// A racer's current point: a disc of its `color`, outlined in black, at canvas pixel `at`.
+fn draw_point(
+    context: &CanvasRenderingContext2d,
+    (x, y): (f64, f64),
+    color: &str,
+    dpr: f64,
+) -> Result<(), JsValue> {
+    context.set_fill_style_str(color);
+    context.set_stroke_style_str("#000");
+    context.set_line_width(1.5 * dpr);
+    context.begin_path();
+    context.arc(x, y, 5.0 * dpr, 0.0, std::f64::consts::TAU)?;
+    context.fill();
+    context.stroke();
+    Ok(())
 }

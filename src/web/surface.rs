@@ -174,15 +174,9 @@ impl Lab {
                 py.clamp(viewport.top, viewport.top + viewport.height),
             );
             let color = racer_color(index);
-            context.set_stroke_style_str("#000");
-            context.set_fill_style_str(&color);
-            context.set_line_width(1.5 * dpr);
             match runner.status() {
                 Status::Running | Status::Converged { .. } => {
-                    context.begin_path();
-                    context.arc(px, py, 5.0 * dpr, 0.0, std::f64::consts::TAU)?;
-                    context.fill();
-                    context.stroke();
+                    draw_point(&context, (px, py), &color, dpr)?;
                 }
                 Status::Diverged { .. } | Status::Failed { .. } => {
                     let r = 6.0 * dpr;

@@ -1,104 +1,128 @@
 //! The 3-D view: the surface as a shaded mesh seen by an orbiting camera, every racer's path
-//! lifted onto it and the known minima marked (the geometry is render::surface3d's).
+//! lifted onto it and the known minima marked (the geometry and the pixels are
+//! render::surface3d's; this module puts them on the canvases).
 
 use super::surface::color_scale;
 use super::*;
 use crate::objective::Objective;
 use crate::render::colormap::css_hex;
-use crate::render::surface3d::{faces, Camera, Projection, Terrain};
+use crate::render::surface3d::{Camera, Projection, Raster, Terrain, MESH_POINTS};
 
-/// Grid points per side of the mesh: 47² faces.
-const MESH: usize = 48;
+/// The view's background, where no face covers the canvas.
+const BACKGROUND: [u8; 3] = [0x10, 0x13, 0x1a];
+
+/// Canvas pixels (at a device pixel ratio of 1) between the points a path is cut at to test
+/// what the mesh hides.
+const PATH_STEP: f64 = 4.0;
+
+/// The mesh as last drawn: the camera and canvas it was drawn for, its terrain and projection,
+/// and its pixels' depths, so the paths drawn over it are lifted onto the same surface and
+/// hidden where it hides them.
+pub(super) struct Mesh3d {
+    camera: Camera,
+    size: (u32, u32),
+    terrain: Terrain,
+    projection: Projection,
+    raster: Raster,
+}
 
 #[wasm_bindgen]
 impl Lab {
     /// Draws the surface in 3-D onto `canvas` from a camera at `yaw` and `pitch` degrees and
-    /// `zoom`: the mesh, the floor with the axes' names and the known minima; nothing but the
-    /// background for an objective without a surface over the plane. The paths go on a canvas
-    /// of their own ([`Lab::draw_paths_3d`]), so a playing run does not redraw the mesh.
+    /// `zoom`: the mesh (rasterised here, put on the canvas at once), the floor with the axes'
+    /// names and the known minima; nothing but the background for an objective without a
+    /// surface over the plane. The paths go on a canvas of their own ([`Lab::draw_paths_3d`]),
+    /// so a playing run does not redraw the mesh.
     pub fn draw_surface_3d(
-        &self,
+        &mut self,
         canvas: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
     ) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
-        let (width, height) = (canvas.width() as f64, canvas.height() as f64);
-        context.set_fill_style_str("#10131a");
-        context.fill_rect(0.0, 0.0, width, height);
-        let Some((terrain, projection)) = self.terrain_3d(canvas, Camera { yaw, pitch, zoom })
-        else {
+        let size = (canvas.width(), canvas.height());
+        let camera = Camera { yaw, pitch, zoom };
+        let Some((terrain, projection)) = self.terrain_3d(size, camera) else {
+            self.mesh3d = None;
+            context.set_fill_style_str(&css_hex(BACKGROUND));
+            context.fill_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
             return Ok(());
         };
-        let objective = self.session.race().runners[0].objective().clone();
+        // The last mesh's buffers, when the canvas kept its size.
+        let (width, height) = (size.0 as usize, size.1 as usize);
+        let mut raster = match self.mesh3d.take() {
+            Some(mesh) if mesh.raster.width == width && mesh.raster.height == height => mesh.raster,
+            _ => Raster::new(width, height),
+        };
+        raster.draw(&terrain, &projection, &self.colors, BACKGROUND);
+        let image =
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.rgba), size.0, size.1)?;
+        context.put_image_data(&image, 0.0, 0.0)?;
         let view = terrain.view;
         let dpr = self.dpr;
-        // The mesh, back to front; a hairline of its own colour closes the seams between faces.
-        context.set_line_width(0.6 * dpr);
-        for face in faces(&terrain, &projection, &self.colors) {
-            let color = css_hex(face.rgb);
-            context.set_fill_style_str(&color);
-            context.set_stroke_style_str(&color);
-            context.begin_path();
-            let [first, rest @ ..] = face.corners;
-            context.move_to(first.0, first.1);
-            for (x, y) in rest {
-                context.line_to(x, y);
-            }
-            context.close_path();
-            context.fill();
-            context.stroke();
-        }
         // The floor's outline and the axes' names, so the plane's orientation reads.
         let corner = |x: f64, y: f64| projection.plane_point(&view, x, y, 0.0);
-        let corners = [
-            corner(view.x_min, view.y_min),
-            corner(view.x_max, view.y_min),
-            corner(view.x_max, view.y_max),
-            corner(view.x_min, view.y_max),
+        // The floor lies under the surface: only where no face hides it.
+        let mut floor = PathRuns::default();
+        let ends = [
+            (view.x_min, view.y_min),
+            (view.x_max, view.y_min),
+            (view.x_max, view.y_max),
+            (view.x_min, view.y_max),
+            (view.x_min, view.y_min),
         ];
-        context.set_stroke_style_str("rgba(255,255,255,0.35)");
-        context.set_line_width(dpr);
-        context.begin_path();
-        context.move_to(corners[3].0, corners[3].1);
-        for (x, y) in corners {
-            context.line_to(x, y);
+        for pair in ends.windows(2) {
+            let [(x0, y0), (x1, y1)] = [pair[0], pair[1]];
+            for k in 0..=FLOOR_PIECES {
+                let t = k as f64 / FLOOR_PIECES as f64;
+                let (px, py, depth) =
+                    projection.plane_depth(&view, x0 + t * (x1 - x0), y0 + t * (y1 - y0), 0.0);
+                floor.extend((px, py), raster.shows(px, py, depth));
+            }
         }
-        context.stroke();
+        context.set_stroke_style_str("rgba(255,255,255,0.35)");
+        floor.stroke(&context, dpr, 0.0)?;
         context.set_fill_style_str("rgba(255,255,255,0.8)");
-        context.set_font(&format!("{}px sans-serif", (13.0 * dpr).round()));
+        context.set_font(&format!("{}px {}", (13.0 * dpr).round(), self.words.font));
         let (x_label, y_label) = self.axis_names();
         let mid_x = corner(0.5 * (view.x_min + view.x_max), view.y_min);
         let mid_y = corner(view.x_min, 0.5 * (view.y_min + view.y_max));
         context.fill_text(x_label, mid_x.0, mid_x.1 + 16.0 * dpr)?;
         context.fill_text(y_label, mid_y.0 - 16.0 * dpr, mid_y.1)?;
-        let inside = |x: f64, y: f64| {
-            x >= view.x_min && x <= view.x_max && y >= view.y_min && y <= view.y_max
-        };
-        // The known minima: white crosses on the surface.
+        // The known minima: white crosses on the surface where it does not hide them.
         let arm = 5.0 * dpr;
         context.set_stroke_style_str("#fff");
         context.set_line_width(2.0 * dpr);
         context.begin_path();
-        for m in crate::objective::view::minima(&objective) {
-            if !inside(m[0], m[1]) {
-                continue;
+        if let Some(runner) = self.session.race().runners.first() {
+            for m in crate::objective::view::minima(runner.objective()) {
+                let (px, py, depth) =
+                    projection.plane_depth(&view, m[0], m[1], terrain.mesh_height(m[0], m[1]));
+                if !raster.shows(px, py, depth) {
+                    continue;
+                }
+                context.move_to(px - arm, py - arm);
+                context.line_to(px + arm, py + arm);
+                context.move_to(px + arm, py - arm);
+                context.line_to(px - arm, py + arm);
             }
-            let (px, py) =
-                projection.plane_point(&view, m[0], m[1], terrain.height(objective.loss(&m)));
-            context.move_to(px - arm, py - arm);
-            context.line_to(px + arm, py + arm);
-            context.move_to(px + arm, py - arm);
-            context.line_to(px - arm, py + arm);
         }
         context.stroke();
+        self.mesh3d = Some(Mesh3d {
+            camera: camera.clamped(),
+            size,
+            terrain,
+            projection,
+            raster,
+        });
         Ok(())
     }
 
     /// Draws each racer's path lifted onto the surface and its point (racer `selected`'s path
     /// wider) onto `canvas`, a transparent canvas over [`Lab::draw_surface_3d`]'s, seen by the
-    /// same camera; paths are broken where they leave the view.
+    /// same camera. Where the mesh as last drawn hides a stretch of path or a point, it is drawn
+    /// faint; paths are broken where they leave the view.
     pub fn draw_paths_3d(
         &self,
         canvas: &HtmlCanvasElement,
@@ -108,15 +132,36 @@ impl Lab {
         selected: usize,
     ) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
-        context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
-        let Some((terrain, projection)) = self.terrain_3d(canvas, Camera { yaw, pitch, zoom })
-        else {
-            return Ok(());
+        let size = (canvas.width(), canvas.height());
+        context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+        let camera = Camera { yaw, pitch, zoom }.clamped();
+        let fresh;
+        let (terrain, projection, raster) = match &self.mesh3d {
+            Some(mesh)
+                if mesh.camera == camera
+                    && mesh.size == size
+                    && mesh.terrain.view == self.session.view() =>
+            {
+                (&mesh.terrain, &mesh.projection, Some(&mesh.raster))
+            }
+            _ => match self.terrain_3d(size, camera) {
+                Some(made) => {
+                    fresh = made;
+                    (&fresh.0, &fresh.1, None)
+                }
+                None => return Ok(()),
+            },
         };
         let view = terrain.view;
         let dpr = self.dpr;
-        let inside = |x: f64, y: f64| {
-            x >= view.x_min && x <= view.x_max && y >= view.y_min && y <= view.y_max
+        // A plane point's canvas pixel and whether the mesh shows it; None off the mesh.
+        let place = |x: f64, y: f64| {
+            let z = terrain.mesh_height(x, y);
+            if !z.is_finite() {
+                return None;
+            }
+            let (px, py, depth) = projection.plane_depth(&view, x, y, z);
+            Some(((px, py), raster.is_none_or(|r| r.shows(px, py, depth))))
         };
         context.set_line_cap("round");
         context.set_line_join("round");
@@ -128,50 +173,136 @@ impl Lab {
             .enumerate()
         {
             let color = racer_color(index);
-            context.set_stroke_style_str(&color);
-            context.set_line_width(if index == selected { 3.0 } else { 2.0 } * dpr);
-            context.begin_path();
-            let mut pen_down = false;
+            let mut runs = PathRuns::default();
+            let mut last: Option<((f64, f64), (f64, f64))> = None;
             for p in trail.points() {
-                let z = terrain.height(p.loss);
-                if !(inside(p.x, p.y) && z.is_finite()) {
-                    pen_down = false;
+                let Some((pixel, seen)) = place(p.x, p.y) else {
+                    runs.lift();
+                    last = None;
                     continue;
+                };
+                match last {
+                    None => runs.start(pixel, seen),
+                    Some(((x0, y0), from)) => {
+                        // Cut the segment every few pixels, each piece seen or hidden by its end.
+                        let pieces = (libm::hypot(pixel.0 - from.0, pixel.1 - from.1)
+                            / (PATH_STEP * dpr))
+                            .ceil()
+                            .clamp(1.0, 64.0) as usize;
+                        for k in 1..=pieces {
+                            let t = k as f64 / pieces as f64;
+                            match place(x0 + t * (p.x - x0), y0 + t * (p.y - y0)) {
+                                Some((at, seen)) => runs.extend(at, seen),
+                                None => runs.lift(),
+                            }
+                        }
+                    }
                 }
-                let (px, py) = projection.plane_point(&view, p.x, p.y, z);
-                if pen_down {
-                    context.line_to(px, py);
-                } else {
-                    context.move_to(px, py);
-                    pen_down = true;
-                }
+                last = Some(((p.x, p.y), pixel));
             }
-            context.stroke();
+            let width = if index == selected { 3.0 } else { 2.0 } * dpr;
+            context.set_stroke_style_str(&color);
+            runs.stroke(&context, width, HIDDEN_ALPHA)?;
             let params = runner.params();
-            let z = terrain.height(runner.loss());
-            if inside(params[0], params[1]) && z.is_finite() {
-                let (px, py) = projection.plane_point(&view, params[0], params[1], z);
-                context.set_fill_style_str(&color);
-                context.set_stroke_style_str("#000");
-                context.set_line_width(1.5 * dpr);
-                context.begin_path();
-                context.arc(px, py, 5.0 * dpr, 0.0, std::f64::consts::TAU)?;
-                context.fill();
-                context.stroke();
+            if let Some((pixel, seen)) = place(params[0], params[1]) {
+                context.set_global_alpha(if seen { 1.0 } else { HIDDEN_ALPHA });
+                draw_point(&context, pixel, &color, dpr)?;
+                context.set_global_alpha(1.0);
             }
         }
         Ok(())
     }
 }
 
-impl Lab {
-    /// The current surface's terrain and the camera's projection onto `canvas`; `None` where the
-    /// objective is not a function of two parameters.
-    fn terrain_3d(
+/// Pieces each edge of the floor is cut into to test what the mesh hides.
+const FLOOR_PIECES: usize = 48;
+
+/// How strongly what the mesh hides still shows through it.
+const HIDDEN_ALPHA: f64 = 0.3;
+
+/// A path cut into polylines, each wholly seen or wholly hidden by the mesh.
+#[derive(Default)]
+struct PathRuns {
+    seen: Vec<Vec<(f64, f64)>>,
+    hidden: Vec<Vec<(f64, f64)>>,
+    /// Whether the polyline being drawn is seen, and whether there is one (the pen is down).
+    current: Option<bool>,
+}
+
+impl PathRuns {
+    /// Puts the pen down at `at`.
+    fn start(&mut self, at: (f64, f64), seen: bool) {
+        self.runs(seen).push(vec![at]);
+        self.current = Some(seen);
+    }
+
+    /// Draws on to `at`; a change between seen and hidden starts a new polyline there, joined
+    /// to the last point.
+    fn extend(&mut self, at: (f64, f64), seen: bool) {
+        match self.current {
+            Some(was) if was == seen => {
+                if let Some(line) = self.runs(seen).last_mut() {
+                    line.push(at);
+                }
+            }
+            Some(was) => {
+                let joint = self.runs(was).last().and_then(|l| l.last().copied());
+                self.runs(seen)
+                    .push(joint.into_iter().chain([at]).collect());
+                self.current = Some(seen);
+            }
+            None => self.start(at, seen),
+        }
+    }
+
+    /// Lifts the pen: the next point starts a new polyline.
+    fn lift(&mut self) {
+        self.current = None;
+    }
+
+    fn runs(&mut self, seen: bool) -> &mut Vec<Vec<(f64, f64)>> {
+        if seen {
+            &mut self.seen
+        } else {
+            &mut self.hidden
+        }
+    }
+
+    /// Strokes the hidden polylines thinner at `hidden_alpha` (not at all at 0), then the seen
+    /// ones, in the context's stroke colour.
+    fn stroke(
         &self,
-        canvas: &HtmlCanvasElement,
-        camera: Camera,
-    ) -> Option<(Terrain, Projection)> {
+        context: &CanvasRenderingContext2d,
+        width: f64,
+        hidden_alpha: f64,
+    ) -> Result<(), JsValue> {
+        for (lines, alpha, scale) in [(&self.hidden, hidden_alpha, 0.7), (&self.seen, 1.0, 1.0)] {
+            if alpha == 0.0 {
+                continue;
+            }
+            context.set_global_alpha(alpha);
+            context.set_line_width(width * scale);
+            context.begin_path();
+            for line in lines {
+                let [(x, y), rest @ ..] = line.as_slice() else {
+                    continue;
+                };
+                context.move_to(*x, *y);
+                for (x, y) in rest {
+                    context.line_to(*x, *y);
+                }
+            }
+            context.stroke();
+        }
+        context.set_global_alpha(1.0);
+        Ok(())
+    }
+}
+
+impl Lab {
+    /// The current surface's terrain and the camera's projection onto a canvas of `size`;
+    /// `None` where the objective is not a function of two parameters.
+    fn terrain_3d(&self, size: (u32, u32), camera: Camera) -> Option<(Terrain, Projection)> {
         let runner = self.session.race().runners.first()?;
         if runner.params().len() != 2 {
             return None;
@@ -180,10 +311,10 @@ impl Lab {
         let terrain = Terrain::sample(
             |x, y| objective.loss(&[x, y]),
             self.session.view(),
-            MESH,
+            MESH_POINTS,
             color_scale(runner),
         );
-        let projection = Projection::new(camera, canvas.width() as f64, canvas.height() as f64);
+        let projection = Projection::new(camera, size.0 as f64, size.1 as f64);
         Some((terrain, projection))
     }
 }

@@ -172,6 +172,10 @@ test('the last step in one dimension: past 2/λmax the step lands beyond twice t
   const readout = page.locator('#line-search-readout');
   // lr = 0.3 on curvature up to 10: the line's minimum is at α = 0.375, the step 2.667 times as far.
   assert.match(await readout.textContent(), /from 11\.22 to 23\.9 where the step landed \(α = 1\)\. The lowest loss on this line, 4\.789, is at α = 0\.375: the step went 2\.667 times as far, past it/);
+  // On a quadratic the line's minimum is at α = 1/(lr·c): c = 9.079 along the step puts it at
+  // 0.367 (the curve's samples find 0.375), and 0.3 is past 2/c = 0.22 — the read-out's
+  // 2/λmax = 0.2 is the steepest direction's.
+  assert.match(await readout.textContent(), /Along this step the curvature is c = 9\.079 .* passes 2\/c = 0\.22\./);
   assert.ok((await drawnPixels(page, 'line-search')) > 1000);
   await box.screenshot({ path: `${SCREENSHOT_DIR}/step-slice.png` });
   await page.locator('.racer').nth(1).click();
@@ -259,6 +263,28 @@ test('3-D view on a phone: a finger turns it and the page does not scroll', asyn
   assert.equal(cameraInUrl(page)[0], -75, 'a 100 px swipe turns it 40°');
   assert.equal(await page.evaluate(() => window.scrollY), scrolled, 'the swipe turned the view, not the page');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/view3d-phone.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('3-D view: a hill hides the path behind it, drawn faint there, and the floor under the surface', async () => {
+  // Himmelblau from low over one side: the runs end in the far well, behind the near hills.
+  const { page, errors } = await openPage(session, '?f=himmelblau&o=adam(lr=0.05)~sgd(lr=0.01)&start=-4,4&steps=300&view3d=1&cam=-60,12,1.3');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 30000 });
+  const alphas = await page.evaluate(() => {
+    const canvas = document.getElementById('paths3d');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const counts = { solid: 0, faint: 0 };
+    for (let k = 3; k < data.length; k += 4) {
+      if (data[k] >= 200) counts.solid += 1;
+      else if (data[k] >= 40 && data[k] <= 110) counts.faint += 1;
+    }
+    return counts;
+  });
+  assert.ok(alphas.solid > 150, `the seen stretch is drawn solid (${alphas.solid} px)`);
+  assert.ok(alphas.faint > 150 && alphas.faint > alphas.solid / 4, `the hidden stretch is drawn faint (${alphas.faint} px, ${alphas.solid} solid)`);
+  await page.locator('#stack').screenshot({ path: `${SCREENSHOT_DIR}/view3d-hidden.png` });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -5,7 +5,7 @@
 // then prints the table with each figure's target.
 //
 //   node scripts/bench.mjs [--native target/bench/native.json] [--out target/bench/results.json]
-//                          [--only micro,frames,interactions,paint]
+//                          [--only micro,frames,view3d,interactions,paint]
 //
 // TensorFlow Playground's own network code (benches/peer/, its source with its licences; the
 // Makefile bundles it into target/bench/peer/) is timed in the same browser; should the bundle be
@@ -58,6 +58,11 @@ const TARGETS = {
   long_tasks_4x_network: [0, 'max', 'tasks'],
   fps_6x_race: [50, 'min', 'fps'],
   fps_6x_network: [50, 'min', 'fps'],
+  surface3d_mesh_760x620_ms: [8, 'max', 'ms'],
+  fps_rotate3d: [58, 'min', 'fps'],
+  frame_script_p95_ms_rotate3d: [8, 'max', 'ms'],
+  fps_4x_rotate3d: [58, 'min', 'fps'],
+  long_tasks_4x_rotate3d: [0, 'max', 'tasks'],
   long_tasks_tune: [0, 'max', 'tasks'],
   long_tasks_landscape: [0, 'max', 'tasks'],
   long_tasks_switch_views: [0, 'max', 'tasks'],
@@ -69,7 +74,7 @@ const TARGETS = {
   first_paint_slow_ms: [2000, 'max', 'ms'],
 };
 /** The benchmark's parts; `--only frames,paint` runs some of them (the others are left out). */
-const SECTIONS = ['micro', 'frames', 'interactions', 'paint'];
+const SECTIONS = ['micro', 'frames', 'view3d', 'interactions', 'paint'];
 const ONLY = arg('--only', SECTIONS.join(',')).split(',');
 /** Our figure ↔ the peer's, for the like-for-like ratios. */
 const PEER_PAIRS = [
@@ -297,6 +302,68 @@ async function networkFrames(session) {
 }
 
 /**
+ * The 3-D view turning while the race of RACE_QUERY plays: the mouse (real input events through
+ * the browser) drags to and fro across the view without a pause, a move every 8 ms, so the mesh
+ * is drawn again every frame. Frames per second, the script time of each of the page's frames
+ * (the mesh is drawn inside the frame while a run plays) and long tasks, at 1× over
+ * FRAME_SECONDS, then under 4× CPU throttling, THROTTLE_RUNS runs of THROTTLE_SECONDS.
+ */
+async function rotationFrames(session) {
+  const { page, errors } = await newPage(session);
+  await isolate(page);
+  await page.goto(`${session.url}${RACE_QUERY}&view3d=1`);
+  await page.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 20000 });
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await page.waitForFunction(() => window.gdviz.playing === true && window.gdviz.frames > 5, null, { timeout: 10000 });
+  const box = await page.locator('#paths3d').boundingBox();
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  let dragging = true;
+  const drag = (async () => {
+    for (let k = 0; dragging; k += 1) {
+      // A triangle wave of ±100 px, 4 px a move.
+      const phase = (k * 4) % 400;
+      await page.mouse.move(cx - 100 + (phase < 200 ? phase : 400 - phase), cy);
+      await new Promise((resolve) => { setTimeout(resolve, 8); });
+    }
+  })();
+  const yawBefore = await page.evaluate(() => window.gdviz.ui.camera.yaw);
+  await page.waitForTimeout(1000);
+  const framesBefore = await page.evaluate(() => window.gdviz.frames);
+  const { times, long } = await countFrames(page, FRAME_SECONDS * 1000);
+  const script = await page.evaluate((from) => window.gdviz.frameTimes(from), framesBefore);
+  const gaps = times.slice(1).map((t, i) => t - times[i]);
+  const cdp = await page.context().newCDPSession(page);
+  const runs = [];
+  for (let run = 0; run < THROTTLE_RUNS; run += 1) {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.waitForTimeout(1000);
+    const load = loadavg()[0];
+    const { times: slow, long: tasks } = await countFrames(page, THROTTLE_SECONDS * 1000);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    const slowGaps = slow.slice(1).map((t, i) => t - slow[i]);
+    runs.push({ fps: (1000 * slowGaps.length) / (slow.at(-1) - slow[0]), long_tasks: tasks.length, load_average: load });
+  }
+  const turned = await page.evaluate((before) => window.gdviz.ui.camera.yaw !== before, yawBefore);
+  dragging = false;
+  await drag;
+  await page.mouse.up();
+  await page.close();
+  return {
+    fps: (1000 * gaps.length) / (times.at(-1) - times[0]),
+    script_p95_ms: percentile(script, 95),
+    script_median_ms: median(script),
+    long_tasks: long.length,
+    fps_4x: median(runs.map((r) => r.fps)),
+    long_tasks_4x: median(runs.map((r) => r.long_tasks)),
+    runs,
+    turned,
+    errors,
+  };
+}
+
+/**
  * Navigation start to the first heat map on screen. The page is not instrumented: an init
  * script (run before the page's own) wraps CanvasRenderingContext2D.putImageData, and on the
  * first call for the #heat canvas records performance.now(), then waits for the next animation
@@ -374,7 +441,8 @@ const fmt = (v) => {
 /** The 1-minute load average during a throttled figure's runs (their median), else empty. */
 function loadBeside(results, name) {
   const match = /^(?:fps|long_tasks)_(\d+)x_(\w+)$/.exec(name);
-  const runs = match && results.details[match[2]]?.throttled?.[match[1]]?.runs;
+  const details = match && results.details[match[2]];
+  const runs = details && (details.throttled?.[match[1]]?.runs ?? details.runs);
   return runs ? `load ${median(runs.map((r) => r.load_average)).toFixed(1)}` : '';
 }
 
@@ -544,6 +612,11 @@ async function main() {
       log('the network lab, playing (1×, 4×, 6×)');
       network = await networkFrames(session);
     }
+    let rotation = null;
+    if (wanted('view3d')) {
+      log('the 3-D view turning by a mouse drag while the race plays (1×, then 4× CPU throttling)');
+      rotation = await rotationFrames(session);
+    }
     let actions = null;
     if (wanted('interactions')) {
       log('interactions: long tasks while driving each control');
@@ -570,6 +643,12 @@ async function main() {
       ...bench.results,
       ...playingFigures('race', race),
       ...playingFigures('network', network),
+      ...(rotation ? {
+        fps_rotate3d: rotation.fps,
+        frame_script_p95_ms_rotate3d: rotation.script_p95_ms,
+        fps_4x_rotate3d: rotation.fps_4x,
+        long_tasks_4x_rotate3d: rotation.long_tasks_4x,
+      } : {}),
       ...(actions ? Object.fromEntries(Object.entries(actions).map(([name, r]) => [`long_tasks_${name}`, r.value])) : {}),
       wasm_gzip_bytes: wasmGzipBytes(),
       first_paint_ms: paint?.value ?? null,
@@ -587,6 +666,7 @@ async function main() {
         ...bench.details,
         race,
         network,
+        rotate3d: rotation,
         interactions: actions,
         first_paint: paint,
         first_paint_slow: slowPaint,
@@ -619,6 +699,12 @@ async function main() {
           + `${THROTTLE_RUNS} runs of ${THROTTLE_SECONDS} s each after a 1 s settle: fps = animation frames / seconds, `
           + 'long tasks = PerformanceObserver entries of type longtask (> 50 ms); the median of the runs, each run with the '
           + 'load average in details.<view>.throttled.',
+        surface3d_mesh_760x620_ms: 'The 3-D view\'s mesh of Rosenbrock: the 64×64 terrain sampled and rasterised with depth (render::surface3d::Raster) '
+          + 'on 760×620 pixels, the camera turned 3° a repetition (the wasm figure; native_surface3d_mesh_760x620_ms beside it).',
+        rotate3d: `The 3-D view (view3d=1) of the race (${RACE_QUERY}) while it plays and the mouse drags to and fro across it without a `
+          + 'pause (Playwright mouse events, a 4 px move every 8 ms), so the mesh is drawn every frame inside the page\'s frame: '
+          + `fps and the frames' script time p95 over ${FRAME_SECONDS} s at 1×; at 4× (Emulation.setCPUThrottlingRate) fps and long tasks, `
+          + `the median of ${THROTTLE_RUNS} runs of ${THROTTLE_SECONDS} s (details.rotate3d.runs, each with the load average).`,
         long_tasks_interactions: 'Long tasks (Long Tasks API) at 1× from driving the real control (click, paste) until the page shows '
           + 'the result, then two frames and 300 ms, in a fresh page each: tune = Tune learning rates on the race; landscape = Compute '
           + 'landscape after one Step in the network lab; switch_views = Network tab then Surface tab; lesson = opening the '
@@ -652,6 +738,13 @@ async function main() {
     for (const [rate, t] of Object.entries(d.throttled)) {
       console.log(`  ${rate}× CPU: ${t.runs.map((r) => `${r.fps.toFixed(1)} fps, ${r.long_tasks} long, load ${r.load_average.toFixed(1)}`).join(' | ')}`);
     }
+  }
+  const turning = results.details.rotate3d;
+  if (turning) {
+    console.log(`3-D view turning: ${fmt(turning.fps)} fps, script per frame median ${fmt(turning.script_median_ms)} ms, `
+      + `${turning.long_tasks} long tasks; the camera ${turning.turned ? 'turned' : 'did NOT turn'}`
+      + `${turning.errors.length ? `; errors: ${turning.errors.join('; ')}` : ''}`);
+    console.log(`  4× CPU: ${turning.runs.map((r) => `${r.fps.toFixed(1)} fps, ${r.long_tasks} long, load ${r.load_average.toFixed(1)}`).join(' | ')}`);
   }
   if (results.details.interactions) {
     for (const [name, r] of Object.entries(results.details.interactions)) {

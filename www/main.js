@@ -272,14 +272,15 @@ async function main() {
         surfaceDirty = false;
       }
       if (heatOnly) return;
-      if (all || moved) {
+      // The 3-D view covers the plane's canvases: they catch up when it is turned off.
+      if ((all || moved) && !ui.view3d) {
         lab.draw_trails(canvases.trails);
         const now = performance.now();
         const freshCloud = all || now - cloudAt >= CLOUD_MS;
         lab.draw_markers(canvases.markers, ui.cloud, ui.selected, freshCloud, ui.curvature);
         if (freshCloud) cloudAt = now;
-        showView3d({ lab, ui, network: false });
       }
+      if (all || moved) showView3d({ lab, ui, network: false });
     }
     const parts = network ? NETWORK_PARTS : SURFACE_PARTS;
     const now = performance.now();
@@ -590,7 +591,8 @@ async function main() {
   });
   setUpView3d({
     ui,
-    redraw: () => showView3d({ lab, ui, network: isNetwork() }),
+    // While a run plays, its next frame draws the view with the new camera (and is timed so).
+    redraw: () => { if (!player.playing) showView3d({ lab, ui, network: isNetwork() }); },
     onUiChange: () => { updateUrl(false); draw(true); },
   });
   /**

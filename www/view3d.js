@@ -1,6 +1,7 @@
 // The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
-// map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes) and
-// the paths over it (redrawn every frame). Drag (a finger too) turns it, the wheel or a pinch zooms, the arrow keys turn it and + / −
+// map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes; at
+// half resolution while a drag or the wheel is turning it) and the paths over it (redrawn every
+// frame). Drag (a finger too) turns it, the wheel or a pinch zooms, the arrow keys turn it and + / −
 // zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
@@ -31,7 +32,18 @@ export function setUpView3d({ ui, redraw, onUiChange }) {
   const canvas = $('paths3d');
   canvas.setAttribute('aria-label', t('view3d.label'));
   // Pointer events come faster than frames: the camera follows each, the view is drawn once a frame.
+  // While a drag or the wheel turns it, the mesh is drawn coarse; in full once it stops.
   let pending = false;
+  let settle = null;
+  const turn = (on) => {
+    turning = on;
+    if (!on) redraw();
+  };
+  const turnBriefly = () => {
+    turning = true;
+    clearTimeout(settle);
+    settle = setTimeout(() => turn(false), SETTLE_MS);
+  };
   const move = (yaw, pitch, zoom) => {
     const [y, p, z] = clamp_camera(yaw, pitch, zoom);
     ui.camera = { yaw: y, pitch: p, zoom: z };
@@ -46,6 +58,7 @@ export function setUpView3d({ ui, redraw, onUiChange }) {
   let pinch = null;
   canvas.addEventListener('pointerdown', (event) => {
     canvas.setPointerCapture(event.pointerId);
+    turning = true;
     pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
     if (pointers.size === 2) {
       const [a, b] = [...pointers.values()];
@@ -67,12 +80,16 @@ export function setUpView3d({ ui, redraw, onUiChange }) {
   const release = (event) => {
     if (!pointers.delete(event.pointerId)) return;
     if (pointers.size < 2) pinch = null;
-    if (pointers.size === 0) onUiChange();
+    if (pointers.size === 0) {
+      turn(false);
+      onUiChange();
+    }
   };
   canvas.addEventListener('pointerup', release);
   canvas.addEventListener('pointercancel', release);
   canvas.addEventListener('wheel', (event) => {
     event.preventDefault();
+    turnBriefly();
     const { yaw, pitch, zoom } = ui.camera;
     move(yaw, pitch, zoom * Math.exp(-event.deltaY * 0.0015));
     onUiChange();
@@ -110,6 +127,12 @@ export function setUpView3d({ ui, redraw, onUiChange }) {
 /** What the mesh was last drawn for: the camera and the canvas size ('' after markMeshDirty). */
 let meshDrawn = '';
 
+/** Whether a drag or the wheel is turning the view now (the mesh is then drawn coarse). */
+let turning = false;
+
+/** How long after the last wheel step the view counts as still turning (ms). */
+const SETTLE_MS = 150;
+
 /** The surface or the view changed: the mesh is drawn again next time. */
 export function markMeshDirty() {
   meshDrawn = '';
@@ -125,13 +148,14 @@ export function showView3d({ lab, ui, network }) {
   const paths = $('paths3d');
   mesh.hidden = !on;
   paths.hidden = !on;
+  $('stack').classList.toggle('view3d-on', on);
   $('reset-camera').hidden = !on;
   $('view3d').checked = ui.view3d;
   if (!on) return;
   const { yaw, pitch, zoom } = ui.camera;
-  const key = `${yaw},${pitch},${zoom},${mesh.width}×${mesh.height}`;
+  const key = `${yaw},${pitch},${zoom},${mesh.width}×${mesh.height},${turning}`;
   if (key !== meshDrawn) {
-    lab.draw_surface_3d(mesh, yaw, pitch, zoom);
+    lab.draw_surface_3d(mesh, yaw, pitch, zoom, turning);
     meshDrawn = key;
   }
   lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);

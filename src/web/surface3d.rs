@@ -23,7 +23,18 @@ pub(super) struct Mesh3d {
     size: (u32, u32),
     terrain: Terrain,
     projection: Projection,
+    /// The pixels, at `scale` of the canvas's: ½ while the view is being turned.
     raster: Raster,
+    scale: f64,
+    /// Where a coarse raster is put before it is drawn enlarged onto the canvas.
+    offscreen: Option<HtmlCanvasElement>,
+}
+
+impl Mesh3d {
+    /// Whether the mesh shows a surface point at canvas pixel (`x`, `y`) and `depth`.
+    fn shows(&self, x: f64, y: f64, depth: f64) -> bool {
+        self.raster.shows(x * self.scale, y * self.scale, depth)
+    }
 }
 
 #[wasm_bindgen]
@@ -31,14 +42,17 @@ impl Lab {
     /// Draws the surface in 3-D onto `canvas` from a camera at `yaw` and `pitch` degrees and
     /// `zoom`: the mesh (rasterised here, put on the canvas at once), the floor with the axes'
     /// names and the known minima; nothing but the background for an objective without a
-    /// surface over the plane. The paths go on a canvas of their own ([`Lab::draw_paths_3d`]),
-    /// so a playing run does not redraw the mesh.
+    /// surface over the plane. With `coarse` (while a drag or a wheel turns the view) the mesh
+    /// is rasterised at half the canvas's resolution and drawn enlarged: a quarter of the
+    /// pixels. The paths go on a canvas of their own ([`Lab::draw_paths_3d`]), so a playing run
+    /// does not redraw the mesh.
     pub fn draw_surface_3d(
         &mut self,
         canvas: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
+        coarse: bool,
     ) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
         let size = (canvas.width(), canvas.height());
@@ -49,17 +63,55 @@ impl Lab {
             context.fill_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
             return Ok(());
         };
-        // The last mesh's buffers, when the canvas kept its size.
-        let (width, height) = (size.0 as usize, size.1 as usize);
-        let mut raster = match self.mesh3d.take() {
-            Some(mesh) if mesh.raster.width == width && mesh.raster.height == height => mesh.raster,
-            _ => Raster::new(width, height),
+        let scale = if coarse { 0.5 } else { 1.0 };
+        let (width, height) = (
+            ((size.0 as f64 * scale).round() as usize).max(1),
+            ((size.1 as f64 * scale).round() as usize).max(1),
+        );
+        // The last mesh's buffers, when they have this size.
+        let (mut raster, mut offscreen) = match self.mesh3d.take() {
+            Some(mesh) if mesh.raster.width == width && mesh.raster.height == height => {
+                (mesh.raster, mesh.offscreen)
+            }
+            Some(mesh) => (Raster::new(width, height), mesh.offscreen),
+            None => (Raster::new(width, height), None),
         };
-        raster.draw(&terrain, &projection, &self.colors, BACKGROUND);
-        let image =
-            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.rgba), size.0, size.1)?;
-        context.put_image_data(&image, 0.0, 0.0)?;
-        let view = terrain.view;
+        let scaled = Projection::new(camera, width as f64, height as f64);
+        raster.draw(&terrain, &scaled, &self.colors, BACKGROUND);
+        let image = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(&raster.rgba),
+            width as u32,
+            height as u32,
+        )?;
+        if coarse {
+            let layer = offscreen_canvas(&mut offscreen)?;
+            if layer.width() != width as u32 || layer.height() != height as u32 {
+                layer.set_width(width as u32);
+                layer.set_height(height as u32);
+            }
+            context_2d(&layer)?.put_image_data(&image, 0.0, 0.0)?;
+            context.set_image_smoothing_enabled(true);
+            context.draw_image_with_html_canvas_element_and_dw_and_dh(
+                &layer,
+                0.0,
+                0.0,
+                size.0 as f64,
+                size.1 as f64,
+            )?;
+        } else {
+            context.put_image_data(&image, 0.0, 0.0)?;
+        }
+        let mesh = Mesh3d {
+            camera: camera.clamped(),
+            size,
+            terrain,
+            projection,
+            raster,
+            scale,
+            offscreen,
+        };
+        let view = mesh.terrain.view;
+        let projection = &mesh.projection;
         let dpr = self.dpr;
         // The floor's outline and the axes' names, so the plane's orientation reads.
         let corner = |x: f64, y: f64| projection.plane_point(&view, x, y, 0.0);
@@ -78,7 +130,7 @@ impl Lab {
                 let t = k as f64 / FLOOR_PIECES as f64;
                 let (px, py, depth) =
                     projection.plane_depth(&view, x0 + t * (x1 - x0), y0 + t * (y1 - y0), 0.0);
-                floor.extend((px, py), raster.shows(px, py, depth));
+                floor.extend((px, py), mesh.shows(px, py, depth));
             }
         }
         context.set_stroke_style_str("rgba(255,255,255,0.35)");
@@ -98,8 +150,8 @@ impl Lab {
         if let Some(runner) = self.session.race().runners.first() {
             for m in crate::objective::view::minima(runner.objective()) {
                 let (px, py, depth) =
-                    projection.plane_depth(&view, m[0], m[1], terrain.mesh_height(m[0], m[1]));
-                if !raster.shows(px, py, depth) {
+                    projection.plane_depth(&view, m[0], m[1], mesh.terrain.mesh_height(m[0], m[1]));
+                if !mesh.shows(px, py, depth) {
                     continue;
                 }
                 context.move_to(px - arm, py - arm);
@@ -109,13 +161,7 @@ impl Lab {
             }
         }
         context.stroke();
-        self.mesh3d = Some(Mesh3d {
-            camera: camera.clamped(),
-            size,
-            terrain,
-            projection,
-            raster,
-        });
+        self.mesh3d = Some(mesh);
         Ok(())
     }
 
@@ -136,13 +182,13 @@ impl Lab {
         context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
         let camera = Camera { yaw, pitch, zoom }.clamped();
         let fresh;
-        let (terrain, projection, raster) = match &self.mesh3d {
+        let (terrain, projection, mesh) = match &self.mesh3d {
             Some(mesh)
                 if mesh.camera == camera
                     && mesh.size == size
                     && mesh.terrain.view == self.session.view() =>
             {
-                (&mesh.terrain, &mesh.projection, Some(&mesh.raster))
+                (&mesh.terrain, &mesh.projection, Some(mesh))
             }
             _ => match self.terrain_3d(size, camera) {
                 Some(made) => {
@@ -161,7 +207,7 @@ impl Lab {
                 return None;
             }
             let (px, py, depth) = projection.plane_depth(&view, x, y, z);
-            Some(((px, py), raster.is_none_or(|r| r.shows(px, py, depth))))
+            Some(((px, py), mesh.is_none_or(|m| m.shows(px, py, depth))))
         };
         context.set_line_cap("round");
         context.set_line_join("round");
@@ -175,12 +221,21 @@ impl Lab {
             let color = racer_color(index);
             let mut runs = PathRuns::default();
             let mut last: Option<((f64, f64), (f64, f64))> = None;
-            for p in trail.points() {
+            let points = trail.points();
+            for (k, p) in points.iter().enumerate() {
                 let Some((pixel, seen)) = place(p.x, p.y) else {
                     runs.lift();
                     last = None;
                     continue;
                 };
+                // Points closer than a pixel or so to the last one drawn add nothing to the
+                // picture: a long run near its end would otherwise cost a segment per step.
+                let near = |(_, from): ((f64, f64), (f64, f64))| {
+                    libm::hypot(pixel.0 - from.0, pixel.1 - from.1) < MIN_SEGMENT * dpr
+                };
+                if k + 1 < points.len() && last.is_some_and(near) {
+                    continue;
+                }
                 match last {
                     None => runs.start(pixel, seen),
                     Some(((x0, y0), from)) => {
@@ -213,6 +268,10 @@ impl Lab {
         Ok(())
     }
 }
+
+/// Canvas pixels (at a device pixel ratio of 1) a path's point must lie from the last one
+/// drawn to be drawn.
+const MIN_SEGMENT: f64 = 1.5;
 
 /// Pieces each edge of the floor is cut into to test what the mesh hides.
 const FLOOR_PIECES: usize = 48;

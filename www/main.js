@@ -12,7 +12,7 @@ import { rate } from './format.js';
 import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from './lessons.js';
-import { showLastStep } from './slice.js';
+import { setUpSearchNav, showLastStep } from './slice.js';
 import { createChallenge } from './challenge.js';
 import { createNarrator } from './narrate.js';
 import { setUpRecording } from './record.js';
@@ -239,7 +239,7 @@ async function main() {
       $('status').textContent = statusText(state, player.playing);
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
-      showLastStep(JSON.parse(lab.line_search_json(ui.selected)), JSON.parse(lab.step_slice_json(ui.selected)));
+      showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected)));
       showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
     },
   };
@@ -589,6 +589,7 @@ async function main() {
     moveStart: (start, push) => edit((s) => { s.start = start; }, { push }),
     nameOf: (index) => labels()[index] ?? '',
   });
+  setUpSearchNav();
   setUpView3d({
     ui,
     // While a run plays, its next frame draws the view with the new camera (and is timed so).

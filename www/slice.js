@@ -13,15 +13,42 @@ import { t } from './i18n.js';
 const INK = { curve: '#222', armijo: '#2a6fdb', pass: '#1a9641', fail: '#d7191c', accepted: '#e6550d', grid: '#ddd' };
 
 /**
- * Shows the selected racer's last step: `search` (the lab's `line_search_json`, or null) when it
- * is an L-BFGS line search, else `slice` (`step_slice_json`, or null); the box is hidden when
- * there is neither (before the first step).
+ * Shows the selected racer's last step: a line search of it when it is L-BFGS with a strong-Wolfe
+ * line search (`searchAt(index)`: the lab's `line_search_json` for search `index` of the step, the
+ * last for null; null when there is none), else `slice` (`step_slice_json`, or null); the box is
+ * hidden when there is neither (before the first step). A step makes one search per inner
+ * iteration: ◀ and ▶ go through them, and a new step shows its last again.
  */
-export function showLastStep(search, slice) {
+export function showLastStep(searchAt, slice) {
+  shown = { searchAt, slice };
   const box = $('line-search-box');
+  let search = searchAt(chosen.index);
+  if (search !== null && search.step !== chosen.step) {
+    chosen = { index: null, step: search.step };
+    search = searchAt(null);
+  }
   box.hidden = search === null && slice === null;
+  $('line-search-nav').hidden = search === null || search.searches < 2;
   if (search !== null) showSearch(box, search);
   else if (slice !== null) showSlice(box, slice);
+}
+
+/** The search chosen with ◀ ▶ (null: the step's last) and the step it belongs to. */
+let chosen = { index: null, step: null };
+/** What was last shown, to show again when ◀ ▶ choose another search. */
+let shown = null;
+
+/** Wires ◀ and ▶, which go through the searches of the shown step. */
+export function setUpSearchNav() {
+  const go = (delta) => {
+    const search = shown?.searchAt(chosen.index);
+    if (!search) return;
+    const index = Math.min(search.searches - 1, Math.max(0, search.iteration - 1 + delta));
+    chosen = { index, step: search.step };
+    showLastStep(shown.searchAt, shown.slice);
+  };
+  $('search-previous').addEventListener('click', () => go(-1));
+  $('search-next').addEventListener('click', () => go(1));
 }
 
 function showSlice(box, slice) {
@@ -51,6 +78,9 @@ function showSearch(box, search) {
   $('line-search-hint').textContent = t('slice.searchHint');
   const readout = $('line-search-readout');
   const [, acceptedValue, acceptedSlope] = search.trials.find((trial) => trial[0] === search.accepted) ?? [0, NaN, NaN];
+  $('search-which').textContent = t('slice.which', { k: search.iteration, n: search.searches });
+  $('search-previous').disabled = search.iteration <= 1;
+  $('search-next').disabled = search.iteration >= search.searches;
   readout.textContent = t('slice.search', {
     iteration: search.iteration,
     trials: search.trials.length,

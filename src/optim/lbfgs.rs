@@ -117,10 +117,11 @@ pub struct LbfgsState {
     pub prev_flat_grad: Option<Vec<f64>>,
     /// The loss at the start of the last iteration (`prev_loss`).
     pub prev_loss: Option<f64>,
-    /// The last strong-Wolfe line search, trial by trial, for the page to draw (not part of
-    /// PyTorch's state); `None` before the first or without a line search.
+    /// The strong-Wolfe line searches of the last step, trial by trial, one per inner
+    /// iteration in order, for the page to draw (not part of PyTorch's state); empty before the
+    /// first step or without a line search.
     #[serde(default, skip)]
-    pub last_search: Option<Box<LineSearchRecord>>,
+    pub searches: Vec<LineSearchRecord>,
 }
 
 /// One strong-Wolfe line search along `d` from `x`: what it tried and what it accepted, in terms
@@ -223,6 +224,7 @@ impl LbfgsConfig {
         let tolerance_change = self.tolerance_change;
         let history_size = self.history_size.max(1);
 
+        state.searches.clear();
         // The initial f(x) and df/dx, evaluated by the caller.
         let mut flat_grad = grad.to_vec();
         let mut loss = orig_loss;
@@ -312,7 +314,7 @@ impl LbfgsConfig {
                     let options = WolfeOptions::default();
                     let found =
                         strong_wolfe(&mut obj_func, t, direction, loss, &flat_grad, gtd, options);
-                    state.last_search = Some(Box::new(LineSearchRecord {
+                    state.searches.push(LineSearchRecord {
                         from: x_init,
                         direction: direction.clone(),
                         loss,
@@ -322,7 +324,7 @@ impl LbfgsConfig {
                         c1: options.c1,
                         c2: options.c2,
                         iteration: n_iter,
-                    }));
+                    });
                     loss = found.loss;
                     flat_grad = found.grad;
                     t = found.t;

@@ -16,6 +16,10 @@ const CURVE_POINTS: usize = 96;
 pub struct LineSearchView {
     /// Which inner iteration of the last step the search belongs to (1-based).
     pub iteration: u64,
+    /// How many line searches the last step made (one per inner iteration).
+    pub searches: usize,
+    /// The racer's steps taken: a new step's searches replace the last one's.
+    pub step: u64,
     /// φ(0) = f(x).
     pub loss: f64,
     /// φ'(0) = ∇f(x)·d.
@@ -33,8 +37,12 @@ pub struct LineSearchView {
 }
 
 impl LineSearchView {
-    /// The view of `record` on `objective`.
-    pub fn of(record: &LineSearchRecord, objective: &impl Objective) -> LineSearchView {
+    /// The view of `record`, one of `searches` made by step `step`, on `objective`.
+    pub fn of(
+        record: &LineSearchRecord,
+        (searches, step): (usize, u64),
+        objective: &impl Objective,
+    ) -> LineSearchView {
         let furthest = record
             .trials
             .iter()
@@ -54,6 +62,8 @@ impl LineSearchView {
             .collect();
         LineSearchView {
             iteration: record.iteration,
+            searches,
+            step,
             loss: record.loss,
             slope: record.slope,
             c1: record.c1,
@@ -151,15 +161,18 @@ impl Session {
         )
     }
 
-    /// Racer `racer`'s last line search, where it is L-BFGS with a strong-Wolfe line search and
-    /// has taken a step; `None` otherwise.
-    pub fn line_search(&self, racer: usize) -> Option<LineSearchView> {
+    /// Line search `index` (0-based; the last where `None` or past the end) of racer `racer`'s
+    /// last step, where it is L-BFGS with a strong-Wolfe line search and has taken a step;
+    /// `None` otherwise.
+    pub fn line_search(&self, racer: usize, index: Option<usize>) -> Option<LineSearchView> {
         let runner = self.race.runners.get(racer)?;
         match runner.optimizer_state() {
-            OptimizerState::Lbfgs(state) => state
-                .last_search
-                .as_deref()
-                .map(|record| LineSearchView::of(record, &**runner.objective())),
+            OptimizerState::Lbfgs(state) => {
+                let last = state.searches.len().checked_sub(1)?;
+                let record = &state.searches[index.unwrap_or(last).min(last)];
+                let made = (state.searches.len(), runner.steps_taken());
+                Some(LineSearchView::of(record, made, &**runner.objective()))
+            }
             _ => None,
         }
     }
@@ -200,25 +213,30 @@ mod tests {
         assert_eq!(Session::open("f=booth").step_slice(0), None, "no step yet");
     }
 
+    /// The trial `[α, φ(α), φ'(α)]` a search accepted.
+    fn accepted_trial(view: &LineSearchView) -> [f64; 3] {
+        *view
+            .trials
+            .iter()
+            .find(|t| t[0] == view.accepted)
+            .expect("the accepted step was a trial")
+    }
+
     #[test]
     fn the_accepted_step_meets_the_strong_wolfe_conditions_and_the_curve_passes_its_trials() {
         let mut session = Session::open(
             "f=rosenbrock&o=lbfgs(lr=1,line_search_fn=strong_wolfe)~sgd(lr=0.001)&start=-1.5,2",
         );
         assert_eq!(
-            session.line_search(0),
+            session.line_search(0, None),
             None,
             "no search before the first step"
         );
         session.advance(1);
-        assert_eq!(session.line_search(1), None, "SGD has no line search");
-        let view = session.line_search(0).expect("L-BFGS searched");
+        assert_eq!(session.line_search(1, None), None, "SGD has no line search");
+        let view = session.line_search(0, None).expect("L-BFGS searched");
         assert!(view.slope < 0.0, "a descent direction");
-        let [alpha, value, slope] = *view
-            .trials
-            .iter()
-            .find(|t| t[0] == view.accepted)
-            .expect("the accepted step was a trial");
+        let [alpha, value, slope] = accepted_trial(&view);
         assert!(
             value <= view.loss + view.c1 * alpha * view.slope,
             "sufficient decrease"
@@ -230,5 +248,27 @@ mod tests {
         // The curve is φ itself: at α = 0 it is the loss the search started from.
         assert_eq!(view.curve[0], [0.0, view.loss]);
         assert!(view.curve.last().expect("points")[0] > alpha);
+        // A step of L-BFGS makes one search per inner iteration (20 by default): each can be
+        // looked at, the first starting where the step did, each next where the last ended.
+        assert!(view.searches > 1, "{} searches", view.searches);
+        assert_eq!(
+            view.iteration as usize, view.searches,
+            "the last by default"
+        );
+        let first = session.line_search(0, Some(0)).expect("the first search");
+        assert_eq!((first.iteration, first.step), (1, 1));
+        let second = session.line_search(0, Some(1)).expect("the second search");
+        let [_, landed, _] = accepted_trial(&first);
+        assert_eq!(
+            second.loss, landed,
+            "the second search starts where the first ended"
+        );
+        assert_eq!(
+            session.line_search(0, Some(99)),
+            Some(view),
+            "past the end: the last"
+        );
+        session.advance(1);
+        assert_eq!(session.line_search(0, Some(0)).expect("searched").step, 2);
     }
 }

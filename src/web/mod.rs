@@ -235,12 +235,16 @@ impl Lab {
         to_json(&self.session.explain(index), "null")
     }
 
-    /// Racer `racer`'s last line search as JSON ([`Session::line_search`]): `null` unless it is
-    /// L-BFGS with a strong-Wolfe line search that has taken a step.
+    /// Line search `index` (0-based; the last where absent) of racer `racer`'s last step as
+    /// JSON ([`Session::line_search`]): `null` unless it is L-BFGS with a strong-Wolfe line
+    /// search and has taken a step.
     ///
     /// [`Session::line_search`]: crate::session::Session::line_search
-    pub fn line_search_json(&self, racer: usize) -> String {
-        to_json(&self.session.line_search(racer), "null")
+    pub fn line_search_json(&self, racer: usize, index: Option<u32>) -> String {
+        to_json(
+            &self.session.line_search(racer, index.map(|i| i as usize)),
+            "null",
+        )
     }
 
     /// Racer `racer`'s last update in one dimension as JSON ([`Session::step_slice`]): `null`

@@ -156,6 +156,23 @@ test('the line search, drawn: an L-BFGS step shows its trials and the accepted �
   const inked = await drawnPixels(page, 'line-search');
   assert.ok(inked > 1000, `the inset is drawn (${inked} pixels)`);
   await box.screenshot({ path: `${SCREENSHOT_DIR}/line-search.png` });
+  // The step made one search per inner iteration: ◀ and ▶ go through them, the last shown first.
+  const which = page.locator('#search-which');
+  const [, last, count] = (await which.textContent()).match(/^Search (\d+) of (\d+) in this step$/) ?? [];
+  assert.ok(Number(count) > 1 && last === count, await which.textContent());
+  assert.equal(await page.getByRole('button', { name: 'Next line search' }).isDisabled(), true);
+  const picture = await page.locator('#line-search').screenshot();
+  await page.getByRole('button', { name: 'Previous line search' }).click();
+  assert.equal(await which.textContent(), `Search ${count - 1} of ${count} in this step`);
+  assert.match(await page.locator('#line-search-readout').textContent(), new RegExp(`^Inner iteration ${count - 1} of the last step`));
+  assert.notDeepEqual(await page.locator('#line-search').screenshot(), picture, 'another search is drawn');
+  // Keys work as for any button: to the first search and no further.
+  await page.getByRole('button', { name: 'Previous line search' }).focus();
+  for (let k = 0; k < Number(count) + 2; k += 1) await page.keyboard.press('Enter').catch(() => {});
+  assert.equal(await which.textContent(), `Search 1 of ${count} in this step`);
+  // The next step shows its own last search again.
+  await page.getByRole('button', { name: 'Step' }).click();
+  await page.waitForFunction(() => /^Search (\d+) of \1 in this step$/.test(document.getElementById('search-which').textContent));
   // Adam has no line search: selecting it shows the loss along its last update instead.
   await page.locator('.racer').nth(1).click();
   assert.match(await page.locator('#line-search-readout').textContent(), /^Along the last update:/);

@@ -4,13 +4,20 @@
 // it. The language comes from `lang=` in the URL, else the browser's languages, else English; a
 // menu in the header switches it, and every module that shows words hears the switch.
 import EN from './i18n/en.js';
-import ZH_CN from './i18n/zh-CN.js';
 
-/** The languages offered: the URL's `lang` value → its name (in itself) and its catalogue. */
+/**
+ * The languages offered: the URL's `lang` value → its name (in itself) and how its catalogue is
+ * loaded. English, every entry's fallback, comes with this module; another language's catalogue
+ * is fetched when it is first chosen (or, after the lab has started, ahead of a switch), so a
+ * reader downloads only the words of the language they read.
+ */
 export const LANGUAGES = {
-  en: { name: 'English', words: EN },
-  'zh-CN': { name: '简体中文', words: ZH_CN },
+  en: { name: 'English', load: async () => EN },
+  'zh-CN': { name: '简体中文', load: async () => (await import('./i18n/zh-CN.js')).default },
 };
+
+/** The catalogues loaded so far, by language code. */
+const catalogues = { en: EN };
 
 let current = 'en';
 const listeners = [];
@@ -44,7 +51,7 @@ export function language() {
  * falls back to English, and a missing English one to the id itself (the tests forbid both).
  */
 export function t(id, params = {}) {
-  const entry = LANGUAGES[current].words[id] ?? EN[id];
+  const entry = catalogues[current][id] ?? EN[id];
   if (entry === undefined) return id;
   if (typeof entry === 'function') return entry(params);
   return entry.replace(/\{(\w+)\}/g, (mark, name) => (name in params ? String(params[name]) : mark));
@@ -52,7 +59,7 @@ export function t(id, params = {}) {
 
 /** Whether the current catalogue has entry `id` (for words that exist only sometimes). */
 export function has(id) {
-  return id in LANGUAGES[current].words;
+  return id in catalogues[current];
 }
 
 /**
@@ -69,12 +76,21 @@ export function translatePage(root = document) {
   document.title = t('page.documentTitle');
 }
 
-/** Switches to language `code` (one of LANGUAGES), refills the page and tells every listener. */
-export function setLanguage(code) {
+/**
+ * Switches to language `code` (one of LANGUAGES), once its catalogue is loaded; refills the page
+ * and tells every listener. Resolves when the page is in that language.
+ */
+export async function setLanguage(code) {
   if (!LANGUAGES[code]) return;
+  catalogues[code] ??= await LANGUAGES[code].load();
   current = code;
   translatePage();
   for (const listener of listeners) listener(code);
+}
+
+/** Fetches every language's catalogue not loaded yet, so that a later switch is immediate. */
+export async function loadAllLanguages() {
+  for (const [code, { load }] of Object.entries(LANGUAGES)) catalogues[code] ??= await load();
 }
 
 /** Calls `listener(code)` after every language switch. */

@@ -9,7 +9,7 @@ import { $ } from './dom.js';
 import { EMBED_PIECES, setUpEmbed } from './embed.js';
 import { hostOrigin, setUpEmbedApi } from './embed-api.js';
 import { rate } from './format.js';
-import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
+import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, loadAllLanguages, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from './lessons.js';
 import { setUpSearchNav, showLastStep } from './slice.js';
@@ -33,7 +33,7 @@ const FRAMED = window.self !== window.top;
 // The page's words, in the language the URL asks for, else the browser's: filled before the
 // lab loads, so even "Loading the lab…" is in the reader's language.
 const REQUESTED_LANGUAGE = new URLSearchParams(window.location.search).get('lang');
-setLanguage(chooseLanguage(REQUESTED_LANGUAGE, navigator.languages ?? [navigator.language]));
+await setLanguage(chooseLanguage(REQUESTED_LANGUAGE, navigator.languages ?? [navigator.language]));
 
 const banner = $('error-banner');
 function showError(message) {
@@ -711,13 +711,15 @@ async function main() {
   const menu = $('language');
   for (const [code, { name }] of Object.entries(LANGUAGES)) menu.append(new Option(name, code));
   menu.value = language();
-  menu.addEventListener('change', () => {
+  menu.addEventListener('change', async () => {
     ui.lang = menu.value;
-    setLanguage(menu.value);
+    await setLanguage(menu.value);
     updateUrl(false);
   });
   onLanguageChange(relabel);
   relabel();
+  // The other languages' words, fetched once the lab has started, so a switch is immediate.
+  setTimeout(() => { loadAllLanguages().catch(() => {}); }, 0);
 
   /** State the end-to-end tests read; not an API. */
   window.gdviz = {

@@ -136,7 +136,8 @@ test('the language menu switches every string and keeps the run; the browser’s
   assert.match(english, /step 3/);
 
   await page.getByLabel('Language').selectOption('zh-CN');
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  // Its words are fetched when the lab has started (or at the switch): the page switches then.
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
   assert.deepEqual((await stateOf(page)).racers.map((r) => [r.step, r.loss]), before, 'the run is where it was');
   assert.match(await page.locator('#counter').textContent(), /第 3 步/);
   assert.equal(await page.locator('#play').textContent(), '播放');

@@ -261,6 +261,11 @@ test('3-D view: tick it, turn it by dragging, keys, wheel and a finger, reset it
   assert.deepEqual(again.errors, []);
   await again.page.close();
   await page.screenshot({ path: `${SCREENSHOT_DIR}/view3d.png` });
+  // The plane's canvases were left alone under the 3-D view: turned off, it shows the whole run.
+  await page.getByLabel('3-D view').uncheck();
+  await canvas.waitFor({ state: 'hidden' });
+  assert.ok((await drawnPixels(page, 'trails')) > 200, 'the paths on the plane caught up');
+  assert.ok((await drawnPixels(page, 'markers')) > 20, 'and the markers');
   assert.deepEqual(errors, []);
   await page.close();
 });

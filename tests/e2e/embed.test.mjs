@@ -113,6 +113,26 @@ test('controls= adds the chart and the legend to a plain demo', async () => {
   await page.close();
 });
 
+test('an embedded 3-D view with its camera and the curvature read-out: drawn as linked, turned by a drag in the frame', async () => {
+  const { page, frame, errors } = await openCourse('f=himmelblau&o=adam(lr=0.05)&start=-4,4&steps=200&view3d=1&cam=-60,25,1.2&curv=1&embed=1&controls=curvature');
+  await frame.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });
+  assert.equal(await overflow(frame), 0);
+  const lab = page.frameLocator('iframe');
+  const view = lab.locator('#paths3d');
+  await view.waitFor({ state: 'visible' });
+  assert.deepEqual(await frame.evaluate(() => window.gdviz.ui.camera), { yaw: -60, pitch: 25, zoom: 1.2 });
+  assert.match(await lab.locator('#curvature-readout').textContent(), /λmax/);
+  const box = await view.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 50, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  assert.equal((await frame.evaluate(() => window.gdviz.ui.camera)).yaw, -80, '50 px dragged: 20° turned');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/embed-view3d.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a host that blocks the sandboxed frame’s requests gets a clear message, not “Loading…” forever', async () => {
   const closed = await startServer({ cors: false });
   const { page, frame } = await openCourse('f=rosenbrock&embed=1', { sandbox: 'allow-scripts', lab: closed.url });

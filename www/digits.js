@@ -84,10 +84,16 @@ function sayRefused() {
   $('digits-status').textContent = t('digits.refused', { field, reason: reasonText(refused) });
 }
 
-// A language switch words the lab's read-outs, titles, button and status line again at once,
-// not when they are next drawn.
+// A language switch words the lab's read-outs, titles, buttons, lessons and status line again
+// at once, not when they are next drawn.
 onLanguageChange(() => {
   if (!lab) return;
+  for (const button of $('digits-lessons').querySelectorAll('button[data-lesson]')) button.textContent = t(`lessons.${button.dataset.lesson}.title`);
+  const open = $('digits-lesson').dataset.lesson;
+  if (open) {
+    $('digits-lesson-title').textContent = t(`lessons.${open}.title`);
+    $('digits-lesson-text').textContent = t(`lessons.${open}.text`);
+  }
   $('digits-play').textContent = t(playing ? 'digits.pause' : 'digits.play');
   drawAll();
   if (refused) sayRefused();
@@ -155,10 +161,12 @@ function setUpControls() {
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = t(`lessons.${lesson.id}.title`);
+    button.dataset.lesson = lesson.id;
     button.addEventListener('click', () => {
       setPlaying(false);
       if (!load(structuredClone(lesson.scenario))) return;
       $('digits-lesson').hidden = false;
+      $('digits-lesson').dataset.lesson = lesson.id;
       $('digits-lesson-title').textContent = t(`lessons.${lesson.id}.title`);
       $('digits-lesson-text').textContent = t(`lessons.${lesson.id}.text`);
       setPlaying(true);

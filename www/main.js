@@ -427,8 +427,10 @@ async function main() {
     const network = isNetwork();
     for (const element of document.querySelectorAll('.network-only')) element.hidden = !network;
     for (const element of document.querySelectorAll('.surface-only')) element.hidden = network;
-    $('tab-surface').setAttribute('aria-pressed', String(!network));
-    $('tab-network').setAttribute('aria-pressed', String(network));
+    // With the digits lab open (a language switch words the page again), its tab stays marked.
+    const digits = $('digits-lab')?.hidden === false;
+    $('tab-surface').setAttribute('aria-pressed', String(!network && !digits));
+    $('tab-network').setAttribute('aria-pressed', String(network && !digits));
     $('stack').classList.toggle('network-view', network);
     showView3d({ lab, ui, network });
     $('chart-title').textContent = t(network ? 'main.chartTitleNetwork' : 'page.chartTitle');

@@ -26,6 +26,7 @@ const ALLOWED = new Set(`
   eta_min t_max step_size lr_decay max_iter max_eval lr batch optimizer surface seed schedule dataset
   noise legend chart curvature controls epoch epochs samples speed axis lesson lang steps the vmax v_max
   pred mse bce bgd dampening centered weight_decay momentum_decay betas hessian english
+  uci alpaydin kaynak scikit learn
 `.trim().split(/\s+/));
 
 /**
@@ -243,4 +244,26 @@ test('the refusals the lab hands over as data are worded in the page’s languag
     assert.notEqual(text, english[i]);
     assert.doesNotMatch(text, /\b(is|not|the|and|at|row|column|position|line)\b/, text);
   }
+});
+
+test('a language switch re-words the digits lab at once, not when it next draws', async () => {
+  const { page, errors } = await openPage(session, '?view=digits&lang=en');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  await page.getByLabel('Language').selectOption('zh-CN');
+  // Nothing is playing: the read-outs, the button and the pictures' titles change at once.
+  assert.match(await page.locator('#digits-accuracy').textContent(), /^测试准确率 [\d.]+ %$/);
+  assert.match(await page.locator('#digits-progress').textContent(), /次更新 · .* 轮$/);
+  assert.equal(await page.locator('#digits-play').textContent(), '播放');
+  assert.deepEqual(await page.locator('.view-tab[aria-pressed=true]').allTextContents(), ['手写数字'], 'only the digits tab is marked');
+  assert.deepEqual(await englishLeft(page, ALLOWED), [], 'digits lab after the switch');
+  // A lesson opened in Chinese is worded again in English on the way back.
+  await page.locator('#digits-lessons button').first().click();
+  await page.locator('#digits-play').click();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/zh-digits.png`, fullPage: true });
+  await page.getByLabel('语言').selectOption('en');
+  assert.match(await page.locator('#digits-accuracy').textContent(), /^Test accuracy [\d.]+ %$/);
+  assert.equal(await page.locator('#digits-lesson-title').textContent(), 'Vanishing gradients: sigmoid and small weights');
+  assert.equal(await page.locator('#digits-lessons button').first().textContent(), 'Vanishing gradients: sigmoid and small weights');
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -134,7 +134,9 @@ export function csvText(error) {
 export function ignoredText(entry) {
   const { key, why } = entry;
   if (why === 'refused') {
-    const text = refusalText({ field: entry.field, problem: entry.problem, reason: entry.sentence });
+    // A refusal of the value itself (`goal`) has the whole scenario's path: the key names it.
+    const field = entry.field === 'scenario' ? '' : entry.field;
+    const text = refusalText({ field, problem: entry.problem, reason: entry.sentence });
     return key ? t('messages.ignored.refused', { key, text }) : t('messages.ignored.scenario', { text });
   }
   const params = { ...entry, text: shown(String(entry.text ?? '')), most: entry.most ?? '' };

@@ -333,7 +333,7 @@ test('many classes from the controls: Classes makes the loss softmax cross-entro
   assert.equal((await scenarioOf(page)).objective.layers.at(-1), 3);
   // Two classes with binary cross-entropy cannot take three: the refusal says why, in Loss's words.
   await page.getByLabel('Loss', { exact: true }).selectOption('bce');
-  assert.match(await page.locator('#notice').textContent(), /^Loss: .*3.*use ce/);
+  assert.match(await page.locator('#notice').textContent(), /^Loss: .*3.*use cross-entropy/);
   assert.equal((await scenarioOf(page)).objective.loss, 'ce', 'the refused change is not applied');
   await train(page, 300);
   const metrics = await page.evaluate(() => JSON.parse(window.gdviz.lab.metrics_json(0)));

@@ -216,7 +216,7 @@ export default {
   'messages.unfit.start_not_finite': 'f is not finite at ({x}, {y}) — choose a start where the function is defined.',
   'messages.unfit.gradient_not_finite': 'the gradient of f is not finite at ({x}, {y}) — choose a start where the function is smooth.',
   'messages.unfit.not_a_box': '[{view}] is not a box — give x_min < x_max and y_min < y_max, each finite with |value| ≤ 1e12.',
-  'messages.unfit.needs_hessian': '{optimizer} needs an exact Hessian, which only the 2-D surfaces and linear regression have.',
+  'messages.unfit.needs_hessian': '{optimizer} needs an exact Hessian, which only the 2-D surfaces and linear regression have',
   'messages.unfit.no_test_split': 'early stopping watches the test loss, and there is no test split ({why}) — use a generated data set with a test fraction above 0.',
   'messages.unfit.points_or_dataset': 'give either your own data or a generated data set, not both.',
   'messages.unfit.needs_linear': 'linear regression needs the “linear” data set.',

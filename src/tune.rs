@@ -117,11 +117,11 @@ impl Tuner {
         scenario.validate()?;
         let racers = scenario.racers();
         let spec = racers.get(racer).cloned().ok_or_else(|| {
-            let sentence = format!(
-                "there is no racer {racer} to tune (accepted: 0 … {}; 0 is the scenario's optimizer)",
-                racers.len() - 1
-            );
-            Refusal::at("race", Problem::unfit(sentence))
+            let unfit = crate::read::Unfit::NoSuchRacer {
+                racer,
+                most: racers.len() - 1,
+            };
+            Refusal::at("race", Problem::unfit(unfit))
         })?;
         let mut scenario = scenario.clone();
         scenario.stop = None;

@@ -90,6 +90,11 @@ fn a_mangled_query_is_reported_not_fatal() {
         ignored.contains("`f`") && ignored.contains("`o[0].lr`") && ignored.contains("`batch`"),
         "{ignored}"
     );
+    // Each as data for the page to word: the parameter, why, and the value written.
+    assert!(
+        ignored.contains(r#"{"key":"batch","why":"not_whole","text":"-1""#),
+        "{ignored}"
+    );
     assert!(lab.state_json().contains("\"racers\""));
 }
 

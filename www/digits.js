@@ -5,7 +5,8 @@
 import { DigitsLab, install_digits, optimizer_catalog } from '../pkg/gdviz.js';
 import { $ } from './dom.js';
 import { num } from './format.js';
-import { t } from './i18n.js';
+import { onLanguageChange, t } from './i18n.js';
+import { reasonText } from './messages.js';
 import { DIGITS_LESSONS } from './lessons.js';
 
 /** Milliseconds of training per animation frame (the rest of the frame draws). */
@@ -32,6 +33,8 @@ let chosen = 0;
 let drawing = null;
 let lastSlow = 0;
 let opening = null;
+/** The refusal the status line shows (re-worded on a language switch), else null. */
+let refused = null;
 
 /** Fetches and installs the digits, builds the lab and wires the controls; once. */
 export function openDigits() {
@@ -60,19 +63,42 @@ function load(next) {
   try {
     built = new DigitsLab(JSON.stringify(next));
   } catch (error) {
-    const field = FIELD_LABELS[error.field] ? t(FIELD_LABELS[error.field]) : error.field;
-    $('digits-status').textContent = t('digits.refused', { field, reason: error.reason ?? error.message });
+    refused = error;
+    sayRefused();
     showControls();
     return false;
   }
   lab?.free();
   lab = built;
+  refused = null;
   scenario = JSON.parse(lab.scenario_json());
   $('digits-status').textContent = '';
   showControls();
   drawAll();
   return true;
 }
+
+/** Says on the status line why the core refused the last edit, in the control's words. */
+function sayRefused() {
+  const field = FIELD_LABELS[refused.field] ? t(FIELD_LABELS[refused.field]) : refused.field;
+  $('digits-status').textContent = t('digits.refused', { field, reason: reasonText(refused) });
+}
+
+// A language switch words the lab's read-outs, titles, buttons, lessons and status line again
+// at once, not when they are next drawn.
+onLanguageChange(() => {
+  if (!lab) return;
+  for (const button of $('digits-lessons').querySelectorAll('button[data-lesson]')) button.textContent = t(`lessons.${button.dataset.lesson}.title`);
+  const open = $('digits-lesson').dataset.lesson;
+  if (open) {
+    $('digits-lesson-title').textContent = t(`lessons.${open}.title`);
+    $('digits-lesson-text').textContent = t(`lessons.${open}.text`);
+  }
+  $('digits-play').textContent = t(playing ? 'digits.pause' : 'digits.play');
+  drawAll();
+  if (refused) sayRefused();
+  else if ($('digits-status').textContent) $('digits-status').textContent = lab.finished() ? t('digits.finished') : '';
+});
 
 /** Applies `mutate` to a copy of the scenario and rebuilds the lab from the start. */
 function edit(mutate) {
@@ -135,10 +161,12 @@ function setUpControls() {
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = t(`lessons.${lesson.id}.title`);
+    button.dataset.lesson = lesson.id;
     button.addEventListener('click', () => {
       setPlaying(false);
       if (!load(structuredClone(lesson.scenario))) return;
       $('digits-lesson').hidden = false;
+      $('digits-lesson').dataset.lesson = lesson.id;
       $('digits-lesson-title').textContent = t(`lessons.${lesson.id}.title`);
       $('digits-lesson-text').textContent = t(`lessons.${lesson.id}.text`);
       setPlaying(true);

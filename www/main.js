@@ -16,7 +16,7 @@ import { setUpSearchNav, showLastStep } from './slice.js';
 import { createChallenge } from './challenge.js';
 import { createNarrator } from './narrate.js';
 import { setUpRecording } from './record.js';
-import { readField, refusalText } from './messages.js';
+import { csvText, ignoredText, readField, reasonText, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
@@ -130,7 +130,7 @@ function readUi(params, ignored) {
 async function main() {
   await init();
   const lab = new Lab(window.location.search);
-  const ignored = JSON.parse(lab.ignored_json());
+  const ignored = JSON.parse(lab.ignored_json()).map(ignoredText);
   const ui = readUi(new URLSearchParams(window.location.search), ignored);
   notify(ignored);
   let scenario = JSON.parse(lab.scenario_json());
@@ -358,7 +358,7 @@ async function main() {
       try {
         job = lab.start_tuning();
       } catch (error) {
-        notify([t('messages.labelled', { label: t('page.tune'), text: error.message ?? error })]);
+        notify([t('messages.labelled', { label: t('page.tune'), text: refusalText(error, labels()) })]);
         return;
       }
       bar.hidden = false;
@@ -428,8 +428,10 @@ async function main() {
     const network = isNetwork();
     for (const element of document.querySelectorAll('.network-only')) element.hidden = !network;
     for (const element of document.querySelectorAll('.surface-only')) element.hidden = network;
-    $('tab-surface').setAttribute('aria-pressed', String(!network));
-    $('tab-network').setAttribute('aria-pressed', String(network));
+    // With the digits lab open (a language switch words the page again), its tab stays marked.
+    const digits = $('digits-lab')?.hidden === false;
+    $('tab-surface').setAttribute('aria-pressed', String(!network && !digits));
+    $('tab-network').setAttribute('aria-pressed', String(network && !digits));
     $('stack').classList.toggle('network-view', network);
     showView3d({ lab, ui, network });
     $('chart-title').textContent = t(network ? 'main.chartTitleNetwork' : 'page.chartTitle');
@@ -477,7 +479,7 @@ async function main() {
         const racers = racersOf(next);
         const entry = catalogs.optimizers.find((o) => o.name === 'adam');
         const title = catalogs.optimizers.find((o) => o.name === racers[index].optimizer.name)?.title ?? racers[index].optimizer.name;
-        adapted.push(t('main.racesAsAdam', { number: index + 1, title, reason: error.reason ?? error.message }));
+        adapted.push(t('main.racesAsAdam', { number: index + 1, title, reason: reasonText(error) }));
         racers[index].optimizer = { name: entry.name, lr: entry.lr };
         next.optimizer = racers[0].optimizer;
         next.race = next.race?.map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer })) ?? [];
@@ -681,7 +683,7 @@ async function main() {
     try {
       points = JSON.parse(csv_points($(textarea).value, kind()));
     } catch (error) {
-      notify([`${label}: ${error.message ?? error}`]);
+      notify([t('messages.labelled', { label, text: csvText(error) })]);
       return;
     }
     edit((s) => {
@@ -763,7 +765,8 @@ async function main() {
       },
       readQuery: (query) => {
         const probe = new Lab(query);
-        const read = { scenario: JSON.parse(probe.scenario_json()), ignored: JSON.parse(probe.ignored_json()) };
+        // The embed protocol's words are English, for course-page authors (docs/embed.md).
+        const read = { scenario: JSON.parse(probe.scenario_json()), ignored: JSON.parse(probe.ignored_json()).map((entry) => entry.sentence) };
         probe.free();
         return read;
       },

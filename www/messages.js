@@ -93,13 +93,62 @@ export function refusalText(error, titles = []) {
   const who = racer > 0 ? t('messages.whichRacer', { number: racer + 1, title: titles[racer] ?? '' }) : '';
   const problem = error?.problem;
   if (label && problem?.kind === 'out_of_range' && Number.isFinite(problem.value)) {
-    const { range, value } = problem;
-    const side = range.min !== null && (value < range.min || (range.min_open && value === range.min)) ? 'tooSmall' : 'tooLarge';
-    const which = range.whole && !Number.isInteger(value) ? 'notWhole' : side;
-    return t(`messages.${which}`, { label: `${label}${who}`, value: bound(String(value)), accepted: acceptedRange(range) });
+    return t(`messages.${rangeSide(problem)}`, { label: `${label}${who}`, value: bound(String(problem.value)), accepted: acceptedRange(problem.range) });
   }
   const text = problemText(problem) ?? reason;
   return label ? t('messages.labelled', { label: `${label}${who}`, text }) : field ? t('messages.labelled', { label: field, text }) : text;
+}
+
+/** Which side of its range an out-of-range value fell: `tooSmall`, `tooLarge` or `notWhole`. */
+function rangeSide({ range, value }) {
+  const side = range.min !== null && (value < range.min || (range.min_open && value === range.min)) ? 'tooSmall' : 'tooLarge';
+  return range.whole && !Number.isInteger(value) ? 'notWhole' : side;
+}
+
+/**
+ * What is wrong with a refused value and what is accepted, without the control's label (for a
+ * page that names the control itself, as the digits lab's status line does).
+ */
+export function reasonText(error) {
+  const problem = error?.problem;
+  if (problem?.kind === 'out_of_range' && Number.isFinite(problem.value)) {
+    return t(`messages.reason.${rangeSide(problem)}`, { value: bound(String(problem.value)), accepted: acceptedRange(problem.range) });
+  }
+  return problemText(problem) ?? (typeof error?.reason === 'string' ? error.reason : String(error?.message ?? error));
+}
+
+/**
+ * A refused CSV text (`error.csv`, the lab's data: kind, row, column, cell, count, columns,
+ * header, most, example) in words, else the lab's own sentence.
+ */
+export function csvText(error) {
+  const csv = error?.csv;
+  if (!csv?.kind) return String(error?.message ?? error);
+  return t(`messages.csv.${csv.kind}`, { ...csv, cell: csv.cell === null ? '' : shown(csv.cell) });
+}
+
+/**
+ * A link's parameter the lab ignored (`{ key, why, … }`, the lab's data) in words: its name and
+ * why, in the control's words where the lab refused the value.
+ */
+export function ignoredText(entry) {
+  const { key, why } = entry;
+  if (why === 'refused') {
+    // A refusal of the value itself (`goal`) has the whole scenario's path: the key names it.
+    const field = entry.field === 'scenario' ? '' : entry.field;
+    const text = refusalText({ field, problem: entry.problem, reason: entry.sentence });
+    return key ? t('messages.ignored.refused', { key, text }) : t('messages.ignored.scenario', { text });
+  }
+  const params = { ...entry, text: shown(String(entry.text ?? '')), most: entry.most ?? '' };
+  return t(`messages.ignored.${why}`, params);
+}
+
+/** A typo in your own function (the lab's `ExprError`: its position and what is wrong there). */
+function typoText({ position, typo }) {
+  const hint = typo.id === 'unexpected_character'
+    ? { ',': 'comma', '²': 'power', '³': 'power', '[': 'brackets', ']': 'brackets', '{': 'brackets', '}': 'brackets' }[typo.text] ?? 'none'
+    : typo.id === 'unknown_variable' && /^[xy]+$/.test(typo.name) ? 'product' : 'none';
+  return t(`messages.typo.${typo.id}`, { ...typo, position, hint, accepted: typo.accepted?.join(', ') ?? '' });
 }
 
 /** A value the lab found (`"null"`, `{"text":"adm"}`, `{"number":3}`, `"list"`) as people read it. */
@@ -109,9 +158,18 @@ function foundText(found) {
   return kind === 'text' ? `“${value}”` : kind === 'number' ? bound(String(value)) : String(value);
 }
 
+/** The parameters of a misfit's sentence: its numbers as people read them, its ids worded. */
+function unfitParams(problem) {
+  const params = {};
+  for (const [key, value] of Object.entries(problem)) params[key] = typeof value === 'number' ? bound(String(value)) : value;
+  if (Array.isArray(problem.view)) params.view = problem.view.map((v) => bound(String(v))).join(', ');
+  if (problem.why) params.why = t(`messages.noSplit.${problem.why}`);
+  return params;
+}
+
 /**
- * The problem of a refusal in words, from its data, where the page words that kind (`null`
- * else: the lab's own sentence stands, as for a function's typo or a CSV cell).
+ * The problem of a refusal in words, from its data (`null` for a kind the page does not know:
+ * the lab's own sentence stands).
  */
 function problemText(problem) {
   switch (problem?.kind) {
@@ -122,6 +180,13 @@ function problemText(problem) {
     case 'missing': return problem.names.length
       ? t('messages.problem.missingName', { accepted: problem.names.join(', ') })
       : t('messages.problem.missing', { example: problem.example ?? '' });
+    case 'not_json': return t('messages.problem.notJson', { line: problem.line, column: problem.column });
+    case 'wrong_length': return t('messages.problem.wrongLength', {
+      found: problem.found,
+      unit: t(`messages.unit.${problem.unit}`, { count: problem.found }),
+      expected: t(`messages.length.${Object.keys(problem.expected)[0]}`, { count: Object.values(problem.expected)[0] }),
+    });
+    case 'unfit': return problem.id === 'formula' ? typoText(problem.error) : t(`messages.unfit.${problem.id}`, unfitParams(problem));
     default: return null;
   }
 }

@@ -2,6 +2,7 @@
 // legend, ready for a slide; CSV trajectories; the JSON scenario) and import (JSON).
 import { $ } from './dom.js';
 import { CANVAS_FONTS, t } from './i18n.js';
+import { reasonText } from './messages.js';
 
 /** Offers `blob` as a file download named `name`. */
 export function download(name, blob) {
@@ -60,6 +61,21 @@ async function copy(text, field) {
 }
 
 /**
+ * Why `text` is not a scenario's JSON, in words: the lab reads it (and keeps its own scenario)
+ * to say the line and column where it stops being JSON.
+ */
+function notJson(lab, text) {
+  try {
+    lab.load(text);
+  } catch (refusal) {
+    const { problem } = refusal ?? {};
+    if (problem?.kind === 'not_json') return t('share.notJson', { line: problem.line, column: problem.column });
+    return t('messages.labelled', { label: t('page.importJson'), text: reasonText(refusal) });
+  }
+  return t('share.notJson', { line: 1, column: 1 });
+}
+
+/**
  * Wires the dialog. `pageQuery()` is the page's whole state as a query; `legendRows()` the
  * racers as the legend shows them; `replace(scenario)` loads an imported scenario.
  */
@@ -90,13 +106,13 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
     const file = event.target.files?.[0];
     if (!file) return;
     let imported;
+    const text = await file.text();
+    event.target.value = '';
     try {
-      imported = JSON.parse(await file.text());
-    } catch (error) {
-      notify([t('share.notJson', { error: error.message })]);
+      imported = JSON.parse(text);
+    } catch {
+      notify([notJson(lab, text)]);
       return;
-    } finally {
-      event.target.value = '';
     }
     dialog.close();
     replace(imported);

@@ -117,6 +117,7 @@ function frame(canvas, curve, extra) {
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, width, height);
   const pad = { left: 44, right: 10, top: 10, bottom: 30 };
+  g.font = '11px sans-serif';
   const alphaEnd = curve.at(-1)?.[0] ?? 1;
   const values = curve.map((p) => p[1]);
   const start = extra[0];
@@ -125,6 +126,8 @@ function frame(canvas, curve, extra) {
   // though every value in `extra` stays in view.
   const high = Math.max(Math.min(Math.max(...values), start + 2 * Math.max(start - low, 1e-12)), ...extra);
   const span = high - low || 1;
+  // The value axis's labels (6.330e−7) fit between the rotated axis name and the plot.
+  pad.left = Math.max(pad.left, Math.ceil(Math.max(...[high, low].map((v) => g.measureText(num(v)).width))) + 22);
   const x = (a) => pad.left + (a / alphaEnd) * (width - pad.left - pad.right);
   const y = (v) => pad.top + (1 - (v - low) / span) * (height - pad.top - pad.bottom);
   g.strokeStyle = INK.grid;

@@ -34,7 +34,8 @@ use std::fmt;
 pub const MAX_ROWS: usize = MAX_N;
 
 /// What was wrong with the text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CsvErrorKind {
     /// No data rows (nothing at all, or only a header).
     Empty,
@@ -54,8 +55,9 @@ pub enum CsvErrorKind {
     LabelOutOfRange,
 }
 
-/// A refused CSV text: the class of the problem, where it is, and a sentence for people.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A refused CSV text: the class of the problem, where it is and what was found (serialised for
+/// the page, which words it with what the kind of data takes), and the CLI's sentence.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CsvError {
     /// The class of the problem.
     pub kind: CsvErrorKind,
@@ -63,7 +65,12 @@ pub struct CsvError {
     pub row: Option<usize>,
     /// The 1-based column of the offending value, where there is one.
     pub column: Option<usize>,
-    /// The sentence shown, e.g. ``row 3, column 1: `abc` is not a number``.
+    /// The offending cell's text, where there is one.
+    pub cell: Option<String>,
+    /// What was counted: the columns of a ragged row, the rows of too long a text.
+    pub count: Option<usize>,
+    /// The CLI's sentence, e.g. ``row 3, column 1: `abc` is not a number``.
+    #[serde(skip)]
     pub message: String,
 }
 
@@ -85,7 +92,32 @@ fn refuse(
         kind,
         row,
         column,
+        cell: None,
+        count: None,
         message,
+    }
+}
+
+impl CsvError {
+    /// The refusal naming the cell's text.
+    fn cell(mut self, text: &str) -> Self {
+        self.cell = Some(text.to_string());
+        self
+    }
+
+    /// The refusal with what was counted (columns of a row, rows of the text).
+    fn count(mut self, count: usize) -> Self {
+        self.count = Some(count);
+        self
+    }
+}
+
+/// A row of `kind` as the data should read, e.g. `0.5,-0.2,1`.
+pub fn example(kind: DatasetKind) -> &'static str {
+    match kind {
+        DatasetKind::Classification => "0.5,-0.2,1",
+        DatasetKind::Regression1d => "0.5,1.2",
+        DatasetKind::Regression2d => "0.5,-0.2,0.8",
     }
 }
 
@@ -150,6 +182,7 @@ fn ragged(row: usize, found: usize, kind: DatasetKind) -> CsvError {
             header(kind)
         ),
     )
+    .count(found)
 }
 
 /// Reads `text` (format in the module doc) into points of `kind`, `N` columns each.
@@ -179,11 +212,7 @@ fn parse_flat(text: &str, kind: DatasetKind, n: usize) -> Result<Vec<f64>, CsvEr
         .map(|(i, line)| (i + 1, line.trim()))
         .filter(|(_, line)| !line.is_empty())
         .peekable();
-    let example = match kind {
-        DatasetKind::Classification => "0.5,-0.2,1",
-        DatasetKind::Regression1d => "0.5,1.2",
-        DatasetKind::Regression2d => "0.5,-0.2,0.8",
-    };
+    let example = example(kind);
     let empty = |what: &str| {
         refuse(
             CsvErrorKind::Empty,
@@ -219,7 +248,8 @@ fn parse_flat(text: &str, kind: DatasetKind, n: usize) -> Result<Vec<f64>, CsvEr
                 "the data has {} rows; at most {MAX_ROWS} are accepted",
                 rows.len()
             ),
-        ));
+        )
+        .count(rows.len()));
     }
     let mut values = Vec::with_capacity(rows.len() * n);
     for (row, line) in rows {
@@ -235,19 +265,22 @@ fn parse_flat(text: &str, kind: DatasetKind, n: usize) -> Result<Vec<f64>, CsvEr
                 return Err(at(
                     CsvErrorKind::NotANumber,
                     format!("row {row}, column {column} is empty (expected a number)"),
-                ));
+                )
+                .cell(field));
             }
             let v = crate::read::float_text::parse_f64(field).ok_or_else(|| {
                 at(
                     CsvErrorKind::NotANumber,
                     format!("row {row}, column {column}: `{field}` is not a number"),
                 )
+                .cell(field)
             })?;
             if !v.is_finite() {
                 return Err(at(
                     CsvErrorKind::NotFinite,
                     format!("row {row}, column {column}: `{field}` is not a finite number"),
-                ));
+                )
+                .cell(field));
             }
             if kind == DatasetKind::Classification && column == n {
                 let most = MAX_CLASSES - 1;
@@ -255,13 +288,15 @@ fn parse_flat(text: &str, kind: DatasetKind, n: usize) -> Result<Vec<f64>, CsvEr
                     return Err(at(
                         CsvErrorKind::BadLabel,
                         format!("row {row}, column {column}: the label `{field}` is not a whole number (labels are classes 0 to {most})"),
-                    ));
+                    )
+                    .cell(field));
                 }
                 if !(0.0..=most as f64).contains(&v) {
                     return Err(at(
                         CsvErrorKind::LabelOutOfRange,
                         format!("row {row}, column {column}: the label `{field}` is out of range (labels are classes 0 to {most})"),
-                    ));
+                    )
+                    .cell(field));
                 }
             }
             values.push(v);
@@ -280,15 +315,19 @@ pub fn csv_to_points_json(text: &str, kind: &str) -> Result<String, String> {
             "unknown kind `{kind}` (accepted: classification, regression1d, regression2d)"
         ));
     };
-    let json = match dataset_kind {
-        DatasetKind::Regression1d => {
-            serde_json::to_string(&parse_csv::<2>(text, dataset_kind).map_err(|e| e.message)?)
-        }
+    points_json(text, dataset_kind).map_err(|e| e.message)
+}
+
+/// [`csv_to_points_json`] for a known `kind`, refused with the [`CsvError`] itself.
+pub fn points_json(text: &str, kind: DatasetKind) -> Result<String, CsvError> {
+    let json = match kind {
+        DatasetKind::Regression1d => serde_json::to_string(&parse_csv::<2>(text, kind)?),
         DatasetKind::Classification | DatasetKind::Regression2d => {
-            serde_json::to_string(&parse_csv::<3>(text, dataset_kind).map_err(|e| e.message)?)
+            serde_json::to_string(&parse_csv::<3>(text, kind)?)
         }
     };
-    json.map_err(|e| e.to_string())
+    // Plain numbers always serialise; an empty list stands in if they did not.
+    Ok(json.unwrap_or_else(|_| "[]".to_string()))
 }
 
 #[cfg(test)]

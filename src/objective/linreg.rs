@@ -97,7 +97,7 @@ impl LinReg {
         match (&self.points, &self.dataset) {
             (Some(_), Some(_)) => Err(Refusal::at(
                 "dataset",
-                Problem::unfit("give either points or dataset, not both".to_string()),
+                Problem::unfit(crate::read::Unfit::PointsOrDataset),
             )),
             (None, None) => Err(Refusal::at(
                 "points",
@@ -112,10 +112,9 @@ impl LinReg {
                 if dataset.name.kind() != DatasetKind::Regression1d {
                     return Err(Refusal::at(
                         "name",
-                        Problem::unfit(format!(
-                            "{} is not a 1-D regression set; linear regression needs \"linear\"",
-                            dataset.name.as_str()
-                        )),
+                        Problem::unfit(crate::read::Unfit::NeedsLinear {
+                            name: Some(dataset.name.as_str()),
+                        }),
                     )
                     .in_key("dataset"));
                 }
@@ -147,7 +146,7 @@ impl LinearRegression {
                 let Split { train, test } = data.points_1d().ok_or_else(|| {
                     Refusal::at(
                         "name",
-                        Problem::unfit("linear regression needs \"linear\"".to_string()),
+                        Problem::unfit(crate::read::Unfit::NeedsLinear { name: None }),
                     )
                     .in_key("dataset")
                 })?;

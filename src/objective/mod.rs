@@ -39,7 +39,7 @@ pub(crate) fn check_points<const N: usize>(points: &[[f64; N]]) -> Result<(), Re
         let problem = Problem::WrongLength {
             found: 0,
             expected: Length::AtLeast(1),
-            unit: "points",
+            unit: crate::read::Unit::Points,
         };
         return Err(Refusal::at("points", problem));
     }

@@ -233,7 +233,7 @@ macro_rules! optimizers {
                         return Ok(OptimizerConfig::$variant(<$config>::read(fields)?));
                     }
                 )*
-                Err(Refusal::here(crate::read::Problem::unfit(format!("unknown optimizer `{name}`"))))
+                Err(Refusal::here(crate::read::Problem::unfit(crate::read::Unfit::UnknownOptimizer { name: name.to_string() })))
             }
 
             /// Whether `state` is of this optimizer's kind.

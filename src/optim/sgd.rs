@@ -65,9 +65,7 @@ impl SgdConfig {
         if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
             return Err(Refusal::at(
                 "nesterov",
-                Problem::unfit(
-                    "Nesterov momentum requires a momentum > 0 and zero dampening".to_string(),
-                ),
+                Problem::unfit(crate::read::Unfit::NesterovNeedsMomentum),
             ));
         }
         Ok(())

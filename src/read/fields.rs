@@ -201,7 +201,7 @@ pub(crate) fn read_struct(
                 return Err(Refusal::here(Problem::WrongLength {
                     found: items.len(),
                     expected: Length::AtMost(slots.len()),
-                    unit: "values",
+                    unit: crate::read::Unit::Values,
                 }));
             }
             Ok(())
@@ -274,7 +274,7 @@ pub(crate) fn numbers_of<const N: usize>(value: &Value) -> Result<[f64; N], Refu
         return Err(Refusal::here(Problem::WrongLength {
             found: items.len(),
             expected: Length::Exactly(N),
-            unit: "numbers",
+            unit: crate::read::Unit::Numbers,
         }));
     }
     let mut out = [0.0; N];

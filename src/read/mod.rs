@@ -20,6 +20,10 @@ pub(crate) mod fields;
 pub mod float_text;
 pub mod refusal;
 pub(crate) mod tagged;
+pub mod unfit;
 
 pub(crate) use fields::ReadValue;
-pub use refusal::{compact, Expected, FieldPath, Found, Length, Problem, Range, Refusal, Step};
+pub use refusal::{
+    compact, Expected, FieldPath, Found, Length, Problem, Range, Refusal, Step, Unit,
+};
+pub use unfit::{NoSplit, Unfit};

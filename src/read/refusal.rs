@@ -3,6 +3,7 @@
 //! words are written once, at the edge — the CLI prints [`Refusal`]'s `Display`, the page words
 //! the same data in the control's own label (www/messages.js). No code parses them back.
 
+use super::unfit::Unfit;
 use serde::Serialize;
 use std::fmt;
 
@@ -307,9 +308,14 @@ impl fmt::Display for Length {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
-    /// The text is not JSON; the parser's account of where it stopped.
+    /// The text is not JSON: where the parser stopped, and its account (for the CLI).
     NotJson {
-        /// The parser's words.
+        /// The 1-based line where the parser stopped.
+        line: usize,
+        /// The 1-based column (in bytes) where the parser stopped.
+        column: usize,
+        /// The parser's words, for the CLI; the page words the line and column.
+        #[serde(skip)]
         detail: String,
     },
     /// A number JSON cannot hold: `NaN`, `Infinity`, or beyond ±1.8e308.
@@ -353,23 +359,69 @@ pub enum Problem {
         found: usize,
         /// The entries accepted.
         expected: Length,
-        /// What one entry is, for the sentence ("values", "racers", "entries").
-        unit: &'static str,
+        /// What one entry is.
+        unit: Unit,
     },
     /// A value of the right kind and range that does not fit the rest of the scenario (Nesterov
-    /// without momentum, Newton without a Hessian, a typo in a function, a bad CSV cell), in a
-    /// sentence that says what would.
+    /// without momentum, Newton without a Hessian, a typo in a function): which misfit, with
+    /// its numbers.
     Unfit {
         /// What does not fit, and what would.
-        sentence: String,
+        #[serde(flatten)]
+        unfit: Unfit,
     },
 }
 
 impl Problem {
-    /// A value that does not fit the rest of the scenario, in `sentence`.
-    pub fn unfit(sentence: impl Into<String>) -> Self {
-        Problem::Unfit {
-            sentence: sentence.into(),
+    /// A value that does not fit the rest of the scenario: `unfit`.
+    pub fn unfit(unfit: Unfit) -> Self {
+        Problem::Unfit { unfit }
+    }
+}
+
+/// What the entries of a list are, for a sentence about its length; serialised as its id
+/// (`"values"`, `"hidden_layers"`), which the page words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Numbers of a list such as `betas`.
+    Values,
+    /// Racers of a race.
+    Racers,
+    /// Entries of a list.
+    Entries,
+    /// Numbers of a start point.
+    Numbers,
+    /// Points of a data set.
+    Points,
+    /// Hidden layers of a network.
+    HiddenLayers,
+    /// Convolutions of a CNN.
+    Convolutions,
+    /// Images of a data set.
+    Images,
+    /// Parameters of a model.
+    Parameters,
+}
+
+impl Unit {
+    /// The unit in English, `count` of them: "1 value", "2 values", "1 entry".
+    fn english(self, count: usize) -> &'static str {
+        let (one, many) = match self {
+            Unit::Values => ("value", "values"),
+            Unit::Racers => ("racer", "racers"),
+            Unit::Entries => ("entry", "entries"),
+            Unit::Numbers => ("number", "numbers"),
+            Unit::Points => ("point", "points"),
+            Unit::HiddenLayers => ("hidden layer", "hidden layers"),
+            Unit::Convolutions => ("convolution", "convolutions"),
+            Unit::Images => ("image", "images"),
+            Unit::Parameters => ("parameter", "parameters"),
+        };
+        if count == 1 {
+            one
+        } else {
+            many
         }
     }
 }
@@ -467,7 +519,7 @@ impl fmt::Display for Reason<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let refusal = self.0;
         match &refusal.problem {
-            Problem::NotJson { detail } => write!(f, "not valid JSON ({})", one_line(detail)),
+            Problem::NotJson { detail, .. } => write!(f, "not valid JSON ({})", one_line(detail)),
             Problem::NonFinite => f.write_str(
                 "not a finite number (accepted: a finite number; JSON has no NaN or Infinity, and |value| ≤ 1.8e308)",
             ),
@@ -507,15 +559,12 @@ impl fmt::Display for Reason<'_> {
                 found,
                 expected,
                 unit,
-            } => {
-                let unit = match (*found, unit.strip_suffix("ies")) {
-                    (1, Some(stem)) => format!("{stem}y"),
-                    (1, None) => unit.trim_end_matches('s').to_string(),
-                    _ => unit.to_string(),
-                };
-                write!(f, "{found} {unit} given (accepted: {expected})")
-            }
-            Problem::Unfit { sentence } => f.write_str(&one_line(sentence)),
+            } => write!(
+                f,
+                "{found} {} given (accepted: {expected})",
+                unit.english(*found)
+            ),
+            Problem::Unfit { unfit } => f.write_str(&one_line(&unfit.to_string())),
         }
     }
 }
@@ -607,6 +656,41 @@ mod tests {
             },
         );
         assert_eq!(refusal.to_string(), "a\\nb: unknown field (accepted: x, y)");
+    }
+
+    #[test]
+    fn problems_serialise_as_ids_and_numbers_for_the_page() {
+        let json = |problem: &Problem| serde_json::to_string(problem).unwrap_or_default();
+        assert_eq!(
+            json(&Problem::unfit(Unfit::NesterovNeedsMomentum)),
+            r#"{"kind":"unfit","id":"nesterov_needs_momentum"}"#
+        );
+        assert_eq!(
+            json(&Problem::unfit(Unfit::PoolTooLarge { size: 1 })),
+            r#"{"kind":"unfit","id":"pool_too_large","size":1}"#
+        );
+        let not_json = Problem::NotJson {
+            line: 2,
+            column: 7,
+            detail: "expected value at line 2 column 7".into(),
+        };
+        assert_eq!(
+            json(&not_json),
+            r#"{"kind":"not_json","line":2,"column":7}"#
+        );
+        let length = Problem::WrongLength {
+            found: 1,
+            expected: Length::Exactly(2),
+            unit: Unit::Values,
+        };
+        assert_eq!(
+            json(&length),
+            r#"{"kind":"wrong_length","found":1,"expected":{"exactly":2},"unit":"values"}"#
+        );
+        assert_eq!(
+            Refusal::at("betas", length).to_string(),
+            "betas: 1 value given (accepted: exactly 2)"
+        );
     }
 
     #[test]

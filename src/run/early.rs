@@ -102,6 +102,6 @@ pub(super) fn check_test_split(objective: &Model, start: &[f64]) -> Result<(), R
         return Ok(());
     }
     Err(crate::scenario::no_test_split(
-        "the data set holds no point out",
+        crate::read::NoSplit::NoPointHeldOut,
     ))
 }

@@ -171,7 +171,7 @@ impl Runner {
                 Problem::WrongLength {
                     found: start.len(),
                     expected: Length::Exactly(dim),
-                    unit: "values",
+                    unit: crate::read::Unit::Values,
                 },
             ));
         }

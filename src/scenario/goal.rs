@@ -2,7 +2,7 @@
 //! epochs — `loss<0.01@samples<=200` in a link, `{"loss_below":0.01,"samples":200}` in a
 //! scenario. The run judges each racer against it step by step ([`Goal::judge`]).
 
-use crate::read::{Problem, Range, Refusal};
+use crate::read::{Problem, Range, Refusal, Unfit};
 use serde::Serialize;
 
 /// What a challenge asks of a racer: its full-objective loss below `loss_below`, at or before the
@@ -31,9 +31,6 @@ crate::read::fields::read_fields!(Goal (Goal { loss_below: 0.0, steps: None, sam
 
 /// The budgets a goal accepts: steps and samples whole from 1 to 1e12, epochs above 0.
 const WHOLE_BUDGET: Range = Range::closed(1.0, 1e12).whole();
-
-/// How the text form is written, for a refusal.
-const TEXT_FORM: &str = "write the goal as loss<0.01, or with a budget as loss<0.01@steps<=500, loss<0.01@samples<=200 or loss<0.01@epochs<=5";
 
 /// Where one racer stands against the goal.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -68,9 +65,7 @@ impl Goal {
             self.epochs.is_some(),
         ];
         if given.iter().filter(|&&g| g).count() > 1 {
-            return Err(Refusal::here(Problem::unfit(
-                "a goal has one budget: steps, samples or epochs",
-            )));
+            return Err(Refusal::here(Problem::unfit(Unfit::GoalOneBudget)));
         }
         for (name, value) in [("steps", self.steps), ("samples", self.samples)] {
             if let Some(v) = value {
@@ -86,7 +81,7 @@ impl Goal {
     /// Reads the text form, `loss<0.01` or `loss<0.01@samples<=200` (`steps`, `samples` or
     /// `epochs`); the refusal says how it is written, or which number is out of range.
     pub fn from_text(text: &str) -> Result<Goal, Refusal> {
-        let unfit = || Refusal::here(Problem::unfit(TEXT_FORM));
+        let unfit = || Refusal::here(Problem::unfit(Unfit::GoalForm));
         let (target, budget) = match text.split_once('@') {
             Some((target, budget)) => (target, Some(budget)),
             None => (text, None),

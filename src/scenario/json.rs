@@ -12,6 +12,8 @@ pub(super) fn syntax(text: &str, error: &serde_json::Error) -> Refusal {
         Problem::NonFinite
     } else {
         Problem::NotJson {
+            line: error.line(),
+            column: error.column(),
             detail: error.to_string(),
         }
     };

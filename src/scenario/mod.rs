@@ -21,7 +21,7 @@ pub use crate::objective::ObjectiveSpec;
 use crate::optim::schedule::Schedule;
 use crate::optim::OptimizerConfig;
 use crate::read::fields::{self, ReadValue};
-use crate::read::{Expected, Length, Problem, Range, Refusal};
+use crate::read::{Expected, Length, NoSplit, Problem, Range, Refusal, Unfit};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -163,7 +163,7 @@ impl StopSpec {
             Some(p) => check(p as f64, PATIENCE).map_err(|r| r.in_key("patience")),
             None if !self.restore_best => Err(Refusal::at(
                 "restore_best",
-                Problem::unfit("restore_best belongs to early stopping: give patience too"),
+                Problem::unfit(Unfit::RestoreNeedsPatience),
             )),
             None => Ok(()),
         }
@@ -323,7 +323,7 @@ impl Scenario {
                 Problem::WrongLength {
                     found: self.race.len(),
                     expected: Length::AtMost(MAX_RACERS - 1),
-                    unit: "racers",
+                    unit: crate::read::Unit::Racers,
                 },
             ));
         }
@@ -355,7 +355,10 @@ impl Scenario {
             check(noise.sigma, Range::closed(0.0, 1e6))
                 .map_err(|r| r.in_key("sigma").in_key("noise"))?;
             if !matches!(self.objective, ObjectiveSpec::Surface(_)) {
-                return Err(Refusal::at("noise", Problem::unfit("the noise model applies to the 2-D surfaces only; data objectives have real mini-batch noise".to_string())));
+                return Err(Refusal::at(
+                    "noise",
+                    Problem::unfit(Unfit::NoiseOnSurfacesOnly),
+                ));
             }
         }
         check(self.steps as f64, STEP_BUDGETS).map_err(|r| r.in_key("steps"))?;
@@ -371,7 +374,7 @@ impl Scenario {
                     Problem::WrongLength {
                         found: start.len(),
                         expected: Length::Exactly(expected),
-                        unit: "values",
+                        unit: crate::read::Unit::Values,
                     },
                 ));
             }
@@ -383,8 +386,8 @@ impl Scenario {
                 Some(&[x, y]) => (true, [x, y]),
                 _ => (false, Scenario::default_surface_start(surface)),
             };
-            crate::objective::surfaces::custom::check_start(expr, x, y).map_err(|sentence| {
-                let refusal = Refusal::here(Problem::unfit(sentence));
+            crate::objective::surfaces::custom::check_start(expr, x, y).map_err(|unfit| {
+                let refusal = Refusal::here(Problem::unfit(unfit));
                 if at_start {
                     refusal.in_key("start")
                 } else {
@@ -407,10 +410,9 @@ impl Scenario {
         {
             return Err(Refusal::at(
                 "name",
-                Problem::unfit(format!(
-                    "{} needs an exact Hessian, which only the 2-D surfaces and linear regression have",
-                    optimizer.name()
-                )),
+                Problem::unfit(Unfit::NeedsHessian {
+                    optimizer: optimizer.name(),
+                }),
             ));
         }
         Ok(())
@@ -514,32 +516,24 @@ pub(crate) fn json_value<T: Serialize>(value: &T) -> Value {
 
 /// Early stopping refused for want of a test split, at `stop.patience`: `why` says why there is
 /// none, the sentence what would have one.
-pub(crate) fn no_test_split(why: &str) -> Refusal {
-    Refusal::at(
-        "patience",
-        Problem::unfit(format!(
-            "early stopping watches the test loss, and there is no test split ({why}); use a generated data set with test_fraction > 0"
-        )),
-    )
-    .in_key("stop")
+pub(crate) fn no_test_split(why: NoSplit) -> Refusal {
+    Refusal::at("patience", Problem::unfit(Unfit::NoTestSplit { why })).in_key("stop")
 }
 
 /// Why the objective `spec` has no test split for early stopping: a surface, inline points, a
 /// data set with `test_fraction` 0 or so few points that none is held out.
-fn lacks_test_split(spec: &ObjectiveSpec) -> Option<&'static str> {
+fn lacks_test_split(spec: &ObjectiveSpec) -> Option<NoSplit> {
     let dataset = match spec {
-        ObjectiveSpec::Surface(_) => return Some("a 2-D surface has no data"),
+        ObjectiveSpec::Surface(_) => return Some(NoSplit::Surface),
         ObjectiveSpec::Linreg(l) => l.dataset.as_ref(),
         ObjectiveSpec::Mlp(m) => m.dataset.as_ref(),
-        ObjectiveSpec::Cnn(c) if c.images.is_some() => {
-            return Some("inline images are all training images")
-        }
+        ObjectiveSpec::Cnn(c) if c.images.is_some() => return Some(NoSplit::InlineImages),
         ObjectiveSpec::Cnn(_) => return None,
     };
     match dataset {
-        None => Some("inline points are all training points"),
-        Some(d) if d.test_fraction == 0.0 => Some("the data set's test_fraction is 0"),
-        Some(d) if d.test_count() == 0 => Some("the data set holds no point out"),
+        None => Some(NoSplit::InlinePoints),
+        Some(d) if d.test_fraction == 0.0 => Some(NoSplit::FractionZero),
+        Some(d) if d.test_count() == 0 => Some(NoSplit::NoPointHeldOut),
         Some(_) => None,
     }
 }

@@ -81,7 +81,7 @@ impl DigitsSession {
     /// the digits are not loaded.
     pub fn new(scenario: Scenario) -> Result<DigitsSession, Refusal> {
         if !matches!(scenario.objective, ObjectiveSpec::Cnn(_)) {
-            let sentence = "the digits lab trains a cnn";
+            let sentence = crate::read::Unfit::DigitsNeedCnn;
             return Err(Refusal::at("kind", Problem::unfit(sentence)).in_key("objective"));
         }
         let race = Race::new(&scenario)?;

@@ -24,7 +24,7 @@ use crate::read::Refusal;
 use crate::run::{Race, Runner, Status};
 use crate::scenario::{Goal, Scenario, Verdict};
 use crate::trail::{Trail, TrailPoint};
-use crate::url_state;
+use crate::url_state::{self, Ignored, Why};
 use network::{Landscape, NetworkRecord};
 use serde::Serialize;
 
@@ -40,7 +40,7 @@ pub struct Session {
     scenario: Scenario,
     race: Race,
     /// What the opening URL asked for and the session ignored, as sentences.
-    ignored: Vec<String>,
+    ignored: Vec<Ignored>,
     trails: Vec<Trail>,
     /// Per racer, for networks: weight snapshots and per-layer gradient norms, one per
     /// [`Session::advance`] that moved the racer (empty for other objectives).
@@ -65,13 +65,19 @@ impl Session {
         let (scenario, race) = match Race::new(&state.scenario) {
             Ok(race) => (state.scenario, race),
             Err(e) => {
-                ignored.push(format!("ignored the link's scenario: {e}"));
+                ignored.push(Ignored {
+                    key: String::new(),
+                    why: Why::refused(&e, e.to_string()),
+                });
                 let scenario = url_state::page_default();
                 match Race::new(&scenario) {
                     Ok(race) => (scenario, race),
                     // The default scenario is tested to build; this arm only keeps `open` total.
                     Err(e) => {
-                        ignored.push(format!("the default scenario failed to build: {e}"));
+                        ignored.push(Ignored {
+                            key: String::new(),
+                            why: Why::refused(&e, e.to_string()),
+                        });
                         degenerate()
                     }
                 }
@@ -81,7 +87,7 @@ impl Session {
         Session::with(scenario, race, ignored)
     }
 
-    fn with(scenario: Scenario, race: Race, ignored: Vec<String>) -> Session {
+    fn with(scenario: Scenario, race: Race, ignored: Vec<Ignored>) -> Session {
         let mut session = Session {
             view: view_of(&race),
             scenario,
@@ -97,8 +103,8 @@ impl Session {
         session
     }
 
-    /// What the opening URL asked for and the session ignored, as sentences.
-    pub fn ignored(&self) -> &[String] {
+    /// What the opening URL asked for and the session ignored.
+    pub fn ignored(&self) -> &[Ignored] {
         &self.ignored
     }
 

@@ -10,24 +10,26 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Racer colours as RGB: racer `i` has colour `i mod 8`, in the legend, on the canvases and in
-/// the charts. Red, white and orange come first (the lessons name them); all eight stay apart
-/// for colour-blind eyes — under simulated protanopia, deuteranopia and tritanopia every pair
-/// differs by CIEDE2000 ≥ 18.9 ([`crate::render::vision`]; the test is in this module's
-/// tests). The set was found by a search over a 16-level sRGB grid maximising the smallest
-/// difference with the first three fixed; none reached 20 for all eight. On the heat map each
-/// path and marker is drawn over a dark outline, so the darker ones still stand out.
+/// the charts: red, white, orange (the lessons name these three), violet, slate, sky blue, khaki
+/// and mauve. All eight stay apart for every eye: as seen with typical vision and under
+/// simulated protanopia, deuteranopia and tritanopia every pair differs by CIEDE2000 ≥ 20
+/// (smallest 20.9, deuteranopia; [`crate::render::vision`], tested in this module's tests).
+/// Each path and chart line is drawn over a dark casing, on the heat map and on the white
+/// charts alike, so every colour has L* ≥ 40 to stand out from it. The set was found by a
+/// seeded simulated-annealing search over sRGB (the three named colours held to their hues,
+/// every other colour to 40 ≤ L* ≤ 85) maximising the smallest difference.
 pub const RACER_RGB: [[u8; 3]; 8] = [
-    [204, 0, 0],
-    [255, 255, 255],
-    [255, 170, 34],
-    [102, 204, 255],
-    [170, 85, 255],
-    [153, 153, 119],
-    [51, 136, 136],
-    [119, 51, 153],
+    [219, 15, 4],
+    [255, 249, 238],
+    [252, 165, 17],
+    [113, 62, 206],
+    [107, 141, 158],
+    [61, 224, 255],
+    [161, 160, 137],
+    [132, 83, 89],
 ];
 
-/// Racer `index`'s colour as CSS writes it, `"#cc0000"`.
+/// Racer `index`'s colour as CSS writes it, `"#db0f04"`.
 pub fn racer_color(index: usize) -> String {
     crate::render::colormap::css_hex(RACER_RGB[index % RACER_RGB.len()])
 }

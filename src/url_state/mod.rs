@@ -21,6 +21,7 @@
 //! Parsing never fails: each value that does not parse or is out of range is ignored — the
 //! setting keeps its default — and reported in a sentence naming it, which the page shows.
 
+mod ignored;
 mod read;
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,7 @@ use crate::optim::{AdamConfig, OptimizerConfig, SgdConfig};
 use crate::scenario::{RacerSpec, Scenario};
 use serde::Serialize;
 
+pub use ignored::{Ignored, Why};
 pub use read::from_query;
 pub use write::to_query;
 
@@ -41,8 +43,8 @@ pub use write::to_query;
 pub struct UrlState {
     /// The scenario to run.
     pub scenario: Scenario,
-    /// One sentence per ignored parameter, naming it and why.
-    pub ignored: Vec<String>,
+    /// Each ignored parameter, named, with why.
+    pub ignored: Vec<Ignored>,
 }
 
 /// The scenario the page opens on: three classics racing on Rosenbrock.

@@ -3,7 +3,8 @@
 
 use super::text::{number_value, parse_call, parse_list, parse_number, parse_points};
 use super::{
-    network_default, page_default, UrlState, CUSTOM_KEYS, DATASET_KEYS, DEFAULT_LAYERS, KNOWN_KEYS,
+    network_default, page_default, Ignored, UrlState, Why, CUSTOM_KEYS, DATASET_KEYS,
+    DEFAULT_LAYERS, KNOWN_KEYS,
 };
 use crate::data::datasets::MAX_CLASSES;
 use crate::objective::surfaces::SurfaceSpec;
@@ -40,9 +41,9 @@ pub fn from_query(query: &str) -> UrlState {
 
     for (key, value) in &pairs {
         if key.is_empty() {
-            state.ignore(&format!("={value}"), "a value without a name");
+            state.ignore(&format!("={value}"), Why::NoName);
         } else if !KNOWN_KEYS.contains(&key.as_str()) && !CUSTOM_KEYS.contains(&key.as_str()) {
-            state.ignore(key, "not a setting of the lab");
+            state.ignore(key, Why::NotASetting);
         }
     }
     state.read_objective(&get);
@@ -54,7 +55,7 @@ pub fn from_query(query: &str) -> UrlState {
             Ok(object) => state.try_set("sched", |s| {
                 s.schedule = Schedule::from_tagged(object.clone()).ok()
             }),
-            Err(why) => state.ignore("sched", &why),
+            Err(why) => state.ignore("sched", why),
         }
     }
     state.read_number("clip", get("clip"), &|s, v| s.clip_norm = Some(v));
@@ -81,7 +82,7 @@ pub fn from_query(query: &str) -> UrlState {
                     s.stop = (stop != crate::scenario::StopSpec::default()).then_some(stop);
                 })
             }
-            _ => state.ignore("stop_restore", &format!("`{text}` is not 1 or 0")),
+            _ => state.ignore("stop_restore", Why::NotBinary { text: text.into() }),
         }
     }
     state.read_integer("batch", get("batch"), &|s, v| {
@@ -95,14 +96,14 @@ pub fn from_query(query: &str) -> UrlState {
     if let Some(text) = get("goal") {
         match crate::scenario::Goal::from_text(text) {
             Ok(goal) => state.try_set("goal", |s| s.goal = Some(goal.clone())),
-            Err(refusal) => state.ignore("goal", &refusal.reason()),
+            Err(refusal) => state.ignore("goal", Why::refused(&refusal, refusal.reason())),
         }
     }
     if let Some(text) = get("replace") {
         match text {
             "1" | "true" => state.scenario.with_replacement = true,
             "0" | "false" => state.scenario.with_replacement = false,
-            _ => state.ignore("replace", &format!("`{text}` is not 1 or 0")),
+            _ => state.ignore("replace", Why::NotBinary { text: text.into() }),
         }
     }
     if let Some(text) = get("start") {
@@ -110,7 +111,10 @@ pub fn from_query(query: &str) -> UrlState {
             Some(values) => state.try_set("start", |s| s.start = Some(values.clone())),
             None => state.ignore(
                 "start",
-                &format!("`{text}` is not a list of numbers such as -1.5,2"),
+                Why::NotAList {
+                    text: text.into(),
+                    example: "-1.5,2",
+                },
             ),
         }
     }
@@ -120,7 +124,7 @@ pub fn from_query(query: &str) -> UrlState {
 impl UrlState {
     /// Reports an ignored parameter. A key from the link is shown with its backticks turned into
     /// quotes and control characters escaped, so the name in backticks is always unambiguous.
-    fn ignore(&mut self, key: &str, why: &str) {
+    fn ignore(&mut self, key: &str, why: Why) {
         let key: String = key
             .chars()
             .map(|c| match c {
@@ -129,7 +133,7 @@ impl UrlState {
                 c => c.to_string(),
             })
             .collect();
-        self.ignored.push(format!("ignored `{key}`: {why}"));
+        self.ignored.push(Ignored { key, why });
     }
 
     /// Applies `change` to a copy of the scenario and keeps it only if it validates.
@@ -144,7 +148,7 @@ impl UrlState {
     fn keep_if_valid(&mut self, key: &str, candidate: Scenario) {
         match candidate.validate() {
             Ok(()) => self.scenario = candidate,
-            Err(e) => self.ignore(key, &e.to_string()),
+            Err(e) => self.ignore(key, Why::refused(&e, e.to_string())),
         }
     }
 
@@ -153,7 +157,7 @@ impl UrlState {
         if let Some(text) = text {
             match parse_number(text) {
                 Some(v) => self.try_set(key, |s| set(s, v)),
-                None => self.ignore(key, &format!("`{text}` is not a number")),
+                None => self.ignore(key, Why::NotANumber { text: text.into() }),
             }
         }
     }
@@ -162,7 +166,7 @@ impl UrlState {
         if let Some(text) = text {
             match text.trim().parse::<u64>() {
                 Ok(v) => self.try_set(key, |s| set(s, v)),
-                Err(_) => self.ignore(key, &format!("`{text}` is not a whole number ≥ 0")),
+                Err(_) => self.ignore(key, Why::NotWhole { text: text.into() }),
             }
         }
     }
@@ -183,7 +187,7 @@ impl UrlState {
             if let Some(text) = get(key) {
                 match parse_number(text) {
                     Some(v) => into.push((key, field.or(Some(key)), number_value(v))),
-                    None => this.ignore(key, &format!("`{text}` is not a number")),
+                    None => this.ignore(key, Why::NotANumber { text: text.into() }),
                 }
             }
         };
@@ -206,14 +210,14 @@ impl UrlState {
                         }
                         None => self.ignore(
                             "pts",
-                            &format!(
-                                "not a list of points such as 0.1,0.2{}",
-                                if columns == 3 {
-                                    ",1;0.3,0.4,0"
+                            Why::NotAList {
+                                text: text.into(),
+                                example: if columns == 3 {
+                                    "0.1,0.2,1;0.3,0.4,0"
                                 } else {
-                                    ";0.3,0.4"
-                                }
-                            ),
+                                    "0.1,0.2;0.3,0.4"
+                                },
+                            },
                         ),
                     }
                 }
@@ -226,7 +230,10 @@ impl UrlState {
                         Ok(k) if (2..=MAX_CLASSES).contains(&k) => classes = k,
                         _ => self.ignore(
                             "classes",
-                            &format!("`{text}` is not a number of classes from 2 to {MAX_CLASSES}"),
+                            Why::NotClasses {
+                                text: text.into(),
+                                most: MAX_CLASSES,
+                            },
                         ),
                     }
                 }
@@ -247,7 +254,7 @@ impl UrlState {
                             }
                         }
                         if let Err(why) = self.objective_candidate(&base, None) {
-                            self.ignore("classes", &why.to_string());
+                            self.ignore("classes", Why::refused(&why, why.to_string()));
                             let mut layers = DEFAULT_LAYERS.to_vec();
                             if let Some(last) = layers.last_mut() {
                                 *last = if ce { 2 } else { 1 };
@@ -280,7 +287,10 @@ impl UrlState {
                             }
                             None => self.ignore(
                                 "layers",
-                                &format!("`{text}` is not a list of unit counts such as 4,2"),
+                                Why::NotAList {
+                                    text: text.into(),
+                                    example: "4,2",
+                                },
                             ),
                         }
                     }
@@ -316,7 +326,7 @@ impl UrlState {
                 }
                 if surface == "custom" {
                     let Some(text) = get("expr") else {
-                        self.ignore("f", "custom needs expr=… (a function of x and y)");
+                        self.ignore("f", Why::CustomNeedsExpr);
                         return;
                     };
                     base.insert("expr".into(), json!(text));
@@ -327,7 +337,10 @@ impl UrlState {
                             }
                             _ => self.ignore(
                                 "box",
-                                &format!("`{text}` is not four numbers x_min,x_max,y_min,y_max such as -3,3,-3,3"),
+                                Why::NotAList {
+                                    text: text.into(),
+                                    example: "-3,3,-3,3",
+                                },
                             ),
                         }
                     }
@@ -343,7 +356,7 @@ impl UrlState {
                 let mut without = base.clone();
                 without.remove("view");
                 if self.objective_candidate(&without, start_hint).is_ok() {
-                    self.ignore("box", &why.to_string());
+                    self.ignore("box", Why::refused(&why, why.to_string()));
                     base = without;
                 }
             }
@@ -354,7 +367,7 @@ impl UrlState {
             } else {
                 "f"
             };
-            self.ignore(key, &why.to_string());
+            self.ignore(key, Why::refused(&why, why.to_string()));
             return;
         }
         let mut kept = base;
@@ -370,7 +383,7 @@ impl UrlState {
             }
             match self.objective_candidate(&trial, start_hint) {
                 Ok(_) => kept = trial,
-                Err(why) => self.ignore(key, &why.to_string()),
+                Err(why) => self.ignore(key, Why::refused(&why, why.to_string())),
             }
         }
         if let Ok(candidate) = self.objective_candidate(&kept, start_hint) {
@@ -428,17 +441,14 @@ impl UrlState {
         let mut racers: Vec<RacerSpec> = Vec::new();
         for (i, call) in text.split('~').filter(|c| !c.trim().is_empty()).enumerate() {
             if racers.len() == MAX_RACERS {
-                self.ignore(
-                    "o",
-                    &format!("at most {MAX_RACERS} optimizers race; the rest were dropped"),
-                );
+                self.ignore("o", Why::TooManyRacers { most: MAX_RACERS });
                 break;
             }
             let label = format!("o[{i}]");
             let object = match parse_call(call) {
                 Ok(object) => object,
                 Err(why) => {
-                    self.ignore(&label, &why);
+                    self.ignore(&label, why);
                     continue;
                 }
             };
@@ -450,7 +460,7 @@ impl UrlState {
             let base = match OptimizerConfig::from_tagged(json!({ "name": name })) {
                 Ok(config) => config,
                 Err(e) => {
-                    self.ignore(&label, &e.to_string());
+                    self.ignore(&label, Why::refused(&e, e.to_string()));
                     continue;
                 }
             };
@@ -463,23 +473,32 @@ impl UrlState {
                 match OptimizerConfig::from_tagged(Value::Object(trial.clone())) {
                     Ok(config) => match config.validate() {
                         Ok(()) => kept = trial,
-                        Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
+                        Err(e) => {
+                            self.ignore(&format!("{label}.{key}"), Why::refused(&e, e.to_string()))
+                        }
                     },
-                    Err(e) => self.ignore(&format!("{label}.{key}"), &e.to_string()),
+                    Err(e) => {
+                        self.ignore(&format!("{label}.{key}"), Why::refused(&e, e.to_string()))
+                    }
                 }
             }
             let optimizer = OptimizerConfig::from_tagged(Value::Object(kept)).unwrap_or(base);
             let batch_size = match batch.as_ref().and_then(Value::as_u64) {
                 Some(b) if (1..=1_000_000).contains(&b) => Some(b as usize),
                 Some(b) => {
-                    self.ignore(
-                        &format!("{label}.batch"),
-                        &format!("{b} is out of range (accepted: 1 ≤ batch ≤ 1000000)"),
-                    );
+                    let range = crate::read::Range::closed(1.0, 1e6).whole();
+                    let refusal = Refusal::out_of_range("batch_size", b as f64, range);
+                    let text = format!("{b} is out of range (accepted: 1 ≤ batch ≤ 1000000)");
+                    self.ignore(&format!("{label}.batch"), Why::refused(&refusal, text));
                     None
                 }
                 None if batch.is_some() => {
-                    self.ignore(&format!("{label}.batch"), "not a whole number");
+                    self.ignore(
+                        &format!("{label}.batch"),
+                        Why::NotWhole {
+                            text: batch.as_ref().map(super::text::plain).unwrap_or_default(),
+                        },
+                    );
                     None
                 }
                 None => None,
@@ -490,7 +509,7 @@ impl UrlState {
             });
         }
         if racers.is_empty() {
-            self.ignore("o", "no optimizer could be read; the default race runs");
+            self.ignore("o", Why::NoOptimizer);
             return;
         }
         let first = racers.remove(0);

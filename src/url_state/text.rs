@@ -1,29 +1,32 @@
 //! The small text forms of the URL's values: calls (`adam(lr=0.05,betas=0.9/0.999)`), lists,
 //! numbers (Rust's grammar, finite only) and inline points, read and written.
 
+use super::Why;
 use serde_json::{json, Map, Value};
 
 /// Parses `name(key=value,…)` into `{"name": name, key: value, …}`.
-pub(super) fn parse_call(text: &str) -> Result<Value, String> {
+pub(super) fn parse_call(text: &str) -> Result<Value, Why> {
     let text = text.trim();
     let (name, args) = match text.split_once('(') {
         Some((name, rest)) => {
-            let args = rest
-                .strip_suffix(')')
-                .ok_or_else(|| format!("`{text}` lacks its closing parenthesis"))?;
+            let args = rest.strip_suffix(')').ok_or_else(|| Why::Unclosed {
+                text: text.to_string(),
+            })?;
             (name.trim(), args)
         }
         None => (text, ""),
     };
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(format!("`{name}` is not a name"));
+        return Err(Why::NotAName {
+            text: name.to_string(),
+        });
     }
     let mut object = Map::new();
     object.insert("name".into(), json!(name));
     for arg in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
-        let (key, value) = arg
-            .split_once('=')
-            .ok_or_else(|| format!("`{arg}` is not key=value"))?;
+        let (key, value) = arg.split_once('=').ok_or_else(|| Why::NotKeyValue {
+            text: arg.to_string(),
+        })?;
         object.insert(key.trim().to_string(), parse_value(value.trim()));
     }
     Ok(Value::Object(object))

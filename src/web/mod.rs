@@ -164,9 +164,23 @@ impl Lab {
         }
     }
 
-    /// What the URL asked for and the lab ignored, as a JSON array of sentences.
+    /// What the URL asked for and the lab ignored, as a JSON array of
+    /// `{"key","why",…,"sentence"}`: the parameter, why as data for the page to word
+    /// ([`crate::url_state::Ignored`]), and the English sentence (for the embed API).
     pub fn ignored_json(&self) -> String {
-        to_json(&self.session.ignored(), "[]")
+        let entries: Vec<serde_json::Value> = self
+            .session
+            .ignored()
+            .iter()
+            .map(|ignored| {
+                let mut entry = crate::scenario::json_value(ignored);
+                if let Some(object) = entry.as_object_mut() {
+                    object.insert("sentence".into(), ignored.to_string().into());
+                }
+                entry
+            })
+            .collect();
+        to_json(&entries, "[]")
     }
 
     /// The scenario as JSON (the page edits it and hands it back to [`Lab::load`]).
@@ -322,8 +336,32 @@ pub fn trace_digest(scenario_json: &str) -> Result<String, JsValue> {
 /// Parses pasted CSV into the JSON `points` of a scenario (`kind`: `classification`,
 /// `regression1d` or `regression2d`); a refusal names the row and column.
 #[wasm_bindgen]
+/// A refusal is a JavaScript `Error` (the CLI's sentence) whose `csv` property holds the
+/// [`crate::data::csv::CsvError`] as data, which the page words (www/messages.js).
 pub fn csv_points(text: &str, kind: &str) -> Result<String, JsValue> {
-    crate::data::csv::csv_to_points_json(text, kind).map_err(js_error)
+    let Some(kind) = crate::data::csv::kind_from_name(kind) else {
+        return crate::data::csv::csv_to_points_json(text, kind).map_err(js_error);
+    };
+    crate::data::csv::points_json(text, kind).map_err(|error| {
+        use crate::data::csv;
+        let js = js_sys::Error::new(&error.message);
+        let mut data = crate::scenario::json_value(&error);
+        if let Some(object) = data.as_object_mut() {
+            // What points of this kind take, for the sentence.
+            let most = match error.kind {
+                csv::CsvErrorKind::TooManyRows => csv::MAX_ROWS,
+                _ => crate::data::datasets::MAX_CLASSES - 1,
+            };
+            object.insert("columns".into(), csv::columns(kind).into());
+            object.insert("header".into(), csv::header(kind).into());
+            object.insert("example".into(), csv::example(kind).into());
+            object.insert("most".into(), most.into());
+        }
+        let data = js_sys::JSON::parse(&data.to_string()).unwrap_or(JsValue::NULL);
+        // Setting a property on a fresh Error cannot fail; the sentence stands alone if it did.
+        let _ = js_sys::Reflect::set(&js, &"csv".into(), &data);
+        js.into()
+    })
 }
 
 /// The network objective `objective_json` with its output layer fitted to its loss and data

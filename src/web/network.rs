@@ -16,7 +16,6 @@ pub(super) struct BoundaryBuffers {
     pub(super) rgba: Vec<u8>,
     pub(super) classes: Vec<u8>,
     pub(super) offscreen: Option<HtmlCanvasElement>,
-    pub(super) diverging: Option<ColorMap>,
     /// The data points drawn once on a transparent canvas the size of the stage, laid over
     /// each new boundary picture until the data, the axes or the canvas change.
     pub(super) points: Option<HtmlCanvasElement>,
@@ -136,9 +135,6 @@ impl Lab {
                 &mut buffers.values,
             );
         }
-        let diverging = buffers
-            .diverging
-            .get_or_insert_with(|| ColorMap::from_gradient(colorous::RED_BLUE));
         let (t_min, t_max) = if classifier {
             (0.0, 1.0)
         } else {
@@ -163,13 +159,16 @@ impl Lab {
             for (value, pixel) in buffers.values.iter().zip(buffers.rgba.chunks_exact_mut(4)) {
                 let t = (value - t_min) / (t_max - t_min);
                 let [r, g, b] = if classifier {
-                    diverging.at(t)
+                    // Two classes as many are drawn: class 1's colour where p(1) > ½, class
+                    // 0's below, white at chance — the colours the points have.
+                    let class = usize::from(*value >= 0.5);
+                    class_region(class, value.max(1.0 - value), 2)
                 } else {
-                    self.colors.at(t)
+                    // Lighten toward white so the data points stand out.
+                    let lift = |c: u8| (c as f64 * 0.7 + 255.0 * 0.3) as u8;
+                    self.colors.at(t).map(lift)
                 };
-                // Lighten toward white so the data points stand out.
-                let lift = |c: u8| (c as f64 * 0.7 + 255.0 * 0.3) as u8;
-                pixel.copy_from_slice(&[lift(r), lift(g), lift(b), 255]);
+                pixel.copy_from_slice(&[r, g, b, 255]);
             }
         }
         let offscreen = offscreen_canvas(&mut buffers.offscreen)?;

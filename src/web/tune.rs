@@ -12,7 +12,7 @@ impl Lab {
     /// Starts tuning every racer of the current scenario on the same start, batches and a step
     /// budget of min(steps, 3000).
     pub fn start_tuning(&self) -> Result<TuneJob, JsValue> {
-        let tuning = crate::tune::RaceTuning::new(self.session.scenario()).map_err(js_error)?;
+        let tuning = crate::tune::RaceTuning::new(self.session.scenario()).map_err(refusal)?;
         Ok(TuneJob(tuning))
     }
 }

@@ -66,11 +66,11 @@ test('type a function: it is drawn and raced; a typo is named and the last surfa
   await page.screenshot({ path: `${SCREENSHOT_DIR}/custom-function.png`, fullPage: true });
   await field.fill('x^2 + (y');
   await field.press('Enter');
-  assert.match(await page.locator('#notice').textContent(), /position \d+/);
+  assert.match(await page.locator('#notice').textContent(), /character \d+/);
   assert.equal((await scenarioOf(page)).objective.expr, 'x^2 + 10*sin(y) + 0.1*y^2', 'the last good surface stays');
   await field.fill('x^2 + z');
   await field.press('Enter');
-  assert.match(await page.locator('#notice').textContent(), /`z`/);
+  assert.match(await page.locator('#notice').textContent(), /“z” at character 7 is not a variable — use x and y\./);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -232,7 +232,7 @@ test('every hyper-parameter of every optimizer, by its label', async () => {
         if (label === 'Nesterov') {
           // Nesterov momentum needs momentum and no dampening: the page says so otherwise.
           await control.check();
-          assert.equal(await noticeOf(page), 'Nesterov: Nesterov momentum requires a momentum > 0 and zero dampening');
+          assert.equal(await noticeOf(page), 'Nesterov: Nesterov momentum needs a momentum above 0 and a dampening of 0 — raise the momentum, or untick Nesterov.');
           await setNumber(page, 'Momentum', 0.9);
           await page.locator('#hyper-fields label', { hasText: 'Dampening' }).locator('input').fill('0');
           await page.locator('#hyper-fields label', { hasText: 'Dampening' }).locator('input').press('Tab');

@@ -86,7 +86,7 @@ test('a link with view=digits opens the digits lab, and a bad value is refused b
   assert.equal(await page.locator('#digits-lab').isVisible(), true);
   assert.equal(await page.locator('#notice').isVisible(), false);
   await setNumber(page, 'Channels', 9);
-  assert.equal(await page.locator('#digits-status').textContent(), 'Channels: 9 is out of range (accepted: a whole number, 1 ≤ channels ≤ 8)');
+  assert.equal(await page.locator('#digits-status').textContent(), 'Channels: 9 is too large — enter a whole number from 1 to 8.');
   // Two convolutions without padding, pooled after each, leave no map to pool.
   await control(page, 'Padding').selectOption('0');
   await control(page, 'Pool after each convolution (2×2 max)').check();

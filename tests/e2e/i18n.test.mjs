@@ -26,6 +26,7 @@ const ALLOWED = new Set(`
   eta_min t_max step_size lr_decay max_iter max_eval lr batch optimizer surface seed schedule dataset
   noise legend chart curvature controls epoch epochs samples speed axis lesson lang steps the vmax v_max
   pred mse bce bgd dampening centered weight_decay momentum_decay betas hessian english
+  uci alpaydin kaynak scikit learn
 `.trim().split(/\s+/));
 
 /**
@@ -161,6 +162,109 @@ test('an unknown lang is named in the notice and the page opens in English', asy
   const { page, errors } = await openPage(session, '?lang=fr');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.match(await page.locator('#notice').textContent(), /ignored `lang`: “fr”/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/**
+ * The refusals the lab hands over as data (an id and its numbers), each brought about through
+ * its own control — a typo in your own function, Nesterov without momentum, a bad CSV cell, a
+ * file that is not JSON, a link's value the lab ignores — worded in `lang`: `expect[i]` is the
+ * notice's wording of the i-th, which names the control as its label does.
+ */
+async function refusalsIn(lang, expect) {
+  const { page, errors } = await openPage(session, `?f=booth&o=sgd(lr=0.001)&seed=-1&lang=${lang}`);
+  const notices = [];
+  const say = async () => {
+    // Each refusal follows a change the page accepted, which cleared the notice before.
+    await page.waitForFunction(() => document.getElementById('notice').textContent.trim() !== '');
+    const text = (await page.locator('#notice').textContent()).trim();
+    notices.push(text);
+    return text;
+  };
+  // A link's value the lab ignored: `seed=-1` is not a whole number ≥ 0.
+  assert.match(await say(), expect[0]);
+  const left = [];
+  if (lang === 'zh-CN') left.push(...await englishLeft(page, ALLOWED));
+
+  // A typo in your own function, typed into its field.
+  await page.locator('#surface').selectOption('custom');
+  const field = page.locator('#expr');
+  await field.fill('x^2 + (y');
+  await field.press('Enter');
+  assert.match(await say(), expect[1]);
+  if (lang === 'zh-CN') left.push(...await englishLeft(page, ALLOWED));
+  await field.fill('x^2 + y^2');
+  await field.press('Enter');
+
+  // Nesterov ticked with momentum 0.
+  await page.locator('#hyper summary').click();
+  const nesterov = page.locator('#hyper-fields label', { hasText: 'Nesterov' }).locator('input');
+  await nesterov.check();
+  assert.match(await say(), expect[2]);
+  if (lang === 'zh-CN') left.push(...await englishLeft(page, ALLOWED));
+  await nesterov.uncheck();
+
+  // A file that is not JSON, chosen with Import JSON in the share dialog.
+  await page.locator('#share-open').click();
+  await page.locator('#import-json').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "steps": 10,\n  "seed": ]\n}') });
+  assert.match(await say(), expect[3]);
+  await page.keyboard.press('Escape');
+
+  // A CSV cell that is not a number, pasted into the network lab's data box.
+  await page.locator('#tab-network').click();
+  await page.locator('#csv-box summary').click();
+  await page.locator('#csv').fill('x1,x2,label\n0.1,0.2,1\n0.3,?,0');
+  await page.locator('#use-csv').click();
+  assert.match(await say(), expect[4]);
+  if (lang === 'zh-CN') left.push(...await englishLeft(page, ALLOWED));
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${lang}-refusal-csv.png`, fullPage: false });
+  assert.deepEqual(left, [], `${lang}: English left in the refusals`);
+  assert.deepEqual(errors, []);
+  await page.close();
+  return notices;
+}
+
+test('the refusals the lab hands over as data are worded in the page’s language, in the controls’ words', async () => {
+  const english = await refusalsIn('en', [
+    /^ignored `seed`: “−1” is not a whole number ≥ 0$/,
+    /^Function f\(x, y\): a “\)” is missing at character 9 to close the one opened at character 7\.$/,
+    /^Nesterov: Nesterov momentum needs a momentum above 0 and a dampening of 0 — raise the momentum, or untick Nesterov\.$/,
+    /^Import JSON: the file is not JSON — it stops making sense at line 3, column \d+\.$/,
+    /^Your data \(CSV\): row 3, column 2: “\?” is not a number\.$/,
+  ]);
+  const chinese = await refusalsIn('zh-CN', [
+    /^已忽略链接中的 `seed`：“−1”不是 ≥ 0 的整数$/,
+    /^函数 f\(x, y\)：第 9 个字符处缺少“\)”，与第 7 个字符处的括号配对。$/,
+    /^Nesterov 动量：Nesterov 动量需要大于 0 的动量且阻尼为 0——请调高动量，或取消勾选 Nesterov。$/,
+    /^导入 JSON：该文件不是 JSON——从第 3 行第 \d+ 列起无法解析。$/,
+    /^你的数据（CSV）：第 3 行第 2 列：“\?”不是数。$/,
+  ]);
+  // The same refusals, not the same sentences: no English sentence is left in the Chinese ones.
+  for (const [i, text] of chinese.entries()) {
+    assert.notEqual(text, english[i]);
+    assert.doesNotMatch(text, /\b(is|not|the|and|at|row|column|position|line)\b/, text);
+  }
+});
+
+test('a language switch re-words the digits lab at once, not when it next draws', async () => {
+  const { page, errors } = await openPage(session, '?view=digits&lang=en');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  await page.getByLabel('Language').selectOption('zh-CN');
+  // Nothing is playing: the read-outs, the button and the pictures' titles change at once.
+  assert.match(await page.locator('#digits-accuracy').textContent(), /^测试准确率 [\d.]+ %$/);
+  assert.match(await page.locator('#digits-progress').textContent(), /次更新 · .* 轮$/);
+  assert.equal(await page.locator('#digits-play').textContent(), '播放');
+  assert.deepEqual(await page.locator('.view-tab[aria-pressed=true]').allTextContents(), ['手写数字'], 'only the digits tab is marked');
+  assert.deepEqual(await englishLeft(page, ALLOWED), [], 'digits lab after the switch');
+  // A lesson opened in Chinese is worded again in English on the way back.
+  await page.locator('#digits-lessons button').first().click();
+  await page.locator('#digits-play').click();
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/zh-digits.png`, fullPage: true });
+  await page.getByLabel('语言').selectOption('en');
+  assert.match(await page.locator('#digits-accuracy').textContent(), /^Test accuracy [\d.]+ %$/);
+  assert.equal(await page.locator('#digits-lesson-title').textContent(), 'Vanishing gradients: sigmoid and small weights');
+  assert.equal(await page.locator('#digits-lessons button').first().textContent(), 'Vanishing gradients: sigmoid and small weights');
   assert.deepEqual(errors, []);
   await page.close();
 });

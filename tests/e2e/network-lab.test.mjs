@@ -333,7 +333,7 @@ test('many classes from the controls: Classes makes the loss softmax cross-entro
   assert.equal((await scenarioOf(page)).objective.layers.at(-1), 3);
   // Two classes with binary cross-entropy cannot take three: the refusal says why, in Loss's words.
   await page.getByLabel('Loss', { exact: true }).selectOption('bce');
-  assert.match(await page.locator('#notice').textContent(), /^Loss: .*3.*use ce/);
+  assert.match(await page.locator('#notice').textContent(), /^Loss: .*3.*use cross-entropy/);
   assert.equal((await scenarioOf(page)).objective.loss, 'ce', 'the refused change is not applied');
   await train(page, 300);
   const metrics = await page.evaluate(() => JSON.parse(window.gdviz.lab.metrics_json(0)));
@@ -349,7 +349,7 @@ test('many classes from the controls: Classes makes the loss softmax cross-entro
   }
   await page.getByLabel('CSV data').fill(`${rows.join('\n')}\n0.1,0.1,9`);
   await page.getByRole('button', { name: 'Use this data' }).click();
-  assert.match(await page.locator('#notice').textContent(), /row 62, column 3: the label `9` is out of range \(labels are classes 0 to 7\)/);
+  assert.match(await page.locator('#notice').textContent(), /row 62, column 3: the label “9” is not a class — labels are 0 to 7/);
   await page.getByLabel('CSV data').fill(rows.join('\n'));
   await page.getByRole('button', { name: 'Use this data' }).click();
   objective = (await scenarioOf(page)).objective;

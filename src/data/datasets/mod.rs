@@ -319,10 +319,10 @@ impl DatasetSpec {
         )?;
         let most = self.name.info().max_classes.max(DEFAULT_CLASSES);
         if self.classes != DEFAULT_CLASSES && most == DEFAULT_CLASSES {
-            let sentence = format!(
-                "{} has 2 classes (gaussians and spiral take 2 to {MAX_CLASSES})",
-                self.name.as_str()
-            );
+            let sentence = crate::read::Unfit::TwoClassSet {
+                name: self.name.as_str(),
+                most: MAX_CLASSES,
+            };
             return Err(Refusal::at("classes", Problem::unfit(sentence)));
         }
         check(

@@ -90,7 +90,7 @@ impl Geometry {
                 } else {
                     Length::AtMost(MAX_CONVS)
                 },
-                unit: "convolutions",
+                unit: crate::read::Unit::Convolutions,
             };
             return Err(Refusal::at("convs", problem));
         }
@@ -110,15 +110,12 @@ impl Geometry {
             }
             let padded = s_in + 2 * conv.padding;
             if padded < KERNEL {
-                let sentence = format!(
-                    "the maps are {s_in}×{s_in} here, too small for a 3×3 kernel without padding"
-                );
+                let sentence = crate::read::Unfit::KernelTooLarge { size: s_in };
                 return Err(at(Refusal::at("padding", Problem::unfit(sentence))));
             }
             let s_conv = padded - (KERNEL - 1);
             if conv.pool && s_conv < 2 {
-                let sentence =
-                    format!("the maps are {s_conv}×{s_conv} here, too small for a 2×2 pool");
+                let sentence = crate::read::Unfit::PoolTooLarge { size: s_conv };
                 return Err(at(Refusal::at("pool", Problem::unfit(sentence))));
             }
             let s_out = if conv.pool { s_conv / 2 } else { s_conv };

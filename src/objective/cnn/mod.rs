@@ -181,7 +181,7 @@ impl Cnn {
             }
             None => {
                 let Some(data) = digits::digits() else {
-                    let sentence = "the digits are not loaded yet";
+                    let sentence = crate::read::Unfit::DigitsNotLoaded;
                     return Err(Refusal::at("images", Problem::unfit(sentence)));
                 };
                 let take = spec.train_size.unwrap_or(data.train.len());

@@ -98,21 +98,20 @@ impl CnnSpec {
     /// with what is accepted there.
     pub fn validate(&self) -> Result<(), Refusal> {
         let geometry = Geometry::of(&self.convs)?;
-        let unfit = |sentence: String| Refusal::here(Problem::unfit(sentence));
+        let unfit = |unfit: crate::read::Unfit| Refusal::here(Problem::unfit(unfit));
         let scales = Range::open_closed(0.0, 100.0);
         if !scales.contains(self.init_scale) {
             return Err(Refusal::out_of_range("init_scale", self.init_scale, scales));
         }
         if let Some(weights) = &self.weights {
             if self.init.is_some() {
-                let sentence = "weights are given, so init does not apply (give one or the other)";
-                return Err(unfit(sentence.to_string()).in_key("init"));
+                return Err(unfit(crate::read::Unfit::WeightsOrInit).in_key("init"));
             }
             if weights.len() != geometry.dim {
                 let problem = Problem::WrongLength {
                     found: weights.len(),
                     expected: Length::Exactly(geometry.dim),
-                    unit: "parameters",
+                    unit: crate::read::Unit::Parameters,
                 };
                 return Err(Refusal::at("weights", problem));
             }
@@ -124,8 +123,7 @@ impl CnnSpec {
         }
         match (&self.images, self.train_size) {
             (Some(_), Some(_)) => {
-                let sentence = "images are given inline, so train_size does not apply".to_string();
-                Err(unfit(sentence).in_key("train_size"))
+                Err(unfit(crate::read::Unfit::ImagesOrTrainSize).in_key("train_size"))
             }
             (Some(images), None) => check_images(images),
             (None, Some(n)) => {
@@ -155,7 +153,7 @@ fn check_images(images: &[Vec<f64>]) -> Result<(), Refusal> {
         let problem = Problem::WrongLength {
             found: 0,
             expected: Length::AtLeast(1),
-            unit: "images",
+            unit: crate::read::Unit::Images,
         };
         return Err(Refusal::at("images", problem));
     }
@@ -167,7 +165,7 @@ fn check_images(images: &[Vec<f64>]) -> Result<(), Refusal> {
             let problem = Problem::WrongLength {
                 found: image.len(),
                 expected: Length::Exactly(PIXELS + 1),
-                unit: "entries",
+                unit: crate::read::Unit::Entries,
             };
             return Err(at(Refusal::here(problem)));
         }

@@ -1,7 +1,7 @@
 //! The lexer: the characters of an expression as tokens (numbers, names, operators), each with
 //! its position, or the refusal of the first character that starts none.
 
-use super::ExprError;
+use super::{ExprError, Typo};
 
 /// A token and the 0-based index of its first character.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,9 +24,10 @@ pub(super) enum Tok {
     End,
 }
 
-pub(super) fn error(at: usize, message: impl Into<String>) -> ExprError {
+pub(super) fn error(at: usize, typo: Typo, message: impl Into<String>) -> ExprError {
     ExprError {
         position: at + 1,
+        typo,
         message: message.into(),
     }
 }
@@ -48,6 +49,7 @@ pub(super) fn lex(chars: &[char]) -> Result<Vec<Token>, ExprError> {
             '*' if chars.get(i + 1) == Some(&'*') => {
                 return Err(error(
                     at,
+                    Typo::DoubleStar,
                     format!(
                         "`**` is not an operator at position {} (write ^ for a power)",
                         at + 1
@@ -80,12 +82,14 @@ pub(super) fn lex(chars: &[char]) -> Result<Vec<Token>, ExprError> {
             let value = crate::read::float_text::parse_f64(&text).ok_or_else(|| {
                 error(
                     at,
+                    Typo::MalformedNumber { text: text.clone() },
                     format!("malformed number `{text}` at position {}", at + 1),
                 )
             })?;
             if !value.is_finite() {
                 return Err(error(
                     at,
+                    Typo::NumberTooLarge { text: text.clone() },
                     format!(
                         "the number `{text}` at position {} is too large (at most about 1.8e308)",
                         at + 1
@@ -113,6 +117,9 @@ pub(super) fn lex(chars: &[char]) -> Result<Vec<Token>, ExprError> {
             };
             return Err(error(
                 at,
+                Typo::UnexpectedCharacter {
+                    text: c.to_string(),
+                },
                 format!("unexpected character `{c}` at position {}{hint}", at + 1),
             ));
         }

@@ -57,6 +57,7 @@ mod parser;
 pub use differentiation::Func;
 pub use evaluation::{CompiledExpr, ROW_CHUNK};
 
+use serde::Serialize;
 use std::fmt;
 
 /// Longest expression accepted, in characters.
@@ -65,14 +66,89 @@ pub const MAX_LEN: usize = 500;
 /// Deepest nesting of parentheses, function calls, signs and exponents accepted.
 pub const MAX_NESTING: usize = 100;
 
-/// Why an expression was refused: the 1-based character position and a sentence that names it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why an expression was refused: the 1-based character position, what is wrong there as data
+/// (serialised for the page, which words it), and the CLI's sentence that names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ExprError {
     /// 1-based position of the offending character (one past the end for "ends too early").
     pub position: usize,
-    /// The sentence shown to people, e.g. `expected ')' at position 7 to close the '(' at
-    /// position 1`.
+    /// What is wrong at that position.
+    pub typo: Typo,
+    /// The CLI's sentence, e.g. `expected ')' at position 7 to close the '(' at position 1`.
+    #[serde(skip)]
     pub message: String,
+}
+
+/// What is wrong in an expression, with the text and numbers a sentence about it needs;
+/// serialised as `{"id":"unknown_variable","name":"z"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "id", rename_all = "snake_case")]
+pub enum Typo {
+    /// Longer than [`MAX_LEN`] characters.
+    TooLong {
+        /// The characters given.
+        length: usize,
+        /// The most accepted.
+        most: usize,
+    },
+    /// Nothing but blanks.
+    Empty,
+    /// `**` for a power.
+    DoubleStar,
+    /// Digits and points that are not a number (`1.2.3`).
+    MalformedNumber {
+        /// The text.
+        text: String,
+    },
+    /// A number beyond ±1.8e308.
+    NumberTooLarge {
+        /// The text.
+        text: String,
+    },
+    /// A character that is not part of an expression.
+    UnexpectedCharacter {
+        /// The character.
+        text: String,
+    },
+    /// A `)` with no `(` open.
+    UnmatchedClose,
+    /// A number, name or `(` where an operator goes (a product without `*`).
+    MissingOperator,
+    /// Something else where an operator goes.
+    ExpectedOperator,
+    /// Deeper than [`MAX_NESTING`] levels.
+    TooDeep {
+        /// The most levels.
+        most: usize,
+    },
+    /// A function name without `(`.
+    NeedsParenthesis {
+        /// The function's name.
+        name: String,
+    },
+    /// A call of a function there is not.
+    UnknownFunction {
+        /// The name given.
+        name: String,
+        /// The functions there are.
+        accepted: Vec<&'static str>,
+    },
+    /// A name that is not x, y, pi or e.
+    UnknownVariable {
+        /// The name given.
+        name: String,
+    },
+    /// The expression ends where a value must come.
+    EndsEarly,
+    /// A `)` where a value must come.
+    CloseForValue,
+    /// Something else where a value must come.
+    ExpectedValue,
+    /// A `(` or call left open.
+    Unclosed {
+        /// The 1-based position of its `(` (or its function's name).
+        open: usize,
+    },
 }
 
 impl fmt::Display for ExprError {

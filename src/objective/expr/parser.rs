@@ -3,7 +3,7 @@
 
 use super::differentiation::Func;
 use super::lexer::{error, lex, Tok, Token};
-use super::{ExprError, MAX_LEN, MAX_NESTING};
+use super::{ExprError, Typo, MAX_LEN, MAX_NESTING};
 
 /// The syntax tree.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +31,10 @@ pub(super) fn parse_tree(text: &str) -> Result<Node, ExprError> {
     if chars.len() > MAX_LEN {
         return Err(ExprError {
             position: MAX_LEN + 1,
+            typo: Typo::TooLong {
+                length: chars.len(),
+                most: MAX_LEN,
+            },
             message: format!(
                 "the expression has {} characters; at most {MAX_LEN} are accepted",
                 chars.len()
@@ -40,6 +44,7 @@ pub(super) fn parse_tree(text: &str) -> Result<Node, ExprError> {
     if chars.iter().all(|c| c.is_whitespace()) {
         return Err(ExprError {
             position: 1,
+            typo: Typo::Empty,
             message: "the expression is empty; type a function of x and y such as x^2 + 3*y^2"
                 .to_string(),
         });
@@ -55,6 +60,7 @@ pub(super) fn parse_tree(text: &str) -> Result<Node, ExprError> {
         Tok::End => Ok(tree),
         Tok::Close => Err(error(
             token.at,
+            Typo::UnmatchedClose,
             format!(
                 "unmatched ')' at position {} (no '(' is open)",
                 token.at + 1
@@ -62,6 +68,7 @@ pub(super) fn parse_tree(text: &str) -> Result<Node, ExprError> {
         )),
         Tok::Number(_) | Tok::Ident(_) | Tok::Open => Err(error(
             token.at,
+            Typo::MissingOperator,
             format!(
                 "expected an operator at position {} (write * for a product, e.g. 2*x)",
                 token.at + 1
@@ -69,6 +76,7 @@ pub(super) fn parse_tree(text: &str) -> Result<Node, ExprError> {
         )),
         _ => Err(error(
             token.at,
+            Typo::ExpectedOperator,
             format!("expected an operator at position {}", token.at + 1),
         )),
     }
@@ -101,6 +109,7 @@ impl Parser {
         if self.nesting > MAX_NESTING {
             return Err(error(
                 at,
+                Typo::TooDeep { most: MAX_NESTING },
                 format!(
                     "the expression is nested too deeply at position {} (at most {MAX_NESTING} levels)",
                     at + 1
@@ -193,6 +202,7 @@ impl Parser {
                         let after = at + name.chars().count();
                         return Err(error(
                             after,
+                            Typo::NeedsParenthesis { name: name.clone() },
                             format!(
                                 "expected '(' after `{name}` at position {} (write {name}(x))",
                                 after + 1
@@ -207,9 +217,13 @@ impl Parser {
                     return Ok(Node::Call(f, Box::new(argument)));
                 }
                 if called {
-                    let names: Vec<&str> = Func::ALL.iter().map(|f| f.name()).collect();
+                    let names: Vec<&'static str> = Func::ALL.iter().map(|f| f.name()).collect();
                     return Err(error(
                         at,
+                        Typo::UnknownFunction {
+                            name: name.clone(),
+                            accepted: names.clone(),
+                        },
                         format!(
                             "unknown function `{name}` at position {} (accepted: {})",
                             at + 1,
@@ -230,6 +244,7 @@ impl Parser {
                         };
                         Err(error(
                             at,
+                            Typo::UnknownVariable { name: name.clone() },
                             format!("unknown variable `{name}` at position {} ({hint})", at + 1),
                         ))
                     }
@@ -237,6 +252,7 @@ impl Parser {
             }
             Tok::End => Err(error(
                 at,
+                Typo::EndsEarly,
                 format!(
                     "expected a number, x, y, a function or '(' at position {} (the expression ends too early)",
                     at + 1
@@ -244,6 +260,7 @@ impl Parser {
             )),
             Tok::Close => Err(error(
                 at,
+                Typo::CloseForValue,
                 format!(
                     "expected a number, x, y, a function or '(' at position {}, not ')'",
                     at + 1
@@ -251,6 +268,7 @@ impl Parser {
             )),
             _ => Err(error(
                 at,
+                Typo::ExpectedValue,
                 format!(
                     "expected a number, x, y, a function or '(' at position {}",
                     at + 1
@@ -268,6 +286,7 @@ impl Parser {
         }
         Err(error(
             token.at,
+            Typo::Unclosed { open: open + 1 },
             format!(
                 "expected ')' at position {} to close the {what} at position {}",
                 token.at + 1,

@@ -192,7 +192,7 @@ impl Mlp {
             (None, Some(dataset)) => {
                 let data = dataset.generate().map_err(|r| r.in_key("dataset"))?;
                 let Split { train, test } = data.points_2d().ok_or_else(|| {
-                    let sentence = "the MLP takes 2 inputs (use plane)".to_string();
+                    let sentence = crate::read::Unfit::MlpTwoInputs;
                     Refusal::at("name", Problem::unfit(sentence)).in_key("dataset")
                 })?;
                 (train.to_vec(), test.to_vec())

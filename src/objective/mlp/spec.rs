@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Activation, Init, MlpLoss, MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS};
 use crate::data::datasets::{DatasetKind, DatasetSpec, MAX_CLASSES};
-use crate::read::{Length, Problem, Range, Refusal};
+use crate::read::{Length, Problem, Range, Refusal, Unfit};
 
 /// One linear layer's parameters: `w` is `[out][in]`, `b` is `[out]`, as `torch.nn.Linear`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -94,38 +94,35 @@ impl MlpSpec {
     /// Checks every field; a refusal names the first offending one, e.g. `weights[1].w`, with
     /// what is accepted there.
     pub fn validate(&self) -> Result<(), Refusal> {
-        let unfit = |sentence: String| Refusal::here(Problem::unfit(sentence));
+        let unfit = |unfit: Unfit| Refusal::here(Problem::unfit(unfit));
         let layers = &self.layers;
         if layers.len() < 2 {
-            let sentence = format!(
-                "expected at least 2 entries (input and output), got {}",
-                layers.len()
-            );
-            return Err(unfit(sentence).in_key("layers"));
+            let found = layers.len();
+            return Err(unfit(Unfit::TooFewLayers { found }).in_key("layers"));
         }
         let in_layers = |refusal: Refusal, l: usize| refusal.in_index(l).in_key("layers");
         if layers[0] != 2 {
-            let sentence = format!("the input layer must have 2 units, got {}", layers[0]);
-            return Err(in_layers(unfit(sentence), 0));
+            let found = layers[0];
+            return Err(in_layers(unfit(Unfit::InputUnits { found }), 0));
         }
         let last = layers.len() - 1;
         let outputs = layers[last];
         match self.loss {
             MlpLoss::Ce if outputs == 1 => {
-                let sentence = "ce needs one output per class, so at least 2 (with 1 output, \
-                    use bce for two classes)";
-                return Err(in_layers(unfit(sentence.to_string()), last));
+                return Err(in_layers(unfit(Unfit::CeOneOutput), last));
             }
             MlpLoss::Ce if outputs > MAX_CLASSES => {
-                let sentence =
-                    format!("ce takes one output per class, 2 to {MAX_CLASSES}, got {outputs}");
+                let sentence = Unfit::CeOutputs {
+                    found: outputs,
+                    most: MAX_CLASSES,
+                };
                 return Err(in_layers(unfit(sentence), last));
             }
             MlpLoss::Bce | MlpLoss::Mse if outputs != 1 => {
-                let sentence = format!(
-                    "the output layer must have 1 unit for {}, got {outputs} (ce takes one per class)",
-                    self.loss.as_str()
-                );
+                let sentence = Unfit::OneOutput {
+                    loss: self.loss.as_str(),
+                    found: outputs,
+                };
                 return Err(in_layers(unfit(sentence), last));
             }
             _ => {}
@@ -136,7 +133,7 @@ impl MlpSpec {
                 Problem::WrongLength {
                     found: last - 1,
                     expected: Length::AtMost(MAX_HIDDEN_LAYERS),
-                    unit: "hidden layers",
+                    unit: crate::read::Unit::HiddenLayers,
                 },
             ));
         }
@@ -152,18 +149,17 @@ impl MlpSpec {
         }
         if let Some(activations) = &self.activations {
             if activations.len() != last - 1 {
-                return Err(unfit(format!(
-                    "expected {} entries (one per hidden layer of {layers:?}), got {}",
-                    last - 1,
-                    activations.len()
-                ))
+                return Err(unfit(Unfit::PerHiddenLayer {
+                    expected: last - 1,
+                    found: activations.len(),
+                    layers: layers.clone(),
+                })
                 .in_key("activations"));
             }
         }
         match (&self.points, &self.dataset) {
             (Some(_), Some(_)) => {
-                let sentence = "give either points or dataset, not both".to_string();
-                return Err(unfit(sentence).in_key("dataset"));
+                return Err(unfit(Unfit::PointsOrDataset).in_key("dataset"));
             }
             (None, None) => {
                 return Err(Refusal::at(
@@ -183,39 +179,30 @@ impl MlpSpec {
                     DatasetKind::Classification => {
                         let classes = dataset.classes;
                         if self.loss == MlpLoss::Ce && classes != outputs {
-                            let sentence = format!(
-                                "the output layer has {outputs} units but the data set has \
-                                 {classes} classes (ce takes one output per class)"
-                            );
+                            let sentence = Unfit::OutputsNotClasses { outputs, classes };
                             return Err(in_layers(unfit(sentence), last));
                         }
                         if self.loss != MlpLoss::Ce && classes != 2 {
-                            return Err(unfit(format!(
-                                "{} takes 2 classes, but the data set has {classes} (use ce)",
-                                self.loss.as_str()
-                            ))
+                            return Err(unfit(Unfit::TwoClasses {
+                                loss: self.loss.as_str(),
+                                classes,
+                            })
                             .in_key("loss"));
                         }
                     }
                     DatasetKind::Regression1d => {
-                        return Err(unfit(format!(
-                            "{} has 1-D inputs and the MLP takes 2 (use plane, or the linreg objective)",
-                            dataset.name.as_str()
-                        ))
+                        return Err(unfit(Unfit::OneDimensionalSet {
+                            name: dataset.name.as_str(),
+                        })
                         .in_key("name")
                         .in_key("dataset"));
                     }
                     DatasetKind::Regression2d => {
-                        let needs = match self.loss {
-                            MlpLoss::Mse => None,
-                            MlpLoss::Bce => Some("bce needs labels 0 or 1"),
-                            MlpLoss::Ce => Some("ce needs class labels 0, 1, …"),
-                        };
-                        if let Some(needs) = needs {
-                            return Err(unfit(format!(
-                                "{needs}, but {} has real targets (use mse)",
-                                dataset.name.as_str()
-                            ))
+                        if self.loss != MlpLoss::Mse {
+                            return Err(unfit(Unfit::RealTargets {
+                                loss: self.loss.as_str(),
+                                name: dataset.name.as_str(),
+                            })
                             .in_key("loss"));
                         }
                     }
@@ -232,29 +219,33 @@ impl MlpSpec {
             return Ok(());
         };
         if self.init.is_some() {
-            let sentence = "weights are given, so init does not apply (give one or the other)";
-            return Err(unfit(sentence.to_string()).in_key("init"));
+            return Err(unfit(Unfit::WeightsOrInit).in_key("init"));
         }
         if weights.len() != last {
-            return Err(unfit(format!(
-                "expected {last} layers for layers {layers:?}, got {}",
-                weights.len()
-            ))
+            return Err(unfit(Unfit::WeightLayers {
+                expected: last,
+                found: weights.len(),
+                layers: layers.clone(),
+            })
             .in_key("weights"));
         }
         let in_weights = |refusal: Refusal, l: usize| refusal.in_index(l).in_key("weights");
         for (l, layer) in weights.iter().enumerate() {
             let (n_in, n_out) = (layers[l], layers[l + 1]);
             if layer.w.len() != n_out {
-                let sentence = format!(
-                    "expected {n_out} rows of {n_in}, got {} rows",
-                    layer.w.len()
-                );
+                let sentence = Unfit::WeightRows {
+                    rows: n_out,
+                    columns: n_in,
+                    found: layer.w.len(),
+                };
                 return Err(in_weights(unfit(sentence).in_key("w"), l));
             }
             for (o, row) in layer.w.iter().enumerate() {
                 if row.len() != n_in {
-                    let sentence = format!("expected {n_in} entries, got {}", row.len());
+                    let sentence = Unfit::WeightEntries {
+                        expected: n_in,
+                        found: row.len(),
+                    };
                     return Err(in_weights(unfit(sentence).in_index(o).in_key("w"), l));
                 }
                 if let Some(i) = row.iter().position(|v| !v.is_finite()) {
@@ -263,7 +254,10 @@ impl MlpSpec {
                 }
             }
             if layer.b.len() != n_out {
-                let sentence = format!("expected {n_out} entries, got {}", layer.b.len());
+                let sentence = Unfit::WeightEntries {
+                    expected: n_out,
+                    found: layer.b.len(),
+                };
                 return Err(in_weights(unfit(sentence).in_key("b"), l));
             }
             if let Some(o) = layer.b.iter().position(|v| !v.is_finite()) {
@@ -306,13 +300,11 @@ impl MlpSpec {
         for (i, point) in points.iter().enumerate() {
             let label = point[2];
             let sentence = match self.loss {
-                MlpLoss::Bce if label != 0.0 && label != 1.0 => {
-                    format!("a bce label must be 0 or 1, got {label}")
-                }
-                MlpLoss::Ce if !is_class(label, outputs) => format!(
-                    "a ce label must be a whole number from 0 to {} (one class per output), got {label}",
-                    outputs - 1
-                ),
+                MlpLoss::Bce if label != 0.0 && label != 1.0 => Unfit::BceLabel { label },
+                MlpLoss::Ce if !is_class(label, outputs) => Unfit::CeLabel {
+                    most: outputs - 1,
+                    label,
+                },
                 _ => continue,
             };
             let refusal = Refusal::here(Problem::unfit(sentence)).in_index(2);

@@ -22,7 +22,7 @@
 
 use super::{SurfaceInfo, ViewBox};
 use crate::objective::expr::{CompiledExpr, ExprError};
-use crate::read::{compact, Problem, Refusal};
+use crate::read::{Problem, Refusal, Unfit};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::sync::Arc;
@@ -179,18 +179,17 @@ pub fn view_box(view: Option<[f64; 4]>) -> ViewBox {
 /// that is not a box of finite coordinates (at `view`).
 pub fn validate(expr: &CustomExpr, view: Option<[f64; 4]>) -> Result<(), Refusal> {
     if let Some(e) = expr.error() {
-        return Err(Refusal::at("expr", Problem::unfit(e.to_string())));
+        return Err(Refusal::at(
+            "expr",
+            Problem::unfit(Unfit::Formula { error: e.clone() }),
+        ));
     }
     if let Some(v @ [x_min, x_max, y_min, y_max]) = view {
         let finite = v.iter().all(|c| c.is_finite() && c.abs() <= VIEW_LIMIT);
         if !(finite && x_min < x_max && y_min < y_max) {
-            let shown: Vec<String> = v.iter().map(|c| compact(*c)).collect();
             return Err(Refusal::at(
                 "view",
-                Problem::unfit(format!(
-                    "[{}] is not a box (accepted: [x_min, x_max, y_min, y_max] with x_min < x_max, y_min < y_max, each finite with |value| ≤ 1e12)",
-                    shown.join(", ")
-                )),
+                Problem::unfit(Unfit::NotABox { view: v }),
             ));
         }
     }
@@ -199,21 +198,20 @@ pub fn validate(expr: &CustomExpr, view: Option<[f64; 4]>) -> Result<(), Refusal
 
 /// Refuses a start where the function or its gradient is not finite, in a sentence such as
 /// `f is not finite at (-1.8, 1.8): f = NaN; choose a start where the function is defined`.
-pub fn check_start(expr: &CustomExpr, x: f64, y: f64) -> Result<(), String> {
+pub fn check_start(expr: &CustomExpr, x: f64, y: f64) -> Result<(), Unfit> {
     let (f, [gx, gy]) = value_and_gradient(expr, x, y);
     // Ten significant digits: a default start such as -1.7999999999999998 reads -1.8.
-    let shown =
-        |v: f64| compact(crate::read::float_text::parse_f64(&format!("{v:.9e}")).unwrap_or(v));
-    let at = format!("({}, {})", shown(x), shown(y));
+    let shown = |v: f64| crate::read::float_text::parse_f64(&format!("{v:.9e}")).unwrap_or(v);
+    let (x, y) = (shown(x), shown(y));
     if !f.is_finite() {
-        return Err(format!(
-            "f is not finite at {at}: f = {f}; choose a start where the function is defined"
-        ));
+        return Err(Unfit::StartNotFinite { x, y, f });
     }
     if !(gx.is_finite() && gy.is_finite()) {
-        return Err(format!(
-            "the gradient of f is not finite at {at}: ∇f = [{gx}, {gy}]; choose a start where the function is smooth"
-        ));
+        return Err(Unfit::GradientNotFinite {
+            x,
+            y,
+            gradient: [gx, gy],
+        });
     }
     Ok(())
 }
@@ -289,15 +287,16 @@ mod tests {
         let log = CustomExpr::new("log(x) + y^2");
         assert_eq!(check_start(&log, 1.0, 0.0), Ok(()));
         assert_eq!(
-            check_start(&log, -1.8, 1.8).unwrap_err(),
+            check_start(&log, -1.8, 1.8).unwrap_err().to_string(),
             "f is not finite at (-1.8, 1.8): f = NaN; choose a start where the function is defined"
         );
-        assert!(check_start(&log, 0.0, 0.0)
-            .unwrap_err()
-            .starts_with("f is not finite"));
+        assert!(matches!(
+            check_start(&log, 0.0, 0.0),
+            Err(Unfit::StartNotFinite { x, y, .. }) if x == 0.0 && y == 0.0
+        ));
         let cone = CustomExpr::new("sqrt(x^2 + y^2)");
         assert_eq!(
-            check_start(&cone, 0.0, 0.0).unwrap_err(),
+            check_start(&cone, 0.0, 0.0).unwrap_err().to_string(),
             "the gradient of f is not finite at (0, 0): ∇f = [NaN, NaN]; choose a start where the function is smooth"
         );
         assert_eq!(check_start(&cone, 1.0, 0.0), Ok(()));

@@ -414,7 +414,7 @@ export default {
   'slice.armijo': 'sufficient decrease',
   'slice.search': ({ iteration, trials, accepted, from, to, slope, bound }) => `Inner iteration ${iteration} of the last step: ${trials === 1 ? '1 trial' : `${trials} trials`}; α = ${accepted} accepted. Sufficient decrease: φ fell from ${from} to ${to}. Curvature: |φ′(α)| = ${slope} ≤ c₂·|φ′(0)| = ${bound}.`,
   'slice.slice': 'Along the last update: the loss went from {from} to {to} where the step landed (α = 1). The lowest loss on this line, {lowest}, is at α = {at}: {ratio}',
-  'slice.along': 'Along this step the curvature is c = {c} (between λmin and λmax; λmax only along the steepest direction): a plain gradient step goes more than twice as far as this line’s lowest point once the learning rate passes 2/c = {limit}.',
+  'slice.along': 'Along this step the curvature is c = {c} where it started (at most λmax there, reached only along the steepest direction): a plain gradient step goes more than twice as far as this line’s lowest point once the learning rate passes 2/c = {limit}.',
   'slice.alongDown': 'Along this step the surface curves downward (c = {c}): its quadratic model has no lowest point on this line, so no learning rate overshoots it there; the lowest point above comes from the higher-order terms.',
   'slice.which': 'Search {k} of {n} in this step',
   'slice.previous': 'Previous line search',

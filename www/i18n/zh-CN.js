@@ -413,7 +413,7 @@ export default {
   'slice.armijo': '充分下降条件',
   'slice.search': ({ iteration, trials, accepted, from, to, slope, bound }) => `上一步的第 ${iteration} 次内部迭代：试探 ${trials} 次；接受 α = ${accepted}。充分下降：φ 从 ${from} 降到 ${to}。曲率条件：|φ′(α)| = ${slope} ≤ c₂·|φ′(0)| = ${bound}。`,
   'slice.slice': '沿上一次更新：损失从 {from} 变为落点（α = 1）处的 {to}。这条直线上的最低损失 {lowest} 位于 α = {at}：{ratio}',
-  'slice.along': '沿这一步的曲率 c = {c}（介于 λmin 与 λmax 之间，只有沿最陡方向才等于 λmax）：学习率一旦超过 2/c = {limit}，普通梯度步走过的距离就超过这条线最低点的两倍。',
+  'slice.along': '在这一步的起点，沿这一步的曲率 c = {c}（不超过该点的 λmax，只有沿最陡方向才等于它）：学习率一旦超过 2/c = {limit}，普通梯度步走过的距离就超过这条线最低点的两倍。',
   'slice.alongDown': '沿这一步曲面向下弯曲（c = {c}）：它的二次模型在这条线上没有最低点，所以没有哪个学习率会在这里越过它；上面的最低点来自更高阶的项。',
   'slice.which': '本步第 {k} 次线搜索（共 {n} 次）',
   'slice.previous': '上一次线搜索',

@@ -121,3 +121,48 @@ fn same_seed_same_trace_as_native() {
     }
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 }
+
+#[wasm_bindgen_test]
+fn the_3d_view_draws_its_mesh_coarse_and_in_full_and_the_paths_over_it() {
+    let mut lab = Lab::new("?f=himmelblau&o=adam(lr=0.05)~sgd(lr=0.01)&start=-4,4");
+    lab.advance(200);
+    let mesh = canvas(300, 240);
+    let paths = canvas(300, 240);
+    // Coarse while turning, then in full, then a resized canvas: each a whole picture.
+    for (coarse, size) in [(true, (300, 240)), (false, (300, 240)), (false, (200, 160))] {
+        mesh.set_width(size.0);
+        mesh.set_height(size.1);
+        paths.set_width(size.0);
+        paths.set_height(size.1);
+        lab.draw_surface_3d(&mesh, -35.0, 35.0, 1.0, coarse)
+            .expect("the mesh is drawn");
+        assert!(distinct_colours(&mesh) > 100, "a shaded surface");
+        lab.draw_paths_3d(&paths, -35.0, 35.0, 1.0, 0)
+            .expect("the paths are drawn");
+        assert!(
+            distinct_colours(&paths) > 2,
+            "two paths over the clear canvas"
+        );
+    }
+    // An objective with no surface over the plane: the background only.
+    let mut network = Lab::new("?view=network&data=circle");
+    network
+        .draw_surface_3d(&mesh, 0.0, 35.0, 1.0, false)
+        .expect("nothing to draw is not an error");
+    assert_eq!(distinct_colours(&mesh), 1);
+}
+
+#[wasm_bindgen_test]
+fn each_line_search_of_an_lbfgs_step_can_be_asked_for() {
+    let mut lab = Lab::new("?f=rosenbrock&o=lbfgs(lr=1,line_search_fn=strong_wolfe)&start=-1.5,2");
+    assert_eq!(lab.line_search_json(0, None), "null");
+    lab.advance(1);
+    let last: serde_json::Value =
+        serde_json::from_str(&lab.line_search_json(0, None)).expect("JSON");
+    let count = last["searches"].as_u64().expect("a count");
+    assert!(count > 1);
+    assert_eq!(last["iteration"].as_u64(), Some(count));
+    let first: serde_json::Value =
+        serde_json::from_str(&lab.line_search_json(0, Some(0))).expect("JSON");
+    assert_eq!(first["iteration"].as_u64(), Some(1));
+}

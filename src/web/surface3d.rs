@@ -231,7 +231,8 @@ impl Lab {
                 // Points closer than a pixel or so to the last one drawn add nothing to the
                 // picture: a long run near its end would otherwise cost a segment per step.
                 let near = |(_, from): ((f64, f64), (f64, f64))| {
-                    libm::hypot(pixel.0 - from.0, pixel.1 - from.1) < MIN_SEGMENT * dpr
+                    let (dx, dy) = (pixel.0 - from.0, pixel.1 - from.1);
+                    dx * dx + dy * dy < (MIN_SEGMENT * dpr).powi(2)
                 };
                 if k + 1 < points.len() && last.is_some_and(near) {
                     continue;

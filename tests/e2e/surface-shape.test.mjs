@@ -192,7 +192,7 @@ test('the last step in one dimension: past 2/λmax the step lands beyond twice t
   // On a quadratic the line's minimum is at α = 1/(lr·c): c = 9.079 along the step puts it at
   // 0.367 (the curve's samples find 0.375), and 0.3 is past 2/c = 0.22 — the read-out's
   // 2/λmax = 0.2 is the steepest direction's.
-  assert.match(await readout.textContent(), /Along this step the curvature is c = 9\.079 .* passes 2\/c = 0\.22\./);
+  assert.match(await readout.textContent(), /Along this step the curvature is c = 9\.079 where it started .* passes 2\/c = 0\.22\./);
   assert.ok((await drawnPixels(page, 'line-search')) > 1000);
   await box.screenshot({ path: `${SCREENSHOT_DIR}/step-slice.png` });
   await page.locator('.racer').nth(1).click();

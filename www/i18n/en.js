@@ -513,7 +513,7 @@ export default {
   'slice.armijo': 'sufficient decrease',
   'slice.search': ({ iteration, trials, accepted, from, to, slope, bound }) => `Inner iteration ${iteration} of the last step: ${trials === 1 ? '1 trial' : `${trials} trials`}; α = ${accepted} accepted. Sufficient decrease: φ fell from ${from} to ${to}. Curvature: |φ′(α)| = ${slope} ≤ c₂·|φ′(0)| = ${bound}.`,
   'slice.slice': 'Along the last update: the loss went from {from} to {to} where the step landed (α = 1). The lowest loss on this line, {lowest}, is at α = {at}: {ratio}',
-  'slice.along': 'Along this step the curvature is c = {c} (between λmin and λmax; λmax only along the steepest direction): a plain gradient step goes more than twice as far as this line’s lowest point once the learning rate passes 2/c = {limit}.',
+  'slice.along': 'Along this step the curvature is c = {c} where it started (at most λmax there, reached only along the steepest direction): a plain gradient step goes more than twice as far as this line’s lowest point once the learning rate passes 2/c = {limit}.',
   'slice.alongDown': 'Along this step the surface curves downward (c = {c}): its quadratic model has no lowest point on this line, so no learning rate overshoots it there; the lowest point above comes from the higher-order terms.',
   'slice.which': 'Search {k} of {n} in this step',
   'slice.previous': 'Previous line search',
@@ -522,7 +522,7 @@ export default {
   'slice.short': 'the step stopped short of it.',
   'slice.near': 'the step landed at about the lowest point.',
   'slice.uphill': 'the loss rises from the very start of the step: it went far too far, or uphill.',
-  'slice.searchHint': 'L-BFGS’s last strong-Wolfe search: φ(α) = f(x + α·d) along its direction d, each trial in the order evaluated (its slope φ′ green where the curvature condition |φ′(α)| ≤ c₂·|φ′(0)| holds), the dashed sufficient-decrease line φ(0) + c₁·α·φ′(0), and the step accepted (filled).',
+  'slice.searchHint': 'A strong-Wolfe search of L-BFGS’s last step (one per inner iteration; ◀ ▶ choose which): φ(α) = f(x + α·d) along its direction d, each trial in the order evaluated (its slope φ′ green where the curvature condition |φ′(α)| ≤ c₂·|φ′(0)| holds), the dashed sufficient-decrease line φ(0) + c₁·α·φ′(0), and the step accepted (filled).',
   'slice.sliceHint': 'φ(α) = f(x + α·Δ) along the last update Δ of the selected racer (the full loss, whatever batch the step used): α = 0 where it started, α = 1 where it landed (filled), the lowest point of the line hollow.',
   // www/view3d.js: the 3-D view
   'view3d.toggle': '3-D view',

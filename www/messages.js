@@ -135,7 +135,9 @@ export function ignoredText(entry) {
   const { key, why } = entry;
   if (why === 'refused') {
     // A refusal of the value itself (`goal`) has the whole scenario's path: the key names it.
-    const field = entry.field === 'scenario' ? '' : entry.field;
+    // A racer's hyper-parameter (`o[1].lr`) is refused inside its optimizer: label it so.
+    const racer = /^o\[\d+\]\./.test(key) && !String(entry.field).startsWith('optimizer.');
+    const field = entry.field === 'scenario' ? '' : racer ? `optimizer.${entry.field}` : entry.field;
     const text = refusalText({ field, problem: entry.problem, reason: entry.sentence });
     return key ? t('messages.ignored.refused', { key, text }) : t('messages.ignored.scenario', { text });
   }

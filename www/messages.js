@@ -1,7 +1,7 @@
 // Words for people: a refusal names the control as its label does and says what is accepted.
 // The lab refuses with the field's path (`race[1].optimizer.betas[0]`); the page owns the labels,
 // and every sentence is a catalogue entry (www/i18n.js) with the numbers as parameters.
-import { t } from './i18n.js';
+import { catalogTitle, t } from './i18n.js';
 
 /** The catalogue id of each scenario field's label, as the panel shows it. */
 const FIELD_LABELS = {
@@ -135,7 +135,9 @@ export function ignoredText(entry) {
   const { key, why } = entry;
   if (why === 'refused') {
     // A refusal of the value itself (`goal`) has the whole scenario's path: the key names it.
-    const field = entry.field === 'scenario' ? '' : entry.field;
+    // A racer's hyper-parameter (`o[1].lr`) is refused inside its optimizer: label it so.
+    const racer = /^o\[\d+\]\./.test(key) && !String(entry.field).startsWith('optimizer.');
+    const field = entry.field === 'scenario' ? '' : racer ? `optimizer.${entry.field}` : entry.field;
     const text = refusalText({ field, problem: entry.problem, reason: entry.sentence });
     return key ? t('messages.ignored.refused', { key, text }) : t('messages.ignored.scenario', { text });
   }
@@ -164,6 +166,7 @@ function unfitParams(problem) {
   for (const [key, value] of Object.entries(problem)) params[key] = typeof value === 'number' ? bound(String(value)) : value;
   if (Array.isArray(problem.view)) params.view = problem.view.map((v) => bound(String(v))).join(', ');
   if (problem.why) params.why = t(`messages.noSplit.${problem.why}`);
+  if (problem.optimizer) params.optimizer = catalogTitle('optimizer', { name: problem.optimizer, title: problem.optimizer });
   return params;
 }
 

@@ -310,7 +310,7 @@ test('Newton is offered but not pickable on a network, and an imported network r
   await page.getByLabel('Import JSON').setInputFiles(file);
   await page.waitForFunction(() => window.gdviz.scenario.race?.length === 1);
   assert.equal((await scenarioOf(page)).race[0].optimizer.name, 'adam');
-  assert.match(await page.locator('#notice').textContent(), /^Optimizer 2 \(Newton\) cannot run here \(newton needs an exact Hessian, which only the 2-D surfaces and linear regression have\): it races as Adam instead\.$/);
+  assert.match(await page.locator('#notice').textContent(), /^Optimizer 2 \(Newton\) cannot run here \(Newton needs an exact Hessian, which only the 2-D surfaces and linear regression have\): it races as Adam instead\.$/);
   assert.deepEqual(errors, []);
   await page.close();
 });

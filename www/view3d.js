@@ -1,8 +1,8 @@
 // The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
-// map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes; at
-// half resolution while a drag or the wheel is turning it) and the paths over it (redrawn every
-// frame). Drag (a finger too) turns it, the wheel or a pinch zooms, the arrow keys turn it and + / −
-// zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
+// map, on three canvases: the mesh (redrawn when the camera, the surface or the size changes; at
+// half resolution while a drag or the wheel is turning it), the paths over it (their new
+// stretches drawn each frame) and the racers' points on top. Drag (a finger too) turns it, the
+// wheel or a pinch zooms, the arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
 import { $ } from './dom.js';
@@ -146,8 +146,10 @@ export function showView3d({ lab, ui, network }) {
   const on = ui.view3d && !network;
   const mesh = $('surface3d');
   const paths = $('paths3d');
+  const markers = $('markers3d');
   mesh.hidden = !on;
   paths.hidden = !on;
+  markers.hidden = !on;
   $('stack').classList.toggle('view3d-on', on);
   $('reset-camera').hidden = !on;
   $('view3d').checked = ui.view3d;
@@ -158,5 +160,5 @@ export function showView3d({ lab, ui, network }) {
     lab.draw_surface_3d(mesh, yaw, pitch, zoom, turning);
     meshDrawn = key;
   }
-  lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);
+  lab.draw_paths_3d(paths, markers, yaw, pitch, zoom, ui.selected);
 }

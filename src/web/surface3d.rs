@@ -30,6 +30,29 @@ pub(super) struct Mesh3d {
     offscreen: Option<HtmlCanvasElement>,
 }
 
+/// What the 3-D paths canvas shows, so a playing run's frame draws only the new stretch of
+/// each path: the view it was drawn for and how much of each trail it holds.
+#[derive(Default)]
+pub(super) struct Paths3d {
+    /// The view the canvas was drawn for.
+    key: Option<PathsView>,
+    /// Per racer, the part of its trail on the canvas.
+    drawn: Vec<Drawn>,
+    /// Meshes drawn so far: a new mesh (surface, camera or size) redraws the paths.
+    meshes: u64,
+}
+
+/// What a 3-D paths canvas depends on besides the trails.
+#[derive(Clone, Copy, PartialEq)]
+struct PathsView {
+    camera: Camera,
+    size: (u32, u32),
+    /// The mesh drawn, by its count ([`Paths3d::meshes`]).
+    mesh: u64,
+    selected: usize,
+    dpr: f64,
+}
+
 impl Mesh3d {
     /// Whether the mesh shows a surface point at canvas pixel (`x`, `y`) and `depth`.
     fn shows(&self, x: f64, y: f64, depth: f64) -> bool {
@@ -162,24 +185,26 @@ impl Lab {
         }
         context.stroke();
         self.mesh3d = Some(mesh);
+        self.paths3d.meshes += 1;
         Ok(())
     }
 
-    /// Draws each racer's path lifted onto the surface and its point (racer `selected`'s path
-    /// wider) onto `canvas`, a transparent canvas over [`Lab::draw_surface_3d`]'s, seen by the
-    /// same camera. Where the mesh as last drawn hides a stretch of path or a point, it is drawn
-    /// faint; paths are broken where they leave the view.
+    /// Draws each racer's path lifted onto the surface (racer `selected`'s wider) onto `paths`
+    /// and its point onto `markers`: transparent canvases over [`Lab::draw_surface_3d`]'s, seen
+    /// by the same camera. Where the mesh as last drawn hides a stretch of path or a point, it is
+    /// drawn faint; paths are broken where they leave the view. While the camera, the canvas,
+    /// the mesh and the selection stay as they were, only the paths' new stretches are drawn
+    /// (onto what `paths` shows); the points are drawn afresh each time.
     pub fn draw_paths_3d(
-        &self,
-        canvas: &HtmlCanvasElement,
+        &mut self,
+        paths: &HtmlCanvasElement,
+        markers: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
         selected: usize,
     ) -> Result<(), JsValue> {
-        let context = context_2d(canvas)?;
-        let size = (canvas.width(), canvas.height());
-        context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+        let size = (paths.width(), paths.height());
         let camera = Camera { yaw, pitch, zoom }.clamped();
         let fresh;
         let (terrain, projection, mesh) = match &self.mesh3d {
@@ -195,7 +220,13 @@ impl Lab {
                     fresh = made;
                     (&fresh.0, &fresh.1, None)
                 }
-                None => return Ok(()),
+                None => {
+                    for canvas in [paths, markers] {
+                        context_2d(canvas)?.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+                    }
+                    self.paths3d.key = None;
+                    return Ok(());
+                }
             },
         };
         let view = terrain.view;
@@ -209,19 +240,39 @@ impl Lab {
             let (px, py, depth) = projection.plane_depth(&view, x, y, z);
             Some(((px, py), mesh.is_none_or(|m| m.shows(px, py, depth))))
         };
+        let trails = self.session.trails();
+        let state = &mut self.paths3d;
+        // Drawn onto what the canvas shows, or from scratch: after any change of view, or when
+        // a trail was thinned or cleared.
+        let key = PathsView {
+            camera,
+            size,
+            mesh: state.meshes,
+            selected,
+            dpr,
+        };
+        let mut whole = state.key != Some(key) || state.drawn.len() != trails.len();
+        if !whole {
+            whole = trails
+                .iter()
+                .zip(&state.drawn)
+                .any(|(trail, &drawn)| matches!(trail.since(drawn), NewPoints::Redraw));
+        }
+        let context = context_2d(paths)?;
+        if whole {
+            context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+            state.drawn = vec![Drawn::default(); trails.len()];
+            state.key = Some(key);
+        }
         context.set_line_cap("round");
         context.set_line_join("round");
-        for (index, (trail, runner)) in self
-            .session
-            .trails()
-            .iter()
-            .zip(&self.session.race().runners)
-            .enumerate()
-        {
-            let color = racer_color(index);
+        for (index, trail) in trails.iter().enumerate() {
+            let points = match trail.since(state.drawn[index]) {
+                NewPoints::Append(points) => points,
+                NewPoints::Redraw => trail.points(),
+            };
             let mut runs = PathRuns::default();
             let mut last: Option<((f64, f64), (f64, f64))> = None;
-            let points = trail.points();
             for (k, p) in points.iter().enumerate() {
                 let Some((pixel, seen)) = place(p.x, p.y) else {
                     runs.lift();
@@ -229,7 +280,8 @@ impl Lab {
                     continue;
                 };
                 // Points closer than a pixel or so to the last one drawn add nothing to the
-                // picture: a long run near its end would otherwise cost a segment per step.
+                // picture: a long run near its end would otherwise cost a segment per step. The
+                // last point is always drawn: the next frame's stretch starts there.
                 let near = |(_, from): ((f64, f64), (f64, f64))| {
                     let (dx, dy) = (pixel.0 - from.0, pixel.1 - from.1);
                     dx * dx + dy * dy < (MIN_SEGMENT * dpr).powi(2)
@@ -257,12 +309,20 @@ impl Lab {
                 last = Some(((p.x, p.y), pixel));
             }
             let width = if index == selected { 3.0 } else { 2.0 } * dpr;
-            context.set_stroke_style_str(&color);
+            context.set_stroke_style_str(&racer_color(index));
             runs.stroke(&context, width, HIDDEN_ALPHA)?;
+            state.drawn[index] = trail.drawn_all();
+        }
+        let context = context_2d(markers)?;
+        context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+        for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
+            if params.len() < 2 {
+                continue;
+            }
             if let Some((pixel, seen)) = place(params[0], params[1]) {
                 context.set_global_alpha(if seen { 1.0 } else { HIDDEN_ALPHA });
-                draw_point(&context, pixel, &color, dpr)?;
+                draw_point(&context, pixel, &racer_color(index), dpr)?;
                 context.set_global_alpha(1.0);
             }
         }

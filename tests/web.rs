@@ -136,13 +136,18 @@ fn the_3d_view_draws_its_mesh_coarse_and_in_full_and_the_paths_over_it() {
     let mesh = canvas(300, 240);
     let paths = canvas(300, 240);
     let points = canvas(300, 240);
-    // Coarse while turning, then in full, then a resized canvas: each a whole picture.
+    // Coarse while turning (half the canvas's pixels), then in full, then a resized canvas: each
+    // a whole picture.
     for (coarse, size) in [(true, (300, 240)), (false, (300, 240)), (false, (200, 160))] {
         for canvas in [&mesh, &paths, &points] {
             canvas.set_width(size.0);
             canvas.set_height(size.1);
         }
-        lab.draw_surface_3d(&mesh, -35.0, 35.0, 1.0, coarse)
+        if coarse {
+            mesh.set_width(size.0 / 2);
+            mesh.set_height(size.1 / 2);
+        }
+        lab.draw_surface_3d(&mesh, -35.0, 35.0, 1.0, size.0, size.1)
             .expect("the mesh is drawn");
         assert!(distinct_colours(&mesh) > 100, "a shaded surface");
         lab.draw_paths_3d(&paths, &points, -35.0, 35.0, 1.0, 0)
@@ -163,7 +168,7 @@ fn the_3d_view_draws_its_mesh_coarse_and_in_full_and_the_paths_over_it() {
     // An objective with no surface over the plane: the background only.
     let mut network = Lab::new("?view=network&data=circle");
     network
-        .draw_surface_3d(&mesh, 0.0, 35.0, 1.0, false)
+        .draw_surface_3d(&mesh, 0.0, 35.0, 1.0, 200, 160)
         .expect("nothing to draw is not an error");
     assert_eq!(distinct_colours(&mesh), 1);
 }

@@ -155,9 +155,12 @@ export function showView3d({ lab, ui, network }) {
   $('view3d').checked = ui.view3d;
   if (!on) return;
   const { yaw, pitch, zoom } = ui.camera;
-  const key = `${yaw},${pitch},${zoom},${mesh.width}×${mesh.height},${turning}`;
+  const key = `${yaw},${pitch},${zoom},${paths.width}×${paths.height},${turning}`;
   if (key !== meshDrawn) {
-    lab.draw_surface_3d(mesh, yaw, pitch, zoom, turning);
+    // While turning, the mesh's canvas holds half the pixels each way and the browser enlarges it.
+    const [width, height] = turning ? [Math.ceil(paths.width / 2), Math.ceil(paths.height / 2)] : [paths.width, paths.height];
+    if (mesh.width !== width || mesh.height !== height) Object.assign(mesh, { width, height });
+    lab.draw_surface_3d(mesh, yaw, pitch, zoom, paths.width, paths.height);
     meshDrawn = key;
   }
   lab.draw_paths_3d(paths, markers, yaw, pitch, zoom, ui.selected);

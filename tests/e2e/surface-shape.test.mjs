@@ -310,3 +310,17 @@ test('3-D view: a hill hides the path behind it, drawn faint there, and the floo
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('3-D view: a racer that leaves the view is drawn to its edge and shown on it, as on the plane', async () => {
+  // lr = 0.3 past 2/λmax = 0.2: the second step throws the red racer out of the view.
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.3)~sgd(lr=0.05)&start=3,2&view3d=1&cam=0,90,1');
+  await page.locator('#paths3d').waitFor({ state: 'visible' });
+  for (let i = 0; i < 2; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
+  const [x, y] = await page.evaluate(() => [window.gdviz.state.racers[0].x, window.gdviz.state.racers[0].y]);
+  assert.ok(Math.abs(x) > 4 || Math.abs(y) > 4, `the red racer is off the view at (${x}, ${y})`);
+  // Both racers' points are on the points canvas: the red one on the view's edge.
+  assert.ok((await drawnPixels(page, 'markers3d')) > 120, 'two points drawn');
+  await page.locator('#stack').screenshot({ path: `${SCREENSHOT_DIR}/view3d-left-the-view.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -324,3 +324,24 @@ test('3-D view: a racer that leaves the view is drawn to its edge and shown on i
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('curvature: momentum has its own limit 2(1 + μ)/λmax, and L-BFGS’s rate is not compared with 2/λmax', async () => {
+  // Heavy ball with μ = 0.9 on λmax = 10: stable up to 2·1.9/10 = 0.38, so lr 0.3 — past plain
+  // gradient descent's 0.2 — still converges.
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0&o=sgd(lr=0.3,momentum=0.9)&start=3,2&curv=1&steps=300');
+  assert.match(await readout(page), /Learning rate 0\.3 is below 2\(1 \+ μ\)\/λmax = 0\.38, the limit of this update with momentum μ = 0\.9 \(plain gradient descent’s is 2\/λmax = 0\.2\): it does not overshoot here\./);
+  assert.equal(await page.locator('#lr-edge').isHidden(), false, 'the tick marks 0.38');
+  assert.match(await page.locator('#lr-edge').getAttribute('title'), /^2\(1 \+ μ\)\/λmax = 0\.38/);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 30000 });
+  const { loss } = (await stateOf(page)).racers[0];
+  assert.ok(loss < 1e-6, `it converged: loss ${loss}`);
+  await page.close();
+  // L-BFGS's lr scales a quasi-Newton step: no verdict, no tick.
+  const lbfgs = await openPage(session, '?f=rosenbrock&o=lbfgs(lr=1,line_search_fn=strong_wolfe)&start=-1.5,2&curv=1');
+  assert.match(await readout(lbfgs.page), /2\/λmax = [\d.e−]+ is the limit of plain gradient descent; L-BFGS’s learning rate is not a step along the gradient, so it is not compared with it\./);
+  assert.equal(await lbfgs.page.locator('#lr-edge').isHidden(), true);
+  assert.equal(await lbfgs.page.locator('#curvature-readout.past-edge').count(), 0);
+  assert.deepEqual([...errors, ...lbfgs.errors], []);
+  await lbfgs.page.close();
+});

@@ -58,7 +58,10 @@ function showSlice(box, slice) {
   if (at === 0) ratio = t('slice.uphill');
   else if (at < 0.95) ratio = t('slice.past', { times: num(1 / at) });
   else if (at > 1.05) ratio = t('slice.short');
-  let text = t('slice.slice', { from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio });
+  const words = { from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio };
+  // The lowest point sampled is the end of the plot when the loss is still falling there.
+  const end = slice.curve.at(-1)?.[0] ?? 2;
+  let text = t(at >= end ? 'slice.sliceBeyond' : 'slice.slice', words);
   // The curvature along the step ties the slice to the read-out's 2/λmax (which is its worst case).
   const c = slice.curvature;
   if (c !== null && c !== undefined) {

@@ -187,16 +187,17 @@ test('the last step in one dimension: past 2/λmax the step lands beyond twice t
   await page.getByRole('button', { name: 'Step' }).click();
   await box.waitFor({ state: 'visible' });
   const readout = page.locator('#line-search-readout');
-  // lr = 0.3 on curvature up to 10: the line's minimum is at α = 0.375, the step 2.667 times as far.
-  assert.match(await readout.textContent(), /from 11\.22 to 23\.9 where the step landed \(α = 1\)\. The lowest loss on this line, 4\.789, is at α = 0\.375: the step went 2\.667 times as far, past it/);
-  // On a quadratic the line's minimum is at α = 1/(lr·c): c = 9.079 along the step puts it at
-  // 0.367 (the curve's samples find 0.375), and 0.3 is past 2/c = 0.22 — the read-out's
-  // 2/λmax = 0.2 is the steepest direction's.
+  // lr = 0.3 on curvature c = 9.079 along the step: the line's minimum is at α = 1/(lr·c) =
+  // 0.3671, the step 2.724 times as far.
+  assert.match(await readout.textContent(), /from 11\.22 to 23\.9 where the step landed \(α = 1\)\. The lowest loss on this line, 4\.786, is at α = 0\.3671: the step went 2\.724 times as far, past it/);
+  // On a quadratic the line's minimum is at α = 1/(lr·c), and 0.3 is past 2/c = 0.22 — the
+  // read-out's 2/λmax = 0.2 is the steepest direction's.
   assert.match(await readout.textContent(), /Along this step the curvature is c = 9\.079 where it started .* passes 2\/c = 0\.22\./);
   assert.ok((await drawnPixels(page, 'line-search')) > 1000);
   await box.screenshot({ path: `${SCREENSHOT_DIR}/step-slice.png` });
   await page.locator('.racer').nth(1).click();
-  assert.match(await readout.textContent(), /from 11\.22 to 6\.704 .* is at α = 2: the step stopped short of it\./);
+  // lr = 0.05: the line's minimum, at α = 1/(0.05·9.079) = 2.2, is past the plot's end.
+  assert.match(await readout.textContent(), /from 11\.22 to 6\.704 where the step landed \(α = 1\), and it is still falling at α = 2 \(4\.84\), the end of this plot: the step stopped far short of the line’s lowest point\./);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -425,6 +425,7 @@ export default {
   'slice.which': 'Search {k} of {n} in this step',
   'slice.previous': 'Previous line search',
   'slice.next': 'Next line search',
+  'slice.sliceBeyond': 'Along the last update: the loss went from {from} to {to} where the step landed (α = 1), and it is still falling at α = {at} ({lowest}), the end of this plot: the step stopped far short of the line’s lowest point.',
   'slice.past': 'the step went {times} times as far, past it — further than twice is where it lands higher than it started.',
   'slice.short': 'the step stopped short of it.',
   'slice.near': 'the step landed at about the lowest point.',

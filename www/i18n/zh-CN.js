@@ -424,6 +424,7 @@ export default {
   'slice.which': '本步第 {k} 次线搜索（共 {n} 次）',
   'slice.previous': '上一次线搜索',
   'slice.next': '下一次线搜索',
+  'slice.sliceBeyond': '沿上一次更新：损失从 {from} 变为落点（α = 1）处的 {to}，到本图右端 α = {at} 处（{lowest}）仍在下降：这一步离这条直线的最低点还差得很远。',
   'slice.past': '这一步走了它的 {times} 倍远，越过了最低点——超过两倍时，落点就比起点还高。',
   'slice.short': '这一步没有走到最低点。',
   'slice.near': '这一步大约落在最低点。',

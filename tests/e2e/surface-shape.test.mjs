@@ -96,7 +96,7 @@ test('lesson “Past the edge”: each racer is within or past 2/λmax as the te
   assert.ok(racers[1].loss > 2.5e-4, `white climbs again: ${racers[1].loss}`);
   await page.locator('.racer').nth(1).click();
   assert.match(await readout(page), /Learning rate 0\.0021 is past 2\/λmax = 0\.00208/);
-  // "it settles far from the minimum (loss 0.17), where λmax ≈ 765 puts 2/λmax = 0.0026 just above its rate"
+  // "it ends up far from the minimum, its loss swinging around 0.17, where λmax ≈ 765 puts 2/λmax = 0.0026 just above its rate"
   close(racers[2].loss, 0.17, 0.005, 'orange');
   await page.locator('.racer').nth(2).click();
   assert.match(await readout(page), /λmax = 765\.4/);

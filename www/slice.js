@@ -7,7 +7,7 @@
 // (session::line_search); this module only draws them.
 import { $ } from './dom.js';
 import { num, rate } from './format.js';
-import { t } from './i18n.js';
+import { sentences, t } from './i18n.js';
 
 /** Canvas colours: the curve, the sufficient-decrease line, slopes that pass and fail. */
 const INK = { curve: '#222', armijo: '#2a6fdb', pass: '#1a9641', fail: '#d7191c', accepted: '#e6550d', grid: '#ddd' };
@@ -65,7 +65,7 @@ function showSlice(box, slice) {
   // The curvature along the step ties the slice to the read-out's 2/λmax (which is its worst case).
   const c = slice.curvature;
   if (c !== null && c !== undefined) {
-    text += ` ${c > 0 ? t('slice.along', { c: num(c), limit: rate(2 / c) }) : t('slice.alongDown', { c: num(c) })}`;
+    text = sentences(text, c > 0 ? t('slice.along', { c: num(c), limit: rate(2 / c) }) : t('slice.alongDown', { c: num(c) }));
   }
   $('line-search-readout').textContent = text;
   if (!box.open) return;

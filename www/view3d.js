@@ -151,6 +151,8 @@ export function showView3d({ lab, ui, network }) {
   paths.hidden = !on;
   markers.hidden = !on;
   $('stack').classList.toggle('view3d-on', on);
+  // A click on the 3-D view turns it; the start is set on the plane.
+  $('start-hint').hidden = on;
   $('reset-camera').hidden = !on;
   $('view3d').checked = ui.view3d;
   if (!on) return;

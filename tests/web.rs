@@ -22,20 +22,32 @@ fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
     canvas
 }
 
-fn distinct_colours(canvas: &HtmlCanvasElement) -> usize {
+/// The RGBA pixels of `canvas`.
+fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
     let context: CanvasRenderingContext2d = canvas
         .get_context("2d")
         .expect("ok")
         .expect("2d")
         .dyn_into()
         .expect("2d");
-    let pixels = context
+    context
         .get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
         .expect("pixels")
-        .data();
-    let distinct: std::collections::HashSet<[u8; 3]> =
-        pixels.chunks(4).map(|p| [p[0], p[1], p[2]]).collect();
+        .data()
+        .to_vec()
+}
+
+fn distinct_colours(canvas: &HtmlCanvasElement) -> usize {
+    let distinct: std::collections::HashSet<[u8; 3]> = pixels(canvas)
+        .chunks(4)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
     distinct.len()
+}
+
+/// Pixels of `canvas` that are not transparent.
+fn inked(canvas: &HtmlCanvasElement) -> usize {
+    pixels(canvas).chunks(4).filter(|p| p[3] > 0).count()
 }
 
 #[wasm_bindgen_test]
@@ -132,26 +144,40 @@ fn the_3d_view_draws_its_mesh_coarse_and_in_full_and_the_paths_over_it() {
     lab.advance(200);
     let mesh = canvas(300, 240);
     let paths = canvas(300, 240);
-    // Coarse while turning, then in full, then a resized canvas: each a whole picture.
+    let points = canvas(300, 240);
+    // Coarse while turning (half the canvas's pixels), then in full, then a resized canvas: each
+    // a whole picture.
     for (coarse, size) in [(true, (300, 240)), (false, (300, 240)), (false, (200, 160))] {
-        mesh.set_width(size.0);
-        mesh.set_height(size.1);
-        paths.set_width(size.0);
-        paths.set_height(size.1);
-        lab.draw_surface_3d(&mesh, -35.0, 35.0, 1.0, coarse)
+        for canvas in [&mesh, &paths, &points] {
+            canvas.set_width(size.0);
+            canvas.set_height(size.1);
+        }
+        if coarse {
+            mesh.set_width(size.0 / 2);
+            mesh.set_height(size.1 / 2);
+        }
+        lab.draw_surface_3d(&mesh, -35.0, 35.0, 1.0, size.0, size.1)
             .expect("the mesh is drawn");
         assert!(distinct_colours(&mesh) > 100, "a shaded surface");
-        lab.draw_paths_3d(&paths, -35.0, 35.0, 1.0, 0)
+        lab.draw_paths_3d(&paths, &points, -35.0, 35.0, 1.0, 0)
             .expect("the paths are drawn");
         assert!(
             distinct_colours(&paths) > 2,
             "two paths over the clear canvas"
         );
+        assert!(distinct_colours(&points) > 2, "and the racers' points");
     }
+    // A playing run's next frame adds its new stretch to what the canvas shows.
+    let before = inked(&paths);
+    assert!(before > 0);
+    lab.advance(300);
+    lab.draw_paths_3d(&paths, &points, -35.0, 35.0, 1.0, 0)
+        .expect("the new stretch is drawn");
+    assert!(inked(&paths) >= before, "nothing drawn is lost");
     // An objective with no surface over the plane: the background only.
     let mut network = Lab::new("?view=network&data=circle");
     network
-        .draw_surface_3d(&mesh, 0.0, 35.0, 1.0, false)
+        .draw_surface_3d(&mesh, 0.0, 35.0, 1.0, 200, 160)
         .expect("nothing to draw is not an error");
     assert_eq!(distinct_colours(&mesh), 1);
 }

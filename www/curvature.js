@@ -4,7 +4,7 @@
 // (objective::curvature); the glyph on the surface is drawn with the markers.
 import { $ } from './dom.js';
 import { num, rate } from './format.js';
-import { t } from './i18n.js';
+import { catalogTitle, sentences, t } from './i18n.js';
 
 /**
  * The slider position (0…1) of learning rate `value` on the log-spaced `ladder`, interpolated
@@ -35,25 +35,33 @@ export function showCurvature({ state, selected, shown, name, ladder }) {
     return;
   }
   const { lambda_max: max, lambda_min: min, condition, stability_limit: limit } = curvature;
-  let text = `${t('curvature.heading', { name })} `;
-  if (min > 0) text += t('curvature.bowl', { max: num(max), min: num(min), kappa: num(condition) });
-  else if (max > 0) text += t('curvature.saddle', { max: num(max), min: num(min) });
-  else text += t('curvature.cap', { max: num(max), min: num(min) });
+  const parts = [t('curvature.heading', { name })];
+  if (min > 0) parts.push(t('curvature.bowl', { max: num(max), min: num(min), kappa: num(condition) }));
+  else if (max > 0) parts.push(t('curvature.saddle', { max: num(max), min: num(min) }));
+  else parts.push(t('curvature.cap', { max: num(max), min: num(min) }));
+  // The racer's own limit: 2/λmax for plain SGD, more with momentum; none where the learning
+  // rate is not a step along the gradient (Adam, L-BFGS, …), which is said instead.
+  const own = racer.step_limit;
   let past = false;
-  if (limit !== null) {
-    const onEdge = Math.abs(racer.lr - limit) <= 1e-9 * limit;
-    past = racer.lr > limit && !onEdge;
-    if (onEdge) text += ` ${t('curvature.at', { lr: rate(racer.lr) })}`;
-    else text += ` ${past ? t('curvature.past', { lr: rate(racer.lr), limit: rate(limit) }) : t('curvature.within', { lr: rate(racer.lr), limit: rate(limit) })}`;
-    const fraction = ladderFraction(ladder, limit);
+  if (limit !== null && !own) {
+    parts.push(t('curvature.notStep', { limit: rate(limit), optimizer: catalogTitle('optimizer', { name: racer.name, title: racer.title }) }));
+  } else if (own) {
+    const onEdge = Math.abs(racer.lr - own.lr) <= 1e-9 * own.lr;
+    past = racer.lr > own.lr && !onEdge;
+    const plain = own.rule === 'plain';
+    const words = { lr: rate(racer.lr), limit: rate(own.lr), rule: plain ? '' : t(`curvature.rule.${own.rule}`), mu: num(own.momentum), plain: limit === null ? '' : rate(limit) };
+    if (plain && onEdge) parts.push(t('curvature.at', words));
+    else if (plain) parts.push(t(past ? 'curvature.past' : 'curvature.within', words));
+    else parts.push(t(past ? 'curvature.pastRule' : 'curvature.withinRule', words));
+    const fraction = ladderFraction(ladder, own.lr);
     if (fraction !== null) {
       mark.hidden = false;
       // The thumb's centre runs from half a thumb in from either end of the track.
       mark.style.left = `calc(${fraction} * (100% - 16px) + 8px)`;
-      mark.title = t('curvature.mark', { limit: rate(limit) });
+      mark.title = t(plain ? 'curvature.mark' : 'curvature.markRule', words);
       mark.classList.toggle('crossed', past);
     }
   }
-  readout.textContent = text;
+  readout.textContent = sentences(...parts);
   readout.classList.toggle('past-edge', past);
 }

@@ -57,6 +57,14 @@ export function t(id, params = {}) {
   return entry.replace(/\{(\w+)\}/g, (mark, name) => (name in params ? String(params[name]) : mark));
 }
 
+/**
+ * Sentences joined as the current language writes them: with a space in English, with none in
+ * Chinese, whose full-width stops and colons carry their own.
+ */
+export function sentences(...parts) {
+  return parts.filter(Boolean).join(current === 'zh-CN' ? '' : ' ');
+}
+
 /** Whether the current catalogue has entry `id` (for words that exist only sometimes). */
 export function has(id) {
   return id in catalogues[current];

@@ -15,8 +15,8 @@ export function download(name, blob) {
 }
 
 /**
- * One picture of the stage for a slide: the heat map with trails and markers composited, and
- * under it a legend — one row per racer: its colour, its label and how it stands.
+ * One picture of the stage for a slide: the view on screen (the heat map with trails and markers,
+ * or the 3-D view) composited, and under it a legend — one row per racer: its colour, its label and how it stands.
  */
 export function stageImage(canvases, rows) {
   const dpr = window.devicePixelRatio || 1;
@@ -27,7 +27,9 @@ export function stageImage(canvases, rows) {
   const context = out.getContext('2d');
   context.fillStyle = '#fff';
   context.fillRect(0, 0, out.width, out.height);
-  for (const canvas of [canvases.heat, canvases.trails, canvases.markers]) context.drawImage(canvas, 0, 0);
+  // The view on screen: the 3-D view's canvases while it shows, else the plane's.
+  const layers = canvases.surface3d.hidden ? [canvases.heat, canvases.trails, canvases.markers] : [canvases.surface3d, canvases.paths3d, canvases.markers3d];
+  for (const canvas of layers) context.drawImage(canvas, 0, 0);
   context.font = `${Math.round(14 * dpr)}px ${CANVAS_FONTS}`;
   context.textBaseline = 'middle';
   rows.forEach((row, index) => {

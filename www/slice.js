@@ -7,7 +7,7 @@
 // (session::line_search); this module only draws them.
 import { $ } from './dom.js';
 import { num, rate } from './format.js';
-import { t } from './i18n.js';
+import { sentences, t } from './i18n.js';
 
 /** Canvas colours: the curve, the sufficient-decrease line, slopes that pass and fail. */
 const INK = { curve: '#222', armijo: '#2a6fdb', pass: '#1a9641', fail: '#d7191c', accepted: '#e6550d', grid: '#ddd' };
@@ -58,11 +58,14 @@ function showSlice(box, slice) {
   if (at === 0) ratio = t('slice.uphill');
   else if (at < 0.95) ratio = t('slice.past', { times: num(1 / at) });
   else if (at > 1.05) ratio = t('slice.short');
-  let text = t('slice.slice', { from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio });
+  const words = { from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio };
+  // The lowest point sampled is the end of the plot when the loss is still falling there.
+  const end = slice.curve.at(-1)?.[0] ?? 2;
+  let text = t(at >= end ? 'slice.sliceBeyond' : 'slice.slice', words);
   // The curvature along the step ties the slice to the read-out's 2/λmax (which is its worst case).
   const c = slice.curvature;
   if (c !== null && c !== undefined) {
-    text += ` ${c > 0 ? t('slice.along', { c: num(c), limit: rate(2 / c) }) : t('slice.alongDown', { c: num(c) })}`;
+    text = sentences(text, c > 0 ? t('slice.along', { c: num(c), limit: rate(2 / c) }) : t('slice.alongDown', { c: num(c) }));
   }
   $('line-search-readout').textContent = text;
   if (!box.open) return;

@@ -1,8 +1,8 @@
 // The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
-// map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes; at
-// half resolution while a drag or the wheel is turning it) and the paths over it (redrawn every
-// frame). Drag (a finger too) turns it, the wheel or a pinch zooms, the arrow keys turn it and + / −
-// zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
+// map, on three canvases: the mesh (redrawn when the camera, the surface or the size changes; at
+// half resolution while a drag or the wheel is turning it), the paths over it (their new
+// stretches drawn each frame) and the racers' points on top. Drag (a finger too) turns it, the
+// wheel or a pinch zooms, the arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
 import { $ } from './dom.js';
@@ -146,17 +146,24 @@ export function showView3d({ lab, ui, network }) {
   const on = ui.view3d && !network;
   const mesh = $('surface3d');
   const paths = $('paths3d');
+  const markers = $('markers3d');
   mesh.hidden = !on;
   paths.hidden = !on;
+  markers.hidden = !on;
   $('stack').classList.toggle('view3d-on', on);
+  // A click on the 3-D view turns it; the start is set on the plane.
+  $('start-hint').hidden = on;
   $('reset-camera').hidden = !on;
   $('view3d').checked = ui.view3d;
   if (!on) return;
   const { yaw, pitch, zoom } = ui.camera;
-  const key = `${yaw},${pitch},${zoom},${mesh.width}×${mesh.height},${turning}`;
+  const key = `${yaw},${pitch},${zoom},${paths.width}×${paths.height},${turning}`;
   if (key !== meshDrawn) {
-    lab.draw_surface_3d(mesh, yaw, pitch, zoom, turning);
+    // While turning, the mesh's canvas holds half the pixels each way and the browser enlarges it.
+    const [width, height] = turning ? [Math.ceil(paths.width / 2), Math.ceil(paths.height / 2)] : [paths.width, paths.height];
+    if (mesh.width !== width || mesh.height !== height) Object.assign(mesh, { width, height });
+    lab.draw_surface_3d(mesh, yaw, pitch, zoom, paths.width, paths.height);
     meshDrawn = key;
   }
-  lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);
+  lab.draw_paths_3d(paths, markers, yaw, pitch, zoom, ui.selected);
 }

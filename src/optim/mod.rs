@@ -34,7 +34,7 @@ pub use nadam::{NadamConfig, NadamState};
 pub use newton::{NewtonConfig, NewtonState};
 pub use registry::{Needs, Optimizer, OptimizerConfig, OptimizerInfo, OptimizerState, OPTIMIZERS};
 pub use rmsprop::{RmspropConfig, RmspropState};
-pub use sgd::{SgdConfig, SgdState};
+pub use sgd::{SgdConfig, SgdState, StepLimit, UpdateRule};
 
 pub use crate::read::{Range, Refusal};
 

@@ -36,6 +36,66 @@ crate::read::fields::read_fields!(SgdConfig {
     nesterov: Bool
 });
 
+/// Which update a [`StepLimit`] is the limit of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateRule {
+    /// Plain gradient descent: p ← p − lr·g.
+    Plain,
+    /// Heavy-ball momentum, PyTorch's form: v ← μ·v + (1 − τ)·g, p ← p − lr·v.
+    HeavyBall,
+    /// Nesterov momentum, PyTorch's form: v ← μ·v + g, p ← p − lr·(g + μ·v).
+    Nesterov,
+}
+
+/// The largest learning rate at which an SGD update does not overshoot along a direction of
+/// given curvature, on the quadratic model.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct StepLimit {
+    /// The limit: past it the iterates along that direction grow.
+    pub lr: f64,
+    /// The update it is the limit of.
+    pub rule: UpdateRule,
+    /// The update's momentum μ (0 for plain gradient descent).
+    pub momentum: f64,
+}
+
+impl SgdConfig {
+    /// This update's [`StepLimit`] along a direction of curvature `lambda` (weight decay adds
+    /// its λ to it): on the quadratic model each update is linear, and it stays bounded while
+    /// its iteration matrix's eigenvalues lie inside the unit circle. Plain: |1 − lr·λ| < 1, so
+    /// lr < 2/λ. Heavy ball: z² − (1 + μ − a)z + μ with a = lr·(1 − τ)·λ has its roots inside
+    /// iff 0 < a < 2(1 + μ) (Polyak, 1964; Goh, "Why Momentum Really Works", Distill 2017).
+    /// Nesterov: its matrix [[1 − a(1 + μ), −μ²], [a, μ]] with a = lr·λ passes Jury's test iff
+    /// a < 2(1 + μ)/(1 + 2μ). `None` where the curvature is not positive or not finite.
+    pub fn step_limit(&self, lambda: f64) -> Option<StepLimit> {
+        let curvature = lambda + self.weight_decay;
+        if !(curvature > 0.0 && curvature.is_finite()) {
+            return None;
+        }
+        let mu = self.momentum;
+        let (lr, rule) = if mu == 0.0 {
+            (2.0 / curvature, UpdateRule::Plain)
+        } else if self.nesterov {
+            (
+                2.0 * (1.0 + mu) / ((1.0 + 2.0 * mu) * curvature),
+                UpdateRule::Nesterov,
+            )
+        } else {
+            let kept = 1.0 - self.dampening;
+            if kept <= 0.0 {
+                return None;
+            }
+            (2.0 * (1.0 + mu) / (kept * curvature), UpdateRule::HeavyBall)
+        };
+        lr.is_finite().then_some(StepLimit {
+            lr,
+            rule,
+            momentum: mu,
+        })
+    }
+}
+
 impl Default for SgdConfig {
     fn default() -> Self {
         SgdConfig {
@@ -112,6 +172,54 @@ super::registry::gradient_rule! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs `sgd` on f(x) = λx²/2 from x = 1 for 400 steps: whether |x| shrank.
+    fn converges(sgd: &SgdConfig, lambda: f64) -> bool {
+        let (mut x, mut v) = (1.0_f64, 0.0_f64);
+        for _ in 0..400 {
+            let g = lambda * x + sgd.weight_decay * x;
+            let d = if sgd.momentum == 0.0 {
+                g
+            } else {
+                v = sgd.momentum * v + (1.0 - sgd.dampening) * g;
+                if sgd.nesterov {
+                    g + sgd.momentum * v
+                } else {
+                    v
+                }
+            };
+            x -= sgd.lr * d;
+        }
+        x.abs() < 1.0
+    }
+
+    #[test]
+    fn each_update_overshoots_exactly_past_its_limit() {
+        for (momentum, dampening, nesterov, weight_decay) in [
+            (0.0, 0.0, false, 0.0),
+            (0.9, 0.0, false, 0.0),
+            (0.5, 0.3, false, 0.0),
+            (0.9, 0.0, true, 0.0),
+            (0.0, 0.0, false, 1.0),
+        ] {
+            let rule = SgdConfig {
+                momentum,
+                dampening,
+                nesterov,
+                weight_decay,
+                ..SgdConfig::default()
+            };
+            let limit = rule.step_limit(10.0).expect("a positive curvature").lr;
+            for (factor, inside) in [(0.98, true), (1.02, false)] {
+                let sgd = SgdConfig {
+                    lr: limit * factor,
+                    ..rule.clone()
+                };
+                assert_eq!(converges(&sgd, 10.0), inside, "{sgd:?} against {limit}");
+            }
+        }
+        assert_eq!(SgdConfig::default().step_limit(-1.0), None);
+    }
 
     #[test]
     fn defaults_follow_pytorch() {

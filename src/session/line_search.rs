@@ -117,7 +117,19 @@ impl StepSlice {
             .map(|alpha| [alpha, phi(alpha)])
             .filter(|p| p[1].is_finite())
             .collect();
-        let lowest = curve.iter().copied().min_by(|a, b| a[1].total_cmp(&b[1]))?;
+        let (at, &grid_lowest) = curve
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1[1].total_cmp(&b.1[1]))?;
+        // Between the sampled points either side, the line's lowest point by golden-section
+        // search (Kiefer, 1953), so the read-out's α is the line's, not the grid's.
+        let lowest = match (
+            at.checked_sub(1).and_then(|i| curve.get(i)),
+            curve.get(at + 1),
+        ) {
+            (Some(left), Some(right)) => golden_minimum(&mut phi, left[0], right[0], grid_lowest),
+            _ => grid_lowest,
+        };
         let (loss, landed) = (phi(0.0), phi(1.0));
         Some(StepSlice {
             loss,
@@ -126,6 +138,35 @@ impl StepSlice {
             curve,
             curvature: curvature_along(objective, from, to),
         })
+    }
+}
+
+/// The lowest point `[α, φ(α)]` of `phi` on `[a, b]`, bracketing `start` (a sampled point no
+/// higher than the ends), narrowed by golden-section search to a width of 10⁻⁹·(b − a).
+fn golden_minimum(phi: &mut impl FnMut(f64) -> f64, a: f64, b: f64, start: [f64; 2]) -> [f64; 2] {
+    const INVERSE_PHI: f64 = 0.618_033_988_749_894_8;
+    let (mut a, mut b) = (a, b);
+    let width = 1e-9 * (b - a);
+    let mut c = b - INVERSE_PHI * (b - a);
+    let mut d = a + INVERSE_PHI * (b - a);
+    let (mut fc, mut fd) = (phi(c), phi(d));
+    while b - a > width {
+        if fc < fd {
+            (b, d, fd) = (d, c, fc);
+            c = b - INVERSE_PHI * (b - a);
+            fc = phi(c);
+        } else {
+            (a, c, fc) = (c, d, fd);
+            d = a + INVERSE_PHI * (b - a);
+            fd = phi(d);
+        }
+    }
+    let alpha = 0.5 * (a + b);
+    let value = phi(alpha);
+    if value.is_finite() && value <= start[1] {
+        [alpha, value]
+    } else {
+        start
     }
 }
 
@@ -196,8 +237,8 @@ mod tests {
         };
         let past = slice(0.3);
         assert!(
-            (past.lowest[0] - 1.0 / 3.0).abs() < 0.02,
-            "{:?}",
+            (past.lowest[0] - 1.0 / 3.0).abs() < 1e-7,
+            "the line's own minimum, not the sampled one: {:?}",
             past.lowest
         );
         assert!(past.landed > past.loss);

@@ -4,6 +4,7 @@
 use super::Session;
 use crate::objective::curvature::Curvature;
 use crate::objective::Objective;
+use crate::optim::{OptimizerConfig, StepLimit};
 use crate::run::{Runner, Status, StopCondition};
 use crate::scenario::{Goal, Verdict};
 use serde::Serialize;
@@ -120,6 +121,10 @@ pub struct RacerView {
     /// The loss's curvature at the racer's point, for a 2-parameter objective with an analytic
     /// Hessian (a surface, linear regression); `None` otherwise or where it is not finite.
     pub curvature: Option<Curvature>,
+    /// The largest learning rate at which the racer's own update does not overshoot along the
+    /// steepest direction there (2/λmax for plain SGD, more with momentum); `None` for an
+    /// optimizer whose learning rate is not its step along the gradient (Adam, L-BFGS, Newton…).
+    pub step_limit: Option<StepLimit>,
 }
 
 impl Session {
@@ -183,6 +188,7 @@ fn racer_view(
     let params = runner.params();
     let objective = runner.objective();
     let batch = runner.batch();
+    let curvature = Curvature::at(&**objective, params);
     RacerView {
         index,
         name: runner.optimizer().name(),
@@ -218,7 +224,11 @@ fn racer_view(
             } => Some(status.summary()),
             _ => None,
         },
-        curvature: Curvature::at(&**objective, params),
+        curvature,
+        step_limit: match (runner.optimizer(), curvature) {
+            (OptimizerConfig::Sgd(sgd), Some(c)) => sgd.step_limit(c.lambda_max),
+            _ => None,
+        },
     }
 }
 

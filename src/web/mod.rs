@@ -140,6 +140,8 @@ pub struct Lab {
     words: CanvasWords,
     /// The 3-D view's mesh as last drawn, which the paths are lifted onto and hidden behind.
     mesh3d: Option<surface3d::Mesh3d>,
+    /// What the 3-D view's paths canvas shows.
+    paths3d: surface3d::Paths3d,
 }
 
 #[wasm_bindgen]
@@ -161,6 +163,7 @@ impl Lab {
             dpr: 1.0,
             words: CanvasWords::default(),
             mesh3d: None,
+            paths3d: Default::default(),
         }
     }
 

@@ -23,11 +23,32 @@ pub(super) struct Mesh3d {
     size: (u32, u32),
     terrain: Terrain,
     projection: Projection,
-    /// The pixels, at `scale` of the canvas's: ½ while the view is being turned.
+    /// The pixels, at `scale` of the view's: ½ while the view is being turned.
     raster: Raster,
     scale: f64,
-    /// Where a coarse raster is put before it is drawn enlarged onto the canvas.
-    offscreen: Option<HtmlCanvasElement>,
+}
+
+/// What the 3-D paths canvas shows, so a playing run's frame draws only the new stretch of
+/// each path: the view it was drawn for and how much of each trail it holds.
+#[derive(Default)]
+pub(super) struct Paths3d {
+    /// The view the canvas was drawn for.
+    key: Option<PathsView>,
+    /// Per racer, the part of its trail on the canvas.
+    drawn: Vec<Drawn>,
+    /// Meshes drawn so far: a new mesh (surface, camera or size) redraws the paths.
+    meshes: u64,
+}
+
+/// What a 3-D paths canvas depends on besides the trails.
+#[derive(Clone, Copy, PartialEq)]
+struct PathsView {
+    camera: Camera,
+    size: (u32, u32),
+    /// The mesh drawn, by its count ([`Paths3d::meshes`]).
+    mesh: u64,
+    selected: usize,
+    dpr: f64,
 }
 
 impl Mesh3d {
@@ -40,67 +61,48 @@ impl Mesh3d {
 #[wasm_bindgen]
 impl Lab {
     /// Draws the surface in 3-D onto `canvas` from a camera at `yaw` and `pitch` degrees and
-    /// `zoom`: the mesh (rasterised here, put on the canvas at once), the floor with the axes'
-    /// names and the known minima; nothing but the background for an objective without a
-    /// surface over the plane. With `coarse` (while a drag or a wheel turns the view) the mesh
-    /// is rasterised at half the canvas's resolution and drawn enlarged: a quarter of the
-    /// pixels. The paths go on a canvas of their own ([`Lab::draw_paths_3d`]), so a playing run
-    /// does not redraw the mesh.
+    /// `zoom`, as a view of `width × height` pixels: the mesh (rasterised here, put on the canvas
+    /// at once), the floor with the axes' names and the known minima; nothing but the background
+    /// for an objective without a surface over the plane. The canvas may hold fewer pixels than
+    /// the view (the page halves it while a drag or the wheel turns the view, and the browser
+    /// enlarges it): the mesh is rasterised at the canvas's own resolution. The paths go on a
+    /// canvas of their own ([`Lab::draw_paths_3d`]), so a playing run does not redraw the mesh.
     pub fn draw_surface_3d(
         &mut self,
         canvas: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
-        coarse: bool,
+        width: u32,
+        height: u32,
     ) -> Result<(), JsValue> {
         let context = context_2d(canvas)?;
-        let size = (canvas.width(), canvas.height());
+        let pixels = (canvas.width() as usize, canvas.height() as usize);
+        let size = (width.max(1), height.max(1));
         let camera = Camera { yaw, pitch, zoom };
         let Some((terrain, projection)) = self.terrain_3d(size, camera) else {
             self.mesh3d = None;
             context.set_fill_style_str(&css_hex(BACKGROUND));
-            context.fill_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+            context.fill_rect(0.0, 0.0, pixels.0 as f64, pixels.1 as f64);
             return Ok(());
         };
-        let scale = if coarse { 0.5 } else { 1.0 };
-        let (width, height) = (
-            ((size.0 as f64 * scale).round() as usize).max(1),
-            ((size.1 as f64 * scale).round() as usize).max(1),
-        );
+        // Canvas pixels per view pixel: ½ while turning.
+        let scale = pixels.0 as f64 / size.0 as f64;
         // The last mesh's buffers, when they have this size.
-        let (mut raster, mut offscreen) = match self.mesh3d.take() {
-            Some(mesh) if mesh.raster.width == width && mesh.raster.height == height => {
-                (mesh.raster, mesh.offscreen)
-            }
-            Some(mesh) => (Raster::new(width, height), mesh.offscreen),
-            None => (Raster::new(width, height), None),
+        let mut raster = match self.mesh3d.take() {
+            Some(mesh) if (mesh.raster.width, mesh.raster.height) == pixels => mesh.raster,
+            _ => Raster::new(pixels.0, pixels.1),
         };
-        let scaled = Projection::new(camera, width as f64, height as f64);
+        let scaled = Projection::new(camera, pixels.0 as f64, pixels.1 as f64);
         raster.draw(&terrain, &scaled, &self.colors, BACKGROUND);
         let image = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&raster.rgba),
-            width as u32,
-            height as u32,
+            pixels.0 as u32,
+            pixels.1 as u32,
         )?;
-        if coarse {
-            let layer = offscreen_canvas(&mut offscreen)?;
-            if layer.width() != width as u32 || layer.height() != height as u32 {
-                layer.set_width(width as u32);
-                layer.set_height(height as u32);
-            }
-            context_2d(&layer)?.put_image_data(&image, 0.0, 0.0)?;
-            context.set_image_smoothing_enabled(true);
-            context.draw_image_with_html_canvas_element_and_dw_and_dh(
-                &layer,
-                0.0,
-                0.0,
-                size.0 as f64,
-                size.1 as f64,
-            )?;
-        } else {
-            context.put_image_data(&image, 0.0, 0.0)?;
-        }
+        context.put_image_data(&image, 0.0, 0.0)?;
+        // What follows is drawn in the view's pixels, scaled onto the canvas.
+        context.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0)?;
         let mesh = Mesh3d {
             camera: camera.clamped(),
             size,
@@ -108,7 +110,6 @@ impl Lab {
             projection,
             raster,
             scale,
-            offscreen,
         };
         let view = mesh.terrain.view;
         let projection = &mesh.projection;
@@ -161,25 +162,28 @@ impl Lab {
             }
         }
         context.stroke();
+        context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)?;
         self.mesh3d = Some(mesh);
+        self.paths3d.meshes += 1;
         Ok(())
     }
 
-    /// Draws each racer's path lifted onto the surface and its point (racer `selected`'s path
-    /// wider) onto `canvas`, a transparent canvas over [`Lab::draw_surface_3d`]'s, seen by the
-    /// same camera. Where the mesh as last drawn hides a stretch of path or a point, it is drawn
-    /// faint; paths are broken where they leave the view.
+    /// Draws each racer's path lifted onto the surface (racer `selected`'s wider) onto `paths`
+    /// and its point onto `markers`: transparent canvases over [`Lab::draw_surface_3d`]'s, seen
+    /// by the same camera. Where the mesh as last drawn hides a stretch of path or a point, it is
+    /// drawn faint; paths are broken where they leave the view. While the camera, the canvas,
+    /// the mesh and the selection stay as they were, only the paths' new stretches are drawn
+    /// (onto what `paths` shows); the points are drawn afresh each time.
     pub fn draw_paths_3d(
-        &self,
-        canvas: &HtmlCanvasElement,
+        &mut self,
+        paths: &HtmlCanvasElement,
+        markers: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
         selected: usize,
     ) -> Result<(), JsValue> {
-        let context = context_2d(canvas)?;
-        let size = (canvas.width(), canvas.height());
-        context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+        let size = (paths.width(), paths.height());
         let camera = Camera { yaw, pitch, zoom }.clamped();
         let fresh;
         let (terrain, projection, mesh) = match &self.mesh3d {
@@ -195,7 +199,13 @@ impl Lab {
                     fresh = made;
                     (&fresh.0, &fresh.1, None)
                 }
-                None => return Ok(()),
+                None => {
+                    for canvas in [paths, markers] {
+                        context_2d(canvas)?.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+                    }
+                    self.paths3d.key = None;
+                    return Ok(());
+                }
             },
         };
         let view = terrain.view;
@@ -209,65 +219,177 @@ impl Lab {
             let (px, py, depth) = projection.plane_depth(&view, x, y, z);
             Some(((px, py), mesh.is_none_or(|m| m.shows(px, py, depth))))
         };
+        // While the view turns (the mesh drawn coarse) the paths are cut as coarsely.
+        let grain = dpr / mesh.map_or(1.0, |m| m.scale);
+        let trails = self.session.trails();
+        let state = &mut self.paths3d;
+        // Drawn onto what the canvas shows, or from scratch: after any change of view, or when
+        // a trail was thinned or cleared.
+        let key = PathsView {
+            camera,
+            size,
+            mesh: state.meshes,
+            selected,
+            dpr,
+        };
+        let mut whole = state.key != Some(key) || state.drawn.len() != trails.len();
+        if !whole {
+            whole = trails
+                .iter()
+                .zip(&state.drawn)
+                .any(|(trail, &drawn)| matches!(trail.since(drawn), NewPoints::Redraw));
+        }
+        let context = context_2d(paths)?;
+        if whole {
+            context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+            state.drawn = vec![Drawn::default(); trails.len()];
+            state.key = Some(key);
+        }
         context.set_line_cap("round");
         context.set_line_join("round");
-        for (index, (trail, runner)) in self
-            .session
-            .trails()
-            .iter()
-            .zip(&self.session.race().runners)
-            .enumerate()
-        {
-            let color = racer_color(index);
+        for (index, trail) in trails.iter().enumerate() {
+            let points = match trail.since(state.drawn[index]) {
+                NewPoints::Append(points) => points,
+                NewPoints::Redraw => trail.points(),
+            };
             let mut runs = PathRuns::default();
-            let mut last: Option<((f64, f64), (f64, f64))> = None;
-            let points = trail.points();
-            for (k, p) in points.iter().enumerate() {
-                let Some((pixel, seen)) = place(p.x, p.y) else {
+            // Cuts the stretch from plane point `a` to `b` every few pixels, each piece seen or
+            // hidden by its end, onto the polyline being drawn.
+            let span = |runs: &mut PathRuns, (x0, y0): (f64, f64), (x1, y1): (f64, f64)| {
+                let (Some((from, _)), Some((to, _))) = (place(x0, y0), place(x1, y1)) else {
                     runs.lift();
-                    last = None;
+                    return;
+                };
+                let pieces = (libm::hypot(to.0 - from.0, to.1 - from.1) / (PATH_STEP * grain))
+                    .ceil()
+                    .clamp(1.0, 64.0) as usize;
+                for k in 1..=pieces {
+                    let t = k as f64 / pieces as f64;
+                    match place(x0 + t * (x1 - x0), y0 + t * (y1 - y0)) {
+                        Some((at, seen)) => runs.extend(at, seen),
+                        None => runs.lift(),
+                    }
+                }
+            };
+            // The last point drawn (plane, pixel), and the last one offered when it lay off the
+            // mesh: a path that leaves the view is drawn to its edge, and from its edge when it
+            // comes back, as the plane's view draws it.
+            let mut last: Option<((f64, f64), (f64, f64))> = None;
+            let mut off: Option<(f64, f64)> = None;
+            for (k, p) in points.iter().enumerate() {
+                let here = (p.x, p.y);
+                if !(p.x.is_finite() && p.y.is_finite()) {
+                    runs.lift();
+                    (last, off) = (None, None);
+                    continue;
+                }
+                let Some((pixel, seen)) = place(p.x, p.y) else {
+                    match (last, off) {
+                        (Some((from, _)), _) => {
+                            if let Some((_, t1)) = clip(&view, from, here) {
+                                span(&mut runs, from, along(&view, from, here, t1));
+                            }
+                        }
+                        (None, Some(from)) => {
+                            if let Some((t0, t1)) = clip(&view, from, here) {
+                                let entry = along(&view, from, here, t0);
+                                if let Some((at, seen)) = place(entry.0, entry.1) {
+                                    runs.start(at, seen);
+                                    span(&mut runs, entry, along(&view, from, here, t1));
+                                }
+                            }
+                        }
+                        (None, None) => {}
+                    }
+                    runs.lift();
+                    (last, off) = (None, Some(here));
                     continue;
                 };
                 // Points closer than a pixel or so to the last one drawn add nothing to the
-                // picture: a long run near its end would otherwise cost a segment per step.
+                // picture: a long run near its end would otherwise cost a segment per step. The
+                // last point is always drawn: the next frame's stretch starts there.
                 let near = |(_, from): ((f64, f64), (f64, f64))| {
                     let (dx, dy) = (pixel.0 - from.0, pixel.1 - from.1);
-                    dx * dx + dy * dy < (MIN_SEGMENT * dpr).powi(2)
+                    dx * dx + dy * dy < (MIN_SEGMENT * grain).powi(2)
                 };
                 if k + 1 < points.len() && last.is_some_and(near) {
                     continue;
                 }
-                match last {
-                    None => runs.start(pixel, seen),
-                    Some(((x0, y0), from)) => {
-                        // Cut the segment every few pixels, each piece seen or hidden by its end.
-                        let pieces = (libm::hypot(pixel.0 - from.0, pixel.1 - from.1)
-                            / (PATH_STEP * dpr))
-                            .ceil()
-                            .clamp(1.0, 64.0) as usize;
-                        for k in 1..=pieces {
-                            let t = k as f64 / pieces as f64;
-                            match place(x0 + t * (p.x - x0), y0 + t * (p.y - y0)) {
-                                Some((at, seen)) => runs.extend(at, seen),
-                                None => runs.lift(),
+                match (last, off) {
+                    (Some((from, _)), _) => span(&mut runs, from, here),
+                    (None, Some(from)) => match clip(&view, from, here) {
+                        Some((t0, _)) => {
+                            let entry = along(&view, from, here, t0);
+                            match place(entry.0, entry.1) {
+                                Some((at, seen)) => runs.start(at, seen),
+                                None => runs.start(pixel, seen),
                             }
+                            span(&mut runs, entry, here);
                         }
-                    }
+                        None => runs.start(pixel, seen),
+                    },
+                    (None, None) => runs.start(pixel, seen),
                 }
-                last = Some(((p.x, p.y), pixel));
+                (last, off) = (Some((here, pixel)), None);
             }
             let width = if index == selected { 3.0 } else { 2.0 } * dpr;
-            context.set_stroke_style_str(&color);
+            context.set_stroke_style_str(&racer_color(index));
             runs.stroke(&context, width, HIDDEN_ALPHA)?;
+            state.drawn[index] = trail.drawn_all();
+        }
+        let context = context_2d(markers)?;
+        context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+        for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
-            if let Some((pixel, seen)) = place(params[0], params[1]) {
+            if params.len() < 2 {
+                continue;
+            }
+            // A racer that has left the view is shown on its edge, as on the plane.
+            let (x, y) = (
+                params[0].clamp(view.x_min, view.x_max),
+                params[1].clamp(view.y_min, view.y_max),
+            );
+            if let Some((pixel, seen)) = place(x, y) {
                 context.set_global_alpha(if seen { 1.0 } else { HIDDEN_ALPHA });
-                draw_point(&context, pixel, &color, dpr)?;
+                draw_point(&context, pixel, &racer_color(index), dpr)?;
                 context.set_global_alpha(1.0);
             }
         }
         Ok(())
     }
+}
+
+/// The part of the segment from `a` to `b` inside `view`, as parameters `t0 ≤ t1` of
+/// `a + t·(b − a)` within 0 … 1; `None` where it misses the view (Liang & Barsky, "A New Concept
+/// and Method for Line Clipping", 1984).
+fn clip(view: &ViewBox, a: (f64, f64), b: (f64, f64)) -> Option<(f64, f64)> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    for (p, q) in [
+        (-dx, a.0 - view.x_min),
+        (dx, view.x_max - a.0),
+        (-dy, a.1 - view.y_min),
+        (dy, view.y_max - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else if p < 0.0 {
+            t0 = t0.max(q / p);
+        } else {
+            t1 = t1.min(q / p);
+        }
+    }
+    (t0 <= t1).then_some((t0, t1))
+}
+
+/// The point `a + t·(b − a)`, kept inside `view` against rounding.
+fn along(view: &ViewBox, a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+    (
+        (a.0 + t * (b.0 - a.0)).clamp(view.x_min, view.x_max),
+        (a.1 + t * (b.1 - a.1)).clamp(view.y_min, view.y_max),
+    )
 }
 
 /// Canvas pixels (at a device pixel ratio of 1) a path's point must lie from the last one

@@ -96,7 +96,7 @@ test('lesson “Past the edge”: each racer is within or past 2/λmax as the te
   assert.ok(racers[1].loss > 2.5e-4, `white climbs again: ${racers[1].loss}`);
   await page.locator('.racer').nth(1).click();
   assert.match(await readout(page), /Learning rate 0\.0021 is past 2\/λmax = 0\.00208/);
-  // "it settles far from the minimum (loss 0.17), where λmax ≈ 765 puts 2/λmax = 0.0026 just above its rate"
+  // "it ends up far from the minimum, its loss swinging around 0.17, where λmax ≈ 765 puts 2/λmax = 0.0026 just above its rate"
   close(racers[2].loss, 0.17, 0.005, 'orange');
   await page.locator('.racer').nth(2).click();
   assert.match(await readout(page), /λmax = 765\.4/);
@@ -187,16 +187,17 @@ test('the last step in one dimension: past 2/λmax the step lands beyond twice t
   await page.getByRole('button', { name: 'Step' }).click();
   await box.waitFor({ state: 'visible' });
   const readout = page.locator('#line-search-readout');
-  // lr = 0.3 on curvature up to 10: the line's minimum is at α = 0.375, the step 2.667 times as far.
-  assert.match(await readout.textContent(), /from 11\.22 to 23\.9 where the step landed \(α = 1\)\. The lowest loss on this line, 4\.789, is at α = 0\.375: the step went 2\.667 times as far, past it/);
-  // On a quadratic the line's minimum is at α = 1/(lr·c): c = 9.079 along the step puts it at
-  // 0.367 (the curve's samples find 0.375), and 0.3 is past 2/c = 0.22 — the read-out's
-  // 2/λmax = 0.2 is the steepest direction's.
+  // lr = 0.3 on curvature c = 9.079 along the step: the line's minimum is at α = 1/(lr·c) =
+  // 0.3671, the step 2.724 times as far.
+  assert.match(await readout.textContent(), /from 11\.22 to 23\.9 where the step landed \(α = 1\)\. The lowest loss on this line, 4\.786, is at α = 0\.3671: the step went 2\.724 times as far, past it/);
+  // On a quadratic the line's minimum is at α = 1/(lr·c), and 0.3 is past 2/c = 0.22 — the
+  // read-out's 2/λmax = 0.2 is the steepest direction's.
   assert.match(await readout.textContent(), /Along this step the curvature is c = 9\.079 where it started .* passes 2\/c = 0\.22\./);
   assert.ok((await drawnPixels(page, 'line-search')) > 1000);
   await box.screenshot({ path: `${SCREENSHOT_DIR}/step-slice.png` });
   await page.locator('.racer').nth(1).click();
-  assert.match(await readout.textContent(), /from 11\.22 to 6\.704 .* is at α = 2: the step stopped short of it\./);
+  // lr = 0.05: the line's minimum, at α = 1/(0.05·9.079) = 2.2, is past the plot's end.
+  assert.match(await readout.textContent(), /from 11\.22 to 6\.704 where the step landed \(α = 1\), and it is still falling at α = 2 \(4\.84\), the end of this plot: the step stopped far short of the line’s lowest point\./);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -309,4 +310,39 @@ test('3-D view: a hill hides the path behind it, drawn faint there, and the floo
   await page.locator('#stack').screenshot({ path: `${SCREENSHOT_DIR}/view3d-hidden.png` });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('3-D view: a racer that leaves the view is drawn to its edge and shown on it, as on the plane', async () => {
+  // lr = 0.3 past 2/λmax = 0.2: the second step throws the red racer out of the view.
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.3)~sgd(lr=0.05)&start=3,2&view3d=1&cam=0,90,1');
+  await page.locator('#paths3d').waitFor({ state: 'visible' });
+  for (let i = 0; i < 2; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
+  const [x, y] = await page.evaluate(() => [window.gdviz.state.racers[0].x, window.gdviz.state.racers[0].y]);
+  assert.ok(Math.abs(x) > 4 || Math.abs(y) > 4, `the red racer is off the view at (${x}, ${y})`);
+  // Both racers' points are on the points canvas: the red one on the view's edge.
+  assert.ok((await drawnPixels(page, 'markers3d')) > 120, 'two points drawn');
+  await page.locator('#stack').screenshot({ path: `${SCREENSHOT_DIR}/view3d-left-the-view.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('curvature: momentum has its own limit 2(1 + μ)/λmax, and L-BFGS’s rate is not compared with 2/λmax', async () => {
+  // Heavy ball with μ = 0.9 on λmax = 10: stable up to 2·1.9/10 = 0.38, so lr 0.3 — past plain
+  // gradient descent's 0.2 — still converges.
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0&o=sgd(lr=0.3,momentum=0.9)&start=3,2&curv=1&steps=300');
+  assert.match(await readout(page), /Learning rate 0\.3 is below 2\(1 \+ μ\)\/λmax = 0\.38, the limit of this update with momentum μ = 0\.9 \(plain gradient descent’s is 2\/λmax = 0\.2\): it does not overshoot here\./);
+  assert.equal(await page.locator('#lr-edge').isHidden(), false, 'the tick marks 0.38');
+  assert.match(await page.locator('#lr-edge').getAttribute('title'), /^2\(1 \+ μ\)\/λmax = 0\.38/);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 30000 });
+  const { loss } = (await stateOf(page)).racers[0];
+  assert.ok(loss < 1e-6, `it converged: loss ${loss}`);
+  await page.close();
+  // L-BFGS's lr scales a quasi-Newton step: no verdict, no tick.
+  const lbfgs = await openPage(session, '?f=rosenbrock&o=lbfgs(lr=1,line_search_fn=strong_wolfe)&start=-1.5,2&curv=1');
+  assert.match(await readout(lbfgs.page), /2\/λmax = [\d.e−]+ is the limit of plain gradient descent; L-BFGS’s learning rate is not a step along the gradient, so it is not compared with it\./);
+  assert.equal(await lbfgs.page.locator('#lr-edge').isHidden(), true);
+  assert.equal(await lbfgs.page.locator('#curvature-readout.past-edge').count(), 0);
+  assert.deepEqual([...errors, ...lbfgs.errors], []);
+  await lbfgs.page.close();
 });

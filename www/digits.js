@@ -1,8 +1,10 @@
-// The digits lab: a tiny CNN learns the 8×8 handwritten digits live. Loaded, with its data
-// (data/digits.bin), only when the lab first opens, so the first screen carries neither.
+// The digits lab: a tiny CNN learns the 8×8 handwritten digits live. Loaded, with its own
+// WebAssembly module (pkg/gdviz_digits_bg.wasm: the CNN) and its data (data/digits.bin), only
+// when the lab first opens, so the first screen carries none of them.
 // The lab (Rust, DigitsLab) owns every number; this module moves edits in and pictures out, and
 // trains in slices of a few milliseconds so the page stays responsive.
-import { DigitsLab, install_digits, optimizer_catalog } from '../pkg/gdviz.js';
+import initDigits, { DigitsLab, install_digits } from '../pkg/gdviz_digits.js';
+import { optimizer_catalog } from '../pkg/gdviz.js';
 import { $ } from './dom.js';
 import { num } from './format.js';
 import { t } from './i18n.js';
@@ -37,7 +39,8 @@ let opening = null;
 export function openDigits() {
   opening ??= (async () => {
     $('digits-status').textContent = t('digits.loading');
-    const response = await fetch('data/digits.bin');
+    // The module and the data travel at once; the data are installed into the module.
+    const [response] = await Promise.all([fetch('data/digits.bin'), initDigits()]);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     install_digits(new Uint8Array(await response.arrayBuffer()));
     setUpControls();

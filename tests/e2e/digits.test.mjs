@@ -29,10 +29,13 @@ test('the Digits tab loads the digits only when opened, trains live and shows ev
   const { page, errors } = await openPage(session, '');
   const fetched = [];
   page.on('request', (request) => { if (request.url().includes('digits')) fetched.push(request.url()); });
-  assert.deepEqual(fetched, [], 'the first screen fetches no digits');
+  const firstScreen = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+  assert.deepEqual(firstScreen.filter((url) => url.includes('digits')), [], 'the first screen fetches no digits and no CNN');
   await page.getByRole('button', { name: 'Digits' }).click();
   await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
   assert.ok(fetched.some((url) => url.endsWith('data/digits.bin')), fetched.join(', '));
+  // The CNN comes in a WebAssembly module of its own, fetched with the data.
+  assert.ok(fetched.some((url) => url.endsWith('pkg/gdviz_digits_bg.wasm')), fetched.join(', '));
   assert.match(page.url(), /view=digits/);
   assert.equal(await page.locator('main.lab').isVisible(), false);
   assert.equal(await page.getByRole('button', { name: 'Digits' }).getAttribute('aria-pressed'), 'true');
@@ -152,3 +155,4 @@ test('lesson: large weights and a high rate explode; clipping rescues the run', 
   assert.deepEqual(errors, []);
   await page.close();
 });
+

@@ -1,11 +1,13 @@
-//! The digits lab's handle: a [`DigitsSession`] behind an opaque [`DigitsLab`], converting its
-//! numbers for the page (flat typed arrays and short JSON), nothing else. The page installs the
-//! fetched `data/digits.bin` first ([`install_digits`]).
+//! The digits lab's `#[wasm_bindgen]` facade (feature `cnn`): a [`DigitsSession`] behind an
+//! opaque [`DigitsLab`], converting its numbers for the page (flat typed arrays and short JSON),
+//! nothing else. It is built into a WebAssembly module of its own (`pkg/gdviz_digits_bg.wasm`,
+//! see the Makefile), which the page fetches with the digits (`data/digits.bin`, installed first
+//! by [`install_digits`]) when the lab first opens, so the first screen carries neither.
 
-use super::{js_error, refusal, to_json};
 use crate::data::digits;
 use crate::scenario::Scenario;
 use crate::session::digits::{DigitsSession, DEFAULT_SCENARIO};
+use crate::web_common::{js_error, refusal, to_json};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -40,7 +42,7 @@ struct Maps {
 #[wasm_bindgen]
 impl DigitsLab {
     /// A lab on the scenario `scenario_json`, which must train a `"cnn"`; a refusal names the
-    /// field (as [`super::Lab::load`]'s).
+    /// field (as the surface lab's).
     #[wasm_bindgen(constructor)]
     pub fn new(scenario_json: &str) -> Result<DigitsLab, JsValue> {
         let scenario = Scenario::from_json(scenario_json).map_err(refusal)?;

@@ -21,9 +21,11 @@
 //! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
 //! * [`bench`](mod@bench) — the workloads of `make bench` (`benches/scenarios.json`), timed
 //!   natively and in WebAssembly alike.
-//! * `web`, `web_digits`, `web_common` — the `#[wasm_bindgen]` facades, compiled for `wasm32`
-//!   alone: the surface and network labs' (feature `lab`), the digits lab's (feature `cnn`, a
-//!   WebAssembly module of its own that the page loads when that lab opens) and what both carry.
+//! * `web` — the surface and network labs' `#[wasm_bindgen]` facade (`wasm32`, feature `lab`).
+//! * `web_digits` — the digits lab's facade (`wasm32`, feature `cnn`): a WebAssembly module of
+//!   its own, which the page loads when that lab first opens.
+//! * `web_common` — what both facades carry (`wasm32`): the panic hook, errors and JSON for
+//!   JavaScript, and the timing entry points of `make bench`.
 //!
 //! Features: `cnn` (default) — the convolutional network ([`objective::cnn`]'s numbers,
 //! `session::digits`, the digits facade); without it a `"cnn"` objective is refused with a

@@ -13,7 +13,7 @@
 //! ```
 //!
 //! (`in` is 0 outside the map), so the side goes from `s` to `s + 2p − 2`. Then the activation
-//! `a = σ(z)` (`relu`, `tanh`, `sigmoid` or `linear`, as the MLP's, [`Activation`]), then, when
+//! `a = σ(z)` (`relu`, `tanh`, `sigmoid` or `linear`, as the MLP's, [`Activation`](crate::objective::mlp::Activation)), then, when
 //! asked, a 2×2 max-pool of stride 2, `torch.nn.MaxPool2d(2)`: side `⌊s / 2⌋`, each output the
 //! largest of its window, the gradient routed to that one input — the first of equals in row
 //! order, as PyTorch's CPU kernel (which keeps a maximum only when a later value is strictly
@@ -23,7 +23,7 @@
 //! # Loss
 //!
 //! The mean over the samples `S` of the cross-entropy of the logits, `F.cross_entropy` —
-//! [`cross_entropy`], the network lab's `ce` loss: `L_S(θ) = (1/|S|) Σ_{i∈S} −log p_{yᵢ}(xᵢ)`
+//! [`cross_entropy`](crate::objective::mlp::cross_entropy), the network lab's `ce` loss: `L_S(θ) = (1/|S|) Σ_{i∈S} −log p_{yᵢ}(xᵢ)`
 //! with `p` the softmax of the logits. The gradient is backpropagation's (Rumelhart, Hinton &
 //! Williams, 1986; for convolutions LeCun et al., "Gradient-based learning applied to document
 //! recognition", 1998, §II): `∂L/∂W[o,i,u,v] = Σ_{y,x} δ[o,y,x] · in[i, y+u−p, x+v−p]`,
@@ -39,8 +39,8 @@
 //! # Initialisation
 //!
 //! Given `weights` are the starting parameters. Otherwise one `rand_pcg::Pcg64Mcg` seeded with
-//! `seed ^` [`INIT_STREAM`] (as the MLP's) draws every weight in parameter order with the MLP's
-//! initialisers ([`Init`]), with PyTorch's fans for a convolution, `fan_in = C_in·9` and
+//! `seed ^` [`INIT_STREAM`](crate::objective::mlp::INIT_STREAM) (as the MLP's) draws every weight in parameter order with the MLP's
+//! initialisers ([`Init`](crate::objective::mlp::Init)), with PyTorch's fans for a convolution, `fan_in = C_in·9` and
 //! `fan_out = C_out·9` (`torch.nn.init._calculate_fan_in_and_fan_out`), times `init_scale`;
 //! biases start at 0.
 //!

@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 PORT ?= 8000
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OUT := $(or $(CARGO_TARGET_DIR),target)/$(WASM_TARGET)/wasm/gdviz.wasm
+WASM_DIR := $(or $(CARGO_TARGET_DIR),target)/$(WASM_TARGET)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
 
@@ -16,17 +16,32 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
 serve: web
 	@node scripts/serve.mjs $(PORT)
 
-# The release web build: size-optimised profile, wasm-bindgen for ES modules, wasm-opt -Oz, and
-# a brotli copy of the wasm (pkg/gdviz_bg.wasm.br) that scripts/serve.mjs sends as it is.
+# The release web build: two WebAssembly modules from this crate, each built with the
+# size-optimised profile, wasm-bindgen for ES modules and wasm-opt -Oz, with a brotli copy
+# (`*.wasm.br`) that scripts/serve.mjs sends as it is:
+#   pkg/gdviz_bg.wasm         the first screen: the surface and network labs (feature `lab` alone)
+#   pkg/gdviz_digits_bg.wasm  the digits lab (feature `cnn` alone), fetched by www/digits.js with
+#                             its data only when that lab first opens; built for speed (profile
+#                             wasm-digits, opt-level 3, wasm-opt -O3): its epoch is the hot path
+#                             (digits_epoch_ms), and its size does not delay the first screen
 # --low-memory-unused lets wasm-opt fold constant address offsets into loads and stores: Rust's
 # wasm32 layout puts the 1 MiB stack first, growing down, and its data from 1 MiB, so the first
 # 1 KiB is reached only by a stack that has already overflowed.
+WASM_OPT := node_modules/.bin/wasm-opt --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
+
+# $(call wasm_module,FEATURES,OUT_DIR,NAME,PROFILE,WASM_OPT_LEVEL): the crate with FEATURES
+# alone, built with cargo profile PROFILE, as OUT_DIR/NAME.js and OUT_DIR/NAME_bg.wasm.
+define wasm_module
+	cargo build --lib --target $(WASM_TARGET) --profile $(4) --no-default-features --features '$(1)'
+	wasm-bindgen --target web --no-typescript --out-dir $(2) --out-name $(3) $(WASM_DIR)/$(4)/gdviz.wasm
+	$(WASM_OPT) $(5) $(2)/$(3)_bg.wasm -o $(2)/$(3)_bg.wasm
+endef
+
 web: setup-web
-	cargo build --lib --target $(WASM_TARGET) --profile wasm
-	wasm-bindgen --target web --no-typescript --out-dir pkg $(WASM_OUT)
-	node_modules/.bin/wasm-opt -Oz --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue pkg/gdviz_bg.wasm -o pkg/gdviz_bg.wasm
-	@printf 'wasm: %s bytes (%s gzipped)\n' "$$(wc -c < pkg/gdviz_bg.wasm)" "$$(gzip -9c pkg/gdviz_bg.wasm | wc -c)"
-	@node scripts/compress.mjs pkg/gdviz_bg.wasm
+	$(call wasm_module,lab,pkg,gdviz,wasm,-Oz)
+	$(call wasm_module,cnn,pkg,gdviz_digits,wasm-digits,-O3)
+	@for f in pkg/gdviz_bg.wasm pkg/gdviz_digits_bg.wasm; do printf '%s: %s bytes (%s gzipped)\n' "$$f" "$$(wc -c < $$f)" "$$(gzip -9c $$f | wc -c)"; done
+	@node scripts/compress.mjs pkg/gdviz_bg.wasm pkg/gdviz_digits_bg.wasm
 
 test: setup-test web
 	@bash scripts/test.sh
@@ -42,15 +57,15 @@ clean-web:
 
 # Benchmarks: the release wasm timed in headless Chromium (benches/page/, scripts/bench.mjs) and
 # natively (benches/native.rs); writes target/bench/results.json and prints the table.
-# The benchmark page loads its own build, target/bench/pkg: the release build plus the timing
-# entry points (feature `bench`), which the page's pkg/ leaves out. TensorFlow Playground's code,
+# The benchmark page loads its own builds, target/bench/pkg: the page's two modules, each plus the
+# timing entry points (feature `bench`), which the page's pkg/ leaves out; the digits figures are
+# timed in the digits module. TensorFlow Playground's code,
 # timed beside ours, is bundled from its source (benches/peer/) with esbuild and d3 from npm;
 # target es2020 lowers class fields as the bundle committed before did, so its figures compare.
 bench: setup-test web
 	@mkdir -p target/bench
 	node_modules/.bin/esbuild benches/peer/playground_bench.ts --bundle --format=iife --target=es2020 --log-level=warning --outfile=target/bench/peer/playground_bench.js
-	cargo build --lib --target $(WASM_TARGET) --profile wasm --features bench
-	wasm-bindgen --target web --no-typescript --out-dir target/bench/pkg $(WASM_OUT)
-	node_modules/.bin/wasm-opt -Oz --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue target/bench/pkg/gdviz_bg.wasm -o target/bench/pkg/gdviz_bg.wasm
+	$(call wasm_module,lab bench,target/bench/pkg,gdviz,wasm,-Oz)
+	$(call wasm_module,cnn bench,target/bench/pkg,gdviz_digits,wasm-digits,-O3)
 	cargo bench --bench native -- --json target/bench/native.json
 	@node scripts/bench.mjs --native target/bench/native.json --out target/bench/results.json

@@ -679,7 +679,7 @@ async function main() {
       notes: {
         method: 'Every figure is the median of repeated runs. Wasm figures are timed inside WebAssembly with performance.now() '
           + `(the benchmark page run ${PAGE_RUNS} times in fresh pages, the median of the pages' medians; each page's figures in details.page_runs) `
-          + '(src/web/bench.rs, called from benches/page/bench.js after untimed warm-up calls so V8 has optimised the code); '
+          + '(src/web_common/bench.rs, called from benches/page/bench.js after untimed warm-up calls so V8 has optimised the code); '
           + 'native_* figures are the same workloads natively (benches/native.rs, std::time). Workloads: benches/scenarios.json, '
           + 'run by src/bench.rs for both. '
           + 'The benchmark pages (ours and the peer\'s) are served cross-origin isolated, so performance.now() resolves 5 µs.',

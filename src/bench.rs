@@ -1,6 +1,6 @@
 //! The workloads of `make bench`, read from `benches/scenarios.json` — the one description that
 //! both halves of the benchmark time: natively (`benches/native.rs`) and inside WebAssembly
-//! (`src/web/bench.rs`, called by the page `benches/page/`).
+//! (`src/web_common/bench.rs`, called by the page `benches/page/`).
 //!
 //! Each figure of that file names a scenario, what one repetition does with it (its `kind`), and
 //! how many repetitions give its median. A harness builds the figure's [`Workload`], runs

@@ -21,7 +21,17 @@
 //! * [`render`] — pure pixel and chart code (colour maps, heat maps) that needs no browser.
 //! * [`bench`](mod@bench) — the workloads of `make bench` (`benches/scenarios.json`), timed
 //!   natively and in WebAssembly alike.
-//! * `web` — the only `#[wasm_bindgen]` module, compiled for `wasm32` alone.
+//! * `web` — the surface and network labs' `#[wasm_bindgen]` facade (`wasm32`, feature `lab`).
+//! * `web_digits` — the digits lab's facade (`wasm32`, feature `cnn`): a WebAssembly module of
+//!   its own, which the page loads when that lab first opens.
+//! * `web_common` — what both facades carry (`wasm32`): the panic hook, errors and JSON for
+//!   JavaScript, and the timing entry points of `make bench`.
+//!
+//! Features: `cnn` (default) — the convolutional network ([`objective::cnn`]'s numbers,
+//! `session::digits`, the digits facade); without it a `"cnn"` objective is refused with a
+//! sentence. `lab` (default) — the surface and network labs' facade. `bench` — the timing entry
+//! points of `make bench`. `make web` builds the page's module with `lab` alone and the digits
+//! module with `cnn` alone.
 //!
 //! Every elementary function the core evaluates (`exp`, `log`, `pow`, `sin`, …) comes from the
 //! `libm` crate, and `tanh` from [`objective::tanh`], never from the platform's C library:
@@ -45,5 +55,9 @@ pub mod trail;
 pub mod tune;
 pub mod url_state;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "lab"))]
 pub mod web;
+#[cfg(target_arch = "wasm32")]
+pub mod web_common;
+#[cfg(all(target_arch = "wasm32", feature = "cnn"))]
+pub mod web_digits;

@@ -21,14 +21,7 @@ const RELATIVE: f64 = 1e-9;
 
 #[test]
 fn all_ce_cases_match_pytorch_to_1e_9() {
-    let cases = common::cases(FIXTURE);
-    assert!(cases.len() >= 12, "{} cases", cases.len());
-    for case in &cases {
-        if let Ok(worst) = common::check_case_to(case, RELATIVE) {
-            eprintln!("  {}: largest relative error {worst:.2e}", case["id"]);
-        }
-    }
-    common::assert_all_match_to(&cases, "reference ce", RELATIVE);
+    common::assert_fixture_matches(FIXTURE, "reference ce", 12, RELATIVE);
 }
 
 /// The fixture covers k = 2…5, every optimizer family, mini-batches and full batches, and more

@@ -22,14 +22,7 @@ const RELATIVE: f64 = 1e-9;
 
 #[test]
 fn all_cnn_cases_match_pytorch_to_1e_9() {
-    let cases = common::cases(FIXTURE);
-    assert!(cases.len() >= 10, "{} cases", cases.len());
-    for case in &cases {
-        if let Ok(worst) = common::check_case_to(case, RELATIVE) {
-            eprintln!("  {}: largest relative error {worst:.2e}", case["id"]);
-        }
-    }
-    common::assert_all_match_to(&cases, "reference cnn", RELATIVE);
+    common::assert_fixture_matches(FIXTURE, "reference cnn", 10, RELATIVE);
 }
 
 /// The fixture covers every optimizer family but Newton, every activation, one and two

@@ -196,3 +196,32 @@ fn each_line_search_of_an_lbfgs_step_can_be_asked_for() {
         serde_json::from_str(&lab.line_search_json(0, Some(0))).expect("JSON");
     assert_eq!(first["iteration"].as_u64(), Some(1));
 }
+
+/// The digits lab's facade (src/web_digits.rs) on the digits: opened from a link with two
+/// racers, it trains, names the racers and writes the link back.
+#[wasm_bindgen_test]
+fn the_digits_facade_trains_its_racers_from_a_link() {
+    gdviz::web_digits::install_digits(include_bytes!("../data/digits.bin")).expect("the digits");
+    let link = "view=digits&convs=4:1:pool&o=adam(lr=0.01)~sgd(lr=0.05,batch=1)&batch=32&steps=3";
+    let mut lab = gdviz::web_digits::DigitsLab::from_query(link).expect("a lab");
+    assert_eq!(lab.ignored_json(), "[]");
+    assert_eq!(lab.sample_count(), 1438);
+    while lab.advance(1) {}
+    let views: serde_json::Value = serde_json::from_str(&lab.state_json()).expect("JSON");
+    assert_eq!(views[0]["steps"], 3);
+    assert_eq!(
+        (
+            views[0]["batch_size"].clone(),
+            views[1]["batch_size"].clone()
+        ),
+        (32.into(), 1.into())
+    );
+    assert_eq!(views[1]["samples"], 3);
+    assert!(
+        lab.query().starts_with(
+            "view=digits&convs=4:1:pool&act=relu&o=adam(lr=0.01)~sgd(lr=0.05,batch=1)&batch=32"
+        ),
+        "{}",
+        lab.query()
+    );
+}

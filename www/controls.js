@@ -30,7 +30,8 @@ function batchLadder(full) {
   return values;
 }
 
-function setRacers(scenario, racers) {
+/** Writes `racers` (as `racersOf` lists them) back into `scenario`: the first is its own optimizer. */
+export function setRacers(scenario, racers) {
   scenario.optimizer = racers[0].optimizer;
   scenario.race = racers.slice(1).map(({ optimizer, batch_size: batch }) => (batch === null || batch === undefined ? { optimizer } : { optimizer, batch_size: batch }));
 }

@@ -1,11 +1,15 @@
-// The digits lab: a tiny CNN learns the 8×8 handwritten digits live. Loaded, with its data
-// (data/digits.bin), only when the lab first opens, so the first screen carries neither.
+// The digits lab: a tiny CNN learns the 8×8 handwritten digits live. Loaded, with its own
+// WebAssembly module (pkg/gdviz_digits_bg.wasm: the CNN) and its data (data/digits.bin), only
+// when the lab first opens, so the first screen carries none of them.
 // The lab (Rust, DigitsLab) owns every number; this module moves edits in and pictures out, and
 // trains in slices of a few milliseconds so the page stays responsive.
-import { DigitsLab, install_digits, optimizer_catalog } from '../pkg/gdviz.js';
+import initDigits, { DigitsLab, install_digits } from '../pkg/gdviz_digits.js';
+import { optimizer_catalog } from '../pkg/gdviz.js';
+import { setBatch, setRacers } from './controls.js';
 import { $ } from './dom.js';
 import { num } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
+import { racerLabel, racersOf } from './legend.js';
 import { reasonText } from './messages.js';
 import { DIGITS_LESSONS } from './lessons.js';
 
@@ -22,6 +26,7 @@ const FIELD_LABELS = {
   'objective.init_scale': 'digits.scale',
   'optimizer.lr': 'digits.lr',
   batch_size: 'digits.batch',
+  race: 'page.addRacer',
   clip_norm: 'digits.clip',
   steps: 'digits.steps',
 };
@@ -30,26 +35,52 @@ let lab = null;
 let scenario = null;
 let playing = false;
 let chosen = 0;
+/** The racer the optimizer, rate and batch controls edit and the pictures show. */
+let selected = 0;
+/** The most racers a race takes (the core's MAX_RACERS). */
+const MAX_RACERS = 8;
 let drawing = null;
 let lastSlow = 0;
 let opening = null;
 /** The refusal the status line shows (re-worded on a language switch), else null. */
 let refused = null;
 
-/** Fetches and installs the digits, builds the lab and wires the controls; once. */
-export function openDigits() {
-  opening ??= (async () => {
+/** Called after every change of the lab's settings (the page records them in its address). */
+let onChange = () => {};
+
+/**
+ * Fetches and installs the digits, builds the lab — on the settings of `link`, a query string
+ * with `view=digits` (or the defaults) — and wires the controls; once. `changed` is called after
+ * every change of the settings, and now.
+ */
+export function openDigits(link = '', changed = () => {}) {
+  onChange = changed;
+  if (opening) {
+    onChange();
+    return opening;
+  }
+  opening = (async () => {
     $('digits-status').textContent = t('digits.loading');
-    const response = await fetch('data/digits.bin');
+    // The module and the data travel at once; the data are installed into the module.
+    const [response] = await Promise.all([fetch('data/digits.bin'), initDigits()]);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     install_digits(new Uint8Array(await response.arrayBuffer()));
     setUpControls();
-    load(JSON.parse(DigitsLab.default_json()));
+    const linked = DigitsLab.from_query(link || 'view=digits');
+    const ignored = JSON.parse(linked.ignored_json());
+    const opened = load(JSON.parse(linked.scenario_json()));
+    linked.free();
+    if (opened && ignored.length) $('digits-status').textContent = ignored.join(' ');
   })().catch((error) => {
     $('digits-status').textContent = t('digits.loadFailed', { why: error?.message ?? error });
     opening = null;
   });
   return opening;
+}
+
+/** The lab's settings as a query string (`view=digits&convs=8:1:pool&o=adam(lr=0.01)…`). */
+export function digitsQuery() {
+  return lab ? lab.query() : 'view=digits';
 }
 
 /** Stops training (the lab is hidden). */
@@ -72,15 +103,19 @@ function load(next) {
   lab = built;
   refused = null;
   scenario = JSON.parse(lab.scenario_json());
+  selected = Math.min(selected, racersOf(scenario).length - 1);
   $('digits-status').textContent = '';
   showControls();
   drawAll();
+  onChange();
   return true;
 }
 
 /** Says on the status line why the core refused the last edit, in the control's words. */
 function sayRefused() {
-  const field = FIELD_LABELS[refused.field] ? t(FIELD_LABELS[refused.field]) : refused.field;
+  // A racer's field (race[1].lr) is named by its control's label, as the first racer's is.
+  const key = String(refused.field ?? '').replace(/^race\[\d+\]\./, '');
+  const field = FIELD_LABELS[key] ? t(FIELD_LABELS[key]) : refused.field;
   $('digits-status').textContent = t('digits.refused', { field, reason: reasonText(refused) });
 }
 
@@ -110,10 +145,8 @@ function edit(mutate) {
 
 function setUpControls() {
   const optimizer = $('digits-optimizer');
-  for (const entry of JSON.parse(optimizer_catalog())) {
-    if (entry.name === 'newton') continue;
-    optimizer.append(new Option(entry.title, entry.name));
-  }
+  const optimizers = JSON.parse(optimizer_catalog()).filter((entry) => entry.name !== 'newton');
+  for (const entry of optimizers) optimizer.append(new Option(entry.title, entry.name));
   const conv = (s) => s.objective.convs;
   const each = (s, f) => conv(s).forEach(f);
   const number = (id) => Number($(id).value);
@@ -133,12 +166,37 @@ function setUpControls() {
     else delete s.objective.init;
   });
   on('digits-scale', (s) => { s.objective.init_scale = number('digits-scale'); });
-  on('digits-optimizer', (s) => { s.optimizer = { name: $('digits-optimizer').value, lr: s.optimizer.lr }; });
-  on('digits-lr', (s) => { s.optimizer.lr = number('digits-lr'); });
+  const editSelected = (s, mutate) => {
+    const racers = racersOf(s);
+    mutate(racers[selected]);
+    setRacers(s, racers);
+  };
+  on('digits-optimizer', (s) => editSelected(s, (r) => { r.optimizer = { name: $('digits-optimizer').value, lr: r.optimizer.lr }; }));
+  on('digits-lr', (s) => editSelected(s, (r) => { r.optimizer.lr = number('digits-lr'); }));
   on('digits-batch', (s) => {
     const text = $('digits-batch').value.trim();
-    s.batch_size = text === '' ? null : Number(text);
+    const state = legendState();
+    setBatch(s, state, selected, text === '' ? state.unset_batch : Number(text), false);
   });
+  $('digits-add-racer').addEventListener('click', () => edit((s) => {
+    const racers = racersOf(s);
+    if (racers.length >= MAX_RACERS) return;
+    const used = new Set(racers.map((r) => r.optimizer.name));
+    const entry = optimizers.find((e) => !used.has(e.name)) ?? optimizers[0];
+    racers.push({ optimizer: { name: entry.name, lr: entry.lr }, batch_size: null });
+    setRacers(s, racers);
+    selected = racers.length - 1;
+  }));
+  $('digits-remove-racer').addEventListener('click', () => edit((s) => {
+    const racers = racersOf(s);
+    if (racers.length <= 1) return;
+    const [removed] = racers.splice(selected, 1);
+    // The first racer's batch size is the scenario's: the next one inherits its own.
+    if (selected === 0) racers[0].batch_size = racers[0].batch_size ?? removed.batch_size;
+    s.batch_size = racers[0].batch_size ?? null;
+    setRacers(s, racers);
+    selected = Math.min(selected, racers.length - 1);
+  }));
   on('digits-clip', (s) => {
     const text = $('digits-clip').value.trim();
     s.clip_norm = text === '' ? null : Number(text);
@@ -187,9 +245,14 @@ function showControls() {
   $('digits-activation').value = scenario.objective.activation;
   $('digits-init').value = scenario.objective.init ?? '';
   $('digits-scale').value = String(scenario.objective.init_scale ?? 1);
-  $('digits-optimizer').value = scenario.optimizer.name;
-  $('digits-lr').value = String(scenario.optimizer.lr ?? '');
-  $('digits-batch').value = scenario.batch_size == null ? '' : String(scenario.batch_size);
+  const racer = racersOf(scenario)[selected];
+  const views = lab ? JSON.parse(lab.state_json()) : [];
+  const batch = views[selected]?.batch_setting;
+  $('digits-optimizer').value = racer.optimizer.name;
+  $('digits-lr').value = String(racer.optimizer.lr ?? '');
+  $('digits-batch').value = batch == null ? '' : String(batch);
+  $('digits-add-racer').disabled = racersOf(scenario).length >= MAX_RACERS;
+  $('digits-remove-racer').disabled = racersOf(scenario).length <= 1;
   $('digits-clip').value = scenario.clip_norm == null ? '' : String(scenario.clip_norm);
   $('digits-steps').value = String(scenario.steps);
 }
@@ -228,7 +291,9 @@ function frame() {
 
 /** Redraws every view; with `fastOnly`, the read-outs and the norm chart alone. */
 function drawAll(fastOnly = false) {
-  const [view] = JSON.parse(lab.state_json());
+  const views = JSON.parse(lab.state_json());
+  const view = views[selected] ?? views[0];
+  drawLegend(views);
   $('digits-accuracy').textContent = t('digits.accuracy', { percent: (100 * view.accuracy).toFixed(1) });
   $('digits-progress').textContent = t('digits.progress', { steps: view.steps, epochs: view.epoch.toFixed(2) });
   $('digits-norm-values').textContent = view.norms
@@ -278,7 +343,7 @@ function grid(values, side, { size = 48, signed = false, title = '' } = {}) {
 /** The filters of each convolution: one small picture per kernel (red positive, blue negative). */
 function drawFilters() {
   const box = $('digits-filters');
-  box.replaceChildren(...JSON.parse(lab.filters_json(0)).map((conv, l) => {
+  box.replaceChildren(...JSON.parse(lab.filters_json(selected)).map((conv, l) => {
     const row = document.createElement('div');
     row.className = 'digits-row';
     const head = document.createElement('h4');
@@ -295,7 +360,7 @@ function drawFilters() {
 function drawMaps() {
   const drawn = drawing !== null;
   const pixels = lab.test_digit(chosen);
-  const maps = JSON.parse(lab.feature_maps_json(0, chosen, drawn ? drawing : new Float64Array(0)));
+  const maps = JSON.parse(lab.feature_maps_json(selected, chosen, drawn ? drawing : new Float64Array(0)));
   const box = $('digits-maps');
   const head = document.createElement('p');
   head.className = 'hint';
@@ -318,7 +383,7 @@ function drawMaps() {
 
 /** The misclassified test digits; clicking one shows its feature maps. */
 function drawWrong() {
-  const flat = lab.misclassified(0);
+  const flat = lab.misclassified(selected);
   const box = $('digits-wrong');
   if (flat.length === 0) {
     box.textContent = t('digits.noWrong');
@@ -348,7 +413,7 @@ function drawWrong() {
 
 /** The 10×10 test confusion matrix as a table (rows: true digit, columns: predicted). */
 function drawConfusion() {
-  const counts = lab.confusion(0);
+  const counts = lab.confusion(selected);
   const table = $('digits-confusion');
   const header = document.createElement('tr');
   header.append(document.createElement('th'));
@@ -386,56 +451,113 @@ function chartContext(canvas) {
   return { context, width: canvas.width, height: canvas.height };
 }
 
-const LAYER_COLORS = ['#1b4f9c', '#3b8bd9', '#e07b00'];
+/** The lab's state as the legend's words take it (www/legend.js): the racers, and the samples. */
+function legendState(views = JSON.parse(lab.state_json())) {
+  const samples = lab.sample_count();
+  return { racers: views, sample_count: samples, unset_batch: samples };
+}
 
-/** Each layer's gradient norm against updates, on a log scale (first layer darkest). */
+/** One button per racer, in its colour, named by what tells it apart; the pressed one is edited. */
+function drawLegend(views) {
+  const state = legendState(views);
+  const items = views.map((view, index) => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'racer';
+    button.setAttribute('aria-pressed', String(index === selected));
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = view.color;
+    const name = document.createElement('span');
+    name.className = 'racer-name';
+    name.textContent = racerLabel(scenario, state, index);
+    const status = document.createElement('span');
+    status.className = 'racer-status';
+    status.textContent = ` — ${t('digits.accuracy', { percent: (100 * view.accuracy).toFixed(1) })}`;
+    button.append(swatch, name, status);
+    button.addEventListener('click', () => {
+      selected = index;
+      showControls();
+      drawAll();
+    });
+    item.append(button);
+    return item;
+  });
+  $('digits-legend').replaceChildren(...items);
+}
+
+/**
+ * Strokes the current path in a racer's colour over a dark casing, as the other labs' charts
+ * draw their curves: the white racer shows on white, and every colour reads.
+ */
+function strokeCased(context, color) {
+  context.lineWidth = 3;
+  context.strokeStyle = 'rgba(0, 0, 0, 0.55)';
+  context.stroke();
+  context.lineWidth = 1.4;
+  context.strokeStyle = color;
+  context.stroke();
+}
+
+/** The norm chart's line for each layer: solid for the first convolution, then dashed, dotted. */
+const LAYER_DASHES = [[], [6, 3], [2, 3]];
+
+/** Each racer's per-layer gradient norms against updates, on a log scale, in its colour. */
 function drawNorms() {
-  const flat = lab.norm_history(0);
-  const [view] = JSON.parse(lab.state_json());
-  const layers = view.norms.length;
+  const views = JSON.parse(lab.state_json());
+  const layers = views[0]?.norms.length || (scenario.objective.convs.length + 1);
   const { context, width, height } = chartContext($('digits-norms'));
-  if (layers === 0 || flat.length === 0) return;
+  const histories = views.map((_, r) => lab.norm_history(r));
   const stride = layers + 1;
-  const records = flat.length / stride;
   let low = Infinity;
   let high = -Infinity;
-  for (let k = 0; k < flat.length; k += 1) {
-    if (k % stride === 0 || !(flat[k] > 0)) continue;
-    low = Math.min(low, Math.log10(flat[k]));
-    high = Math.max(high, Math.log10(flat[k]));
+  let lastStep = 1;
+  for (const flat of histories) {
+    for (let k = 0; k < flat.length; k += 1) {
+      if (k % stride === 0) {
+        lastStep = Math.max(lastStep, flat[k]);
+        continue;
+      }
+      if (!(flat[k] > 0)) continue;
+      low = Math.min(low, Math.log10(flat[k]));
+      high = Math.max(high, Math.log10(flat[k]));
+    }
   }
   if (!Number.isFinite(low)) return;
   low = Math.floor(low);
   high = Math.max(low + 1, Math.ceil(high));
   const left = 44;
-  const lastStep = flat[(records - 1) * stride];
-  const x = (step) => left + (width - left - 8) * (step / Math.max(1, lastStep));
+  const x = (step) => left + (width - left - 8) * (step / lastStep);
   const y = (value) => 8 + (height - 26) * (1 - (Math.log10(value) - low) / (high - low));
   for (let e = low; e <= high; e += 1) {
     context.fillText(`1e${e}`.replace('-', '−'), 2, y(10 ** e) + 4);
     context.fillRect(left, y(10 ** e), width - left - 8, 0.5);
   }
   context.fillText(`${lastStep}`, width - 30, height - 4);
-  for (let l = 0; l < layers; l += 1) {
-    context.strokeStyle = LAYER_COLORS[Math.min(l, layers - 1) === layers - 1 ? 2 : l];
-    context.beginPath();
-    for (let r = 0; r < records; r += 1) {
-      const value = flat[r * stride + 1 + l];
-      if (!(value > 0)) continue;
-      context.lineTo(x(flat[r * stride]), y(value));
+  histories.forEach((flat, r) => {
+    const records = flat.length / stride;
+    for (let l = 0; l < layers; l += 1) {
+      context.setLineDash(LAYER_DASHES[l === layers - 1 ? 2 : l]);
+      context.beginPath();
+      for (let k = 0; k < records; k += 1) {
+        const value = flat[k * stride + 1 + l];
+        if (!(value > 0)) continue;
+        context.lineTo(x(flat[k * stride]), y(value));
+      }
+      strokeCased(context, views[r].color);
     }
-    context.stroke();
-  }
+  });
+  context.setLineDash([]);
 }
 
-/** Test accuracy against training samples read. */
+/** Each racer's test accuracy against training samples read, in its colour. */
 function drawAccuracy() {
-  const flat = lab.accuracy_history(0);
+  const views = JSON.parse(lab.state_json());
+  const histories = views.map((_, r) => lab.accuracy_history(r));
   const { context, width, height } = chartContext($('digits-accuracy-chart'));
-  const records = flat.length / 4;
-  if (records === 0) return;
+  const most = Math.max(1, ...histories.map((flat) => (flat.length ? flat[flat.length - 3] : 0)));
   const left = 34;
-  const most = Math.max(1, flat[(records - 1) * 4 + 1]);
   const x = (samples) => left + (width - left - 8) * (samples / most);
   const y = (accuracy) => 8 + (height - 26) * (1 - accuracy);
   for (const a of [0, 0.5, 1]) {
@@ -443,10 +565,11 @@ function drawAccuracy() {
     context.fillRect(left, y(a), width - left - 8, 0.5);
   }
   context.fillText(`${most}`, width - 40, height - 4);
-  context.strokeStyle = '#1b4f9c';
-  context.beginPath();
-  for (let r = 0; r < records; r += 1) context.lineTo(x(flat[4 * r + 1]), y(flat[4 * r + 2]));
-  context.stroke();
+  histories.forEach((flat, r) => {
+    context.beginPath();
+    for (let k = 0; k < flat.length / 4; k += 1) context.lineTo(x(flat[4 * k + 1]), y(flat[4 * k + 2]));
+    strokeCased(context, views[r].color);
+  });
 }
 
 /** The drawing pad: 8×8 cells, drawn with the pointer or a finger. */
@@ -501,7 +624,7 @@ function drawProbabilities() {
     list.replaceChildren();
     return;
   }
-  const p = lab.classify_drawing(0, drawing);
+  const p = lab.classify_drawing(selected, drawing);
   const best = p.indexOf(Math.max(...p));
   list.replaceChildren(...[...p].map((value, digit) => {
     const item = document.createElement('li');

@@ -174,4 +174,17 @@ export const DIGITS_LESSONS = [
     id: 'digits-exploding',
     scenario: { objective: { ...TWO_CONVS, activation: 'relu', init_scale: 4 }, optimizer: { name: 'sgd', lr: 0.5 }, batch_size: 32, seed: 1, steps: 150 },
   },
+  {
+    // The same SGD on the full batch, batches of 32 and single samples, three epochs each: the
+    // racers stop when they have read as many digits (src/session/digits.rs checks the claim).
+    id: 'digits-batching',
+    scenario: {
+      objective: { ...TWO_CONVS, activation: 'relu' },
+      optimizer: { name: 'sgd', lr: 0.05 },
+      race: [{ optimizer: { name: 'sgd', lr: 0.05 }, batch_size: 32 }, { optimizer: { name: 'sgd', lr: 0.05 }, batch_size: 1 }],
+      stop: { epochs: 3 },
+      seed: 1,
+      steps: 100000,
+    },
+  },
 ];

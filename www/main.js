@@ -92,6 +92,11 @@ function notify(lines, { refused = false } = {}) {
  * The page's own settings (not the scenario), read from a URL query with their own checks; what
  * does not fit is named in `ignored`.
  */
+/** The query the surface and network labs read: none of a link to the digits lab (its own). */
+function surfaceQuery(search) {
+  return new URLSearchParams(search).get('view') === 'digits' ? '' : search;
+}
+
 function readUi(params, ignored) {
   const ui = { speed: DEFAULT_SPEED, axis: 'steps', cloud: false, curvature: false, selected: 0, batchForAll: true };
   const speed = params.get('speed');
@@ -129,7 +134,7 @@ function readUi(params, ignored) {
 
 async function main() {
   await init();
-  const lab = new Lab(window.location.search);
+  const lab = new Lab(surfaceQuery(window.location.search));
   const ignored = JSON.parse(lab.ignored_json()).map(ignoredText);
   const ui = readUi(new URLSearchParams(window.location.search), ignored);
   notify(ignored);
@@ -164,6 +169,11 @@ async function main() {
   const isNetwork = () => state.network === true;
   const labels = () => state.racers.map((_, i) => racerLabel(scenario, state, i));
 
+  /** Whether the digits lab is open (showDigits below). */
+  let digitsOpen = false;
+  /** www/digits.js, once imported (it gives the digits lab's settings as a query). */
+  let digitsModule = null;
+
   /** The page's whole state as a query string: the scenario, then the page's own settings. */
   function pageQuery({ embed = ui.embed } = {}) {
     const extra = new URLSearchParams();
@@ -184,7 +194,8 @@ async function main() {
     if (ui.lang) extra.set('lang', ui.lang);
     if (embed && ui.host) extra.set('host', ui.host);
     const tail = extra.toString().replace(/%2C/gi, ',');
-    return `?${lab.query()}${tail ? `&${tail}` : ''}`;
+    const query = digitsOpen ? (digitsModule?.digitsQuery() ?? 'view=digits') : lab.query();
+    return `?${query}${tail ? `&${tail}` : ''}`;
   }
 
   /**
@@ -602,7 +613,6 @@ async function main() {
    * Opens or closes the digits lab (www/digits.js, loaded with its data the first time it
    * opens); the surface and network labs keep their state behind it.
    */
-  let digitsOpen = false;
   function showDigits(open) {
     if (open === digitsOpen) return;
     digitsOpen = open;
@@ -617,12 +627,12 @@ async function main() {
       player.setPlaying(false);
       for (const id of ['tab-surface', 'tab-network']) $(id).setAttribute('aria-pressed', 'false');
       $('tab-digits').setAttribute('aria-pressed', 'true');
-      try {
-        if (!FRAMED) window.history.replaceState(null, '', `${window.location.pathname}?view=digits`);
-      } catch {
-        // An opaque origin may not touch its history.
-      }
-      import('./digits.js').then((digits) => digits.openDigits());
+      // A link to the digits lab carries its settings; they are read when it first opens.
+      const link = new URLSearchParams(window.location.search).get('view') === 'digits' ? window.location.search : '';
+      import('./digits.js').then((digits) => {
+        digitsModule = digits;
+        digits.openDigits(link, () => updateUrl(false));
+      });
     } else {
       $('tab-digits').setAttribute('aria-pressed', 'false');
       import('./digits.js').then((digits) => digits.pauseDigits());
@@ -638,7 +648,7 @@ async function main() {
 
   window.addEventListener('popstate', () => {
     const params = new URLSearchParams(window.location.search);
-    const next = new Lab(window.location.search);
+    const next = new Lab(surfaceQuery(window.location.search));
     const settings = readUi(params, []);
     Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, view3d: settings.view3d, camera: settings.camera, lesson: settings.lesson });
     openingLesson = true;

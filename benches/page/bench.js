@@ -1,9 +1,12 @@
 // The WebAssembly half of `make bench`: times every figure of ../scenarios.json with the entry
-// points of src/web/bench.rs (the workloads of src/bench.rs, which the native benchmark times
+// points of src/web_common/bench.rs (the workloads of src/bench.rs, which the native benchmark times
 // too), and leaves the medians in window.__bench = { done, results, details } (or
 // { done, error }): results holds every figure by name; scripts/bench.mjs drives the page.
-// It loads target/bench/pkg, the build with those entry points (`make bench` makes it).
-import init, { bench_figure, bench_heatmap_on_canvas, install_digits } from '../../target/bench/pkg/gdviz.js';
+// It loads target/bench/pkg, the builds with those entry points (`make bench` makes them): the
+// page's module, and the digits lab's (its own module, as the page loads it) for the figures of
+// a "cnn" scenario.
+import init, { bench_figure, bench_heatmap_on_canvas } from '../../target/bench/pkg/gdviz.js';
+import initDigits, { bench_figure as digitsFigure, install_digits } from '../../target/bench/pkg/gdviz_digits.js';
 
 const median = (xs) => {
   const s = Array.from(xs).sort((a, b) => a - b);
@@ -24,7 +27,7 @@ async function warm(run) {
 }
 
 async function main() {
-  await init();
+  await Promise.all([init(), initDigits()]);
   // The digits lab's data, as the page fetches them when that lab opens.
   install_digits(new Uint8Array(await (await fetch('../../data/digits.bin')).arrayBuffer()));
   const workloads = await (await fetch('../scenarios.json')).text();
@@ -32,7 +35,9 @@ async function main() {
   const details = {};
   const canvas = document.getElementById('canvas');
 
-  for (const { name, kind, repetitions } of JSON.parse(workloads).figures) {
+  const { scenarios, figures } = JSON.parse(workloads);
+  for (const { name, kind, repetitions, scenario } of figures) {
+    const figure = scenarios[scenario]?.objective?.kind === 'cnn' ? digitsFigure : bench_figure;
     if (kind === 'heatmap') {
       // Timed as the page shows a heat map: rendered, then one putImageData.
       await warm(() => bench_heatmap_on_canvas(canvas, workloads, name, 1));
@@ -43,8 +48,8 @@ async function main() {
       details[`${stem}_render_ms`] = pick(1);
       details[`${stem}_put_ms`] = pick(2);
     } else {
-      await warm(() => bench_figure(workloads, name, 1));
-      results[name] = median(bench_figure(workloads, name, repetitions));
+      await warm(() => figure(workloads, name, 1));
+      results[name] = median(figure(workloads, name, repetitions));
     }
   }
 

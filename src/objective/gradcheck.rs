@@ -17,9 +17,11 @@
 //! kink of ReLU or |w| inside the step);
 //! above 1e-2 the gradient is probably wrong.
 
+#[cfg(feature = "cnn")]
 use super::cnn::KERNEL;
 use super::model::Model;
 use super::Objective;
+#[cfg(feature = "cnn")]
 use crate::data::digits::CLASSES;
 use serde::Serialize;
 
@@ -127,6 +129,7 @@ fn groups(objective: &Model) -> Vec<Group> {
                 )
             })
             .collect(),
+        #[cfg(feature = "cnn")]
         Model::Cnn(c) => {
             let g = c.geometry();
             let conv_groups = g.convs.iter().enumerate().map(|(l, conv)| {

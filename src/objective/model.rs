@@ -5,6 +5,7 @@
 //! the loss, gradients and batches are taken on — and their test points, for
 //! [`Model::test_loss`] and [`Model::accuracy`].
 
+#[cfg(feature = "cnn")]
 use super::cnn::Cnn;
 use super::linreg::LinearRegression;
 use super::mlp::Mlp;
@@ -26,7 +27,8 @@ pub enum Model {
     Linreg(LinearRegression),
     /// A multilayer perceptron with its data.
     Mlp(Mlp),
-    /// A convolutional network with its images.
+    /// A convolutional network with its images (feature `cnn`).
+    #[cfg(feature = "cnn")]
     Cnn(Cnn),
 }
 
@@ -39,7 +41,10 @@ impl Model {
             ObjectiveSpec::Surface(s) => s.validate().map(|()| Model::Surface(s.clone())),
             ObjectiveSpec::Linreg(l) => LinearRegression::new(l.clone()).map(Model::Linreg),
             ObjectiveSpec::Mlp(m) => Mlp::new(m.clone(), seed).map(Model::Mlp),
+            #[cfg(feature = "cnn")]
             ObjectiveSpec::Cnn(c) => Cnn::new(c.clone(), seed).map(Model::Cnn),
+            #[cfg(not(feature = "cnn"))]
+            ObjectiveSpec::Cnn(_) => Err(without_cnn()),
         };
         model.map_err(|r| r.in_key("objective"))
     }
@@ -49,6 +54,7 @@ impl Model {
     pub fn initial_params(&self) -> Vec<f64> {
         match self {
             Model::Mlp(m) => m.initial_params(),
+            #[cfg(feature = "cnn")]
             Model::Cnn(c) => c.initial_params(),
             _ => vec![0.0; self.dim()],
         }
@@ -65,6 +71,7 @@ impl Model {
             Model::Surface(_) => None,
             Model::Linreg(l) => l.test_loss(params),
             Model::Mlp(m) => m.test_loss(params),
+            #[cfg(feature = "cnn")]
             Model::Cnn(c) => c.test_loss(params),
         }
     }
@@ -78,6 +85,7 @@ impl Model {
     pub fn accuracy(&self, params: &[f64], on_test: bool) -> Option<f64> {
         match self {
             Model::Mlp(m) => m.split_accuracy(params, on_test),
+            #[cfg(feature = "cnn")]
             Model::Cnn(c) => c.accuracy(params, on_test),
             Model::Surface(_) | Model::Linreg(_) => None,
         }
@@ -87,7 +95,9 @@ impl Model {
     /// convolutional network.
     pub fn train_points(&self) -> Option<Points<'_>> {
         match self {
-            Model::Surface(_) | Model::Cnn(_) => None,
+            Model::Surface(_) => None,
+            #[cfg(feature = "cnn")]
+            Model::Cnn(_) => None,
             Model::Linreg(l) => Some(Points::OneInput(l.train_points())),
             Model::Mlp(m) => Some(Points::TwoInputs(m.train_points())),
         }
@@ -97,11 +107,22 @@ impl Model {
     /// of a convolutional network.
     pub fn test_points(&self) -> Option<Points<'_>> {
         match self {
-            Model::Surface(_) | Model::Cnn(_) => None,
+            Model::Surface(_) => None,
+            #[cfg(feature = "cnn")]
+            Model::Cnn(_) => None,
             Model::Linreg(l) => Some(Points::OneInput(l.test_points())),
             Model::Mlp(m) => Some(Points::TwoInputs(m.test_points())),
         }
     }
+}
+
+/// The refusal of a convolutional network by a build without feature `cnn` (the surface and
+/// network page's WebAssembly, which the digits lab's own module completes).
+#[cfg(not(feature = "cnn"))]
+fn without_cnn() -> Refusal {
+    let sentence =
+        "this build leaves the convolutional network out (it is in the digits lab's module)";
+    Refusal::at("kind", crate::read::Problem::unfit(sentence))
 }
 
 /// The samples of a data objective, borrowed for drawing.
@@ -134,6 +155,7 @@ macro_rules! dispatch {
             Model::Surface($inner) => $body,
             Model::Linreg($inner) => $body,
             Model::Mlp($inner) => $body,
+            #[cfg(feature = "cnn")]
             Model::Cnn($inner) => $body,
         }
     };

@@ -78,7 +78,9 @@ pub fn minima(model: &Model) -> Vec<[f64; 2]> {
     match model {
         Model::Surface(s) => s.minima(),
         Model::Linreg(_) => quadratic_minimiser(model).into_iter().collect(),
-        Model::Mlp(_) | Model::Cnn(_) => Vec::new(),
+        Model::Mlp(_) => Vec::new(),
+        #[cfg(feature = "cnn")]
+        Model::Cnn(_) => Vec::new(),
     }
 }
 
@@ -95,7 +97,9 @@ pub fn min_value(model: &Model) -> Option<f64> {
     match model {
         Model::Surface(s) => s.min_value(),
         Model::Linreg(_) => quadratic_minimiser(model).map(|p| model.loss(&p)),
-        Model::Mlp(_) | Model::Cnn(_) => None,
+        Model::Mlp(_) => None,
+        #[cfg(feature = "cnn")]
+        Model::Cnn(_) => None,
     }
 }
 

@@ -13,10 +13,10 @@ use crate::objective::ObjectiveSpec;
 use crate::read::{Problem, Refusal};
 use crate::run::{Race, Runner, Status};
 use crate::scenario::Scenario;
+use crate::session::view::racer_color;
 
-/// The digits lab's default scenario: the default network (8 channels, padding 1, ReLU, a 2×2
-/// pool, the dense layer) trained by Adam in batches of 32 for 450 updates (10 epochs).
-pub const DEFAULT_SCENARIO: &str = r#"{"objective":{"kind":"cnn","convs":[{"channels":8,"padding":1,"pool":true}],"activation":"relu"},"optimizer":{"name":"adam","lr":0.01},"batch_size":32,"seed":1,"steps":450}"#;
+/// The digits lab's default scenario ([`crate::url_state::digits_default`]).
+pub const DEFAULT_SCENARIO: &str = crate::url_state::DIGITS_DEFAULT;
 
 /// Gradient-norm records kept per racer; older ones are thinned to every other.
 pub const NORM_CAPACITY: usize = 2048;
@@ -46,9 +46,21 @@ pub struct AccuracyRecord {
     pub loss: f64,
 }
 
-/// What the page shows of one racer now.
+/// What the page shows of one racer now: its legend entry (as the other labs' legend,
+/// [`crate::session::view::RacerView`]) and its latest numbers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RacerView {
+    /// The optimizer's name in print (`"Adam"`).
+    pub title: &'static str,
+    /// The hyper-parameters besides the learning rate that tell it from a racer of the same
+    /// optimizer ([`Scenario::racer_differences`]), field → value.
+    pub differs: serde_json::Map<String, serde_json::Value>,
+    /// Its batch-size setting (its own, else the scenario's; `None`: the full batch).
+    pub batch_setting: Option<usize>,
+    /// Its batch size as it acts.
+    pub batch_size: usize,
+    /// Its colour, `"#ff4d4d"` ([`racer_color`]).
+    pub color: String,
     /// Updates taken.
     pub steps: u64,
     /// Training samples read.
@@ -190,13 +202,21 @@ impl DigitsSession {
 
     /// What the page shows of each racer.
     pub fn views(&self) -> Vec<RacerView> {
+        let differences = self.scenario.racer_differences();
         self.race
             .runners
             .iter()
+            .zip(differences.into_iter().chain(std::iter::repeat(Vec::new())))
             .enumerate()
-            .map(|(r, runner)| {
+            .map(|(r, (runner, differs))| {
                 let last = self.accuracy[r].last().copied();
+                let batch = runner.batch();
                 RacerView {
+                    title: runner.optimizer().info().title,
+                    differs: differs.into_iter().collect(),
+                    batch_setting: batch.setting,
+                    batch_size: batch.effective,
+                    color: racer_color(r),
                     steps: runner.steps_taken(),
                     samples: runner.samples_seen(),
                     epoch: runner.epoch(),
@@ -419,5 +439,24 @@ mod lesson_claims {
         assert!(end.accuracy < 0.3, "{end:?}");
         let (_, clipped) = run(large, &format!(r#"{SGD_FAST},"clip_norm":1"#), 150);
         assert!(clipped.accuracy > 0.8, "{clipped:?}");
+    }
+
+    /// The same SGD with the full batch, batches of 32 and single samples, each for three epochs
+    /// (4,314 samples read): the full batch has taken three updates and still guesses; batches
+    /// of 32 (135 updates) read most digits, single samples (4,314 updates) more.
+    #[test]
+    fn small_batches_learn_more_per_sample_read() {
+        let json = format!(
+            r#"{{"objective":{TWO_CONVS},"activation":"relu"}},"optimizer":{{"name":"sgd","lr":0.05}},"race":[{{"optimizer":{{"name":"sgd","lr":0.05}},"batch_size":32}},{{"optimizer":{{"name":"sgd","lr":0.05}},"batch_size":1}}],"stop":{{"epochs":3}},"seed":1,"steps":100000}}"#
+        );
+        let mut s = DigitsSession::new(Scenario::from_json(&json).unwrap()).unwrap();
+        while s.advance(100) {}
+        let views = s.views();
+        let read: Vec<(u64, u64)> = views.iter().map(|v| (v.steps, v.samples)).collect();
+        assert_eq!(read, [(3, 4314), (135, 4314), (4314, 4314)]);
+        // 14 %, 81 % and 90 % when written.
+        assert!(views[0].accuracy < 0.3, "{views:?}");
+        assert!(views[1].accuracy > 0.75, "{views:?}");
+        assert!(views[2].accuracy > views[1].accuracy, "{views:?}");
     }
 }

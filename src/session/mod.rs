@@ -11,6 +11,7 @@
 
 pub mod catalog;
 pub mod chart;
+#[cfg(feature = "cnn")]
 pub mod digits;
 pub mod line_search;
 pub mod network;

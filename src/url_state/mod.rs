@@ -94,6 +94,15 @@ pub fn network_default() -> Scenario {
 const NETWORK_DEFAULT: &str = r#"{"objective":{"kind":"mlp","layers":[2,4,2,1],"activation":"tanh","loss":"bce",
   "dataset":{"name":"circle"}},"optimizer":{"name":"sgd","lr":0.1,"momentum":0.9},"batch_size":10,"steps":100000}"#;
 
+/// The digits lab's opening scenario: the default network (8 channels, padding 1, ReLU, a 2×2
+/// pool, the dense layer) trained by Adam in batches of 32 for 450 updates (10 epochs).
+pub fn digits_default() -> Scenario {
+    Scenario::from_json(DIGITS_DEFAULT).unwrap_or_else(|_| page_default())
+}
+
+/// [`digits_default`] as JSON.
+pub const DIGITS_DEFAULT: &str = r#"{"objective":{"kind":"cnn","convs":[{"channels":8,"padding":1,"pool":true}],"activation":"relu"},"optimizer":{"name":"adam","lr":0.01},"batch_size":32,"seed":1,"steps":450}"#;
+
 /// The hidden layers of the network lab's default network, as TensorFlow Playground's.
 pub(super) const DEFAULT_LAYERS: [usize; 4] = [2, 4, 2, 1];
 
@@ -135,6 +144,8 @@ pub(super) const KNOWN_KEYS: &[&str] = &[
     "steps",
     "start",
     "goal",
+    "convs",
+    "scale",
     // Settings of the page itself (read by www/), not of the scenario.
     "speed",
     "axis",

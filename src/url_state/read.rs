@@ -3,7 +3,8 @@
 
 use super::text::{number_value, parse_call, parse_list, parse_number, parse_points};
 use super::{
-    network_default, page_default, Ignored, UrlState, Why, CUSTOM_KEYS, DATASET_KEYS,
+    digits_default, network_default, page_default, Ignored, UrlState, Why, CUSTOM_KEYS,
+    DATASET_KEYS,
     DEFAULT_LAYERS, KNOWN_KEYS,
 };
 use crate::data::datasets::MAX_CLASSES;
@@ -18,7 +19,11 @@ use serde_json::{json, Map, Value};
 /// Reads a query string (with or without the leading `?`).
 pub fn from_query(query: &str) -> UrlState {
     let network = query.contains("f=mlp") || query.contains("view=network");
-    let scenario = if network {
+    // The digits lab's links are read by its own module (feature `cnn`); the page's lab leaves
+    // them to it.
+    let scenario = if cfg!(feature = "cnn") && query.contains("view=digits") {
+        digits_default()
+    } else if network {
         network_default()
     } else {
         page_default()
@@ -121,6 +126,40 @@ pub fn from_query(query: &str) -> UrlState {
     state
 }
 
+/// The digits lab's default convolutions, as its default scenario has them.
+#[cfg(feature = "cnn")]
+fn default_convs() -> Value {
+    match digits_default().objective {
+        ObjectiveSpec::Cnn(cnn) => json!(cnn.convs),
+        _ => json!([]),
+    }
+}
+
+/// `8:1:pool,8:0` → `[{"channels":8,"padding":1,"pool":true},{"channels":8,"padding":0,"pool":false}]`;
+/// the ranges are the scenario's to check.
+#[cfg(feature = "cnn")]
+fn parse_convs(text: &str) -> Result<Value, Why> {
+    let refuse = || Why::NotAList {
+        text: text.into(),
+        example: "8:1:pool,8:1",
+    };
+    text.split(',')
+        .map(|conv| {
+            let parts: Vec<&str> = conv.trim().split(':').collect();
+            let number = |i: usize| parts.get(i).and_then(|t| t.parse::<u64>().ok());
+            match (number(0), number(1), parts.get(2).copied(), parts.len()) {
+                (Some(channels), Some(padding), pool, 2 | 3)
+                    if pool.is_none_or(|p| p == "pool") =>
+                {
+                    Ok(json!({"channels": channels, "padding": padding, "pool": pool.is_some()}))
+                }
+                _ => Err(refuse()),
+            }
+        })
+        .collect::<Result<Vec<Value>, Why>>()
+        .map(Value::Array)
+}
+
 impl UrlState {
     /// Reports an ignored parameter. A key from the link is shown with its backticks turned into
     /// quotes and control characters escaped, so the name in backticks is always unambiguous.
@@ -175,6 +214,8 @@ impl UrlState {
         let name = match (get("f"), get("view")) {
             (Some(name), _) => name,
             (None, Some("network")) => "mlp",
+            #[cfg(feature = "cnn")]
+            (None, Some("digits")) => "cnn",
             _ => return,
         };
         // A base objective, then each optional setting tried alone on top of what was kept.
@@ -192,6 +233,27 @@ impl UrlState {
             }
         };
         match name {
+            #[cfg(feature = "cnn")]
+            "cnn" => {
+                // The digits lab's network: `convs=8:1:pool,8:1` (channels:padding[:pool] per
+                // convolution), then its activation, initialiser and weight scale.
+                base.insert("kind".into(), json!("cnn"));
+                let convs = get("convs").map_or(Ok(default_convs()), parse_convs);
+                match convs {
+                    Ok(convs) => base.insert("convs".into(), convs),
+                    Err(why) => {
+                        self.ignore("convs", why);
+                        base.insert("convs".into(), default_convs())
+                    }
+                };
+                base.insert("activation".into(), json!("relu"));
+                for (key, field) in [("act", "activation"), ("init", "init")] {
+                    if let Some(text) = get(key) {
+                        optional.push((key, Some(field), json!(text)));
+                    }
+                }
+                number(self, "scale", Some("init_scale"), &mut optional);
+            }
             "linreg" | "mlp" => {
                 base.insert("kind".into(), json!(name));
                 let default_data = if name == "linreg" { "linear" } else { "circle" };
@@ -364,6 +426,8 @@ impl UrlState {
         if let Err(why) = self.objective_candidate(&base, start_hint) {
             let key = if why.path.is_within(&["objective", "expr"]) {
                 "expr"
+            } else if why.path.is_within(&["objective", "convs"]) {
+                "convs"
             } else {
                 "f"
             };

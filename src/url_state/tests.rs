@@ -475,3 +475,34 @@ fn a_race_is_judged_against_its_goal() {
 fn texts(ignored: &[super::Ignored]) -> Vec<String> {
     ignored.iter().map(ToString::to_string).collect()
 }
+
+/// The digits lab's settings ride in its links: the network, the optimizer, rate and batch size
+/// of every racer, and read back as they were; a bad network is named and the default kept.
+#[test]
+fn the_digits_settings_ride_in_links() {
+    assert_eq!(from_query("view=digits").scenario, digits_default());
+    let mut scenario = Scenario::from_json(
+        r#"{"objective":{"kind":"cnn","convs":[{"channels":4,"padding":0,"pool":false},{"channels":6,"padding":1,"pool":true}],"activation":"tanh","init":"xavier","init_scale":0.5},
+            "optimizer":{"name":"sgd","lr":0.05},"race":[{"optimizer":{"name":"adam","lr":0.01},"batch_size":1}],
+            "batch_size":16,"clip_norm":2,"stop":{"epochs":3},"seed":1,"steps":900}"#,
+    )
+    .expect("a valid scenario");
+    let written = to_query(&scenario);
+    assert!(
+        written.starts_with("view=digits&convs=4:0,6:1:pool&act=tanh&init=xavier&scale=0.5&"),
+        "{written}"
+    );
+    let read = from_query(&written);
+    assert!(read.ignored.is_empty(), "{:?}", read.ignored);
+    assert_eq!(read.scenario, scenario, "{written}");
+    scenario.race.clear();
+    assert_eq!(from_query(&to_query(&scenario)).scenario, scenario);
+    let bad = from_query("view=digits&convs=8:1:pool,9:1&act=relu");
+    assert_eq!(bad.scenario.objective, digits_default().objective);
+    assert_eq!(bad.ignored.len(), 1, "{:?}", bad.ignored);
+    assert!(
+        texts(&bad.ignored)[0].starts_with("ignored `convs`"),
+        "{:?}",
+        bad.ignored
+    );
+}

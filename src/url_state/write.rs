@@ -64,8 +64,31 @@ pub fn to_query(scenario: &Scenario) -> String {
             }
             write_penalties(&mut parts, &spec);
         }
-        // The digits lab keeps its network in its own controls; the URL names the lab.
+        // The digits lab: its network as `convs=8:1:pool,8:1`, then what differs from the
+        // defaults (inline images and weights do not ride in a link). Its links are its own
+        // module's (feature `cnn`); the page's lab only names the lab.
+        #[cfg(not(feature = "cnn"))]
         ObjectiveSpec::Cnn(_) => parts.push("view=digits".into()),
+        #[cfg(feature = "cnn")]
+        ObjectiveSpec::Cnn(cnn) => {
+            parts.push("view=digits".into());
+            let convs: Vec<String> = cnn
+                .convs
+                .iter()
+                .map(|c| {
+                    let pool = if c.pool { ":pool" } else { "" };
+                    format!("{}:{}{pool}", c.channels, c.padding)
+                })
+                .collect();
+            parts.push(format!("convs={}", convs.join(",")));
+            parts.push(format!("act={}", plain(&json_value(&cnn.activation))));
+            if let Some(init) = cnn.init {
+                parts.push(format!("init={}", plain(&json_value(&init))));
+            }
+            if cnn.init_scale != 1.0 {
+                parts.push(format!("scale={}", cnn.init_scale));
+            }
+        }
     }
     let racers: Vec<String> = std::iter::once((&scenario.optimizer, None))
         .chain(scenario.race.iter().map(|r| (&r.optimizer, r.batch_size)))

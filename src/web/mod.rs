@@ -1,4 +1,6 @@
-//! The only `#[wasm_bindgen]` module: a thin facade over the core for the page.
+//! The surface and network labs' `#[wasm_bindgen]` facade: a thin layer over the core for the
+//! page (feature `lab`). The digits lab has its own, [`crate::web_digits`], in a module of its
+//! own that the page loads when that lab first opens; both share [`crate::web_common`].
 //!
 //! Long-lived state lives here behind one opaque handle ([`Lab`]); JavaScript owns the animation
 //! loop and the DOM, calls a few methods and gets back small results (numbers, short JSON
@@ -23,6 +25,7 @@ use crate::session::view::{racer_color, RACER_RGB};
 use crate::session::Session;
 use crate::trail::{Drawn, NewPoints, TrailPoint};
 use crate::url_state;
+use crate::web_common::{js_error, refusal, to_json};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -31,11 +34,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-// Only in `make bench`'s own build (feature `bench`): the page's wasm does not carry it.
-#[cfg(feature = "bench")]
-pub mod bench;
 mod charts;
-mod digits;
 mod network;
 mod surface;
 mod surface3d;
@@ -43,35 +42,18 @@ mod tune;
 mod words;
 
 use charts::*;
-pub use digits::{install_digits, DigitsLab};
 use network::*;
 pub use network::{dataset_catalog, draw_dataset_thumbnail};
 pub use tune::TuneJob;
 use words::CanvasWords;
 
-/// Installs the panic hook so any bug shows as a console error (and the page's banner) instead of
-/// an opaque `unreachable`.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-}
-
 /// The axes' typeface, named by variant: a family given as text is matched through
 /// `str::to_lowercase` (Unicode case tables and all), which this saves the wasm from carrying.
 const SANS: FontFamily<'static> = FontFamily::SansSerif;
 
-fn js_error(message: impl std::fmt::Display) -> JsValue {
-    JsValue::from_str(&message.to_string())
-}
-
 fn racer_rgb(index: usize) -> RGBColor {
     let [r, g, b] = RACER_RGB[index % RACER_RGB.len()];
     RGBColor(r, g, b)
-}
-
-/// JSON text of `value` (`fallback` if it cannot be written, which plain data never is).
-fn to_json(value: &impl serde::Serialize, fallback: &str) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| fallback.into())
 }
 
 /// Gradients in the batch-noise cloud.
@@ -291,27 +273,6 @@ impl Lab {
     fn restarted(&mut self) {
         self.drawn = vec![Drawn::default(); self.session.trails().len()];
     }
-}
-
-/// A refused scenario for the page: a JavaScript `Error` whose message is the CLI's sentence,
-/// with the field path (`race[1].optimizer.lr`), the reason alone and the problem as data
-/// (`{"kind":"out_of_range","value":…,"range":{…}}`) as its `field`, `reason` and `problem`
-/// properties — the page words it in the control's own label (www/messages.js).
-fn refusal(error: crate::read::Refusal) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
-    let problem = serde_json::to_string(&error.problem)
-        .ok()
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
-        .unwrap_or(JsValue::NULL);
-    // Setting a property on a fresh Error cannot fail; the sentence stands alone if it did.
-    for (name, value) in [
-        ("field", JsValue::from_str(&error.field())),
-        ("reason", JsValue::from_str(&error.reason())),
-        ("problem", problem),
-    ] {
-        let _ = js_sys::Reflect::set(&js, &name.into(), &value);
-    }
-    js.into()
 }
 
 /// The optimizers the page offers, as JSON `[{"name","title","lr"}]`

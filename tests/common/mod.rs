@@ -115,6 +115,19 @@ pub fn assert_all_match(cases: &[Value], label: &str) {
     assert_all_match_to(cases, label, RELATIVE);
 }
 
+/// The fixture `fixture` holds at least `at_least` cases, and each matches to `relative`; each
+/// case's largest relative error is printed (seen with `--nocapture`), then the worst.
+pub fn assert_fixture_matches(fixture: &str, label: &str, at_least: usize, relative: f64) {
+    let cases = cases(fixture);
+    assert!(cases.len() >= at_least, "{} cases", cases.len());
+    for case in &cases {
+        if let Ok(worst) = check_case_to(case, relative) {
+            eprintln!("  {}: largest relative error {worst:.2e}", case["id"]);
+        }
+    }
+    assert_all_match_to(&cases, label, relative);
+}
+
 /// [`assert_all_match`] to the tolerance `relative`.
 pub fn assert_all_match_to(cases: &[Value], label: &str, relative: f64) {
     let results: Vec<Result<f64, String>> =

@@ -29,10 +29,13 @@ test('the Digits tab loads the digits only when opened, trains live and shows ev
   const { page, errors } = await openPage(session, '');
   const fetched = [];
   page.on('request', (request) => { if (request.url().includes('digits')) fetched.push(request.url()); });
-  assert.deepEqual(fetched, [], 'the first screen fetches no digits');
+  const firstScreen = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+  assert.deepEqual(firstScreen.filter((url) => url.includes('digits')), [], 'the first screen fetches no digits and no CNN');
   await page.getByRole('button', { name: 'Digits' }).click();
   await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
   assert.ok(fetched.some((url) => url.endsWith('data/digits.bin')), fetched.join(', '));
+  // The CNN comes in a WebAssembly module of its own, fetched with the data.
+  assert.ok(fetched.some((url) => url.endsWith('pkg/gdviz_digits_bg.wasm')), fetched.join(', '));
   assert.match(page.url(), /view=digits/);
   assert.equal(await page.locator('main.lab').isVisible(), false);
   assert.equal(await page.getByRole('button', { name: 'Digits' }).getAttribute('aria-pressed'), 'true');
@@ -149,6 +152,116 @@ test('lesson: large weights and a high rate explode; clipping rescues the run', 
   await setNumber(page, 'Gradient clipping', 1);
   const clipped = await rerun(page);
   assert.ok(clipped.accuracy > 0.8, `accuracy ${clipped.accuracy}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The legend's racers as the page names them: label and test accuracy. */
+async function racers(page) {
+  const items = await page.locator('#digits-legend li').allTextContents();
+  return items.map((text) => ({ text, accuracy: Number(/([\d.]+) %/.exec(text)[1]) / 100 }));
+}
+
+test('racers: a second optimizer races from the same weights, in its colour, named by what differs', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  assert.equal((await racers(page)).length, 1);
+  await page.locator('#digits-add-racer').click();
+  assert.equal((await racers(page)).length, 2);
+  // The new racer is the one the controls edit: one digit a step, at its own rate.
+  await control(page, 'Optimizer').selectOption('sgd');
+  await setNumber(page, 'Learning rate', 0.05);
+  await setNumber(page, 'Batch size', 1);
+  await setNumber(page, 'Step budget', 200);
+  const [adam, sgd] = await racers(page);
+  assert.match(adam.text, /^Adam lr=0\.01 B=32 \(mini-batch\)/);
+  assert.match(sgd.text, /^SGD lr=0\.05 B=1 \(SGD\)/);
+  await trainToEnd(page);
+  // Both lines of the accuracy chart, each in its racer's colour (the white one on a dark
+  // casing, which the red one's line shares, so only red is counted).
+  const colours = await page.locator('#digits-legend .swatch').evaluateAll((swatches) => swatches.map((s) => getComputedStyle(s).backgroundColor));
+  assert.equal(new Set(colours).size, 2);
+  const drawn = await page.evaluate((wanted) => {
+    const canvas = document.getElementById('digits-accuracy-chart');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const rgb = wanted.map((c) => c.match(/\d+/g).map(Number)).filter((c) => c.some((v) => v < 250));
+    return rgb.map(([r, g, b]) => {
+      let n = 0;
+      for (let k = 0; k < data.length; k += 4) if (Math.abs(data[k] - r) + Math.abs(data[k + 1] - g) + Math.abs(data[k + 2] - b) < 30 && data[k + 3] > 200) n += 1;
+      return n;
+    });
+  }, colours);
+  assert.ok(drawn.length > 0 && drawn.every((n) => n > 20), `pixels of each racer's colour: ${drawn}`);
+  // Selecting the first racer puts its settings back in the controls.
+  await page.locator('#digits-legend button').first().click();
+  assert.equal(await control(page, 'Optimizer').inputValue(), 'adam');
+  assert.equal(await control(page, 'Batch size').inputValue(), '32');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/digits-racers.png`, fullPage: true });
+  await page.locator('#digits-remove-racer').click();
+  assert.equal((await racers(page)).length, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('lesson: per sample read, SGD and mini-batches learn more than the full batch', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  await page.getByRole('button', { name: 'BGD vs mini-batch vs SGD on real images' }).click();
+  await page.waitForFunction(() => /Finished/.test(document.getElementById('digits-status').textContent), null, { timeout: 300000 });
+  const [full, mini, single] = await racers(page);
+  assert.match(full.text, /B=1438 \(BGD\)/);
+  assert.match(mini.text, /B=32 \(mini-batch\)/);
+  assert.match(single.text, /B=1 \(SGD\)/);
+  // Each has read three epochs, 4,314 digits: 3, 135 and 4,314 updates.
+  const progress = [];
+  for (const index of [0, 1, 2]) {
+    await page.locator('#digits-legend button').nth(index).click();
+    progress.push(await page.locator('#digits-progress').textContent());
+  }
+  assert.deepEqual(progress, ['3 updates · 3.00 epochs', '135 updates · 3.00 epochs', '4314 updates · 3.00 epochs']);
+  // The lesson's claim: below 30 %, above 75 %, and better still.
+  assert.ok(full.accuracy < 0.3, `full batch ${full.accuracy}`);
+  assert.ok(mini.accuracy > 0.75, `batches of 32 ${mini.accuracy}`);
+  assert.ok(single.accuracy > mini.accuracy, `single digits ${single.accuracy}`);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/digits-lesson-batching.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the digits settings ride in the share and embed links, and read back the same', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  await control(page, 'Convolutions').selectOption('2');
+  await control(page, 'Activation').selectOption('tanh');
+  await control(page, 'Optimizer').selectOption('sgd');
+  await setNumber(page, 'Learning rate', 0.05);
+  await setNumber(page, 'Batch size', 16);
+  await page.locator('#digits-add-racer').click();
+  await setNumber(page, 'Batch size', 1);
+  const shown = async (p) => ({
+    convs: await control(p, 'Convolutions').inputValue(),
+    activation: await control(p, 'Activation').inputValue(),
+    racers: await p.locator('#digits-legend .racer-name').allTextContents(),
+  });
+  const before = await shown(page);
+  assert.equal(before.racers.length, 2);
+  assert.match(before.racers[0], /^SGD lr=0\.05 B=16/);
+  assert.match(page.url(), /view=digits&convs=8:1:pool,8:1:pool&act=tanh/, 'the address keeps the settings');
+  await page.getByRole('button', { name: 'Share / Embed' }).click();
+  const link = await page.getByLabel('Link', { exact: true }).inputValue();
+  const snippet = await page.getByLabel('Embed', { exact: true }).inputValue();
+  const query = new URL(link).search.slice(1);
+  assert.ok(snippet.includes(query), `${snippet} carries ${query}`);
+  // The shared link, opened afresh, shows the same lab.
+  const fresh = await openPage(session, new URL(link).search);
+  await fresh.page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  assert.deepEqual(await shown(fresh.page), before);
+  assert.equal(await control(fresh.page, 'Optimizer').inputValue(), 'sgd');
+  assert.equal(await control(fresh.page, 'Learning rate').inputValue(), '0.05');
+  assert.equal(await control(fresh.page, 'Batch size').inputValue(), '16');
+  assert.equal(await fresh.page.locator('#notice').isVisible(), false);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.page.close();
   assert.deepEqual(errors, []);
   await page.close();
 });

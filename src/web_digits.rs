@@ -1,11 +1,13 @@
-//! The digits lab's handle: a [`DigitsSession`] behind an opaque [`DigitsLab`], converting its
-//! numbers for the page (flat typed arrays and short JSON), nothing else. The page installs the
-//! fetched `data/digits.bin` first ([`install_digits`]).
+//! The digits lab's `#[wasm_bindgen]` facade (feature `cnn`): a [`DigitsSession`] behind an
+//! opaque [`DigitsLab`], converting its numbers for the page (flat typed arrays and short JSON),
+//! nothing else. It is built into a WebAssembly module of its own (`pkg/gdviz_digits_bg.wasm`,
+//! see the Makefile), which the page fetches with the digits (`data/digits.bin`, installed first
+//! by [`install_digits`]) when the lab first opens, so the first screen carries neither.
 
-use super::{js_error, refusal, to_json};
 use crate::data::digits;
 use crate::scenario::Scenario;
 use crate::session::digits::{DigitsSession, DEFAULT_SCENARIO};
+use crate::web_common::{js_error, refusal, to_json};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -19,6 +21,8 @@ pub fn install_digits(bytes: &[u8]) -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub struct DigitsLab {
     session: DigitsSession,
+    /// What the URL it was opened on asked for and it ignored, in sentences.
+    ignored: Vec<String>,
 }
 
 /// One convolution's kernels, for the filter pictures.
@@ -40,12 +44,37 @@ struct Maps {
 #[wasm_bindgen]
 impl DigitsLab {
     /// A lab on the scenario `scenario_json`, which must train a `"cnn"`; a refusal names the
-    /// field (as [`super::Lab::load`]'s).
+    /// field (as the surface lab's).
     #[wasm_bindgen(constructor)]
     pub fn new(scenario_json: &str) -> Result<DigitsLab, JsValue> {
         let scenario = Scenario::from_json(scenario_json).map_err(refusal)?;
         let session = DigitsSession::new(scenario).map_err(refusal)?;
-        Ok(DigitsLab { session })
+        Ok(DigitsLab {
+            session,
+            ignored: Vec::new(),
+        })
+    }
+
+    /// A lab on the digits settings of a URL query string (`view=digits&convs=8:1:pool&o=…`,
+    /// [`crate::url_state`]); settings that do not parse or fit are ignored (see
+    /// [`DigitsLab::ignored_json`]) and keep their defaults.
+    pub fn from_query(query: &str) -> Result<DigitsLab, JsValue> {
+        let state = crate::url_state::from_query(query);
+        let session = DigitsSession::new(state.scenario).map_err(refusal)?;
+        Ok(DigitsLab {
+            session,
+            ignored: state.ignored,
+        })
+    }
+
+    /// What the URL asked for and the lab ignored, as a JSON array of sentences.
+    pub fn ignored_json(&self) -> String {
+        to_json(&self.ignored, "[]")
+    }
+
+    /// The scenario as a URL query string (without `?`), for the address bar and shared links.
+    pub fn query(&self) -> String {
+        crate::url_state::to_query(self.session.scenario())
     }
 
     /// The digits lab's default scenario as JSON: the default network (8 channels, padding,
@@ -74,6 +103,11 @@ impl DigitsLab {
         let scenario = self.session.scenario().clone();
         self.session = DigitsSession::new(scenario).map_err(refusal)?;
         Ok(())
+    }
+
+    /// The training digits each epoch reads (what a full batch is).
+    pub fn sample_count(&self) -> usize {
+        self.session.cnn().train_samples().len()
     }
 
     /// Every racer's view as JSON: steps, samples, epoch, test accuracy, loss, status and its

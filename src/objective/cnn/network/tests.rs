@@ -135,7 +135,11 @@ fn pool_ties_go_to_the_first_in_row_order() {
     acts[2] = 1.0; // the second window's first entry, tied with none
     acts[3] = 1.0; // tied with it, later
     let (mut out, mut chosen) = (vec![0.0; 16], vec![0; 16]);
-    pool(&c, &acts, &mut out, &mut chosen);
+    let mut to = Destination {
+        buffer: &mut out,
+        pad: 0,
+    };
+    pool(&c, &acts, &mut to, &mut chosen);
     assert_eq!((out[0], chosen[0]), (2.0, 9));
     assert_eq!((out[1], chosen[1]), (1.0, 2));
     assert_eq!((out[2], chosen[2]), (0.0, 4));

@@ -460,11 +460,12 @@ async function main() {
   function edit(mutate, { push = true } = {}) {
     const next = structuredClone(scenario);
     mutate(next);
-    const objectiveChanged = lab.objective_differs(JSON.stringify(next));
+    const text = JSON.stringify(next);
+    const objectiveChanged = lab.objective_differs(text);
     const adapted = [];
     for (;;) {
       try {
-        lab.load(JSON.stringify(next));
+        lab.load(adapted.length ? JSON.stringify(next) : text);
         break;
       } catch (error) {
         const index = objectiveChanged ? racerRefused(error) : null;

@@ -162,7 +162,10 @@ impl Lab {
                 self.draw_curvature(&context, &viewport, runner)?;
             }
         }
-        context.set_font(&format!("{}px {}", (12.0 * dpr).round(), self.words.font));
+        // Each style is set only when it changes: every setting crosses into JavaScript as a
+        // string, eight racers a frame.
+        let mut plain = false;
+        let mut font_set = false;
         for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
             if params.len() < 2 {
@@ -174,11 +177,14 @@ impl Lab {
                 py.clamp(viewport.top, viewport.top + viewport.height),
             );
             let color = racer_color(index);
-            context.set_stroke_style_str("#000");
             context.set_fill_style_str(&color);
-            context.set_line_width(1.5 * dpr);
             match runner.status() {
                 Status::Running | Status::Converged { .. } => {
+                    if !plain {
+                        context.set_stroke_style_str("#000");
+                        context.set_line_width(1.5 * dpr);
+                        plain = true;
+                    }
                     context.begin_path();
                     context.arc(px, py, 5.0 * dpr, 0.0, std::f64::consts::TAU)?;
                     context.fill();
@@ -186,6 +192,15 @@ impl Lab {
                 }
                 Status::Diverged { .. } | Status::Failed { .. } => {
                     let r = 6.0 * dpr;
+                    plain = false;
+                    if !font_set {
+                        context.set_font(&format!(
+                            "{}px {}",
+                            (12.0 * dpr).round(),
+                            self.words.font
+                        ));
+                        font_set = true;
+                    }
                     context.set_stroke_style_str(&color);
                     context.set_line_width(3.0 * dpr);
                     context.begin_path();

@@ -21,8 +21,8 @@ pub fn install_digits(bytes: &[u8]) -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub struct DigitsLab {
     session: DigitsSession,
-    /// What the URL it was opened on asked for and it ignored, in sentences.
-    ignored: Vec<String>,
+    /// What the URL it was opened on asked for and it ignored.
+    ignored: Vec<crate::url_state::Ignored>,
 }
 
 /// One convolution's kernels, for the filter pictures.
@@ -67,9 +67,10 @@ impl DigitsLab {
         })
     }
 
-    /// What the URL asked for and the lab ignored, as a JSON array of sentences.
+    /// What the URL asked for and the lab ignored, as the surface lab's
+    /// [`crate::web::Lab::ignored_json`] gives it.
     pub fn ignored_json(&self) -> String {
-        to_json(&self.ignored, "[]")
+        crate::web_common::ignored_json(&self.ignored)
     }
 
     /// The scenario as a URL query string (without `?`), for the address bar and shared links.

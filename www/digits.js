@@ -10,7 +10,7 @@ import { $ } from './dom.js';
 import { num } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
 import { racerLabel, racersOf } from './legend.js';
-import { reasonText } from './messages.js';
+import { ignoredText, reasonText } from './messages.js';
 import { DIGITS_LESSONS } from './lessons.js';
 
 /** Milliseconds of training per animation frame (the rest of the frame draws). */
@@ -70,7 +70,7 @@ export function openDigits(link = '', changed = () => {}) {
     const ignored = JSON.parse(linked.ignored_json());
     const opened = load(JSON.parse(linked.scenario_json()));
     linked.free();
-    if (opened && ignored.length) $('digits-status').textContent = ignored.join(' ');
+    if (opened && ignored.length) $('digits-status').textContent = ignored.map(ignoredText).join(' ');
   })().catch((error) => {
     $('digits-status').textContent = t('digits.loadFailed', { why: error?.message ?? error });
     opening = null;

@@ -222,10 +222,10 @@ async function main() {
    * are read rather than watched, so a few times a second is enough. A frame redraws at most one
    * part (the one longest overdue), so that no frame pays for them all.
    */
-  const REDRAW_MS = { boundary: 50, chart: 250, network: 250, panels: 250 };
+  const REDRAW_MS = { boundary: 50, chart: 250, network: 250, panels: 250, details: 250 };
   /** When each part was last drawn, and whether the run has moved since. */
-  const drawnAt = { boundary: 0, chart: 0, network: 0, panels: 0 };
-  const stale = { boundary: false, chart: false, network: false, panels: false };
+  const drawnAt = { boundary: 0, chart: 0, network: 0, panels: 0, details: 0 };
+  const stale = { boundary: false, chart: false, network: false, panels: false, details: false };
   const drawPart = {
     // While playing, on the coarser grid; the picture a run stops on is drawn in full (draw(true)).
     boundary: () => lab.redraw_boundary(canvases.heat, ui.selected, true),
@@ -248,17 +248,21 @@ async function main() {
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
       $('counter').textContent = counterText(state, ui.selected);
       $('status').textContent = statusText(state, player.playing);
+    },
+    // The read-outs that explain the last step: a part of their own, so that no frame of a run
+    // pays for them and the panels together.
+    details: () => {
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
       showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected)));
       showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
     },
   };
-  const NETWORK_PARTS = ['boundary', 'chart', 'network', 'panels'];
+  const NETWORK_PARTS = ['boundary', 'chart', 'network', 'panels', 'details'];
   /** The batch-noise cloud is sampled afresh at most this often (ms) while playing. */
   const CLOUD_MS = 50;
   let cloudAt = 0;
-  const SURFACE_PARTS = ['chart', 'panels'];
+  const SURFACE_PARTS = ['chart', 'panels', 'details'];
 
   /**
    * Shows the lab. `all`: everything, now (an edit, Step, Pause, the end of a run). Otherwise a
@@ -474,11 +478,12 @@ async function main() {
   function edit(mutate, { push = true } = {}) {
     const next = structuredClone(scenario);
     mutate(next);
-    const objectiveChanged = lab.objective_differs(JSON.stringify(next));
+    const text = JSON.stringify(next);
+    const objectiveChanged = lab.objective_differs(text);
     const adapted = [];
     for (;;) {
       try {
-        lab.load(JSON.stringify(next));
+        lab.load(adapted.length ? JSON.stringify(next) : text);
         break;
       } catch (error) {
         const index = objectiveChanged ? racerRefused(error) : null;

@@ -48,9 +48,16 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
 
   /** The most classes a data set takes (from the catalog; 2 for your own points). */
   const maxClasses = (s) => (s.objective.dataset ? catalog.find((e) => e.name === s.objective.dataset.name)?.max_classes ?? 2 : 2);
-  /** The output layer follows the loss and the data (the core's rule: one unit, or one per class for ce). */
+  /**
+   * The output layer follows the loss and the data (the core's rule: one unit, or one per class
+   * for ce). The rule reads the points' labels only, so the core is handed one point per label
+   * rather than every point: 10,000 pasted rows would otherwise be written and read back whole.
+   */
   const fitOutputs = (s) => {
-    s.objective = JSON.parse(fit_network_outputs(JSON.stringify(s.objective)));
+    const { points } = s.objective;
+    const byLabel = points && [...new Map(points.map((p) => [p[2], p])).values()];
+    const fitted = JSON.parse(fit_network_outputs(JSON.stringify({ ...s.objective, ...(points && { points: byLabel }) })));
+    s.objective.layers = fitted.layers;
   };
 
   /**

@@ -25,28 +25,28 @@
 // meant).
 /// Cephes `tanh.c`: numerator of the rational part on `|x| < 0.625`, highest power first.
 #[allow(clippy::excessive_precision)]
-const TANH_P: [f64; 3] = [
+pub(crate) const TANH_P: [f64; 3] = [
     -9.64399179425052238628E-1,
     -9.92877231001918586564E1,
     -1.61468768441708447952E3,
 ];
 /// Cephes `tanh.c`: denominator (leading coefficient 1), highest power first.
 #[allow(clippy::excessive_precision)]
-const TANH_Q: [f64; 3] = [
+pub(crate) const TANH_Q: [f64; 3] = [
     1.12811678491632931402E2,
     2.23548839060100448583E3,
     4.84406305325125486048E3,
 ];
 /// Cephes `exp.c`: `P` of the Padé form of `e^r`, highest power first.
 #[allow(clippy::excessive_precision)]
-const EXP_P: [f64; 3] = [
+pub(crate) const EXP_P: [f64; 3] = [
     1.26177193074810590878E-4,
     3.02994407707441961300E-2,
     9.99999999999999999910E-1,
 ];
 /// Cephes `exp.c`: `Q` of the Padé form of `e^r`, highest power first.
 #[allow(clippy::excessive_precision)]
-const EXP_Q: [f64; 4] = [
+pub(crate) const EXP_Q: [f64; 4] = [
     3.00198505138664455042E-6,
     2.52448340349684104192E-3,
     2.27265548208155028766E-1,
@@ -54,15 +54,18 @@ const EXP_Q: [f64; 4] = [
 ];
 /// `ln 2` in two parts (Cody–Waite): `LN2_HI` has few enough bits that `n·LN2_HI` is exact for
 /// every `n` used here.
-const LN2_HI: f64 = 6.93145751953125E-1;
+pub(crate) const LN2_HI: f64 = 6.93145751953125E-1;
 #[allow(clippy::excessive_precision)]
-const LN2_LO: f64 = 1.42860682030941723212E-6;
+pub(crate) const LN2_LO: f64 = 1.42860682030941723212E-6;
 
 /// Below this `|x|` (2⁻²⁸), `tanh x` rounds to `x`.
-const TINY: f64 = 3.725_290_298_461_914e-9;
+pub(crate) const TINY: f64 = 3.725_290_298_461_914e-9;
+
+/// Below this `|x|`, the rational form of Cephes' `tanh.c`; from it on, the one through `e^{2|x|}`.
+pub(crate) const SMALL: f64 = 0.625;
 
 /// Beyond this `|x|`, `tanh x` rounds to `±1`.
-const SATURATION: f64 = 22.0;
+pub(crate) const SATURATION: f64 = 22.0;
 
 /// `tanh x` (see the module doc for the method and its accuracy); `NaN` stays `NaN`.
 #[inline]
@@ -72,7 +75,7 @@ pub fn tanh(x: f64) -> f64 {
         // tanh x = x − x³/3 + …, and x²/3 is below half an ulp here (this also keeps −0).
         return x;
     }
-    if a < 0.625 {
+    if a < SMALL {
         let z = x * x;
         let p = (TANH_P[0] * z + TANH_P[1]) * z + TANH_P[2];
         let q = ((z + TANH_Q[0]) * z + TANH_Q[1]) * z + TANH_Q[2];

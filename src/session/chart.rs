@@ -12,6 +12,12 @@ use serde::Serialize;
 /// Points drawn per curve at most; a longer trail is sampled evenly (its last point always kept).
 pub const CURVE_POINTS: usize = 600;
 
+/// The most decades a log loss axis spans. The chart's ticks are laid out from the ratio of the
+/// axis' ends, which past about 308 decades is no longer a finite `f64` (and plotters then
+/// counted its decades up to `usize::MAX`: a run climbing towards 1e300 beside one converging to
+/// 1e-16 took seconds a chart); a curve climbing past the top leaves the chart there.
+pub const MAX_DECADES: f64 = 300.0;
+
 /// The loss chart's x axis.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ChartAxis {
@@ -194,15 +200,18 @@ impl Session {
         }
         let (y_low, y_high) = if log {
             let low = libm::log10(y_min.max(1e-16)).floor().max(-16.0);
-            (low, libm::log10(y_max.max(1e-16)).ceil().max(low + 1.0))
+            let high = libm::log10(y_max.max(1e-16)).ceil().max(low + 1.0);
+            (low, high.min(low + MAX_DECADES))
         } else {
             let pad = 0.05 * (y_max - y_min).max(1e-12);
             (y_min - pad, y_max + pad)
         };
         if log {
-            // A loss at (or a rounding below) the minimum sits on the axis' floor.
+            // A loss at (or a rounding below) the minimum sits on the axis' floor, one above
+            // the axis' top on its ceiling.
+            let ceiling = libm::pow(10.0, y_high);
             for point in series.iter_mut().chain(&mut test_series).flatten() {
-                point.1 = point.1.max(1e-16);
+                point.1 = point.1.clamp(1e-16, ceiling);
             }
         }
         let marks = self

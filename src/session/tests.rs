@@ -274,6 +274,22 @@ fn the_loss_chart_is_logarithmic_where_the_minimum_is_known() {
     );
 }
 
+/// A run climbing towards 1e300 beside one converging far below 1e-16: the log axis keeps its
+/// floor and spans at most MAX_DECADES, and the climbing curve stops at its top.
+#[test]
+fn a_log_chart_spans_at_most_its_decades() {
+    let mut session = Session::open("f=quadratic&o=sgd(lr=1.05)~adam(lr=0.05)&steps=2000");
+    session.advance(2000);
+    let chart = session.loss_chart(ChartAxis::Steps);
+    let scale = &chart.scale;
+    assert!(scale.log);
+    assert_eq!(scale.y_low, -16.0);
+    assert_eq!(scale.y_high - scale.y_low, chart::MAX_DECADES);
+    let ceiling = libm::pow(10.0, scale.y_high);
+    let top = chart.series[0].iter().map(|p| p.1).fold(0.0, f64::max);
+    assert_eq!(top, ceiling, "the diverging run reaches the top");
+}
+
 #[test]
 fn a_network_chart_has_test_curves_and_long_trails_are_sampled() {
     let mut session = Session::open(&format!("{NETWORK}&steps=100000"));

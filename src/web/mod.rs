@@ -153,19 +153,7 @@ impl Lab {
     /// `{"key","why",…,"sentence"}`: the parameter, why as data for the page to word
     /// ([`crate::url_state::Ignored`]), and the English sentence (for the embed API).
     pub fn ignored_json(&self) -> String {
-        let entries: Vec<serde_json::Value> = self
-            .session
-            .ignored()
-            .iter()
-            .map(|ignored| {
-                let mut entry = crate::scenario::json_value(ignored);
-                if let Some(object) = entry.as_object_mut() {
-                    object.insert("sentence".into(), ignored.to_string().into());
-                }
-                entry
-            })
-            .collect();
-        to_json(&entries, "[]")
+        crate::web_common::ignored_json(self.session.ignored())
     }
 
     /// The scenario as JSON (the page edits it and hands it back to [`Lab::load`]).

@@ -162,7 +162,9 @@ impl Lab {
                 self.draw_curvature(&context, &viewport, runner)?;
             }
         }
-        context.set_font(&format!("{}px {}", (12.0 * dpr).round(), self.words.font));
+        // The label font is set only when a label is drawn: every setting crosses into
+        // JavaScript as a string.
+        let mut font_set = false;
         for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
             if params.len() < 2 {
@@ -180,6 +182,14 @@ impl Lab {
                 }
                 Status::Diverged { .. } | Status::Failed { .. } => {
                     let r = 6.0 * dpr;
+                    if !font_set {
+                        context.set_font(&format!(
+                            "{}px {}",
+                            (12.0 * dpr).round(),
+                            self.words.font
+                        ));
+                        font_set = true;
+                    }
                     context.set_stroke_style_str(&color);
                     context.set_line_width(3.0 * dpr);
                     context.begin_path();

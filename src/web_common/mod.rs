@@ -28,6 +28,23 @@ pub(crate) fn to_json(value: &impl serde::Serialize, fallback: &str) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| fallback.into())
 }
 
+/// What a link asked for and a lab ignored, as a JSON array of `{"key","why",…,"sentence"}`:
+/// the parameter, why as data for the page to word ([`crate::url_state::Ignored`]), and the
+/// English sentence (for the embed API).
+pub(crate) fn ignored_json(ignored: &[crate::url_state::Ignored]) -> String {
+    let entries: Vec<serde_json::Value> = ignored
+        .iter()
+        .map(|ignored| {
+            let mut entry = crate::scenario::json_value(ignored);
+            if let Some(object) = entry.as_object_mut() {
+                object.insert("sentence".into(), ignored.to_string().into());
+            }
+            entry
+        })
+        .collect();
+    to_json(&entries, "[]")
+}
+
 /// A refused scenario for the page: a JavaScript `Error` whose message is the CLI's sentence,
 /// with the field path (`race[1].optimizer.lr`), the reason alone and the problem as data
 /// (`{"kind":"out_of_range","value":…,"range":{…}}`) as its `field`, `reason` and `problem`

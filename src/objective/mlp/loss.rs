@@ -51,7 +51,9 @@ impl MlpLoss {
                 } else {
                     logistic(z)
                 };
-                (z.max(0.0) - z * y + libm::log1p(e), s - y)
+                // max(z, 0) as `f64::max` (0 for NaN), without its library call in wasm.
+                let positive = if z.is_nan() || z < 0.0 { 0.0 } else { z };
+                (positive - z * y + libm::log1p(e), s - y)
             }
             MlpLoss::Mse => {
                 let r = z - y;

@@ -85,9 +85,11 @@
 //!
 //! # Evaluation
 //!
-//! Forward and backward passes run over a whole batch at once in matrix form (one sample-major
-//! buffer per layer), in chunks of at most [`CHUNK`] samples, in a workspace allocated once per
-//! network — no heap allocation per call. The forward pass sums each pre-activation in a
+//! Forward and backward passes run over a whole batch at once in matrix form (one buffer per
+//! layer, a row of samples per unit), in chunks of at most [`CHUNK`] samples, in a workspace
+//! allocated once per network — no heap allocation per call. Samples go two at a time through
+//! `f64` lanes (a WebAssembly SIMD vector in the browser; each lane the plain IEEE operations, so
+//! the bits are those of one sample at a time). The forward pass sums each pre-activation in a
 //! register (from `0` in input order, then `+ b`), then applies the activation in one loop chosen
 //! once per layer; the backward pass accumulates each gradient entry over the samples in order,
 //! also in a register.
@@ -102,6 +104,7 @@ mod activation;
 mod ce_tests;
 mod grid;
 mod init;
+mod lanes;
 mod loss;
 mod spec;
 #[cfg(test)]
@@ -121,6 +124,9 @@ use crate::read::{Problem, Refusal};
 /// Samples per forward/backward chunk; bounds the workspace at `CHUNK · Σ layers` numbers.
 pub const CHUNK: usize = 256;
 
+/// Pairs of samples per chunk: the length of a unit's row of lanes in the workspace.
+const PAIRS: usize = CHUNK / 2;
+
 /// Most hidden layers accepted.
 pub const MAX_HIDDEN_LAYERS: usize = 6;
 
@@ -130,13 +136,13 @@ pub const MAX_HIDDEN_UNITS: usize = 16;
 /// Scratch buffers for one chunk, sized once from the architecture.
 #[derive(Clone, Debug)]
 struct Workspace {
-    /// Layer `l`'s activations (`l = 0` the inputs, the last the linear output), sample-major,
-    /// starting at `Mlp::act_offsets[l]`.
-    acts: Vec<f64>,
-    /// `∂L/∂z` of the current layer's outputs, sample-major.
-    delta: Vec<f64>,
+    /// Layer `l`'s activations (`l = 0` the inputs, the last the linear output), unit-major (a
+    /// row of [`PAIRS`] pairs of samples per unit), starting at `Mlp::act_offsets[l]`.
+    acts: Vec<lanes::F2>,
+    /// `∂L/∂z` of the current layer's outputs, unit-major.
+    delta: Vec<lanes::F2>,
     /// `∂L/∂z` of the layer below, being computed.
-    delta_prev: Vec<f64>,
+    delta_prev: Vec<lanes::F2>,
     /// The parameters as splatted `f32` lanes, for [`Mlp::predict_grid`].
     lanes: Vec<grid::F4>,
 }
@@ -145,11 +151,12 @@ impl Workspace {
     /// Buffers for `CHUNK` samples through `layers`.
     fn new(layers: &[usize]) -> Workspace {
         let widest = layers.iter().copied().max().unwrap_or(1);
-        let total: usize = layers.iter().map(|u| CHUNK * u).sum();
+        let total: usize = layers.iter().map(|u| PAIRS * u).sum();
+        let zero = lanes::F2::splat(0.0);
         Workspace {
-            acts: vec![0.0; total],
-            delta: vec![0.0; CHUNK * widest],
-            delta_prev: vec![0.0; CHUNK * widest],
+            acts: vec![zero; total],
+            delta: vec![zero; PAIRS * widest],
+            delta_prev: vec![zero; PAIRS * widest],
             lanes: Vec::new(),
         }
     }
@@ -233,7 +240,7 @@ impl Mlp {
         let mut total = 0;
         for &units in &spec.layers {
             act_offsets.push(total);
-            total += CHUNK * units;
+            total += PAIRS * units;
         }
         let workspace = Workspace::new(&spec.layers);
         let activations = (0..spec.layers.len() - 2)

@@ -2,8 +2,12 @@
 //! and its gradient (the [`Objective`] the optimizers see), predictions and accuracy (see the
 //! [module doc](super), "Evaluation").
 
-use super::{argmax, cross_entropy, logistic, softmax, Activation, Mlp, MlpLoss, Workspace, CHUNK};
-use crate::objective::tanh::tanh;
+use super::lanes::{tanh, F2};
+use super::{
+    argmax, cross_entropy, logistic, softmax, Activation, Mlp, MlpLoss, Workspace, CHUNK,
+    MAX_HIDDEN_UNITS, PAIRS,
+};
+use crate::data::datasets::MAX_CLASSES;
 use crate::objective::Objective;
 
 /// Which samples an evaluation runs over.
@@ -172,22 +176,24 @@ impl Mlp {
         mut sink: impl FnMut(usize, &[f64]),
     ) {
         self.check_params(params);
-        let out_off = self.act_offsets[self.act_offsets.len() - 1];
         let outputs = self.outputs();
         let mut inputs = inputs.peekable();
         self.with_workspace(|ws| {
             let mut start = 0;
             while inputs.peek().is_some() {
+                let mut chunk = [[0.0; 2]; CHUNK];
                 let mut len = 0;
-                for (slot, [x1, x2]) in ws.acts[..2 * CHUNK].chunks_exact_mut(2).zip(&mut inputs) {
-                    slot[0] = x1;
-                    slot[1] = x2;
+                for (slot, point) in chunk.iter_mut().zip(&mut inputs) {
+                    *slot = point;
                     len += 1;
                 }
-                self.forward(params, ws, len);
-                let block = &ws.acts[out_off..out_off + len * outputs];
-                for (k, z) in block.chunks_exact(outputs).enumerate() {
-                    sink(start + k, z);
+                let logits = self.run_chunk(params, ws, &chunk[..len]);
+                let mut z = [0.0; WIDEST];
+                for k in 0..len {
+                    for (zj, row) in z.iter_mut().zip(logits.chunks_exact(PAIRS)) {
+                        *zj = lane(row, k);
+                    }
+                    sink(start + k, &z[..outputs]);
                 }
                 start += len;
             }
@@ -205,8 +211,6 @@ impl Mlp {
     ) -> f64 {
         self.check_params(params);
         let n = samples.len();
-        let out_off = self.act_offsets[self.act_offsets.len() - 1];
-        let loss = self.spec.loss;
         let mut grad = grad;
         if let Some(g) = grad.as_deref_mut() {
             assert_eq!(
@@ -218,47 +222,99 @@ impl Mlp {
             );
             g.fill(0.0);
         }
-        // ∂(mean)/∂ℓᵢ, as torch's MeanBackward: 1/|S| per sample.
-        let scale = 1.0 / n as f64;
-        let mut sum = 0.0;
-        self.with_workspace(|ws| {
-            for start in (0..n).step_by(CHUNK) {
-                let len = CHUNK.min(n - start);
-                for k in 0..len {
-                    let p = &points[samples.get(start + k)];
-                    ws.acts[2 * k] = p[0];
-                    ws.acts[2 * k + 1] = p[1];
-                }
-                self.forward(params, ws, len);
-                if loss == MlpLoss::Ce {
-                    let outputs = self.outputs();
-                    let logits = &ws.acts[out_off..out_off + len * outputs];
-                    let deltas = &mut ws.delta[..len * outputs];
-                    for (k, (z, d)) in logits
-                        .chunks_exact(outputs)
-                        .zip(deltas.chunks_exact_mut(outputs))
-                        .enumerate()
-                    {
-                        // A validated label is a whole number 0..K (module doc).
-                        let y = points[samples.get(start + k)][2] as usize;
-                        sum += cross_entropy(z, y, d);
-                        d.iter_mut().for_each(|dj| *dj *= scale);
-                    }
-                } else {
-                    for k in 0..len {
-                        let y = points[samples.get(start + k)][2];
-                        let (l, d) = loss.value_and_derivative(ws.acts[out_off + k], y);
-                        sum += l;
-                        ws.delta[k] = d * scale;
-                    }
-                }
-                if let Some(g) = grad.as_deref_mut() {
-                    self.backward(params, ws, len, g);
-                }
-            }
+        let sum = self.with_workspace(|ws| {
+            self.evaluate_in(params, points, samples, ws, grad.as_deref_mut())
         });
         let data = if n == 0 { 0.0 } else { sum / n as f64 };
         data + self.penalty(params, grad)
+    }
+
+    /// The summed per-sample loss over `samples` of `points`, chunk by chunk, and with `grad`
+    /// `∇` of their mean added to it.
+    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+    fn evaluate_in(
+        &self,
+        params: &[f64],
+        points: &[[f64; 3]],
+        samples: Samples<'_>,
+        ws: &mut Workspace,
+        grad: Option<&mut [f64]>,
+    ) -> f64 {
+        let mut grad = grad;
+        let n = samples.len();
+        // ∂(mean)/∂ℓᵢ, as torch's MeanBackward: 1/|S| per sample.
+        let scale = 1.0 / n as f64;
+        let loss = self.spec.loss;
+        let out_off = self.act_offsets[self.act_offsets.len() - 1];
+        let outputs = self.outputs();
+        let mut sum = 0.0;
+        for start in (0..n).step_by(CHUNK) {
+            let len = CHUNK.min(n - start);
+            let (xs, rest) = ws.acts.split_at_mut(PAIRS);
+            for (p, (x, y)) in xs.iter_mut().zip(&mut rest[..PAIRS]).enumerate() {
+                if 2 * p >= len {
+                    break;
+                }
+                // An odd chunk's last pair is padded with a sample at the origin.
+                let a = points[samples.get(start + 2 * p)];
+                let b = if 2 * p + 1 < len {
+                    points[samples.get(start + 2 * p + 1)]
+                } else {
+                    [0.0; 3]
+                };
+                *x = F2::new(a[0], b[0]);
+                *y = F2::new(a[1], b[1]);
+            }
+            self.forward(params, ws, len);
+            let logits = &ws.acts[out_off..out_off + outputs * PAIRS];
+            let deltas = &mut ws.delta[..outputs * PAIRS];
+            if loss == MlpLoss::Ce {
+                let (mut z, mut d) = ([0.0; WIDEST], [0.0; WIDEST]);
+                for k in 0..len {
+                    for (zj, row) in z.iter_mut().zip(logits.chunks_exact(PAIRS)) {
+                        *zj = lane(row, k);
+                    }
+                    // A validated label is a whole number 0..K (module doc).
+                    let y = points[samples.get(start + k)][2] as usize;
+                    sum += cross_entropy(&z[..outputs], y, &mut d[..outputs]);
+                    for (dj, row) in d.iter().zip(deltas.chunks_exact_mut(PAIRS)) {
+                        set_lane(row, k, dj * scale);
+                    }
+                }
+            } else {
+                for k in 0..len {
+                    let y = points[samples.get(start + k)][2];
+                    let (l, dz) = loss.value_and_derivative(lane(logits, k), y);
+                    sum += l;
+                    set_lane(deltas, k, dz * scale);
+                }
+            }
+            if len % 2 == 1 {
+                // The padding lane carries no gradient.
+                for row in deltas.chunks_exact_mut(PAIRS) {
+                    set_lane(row, len, 0.0);
+                }
+            }
+            if let Some(g) = grad.as_deref_mut() {
+                self.backward(params, ws, len, g);
+            }
+        }
+        sum
+    }
+
+    /// The outputs (a row of [`PAIRS`] lanes per output unit) of the network at `chunk` (at
+    /// most [`CHUNK`] points).
+    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+    fn run_chunk<'w>(&self, params: &[f64], ws: &'w mut Workspace, chunk: &[[f64; 2]]) -> &'w [F2] {
+        let (xs, rest) = ws.acts.split_at_mut(PAIRS);
+        for ((x, y), pair) in xs.iter_mut().zip(&mut rest[..PAIRS]).zip(chunk.chunks(2)) {
+            let (a, b) = (pair[0], pair.get(1).copied().unwrap_or([0.0; 2]));
+            *x = F2::new(a[0], b[0]);
+            *y = F2::new(a[1], b[1]);
+        }
+        self.forward(params, ws, chunk.len());
+        let out_off = self.act_offsets[self.act_offsets.len() - 1];
+        &ws.acts[out_off..out_off + self.outputs() * PAIRS]
     }
 
     /// `R(θ) = λ₁ Σ|W| + (λ₂/2) Σ W²` (module doc, "Loss"), adding `λ₁ sign(W) + λ₂ W` to
@@ -285,90 +341,207 @@ impl Mlp {
     }
 
     /// Forward pass over the first `len` samples whose inputs are in layer 0 of `ws.acts`:
-    /// `a⁽ˡ⁺¹⁾ = σ(W⁽ˡ⁾ a⁽ˡ⁾ + b⁽ˡ⁾)`, the last layer without `σ`.
-    ///
-    /// Each output is `(Σᵢ wₒᵢ·xᵢ) + bₒ`, summed from `0` in input order in a register, along a
-    /// row of `W`; then `σ` is applied in one branch-free loop per layer.
+    /// `a⁽ˡ⁺¹⁾ = σ(W⁽ˡ⁾ a⁽ˡ⁾ + b⁽ˡ⁾)`, the last layer without `σ` ([`forward_layer`]).
+    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn forward(&self, params: &[f64], ws: &mut Workspace, len: usize) {
         let layers = &self.spec.layers;
         let last = layers.len() - 2;
+        let pairs = len.div_ceil(2);
         for l in 0..=last {
             let (n_in, n_out) = (layers[l], layers[l + 1]);
             let w_off = self.param_offsets[l];
             let w = &params[w_off..w_off + n_in * n_out];
             let b = &params[w_off + n_in * n_out..w_off + n_in * n_out + n_out];
             let (below, above) = ws.acts.split_at_mut(self.act_offsets[l + 1]);
-            let a_in = &below[self.act_offsets[l]..self.act_offsets[l] + len * n_in];
-            let a_out = &mut above[..len * n_out];
-            for (x, z) in a_in.chunks_exact(n_in).zip(a_out.chunks_exact_mut(n_out)) {
-                for ((zo, row), &bo) in z.iter_mut().zip(w.chunks_exact(n_in)).zip(b) {
-                    // Summed from 0 in input order, then + b.
-                    let mut acc = 0.0;
-                    for (&wi, &xi) in row.iter().zip(x) {
-                        acc += wi * xi;
-                    }
-                    *zo = acc + bo;
-                }
-            }
-            if l < last {
-                match self.activations[l] {
-                    Activation::Tanh => a_out.iter_mut().for_each(|v| *v = tanh(*v)),
-                    Activation::Relu => a_out.iter_mut().for_each(|v| *v = v.max(0.0)),
-                    Activation::Sigmoid => a_out.iter_mut().for_each(|v| *v = logistic(*v)),
-                    Activation::Linear => {}
-                }
-            }
+            let a_in = &below[self.act_offsets[l]..self.act_offsets[l] + n_in * PAIRS];
+            let a_out = &mut above[..n_out * PAIRS];
+            let activation = (l < last).then(|| self.activations[l]);
+            forward_layer(w, b, a_in, a_out, pairs, activation);
         }
     }
 
-    /// Backward pass after [`Mlp::forward`], with `∂L/∂z` of the output in `ws.delta[..len]`;
-    /// accumulates `∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁺¹⁾ᵀ a⁽ˡ⁾`, `∂L/∂b⁽ˡ⁾ = Σ δ⁽ˡ⁺¹⁾` into `grad` and propagates
-    /// `δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾) ⊙ σ′(a⁽ˡ⁾)`.
+    /// Backward pass after [`Mlp::forward`], with `∂L/∂z` of the outputs in `ws.delta` (a row
+    /// of [`PAIRS`] lanes per output); accumulates `∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁺¹⁾ᵀ a⁽ˡ⁾`,
+    /// `∂L/∂b⁽ˡ⁾ = Σ δ⁽ˡ⁺¹⁾` into `grad` ([`accumulate_layer`]) and propagates
+    /// `δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾) ⊙ σ′(a⁽ˡ⁾)` ([`propagate_layer`]).
+    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn backward(&self, params: &[f64], ws: &mut Workspace, len: usize, grad: &mut [f64]) {
         let layers = &self.spec.layers;
+        let pairs = len.div_ceil(2);
         for l in (0..layers.len() - 1).rev() {
             let (n_in, n_out) = (layers[l], layers[l + 1]);
             let w_off = self.param_offsets[l];
             let w = &params[w_off..w_off + n_in * n_out];
-            let a_in = &ws.acts[self.act_offsets[l]..self.act_offsets[l] + len * n_in];
-            let delta = &ws.delta[..len * n_out];
+            let a_in = &ws.acts[self.act_offsets[l]..self.act_offsets[l] + n_in * PAIRS];
+            let delta = &ws.delta[..n_out * PAIRS];
             let (g_w, g_b) = grad[w_off..w_off + n_in * n_out + n_out].split_at_mut(n_in * n_out);
-            // Each entry accumulates over the samples in order (as a sample-by-sample loop would),
-            // in a register.
-            for (o, (g_row, gb)) in g_w.chunks_exact_mut(n_in).zip(g_b.iter_mut()).enumerate() {
-                let mut acc = *gb;
-                for d in delta.chunks_exact(n_out) {
-                    acc += d[o];
-                }
-                *gb = acc;
-                for (i, g) in g_row.iter_mut().enumerate() {
-                    let mut acc = *g;
-                    for (x, d) in a_in.chunks_exact(n_in).zip(delta.chunks_exact(n_out)) {
-                        acc += d[o] * x[i];
-                    }
-                    *g = acc;
-                }
-            }
+            accumulate_layer(delta, a_in, len, g_w, g_b);
             if l == 0 {
                 break;
             }
             // Layer l's inputs are hidden layer l − 1's outputs.
-            let activation = self.activations[l - 1];
-            let delta_prev = &mut ws.delta_prev[..len * n_in];
-            for ((dp, x), d) in delta_prev
-                .chunks_exact_mut(n_in)
-                .zip(a_in.chunks_exact(n_in))
-                .zip(delta.chunks_exact(n_out))
-            {
-                for (i, (p, &a)) in dp.iter_mut().zip(x).enumerate() {
-                    let mut acc = 0.0;
-                    for (w_row, &dk) in w.chunks_exact(n_in).zip(d) {
-                        acc += w_row[i] * dk;
-                    }
-                    *p = acc * activation.derivative_from_output(a);
-                }
-            }
+            let delta_prev = &mut ws.delta_prev[..n_in * PAIRS];
+            propagate_layer(w, delta, a_in, pairs, self.activations[l - 1], delta_prev);
             std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
+        }
+    }
+}
+
+/// Units a layer may have: a hidden layer's most, or one output per class.
+const WIDEST: usize = if MAX_HIDDEN_UNITS > MAX_CLASSES {
+    MAX_HIDDEN_UNITS
+} else {
+    MAX_CLASSES
+};
+
+/// Sample `k` of a row of lanes.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn lane(row: &[F2], k: usize) -> f64 {
+    row[k / 2].to_array()[k % 2]
+}
+
+/// Sets sample `k` of a row of lanes.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn set_lane(row: &mut [F2], k: usize, value: f64) {
+    let mut pair = row[k / 2].to_array();
+    pair[k % 2] = value;
+    row[k / 2] = F2::new(pair[0], pair[1]);
+}
+
+/// One layer forward over `pairs` pairs of samples: each output row of `a_out` is
+/// `(Σᵢ wₒᵢ·xᵢ) + bₒ`, summed from `0` in input order, then `σ` applied when `activation` is
+/// given. `a_in` and `a_out` hold a row of [`PAIRS`] lanes per unit.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn forward_layer(
+    w: &[f64],
+    b: &[f64],
+    a_in: &[F2],
+    a_out: &mut [F2],
+    pairs: usize,
+    activation: Option<Activation>,
+) {
+    let n_in = a_in.len() / PAIRS;
+    let zero = F2::splat(0.0);
+    for ((row, &bo), z_row) in w
+        .chunks_exact(n_in)
+        .zip(b)
+        .zip(a_out.chunks_exact_mut(PAIRS))
+    {
+        let mut weights = [zero; WIDEST];
+        for (lane, &wi) in weights.iter_mut().zip(row) {
+            *lane = F2::splat(wi);
+        }
+        let weights = &weights[..n_in];
+        let bias = F2::splat(bo);
+        let z_row = &mut z_row[..pairs];
+        for (k, z) in z_row.iter_mut().enumerate() {
+            let mut acc = zero;
+            for (wi, x_row) in weights.iter().zip(a_in.chunks_exact(PAIRS)) {
+                acc = acc.add(wi.mul(x_row[k]));
+            }
+            *z = acc.add(bias);
+        }
+        match activation {
+            Some(Activation::Tanh) => z_row.iter_mut().for_each(|z| *z = tanh(*z)),
+            Some(Activation::Relu) => z_row.iter_mut().for_each(|z| *z = z.relu()),
+            Some(Activation::Sigmoid) => z_row.iter_mut().for_each(|z| {
+                let [a, b] = z.to_array();
+                *z = F2::new(logistic(a), logistic(b));
+            }),
+            Some(Activation::Linear) | None => {}
+        }
+    }
+}
+
+/// Adds one layer's gradient over the first `len` samples to `g_w` (`[out][in]`) and `g_b`:
+/// `∂L/∂wₒᵢ += Σₖ δₒₖ·xᵢₖ`, `∂L/∂bₒ += Σₖ δₒₖ`, each entry accumulated over the samples in
+/// order, two inputs side by side. `delta` and `a_in` hold a row of [`PAIRS`] lanes per unit.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn accumulate_layer(delta: &[F2], a_in: &[F2], len: usize, g_w: &mut [f64], g_b: &mut [f64]) {
+    let n_in = a_in.len() / PAIRS;
+    // Whole pairs of samples, then the odd sample's pair with its first lane alone.
+    let (whole, odd) = (len / 2, len % 2 == 1);
+    for ((d_row, g_row), gb) in delta
+        .chunks_exact(PAIRS)
+        .zip(g_w.chunks_exact_mut(n_in))
+        .zip(g_b)
+    {
+        let mut acc = *gb;
+        for d in &d_row[..whole] {
+            let [first, second] = d.to_array();
+            acc += first;
+            acc += second;
+        }
+        if odd {
+            acc += d_row[whole].to_array()[0];
+        }
+        *gb = acc;
+        let mut x_rows = a_in.chunks_exact(PAIRS);
+        let mut g_pairs = g_row.chunks_exact_mut(2);
+        for g in &mut g_pairs {
+            let (Some(x0), Some(x1)) = (x_rows.next(), x_rows.next()) else {
+                break;
+            };
+            let mut acc = F2::new(g[0], g[1]);
+            for ((d, &u), &v) in d_row[..whole].iter().zip(x0).zip(x1) {
+                acc = acc.add(d.first().mul(u.firsts(v)));
+                acc = acc.add(d.second().mul(u.seconds(v)));
+            }
+            if odd {
+                let d = d_row[whole];
+                acc = acc.add(d.first().mul(x0[whole].firsts(x1[whole])));
+            }
+            [g[0], g[1]] = acc.to_array();
+        }
+        if let (Some(g), Some(x)) = (g_pairs.into_remainder().first_mut(), x_rows.next()) {
+            let mut acc = *g;
+            for k in 0..len {
+                acc += lane(d_row, k) * lane(x, k);
+            }
+            *g = acc;
+        }
+    }
+}
+
+/// `δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾) ⊙ σ′(a⁽ˡ⁾)` into `delta_prev` over `pairs` pairs of samples: each
+/// entry `(Σₒ wₒᵢ·δₒ)` summed from `0` in output order, then times `σ′` of the input `a` (in
+/// terms of the output, as torch's backward). Rows of [`PAIRS`] lanes per unit.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn propagate_layer(
+    w: &[f64],
+    delta: &[F2],
+    a_in: &[F2],
+    pairs: usize,
+    activation: Activation,
+    delta_prev: &mut [F2],
+) {
+    let n_in = a_in.len() / PAIRS;
+    let zero = F2::splat(0.0);
+    let one = F2::splat(1.0);
+    for (i, (p_row, x_row)) in delta_prev
+        .chunks_exact_mut(PAIRS)
+        .zip(a_in.chunks_exact(PAIRS))
+        .enumerate()
+    {
+        let mut column = [zero; WIDEST];
+        for (lane, w_row) in column.iter_mut().zip(w.chunks_exact(n_in)) {
+            *lane = F2::splat(w_row[i]);
+        }
+        let column = &column[..delta.len() / PAIRS];
+        let p_row = &mut p_row[..pairs];
+        for (k, p) in p_row.iter_mut().enumerate() {
+            let mut acc = zero;
+            for (wo, d_row) in column.iter().zip(delta.chunks_exact(PAIRS)) {
+                acc = acc.add(wo.mul(d_row[k]));
+            }
+            *p = acc;
+        }
+        let rows = p_row.iter_mut().zip(&x_row[..pairs]);
+        match activation {
+            Activation::Tanh => rows.for_each(|(p, &a)| *p = p.mul(one.sub(a.mul(a)))),
+            Activation::Relu => rows.for_each(|(p, &a)| *p = p.mul(zero.replace(zero.lt(a), one))),
+            Activation::Sigmoid => rows.for_each(|(p, &a)| *p = p.mul(a.mul(one.sub(a)))),
+            Activation::Linear => {}
         }
     }
 }

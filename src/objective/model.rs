@@ -120,9 +120,10 @@ impl Model {
 /// network page's WebAssembly, which the digits lab's own module completes).
 #[cfg(not(feature = "cnn"))]
 fn without_cnn() -> Refusal {
-    let sentence =
-        "this build leaves the convolutional network out (it is in the digits lab's module)";
-    Refusal::at("kind", crate::read::Problem::unfit(sentence))
+    Refusal::at(
+        "kind",
+        crate::read::Problem::unfit(crate::read::Unfit::CnnNotInThisBuild),
+    )
 }
 
 /// The samples of a data objective, borrowed for drawing.

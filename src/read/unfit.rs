@@ -222,6 +222,8 @@ pub enum Unfit {
     DigitsNotLoaded,
     /// The digits lab given an objective other than a CNN.
     DigitsNeedCnn,
+    /// A CNN asked of a build without feature `cnn` (the surface and network page's module).
+    CnnNotInThisBuild,
     /// Maps too small for a 3×3 kernel without padding.
     KernelTooLarge {
         /// The maps' side.
@@ -381,6 +383,9 @@ impl fmt::Display for Unfit {
             }
             Unfit::DigitsNotLoaded => f.write_str("the digits are not loaded yet"),
             Unfit::DigitsNeedCnn => f.write_str("the digits lab trains a cnn"),
+            Unfit::CnnNotInThisBuild => f.write_str(
+                "this build leaves the convolutional network out (it is in the digits lab's module)",
+            ),
             Unfit::KernelTooLarge { size } => write!(
                 f,
                 "the maps are {size}×{size} here, too small for a 3×3 kernel without padding"

@@ -4,8 +4,7 @@
 use super::text::{number_value, parse_call, parse_list, parse_number, parse_points};
 use super::{
     digits_default, network_default, page_default, Ignored, UrlState, Why, CUSTOM_KEYS,
-    DATASET_KEYS,
-    DEFAULT_LAYERS, KNOWN_KEYS,
+    DATASET_KEYS, DEFAULT_LAYERS, KNOWN_KEYS,
 };
 use crate::data::datasets::MAX_CLASSES;
 use crate::objective::surfaces::SurfaceSpec;

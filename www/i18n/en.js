@@ -240,6 +240,7 @@ export default {
   'messages.unfit.two_class_set': '{name} has 2 classes (Gaussians and the spiral take 2 to {most}).',
   'messages.unfit.images_or_train_size': 'the images are given, so the training-set size does not apply.',
   'messages.unfit.digits_not_loaded': 'the digits are not loaded yet.',
+  'messages.unfit.cnn_not_in_this_build': 'the surface and network labs leave the convolutional network out: open the Digits tab.',
   'messages.unfit.digits_need_cnn': 'the digits lab trains a convolutional network.',
   'messages.unfit.kernel_too_large': 'the maps are {size}×{size} here, too small for a 3×3 kernel without padding — add padding or use fewer layers.',
   'messages.unfit.pool_too_large': 'the maps are {size}×{size} here, too small for a 2×2 pool — untick the pool or add padding.',

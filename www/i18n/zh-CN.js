@@ -239,6 +239,7 @@ export default {
   'messages.unfit.two_class_set': '{name} 只有 2 个类别（高斯簇和螺旋可取 2 到 {most} 个）。',
   'messages.unfit.images_or_train_size': '已经给出图像，训练集大小不再适用。',
   'messages.unfit.digits_not_loaded': '手写数字数据还没有加载完。',
+  'messages.unfit.cnn_not_in_this_build': '曲面与网络实验室不包含卷积网络：请打开“手写数字”标签页。',
   'messages.unfit.digits_need_cnn': '手写数字实验室训练的是卷积网络。',
   'messages.unfit.kernel_too_large': '这里的特征图是 {size}×{size}，不加填充时放不下 3×3 的卷积核——请加填充或减少层数。',
   'messages.unfit.pool_too_large': '这里的特征图是 {size}×{size}，放不下 2×2 的池化——请取消池化或加填充。',

@@ -69,9 +69,9 @@ function showSlice(box, slice) {
   }
   $('line-search-readout').textContent = text;
   if (!box.open) return;
-  const plot = frame($('line-search'), slice.curve, [slice.loss, slice.landed]);
+  const plot = frame($('line-search'), slice.curve, [slice.loss, slice.landed], t('slice.phiStep'));
   plot.curve(slice.curve);
-  plot.point(0, slice.loss, { fill: '#fff', label: '0' });
+  plot.point(0, slice.loss, { fill: INK.curve, label: '0', radius: 3 });
   plot.point(at, slice.lowest[1], { fill: '#fff', stroke: INK.pass, label: '' });
   plot.point(1, slice.landed, { fill: INK.accepted, label: '1' });
   plot.done();
@@ -103,10 +103,10 @@ function showSearch(box, search) {
 
 /**
  * Sizes `canvas`, draws the axes for `curve` (and the `extra` values that must fit, the start
- * first) and returns
- * the painters of the inset's parts, each drawing in the plot's coordinates.
+ * first; the value axis named `axisName`) and returns the painters of the inset's parts, each
+ * drawing in the plot's coordinates.
  */
-function frame(canvas, curve, extra) {
+function frame(canvas, curve, extra, axisName = t('slice.phi')) {
   const dpr = window.devicePixelRatio || 1;
   const width = Math.max(200, canvas.parentElement.clientWidth - 4);
   const height = 180;
@@ -131,8 +131,9 @@ function frame(canvas, curve, extra) {
   const span = high - low || 1;
   // The value axis's labels (6.330e−7) fit between the rotated axis name and the plot.
   pad.left = Math.max(pad.left, Math.ceil(Math.max(...[high, low].map((v) => g.measureText(num(v)).width))) + 22);
-  const x = (a) => pad.left + (a / alphaEnd) * (width - pad.left - pad.right);
-  const y = (v) => pad.top + (1 - (v - low) / span) * (height - pad.top - pad.bottom);
+  const x = (a) => pad.left + (0.03 + 0.94 * (a / alphaEnd)) * (width - pad.left - pad.right);
+  // Margins of 6 % above and below and 3 % either side, so a point at an end is drawn whole.
+  const y = (v) => pad.top + (0.94 - 0.88 * (v - low) / span) * (height - pad.top - pad.bottom);
   g.strokeStyle = INK.grid;
   g.lineWidth = 1;
   g.strokeRect(pad.left, pad.top, width - pad.left - pad.right, height - pad.top - pad.bottom);
@@ -143,13 +144,13 @@ function frame(canvas, curve, extra) {
   g.fillText('0', x(0), height - 18);
   g.fillText(num(alphaEnd), x(alphaEnd) - 10, height - 18);
   g.textAlign = 'right';
-  g.fillText(num(high), pad.left - 4, pad.top + 8);
-  g.fillText(num(low), pad.left - 4, height - pad.bottom);
+  g.fillText(num(high), pad.left - 4, y(high) + 4);
+  g.fillText(num(low), pad.left - 4, y(low) + 4);
   g.save();
   g.translate(10, (pad.top + height - pad.bottom) / 2);
   g.rotate(-Math.PI / 2);
   g.textAlign = 'center';
-  g.fillText(t('slice.phi'), 0, 0);
+  g.fillText(axisName, 0, 0);
   g.restore();
   g.save();
   g.beginPath();
@@ -168,7 +169,8 @@ function frame(canvas, curve, extra) {
     if (label) {
       g.fillStyle = INK.curve;
       g.textAlign = 'left';
-      g.fillText(label, x(a) + 6, y(v) - 6);
+      // Above the point, or below it where the top would cut the label.
+      g.fillText(label, x(a) + 6, y(v) - 6 < pad.top + 10 ? y(v) + 14 : y(v) - 6);
     }
   };
   return {
@@ -192,7 +194,7 @@ function frame(canvas, curve, extra) {
       g.setLineDash([]);
       g.fillStyle = INK.armijo;
       g.textAlign = 'right';
-      g.fillText(t('slice.armijo'), width - pad.right - 4, pad.top + 12);
+      g.fillText(t('slice.armijo'), width - pad.right - 4, pad.top + 24);
     },
     /** Each trial: its slope φ′(α) as a short tangent, green where |φ′(α)| ≤ c₂·|φ′(0)|. */
     trials(search) {

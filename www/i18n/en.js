@@ -517,6 +517,7 @@ export default {
   'slice.canvasLabel': 'The loss along the last step: where it started, where it landed, the line search’s trials',
   'slice.alpha': 'step length α',
   'slice.phi': 'φ(α) = f(x + α·d)',
+  'slice.phiStep': 'φ(α) = f(x + α·Δ)',
   'slice.armijo': 'sufficient decrease',
   'slice.search': ({ iteration, trials, accepted, from, to, slope, bound }) => `Inner iteration ${iteration} of the last step: ${trials === 1 ? '1 trial' : `${trials} trials`}; α = ${accepted} accepted. Sufficient decrease: φ fell from ${from} to ${to}. Curvature: |φ′(α)| = ${slope} ≤ c₂·|φ′(0)| = ${bound}.`,
   'slice.slice': 'Along the last update: the loss went from {from} to {to} where the step landed (α = 1). The lowest loss on this line, {lowest}, is at α = {at}: {ratio}',

@@ -516,6 +516,7 @@ export default {
   'slice.canvasLabel': '沿上一步的损失：起点、落点，以及线搜索的各次试探',
   'slice.alpha': '步长 α',
   'slice.phi': '沿 d 的损失 φ(α)',
+  'slice.phiStep': '沿 Δ 的损失 φ(α)',
   'slice.armijo': '充分下降条件',
   'slice.search': ({ iteration, trials, accepted, from, to, slope, bound }) => `上一步的第 ${iteration} 次内部迭代：试探 ${trials} 次；接受 α = ${accepted}。充分下降：φ 从 ${from} 降到 ${to}。曲率条件：|φ′(α)| = ${slope} ≤ c₂·|φ′(0)| = ${bound}。`,
   'slice.slice': '沿上一次更新：损失从 {from} 变为落点（α = 1）处的 {to}。这条直线上的最低损失 {lowest} 位于 α = {at}：{ratio}',

@@ -57,6 +57,7 @@ fn the_state_holds_every_field_the_page_reads() {
             "samples",
             "status",
             "step",
+            "step_limit",
             "stopped_early",
             "test_accuracy",
             "test_loss",

@@ -228,14 +228,14 @@ async function refusalsIn(lang, expect) {
 test('the refusals the lab hands over as data are worded in the page’s language, in the controls’ words', async () => {
   const english = await refusalsIn('en', [
     /^ignored `seed`: “−1” is not a whole number ≥ 0$/,
-    /^Function f\(x, y\): a “\)” is missing at character 9 to close the one opened at character 7\.$/,
+    /^Function f\(x, y\): a “\)” is missing at the end to close the one opened at character 7\.$/,
     /^Nesterov: Nesterov momentum needs a momentum above 0 and a dampening of 0 — raise the momentum, or untick Nesterov\.$/,
     /^Import JSON: the file is not JSON — it stops making sense at line 3, column \d+\.$/,
     /^Your data \(CSV\): row 3, column 2: “\?” is not a number\.$/,
   ]);
   const chinese = await refusalsIn('zh-CN', [
     /^已忽略链接中的 `seed`：“−1”不是 ≥ 0 的整数$/,
-    /^函数 f\(x, y\)：第 9 个字符处缺少“\)”，与第 7 个字符处的括号配对。$/,
+    /^函数 f\(x, y\)：末尾缺少“\)”，与第 7 个字符处的括号配对。$/,
     /^Nesterov 动量：Nesterov 动量需要大于 0 的动量且阻尼为 0——请调高动量，或取消勾选 Nesterov。$/,
     /^导入 JSON：该文件不是 JSON——从第 3 行第 \d+ 列起无法解析。$/,
     /^你的数据（CSV）：第 3 行第 2 列：“\?”不是数。$/,

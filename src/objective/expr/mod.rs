@@ -148,6 +148,8 @@ pub enum Typo {
     Unclosed {
         /// The 1-based position of its `(` (or its function's name).
         open: usize,
+        /// Whether the expression ended there (else something else stands where `)` must).
+        at_end: bool,
     },
 }
 

@@ -286,7 +286,10 @@ impl Parser {
         }
         Err(error(
             token.at,
-            Typo::Unclosed { open: open + 1 },
+            Typo::Unclosed {
+                open: open + 1,
+                at_end: token.kind == Tok::End,
+            },
             format!(
                 "expected ')' at position {} to close the {what} at position {}",
                 token.at + 1,

@@ -58,7 +58,7 @@ test('axe-core finds no violation in any view', async () => {
 });
 
 test('a screen reader hears the race at a calm pace and reads the canvases as a table', async () => {
-  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&o=adam(lr=0.05)~sgd(lr=2)&steps=170&speed=20');
+  const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&o=adam(lr=0.05)~sgd(lr=2)&steps=250&speed=20');
   assert.equal(await page.locator('#narration').getAttribute('aria-live'), 'polite');
   assert.equal(await page.locator('#narration').textContent(), '', 'nothing is said before anything happens');
   await page.getByRole('button', { name: 'Step', exact: true }).click();
@@ -74,7 +74,8 @@ test('a screen reader hears the race at a calm pace and reads the canvases as a 
   const adamLoss = state.racers[0].loss;
   assert.ok(rows[1].includes(Number(adamLoss.toPrecision(4)).toString()), `${rows[1]} shows Adam's loss ${adamLoss}`);
 
-  // While playing, the narration changes at most once every five seconds.
+  // While playing, the narration changes at most once every five seconds (250 steps at 20 a
+  // second: 12.5 s, so at least two narrations and the end).
   await page.evaluate(() => {
     window.told = [];
     new MutationObserver(() => window.told.push({ at: performance.now(), text: document.getElementById('narration').textContent }))
@@ -88,7 +89,7 @@ test('a screen reader hears the race at a calm pace and reads the canvases as a 
   assert.ok(heard.length >= 3, JSON.stringify(heard));
   // Every narration while playing came at least 5 s after the one before; the end is told at once.
   for (let i = 1; i < heard.length - 1; i += 1) assert.ok(heard[i].at - heard[i - 1].at >= 4900, `calm: ${heard[i].at - heard[i - 1].at} ms apart`);
-  assert.match(heard.at(-1).text, /^step 170 — Adam: loss [^;]+; SGD: diverged at step \d+$/, 'the end is told');
+  assert.match(heard.at(-1).text, /^step 250 — Adam: loss [^;]+; SGD: diverged at step \d+$/, 'the end is told');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -58,6 +58,8 @@ const TARGETS = {
   long_tasks_4x_network: [0, 'max', 'tasks'],
   fps_6x_race: [50, 'min', 'fps'],
   fps_6x_network: [50, 'min', 'fps'],
+  fps_digits: [58, 'min', 'fps'],
+  long_tasks_digits: [0, 'max', 'tasks'],
   surface3d_mesh_760x620_ms: [8, 'max', 'ms'],
   fps_rotate3d: [58, 'min', 'fps'],
   frame_script_p95_ms_rotate3d: [8, 'max', 'ms'],
@@ -299,6 +301,27 @@ async function networkFrames(session) {
   const result = await framesWhilePlaying(page, FRAME_SECONDS);
   await page.close();
   return { ...result, errors };
+}
+
+/**
+ * The digits lab training (its default network, Adam, a budget it does not reach): frames per
+ * second and long tasks over FRAME_SECONDS at 1×, after the module and the data have loaded and
+ * a one-second settle.
+ */
+async function digitsFrames(session) {
+  const { page, errors } = await newPage(session);
+  await isolate(page);
+  await page.goto(`${session.url}?view=digits&steps=100000`);
+  await page.locator('#digits-play').waitFor({ state: 'visible', timeout: 60000 });
+  // Loaded when the lab has drawn its read-outs (the status line is empty before the fetch too).
+  await page.waitForFunction(() => document.getElementById('digits-accuracy').textContent !== '', null, { timeout: 60000 });
+  await page.locator('#digits-play').click();
+  await page.waitForFunction(() => document.getElementById('digits-play').getAttribute('aria-pressed') === 'true');
+  await page.waitForTimeout(1000);
+  const { times, long } = await countFrames(page, FRAME_SECONDS * 1000);
+  const training = await page.locator('#digits-play').getAttribute('aria-pressed');
+  await page.close();
+  return { fps: (1000 * (times.length - 1)) / (times.at(-1) - times[0]), long_tasks: long.length, longest_ms: Math.max(0, ...long), still_training: training === 'true', errors };
 }
 
 /**
@@ -606,11 +629,14 @@ async function main() {
     }
     let race = null;
     let network = null;
+    let digits = null;
     if (wanted('frames')) {
       log('the race: 8 optimizers on Rosenbrock, playing (1×, then 4× and 6× CPU throttling)');
       race = await raceFrames(session);
       log('the network lab, playing (1×, 4×, 6×)');
       network = await networkFrames(session);
+      log('the digits lab, training (1×)');
+      digits = await digitsFrames(session);
     }
     let rotation = null;
     if (wanted('view3d')) {
@@ -643,6 +669,7 @@ async function main() {
       ...bench.results,
       ...playingFigures('race', race),
       ...playingFigures('network', network),
+      ...(digits ? { fps_digits: digits.fps, long_tasks_digits: digits.long_tasks } : {}),
       ...(rotation ? {
         fps_rotate3d: rotation.fps,
         frame_script_p95_ms_rotate3d: rotation.script_p95_ms,
@@ -666,6 +693,7 @@ async function main() {
         ...bench.details,
         race,
         network,
+        digits,
         rotate3d: rotation,
         interactions: actions,
         first_paint: paint,
@@ -699,6 +727,8 @@ async function main() {
           + `${THROTTLE_RUNS} runs of ${THROTTLE_SECONDS} s each after a 1 s settle: fps = animation frames / seconds, `
           + 'long tasks = PerformanceObserver entries of type longtask (> 50 ms); the median of the runs, each run with the '
           + 'load average in details.<view>.throttled.',
+        digits_frames: `The digits lab training its default network (?view=digits, Play): fps = animation frames / seconds and long tasks `
+          + `(> 50 ms, Long Tasks API) over ${FRAME_SECONDS} s at 1× after a 1 s settle; details.digits says whether it was still training.`,
         surface3d_mesh_760x620_ms: 'The 3-D view\'s mesh of Rosenbrock: the 64×64 terrain sampled and rasterised with depth (render::surface3d::Raster) '
           + 'on 760×620 pixels, the camera turned 3° a repetition (the wasm figure; native_surface3d_mesh_760x620_ms beside it).',
         rotate3d: `The 3-D view (view3d=1) of the race (${RACE_QUERY}) while it plays and the mouse drags to and fro across it without a `
@@ -738,6 +768,11 @@ async function main() {
     for (const [rate, t] of Object.entries(d.throttled)) {
       console.log(`  ${rate}× CPU: ${t.runs.map((r) => `${r.fps.toFixed(1)} fps, ${r.long_tasks} long, load ${r.load_average.toFixed(1)}`).join(' | ')}`);
     }
+  }
+  const training = results.details.digits;
+  if (training) {
+    console.log(`digits lab training: ${fmt(training.fps)} fps, ${training.long_tasks} long tasks (longest ${fmt(training.longest_ms)} ms)`
+      + `${training.still_training ? '' : '; NOT still training at the end'}${training.errors.length ? `; errors: ${training.errors.join('; ')}` : ''}`);
   }
   const turning = results.details.rotate3d;
   if (turning) {

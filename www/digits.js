@@ -14,7 +14,11 @@ import { ignoredText, reasonText } from './messages.js';
 import { DIGITS_LESSONS } from './lessons.js';
 
 /** Milliseconds of training per animation frame (the rest of the frame draws). */
-const SLICE_MS = 10;
+const SLICE_MS = 6;
+/** The read-outs and the norms' chart are redrawn at most this often (ms) while training. */
+const FAST_MS = 100;
+/** While training, one of the other pictures is redrawn at most this often (ms), in turn. */
+const PART_MS = 40;
 
 /** The labels of the digits lab's controls, for refusals (the field's path → the label). */
 const FIELD_LABELS = {
@@ -40,7 +44,9 @@ let selected = 0;
 /** The most racers a race takes (the core's MAX_RACERS). */
 const MAX_RACERS = 8;
 let drawing = null;
-let lastSlow = 0;
+let lastFast = 0;
+let lastPart = 0;
+let nextPart = 0;
 let opening = null;
 /** The refusal the status line shows (re-worded on a language switch), else null. */
 let refused = null;
@@ -258,7 +264,10 @@ function showControls() {
 }
 
 function setPlaying(on) {
+  const was = playing;
   playing = on && lab !== null && !lab.finished();
+  // A pause shows every picture as the run stands.
+  if (was && !playing && lab) drawAll();
   $('digits-play').textContent = t(playing ? 'digits.pause' : 'digits.play');
   $('digits-play').setAttribute('aria-pressed', String(playing));
   if (playing) requestAnimationFrame(frame);
@@ -281,7 +290,18 @@ function frame() {
     if (took < SLICE_MS / 4) perCall = Math.min(256, perCall * 2);
     else if (took > SLICE_MS && perCall > 1) perCall = Math.max(1, perCall >> 1);
   }
-  drawAll(performance.now() - lastSlow < 250);
+  // A frame trains; the pictures follow a few times a second — the read-outs every FAST_MS, the
+  // other pictures one per frame in turn, every PART_MS — so training and drawing together stay
+  // within a frame.
+  const now = performance.now();
+  if (now - lastFast >= FAST_MS) {
+    lastFast = now;
+    drawAll(true);
+  } else if (now - lastPart >= PART_MS) {
+    lastPart = now;
+    SLOW_PARTS[nextPart]();
+    nextPart = (nextPart + 1) % SLOW_PARTS.length;
+  }
   if (lab.finished()) {
     setPlaying(false);
     $('digits-status').textContent = t('digits.finished');
@@ -290,6 +310,9 @@ function frame() {
 }
 
 /** Redraws every view; with `fastOnly`, the read-outs and the norm chart alone. */
+/** The pictures drawn in turn while training (drawAll draws them all at once). */
+const SLOW_PARTS = [() => drawAccuracy(), () => drawConfusion(), () => drawFilters(), () => drawMaps(), () => drawWrong(), () => drawProbabilities()];
+
 function drawAll(fastOnly = false) {
   const views = JSON.parse(lab.state_json());
   const view = views[selected] ?? views[0];
@@ -301,7 +324,6 @@ function drawAll(fastOnly = false) {
   $('digits-norm-values').dataset.norms = JSON.stringify(view.norms);
   drawNorms();
   if (fastOnly) return;
-  lastSlow = performance.now();
   drawAccuracy();
   drawConfusion();
   drawFilters();

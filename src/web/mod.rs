@@ -91,12 +91,17 @@ fn plotters_area(canvas: &HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend
     Ok(backend.into_drawing_area())
 }
 
-/// The batch-noise cloud drawn on a canvas of its own, and the racer's point (in pixels) it was
-/// drawn around.
+/// The batch-noise cloud and the last batch's contours, each drawn on a canvas of its own a few
+/// times a second and copied onto the markers every frame: the racer's point (in pixels) the
+/// cloud was drawn around, and how far from it the cloud reaches, so that a frame copies that
+/// square alone (a copy of the whole canvas, or the contours' dashes stroked afresh, cost a
+/// playing frame more than all the rest of the markers).
 #[derive(Default)]
 struct CloudLayer {
     layer: Option<HtmlCanvasElement>,
+    contours: Option<HtmlCanvasElement>,
     origin: Option<(f64, f64)>,
+    reach: f64,
 }
 
 /// The lab: a [`Session`] (the scenario, its racers and their histories) and the buffers and

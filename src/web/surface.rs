@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::objective::curvature::Curvature;
-use crate::render::cloud::{batch_contours, cloud_picture, CloudLimits};
+use crate::render::cloud::{batch_contours, cloud_picture, CloudLimits, CloudPicture};
 use crate::render::curvature::glyph;
 
 #[wasm_bindgen]
@@ -133,27 +133,33 @@ impl Lab {
         }
         if cloud {
             if let Some(runner) = self.session.race().runners.get(selected) {
-                self.draw_batch_contours(&context, &viewport, runner)?;
                 let params = runner.params();
                 let here = match params {
                     [x, y, ..] => viewport.to_pixel(*x, *y),
                     _ => (0.0, 0.0),
                 };
                 let layer = offscreen_canvas(&mut self.cloud.layer)?;
+                let contours = offscreen_canvas(&mut self.cloud.contours)?;
                 let (w, h) = (canvas.width(), canvas.height());
                 let stale = (layer.width(), layer.height()) != (w, h);
                 if fresh_cloud || stale || self.cloud.origin.is_none() {
                     if stale {
-                        layer.set_width(w);
-                        layer.set_height(h);
+                        for each in [&layer, &contours] {
+                            each.set_width(w);
+                            each.set_height(h);
+                        }
                     }
+                    let contours_context = context_2d(&contours)?;
+                    contours_context.clear_rect(0.0, 0.0, w as f64, h as f64);
+                    self.draw_batch_contours(&contours_context, &viewport, runner)?;
                     let layer_context = context_2d(&layer)?;
                     layer_context.clear_rect(0.0, 0.0, w as f64, h as f64);
-                    self.draw_cloud(&layer_context, &viewport, runner)?;
+                    self.cloud.reach = self.draw_cloud(&layer_context, &viewport, runner)?;
                     self.cloud.origin = Some(here);
                 }
-                if let Some((x, y)) = self.cloud.origin {
-                    context.draw_image_with_html_canvas_element(&layer, here.0 - x, here.1 - y)?;
+                context.draw_image_with_html_canvas_element(&contours, 0.0, 0.0)?;
+                if let Some(origin) = self.cloud.origin {
+                    copy_square(&context, &layer, origin, here, self.cloud.reach)?;
                 }
             }
         }
@@ -422,16 +428,17 @@ impl Lab {
 
     /// The batch-noise cloud at `runner`'s point: the full gradient's arrow (−∇f), the tips of
     /// the batch gradients' arrows and their 2-σ ellipse, all on one scale ([`cloud_picture`]),
-    /// clipped to the plotting area.
+    /// clipped to the plotting area. Returns how far from the point (canvas pixels, either way)
+    /// anything was drawn: 0 when nothing was.
     pub(super) fn draw_cloud(
         &self,
         context: &CanvasRenderingContext2d,
         viewport: &Viewport,
         runner: &Runner,
-    ) -> Result<(), JsValue> {
+    ) -> Result<f64, JsValue> {
         let params = runner.params();
         if params.len() < 2 || *runner.status() != Status::Running {
-            return Ok(());
+            return Ok(0.0);
         }
         let dpr = self.dpr;
         let cloud = runner.gradient_cloud(CLOUD_SIZE, runner.steps_taken() ^ 0x5EED);
@@ -442,7 +449,7 @@ impl Lab {
             pixels_per_unit,
             &CloudLimits::at_dpr(dpr),
         ) else {
-            return Ok(());
+            return Ok(0.0);
         };
         let (ox, oy) = viewport.to_pixel(params[0], params[1]);
         context.save();
@@ -502,8 +509,60 @@ impl Lab {
             stroke_arrow(context, [ox, oy], tip, 2.5 * dpr, 9.0 * dpr);
         }
         context.restore();
-        Ok(())
+        Ok(cloud_reach(&picture, dpr))
     }
+}
+
+/// How far from the point (canvas pixels, along either axis) the cloud's picture reaches: its
+/// tips, ellipse and arrows, with room for the dots' radius, the arrows' heads and strokes, and
+/// the magnified arrow's label.
+fn cloud_reach(picture: &CloudPicture, dpr: f64) -> f64 {
+    let far = |[x, y]: [f64; 2]| x.abs().max(y.abs());
+    let tips = picture.tips.iter().copied().map(far).fold(0.0, f64::max);
+    let ellipse = picture.ellipse.as_ref().map_or(0.0, |e| {
+        far(e.centre) + e.radii[0].abs().max(e.radii[1].abs())
+    });
+    let label = picture
+        .magnified
+        .as_ref()
+        .map_or(0.0, |m| far(m.tip) + CLOUD_LABEL_ROOM * dpr);
+    tips.max(ellipse).max(far(picture.arrow)).max(label) + CLOUD_MARGIN * dpr
+}
+
+/// Room (CSS pixels) beyond the magnified arrow's tip for its label ("−∇f ×500" at 12 px).
+const CLOUD_LABEL_ROOM: f64 = 110.0;
+/// Room (CSS pixels) around the cloud's outermost point: dots, arrow heads, strokes.
+const CLOUD_MARGIN: f64 = 14.0;
+
+/// Copies the square of `layer` within `reach` of `origin` onto `context`, moved so that
+/// `origin` lands on `here`; the square is cut to the layer's bounds first.
+fn copy_square(
+    context: &CanvasRenderingContext2d,
+    layer: &HtmlCanvasElement,
+    origin: (f64, f64),
+    here: (f64, f64),
+    reach: f64,
+) -> Result<(), JsValue> {
+    let (w, h) = (f64::from(layer.width()), f64::from(layer.height()));
+    let x0 = (origin.0 - reach).floor().clamp(0.0, w);
+    let y0 = (origin.1 - reach).floor().clamp(0.0, h);
+    let x1 = (origin.0 + reach).ceil().clamp(0.0, w);
+    let y1 = (origin.1 + reach).ceil().clamp(0.0, h);
+    if x1 <= x0 || y1 <= y0 {
+        return Ok(());
+    }
+    let (dx, dy) = (here.0 - origin.0, here.1 - origin.1);
+    context.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+        layer,
+        x0,
+        y0,
+        x1 - x0,
+        y1 - y0,
+        x0 + dx,
+        y0 + dy,
+        x1 - x0,
+        y1 - y0,
+    )
 }
 
 /// Strokes an arrow from `from` to `to` (canvas pixels) in white over a dark bed, `width` wide

@@ -21,6 +21,7 @@ import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
 import { setUpSharing } from './share.js';
+import { shownCanvas } from './shown.js';
 import { createStage } from './stage.js';
 import { cameraText, markMeshDirty, readCamera, setUpView3d, showView3d } from './view3d.js';
 
@@ -163,6 +164,15 @@ async function main() {
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
   const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), paths3d: $('paths3d'), markers3d: $('markers3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
+  /** The pictures drawn now and then, each drawn off the page and shown through a bitmap (shown.js). */
+  const pictures = {
+    heat: shownCanvas(canvases.heat),
+    chart: shownCanvas(canvases.chart),
+    inset: shownCanvas(canvases.inset),
+    network: shownCanvas(canvases.network),
+    layerNorms: shownCanvas($('layer-norms')),
+    landscape: shownCanvas($('landscape')),
+  };
   const catalogs = { surfaces: JSON.parse(surface_catalog()), optimizers: JSON.parse(optimizer_catalog()) };
   /** The scenario each view last showed, to come back to. */
   const remembered = { surface: null, network: null };
@@ -223,19 +233,27 @@ async function main() {
    * part (the one longest overdue), so that no frame pays for them all.
    */
   const REDRAW_MS = { boundary: 50, chart: 250, network: 250, panels: 250, details: 250 };
-  /** When each part was last drawn, and whether the run has moved since. */
+  /**
+   * A read-out is redrawn at most once per this many times what it last took, so that on a slow
+   * device (or with a network, whose last-step slice evaluates the loss ~140 times) the
+   * read-outs take at most a twentieth of a playing run's time. The boundary, the animation
+   * itself, keeps its pace.
+   */
+  const REDRAW_SHARE = { boundary: 0, chart: 20, network: 20, panels: 20, details: 20 };
+  /** When each part was last drawn, what that took (ms), and whether the run has moved since. */
   const drawnAt = { boundary: 0, chart: 0, network: 0, panels: 0, details: 0 };
+  const took = { boundary: 0, chart: 0, network: 0, panels: 0, details: 0 };
   const stale = { boundary: false, chart: false, network: false, panels: false, details: false };
   const drawPart = {
     // While playing, on the coarser grid; the picture a run stops on is drawn in full (draw(true)).
-    boundary: () => lab.redraw_boundary(canvases.heat, ui.selected, true),
+    boundary: () => pictures.heat.paint((canvas) => lab.redraw_boundary(canvas, ui.selected, true)),
     chart: () => {
-      lab.draw_chart(canvases.chart, ui.axis);
-      if (!canvases.inset.hidden) lab.draw_inset(canvases.inset);
+      pictures.chart.paint((canvas) => lab.draw_chart(canvas, ui.axis));
+      if (!canvases.inset.hidden) pictures.inset.paint((canvas) => lab.draw_inset(canvas));
     },
     network: () => {
-      lab.draw_network(canvases.network, ui.selected);
-      lab.draw_layer_norms($('layer-norms'), ui.selected);
+      pictures.network.paint((canvas) => lab.draw_network(canvas, ui.selected));
+      pictures.layerNorms.paint((canvas) => lab.draw_layer_norms(canvas, ui.selected));
       const metrics = JSON.parse(lab.metrics_json(ui.selected));
       showConfusion(metrics);
       networkControls.showSparsity(metrics);
@@ -273,8 +291,8 @@ async function main() {
     const network = isNetwork();
     if (network) {
       // Axes and data points again only when the data or the canvas changed.
-      if (surfaceDirty || heatOnly) lab.draw_boundary(canvases.heat, ui.selected);
-      else if (all) lab.redraw_boundary(canvases.heat, ui.selected, false);
+      if (surfaceDirty || heatOnly) pictures.heat.paint((canvas) => lab.draw_boundary(canvas, ui.selected));
+      else if (all) pictures.heat.paint((canvas) => lab.redraw_boundary(canvas, ui.selected, false));
       if (heatOnly) return;
       if (surfaceDirty) {
         for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
@@ -282,7 +300,7 @@ async function main() {
       }
     } else {
       if (surfaceDirty) {
-        lab.draw_surface(canvases.heat);
+        pictures.heat.paint((canvas) => lab.draw_surface(canvas));
         markMeshDirty();
         surfaceDirty = false;
       }
@@ -311,7 +329,7 @@ async function main() {
     let overdue = 0;
     for (const part of parts) {
       if (moved) stale[part] = true;
-      const late = now - drawnAt[part] - REDRAW_MS[part];
+      const late = now - drawnAt[part] - Math.max(REDRAW_MS[part], REDRAW_SHARE[part] * took[part]);
       if (stale[part] && late >= 0 && (due === null || late > overdue)) {
         due = part;
         overdue = late;
@@ -320,6 +338,7 @@ async function main() {
     if (due !== null) {
       drawPart[due]();
       drawnAt[due] = now;
+      took[due] = performance.now() - now;
       stale[due] = false;
     }
   }
@@ -407,7 +426,7 @@ async function main() {
       }
       running = false;
       bar.hidden = true;
-      lab.draw_landscape($('landscape'));
+      pictures.landscape.paint((canvas) => lab.draw_landscape(canvas));
     };
     $('compute-landscape').addEventListener('click', () => {
       if (!lab.start_landscape(ui.selected) || running) return;

@@ -7,6 +7,7 @@ import { $, syncChildren } from './dom.js';
 import { num } from './format.js';
 import { catalogTitle, t } from './i18n.js';
 import { stoppedEarlyText } from './legend.js';
+import { shownCanvas } from './shown.js';
 const MAX_LAYERS = 6;
 const MAX_UNITS = 16;
 
@@ -39,7 +40,7 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
       const canvas = document.createElement('canvas');
       canvas.width = 56;
       canvas.height = 56;
-      draw_dataset_thumbnail(canvas, entry.name);
+      shownCanvas(canvas).paint((source) => draw_dataset_thumbnail(source, entry.name));
       button.append(canvas);
       button.addEventListener('click', () => chooseData(entry.name));
       thumbnails.append(button);

@@ -8,6 +8,7 @@
 import { $ } from './dom.js';
 import { num, rate } from './format.js';
 import { sentences, t } from './i18n.js';
+import { shownCanvas } from './shown.js';
 
 /** Canvas colours: the curve, the sufficient-decrease line, slopes that pass and fail. */
 const INK = { curve: '#222', armijo: '#2a6fdb', pass: '#1a9641', fail: '#d7191c', accepted: '#e6550d', grid: '#ddd' };
@@ -37,6 +38,8 @@ export function showLastStep(searchAt, slice) {
 let chosen = { index: null, step: null };
 /** What was last shown, to show again when ◀ ▶ choose another search. */
 let shown = null;
+/** The inset's canvas, drawn off the page and shown through a bitmap (shown.js). */
+let picture = null;
 
 /** Wires ◀ and ▶, which go through the searches of the shown step. */
 export function setUpSearchNav() {
@@ -69,7 +72,7 @@ function showSlice(box, slice) {
   }
   $('line-search-readout').textContent = text;
   if (!box.open) return;
-  const plot = frame($('line-search'), slice.curve, [slice.loss, slice.landed], t('slice.phiStep'));
+  const plot = frame(slice.curve, [slice.loss, slice.landed], t('slice.phiStep'));
   plot.curve(slice.curve);
   plot.point(0, slice.loss, { fill: INK.curve, label: '0', radius: 3 });
   plot.point(at, slice.lowest[1], { fill: '#fff', stroke: INK.pass, label: '' });
@@ -94,7 +97,7 @@ function showSearch(box, search) {
     bound: num(search.c2 * Math.abs(search.slope)),
   });
   if (!box.open) return;
-  const plot = frame($('line-search'), search.curve, [search.loss]);
+  const plot = frame(search.curve, [search.loss]);
   plot.curve(search.curve);
   plot.armijo(search);
   plot.trials(search);
@@ -102,21 +105,23 @@ function showSearch(box, search) {
 }
 
 /**
- * Sizes `canvas`, draws the axes for `curve` (and the `extra` values that must fit, the start
- * first; the value axis named `axisName`) and returns the painters of the inset's parts, each
- * drawing in the plot's coordinates.
+ * Sizes the inset's canvas, draws the axes for `curve` (and the `extra` values that must fit, the
+ * start first; the value axis named `axisName`) and returns the painters of the inset's parts,
+ * each drawing in the plot's coordinates; `done()` shows the picture.
  */
-function frame(canvas, curve, extra, axisName = t('slice.phi')) {
+function frame(curve, extra, axisName = t('slice.phi')) {
+  picture ??= shownCanvas($('line-search'));
+  const { view } = picture;
   const dpr = window.devicePixelRatio || 1;
-  const width = Math.max(200, canvas.parentElement.clientWidth - 4);
+  const width = Math.max(200, view.parentElement.clientWidth - 4);
   const height = 180;
-  if (canvas.width !== Math.round(width * dpr)) {
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
+  if (view.width !== Math.round(width * dpr)) {
+    view.style.width = `${width}px`;
+    view.style.height = `${height}px`;
+    view.width = Math.round(width * dpr);
+    view.height = Math.round(height * dpr);
   }
-  const g = canvas.getContext('2d');
+  const g = picture.drawable().getContext('2d');
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, width, height);
   const pad = { left: 44, right: 10, top: 10, bottom: 30 };
@@ -213,6 +218,7 @@ function frame(canvas, curve, extra, axisName = t('slice.phi')) {
     },
     done() {
       g.restore();
+      picture.show();
     },
   };
 }

@@ -35,12 +35,29 @@ export async function openSession() {
 }
 
 /**
+ * In the page, `await window.__seen(canvas)`: a 2-D context holding a copy of what `canvas`
+ * shows after the next frame, to read its pixels whatever its context (the page hands its charts
+ * and heat map to 'bitmaprenderer' canvases, a moment after drawing them, and getImageData
+ * cannot read those directly).
+ */
+export const SEEN = `window.__seen = async (canvas) => {
+  await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
+  const copy = document.createElement('canvas');
+  copy.width = canvas.width;
+  copy.height = canvas.height;
+  const context = copy.getContext('2d', { willReadFrequently: true });
+  if (canvas.width > 0 && canvas.height > 0) context.drawImage(canvas, 0, 0);
+  return context;
+};`;
+
+/**
  * Opens `path` in a new page (Playwright's page `options`: viewport, touch, …) and waits for the
  * lab to be ready. Returns the page and the list that collects every console error, page error
  * and failed request.
  */
 export async function openPage(session, path = '', options = {}) {
   const page = await session.browser.newPage({ viewport: { width: 1280, height: 860 }, ...options });
+  await page.addInitScript(SEEN);
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
@@ -61,9 +78,9 @@ export async function openPage(session, path = '', options = {}) {
 
 /** Mean and variance of the canvas's pixel luminance, sampled on a grid. */
 export async function canvasStats(page, selector) {
-  return page.evaluate((sel) => {
+  return page.evaluate(async (sel) => {
     const canvas = document.querySelector(sel);
-    const context = canvas.getContext('2d');
+    const context = await window.__seen(canvas);
     const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
     let sum = 0;
     let sumSq = 0;

@@ -132,10 +132,10 @@ test('batch size and learning rate on the spiral: at equal epochs B=100 lags, 10
 
 /** The class each test point's surroundings on the boundary map are coloured as: the class
  * colour (away from white) nearest in direction to the pixels just outside the point's marker. */
-const boundaryClasses = (page) => page.evaluate(() => {
+const boundaryClasses = (page) => page.evaluate(async () => {
   const palette = [[0xc0, 0x39, 0x2b], [0x1f, 0x5f, 0xa8], [0x27, 0xae, 0x60]];
   const canvas = document.getElementById('heat');
-  const context = canvas.getContext('2d');
+  const context = await window.__seen(canvas);
   const lab = window.gdviz.lab;
   return JSON.parse(lab.test_points_json()).map(([x, y, label]) => {
     const [px, py] = Array.from(lab.to_pixel(x, y));

@@ -19,9 +19,9 @@ async function train(page, steps) {
 }
 
 /** Fraction of test points whose pixel on the boundary map has their class's colour. */
-const boundaryAgreement = (page) => page.evaluate(() => {
+const boundaryAgreement = (page) => page.evaluate(async () => {
   const canvas = document.getElementById('heat');
-  const context = canvas.getContext('2d');
+  const context = await window.__seen(canvas);
   const lab = window.gdviz.lab;
   const points = JSON.parse(lab.test_points_json());
   let agree = 0;
@@ -222,9 +222,9 @@ test('deep-network views: layer gradient norms, confusion matrix, loss landscape
   await page.locator('#landscape-box summary').click();
   await page.getByRole('button', { name: 'Compute landscape' }).click();
   // It is computed a few rows per frame, under a progress bar, then drawn.
-  const colours = () => page.evaluate(() => {
+  const colours = () => page.evaluate(async () => {
     const canvas = document.getElementById('landscape');
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const { data } = (await window.__seen(canvas)).getImageData(0, 0, canvas.width, canvas.height);
     const seen = new Set();
     for (let i = 0; i < data.length; i += 4 * 37) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
     return seen.size;
@@ -250,13 +250,13 @@ test('presenter mode draws paths, markers and type larger on the same canvas', a
   const drawn = async (query) => {
     const { page, errors } = await openPage(session, query);
     for (let i = 0; i < 20; i += 1) await page.getByRole('button', { name: 'Step' }).click();
-    const pixels = await page.evaluate(() => Object.fromEntries(['trails', 'markers', 'chart'].map((id) => {
+    const pixels = await page.evaluate(async () => Object.fromEntries(await Promise.all(['trails', 'markers', 'chart'].map(async (id) => {
       const canvas = document.getElementById(id);
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      const { data } = (await window.__seen(canvas)).getImageData(0, 0, canvas.width, canvas.height);
       let count = 0;
       for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (id !== 'chart' || data[i] < 128)) count += 1;
       return [id, count];
-    })));
+    }))));
     assert.deepEqual(errors, []);
     return { page, pixels };
   };

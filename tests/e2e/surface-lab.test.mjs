@@ -9,9 +9,9 @@ before(async () => { session = await openSession(); });
 after(async () => { await session?.close(); });
 
 /** A checksum of a canvas's pixels, to see that a picture changed. */
-const canvasSum = (page, selector) => page.evaluate((sel) => {
+const canvasSum = (page, selector) => page.evaluate(async (sel) => {
   const canvas = document.querySelector(sel);
-  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const { data } = (await window.__seen(canvas)).getImageData(0, 0, canvas.width, canvas.height);
   let sum = 0;
   for (let i = 0; i < data.length; i += 16) sum = (sum * 31 + data[i]) % 1000000007;
   return sum;

@@ -15,9 +15,9 @@ const readout = (page) => page.locator('#curvature-readout').textContent();
 const close = (actual, expected, tolerance, what) => assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
 
 /** How many pixels of canvas `id` (the markers canvas unless named) are drawn (not transparent). */
-const drawnPixels = (page, id = 'markers') => page.evaluate((name) => {
+const drawnPixels = (page, id = 'markers') => page.evaluate(async (name) => {
   const canvas = document.getElementById(name);
-  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const { data } = (await window.__seen(canvas)).getImageData(0, 0, canvas.width, canvas.height);
   let n = 0;
   for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n += 1;
   return n;

@@ -31,7 +31,13 @@ const stepAfterFrames = (frames) => `new Promise((resolve) => {
  */
 const canvasVariance = `Math.max(...[...document.querySelectorAll('canvas')].map((canvas) => {
   if (canvas.width === 0 || canvas.height === 0) return 0;
-  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  // What the canvas shows, copied: the page shows some pictures through a bitmap renderer.
+  const copy = document.createElement('canvas');
+  copy.width = canvas.width;
+  copy.height = canvas.height;
+  const context = copy.getContext('2d');
+  context.drawImage(canvas, 0, 0);
+  const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
   let sum = 0, sumSq = 0, count = 0;
   for (let y = 0; y < canvas.height; y += 7) {
     for (let x = 0; x < canvas.width; x += 7) {

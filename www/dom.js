@@ -4,6 +4,14 @@
 export const $ = (id) => document.getElementById(id);
 
 /**
+ * Hides or shows `element`, touching the document only when that changes (a playing run's every
+ * frame calls it: an attribute set to the value it had still counts as a change of the page).
+ */
+export function setHidden(element, hidden) {
+  if (element.hidden !== hidden) element.hidden = hidden;
+}
+
+/**
  * Fills `container` with one child per key, keeping the children it already has when the keys are
  * the same as last time (so the focus and a half-typed value survive an update): `create(key, i)`
  * builds a child, `update(child, key, i)` refreshes it. Returns the children.

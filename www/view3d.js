@@ -5,7 +5,7 @@
 // wheel or a pinch zooms, the arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
-import { $ } from './dom.js';
+import { $, setHidden } from './dom.js';
 import { t } from './i18n.js';
 
 /** Degrees turned per CSS pixel dragged, and per arrow key. */
@@ -147,13 +147,10 @@ export function showView3d({ lab, ui, network }) {
   const mesh = $('surface3d');
   const paths = $('paths3d');
   const markers = $('markers3d');
-  mesh.hidden = !on;
-  paths.hidden = !on;
-  markers.hidden = !on;
+  for (const element of [mesh, paths, markers, $('reset-camera')]) setHidden(element, !on);
   $('stack').classList.toggle('view3d-on', on);
   // A click on the 3-D view turns it; the start is set on the plane.
-  $('start-hint').hidden = on;
-  $('reset-camera').hidden = !on;
+  setHidden($('start-hint'), on);
   $('view3d').checked = ui.view3d;
   if (!on) return;
   const { yaw, pitch, zoom } = ui.camera;

@@ -163,7 +163,7 @@ async function main() {
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
-  const canvases = { heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), paths3d: $('paths3d'), markers3d: $('markers3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
+  const canvases = { boundary: $('boundary'), heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), paths3d: $('paths3d'), markers3d: $('markers3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
   /** The pictures drawn now and then, each drawn off the page and shown through a bitmap (shown.js). */
   const pictures = {
     heat: shownCanvas(canvases.heat),
@@ -246,7 +246,7 @@ async function main() {
   const stale = { boundary: false, chart: false, network: false, panels: false, details: false };
   const drawPart = {
     // While playing, on the coarser grid; the picture a run stops on is drawn in full (draw(true)).
-    boundary: () => pictures.heat.paint((canvas) => lab.redraw_boundary(canvas, ui.selected, true)),
+    boundary: () => lab.redraw_boundary(canvases.boundary, ui.selected, true),
     chart: () => {
       pictures.chart.paint((canvas) => lab.draw_chart(canvas, ui.axis));
       if (!canvases.inset.hidden) pictures.inset.paint((canvas) => lab.draw_inset(canvas));
@@ -282,6 +282,14 @@ async function main() {
   let cloudAt = 0;
   const SURFACE_PARTS = ['chart', 'panels', 'details'];
 
+  /** Lays the decision boundary's picture under the heat map's plotting area (Lab::plot_area). */
+  function placeBoundary() {
+    const [left, top, width, height] = lab.plot_area();
+    if (width === undefined) return;
+    const dpr = window.devicePixelRatio || 1;
+    Object.assign(canvases.boundary.style, { left: `${left / dpr}px`, top: `${top / dpr}px`, width: `${width / dpr}px`, height: `${height / dpr}px` });
+  }
+
   /**
    * Shows the lab. `all`: everything, now (an edit, Step, Pause, the end of a run). Otherwise a
    * frame of a run that `moved` (took steps) or not: the surface lab's paths and markers, and at
@@ -291,8 +299,12 @@ async function main() {
     const network = isNetwork();
     if (network) {
       // Axes and data points again only when the data or the canvas changed.
-      if (surfaceDirty || heatOnly) pictures.heat.paint((canvas) => lab.draw_boundary(canvas, ui.selected));
-      else if (all) pictures.heat.paint((canvas) => lab.redraw_boundary(canvas, ui.selected, false));
+      if (surfaceDirty || heatOnly) {
+        pictures.heat.paint((canvas) => lab.draw_boundary(canvas, canvases.boundary, ui.selected));
+        placeBoundary();
+      } else if (all) {
+        lab.redraw_boundary(canvases.boundary, ui.selected, false);
+      }
       if (heatOnly) return;
       if (surfaceDirty) {
         for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);

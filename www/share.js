@@ -27,9 +27,13 @@ export function stageImage(canvases, rows) {
   const context = out.getContext('2d');
   context.fillStyle = '#fff';
   context.fillRect(0, 0, out.width, out.height);
-  // The view on screen: the 3-D view's canvases while it shows, else the plane's.
-  const layers = canvases.surface3d.hidden ? [canvases.heat, canvases.trails, canvases.markers] : [canvases.surface3d, canvases.paths3d, canvases.markers3d];
-  for (const canvas of layers) context.drawImage(canvas, 0, 0);
+  // The view on screen: each canvas of the stage that shows (the plane's or the 3-D view's, the
+  // decision boundary under the plotting area), in order, where and as large as it shows.
+  for (const canvas of canvases.heat.parentElement.querySelectorAll('canvas:not(.inset)')) {
+    const style = getComputedStyle(canvas);
+    if (style.display === 'none' || style.visibility === 'hidden' || canvas.width === 0) continue;
+    context.drawImage(canvas, canvas.offsetLeft * dpr, canvas.offsetTop * dpr, canvas.offsetWidth * dpr, canvas.offsetHeight * dpr);
+  }
   context.font = `${Math.round(14 * dpr)}px ${CANVAS_FONTS}`;
   context.textBaseline = 'middle';
   rows.forEach((row, index) => {

@@ -15,18 +15,16 @@ pub(super) struct BoundaryBuffers {
     pub(super) values: Vec<f64>,
     pub(super) rgba: Vec<u8>,
     pub(super) classes: Vec<u8>,
-    pub(super) offscreen: Option<HtmlCanvasElement>,
-    /// The data points drawn once on a transparent canvas the size of the stage, laid over
-    /// each new boundary picture until the data, the axes or the canvas change.
+    /// The data points drawn on a transparent canvas the size of the stage, then over the axes.
     pub(super) points: Option<HtmlCanvasElement>,
     /// The points layer's pixels.
     pub(super) dots: Vec<u8>,
-    /// Where the last full drawing put the plotting area, and the canvas size it was for.
-    pub(super) drawn: Option<(Viewport, u32, u32)>,
+    /// Where the last full drawing put the plotting area.
+    pub(super) drawn: Option<Viewport>,
 }
 
-/// The largest side of the grid the network is evaluated on; the canvas scales it up smoothly to
-/// its full resolution.
+/// The largest side of the grid the network is evaluated on; the browser enlarges the picture
+/// smoothly to the plotting area.
 pub(super) const BOUNDARY_GRID: usize = 200;
 /// The side while a run plays ([`Lab::redraw_boundary`] with `coarse`): a quarter of the work,
 /// and TensorFlow Playground's own density (`DENSITY = 100` in its playground.ts). The picture a
@@ -49,10 +47,14 @@ impl Lab {
     /// Draws racer `selected`'s decision boundary (two classes: the probability of class 1 on a
     /// red–white–blue scale; `ce`: the predicted class's colour, lighter where its probability
     /// is lower ([`class_region`]); regression: the output on viridis) with axes and the data
-    /// points in their class's colour — training points filled, test points hollow.
+    /// points in their class's colour — training points filled, test points hollow. The axes
+    /// and points go on `canvas`, whose plotting area is left clear; the boundary goes on
+    /// `boundary`, one pixel per grid cell, which the page lays under that area
+    /// ([`Lab::plot_area`]) and the browser enlarges smoothly.
     pub fn draw_boundary(
         &mut self,
         canvas: &HtmlCanvasElement,
+        boundary: &HtmlCanvasElement,
         selected: usize,
     ) -> Result<(), JsValue> {
         let Some((_, mlp)) = self.session.selected_network(selected) else {
@@ -61,38 +63,46 @@ impl Lab {
         let view = crate::session::network::data_view(mlp);
         let viewport = self.draw_plane_axes(canvas, view, "x₁", "x₂")?;
         self.viewport = Some(viewport);
-        self.boundary.drawn = None;
+        context_2d(canvas)?.clear_rect(
+            viewport.left,
+            viewport.top,
+            viewport.width,
+            viewport.height,
+        );
         self.draw_points_layer(canvas, selected, viewport)?;
-        self.boundary.drawn = Some((viewport, canvas.width(), canvas.height()));
-        self.redraw_boundary(canvas, selected, false)
+        self.boundary.drawn = Some(viewport);
+        self.redraw_boundary(boundary, selected, false)
     }
 
-    /// Redraws the plotting area alone with racer `selected`'s current boundary, the data points
-    /// laid over it as [`Lab::draw_boundary`] last drew them: the axes stay. A few calls across
-    /// to the browser instead of hundreds, for each frame of a run; `coarse` evaluates the
-    /// network on the smaller grid (100²). Draws everything when the canvas has not been
-    /// drawn whole at its current size yet.
+    /// The plotting area of the last [`Lab::draw_boundary`] or surface, in canvas pixels:
+    /// `[left, top, width, height]`; empty before the first.
+    pub fn plot_area(&self) -> Vec<f64> {
+        self.viewport
+            .map(|v| vec![v.left, v.top, v.width, v.height])
+            .unwrap_or_default()
+    }
+
+    /// Draws racer `selected`'s current boundary on `boundary` alone (the axes and the points
+    /// stay as [`Lab::draw_boundary`] drew them): one small picture and one call across to the
+    /// browser for each frame of a run; `coarse` evaluates the network on the smaller grid
+    /// (100²). Nothing before the first [`Lab::draw_boundary`] of the current plotting area.
     pub fn redraw_boundary(
         &mut self,
-        canvas: &HtmlCanvasElement,
+        boundary: &HtmlCanvasElement,
         selected: usize,
         coarse: bool,
     ) -> Result<(), JsValue> {
-        let Some((viewport, w, h)) = self.boundary.drawn else {
-            return self.draw_boundary(canvas, selected);
+        let Some(viewport) = self.boundary.drawn.filter(|v| self.viewport == Some(*v)) else {
+            return Ok(());
         };
-        if (w, h) != (canvas.width(), canvas.height()) || self.viewport != Some(viewport) {
-            return self.draw_boundary(canvas, selected);
-        }
         let Some((runner, mlp)) = self.session.selected_network(selected) else {
             return Ok(());
         };
         let Viewport {
             view,
-            left,
-            top,
             width,
             height,
+            ..
         } = viewport;
 
         // Evaluate on a grid of pixel centres, then colour.
@@ -171,28 +181,16 @@ impl Lab {
                 pixel.copy_from_slice(&[r, g, b, 255]);
             }
         }
-        let offscreen = offscreen_canvas(&mut buffers.offscreen)?;
-        if offscreen.width() != grid_w as u32 || offscreen.height() != grid_h as u32 {
-            offscreen.set_width(grid_w as u32);
-            offscreen.set_height(grid_h as u32);
+        if boundary.width() != grid_w as u32 || boundary.height() != grid_h as u32 {
+            boundary.set_width(grid_w as u32);
+            boundary.set_height(grid_h as u32);
         }
         let image = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&buffers.rgba),
             grid_w as u32,
             grid_h as u32,
         )?;
-        context_2d(&offscreen)?.put_image_data(&image, 0.0, 0.0)?;
-        let context = context_2d(canvas)?;
-        context.set_image_smoothing_enabled(true);
-        context.draw_image_with_html_canvas_element_and_dw_and_dh(
-            &offscreen, left, top, width, height,
-        )?;
-        if let Some(points) = &buffers.points {
-            context.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-                points, left, top, width, height, left, top, width, height,
-            )?;
-        }
-        Ok(())
+        context_2d(boundary)?.put_image_data(&image, 0.0, 0.0)
     }
 
     /// The data points of racer `selected`'s data on the points layer (sized to `canvas`):

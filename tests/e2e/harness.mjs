@@ -35,18 +35,28 @@ export async function openSession() {
 }
 
 /**
- * In the page, `await window.__seen(canvas)`: a 2-D context holding a copy of what `canvas`
- * shows after the next frame, to read its pixels whatever its context (the page hands its charts
- * and heat map to 'bitmaprenderer' canvases, a moment after drawing them, and getImageData
- * cannot read those directly).
+ * In the page, `await window.__seen(element)`: a 2-D context holding a copy of what a canvas
+ * shows after the next frame, whatever its context (the page hands its charts and heat map to
+ * 'bitmaprenderer' canvases a moment after drawing them, and getImageData cannot read those);
+ * for the stage (#stack), its canvases that show, laid where they show, as a person sees them.
  */
-export const SEEN = `window.__seen = async (canvas) => {
+export const SEEN = `window.__seen = async (element) => {
   await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
+  const stage = element.tagName !== 'CANVAS';
+  const dpr = window.devicePixelRatio || 1;
   const copy = document.createElement('canvas');
-  copy.width = canvas.width;
-  copy.height = canvas.height;
+  copy.width = stage ? Math.round(element.clientWidth * dpr) : element.width;
+  copy.height = stage ? Math.round(element.clientHeight * dpr) : element.height;
   const context = copy.getContext('2d', { willReadFrequently: true });
-  if (canvas.width > 0 && canvas.height > 0) context.drawImage(canvas, 0, 0);
+  const layers = stage ? [...element.querySelectorAll('canvas:not(.inset)')].filter((canvas) => {
+    const style = getComputedStyle(canvas);
+    return style.display !== 'none' && style.visibility !== 'hidden' && canvas.width > 0;
+  }) : [element];
+  for (const canvas of layers) {
+    if (canvas.width === 0 || canvas.height === 0) continue;
+    if (stage) context.drawImage(canvas, canvas.offsetLeft * dpr, canvas.offsetTop * dpr, canvas.offsetWidth * dpr, canvas.offsetHeight * dpr);
+    else context.drawImage(canvas, 0, 0);
+  }
   return context;
 };`;
 

@@ -135,7 +135,7 @@ test('batch size and learning rate on the spiral: at equal epochs B=100 lags, 10
 const boundaryClasses = (page) => page.evaluate(async () => {
   const palette = [[0xc0, 0x39, 0x2b], [0x1f, 0x5f, 0xa8], [0x27, 0xae, 0x60]];
   const canvas = document.getElementById('heat');
-  const context = await window.__seen(canvas);
+  const context = await window.__seen(document.getElementById('stack'));
   const lab = window.gdviz.lab;
   return JSON.parse(lab.test_points_json()).map(([x, y, label]) => {
     const [px, py] = Array.from(lab.to_pixel(x, y));

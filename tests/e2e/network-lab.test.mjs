@@ -21,7 +21,7 @@ async function train(page, steps) {
 /** Fraction of test points whose pixel on the boundary map has their class's colour. */
 const boundaryAgreement = (page) => page.evaluate(async () => {
   const canvas = document.getElementById('heat');
-  const context = await window.__seen(canvas);
+  const context = await window.__seen(document.getElementById('stack'));
   const lab = window.gdviz.lab;
   const points = JSON.parse(lab.test_points_json());
   let agree = 0;

@@ -351,11 +351,14 @@ impl Lab {
             .y_label_area_size((48.0 * dpr) as u32)
             .build_cartesian_2d(view.x_min..view.x_max, view.y_min..view.y_max)
             .map_err(js_error)?;
+        let (x_span, y_span) = (view.x_max - view.x_min, view.y_max - view.y_min);
         chart
             .configure_mesh()
             .disable_mesh()
             .x_desc(x_desc)
             .y_desc(y_desc)
+            .x_label_formatter(&|v| plane_tick_label(*v, x_span))
+            .y_label_formatter(&|v| plane_tick_label(*v, y_span))
             .label_style((SANS, font))
             .axis_desc_style((SANS, font))
             .draw()
@@ -369,6 +372,17 @@ impl Lab {
             width: (x_pixels.end - x_pixels.start).max(1) as f64,
             height: (y_pixels.end - y_pixels.start).max(1) as f64,
         })
+    }
+}
+
+/// The label of tick `v` on a plane's axis spanning `span`: plotters' own, except that a tick
+/// within rounding of zero reads 0.0 (not −0.0) and a negative one starts with a minus sign.
+fn plane_tick_label(v: f64, span: f64) -> String {
+    let v = if v.abs() <= 1e-9 * span.abs() { 0.0 } else { v };
+    let label = <plotters::coord::types::RangedCoordf64 as ValueFormatter<f64>>::format(&v);
+    match label.strip_prefix('-') {
+        Some(rest) => format!("−{rest}"),
+        None => label,
     }
 }
 

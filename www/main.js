@@ -304,15 +304,19 @@ async function main() {
    * once, then the chart and the read-outs, so that no task pays for them all. Empty otherwise.
    */
   let inTurn = [];
+  /** The time of the frame that drew the picture in turn last (requestAnimationFrame's). */
+  let pictureFrame = null;
   /** Draws everything part by part from the next frame on (again from the start if under way). */
   function drawInTurn() {
     if (inTurn.length === 0) requestAnimationFrame(drawNextPart);
     inTurn = ['picture', ...(isNetwork() ? NETWORK_PARTS : SURFACE_PARTS).filter((part) => part !== 'boundary')];
   }
-  function drawNextPart() {
+  function drawNextPart(now) {
     const part = inTurn.shift();
-    if (part === 'picture') drawPicture(true);
-    else {
+    if (part === 'picture') {
+      drawPicture(true);
+      pictureFrame = now;
+    } else {
       drawPart[part]();
       drawnAt[part] = performance.now();
       stale[part] = false;
@@ -643,6 +647,8 @@ async function main() {
     onPlaying: () => { $('status').textContent = statusText(state, player.playing); },
     onUiChange: () => updateUrl(false),
     onAdvanced: () => embedApi?.advanced(),
+    // A run that starts with a new picture (a lesson) takes its first steps after it is drawn.
+    drawing: (now) => inTurn.includes('picture') || now === pictureFrame,
   });
   const stage = createStage({
     lab,

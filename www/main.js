@@ -291,13 +291,12 @@ async function main() {
   }
 
   /**
-   * Shows the lab. `all`: everything, now (an edit, Step, Pause, the end of a run). Otherwise a
-   * frame of a run that `moved` (took steps) or not: the surface lab's paths and markers, and at
-   * most one overdue part of REDRAW_MS.
+   * The picture itself: the heat map (the surface, or the decision boundary and its data), and
+   * in the surface lab the paths, markers and 3-D view. `all`: everything; else a frame of a run
+   * that `moved` or not.
    */
-  function draw(all, moved = true) {
-    const network = isNetwork();
-    if (network) {
+  function drawPicture(all, moved) {
+    if (isNetwork()) {
       // Axes and data points again only when the data or the canvas changed.
       if (surfaceDirty || heatOnly) {
         pictures.heat.paint((canvas) => lab.draw_boundary(canvas, canvases.boundary, ui.selected));
@@ -310,24 +309,68 @@ async function main() {
         for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
         surfaceDirty = false;
       }
-    } else {
-      if (surfaceDirty) {
-        pictures.heat.paint((canvas) => lab.draw_surface(canvas));
-        markMeshDirty();
-        surfaceDirty = false;
-      }
-      if (heatOnly) return;
-      // The 3-D view covers the plane's canvases: they catch up when it is turned off.
-      if ((all || moved) && !ui.view3d) {
-        lab.draw_trails(canvases.trails);
-        const now = performance.now();
-        const freshCloud = all || now - cloudAt >= CLOUD_MS;
-        lab.draw_markers(canvases.markers, ui.cloud, ui.selected, freshCloud, ui.curvature);
-        if (freshCloud) cloudAt = now;
-      }
-      if (all || moved) showView3d({ lab, ui, network: false });
+      return;
     }
-    const parts = network ? NETWORK_PARTS : SURFACE_PARTS;
+    if (surfaceDirty) {
+      pictures.heat.paint((canvas) => lab.draw_surface(canvas));
+      markMeshDirty();
+      surfaceDirty = false;
+    }
+    if (heatOnly) return;
+    // The 3-D view covers the plane's canvases: they catch up when it is turned off.
+    if ((all || moved) && !ui.view3d) {
+      lab.draw_trails(canvases.trails);
+      const now = performance.now();
+      const freshCloud = all || now - cloudAt >= CLOUD_MS;
+      lab.draw_markers(canvases.markers, ui.cloud, ui.selected, freshCloud, ui.curvature);
+      if (freshCloud) cloudAt = now;
+    }
+    if (all || moved) showView3d({ lab, ui, network: false });
+  }
+
+  /**
+   * The parts still to be drawn after the scenario was replaced (a lesson, the other view,
+   * imported data or a file), one per animation frame: the picture first, so that it changes at
+   * once, then the chart and the read-outs, so that no task pays for them all. Empty otherwise.
+   */
+  let inTurn = [];
+  /** The time of the frame that drew the picture in turn last (requestAnimationFrame's). */
+  let pictureFrame = null;
+  /** Draws everything part by part from the next frame on (again from the start if under way). */
+  function drawInTurn() {
+    if (inTurn.length === 0) requestAnimationFrame(drawNextPart);
+    inTurn = ['picture', ...(isNetwork() ? NETWORK_PARTS : SURFACE_PARTS).filter((part) => part !== 'boundary')];
+  }
+  function drawNextPart(now) {
+    const part = inTurn.shift();
+    if (part === 'picture') {
+      drawPicture(true);
+      pictureFrame = now;
+    } else {
+      const started = performance.now();
+      drawPart[part]();
+      drawnAt[part] = performance.now();
+      took[part] = drawnAt[part] - started;
+      stale[part] = false;
+    }
+    if (inTurn.length) requestAnimationFrame(drawNextPart);
+  }
+
+  /**
+   * Shows the lab. `all`: everything, now (an edit, Step, Pause, the end of a run). Otherwise a
+   * frame of a run that `moved` (took steps) or not: the surface lab's paths and markers, and at
+   * most one overdue part of REDRAW_MS. While the parts are drawn in turn (drawInTurn), `all`
+   * starts them again and a frame of a run draws only the picture, once it has been drawn.
+   */
+  function draw(all, moved = true) {
+    if (inTurn.length) {
+      if (all) drawInTurn();
+      else if (!inTurn.includes('picture')) drawPicture(false, moved);
+      return;
+    }
+    drawPicture(all, moved);
+    if (heatOnly) return;
+    const parts = isNetwork() ? NETWORK_PARTS : SURFACE_PARTS;
     const now = performance.now();
     if (all) {
       for (const part of parts) {
@@ -504,13 +547,16 @@ async function main() {
   /**
    * Tries a changed scenario; keeps the old one, and says why, when the core refuses it. When
    * the objective changes and a racer cannot run on the new one (Newton needs a Hessian), the
-   * racer becomes Adam and the page says so, rather than refusing the whole change.
+   * racer becomes Adam and the page says so, rather than refusing the whole change. `partByPart`:
+   * the picture and the read-outs are drawn part by part on the next frames (drawInTurn), not
+   * all in this task; `newObjective`: the caller knows the objective changes (new data), so it
+   * is not compared.
    */
-  function edit(mutate, { push = true } = {}) {
+  function edit(mutate, { push = true, partByPart = false, newObjective = false } = {}) {
     const next = structuredClone(scenario);
     mutate(next);
     const text = JSON.stringify(next);
-    const objectiveChanged = lab.objective_differs(text);
+    const objectiveChanged = newObjective || lab.objective_differs(text);
     const adapted = [];
     for (;;) {
       try {
@@ -546,15 +592,19 @@ async function main() {
     controls.show(scenario, state);
     showView();
     updateUrl(push);
+    if (partByPart) drawInTurn();
     // A change of size redraws everything itself.
     if (!stage.resize()) draw(true);
     embedApi?.edited();
     return true;
   }
 
-  /** Replaces the whole scenario (a lesson, another view, an imported file, Back): a new entry. */
+  /**
+   * Replaces the whole scenario (a lesson, another view, an imported file, Back): a new entry.
+   * The new picture and read-outs are drawn part by part on the next frames.
+   */
   function replace(next, { push = 'new' } = {}) {
-    return edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); }, { push });
+    return edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); }, { push, partByPart: true });
   }
 
   /** Words everything the scripts wrote in the current language again (after a switch). */
@@ -577,6 +627,8 @@ async function main() {
 
   /** Opens a lesson in place: its scenario and page settings, its text, and Play. */
   function openLesson(lesson) {
+    // The old picture is not drawn again on Pause: the lesson's is drawn in turn.
+    drawInTurn();
     player.setPlaying(false);
     const probe = new Lab(lesson.query);
     const next = JSON.parse(probe.scenario_json());
@@ -628,6 +680,8 @@ async function main() {
     onPlaying: () => { $('status').textContent = statusText(state, player.playing); },
     onUiChange: () => updateUrl(false),
     onAdvanced: () => embedApi?.advanced(),
+    // A run that starts with a new picture (a lesson) takes its first steps after it is drawn.
+    drawing: (now) => inTurn.includes('picture') || now === pictureFrame,
   });
   const stage = createStage({
     lab,
@@ -732,7 +786,9 @@ async function main() {
       notify([t('messages.labelled', { label, text: csvText(error) })]);
       return;
     }
-    edit((s) => {
+    // Thousands of rows: read here, loaded in a task of their own, then drawn part by part, so
+    // that no one task does it all.
+    setTimeout(() => edit((s) => {
       delete s.objective.dataset;
       s.objective.points = points;
       // Labels beyond 0 and 1 are classes: one output each, softmax and cross-entropy.
@@ -743,7 +799,7 @@ async function main() {
       s.start = null;
       s.batch_size = null;
       for (const racer of s.race ?? []) delete racer.batch_size;
-    });
+    }, { partByPart: true, newObjective: true }), 0);
   };
   $('use-csv').addEventListener('click', () => useCsv('csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification'), t('page.yourDataCsv')));
   $('use-csv-linreg').addEventListener('click', () => useCsv('csv-linreg', () => 'regression1d', t('page.yourDataCsv')));

@@ -26,9 +26,10 @@ export function speedText(speed) {
  * Wires the transport. `advance(n)` takes up to n steps on every racer and returns how many are
  * still running; `draw(all, moved)` shows the result (`all`: everything now; else a frame that
  * took steps or not); `onPlaying(playing)` hears Play and Pause; `onAdvanced()` hears every batch
- * of steps taken.
+ * of steps taken; `drawing(now)` is true while the frame of time `now` draws a new picture (then
+ * the frame takes no steps: the run starts on the next one).
  */
-export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced = () => {} }) {
+export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced = () => {}, drawing = () => false }) {
   let playing = false;
   let owed = 0;
   let lastFrame = null;
@@ -64,6 +65,10 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced 
 
   function frame(now, token) {
     if (!playing || token !== loop) return;
+    if (lastFrame === null && drawing(now)) {
+      requestAnimationFrame((next) => frame(next, token));
+      return;
+    }
     const began = performance.now();
     const elapsed = lastFrame === null ? 0 : Math.min((now - lastFrame) / 1000, MAX_ELAPSED_S);
     lastFrame = now;

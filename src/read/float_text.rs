@@ -35,6 +35,11 @@ pub fn parse_f64(text: &str) -> Option<f64> {
     if !digits(whole) || !digits(fraction) || (whole.is_empty() && fraction.is_empty()) {
         return None;
     }
+    if exponent.is_none() {
+        if let Some(value) = fast_path(whole, fraction) {
+            return Some(signed(value));
+        }
+    }
     // JSON: an optional minus, no leading zeros, a fraction that is never empty (so `-0` is read
     // as the float −0, not the integer 0), an exponent with at least one digit.
     let mut json = String::with_capacity(text.len() + 4);
@@ -55,6 +60,24 @@ pub fn parse_f64(text: &str) -> Option<f64> {
     }
     // The text is a valid JSON number now; serde_json refuses one only beyond f64's range.
     Some(serde_json::from_str::<f64>(&json).unwrap_or(signed(f64::INFINITY)))
+}
+
+/// Plain decimal digits `whole.fraction` of at most 15 digits in all, without the detour through
+/// JSON (a CSV of 10 000 rows reads 30 000 of them): their integer `m` < 10¹⁵ < 2⁵³ and `10^k`
+/// (k ≤ 15 < 23) are both exact in an `f64`, so the one correctly rounded division `m / 10^k` is
+/// the nearest `f64` to the decimal — Clinger's fast path (W. D. Clinger, "How to read floating
+/// point numbers accurately", PLDI 1990). `None` for longer texts.
+fn fast_path(whole: &str, fraction: &str) -> Option<f64> {
+    const MOST_DIGITS: usize = 15;
+    if whole.len() + fraction.len() > MOST_DIGITS {
+        return None;
+    }
+    let mantissa = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .fold(0_u64, |m, digit| m * 10 + u64::from(digit - b'0'));
+    let scale = (0..fraction.len()).fold(1.0_f64, |p, _| p * 10.0);
+    Some(mantissa as f64 / scale)
 }
 
 #[cfg(test)]
@@ -169,6 +192,13 @@ mod tests {
             for text in [format!("{v}"), format!("{v:e}"), format!("{v:.3e}"), format!("{v:.20}")] {
                 agree(&text);
             }
+        }
+
+        #[test]
+        /// Short plain decimals, as CSV cells are written, take the fast path.
+        #[test]
+        fn agrees_on_short_decimals(text in "[+-]?[0-9]{0,8}(\\.[0-9]{0,8})?") {
+            agree(&text);
         }
 
         #[test]

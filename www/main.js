@@ -15,12 +15,10 @@ import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from '.
 import { setUpSearchNav, showLastStep } from './slice.js';
 import { createChallenge } from './challenge.js';
 import { createNarrator } from './narrate.js';
-import { setUpRecording } from './record.js';
 import { csvText, ignoredText, readField, reasonText, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
-import { setUpSharing } from './share.js';
 import { createStage } from './stage.js';
 import { cameraText, markMeshDirty, readCamera, setUpView3d, showView3d } from './view3d.js';
 
@@ -676,6 +674,8 @@ async function main() {
   else updateUrl(false);
   /** The legend under an exported picture or video: each racer's colour, label and standing. */
   const legendRows = () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) }));
+  // Sharing and recording are wired after the first heat map, their modules fetched only then.
+  const [{ setUpSharing }, { setUpRecording }] = await Promise.all([import('./share.js'), import('./record.js')]);
   setUpSharing({
     lab,
     canvases,

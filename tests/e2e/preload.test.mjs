@@ -3,8 +3,8 @@
 // for them all rather than one per import level. Checked without a browser (the list equals the
 // graph, read from the sources, so it cannot go stale) and in Chromium (each of those files is
 // fetched once — the preload is the request the page uses — and no other script or wasm is
-// requested before the first heat map). Modules the first screen does not need (the digits lab, the Chinese
-// catalogue) are imported with import() and stay out of both.
+// requested before the first heat map). Modules the first screen does not need (the digits lab,
+// the Chinese catalogue, sharing and recording) are imported with import() and stay out of both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -65,7 +65,7 @@ test('index.html preloads exactly the static import graph of its module script, 
 
 test('the lazy modules stay out of the first screen\'s graph', async () => {
   const graph = await staticGraph(ENTRY);
-  for (const lazy of ['www/digits.js', 'www/i18n/zh-CN.js', 'pkg/gdviz_digits.js']) {
+  for (const lazy of ['www/digits.js', 'www/i18n/zh-CN.js', 'pkg/gdviz_digits.js', 'www/share.js', 'www/record.js']) {
     assert.ok(!graph.has(lazy), `${lazy} is imported statically`);
   }
 });

@@ -28,6 +28,12 @@ const reducedMotion = () => window.matchMedia?.('(prefers-reduced-motion: reduce
 /** Whether the page is inside another page's frame (a course page's embed). */
 const FRAMED = window.self !== window.top;
 
+// The wasm (preloaded by index.html) compiles while the words below are fetched and filled in;
+// main() awaits it and reports its failure (the catch only keeps it from counting as unhandled
+// until then).
+const wasmReady = init();
+wasmReady.catch(() => {});
+
 // The page's words, in the language the URL asks for, else the browser's: filled before the
 // lab loads, so even "Loading the lab…" is in the reader's language.
 const REQUESTED_LANGUAGE = new URLSearchParams(window.location.search).get('lang');
@@ -131,7 +137,7 @@ function readUi(params, ignored) {
 }
 
 async function main() {
-  await init();
+  await wasmReady;
   const lab = new Lab(surfaceQuery(window.location.search));
   const ignored = JSON.parse(lab.ignored_json()).map(ignoredText);
   const ui = readUi(new URLSearchParams(window.location.search), ignored);

@@ -72,13 +72,22 @@ export function has(id) {
 
 /**
  * Fills the marked elements under `root` from the catalogue: `data-i18n` their text,
- * `data-i18n-aria-label`, `data-i18n-title` and `data-i18n-placeholder` those attributes.
+ * `data-i18n-aria-label`, `data-i18n-title` and `data-i18n-placeholder` those attributes. Words
+ * that are already right are left alone: index.html is written in English, and rewriting its
+ * text with the same words would only make the browser lay the page out again before the first
+ * heat map.
  */
 export function translatePage(root = document) {
-  for (const element of root.querySelectorAll('[data-i18n]')) element.textContent = t(element.dataset.i18n);
+  for (const element of root.querySelectorAll('[data-i18n]')) {
+    const text = t(element.dataset.i18n);
+    if (element.textContent !== text) element.textContent = text;
+  }
   for (const [data, attribute] of [['i18nAriaLabel', 'aria-label'], ['i18nTitle', 'title'], ['i18nPlaceholder', 'placeholder']]) {
     const selector = `[data-${attribute === 'aria-label' ? 'i18n-aria-label' : `i18n-${attribute}`}]`;
-    for (const element of root.querySelectorAll(selector)) element.setAttribute(attribute, t(element.dataset[data]));
+    for (const element of root.querySelectorAll(selector)) {
+      const text = t(element.dataset[data]);
+      if (element.getAttribute(attribute) !== text) element.setAttribute(attribute, text);
+    }
   }
   document.documentElement.lang = current;
   document.title = t('page.documentTitle');

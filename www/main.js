@@ -15,12 +15,10 @@ import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from '.
 import { setUpSearchNav, showLastStep } from './slice.js';
 import { createChallenge } from './challenge.js';
 import { createNarrator } from './narrate.js';
-import { setUpRecording } from './record.js';
 import { csvText, ignoredText, readField, reasonText, refusalText } from './messages.js';
 import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
-import { setUpSharing } from './share.js';
 import { shownCanvas } from './shown.js';
 import { createStage } from './stage.js';
 import { cameraText, markMeshDirty, readCamera, setUpView3d, showView3d } from './view3d.js';
@@ -30,6 +28,12 @@ const reducedMotion = () => window.matchMedia?.('(prefers-reduced-motion: reduce
 
 /** Whether the page is inside another page's frame (a course page's embed). */
 const FRAMED = window.self !== window.top;
+
+// The wasm (preloaded by index.html) compiles while the words below are fetched and filled in;
+// main() awaits it and reports its failure (the catch only keeps it from counting as unhandled
+// until then).
+const wasmReady = init();
+wasmReady.catch(() => {});
 
 // The page's words, in the language the URL asks for, else the browser's: filled before the
 // lab loads, so even "Loading the lab…" is in the reader's language.
@@ -134,7 +138,7 @@ function readUi(params, ignored) {
 }
 
 async function main() {
-  await init();
+  await wasmReady;
   const lab = new Lab(surfaceQuery(window.location.search));
   const ignored = JSON.parse(lab.ignored_json()).map(ignoredText);
   const ui = readUi(new URLSearchParams(window.location.search), ignored);
@@ -761,6 +765,8 @@ async function main() {
   else updateUrl(false);
   /** The legend under an exported picture or video: each racer's colour, label and standing. */
   const legendRows = () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) }));
+  // Sharing and recording are wired after the first heat map, their modules fetched only then.
+  const [{ setUpSharing }, { setUpRecording }] = await Promise.all([import('./share.js'), import('./record.js')]);
   setUpSharing({
     lab,
     canvases,

@@ -3,7 +3,7 @@
 // many steps as the time since the last frame asks for (bounded, so a stalled tab does not leap
 // ahead), and no more than fit in the frame's compute budget.
 import { $, ladderSlider } from './dom.js';
-import { nearestIndex, oneTwoFive } from './format.js';
+import { grouped, nearestIndex, oneTwoFive } from './format.js';
 import { t } from './i18n.js';
 
 /** The speeds offered, in steps per second: 1, 2, 5, 10, … 100 000. */
@@ -19,7 +19,7 @@ const FRAME_LOG = 1024;
 
 /** "500 steps/s", "1 step/s", "20 000 steps/s". */
 export function speedText(speed) {
-  return t('player.speed', { speed: speed.toLocaleString('en-US').replace(/,/g, ' '), one: speed === 1 });
+  return t('player.speed', { speed: grouped(speed), one: speed === 1 });
 }
 
 /**

@@ -240,10 +240,12 @@ async function main() {
   /**
    * A read-out is redrawn at most once per this many times what it last took, so that on a slow
    * device (or with a network, whose last-step slice evaluates the loss ~140 times) the
-   * read-outs take at most a twentieth of a playing run's time. The boundary, the animation
-   * itself, keeps its pace.
+   * read-outs take at most a fiftieth of a playing run's time and few of its frames: at full
+   * speed on a laptop this leaves REDRAW_MS as it is (a loss chart takes ~5 ms); on a phone's
+   * CPU the chart and read-outs refresh about once a second while the paths stay smooth. The
+   * boundary, the animation itself, keeps its pace.
    */
-  const REDRAW_SHARE = { boundary: 0, chart: 20, network: 20, panels: 20, details: 20 };
+  const REDRAW_SHARE = { boundary: 0, chart: 50, network: 50, panels: 50, details: 50 };
   /** When each part was last drawn, what that took (ms), and whether the run has moved since. */
   const drawnAt = { boundary: 0, chart: 0, network: 0, panels: 0, details: 0 };
   const took = { boundary: 0, chart: 0, network: 0, panels: 0, details: 0 };

@@ -411,12 +411,13 @@ impl Raster {
                 |(f0, fx, fy): (f64, f64, f64)| (f0 + fy * cy + fx * (first as f64 + 0.5), fx);
             let (mut z, dz) = line(depth);
             let mut channels = rgb.map(line);
-            let row = py * self.width;
-            for px in first..=last {
-                let index = row + px;
-                if (z as f32) < self.depth[index] {
-                    self.depth[index] = z as f32;
-                    let pixel = &mut self.rgba[4 * index..4 * index + 3];
+            // The span's depths and pixels as slices of their own: no index checks per pixel.
+            let (from, to) = (py * self.width + first, py * self.width + last + 1);
+            let depths = &mut self.depth[from..to];
+            let pixels = self.rgba[4 * from..4 * to].chunks_exact_mut(4);
+            for (stored, pixel) in depths.iter_mut().zip(pixels) {
+                if (z as f32) < *stored {
+                    *stored = z as f32;
                     for (out, (v, _)) in pixel.iter_mut().zip(&channels) {
                         // `as` saturates: below 0 is 0, above 255 is 255.
                         *out = (v + 0.5) as u8;

@@ -28,7 +28,7 @@ export function stageImage(canvases, rows) {
   context.fillStyle = '#fff';
   context.fillRect(0, 0, out.width, out.height);
   // The view on screen: the 3-D view's canvases while it shows, else the plane's.
-  const layers = canvases.surface3d.hidden ? [canvases.heat, canvases.trails, canvases.markers] : [canvases.surface3d, canvases.paths3d, canvases.markers3d];
+  const layers = canvases.surface3d.hidden ? [canvases.heat, canvases.trails, canvases.markers] : [canvases.surface3d, canvases.paths3d];
   for (const canvas of layers) context.drawImage(canvas, 0, 0);
   context.font = `${Math.round(14 * dpr)}px ${CANVAS_FONTS}`;
   context.textBaseline = 'middle';

@@ -366,9 +366,8 @@ impl Raster {
             (edge(p, q, 0.0, 0.0) / area, dx, dy)
         };
         let weights = [affine(&b, &c), affine(&c, &a), affine(&a, &b)];
-        let value = |f: &dyn Fn(&Vertex) -> f64| {
-            // The interpolated quantity as an affine function of (x, y).
-            let (fa, fb, fc) = (f(&a), f(&b), f(&c));
+        // The quantity that is `fa`, `fb` and `fc` at the corners as an affine function of (x, y).
+        let value = |fa: f64, fb: f64, fc: f64| {
             let at = |k: usize| weights[k];
             (
                 fa * at(0).0 + fb * at(1).0 + fc * at(2).0,
@@ -376,12 +375,8 @@ impl Raster {
                 fa * at(0).2 + fb * at(1).2 + fc * at(2).2,
             )
         };
-        let depth = value(&|v| v.depth);
-        let rgb = [
-            value(&|v| v.rgb[0]),
-            value(&|v| v.rgb[1]),
-            value(&|v| v.rgb[2]),
-        ];
+        let depth = value(a.depth, b.depth, c.depth);
+        let rgb = [0, 1, 2].map(|k| value(a.rgb[k], b.rgb[k], c.rgb[k]));
         // Inside by a hair: neighbouring triangles overlap by rounding rather than leave a seam.
         const EDGE: f64 = -1e-9;
         let row_first = top.floor().max(0.0) as usize;

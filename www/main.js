@@ -167,7 +167,7 @@ async function main() {
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
-  const canvases = { boundary: $('boundary'), heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), paths3d: $('paths3d'), markers3d: $('markers3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
+  const canvases = { boundary: $('boundary'), heat: $('heat'), trails: $('trails'), markers: $('markers'), surface3d: $('surface3d'), paths3d: $('paths3d'), chart: $('chart'), inset: $('inset'), network: $('network') };
   /** The pictures drawn now and then, each drawn off the page and shown through a bitmap (shown.js). */
   const pictures = {
     heat: shownCanvas(canvases.heat),

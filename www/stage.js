@@ -55,7 +55,7 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
       stack.style.width = `${width}px`;
       stack.style.height = `${height}px`;
     }
-    for (const canvas of [canvases.heat, canvases.trails, canvases.markers, canvases.surface3d, canvases.paths3d, canvases.markers3d]) fit(canvas, width, height, dpr);
+    for (const canvas of [canvases.heat, canvases.trails, canvases.markers, canvases.surface3d, canvases.paths3d]) fit(canvas, width, height, dpr);
     fit(canvases.chart, chartWidth, ui.embed ? 150 : 220, dpr);
     const insetWidth = Math.round(Math.min(220, 0.4 * width));
     fit(canvases.inset, insetWidth, Math.round(insetWidth * 0.73), dpr);

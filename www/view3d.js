@@ -1,7 +1,7 @@
 // The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
-// map, on three canvases: the mesh (redrawn when the camera, the surface or the size changes; at
-// half resolution while a drag or the wheel is turning it), the paths over it (their new
-// stretches drawn each frame) and the racers' points on top. Drag (a finger too) turns it, the
+// map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes; at
+// half resolution while a drag or the wheel is turning it) and over it the paths (their new
+// stretches drawn each frame) with the racers' points on top. Drag (a finger too) turns it, the
 // wheel or a pinch zooms, the arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
@@ -146,8 +146,7 @@ export function showView3d({ lab, ui, network }) {
   const on = ui.view3d && !network;
   const mesh = $('surface3d');
   const paths = $('paths3d');
-  const markers = $('markers3d');
-  for (const element of [mesh, paths, markers, $('reset-camera')]) setHidden(element, !on);
+  for (const element of [mesh, paths, $('reset-camera')]) setHidden(element, !on);
   $('stack').classList.toggle('view3d-on', on);
   // A click on the 3-D view turns it; the start is set on the plane.
   setHidden($('start-hint'), on);
@@ -162,5 +161,5 @@ export function showView3d({ lab, ui, network }) {
     lab.draw_surface_3d(mesh, yaw, pitch, zoom, paths.width, paths.height);
     meshDrawn = key;
   }
-  lab.draw_paths_3d(paths, markers, yaw, pitch, zoom, ui.selected);
+  lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);
 }

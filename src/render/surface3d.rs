@@ -366,9 +366,8 @@ impl Raster {
             (edge(p, q, 0.0, 0.0) / area, dx, dy)
         };
         let weights = [affine(&b, &c), affine(&c, &a), affine(&a, &b)];
-        let value = |f: &dyn Fn(&Vertex) -> f64| {
-            // The interpolated quantity as an affine function of (x, y).
-            let (fa, fb, fc) = (f(&a), f(&b), f(&c));
+        // The quantity that is `fa`, `fb` and `fc` at the corners as an affine function of (x, y).
+        let value = |fa: f64, fb: f64, fc: f64| {
             let at = |k: usize| weights[k];
             (
                 fa * at(0).0 + fb * at(1).0 + fc * at(2).0,
@@ -376,12 +375,8 @@ impl Raster {
                 fa * at(0).2 + fb * at(1).2 + fc * at(2).2,
             )
         };
-        let depth = value(&|v| v.depth);
-        let rgb = [
-            value(&|v| v.rgb[0]),
-            value(&|v| v.rgb[1]),
-            value(&|v| v.rgb[2]),
-        ];
+        let depth = value(a.depth, b.depth, c.depth);
+        let rgb = [0, 1, 2].map(|k| value(a.rgb[k], b.rgb[k], c.rgb[k]));
         // Inside by a hair: neighbouring triangles overlap by rounding rather than leave a seam.
         const EDGE: f64 = -1e-9;
         let row_first = top.floor().max(0.0) as usize;
@@ -411,12 +406,13 @@ impl Raster {
                 |(f0, fx, fy): (f64, f64, f64)| (f0 + fy * cy + fx * (first as f64 + 0.5), fx);
             let (mut z, dz) = line(depth);
             let mut channels = rgb.map(line);
-            let row = py * self.width;
-            for px in first..=last {
-                let index = row + px;
-                if (z as f32) < self.depth[index] {
-                    self.depth[index] = z as f32;
-                    let pixel = &mut self.rgba[4 * index..4 * index + 3];
+            // The span's depths and pixels as slices of their own: no index checks per pixel.
+            let (from, to) = (py * self.width + first, py * self.width + last + 1);
+            let depths = &mut self.depth[from..to];
+            let pixels = self.rgba[4 * from..4 * to].chunks_exact_mut(4);
+            for (stored, pixel) in depths.iter_mut().zip(pixels) {
+                if (z as f32) < *stored {
+                    *stored = z as f32;
                     for (out, (v, _)) in pixel.iter_mut().zip(&channels) {
                         // `as` saturates: below 0 is 0, above 255 is 255.
                         *out = (v + 0.5) as u8;

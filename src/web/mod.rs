@@ -129,6 +129,8 @@ pub struct Lab {
     mesh3d: Option<surface3d::Mesh3d>,
     /// What the 3-D view's paths canvas shows.
     paths3d: surface3d::Paths3d,
+    /// The 3-D view's terrain, kept while only the camera moves.
+    terrain3d: Option<surface3d::Terrain3d>,
 }
 
 #[wasm_bindgen]
@@ -151,6 +153,7 @@ impl Lab {
             words: CanvasWords::default(),
             mesh3d: None,
             paths3d: Default::default(),
+            terrain3d: None,
         }
     }
 

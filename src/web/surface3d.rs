@@ -4,9 +4,11 @@
 
 use super::surface::color_scale;
 use super::*;
+use crate::objective::model::Model;
 use crate::objective::Objective;
 use crate::render::colormap::css_hex;
 use crate::render::surface3d::{Camera, Projection, Raster, Terrain, MESH_POINTS};
+use std::rc::Rc;
 
 /// The view's background, where no face covers the canvas.
 const BACKGROUND: [u8; 3] = [0x10, 0x13, 0x1a];
@@ -21,7 +23,7 @@ const PATH_STEP: f64 = 4.0;
 pub(super) struct Mesh3d {
     camera: Camera,
     size: (u32, u32),
-    terrain: Terrain,
+    terrain: Rc<Terrain>,
     projection: Projection,
     /// The pixels, at `scale` of the view's: ½ while the view is being turned.
     raster: Raster,
@@ -29,7 +31,10 @@ pub(super) struct Mesh3d {
 }
 
 /// What the 3-D paths canvas shows, so a playing run's frame draws only the new stretch of
-/// each path: the view it was drawn for and how much of each trail it holds.
+/// each path: the view it was drawn for, how much of each trail it holds, and where the racers'
+/// points were drawn over them. One canvas holds both: every canvas the page shows is copied to
+/// the screen each frame, changed or not, and the points' own canvas cost a full copy for a few
+/// small discs.
 #[derive(Default)]
 pub(super) struct Paths3d {
     /// The view the canvas was drawn for.
@@ -38,6 +43,11 @@ pub(super) struct Paths3d {
     drawn: Vec<Drawn>,
     /// Meshes drawn so far: a new mesh (surface, camera or size) redraws the paths.
     meshes: u64,
+    /// The paths alone, outside the document: the canvas shown is mended from it where the
+    /// points were.
+    layer: Option<HtmlCanvasElement>,
+    /// The canvas rectangles (x, y, width, height) the points cover on the canvas shown.
+    points: Vec<[f64; 4]>,
 }
 
 /// What a 3-D paths canvas depends on besides the trails.
@@ -49,6 +59,14 @@ struct PathsView {
     mesh: u64,
     selected: usize,
     dpr: f64,
+}
+
+/// The terrain last sampled and the objective it was sampled from: a turning camera changes
+/// neither, so the surface is sampled once per objective and view, not once per frame.
+pub(super) struct Terrain3d {
+    /// The objective sampled (held, so another objective cannot take its place in memory).
+    objective: Rc<Model>,
+    terrain: Rc<Terrain>,
 }
 
 impl Mesh3d {
@@ -80,7 +98,7 @@ impl Lab {
         let pixels = (canvas.width() as usize, canvas.height() as usize);
         let size = (width.max(1), height.max(1));
         let camera = Camera { yaw, pitch, zoom };
-        let Some((terrain, projection)) = self.terrain_3d(size, camera) else {
+        let Some(terrain) = self.terrain_3d() else {
             self.mesh3d = None;
             context.set_fill_style_str(&css_hex(BACKGROUND));
             context.fill_rect(0.0, 0.0, pixels.0 as f64, pixels.1 as f64);
@@ -93,6 +111,7 @@ impl Lab {
             Some(mesh) if (mesh.raster.width, mesh.raster.height) == pixels => mesh.raster,
             _ => Raster::new(pixels.0, pixels.1),
         };
+        let projection = Projection::new(camera, size.0 as f64, size.1 as f64);
         let scaled = Projection::new(camera, pixels.0 as f64, pixels.1 as f64);
         raster.draw(&terrain, &scaled, &self.colors, BACKGROUND);
         let image = ImageData::new_with_u8_clamped_array_and_sh(
@@ -168,16 +187,16 @@ impl Lab {
         Ok(())
     }
 
-    /// Draws each racer's path lifted onto the surface (racer `selected`'s wider) onto `paths`
-    /// and its point onto `markers`: transparent canvases over [`Lab::draw_surface_3d`]'s, seen
+    /// Draws each racer's path lifted onto the surface (racer `selected`'s wider) and its point
+    /// over the paths onto `paths`: a transparent canvas over [`Lab::draw_surface_3d`]'s, seen
     /// by the same camera. Where the mesh as last drawn hides a stretch of path or a point, it is
     /// drawn faint; paths are broken where they leave the view. While the camera, the canvas,
     /// the mesh and the selection stay as they were, only the paths' new stretches are drawn
-    /// (onto what `paths` shows); the points are drawn afresh each time.
+    /// (onto what `paths` shows, mended where the points were); the points are drawn afresh
+    /// each time.
     pub fn draw_paths_3d(
         &mut self,
         paths: &HtmlCanvasElement,
-        markers: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
@@ -185,28 +204,22 @@ impl Lab {
     ) -> Result<(), JsValue> {
         let size = (paths.width(), paths.height());
         let camera = Camera { yaw, pitch, zoom }.clamped();
+        let Some(terrain) = self.terrain_3d() else {
+            context_2d(paths)?.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+            self.paths3d.key = None;
+            return Ok(());
+        };
+        // The mesh as last drawn, when it shows this surface from this camera on this canvas.
+        let mesh = self.mesh3d.as_ref().filter(|mesh| {
+            mesh.camera == camera && mesh.size == size && Rc::ptr_eq(&mesh.terrain, &terrain)
+        });
         let fresh;
-        let (terrain, projection, mesh) = match &self.mesh3d {
-            Some(mesh)
-                if mesh.camera == camera
-                    && mesh.size == size
-                    && mesh.terrain.view == self.session.view() =>
-            {
-                (&mesh.terrain, &mesh.projection, Some(mesh))
+        let projection = match mesh {
+            Some(mesh) => &mesh.projection,
+            None => {
+                fresh = Projection::new(camera, size.0 as f64, size.1 as f64);
+                &fresh
             }
-            _ => match self.terrain_3d(size, camera) {
-                Some(made) => {
-                    fresh = made;
-                    (&fresh.0, &fresh.1, None)
-                }
-                None => {
-                    for canvas in [paths, markers] {
-                        context_2d(canvas)?.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
-                    }
-                    self.paths3d.key = None;
-                    return Ok(());
-                }
-            },
         };
         let view = terrain.view;
         let dpr = self.dpr;
@@ -219,8 +232,9 @@ impl Lab {
             let (px, py, depth) = projection.plane_depth(&view, x, y, z);
             Some(((px, py), mesh.is_none_or(|m| m.shows(px, py, depth))))
         };
-        // While the view turns (the mesh drawn coarse) the paths are cut as coarsely.
-        let grain = dpr / mesh.map_or(1.0, |m| m.scale);
+        // While the view turns (the mesh drawn coarse) the paths are drawn again each frame: cut
+        // more coarsely still (4 × at half the pixels), in fewer and longer segments.
+        let grain = dpr / mesh.map_or(1.0, |m| m.scale).powi(2);
         let trails = self.session.trails();
         let state = &mut self.paths3d;
         // Drawn onto what the canvas shows, or from scratch: after any change of view, or when
@@ -239,14 +253,35 @@ impl Lab {
                 .zip(&state.drawn)
                 .any(|(trail, &drawn)| matches!(trail.since(drawn), NewPoints::Redraw));
         }
-        let context = context_2d(paths)?;
+        let layer = offscreen_canvas(&mut state.layer)?;
+        if (layer.width(), layer.height()) != size {
+            layer.set_width(size.0);
+            layer.set_height(size.1);
+            whole = true;
+        }
+        let context = context_2d(&layer)?;
+        let shown = context_2d(paths)?;
         if whole {
             context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
             state.drawn = vec![Drawn::default(); trails.len()];
             state.key = Some(key);
+        } else {
+            // The paths as they were under last frame's points; the new stretches go on both.
+            for &[x, y, w, h] in &state.points {
+                shown.clear_rect(x, y, w, h);
+                shown
+                    .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                        &layer, x, y, w, h, x, y, w, h,
+                    )?;
+            }
         }
-        context.set_line_cap("round");
-        context.set_line_join("round");
+        // The stretches go on the layer, and onto the canvas shown unless it is copied whole.
+        let both = [&context, &shown];
+        let targets = if whole { &both[..1] } else { &both[..] };
+        for context in targets {
+            context.set_line_cap("round");
+            context.set_line_join("round");
+        }
         for (index, trail) in trails.iter().enumerate() {
             let points = match trail.since(state.drawn[index]) {
                 NewPoints::Append(points) => points,
@@ -271,6 +306,16 @@ impl Lab {
                     }
                 }
             };
+            // Puts the pen down where the stretch from `from` (off the view) to `to` enters the
+            // view; returns that plane point and the one where the stretch leaves the view again,
+            // or None where it misses the view or enters beside a hole in the mesh.
+            let enter = |runs: &mut PathRuns, from: (f64, f64), to: (f64, f64)| {
+                let (t0, t1) = clip(&view, from, to)?;
+                let entry = along(&view, from, to, t0);
+                let (at, seen) = place(entry.0, entry.1)?;
+                runs.start(at, seen);
+                Some((entry, along(&view, from, to, t1)))
+            };
             // The last point drawn (plane, pixel), and the last one offered when it lay off the
             // mesh: a path that leaves the view is drawn to its edge, and from its edge when it
             // comes back, as the plane's view draws it.
@@ -291,12 +336,8 @@ impl Lab {
                             }
                         }
                         (None, Some(from)) => {
-                            if let Some((t0, t1)) = clip(&view, from, here) {
-                                let entry = along(&view, from, here, t0);
-                                if let Some((at, seen)) = place(entry.0, entry.1) {
-                                    runs.start(at, seen);
-                                    span(&mut runs, entry, along(&view, from, here, t1));
-                                }
+                            if let Some((entry, exit)) = enter(&mut runs, from, here) {
+                                span(&mut runs, entry, exit);
                             }
                         }
                         (None, None) => {}
@@ -317,15 +358,8 @@ impl Lab {
                 }
                 match (last, off) {
                     (Some((from, _)), _) => span(&mut runs, from, here),
-                    (None, Some(from)) => match clip(&view, from, here) {
-                        Some((t0, _)) => {
-                            let entry = along(&view, from, here, t0);
-                            match place(entry.0, entry.1) {
-                                Some((at, seen)) => runs.start(at, seen),
-                                None => runs.start(pixel, seen),
-                            }
-                            span(&mut runs, entry, here);
-                        }
+                    (None, Some(from)) => match enter(&mut runs, from, here) {
+                        Some((entry, _)) => span(&mut runs, entry, here),
                         None => runs.start(pixel, seen),
                     },
                     (None, None) => runs.start(pixel, seen),
@@ -333,12 +367,20 @@ impl Lab {
                 (last, off) = (Some((here, pixel)), None);
             }
             let width = if index == selected { 3.0 } else { 2.0 } * dpr;
-            context.set_stroke_style_str(&racer_color(index));
-            runs.stroke(&context, width, HIDDEN_ALPHA)?;
+            for context in targets {
+                context.set_stroke_style_str(&racer_color(index));
+                runs.stroke(context, width, HIDDEN_ALPHA)?;
+            }
             state.drawn[index] = trail.drawn_all();
         }
-        let context = context_2d(markers)?;
-        context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+        if whole {
+            shown.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+            shown.draw_image_with_html_canvas_element(&layer, 0.0, 0.0)?;
+        }
+        let context = shown;
+        // A point's disc and outline, with a pixel to spare for antialiasing, in whole pixels.
+        let reach = POINT_REACH * dpr + 1.0;
+        state.points.clear();
         for (index, runner) in self.session.race().runners.iter().enumerate() {
             let params = runner.params();
             if params.len() < 2 {
@@ -353,6 +395,9 @@ impl Lab {
                 context.set_global_alpha(if seen { 1.0 } else { HIDDEN_ALPHA });
                 draw_point(&context, pixel, &racer_color(index), dpr)?;
                 context.set_global_alpha(1.0);
+                let (left, top) = ((pixel.0 - reach).floor(), (pixel.1 - reach).floor());
+                let (right, bottom) = ((pixel.0 + reach).ceil(), (pixel.1 + reach).ceil());
+                state.points.push([left, top, right - left, bottom - top]);
             }
         }
         Ok(())
@@ -398,6 +443,10 @@ const MIN_SEGMENT: f64 = 1.5;
 
 /// Pieces each edge of the floor is cut into to test what the mesh hides.
 const FLOOR_PIECES: usize = 48;
+
+/// How far a racer's point reaches from its centre, at a device pixel ratio of 1: its radius
+/// and half its outline ([`draw_point`]).
+const POINT_REACH: f64 = 5.0 + 0.75;
 
 /// How strongly what the mesh hides still shows through it.
 const HIDDEN_ALPHA: f64 = 0.3;
@@ -482,22 +531,32 @@ impl PathRuns {
 }
 
 impl Lab {
-    /// The current surface's terrain and the camera's projection onto a canvas of `size`;
-    /// `None` where the objective is not a function of two parameters.
-    fn terrain_3d(&self, size: (u32, u32), camera: Camera) -> Option<(Terrain, Projection)> {
+    /// The current surface's terrain over the current view, sampled again only when the
+    /// objective or the view changed; `None` where the objective is not a function of two
+    /// parameters.
+    fn terrain_3d(&mut self) -> Option<Rc<Terrain>> {
         let runner = self.session.race().runners.first()?;
         if runner.params().len() != 2 {
             return None;
         }
         let objective = runner.objective();
-        let terrain = Terrain::sample(
+        let view = self.session.view();
+        if let Some(kept) = &self.terrain3d {
+            if Rc::ptr_eq(&kept.objective, objective) && kept.terrain.view == view {
+                return Some(kept.terrain.clone());
+            }
+        }
+        let terrain = Rc::new(Terrain::sample(
             |x, y| objective.loss(&[x, y]),
-            self.session.view(),
+            view,
             MESH_POINTS,
             color_scale(runner),
-        );
-        let projection = Projection::new(camera, size.0 as f64, size.1 as f64);
-        Some((terrain, projection))
+        ));
+        self.terrain3d = Some(Terrain3d {
+            objective: objective.clone(),
+            terrain: terrain.clone(),
+        });
+        Some(terrain)
     }
 }
 

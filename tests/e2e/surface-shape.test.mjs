@@ -319,8 +319,16 @@ test('3-D view: a racer that leaves the view is drawn to its edge and shown on i
   for (let i = 0; i < 2; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
   const [x, y] = await page.evaluate(() => [window.gdviz.state.racers[0].x, window.gdviz.state.racers[0].y]);
   assert.ok(Math.abs(x) > 4 || Math.abs(y) > 4, `the red racer is off the view at (${x}, ${y})`);
-  // Both racers' points are on the points canvas: the red one on the view's edge.
-  assert.ok((await drawnPixels(page, 'markers3d')) > 120, 'two points drawn');
+  // Both racers' points are drawn over the paths (the red one on the view's edge): their black
+  // outlines, a colour no path is drawn in.
+  const outlines = await page.evaluate(() => {
+    const canvas = document.getElementById('paths3d');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let k = 0; k < data.length; k += 4) if (data[k + 3] >= 200 && Math.max(data[k], data[k + 1], data[k + 2]) < 40) count += 1;
+    return count;
+  });
+  assert.ok(outlines > 40, `two points' outlines drawn (${outlines} px)`);
   await page.locator('#stack').screenshot({ path: `${SCREENSHOT_DIR}/view3d-left-the-view.png` });
   assert.deepEqual(errors, []);
   await page.close();

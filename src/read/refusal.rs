@@ -53,15 +53,22 @@ impl FieldPath {
 }
 
 impl fmt::Display for FieldPath {
-    /// `optimizer.betas[1]`; `scenario` for the document itself.
+    /// `optimizer.betas[1]`; `scenario` for the document itself; a key with no name as `""`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.is_empty() {
             return f.write_str("scenario");
         }
+        let key = |name: &str| {
+            if name.is_empty() {
+                "\"\"".to_string()
+            } else {
+                one_line(name)
+            }
+        };
         for (i, step) in self.0.iter().enumerate() {
             match step {
-                Step::Key(name) if i == 0 => f.write_str(&one_line(name))?,
-                Step::Key(name) => write!(f, ".{}", one_line(name))?,
+                Step::Key(name) if i == 0 => f.write_str(&key(name))?,
+                Step::Key(name) => write!(f, ".{}", key(name))?,
                 Step::Index(index) => write!(f, "[{index}]")?,
             }
         }
@@ -620,6 +627,12 @@ mod tests {
             .in_key("points");
         assert_eq!(inner.path.to_string(), "points[17][0]");
         assert_eq!(FieldPath::default().to_string(), "scenario");
+        // A key with no name (JSON allows "") is still named: found by the scenario fuzz test.
+        let unnamed = Refusal::here(Problem::NonFinite)
+            .in_key("")
+            .in_key("optimizer");
+        assert_eq!(unnamed.field(), "optimizer.\"\"");
+        assert_eq!(Refusal::here(Problem::NonFinite).in_key("").field(), "\"\"");
     }
 
     #[test]

@@ -89,6 +89,8 @@ test('paste CSV and train on it; bad rows are named', async () => {
   assert.match(await page.locator('#notice').textContent(), /row 3, column 2/);
   await page.getByLabel('CSV data').fill(rows.join('\n'));
   await page.getByRole('button', { name: 'Use this data' }).click();
+  // The rows are loaded in a task of their own after the click.
+  await page.waitForFunction(() => window.gdviz.scenario.objective.points?.length === 60);
   const objective = (await scenarioOf(page)).objective;
   assert.equal(objective.points.length, 60);
   assert.equal(objective.dataset, undefined);

@@ -352,6 +352,8 @@ test('many classes from the controls: Classes makes the loss softmax cross-entro
   assert.match(await page.locator('#notice').textContent(), /row 62, column 3: the label “9” is not a class — labels are 0 to 7/);
   await page.getByLabel('CSV data').fill(rows.join('\n'));
   await page.getByRole('button', { name: 'Use this data' }).click();
+  // The rows are loaded in a task of their own after the click.
+  await page.waitForFunction(() => window.gdviz.scenario.objective.points?.length === 60);
   objective = (await scenarioOf(page)).objective;
   assert.equal(objective.points.length, 60);
   assert.equal(objective.loss, 'ce');

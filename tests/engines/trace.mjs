@@ -2,13 +2,16 @@
 // page's Step button must reproduce bit for bit.
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const GDVIZ = `${ROOT}target/debug/gdviz`;
+/** Where cargo builds: target/, or CARGO_TARGET_DIR (relative to the repository) when it is set. */
+const TARGET = resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
+const GDVIZ = resolve(TARGET, 'debug', 'gdviz');
 
-/** Builds target/debug/gdviz from the current sources (cargo does nothing when it is fresh). */
+/** Builds the debug gdviz from the current sources (cargo does nothing when it is fresh). */
 export async function buildCli() {
   await promisify(execFile)('cargo', ['build', '--quiet', '--bin', 'gdviz'], { cwd: ROOT });
 }

@@ -11,8 +11,8 @@
 
 /**
  * The page's canvas `view` shown through an ImageBitmap. `paint(draw)` sizes the source like the
- * view, calls `draw(source)` and shows the result (`drawable()` then `show()` do the same in two
- * steps); `source` is the picture as last drawn.
+ * view, calls `draw(source)` and shows the result; `drawable()` then `show()` do the same in two
+ * steps.
  */
 export function shownCanvas(view) {
   const source = document.createElement('canvas');
@@ -46,7 +46,6 @@ export function shownCanvas(view) {
 
   return {
     view,
-    source,
     drawable,
     show,
     /** Draws the picture again with `draw(source)` and shows it. */

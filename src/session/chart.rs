@@ -9,8 +9,8 @@ use crate::run::{Status, StopCondition};
 use crate::trail::TrailPoint;
 use serde::Serialize;
 
-/// Points drawn per curve at most; a longer trail is sampled evenly (its last point always kept).
-pub const CURVE_POINTS: usize = 600;
+/// The least number of columns a loss chart is read at (see [`Session::loss_chart`]).
+pub const MIN_COLUMNS: usize = 16;
 
 /// The most decades a log loss axis spans. The chart's ticks are laid out from the ratio of the
 /// axis' ends, which past about 308 decades is no longer a finite `f64` (and plotters then
@@ -159,32 +159,52 @@ impl Session {
     /// shows convergence over many decades; a function that reaches zero or below with no known
     /// minimum (your own function, the saddle) gets a linear axis instead of curves pinned to a
     /// floor.
-    pub fn loss_chart(&self, axis: ChartAxis) -> LossChart {
+    ///
+    /// Each curve is read at `columns` columns across the x axis (at least [`MIN_COLUMNS`]): in
+    /// each, its lowest and its highest point, in their order, and always its first and last
+    /// point. This min–max decimation keeps the extent a curve covers in every column, so a
+    /// noisy curve keeps its band and a spike its tip, with at most about two points per column
+    /// however long the run (U. Jugel et al., "M4: A Visualization-Oriented Time Series Data
+    /// Aggregation", PVLDB 7(10), 2014, §3, "MinMax").
+    pub fn loss_chart(&self, axis: ChartAxis, columns: usize) -> LossChart {
         let minimum = self.objective().and_then(crate::objective::view::min_value);
         let offset = minimum.unwrap_or(0.0);
-        // Steps and samples are whole numbers: their axis starts at 0..10, epochs at 0..1.
-        let mut x_max: f64 = if axis == ChartAxis::Epochs { 1.0 } else { 10.0 };
+        // Steps and samples are whole numbers: their axis starts at 0..10, epochs at 0..1. A
+        // curve ends at its last finite loss; the x axis reaches the furthest end.
+        let start: f64 = if axis == ChartAxis::Epochs { 1.0 } else { 10.0 };
+        let x_max = self
+            .trails
+            .iter()
+            .filter_map(|trail| {
+                let points = trail.points();
+                let last = points
+                    .iter()
+                    .rev()
+                    .find(|p| (p.loss - offset).is_finite())?;
+                let test = points
+                    .iter()
+                    .rev()
+                    .find(|p| (p.test_loss - offset).is_finite());
+                let test = test.filter(|_| self.is_network()).map(|p| axis.of(p));
+                Some(axis.of(last).max(test.unwrap_or(f64::NEG_INFINITY)))
+            })
+            .fold(start, f64::max);
+        let columns = columns.max(MIN_COLUMNS);
         let (mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY);
         let mut collect = |loss_of: fn(&TrailPoint) -> f64| -> Vec<Vec<(f64, f64)>> {
             self.trails
                 .iter()
                 .map(|trail| {
-                    let points = trail.points();
-                    let stride = (points.len() / CURVE_POINTS).max(1);
-                    points
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| i % stride == 0 || *i + 1 == points.len())
-                        .filter_map(|(_, p)| {
-                            let y = loss_of(p) - offset;
-                            y.is_finite().then(|| (axis.of(p), y))
-                        })
-                        .inspect(|&(x, y)| {
-                            x_max = x_max.max(x);
-                            y_min = y_min.min(y);
-                            y_max = y_max.max(y);
-                        })
-                        .collect()
+                    let finite = trail.points().iter().filter_map(|p| {
+                        let y = loss_of(p) - offset;
+                        y.is_finite().then(|| (axis.of(p), y))
+                    });
+                    let curve = min_max_columns(finite, x_max, columns);
+                    for &(_, y) in &curve {
+                        y_min = y_min.min(y);
+                        y_max = y_max.max(y);
+                    }
+                    curve
                 })
                 .collect()
         };
@@ -429,4 +449,125 @@ pub enum Picked {
         /// The loss there.
         loss: Option<f64>,
     },
+}
+
+/// `points` (x ascending, in `0..=x_max`) read at `columns` equal columns across `0..=x_max`:
+/// each column's lowest and highest point in their order, and the first and last point: the
+/// min–max decimation of [`Session::loss_chart`], for any curve drawn against x.
+pub fn min_max_columns(
+    points: impl Iterator<Item = (f64, f64)>,
+    x_max: f64,
+    columns: usize,
+) -> Vec<(f64, f64)> {
+    /// A point and its place in the curve.
+    type Ranked = (usize, (f64, f64));
+    /// The column being read: its index, and its lowest and highest point so far.
+    struct Column {
+        index: usize,
+        low: Ranked,
+        high: Ranked,
+    }
+    /// Appends a column's lowest and highest point in the curve's order, each once.
+    fn flush(curve: &mut Vec<(f64, f64)>, column: &Column) {
+        let (first, second) = if column.low.0 <= column.high.0 {
+            (column.low, column.high)
+        } else {
+            (column.high, column.low)
+        };
+        for (_, point) in [first, second] {
+            if curve.last() != Some(&point) {
+                curve.push(point);
+            }
+        }
+    }
+    let columns = columns.max(1);
+    let width = x_max / columns as f64;
+    // (A curve with no length, x_max = 0, is one column.)
+    let column_of = |x: f64| {
+        let column = (x / width).floor();
+        if column.is_finite() {
+            column.clamp(0.0, (columns - 1) as f64) as usize
+        } else {
+            0
+        }
+    };
+    let mut curve = Vec::with_capacity(2 * columns + 2);
+    let mut open: Option<Column> = None;
+    let mut last = None;
+    for (rank, point) in points.enumerate() {
+        if rank == 0 {
+            curve.push(point);
+        }
+        let index = column_of(point.0);
+        match &mut open {
+            Some(column) if column.index == index => {
+                if point.1 < column.low.1 .1 {
+                    column.low = (rank, point);
+                }
+                if point.1 > column.high.1 .1 {
+                    column.high = (rank, point);
+                }
+            }
+            done => {
+                if let Some(column) = done {
+                    flush(&mut curve, column);
+                }
+                *done = Some(Column {
+                    index,
+                    low: (rank, point),
+                    high: (rank, point),
+                });
+            }
+        }
+        last = Some(point);
+    }
+    if let Some(column) = &open {
+        flush(&mut curve, column);
+    }
+    if let Some(point) = last.filter(|point| curve.last() != Some(point)) {
+        curve.push(point);
+    }
+    curve
+}
+
+#[cfg(test)]
+mod tests {
+    use super::min_max_columns;
+    use proptest::prelude::*;
+
+    #[test]
+    fn min_max_columns_takes_a_point_and_no_columns() {
+        let point = (0.0, 1.0);
+        assert_eq!(min_max_columns(std::iter::once(point), 0.0, 0), vec![point]);
+        assert_eq!(min_max_columns(std::iter::empty(), 0.0, 3), vec![]);
+    }
+
+    proptest! {
+        /// The decimated curve is a subsequence of the curve with its first and last point, at
+        /// most two points per column besides, and in every column the curve's lowest and
+        /// highest values.
+        #[test]
+        fn min_max_columns_keeps_each_columns_extent_and_the_ends(
+            ys in prop::collection::vec(-1e3f64..1e3, 1..400),
+            columns in 1usize..60,
+        ) {
+            let points: Vec<(f64, f64)> = ys.iter().enumerate().map(|(i, &y)| (i as f64, y)).collect();
+            let x_max = (points.len() - 1).max(1) as f64;
+            let curve = min_max_columns(points.iter().copied(), x_max, columns);
+            prop_assert!(curve.len() <= 2 * columns + 2);
+            prop_assert_eq!(curve.first(), points.first());
+            prop_assert_eq!(curve.last(), points.last());
+            prop_assert!(curve.windows(2).all(|w| w[0].0 < w[1].0), "in order, no repeats");
+            prop_assert!(curve.iter().all(|p| points.contains(p)));
+            let column = |x: f64| ((x / (x_max / columns as f64)).floor() as usize).min(columns - 1);
+            for c in 0..columns {
+                let within = |p: &&(f64, f64)| column(p.0) == c;
+                let extent = |set: &[(f64, f64)]| set.iter().filter(within).fold(
+                    (f64::INFINITY, f64::NEG_INFINITY),
+                    |(lo, hi), p| (lo.min(p.1), hi.max(p.1)),
+                );
+                prop_assert_eq!(extent(&curve), extent(&points), "column {}", c);
+            }
+        }
+    }
 }

@@ -249,7 +249,7 @@ fn trajectories_are_one_csv_line_per_recorded_point() {
 fn the_loss_chart_is_logarithmic_where_the_minimum_is_known() {
     let mut session = Session::open("f=booth&o=sgd(lr=0.01)&steps=50");
     session.advance(50);
-    let chart = session.loss_chart(ChartAxis::Steps);
+    let chart = session.loss_chart(ChartAxis::Steps, 200);
     assert!(chart.scale.log);
     assert_eq!(chart.scale.offset, 0.0);
     assert_eq!(chart.scale.x_max, 50.0);
@@ -258,7 +258,7 @@ fn the_loss_chart_is_logarithmic_where_the_minimum_is_known() {
     assert!(chart.scale.y_low < chart.scale.y_high);
     // Goldstein–Price's minimum is 3: the chart shows loss − 3.
     let session = Session::open("f=goldstein_price");
-    let chart = session.loss_chart(ChartAxis::Epochs);
+    let chart = session.loss_chart(ChartAxis::Epochs, 200);
     assert_eq!(
         (chart.scale.offset, chart.scale.y_title()),
         (3.0, "loss − minimum")
@@ -267,7 +267,7 @@ fn the_loss_chart_is_logarithmic_where_the_minimum_is_known() {
     // The saddle has no minimum and goes below zero: a linear axis.
     let mut session = Session::open("f=saddle&o=sgd(lr=0.1)&start=1,0.5&steps=20");
     session.advance(20);
-    let chart = session.loss_chart(ChartAxis::Samples);
+    let chart = session.loss_chart(ChartAxis::Samples, 200);
     assert!(!chart.scale.log);
     assert_eq!(
         chart.scale.axis.title(),
@@ -281,7 +281,7 @@ fn the_loss_chart_is_logarithmic_where_the_minimum_is_known() {
 fn a_log_chart_spans_at_most_its_decades() {
     let mut session = Session::open("f=quadratic&o=sgd(lr=1.05)~adam(lr=0.05)&steps=2000");
     session.advance(2000);
-    let chart = session.loss_chart(ChartAxis::Steps);
+    let chart = session.loss_chart(ChartAxis::Steps, 200);
     let scale = &chart.scale;
     assert!(scale.log);
     assert_eq!(scale.y_low, -16.0);
@@ -297,10 +297,10 @@ fn a_network_chart_has_test_curves_and_long_trails_are_sampled() {
     for _ in 0..1500 {
         session.advance(1);
     }
-    let chart = session.loss_chart(ChartAxis::Steps);
+    let chart = session.loss_chart(ChartAxis::Steps, 100);
     assert_eq!(chart.test_series.len(), 2);
     let curve = &chart.series[0];
-    assert!(curve.len() <= 2 * chart::CURVE_POINTS);
+    assert!(curve.len() <= 2 * 100 + 2);
     assert_eq!(
         curve.last().map(|p| p.0),
         Some(1500.0),
@@ -333,7 +333,7 @@ fn picking_finds_the_nearest_recorded_point() {
     }
     assert_eq!(session.pick_plane(&viewport, 250.0, 10.0, 10.0), None);
 
-    let chart = session.loss_chart(ChartAxis::Steps);
+    let chart = session.loss_chart(ChartAxis::Steps, 200);
     let area = chart.scale.viewport(0.0, 0.0, 400.0, 300.0);
     let last = *session.trails()[0].points().last().unwrap();
     let y = chart.scale.y_of(last.loss).unwrap();
@@ -491,7 +491,7 @@ fn early_stopping_l1_and_the_gradient_check_reach_the_page() {
     assert!(words.starts_with("stopped at epoch "), "{words}");
     assert!(words.contains(", best test loss at epoch "), "{words}");
     assert!(racer.message.starts_with(&words) && racer.message.len() > words.len());
-    let chart = session.loss_chart(ChartAxis::Epochs);
+    let chart = session.loss_chart(ChartAxis::Epochs, 200);
     let marks = chart.marks[0];
     assert_eq!((marks.racer, marks.stopped), (0, racer.epoch));
     assert_eq!(marks.stopped - marks.best, 3.0, "{marks:?}");

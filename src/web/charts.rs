@@ -2,8 +2,16 @@
 //! lab's per-layer gradient norms.
 
 use super::*;
-use crate::session::chart::{ChartAxis, StopMarks};
+use crate::session::chart::{min_max_columns, ChartAxis, StopMarks};
 use plotters::element::{EmptyElement, Text};
+
+/// The loss chart and the layer norms read each curve at one column per this many CSS pixels of
+/// their width ([`Session::loss_chart`]: each column's lowest and highest point): the band of a noisy curve
+/// and the tip of a spike stay, and a curve has about two points per 4 px however long the run,
+/// so that drawing it takes a few hundred strokes rather than thousands.
+///
+/// [`Session::loss_chart`]: crate::session::Session::loss_chart
+const CHART_COLUMN_CSS_PX: f64 = 4.0;
 
 #[wasm_bindgen]
 impl Lab {
@@ -16,7 +24,10 @@ impl Lab {
     pub fn draw_chart(&mut self, canvas: &HtmlCanvasElement, axis: &str) -> Result<(), JsValue> {
         let root = plotters_area(canvas)?;
         root.fill(&WHITE).map_err(js_error)?;
-        let chart = self.session.loss_chart(ChartAxis::from_name(axis));
+        let columns = f64::from(canvas.width()) / self.dpr / CHART_COLUMN_CSS_PX;
+        let chart = self
+            .session
+            .loss_chart(ChartAxis::from_name(axis), columns as usize);
         let scale = chart.scale;
         let x_label = |v: &f64| scale.x_label(*v);
         let words = &self.words;
@@ -262,6 +273,7 @@ impl Lab {
             (lo, hi) = (1e-3, 1.0);
         }
         let dpr = self.dpr;
+        let columns = (f64::from(canvas.width()) / dpr / CHART_COLUMN_CSS_PX) as usize;
         let font = (11.0 * dpr).round() as u32;
         let low = libm::log10(lo).floor();
         let high = libm::log10(hi).ceil().max(low + 1.0);
@@ -299,7 +311,7 @@ impl Lab {
             });
             chart
                 .draw_series(LineSeries::new(
-                    points,
+                    min_max_columns(points, x_max, columns),
                     ShapeStyle::from(&RGBColor(r, g, b)).stroke_width((2.0 * dpr).round() as u32),
                 ))
                 .map_err(js_error)?;

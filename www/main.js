@@ -231,62 +231,78 @@ async function main() {
   }
 
   /**
-   * The least time (ms) between two redraws of each part of the picture while a run plays: the
-   * decision boundary is the animation; the loss chart, the network diagram and the read-outs
-   * are read rather than watched, so a few times a second is enough. A frame redraws at most one
-   * part (the one longest overdue), so that no frame pays for them all.
+   * The parts of the lab redrawn while a run plays, each with the least time (ms) between two of
+   * its redraws (`every`) and how it is drawn. The decision boundary is the animation; the loss
+   * chart, the network diagram and the read-outs are read rather than watched, so a few times a
+   * second is enough. A frame redraws at most one part (the one longest overdue), so that no
+   * frame pays for two; a part is small enough that its frame stays within a few milliseconds.
+   *
+   * `share`: a read-out is redrawn at most once per this many times what it last took, so that
+   * on a slow device (or with a network, whose last-step slice evaluates the loss ~140 times)
+   * the read-outs take at most a fiftieth of a playing run's time and few of its frames: at full
+   * speed on a laptop this leaves `every` as it is; on a phone's CPU the chart and read-outs
+   * refresh about once a second while the paths stay smooth. The boundary keeps its pace.
    */
-  const REDRAW_MS = { boundary: 50, chart: 250, network: 250, panels: 250, details: 250 };
-  /**
-   * A read-out is redrawn at most once per this many times what it last took, so that on a slow
-   * device (or with a network, whose last-step slice evaluates the loss ~140 times) the
-   * read-outs take at most a fiftieth of a playing run's time and few of its frames: at full
-   * speed on a laptop this leaves REDRAW_MS as it is (a loss chart takes ~5 ms); on a phone's
-   * CPU the chart and read-outs refresh about once a second while the paths stay smooth. The
-   * boundary, the animation itself, keeps its pace.
-   */
-  const REDRAW_SHARE = { boundary: 0, chart: 50, network: 50, panels: 50, details: 50 };
-  /** When each part was last drawn, what that took (ms), and whether the run has moved since. */
-  const drawnAt = { boundary: 0, chart: 0, network: 0, panels: 0, details: 0 };
-  const took = { boundary: 0, chart: 0, network: 0, panels: 0, details: 0 };
-  const stale = { boundary: false, chart: false, network: false, panels: false, details: false };
-  const drawPart = {
+  const PARTS = {
     // While playing, on the coarser grid; the picture a run stops on is drawn in full (draw(true)).
-    boundary: () => lab.redraw_boundary(canvases.boundary, ui.selected, true),
-    chart: () => {
-      pictures.chart.paint((canvas) => lab.draw_chart(canvas, ui.axis));
-      if (!canvases.inset.hidden) pictures.inset.paint((canvas) => lab.draw_inset(canvas));
+    boundary: { every: 50, share: 0, draw: () => lab.redraw_boundary(canvases.boundary, ui.selected, true) },
+    chart: {
+      every: 250,
+      share: 50,
+      draw: () => {
+        pictures.chart.paint((canvas) => lab.draw_chart(canvas, ui.axis));
+        if (!canvases.inset.hidden) pictures.inset.paint((canvas) => lab.draw_inset(canvas));
+      },
     },
-    network: () => {
-      pictures.network.paint((canvas) => lab.draw_network(canvas, ui.selected));
-      pictures.layerNorms.paint((canvas) => lab.draw_layer_norms(canvas, ui.selected));
-      const metrics = JSON.parse(lab.metrics_json(ui.selected));
-      showConfusion(metrics);
-      networkControls.showSparsity(metrics);
+    network: {
+      every: 250,
+      share: 50,
+      draw: () => {
+        pictures.network.paint((canvas) => lab.draw_network(canvas, ui.selected));
+        const metrics = JSON.parse(lab.metrics_json(ui.selected));
+        showConfusion(metrics);
+        networkControls.showSparsity(metrics);
+      },
     },
-    panels: () => {
-      state = JSON.parse(lab.state_json());
-      showRacerStatus(state);
-      narrator.update(state, labels(), player.playing);
-      challenge.show(state, labels());
-      if (isNetwork()) networkControls.showReadout(state, ui.selected);
-      $('counter').textContent = counterText(state, ui.selected);
-      $('status').textContent = statusText(state, player.playing);
+    norms: { every: 250, share: 50, draw: () => pictures.layerNorms.paint((canvas) => lab.draw_layer_norms(canvas, ui.selected)) },
+    panels: {
+      every: 250,
+      share: 50,
+      draw: () => {
+        state = JSON.parse(lab.state_json());
+        showRacerStatus(state);
+        narrator.update(state, labels(), player.playing);
+        challenge.show(state, labels());
+        if (isNetwork()) networkControls.showReadout(state, ui.selected);
+        $('counter').textContent = counterText(state, ui.selected);
+        $('status').textContent = statusText(state, player.playing);
+      },
     },
-    // The read-outs that explain the last step: a part of their own, so that no frame of a run
-    // pays for them and the panels together.
-    details: () => {
-      showExplain(JSON.parse(lab.explain_json(ui.selected)));
-      showTheory(JSON.parse(lab.theory_json()), scenario, state);
-      showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected)));
-      showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
+    // The read-outs that explain the last step, and the loss along it (with a network, the loss
+    // on every sample at ~140 points): parts of their own, so that no frame pays for them and
+    // another part together.
+    details: {
+      every: 250,
+      share: 50,
+      draw: () => {
+        showExplain(JSON.parse(lab.explain_json(ui.selected)));
+        showTheory(JSON.parse(lab.theory_json()), scenario, state);
+        showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
+      },
+    },
+    slice: {
+      every: 250,
+      share: 50,
+      draw: () => showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected))),
     },
   };
-  const NETWORK_PARTS = ['boundary', 'chart', 'network', 'panels', 'details'];
+  /** Each part's last redraw: when (performance.now()), what it took (ms), and whether the run has moved since. */
+  const redrawn = Object.fromEntries(Object.keys(PARTS).map((part) => [part, { at: 0, took: 0, stale: false }]));
+  const NETWORK_PARTS = ['boundary', 'chart', 'network', 'norms', 'panels', 'details', 'slice'];
   /** The batch-noise cloud is sampled afresh at most this often (ms) while playing. */
   const CLOUD_MS = 50;
   let cloudAt = 0;
-  const SURFACE_PARTS = ['chart', 'panels', 'details'];
+  const SURFACE_PARTS = ['chart', 'panels', 'details', 'slice'];
 
   /** Lays the decision boundary's picture under the heat map's plotting area (Lab::plot_area). */
   function placeBoundary() {
@@ -354,10 +370,9 @@ async function main() {
       pictureFrame = now;
     } else {
       const started = performance.now();
-      drawPart[part]();
-      drawnAt[part] = performance.now();
-      took[part] = drawnAt[part] - started;
-      stale[part] = false;
+      PARTS[part].draw();
+      const ended = performance.now();
+      redrawn[part] = { at: ended, took: ended - started, stale: false };
     }
     if (inTurn.length) requestAnimationFrame(drawNextPart);
   }
@@ -365,7 +380,7 @@ async function main() {
   /**
    * Shows the lab. `all`: everything, now (an edit, Step, Pause, the end of a run). Otherwise a
    * frame of a run that `moved` (took steps) or not: the surface lab's paths and markers, and at
-   * most one overdue part of REDRAW_MS. While the parts are drawn in turn (drawInTurn), `all`
+   * most one overdue part of PARTS. While the parts are drawn in turn (drawInTurn), `all`
    * starts them again and a frame of a run draws only the picture, once it has been drawn.
    */
   function draw(all, moved = true) {
@@ -380,27 +395,26 @@ async function main() {
     const now = performance.now();
     if (all) {
       for (const part of parts) {
-        if (part !== 'boundary') drawPart[part]();
-        drawnAt[part] = now;
-        stale[part] = false;
+        if (part !== 'boundary') PARTS[part].draw();
+        redrawn[part].at = now;
+        redrawn[part].stale = false;
       }
       return;
     }
     let due = null;
     let overdue = 0;
     for (const part of parts) {
-      if (moved) stale[part] = true;
-      const late = now - drawnAt[part] - Math.max(REDRAW_MS[part], REDRAW_SHARE[part] * took[part]);
-      if (stale[part] && late >= 0 && (due === null || late > overdue)) {
+      const last = redrawn[part];
+      if (moved) last.stale = true;
+      const late = now - last.at - Math.max(PARTS[part].every, PARTS[part].share * last.took);
+      if (last.stale && late >= 0 && (due === null || late > overdue)) {
         due = part;
         overdue = late;
       }
     }
     if (due !== null) {
-      drawPart[due]();
-      drawnAt[due] = now;
-      took[due] = performance.now() - now;
-      stale[due] = false;
+      PARTS[due].draw();
+      redrawn[due] = { at: now, took: performance.now() - now, stale: false };
     }
   }
 

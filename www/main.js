@@ -854,6 +854,8 @@ async function main() {
     get scenario() { return scenario; },
     get state() { return JSON.parse(lab.state_json()); },
     get playing() { return player.playing; },
+    /** Whether parts of the lab are still being drawn in turn (drawInTurn), after a replace. */
+    get drawingInTurn() { return inTurn.length > 0; },
     get frames() { return player.frames; },
     frameTimes: (from) => player.frameTimes(from),
     get achieved() { return player.achieved; },

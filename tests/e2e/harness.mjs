@@ -133,7 +133,9 @@ export const noticeOf = (page) => page.evaluate(() => {
 export async function runToEnd(page, { timeout = 90000 } = {}) {
   await page.getByLabel('Speed', { exact: true }).press('End');
   if (!(await page.evaluate(() => window.gdviz.playing))) await page.locator('#play').click();
-  await page.waitForFunction(() => !window.gdviz.playing && window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout });
+  // Ended, and shown: after a lesson or another view the read-outs are drawn a frame each.
+  await page.waitForFunction(() => !window.gdviz.playing && !window.gdviz.drawingInTurn
+    && window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout });
   return stateOf(page);
 }
 

@@ -96,7 +96,8 @@ test('in Chinese, no view leaves a visible word in English', async () => {
   // Run to the end as runToEnd does, by the Chinese label of the speed slider.
   await page.getByLabel('速度', { exact: true }).press('End');
   if (!(await page.evaluate(() => window.gdviz.playing))) await page.locator('#play').click();
-  await page.waitForFunction(() => !window.gdviz.playing && window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 90000 });
+  await page.waitForFunction(() => !window.gdviz.playing && !window.gdviz.drawingInTurn
+    && window.gdviz.state.racers.every((r) => r.status !== 'running'), null, { timeout: 90000 });
   const { racers } = await stateOf(page);
   assert.equal(racers[2].status, 'diverged');
   assert.match(await page.locator('.racer').nth(2).textContent(), /在第 \d+ 步发散/);

@@ -315,7 +315,8 @@ async function main() {
   /**
    * The picture itself: the heat map (the surface, or the decision boundary and its data), and
    * in the surface lab the paths, markers and 3-D view. `all`: everything; else a frame of a run
-   * that `moved` or not.
+   * that `moved` or not. Returns whether it sampled the noise cloud afresh (a frame's worth of
+   * work: that frame draws no other part).
    */
   function drawPicture(all, moved) {
     if (isNetwork()) {
@@ -326,19 +327,20 @@ async function main() {
       } else if (all) {
         lab.redraw_boundary(canvases.boundary, ui.selected, false);
       }
-      if (heatOnly) return;
+      if (heatOnly) return false;
       if (surfaceDirty) {
         for (const canvas of [canvases.trails, canvases.markers]) canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
         surfaceDirty = false;
       }
-      return;
+      return false;
     }
+    let sampled = false;
     if (surfaceDirty) {
       pictures.heat.paint((canvas) => lab.draw_surface(canvas));
       markMeshDirty();
       surfaceDirty = false;
     }
-    if (heatOnly) return;
+    if (heatOnly) return false;
     // The 3-D view covers the plane's canvases: they catch up when it is turned off.
     if ((all || moved) && !ui.view3d) {
       lab.draw_trails(canvases.trails);
@@ -346,8 +348,10 @@ async function main() {
       const freshCloud = all || now - cloudAt >= CLOUD_MS;
       lab.draw_markers(canvases.markers, ui.cloud, ui.selected, freshCloud, ui.curvature);
       if (freshCloud) cloudAt = now;
+      sampled = ui.cloud && freshCloud;
     }
     if (all || moved) showView3d({ lab, ui, network: false });
+    return sampled;
   }
 
   /**
@@ -380,7 +384,7 @@ async function main() {
   /**
    * Shows the lab. `all`: everything, now (an edit, Step, Pause, the end of a run). Otherwise a
    * frame of a run that `moved` (took steps) or not: the surface lab's paths and markers, and at
-   * most one overdue part of PARTS. While the parts are drawn in turn (drawInTurn), `all`
+   * most one overdue part of PARTS (none in a frame that sampled the noise cloud). While the parts are drawn in turn (drawInTurn), `all`
    * starts them again and a frame of a run draws only the picture, once it has been drawn.
    */
   function draw(all, moved = true) {
@@ -389,7 +393,7 @@ async function main() {
       else if (!inTurn.includes('picture')) drawPicture(false, moved);
       return;
     }
-    drawPicture(all, moved);
+    const sampled = drawPicture(all, moved);
     if (heatOnly) return;
     const parts = isNetwork() ? NETWORK_PARTS : SURFACE_PARTS;
     const now = performance.now();
@@ -407,7 +411,7 @@ async function main() {
       const last = redrawn[part];
       if (moved) last.stale = true;
       const late = now - last.at - Math.max(PARTS[part].every, PARTS[part].share * last.took);
-      if (last.stale && late >= 0 && (due === null || late > overdue)) {
+      if (!sampled && last.stale && late >= 0 && (due === null || late > overdue)) {
         due = part;
         overdue = late;
       }

@@ -10,12 +10,17 @@ const PRESENTER_SCALE = 1.7;
 /** A touch that moves further than this (CSS px) is a swipe, not a tap. */
 const TAP_SLOP = 10;
 
-/** Sets a canvas's CSS size and its pixel size for the device pixel ratio. */
+/**
+ * Sets a canvas's CSS size and its pixel size for the device pixel ratio. A pixel size set, even
+ * to what it was, clears the canvas: one whose size stays keeps its picture (a picture handed
+ * over as a bitmap, shown.js, would otherwise be blank until the next one arrives).
+ */
 function fit(canvas, width, height, dpr) {
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
-  canvas.width = Math.round(width * dpr);
-  canvas.height = Math.round(height * dpr);
+  const [pixelWidth, pixelHeight] = [Math.round(width * dpr), Math.round(height * dpr)];
+  if (canvas.width !== pixelWidth) canvas.width = pixelWidth;
+  if (canvas.height !== pixelHeight) canvas.height = pixelHeight;
 }
 
 /**

@@ -764,15 +764,15 @@ async function main() {
     player.showSpeed();
   });
 
+  controls.show(scenario, state);
   showView();
   stage.resize();
   // The heat map's draft is drawn; let it reach the screen (the next frame, then a task after
-  // it), and draw the rest of the first screen for the frame after: the controls' values, the
-  // heat map in full, the chart and the read-outs.
+  // it), and draw the rest of the first screen for the frame after: the heat map in full, the
+  // chart and the read-outs. (The controls' values are filled before the first layout that
+  // needs them: a <select> whose options change after it is laid out may keep its old width.)
   await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(() => requestAnimationFrame(resolve), 0)); });
   heatOnly = false;
-  controls.show(scenario, state);
-  applyLocks();
   draw(true);
   if (new URLSearchParams(window.location.search).get('view') === 'digits') showDigits(true);
   else updateUrl(false);

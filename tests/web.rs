@@ -65,6 +65,31 @@ fn draws_a_non_blank_heat_map_trails_and_chart() {
     assert!(distinct_colours(&chart) > 3);
 }
 
+/// The page's first heat map, a draft at half resolution, is the full one at a glance: the same
+/// plotting area, and most pixels within a few levels of the full map's (its contour lines are
+/// twice as thick, and fall up to a pixel away).
+#[wasm_bindgen_test]
+fn a_draft_heat_map_is_the_full_one_coarser() {
+    let mut lab = Lab::new("");
+    let draft = canvas(320, 280);
+    lab.draw_surface_draft(&draft).expect("draft");
+    let draft_area = lab.plot_area();
+    let full = canvas(320, 280);
+    lab.draw_surface(&full).expect("drawn");
+    assert_eq!(draft_area, lab.plot_area(), "the same plotting area");
+    let (a, b) = (pixels(&draft), pixels(&full));
+    let close = a
+        .chunks(4)
+        .zip(b.chunks(4))
+        .filter(|(p, q)| p.iter().zip(q.iter()).all(|(x, y)| x.abs_diff(*y) <= 24))
+        .count();
+    assert!(
+        close * 5 >= a.len() / 4 * 4,
+        "{close} of {} pixels alike",
+        a.len() / 4
+    );
+}
+
 #[wasm_bindgen_test]
 fn a_refused_scenario_names_the_field_and_keeps_the_lab() {
     let mut lab = Lab::new("?f=booth");

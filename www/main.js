@@ -140,6 +140,8 @@ function readUi(params, ignored) {
 async function main() {
   await wasmReady;
   const lab = new Lab(surfaceQuery(window.location.search));
+  // The canvases' words before the first picture, which is then drawn in them once.
+  lab.set_words(JSON.stringify(canvasWords()));
   const ignored = JSON.parse(lab.ignored_json()).map(ignoredText);
   const ui = readUi(new URLSearchParams(window.location.search), ignored);
   notify(ignored);
@@ -152,8 +154,9 @@ async function main() {
   /** True while a lesson is being opened, so the objective change does not close it. */
   let openingLesson = false;
   /**
-   * True until the first heat map is on screen: draw() then paints the heat map alone, so the
-   * page's first picture is not held back by the chart and panels (drawn a frame later).
+   * True until the first heat map is on screen: draw() then paints the heat map alone, and only
+   * a draft of it (Lab::draw_surface_draft), so the page's first picture is not held back by the
+   * chart and panels, nor by the full heat map's cold first run (all drawn a frame later).
    */
   let heatOnly = true;
   /** The tuner's button, once set up (it words itself again after a language switch). */
@@ -336,9 +339,10 @@ async function main() {
     }
     let sampled = false;
     if (surfaceDirty) {
-      pictures.heat.paint((canvas) => lab.draw_surface(canvas));
+      pictures.heat.paint((canvas) => (heatOnly ? lab.draw_surface_draft(canvas) : lab.draw_surface(canvas)));
       markMeshDirty();
-      surfaceDirty = false;
+      // A draft is drawn again in full with the rest of the picture.
+      surfaceDirty = heatOnly;
     }
     if (heatOnly) return false;
     // The 3-D view covers the plane's canvases: they catch up when it is turned off.
@@ -631,8 +635,11 @@ async function main() {
     return edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); }, { push, partByPart: true });
   }
 
-  /** Words everything the scripts wrote in the current language again (after a switch). */
-  function relabel() {
+  /**
+   * Words everything the scripts wrote in the current language again (after a switch); `redraw`:
+   * the canvases too (not needed at start, when their words were set before they were drawn).
+   */
+  function relabel({ redraw = true } = {}) {
     $('language').value = language();
     lab.set_words(JSON.stringify(canvasWords()));
     // Lists built once per set of keys (hyper-parameters, layers, schedule fields) are rebuilt.
@@ -644,8 +651,10 @@ async function main() {
     player.relabel();
     tuning?.relabel();
     narrator.relabel();
-    surfaceDirty = true;
-    if (!heatOnly) draw(true);
+    if (redraw) {
+      surfaceDirty = true;
+      if (!heatOnly) draw(true);
+    }
     $('status').textContent = statusText(state, player.playing);
   }
 
@@ -776,9 +785,11 @@ async function main() {
   controls.show(scenario, state);
   showView();
   stage.resize();
-  // The heat map is drawn; let it reach the screen (the next frame, then a task after it)
-  // before the rest of the first draw and the remaining set-up.
-  await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
+  // The heat map's draft is drawn; let it reach the screen (the next frame, then a task after
+  // it), and draw the rest of the first screen for the frame after: the heat map in full, the
+  // chart and the read-outs. (The controls' values are filled before the first layout that
+  // needs them: a <select> whose options change after it is laid out may keep its old width.)
+  await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(() => requestAnimationFrame(resolve), 0)); });
   heatOnly = false;
   draw(true);
   if (new URLSearchParams(window.location.search).get('view') === 'digits') showDigits(true);
@@ -846,8 +857,8 @@ async function main() {
     await setLanguage(menu.value);
     updateUrl(false);
   });
-  onLanguageChange(relabel);
-  relabel();
+  onLanguageChange(() => relabel());
+  relabel({ redraw: false });
   // The other languages' words, fetched once the lab has started, so a switch is immediate.
   setTimeout(() => { loadAllLanguages().catch(() => {}); }, 0);
 

@@ -150,6 +150,23 @@ impl Heatmap {
         self.colour(scale, map, contours);
     }
 
+    /// The pixels stretched to `width × height` (each at least 1), nearest neighbour: target
+    /// pixel (i, j) takes source pixel (⌊i·w/width⌋, ⌊j·h/height⌋). A map rendered at a fraction
+    /// of the size, shown at full size while the full one is computed.
+    pub fn scaled_rgba(&self, width: usize, height: usize) -> Vec<u8> {
+        let (width, height) = (width.max(1), height.max(1));
+        let columns: Vec<usize> = (0..width).map(|i| i * self.width / width).collect();
+        let mut out = Vec::with_capacity(width * height * 4);
+        for j in 0..height {
+            let row = j * self.height / height * self.width;
+            for &i in &columns {
+                let k = (row + i) * 4;
+                out.extend_from_slice(&self.rgba[k..k + 4]);
+            }
+        }
+        out
+    }
+
     /// The passes after the values: their finite range, the levels, the pixels.
     fn colour(&mut self, scale: ColorScale, map: &ColorMap, contours: bool) {
         let (w, h) = (self.width, self.height);
@@ -533,6 +550,22 @@ mod tests {
             true,
         );
         assert!(flat.levels.iter().all(|&l| l == 0));
+    }
+
+    #[test]
+    fn scaled_pixels_repeat_the_nearest_source_pixel() {
+        let mut map = Heatmap::new(2, 2);
+        for (k, pixel) in map.rgba.chunks_exact_mut(4).enumerate() {
+            pixel.copy_from_slice(&[k as u8; 4]);
+        }
+        let big = map.scaled_rgba(4, 3);
+        let at = |i: usize, j: usize| big[(j * 4 + i) * 4];
+        // Columns 0-1 from source column 0, 2-3 from 1; rows 0-1 from source row 0, row 2 from 1.
+        assert_eq!([at(0, 0), at(1, 1), at(2, 0), at(3, 1)], [0, 0, 1, 1]);
+        assert_eq!([at(0, 2), at(3, 2)], [2, 3]);
+        assert_eq!(big.len(), 4 * 3 * 4);
+        // The same size: the same pixels.
+        assert_eq!(map.scaled_rgba(2, 2), map.rgba);
     }
 
     #[test]

@@ -87,7 +87,8 @@ impl Goal {
             None => (text, None),
         };
         let threshold = target.trim().strip_prefix("loss<").ok_or_else(unfit)?;
-        let number = |s: &str| s.trim().parse::<f64>().map_err(|_| unfit());
+        // Read as `f64::from_str` does, without linking core's parser into the wasm (float_text).
+        let number = |s: &str| crate::read::float_text::parse_f64(s.trim()).ok_or_else(unfit);
         let mut goal = Goal {
             loss_below: number(threshold)?,
             steps: None,

@@ -11,53 +11,15 @@ impl Lab {
     /// Draws the heat map with axes and the known minima onto `canvas`, at its pixel size, and
     /// remembers the plotting area for pixel ↔ plane mapping.
     pub fn draw_surface(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
-        let context = context_2d(canvas)?;
-        let view = self.session.view();
-        let dpr = self.dpr;
-        let (x_label, y_label) = self.axis_names();
-        let viewport = self.draw_plane_axes(canvas, view, x_label, y_label)?;
-        // Whole pixels: the heat map is one ImageData of exactly the plotting area.
-        let width = viewport.width as usize;
-        let height = viewport.height as usize;
-        if self.heatmap.width != width || self.heatmap.height != height {
-            self.heatmap = Heatmap::new(width, height);
-        }
-        let (objective, scale) = match self.session.race().runners.first() {
-            // Only a 2-parameter objective has a loss surface over the plane.
-            Some(r) if r.params().len() == 2 => (r.objective().clone(), color_scale(r)),
-            _ => return Ok(()),
-        };
-        // A row at a time where the model is a surface (one dispatch per row, not per pixel):
-        // the same pixels, and the first heat map of a page load lands sooner.
-        self.heatmap
-            .render_model(&objective, &view, scale, &self.colors, true);
-        let image = ImageData::new_with_u8_clamped_array_and_sh(
-            Clamped(&self.heatmap.rgba),
-            width as u32,
-            height as u32,
-        )?;
-        context.put_image_data(&image, viewport.left, viewport.top)?;
-        // The minima: white crosses.
-        let arm = 5.0 * dpr;
-        context.set_stroke_style_str("#fff");
-        context.set_line_width((2.0 * dpr).round());
-        context.begin_path();
-        let minima = self
-            .session
-            .objective()
-            .map(crate::objective::view::minima)
-            .unwrap_or_default();
-        for m in minima {
-            let (px, py) = viewport.to_pixel(m[0], m[1]);
-            context.move_to(px - arm, py - arm);
-            context.line_to(px + arm, py + arm);
-            context.move_to(px + arm, py - arm);
-            context.line_to(px - arm, py + arm);
-        }
-        context.stroke();
-        self.viewport = Some(viewport);
-        self.drawn.fill(Drawn::default());
-        Ok(())
+        self.paint_surface(canvas, false)
+    }
+
+    /// [`Lab::draw_surface`] with the heat map computed at half the resolution and stretched:
+    /// a quarter of the work, for a page's first picture, drawn again in full right after. The
+    /// page's first heat map runs the wasm cold (its code compiled lazily, not yet optimised),
+    /// where the full map costs several times what it does later.
+    pub fn draw_surface_draft(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        self.paint_surface(canvas, true)
     }
 
     /// Appends the new trajectory segments to the trails canvas (a transparent canvas over the
@@ -316,6 +278,68 @@ impl Lab {
 }
 
 impl Lab {
+    /// The heat map, axes and minima ([`Lab::draw_surface`]); `draft`: the map at half
+    /// resolution, stretched.
+    fn paint_surface(&mut self, canvas: &HtmlCanvasElement, draft: bool) -> Result<(), JsValue> {
+        let context = context_2d(canvas)?;
+        let view = self.session.view();
+        let dpr = self.dpr;
+        let (x_label, y_label) = self.axis_names();
+        let viewport = self.draw_plane_axes(canvas, view, x_label, y_label)?;
+        // Whole pixels: the heat map is one ImageData of exactly the plotting area.
+        let width = viewport.width as usize;
+        let height = viewport.height as usize;
+        if !draft && (self.heatmap.width != width || self.heatmap.height != height) {
+            self.heatmap = Heatmap::new(width, height);
+        }
+        let (objective, scale) = match self.session.race().runners.first() {
+            // Only a 2-parameter objective has a loss surface over the plane.
+            Some(r) if r.params().len() == 2 => (r.objective().clone(), color_scale(r)),
+            _ => return Ok(()),
+        };
+        // A row at a time where the model is a surface (one dispatch per row, not per pixel):
+        // the same pixels, and the first heat map of a page load lands sooner.
+        let image = if draft {
+            let mut half = Heatmap::new(width.div_ceil(2), height.div_ceil(2));
+            half.render_model(&objective, &view, scale, &self.colors, true);
+            ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&half.scaled_rgba(width, height)),
+                width as u32,
+                height as u32,
+            )?
+        } else {
+            self.heatmap
+                .render_model(&objective, &view, scale, &self.colors, true);
+            ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&self.heatmap.rgba),
+                width as u32,
+                height as u32,
+            )?
+        };
+        context.put_image_data(&image, viewport.left, viewport.top)?;
+        // The minima: white crosses.
+        let arm = 5.0 * dpr;
+        context.set_stroke_style_str("#fff");
+        context.set_line_width((2.0 * dpr).round());
+        context.begin_path();
+        let minima = self
+            .session
+            .objective()
+            .map(crate::objective::view::minima)
+            .unwrap_or_default();
+        for m in minima {
+            let (px, py) = viewport.to_pixel(m[0], m[1]);
+            context.move_to(px - arm, py - arm);
+            context.line_to(px + arm, py + arm);
+            context.move_to(px + arm, py - arm);
+            context.line_to(px - arm, py + arm);
+        }
+        context.stroke();
+        self.viewport = Some(viewport);
+        self.drawn.fill(Drawn::default());
+        Ok(())
+    }
+
     pub(super) fn axis_names(&self) -> (&str, &str) {
         match self.session.scenario().objective {
             crate::scenario::ObjectiveSpec::Linreg(_) => (&self.words.slope, &self.words.intercept),

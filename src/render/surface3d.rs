@@ -315,10 +315,8 @@ impl Raster {
         background: [u8; 3],
     ) {
         let [r, g, b] = background;
-        for pixel in self.rgba.chunks_exact_mut(4) {
-            pixel.copy_from_slice(&[r, g, b, 255]);
-        }
-        self.depth.fill(f32::INFINITY);
+        fill_repeating(&mut self.rgba, &[r, g, b, 255]);
+        fill_repeating(&mut self.depth, &[f32::INFINITY]);
         let n = terrain.n;
         self.tolerance = 4.0 / (n - 1) as f64;
         let raster = self;
@@ -355,8 +353,8 @@ impl Raster {
         if !area.is_finite() || area.abs() < 1e-9 {
             return;
         }
-        let (top, bottom) = (a.y.min(b.y).min(c.y), a.y.max(b.y).max(c.y));
-        let (left, right) = (a.x.min(b.x).min(c.x), a.x.max(b.x).max(c.x));
+        let (top, bottom) = (least(least(a.y, b.y), c.y), most(most(a.y, b.y), c.y));
+        let (left, right) = (least(least(a.x, b.x), c.x), most(most(a.x, b.x), c.x));
         if right < 0.0 || bottom < 0.0 || left >= self.width as f64 || top >= self.height as f64 {
             return;
         }
@@ -385,15 +383,15 @@ impl Raster {
             let cy = py as f64 + 0.5;
             // The span of pixel centres x + 0.5 where every weight is ≥ EDGE on this row.
             let (mut lo, mut hi) = (
-                left.floor().max(0.0),
-                right.ceil().min(self.width as f64 - 1.0),
+                most(left.floor(), 0.0),
+                least(right.ceil(), self.width as f64 - 1.0),
             );
             for (w0, dx, dy) in weights {
                 let at_row = w0 + dy * cy;
                 if dx > 0.0 {
-                    lo = lo.max(((EDGE - at_row) / dx - 0.5).ceil());
+                    lo = most(((EDGE - at_row) / dx - 0.5).ceil(), lo);
                 } else if dx < 0.0 {
-                    hi = hi.min(((EDGE - at_row) / dx - 0.5).floor());
+                    hi = least(((EDGE - at_row) / dx - 0.5).floor(), hi);
                 } else if at_row < EDGE {
                     hi = -1.0;
                 }
@@ -405,23 +403,23 @@ impl Raster {
             let line =
                 |(f0, fx, fy): (f64, f64, f64)| (f0 + fy * cy + fx * (first as f64 + 0.5), fx);
             let (mut z, dz) = line(depth);
-            let mut channels = rgb.map(line);
+            // Each quantity in a variable of its own: the hot loop keeps them out of memory.
+            let [(mut r, dr), (mut g, dg), (mut b, db)] = rgb.map(line);
             // The span's depths and pixels as slices of their own: no index checks per pixel.
             let (from, to) = (py * self.width + first, py * self.width + last + 1);
             let depths = &mut self.depth[from..to];
             let pixels = self.rgba[4 * from..4 * to].chunks_exact_mut(4);
             for (stored, pixel) in depths.iter_mut().zip(pixels) {
-                if (z as f32) < *stored {
-                    *stored = z as f32;
-                    for (out, (v, _)) in pixel.iter_mut().zip(&channels) {
+                let near = z as f32;
+                if near < *stored {
+                    *stored = near;
+                    if let [red, green, blue, _] = pixel {
                         // `as` saturates: below 0 is 0, above 255 is 255.
-                        *out = (v + 0.5) as u8;
+                        (*red, *green, *blue) = ((r + 0.5) as u8, (g + 0.5) as u8, (b + 0.5) as u8);
                     }
                 }
                 z += dz;
-                for (v, dv) in &mut channels {
-                    *v += *dv;
-                }
+                (r, g, b) = (r + dr, g + dg, b + db);
             }
         }
     }
@@ -434,6 +432,40 @@ impl Raster {
         }
         let index = y as usize * self.width + x as usize;
         depth <= self.depth[index] as f64 + self.tolerance
+    }
+}
+
+/// The smaller of `a` and `b` (`b` where `a` is NaN): one comparison, where `f64::min` is a
+/// call in WebAssembly.
+fn least(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The larger of `a` and `b` (`b` where `a` is NaN), as [`least`].
+fn most(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// Fills `buffer` with copies of `unit` (whose length divides the buffer's): the first copy
+/// written, then what is written copied after itself, doubling, as block copies.
+fn fill_repeating<T: Copy>(buffer: &mut [T], unit: &[T]) {
+    let Some(start) = buffer.get_mut(..unit.len()) else {
+        return;
+    };
+    start.copy_from_slice(unit);
+    let mut done = unit.len();
+    while done < buffer.len() {
+        let more = done.min(buffer.len() - done);
+        buffer.copy_within(..more, done);
+        done += more;
     }
 }
 
@@ -553,6 +585,16 @@ mod tests {
         let (_, a) = p.plane_point(&view(), 0.0, 1.0, 0.0);
         let (_, b) = p.plane_point(&view(), 0.0, 1.0, 1.0);
         assert!((a - b).abs() < 1e-9);
+    }
+
+    #[test]
+    fn buffers_are_filled_with_whole_copies() {
+        for len in [0, 1, 3, 4, 5, 12, 28] {
+            let mut buffer = vec![0_u8; 4 * len];
+            fill_repeating(&mut buffer, &[1, 2, 3, 4]);
+            assert_eq!(buffer, [1, 2, 3, 4].repeat(len), "{len} copies");
+        }
+        assert_eq!((least(f64::NAN, 2.0), most(f64::NAN, 2.0)), (2.0, 2.0));
     }
 
     #[test]

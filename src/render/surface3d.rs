@@ -62,6 +62,10 @@ impl Camera {
 /// Grid points per side of the page's mesh: 63² cells, two triangles each.
 pub const MESH_POINTS: usize = 64;
 
+/// Grid points per side of the mesh the page draws while the view turns at a third of its
+/// pixels or fewer ([`Terrain::coarser`]): about as many cells as such a canvas shows apart.
+pub const COARSE_MESH_POINTS: usize = 32;
+
 /// The surface's heights on a grid, normalised to 0 … 1 by the heat map's colour scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Terrain {
@@ -108,6 +112,25 @@ impl Terrain {
         terrain
     }
 
+    /// The same surface on an `n × n` grid over the same view (n ≥ 2), its heights read off
+    /// this mesh ([`Terrain::mesh_height`]) on the same scale: a lighter mesh of the same shape,
+    /// for a picture of fewer pixels.
+    pub fn coarser(&self, n: usize) -> Terrain {
+        let n = n.max(2);
+        // Grid point i of the coarser grid on this one's grid (exact at both ends).
+        let at = |i: usize| i as f64 * (self.n - 1) as f64 / (n - 1) as f64;
+        Terrain {
+            n,
+            view: self.view,
+            heights: (0..n * n)
+                .map(|k| self.grid_height(at(k % n), at(k / n)))
+                .collect(),
+            scale: self.scale,
+            min: self.min,
+            max: self.max,
+        }
+    }
+
     /// The height (0 … 1, clamped) of loss `value`; NaN where it or the range is not finite.
     /// Log: ln(1 + (v − min)/δ) / ln(1 + (max − min)/δ), the heat map's [`ColorScale::Log`]
     /// but with δ = 10⁻³·(max − min) rather than 10⁻⁶: three decades of relief instead of six,
@@ -135,10 +158,16 @@ impl Terrain {
     /// (a coarse mesh bridges a narrow valley above its floor). NaN outside the view or next to
     /// a hole in the mesh.
     pub fn mesh_height(&self, px: f64, py: f64) -> f64 {
-        let n = self.n;
-        let last = (n - 1) as f64;
+        let last = (self.n - 1) as f64;
         let u = (px - self.view.x_min) / (self.view.x_max - self.view.x_min) * last;
         let v = (py - self.view.y_min) / (self.view.y_max - self.view.y_min) * last;
+        self.grid_height(u, v)
+    }
+
+    /// [`Terrain::mesh_height`] at grid coordinates (`u`, `v`), 0 … n − 1 each way.
+    fn grid_height(&self, u: f64, v: f64) -> f64 {
+        let n = self.n;
+        let last = (n - 1) as f64;
         if !(u >= 0.0 && v >= 0.0 && u <= last && v <= last) {
             return f64::NAN;
         }
@@ -564,6 +593,19 @@ mod tests {
         let diagonal = (terrain.mesh_height(-2.0, -1.0) + terrain.mesh_height(-1.0, 0.0)) / 2.0;
         assert!((terrain.mesh_height(-1.5, -0.5) - diagonal).abs() < 1e-12);
         assert!(terrain.mesh_height(2.5, 0.0).is_nan(), "outside the view");
+    }
+
+    #[test]
+    fn a_coarser_mesh_keeps_the_shape_and_the_scale() {
+        let terrain = Terrain::sample(|x, y| x * x + y * y, view(), 9, ColorScale::Linear);
+        let coarse = terrain.coarser(5);
+        assert_eq!((coarse.n, coarse.view), (5, terrain.view));
+        // Every other point of the finer grid, the corners included.
+        for (k, &h) in coarse.heights.iter().enumerate() {
+            let (i, j) = (2 * (k % 5), 2 * (k / 5));
+            assert!((h - terrain.heights[j * 9 + i]).abs() < 1e-12, "({i}, {j})");
+        }
+        assert_eq!(coarse.height(13.0), terrain.height(13.0), "the same scale");
     }
 
     #[test]

@@ -7,7 +7,9 @@ use super::*;
 use crate::objective::model::Model;
 use crate::objective::Objective;
 use crate::render::colormap::css_hex;
-use crate::render::surface3d::{Camera, Projection, Raster, Terrain, MESH_POINTS};
+use crate::render::surface3d::{
+    Camera, Projection, Raster, Terrain, COARSE_MESH_POINTS, MESH_POINTS,
+};
 use std::rc::Rc;
 
 /// The view's background, where no face covers the canvas.
@@ -23,9 +25,12 @@ const PATH_STEP: f64 = 4.0;
 pub(super) struct Mesh3d {
     camera: Camera,
     size: (u32, u32),
+    /// The surface drawn ([`Terrain3d::terrain`]).
+    surface: Rc<Terrain>,
+    /// The mesh drawn of it: the surface's own, or its coarser one ([`COARSE_SCALE`]).
     terrain: Rc<Terrain>,
     projection: Projection,
-    /// The pixels, at `scale` of the view's: ½ while the view is being turned.
+    /// The pixels, at `scale` of the view's: ½ to ¼ while the view is being turned.
     raster: Raster,
     scale: f64,
 }
@@ -48,6 +53,9 @@ pub(super) struct Paths3d {
     layer: Option<HtmlCanvasElement>,
     /// The canvas rectangles (x, y, width, height) the points cover on the canvas shown.
     points: Vec<[f64; 4]>,
+    /// Whether the paths were last drawn straight onto the canvas shown, as they are while the
+    /// view turns (each frame then draws them whole), and not onto the layer.
+    layer_stale: bool,
 }
 
 /// What a 3-D paths canvas depends on besides the trails.
@@ -67,7 +75,13 @@ pub(super) struct Terrain3d {
     /// The objective sampled (held, so another objective cannot take its place in memory).
     objective: Rc<Model>,
     terrain: Rc<Terrain>,
+    /// Its coarser mesh ([`COARSE_MESH_POINTS`]), once a turning view asked for it.
+    coarse: Option<Rc<Terrain>>,
 }
+
+/// Canvas pixels per view pixel at or below which the mesh is drawn from the coarser grid: a
+/// third each way (the page lowers the resolution so while a turning view's frames run late).
+const COARSE_SCALE: f64 = 0.34;
 
 impl Mesh3d {
     /// Whether the mesh shows a surface point at canvas pixel (`x`, `y`) and `depth`.
@@ -82,9 +96,10 @@ impl Lab {
     /// `zoom`, as a view of `width × height` pixels: the mesh (rasterised here, put on the canvas
     /// at once), the floor with the axes' names and the known minima; nothing but the background
     /// for an objective without a surface over the plane. The canvas may hold fewer pixels than
-    /// the view (the page halves it while a drag or the wheel turns the view, and the browser
-    /// enlarges it): the mesh is rasterised at the canvas's own resolution. The paths go on a
-    /// canvas of their own ([`Lab::draw_paths_3d`]), so a playing run does not redraw the mesh.
+    /// the view (the page gives it ½ to ¼ of them each way while a drag or the wheel turns the
+    /// view, and the browser enlarges it): the mesh is rasterised at the canvas's own resolution,
+    /// from a grid of half the points each way at a third or less. The paths go on a canvas of
+    /// their own ([`Lab::draw_paths_3d`]), so a playing run does not redraw the mesh.
     pub fn draw_surface_3d(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -98,14 +113,21 @@ impl Lab {
         let pixels = (canvas.width() as usize, canvas.height() as usize);
         let size = (width.max(1), height.max(1));
         let camera = Camera { yaw, pitch, zoom };
-        let Some(terrain) = self.terrain_3d() else {
+        // Canvas pixels per view pixel: ½ or less while turning.
+        let scale = pixels.0 as f64 / size.0 as f64;
+        let Some(surface) = self.terrain_3d() else {
             self.mesh3d = None;
             context.set_fill_style_str(&css_hex(BACKGROUND));
             context.fill_rect(0.0, 0.0, pixels.0 as f64, pixels.1 as f64);
             return Ok(());
         };
-        // Canvas pixels per view pixel: ½ while turning.
-        let scale = pixels.0 as f64 / size.0 as f64;
+        let terrain = match (scale <= COARSE_SCALE, &mut self.terrain3d) {
+            (true, Some(kept)) => kept
+                .coarse
+                .get_or_insert_with(|| Rc::new(surface.coarser(COARSE_MESH_POINTS)))
+                .clone(),
+            _ => surface.clone(),
+        };
         // The last mesh's buffers, when they have this size.
         let mut raster = match self.mesh3d.take() {
             Some(mesh) if (mesh.raster.width, mesh.raster.height) == pixels => mesh.raster,
@@ -125,6 +147,7 @@ impl Lab {
         let mesh = Mesh3d {
             camera: camera.clamped(),
             size,
+            surface,
             terrain,
             projection,
             raster,
@@ -155,13 +178,16 @@ impl Lab {
         }
         context.set_stroke_style_str("rgba(255,255,255,0.35)");
         floor.stroke(&context, dpr, 0.0)?;
-        context.set_fill_style_str("rgba(255,255,255,0.8)");
-        context.set_font(&format!("{}px {}", (13.0 * dpr).round(), self.words.font));
-        let (x_label, y_label) = self.axis_names();
-        let mid_x = corner(0.5 * (view.x_min + view.x_max), view.y_min);
-        let mid_y = corner(view.x_min, 0.5 * (view.y_min + view.y_max));
-        context.fill_text(x_label, mid_x.0, mid_x.1 + 16.0 * dpr)?;
-        context.fill_text(y_label, mid_y.0 - 16.0 * dpr, mid_y.1)?;
+        // The names, unless the canvas is too coarse for letters to read (back once it rests).
+        if scale > COARSE_SCALE {
+            context.set_fill_style_str("rgba(255,255,255,0.8)");
+            context.set_font(&format!("{}px {}", (13.0 * dpr).round(), self.words.font));
+            let (x_label, y_label) = self.axis_names();
+            let mid_x = corner(0.5 * (view.x_min + view.x_max), view.y_min);
+            let mid_y = corner(view.x_min, 0.5 * (view.y_min + view.y_max));
+            context.fill_text(x_label, mid_x.0, mid_x.1 + 16.0 * dpr)?;
+            context.fill_text(y_label, mid_y.0 - 16.0 * dpr, mid_y.1)?;
+        }
         // The known minima: white crosses on the surface where it does not hide them.
         let arm = 5.0 * dpr;
         context.set_stroke_style_str("#fff");
@@ -204,15 +230,17 @@ impl Lab {
     ) -> Result<(), JsValue> {
         let size = (paths.width(), paths.height());
         let camera = Camera { yaw, pitch, zoom }.clamped();
-        let Some(terrain) = self.terrain_3d() else {
+        let Some(surface) = self.terrain_3d() else {
             context_2d(paths)?.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
             self.paths3d.key = None;
             return Ok(());
         };
-        // The mesh as last drawn, when it shows this surface from this camera on this canvas.
+        // The mesh as last drawn, when it shows this surface from this camera on this canvas;
+        // the paths lie on the mesh it drew.
         let mesh = self.mesh3d.as_ref().filter(|mesh| {
-            mesh.camera == camera && mesh.size == size && Rc::ptr_eq(&mesh.terrain, &terrain)
+            mesh.camera == camera && mesh.size == size && Rc::ptr_eq(&mesh.surface, &surface)
         });
+        let terrain = mesh.map_or(&surface, |mesh| &mesh.terrain);
         let fresh;
         let projection = match mesh {
             Some(mesh) => &mesh.projection,
@@ -233,7 +261,8 @@ impl Lab {
             Some(((px, py), mesh.is_none_or(|m| m.shows(px, py, depth))))
         };
         // While the view turns (the mesh drawn coarse) the paths are drawn again each frame: cut
-        // more coarsely still (4 × at half the pixels), in fewer and longer segments.
+        // more coarsely still (4 × at half the pixels, 16 × at a quarter), in fewer and longer
+        // segments.
         let grain = dpr / mesh.map_or(1.0, |m| m.scale).powi(2);
         let trails = self.session.trails();
         let state = &mut self.paths3d;
@@ -246,7 +275,8 @@ impl Lab {
             selected,
             dpr,
         };
-        let mut whole = state.key != Some(key) || state.drawn.len() != trails.len();
+        let mut whole =
+            state.key != Some(key) || state.drawn.len() != trails.len() || state.layer_stale;
         if !whole {
             whole = trails
                 .iter()
@@ -259,12 +289,20 @@ impl Lab {
             layer.set_height(size.1);
             whole = true;
         }
-        let context = context_2d(&layer)?;
+        // While the view turns every frame draws the paths whole: straight onto the canvas
+        // shown, which saves copying the layer over it; the layer is drawn again once it rests.
+        let direct = whole && mesh.is_some_and(|mesh| mesh.scale < 1.0);
         let shown = context_2d(paths)?;
+        let context = if direct {
+            shown.clone()
+        } else {
+            context_2d(&layer)?
+        };
         if whole {
             context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
             state.drawn = vec![Drawn::default(); trails.len()];
             state.key = Some(key);
+            state.layer_stale = direct;
         } else {
             // The paths as they were under last frame's points; the new stretches go on both.
             for &[x, y, w, h] in &state.points {
@@ -373,7 +411,7 @@ impl Lab {
             }
             state.drawn[index] = trail.drawn_all();
         }
-        if whole {
+        if whole && !direct {
             shown.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
             shown.draw_image_with_html_canvas_element(&layer, 0.0, 0.0)?;
         }
@@ -555,6 +593,7 @@ impl Lab {
         self.terrain3d = Some(Terrain3d {
             objective: objective.clone(),
             terrain: terrain.clone(),
+            coarse: None,
         });
         Some(terrain)
     }

@@ -181,18 +181,33 @@ impl Terrain {
         }
     }
 
-    /// Grid point `k`'s vertex as `projection` shows it: its canvas position and depth, and its
-    /// colour (the colour map at its height, shaded by Lambert's cosine law between its normal
-    /// and [`LIGHT`]); `None` where its height is not finite.
-    fn vertex(&self, k: usize, projection: &Projection, colors: &ColorMap) -> Option<Vertex> {
+    /// The mesh's colours in `colors` ([`Shading`]).
+    pub fn shading(&self, colors: &ColorMap) -> Shading {
+        Shading {
+            rgb: (0..self.n * self.n)
+                .map(|k| self.shade(k, colors))
+                .collect(),
+        }
+    }
+
+    /// Grid point `k`'s vertex as `projection` shows it, in colour `rgb`: its canvas position
+    /// and depth.
+    fn vertex(&self, k: usize, projection: &Projection, rgb: [f64; 3]) -> Vertex {
+        let n = self.n;
+        let coord = |i: usize| 2.0 * i as f64 / (n - 1) as f64 - 1.0;
+        let (x, y, depth) = projection.point(coord(k % n), coord(k / n), self.heights[k]);
+        Vertex { x, y, depth, rgb }
+    }
+
+    /// Grid point `k`'s colour: the colour map at its height, shaded by Lambert's cosine law
+    /// between its normal and [`LIGHT`]; `None` where its height is not finite.
+    fn shade(&self, k: usize, colors: &ColorMap) -> Option<[f64; 3]> {
         let n = self.n;
         let (i, j) = (k % n, k / n);
         let h = self.heights[k];
         if !h.is_finite() {
             return None;
         }
-        let coord = |i: usize| 2.0 * i as f64 / (n - 1) as f64 - 1.0;
-        let (x, y, depth) = projection.point(coord(i), coord(j), h);
         // The slope by central differences (one-sided at the edges and beside holes), in box units.
         let spacing = 2.0 / (n - 1) as f64;
         let slope = |before: Option<f64>, after: Option<f64>| {
@@ -220,8 +235,7 @@ impl Terrain {
         // Lambert: cos θ between the normal (−∂z/∂x, −∂z/∂y, 1)/‖·‖ and the light.
         let light = (-dzdx * LIGHT[0] - dzdy * LIGHT[1] + LIGHT[2]) / norm;
         let shade = 0.55 + 0.45 * light.clamp(0.0, 1.0);
-        let rgb = colors.at(h).map(|c| c as f64 * shade);
-        Some(Vertex { x, y, depth, rgb })
+        Some(colors.at(h).map(|c| c as f64 * shade))
     }
 }
 
@@ -310,6 +324,14 @@ pub struct Raster {
     tolerance: f64,
 }
 
+/// A terrain's colour at each grid point ([`Terrain::shading`]; `None` where its height is not
+/// finite): the same from every camera (the light is fixed to the surface), so a turning view
+/// computes it once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shading {
+    rgb: Vec<Option<[f64; 3]>>,
+}
+
 /// A corner of a triangle on its way to the pixels: canvas position, depth and colour.
 #[derive(Clone, Copy)]
 struct Vertex {
@@ -343,6 +365,18 @@ impl Raster {
         colors: &ColorMap,
         background: [u8; 3],
     ) {
+        self.draw_shaded(terrain, &terrain.shading(colors), projection, background);
+    }
+
+    /// [`Raster::draw`] with the terrain's colours computed before ([`Terrain::shading`]; a
+    /// shading of another grid leaves faces out).
+    pub fn draw_shaded(
+        &mut self,
+        terrain: &Terrain,
+        shading: &Shading,
+        projection: &Projection,
+        background: [u8; 3],
+    ) {
         let [r, g, b] = background;
         fill_repeating(&mut self.rgba, &[r, g, b, 255]);
         fill_repeating(&mut self.depth, &[f32::INFINITY]);
@@ -350,7 +384,10 @@ impl Raster {
         self.tolerance = 4.0 / (n - 1) as f64;
         let raster = self;
         let vertices: Vec<Option<Vertex>> = (0..n * n)
-            .map(|k| terrain.vertex(k, projection, colors))
+            .map(|k| {
+                let rgb = shading.rgb.get(k).copied().flatten()?;
+                Some(terrain.vertex(k, projection, rgb))
+            })
             .collect();
         for j in 0..n - 1 {
             for i in 0..n - 1 {
@@ -553,6 +590,21 @@ mod tests {
         // Low values are dark in viridis: the (−2, −1) corner darker than the (0.9, 1.9) one.
         let sum = |c: [u8; 3]| c.iter().map(|&v| v as u32).sum::<u32>();
         assert!(sum(pixel(-1.9, -0.9)) < sum(pixel(0.9, 1.9)));
+    }
+
+    #[test]
+    fn colours_computed_once_draw_the_same_picture() {
+        let terrain = Terrain::sample(|x, y| x * x + y, view(), 9, ColorScale::Linear);
+        let projection = Projection::new(Camera::default(), 120.0, 100.0);
+        let colors = ColorMap::viridis();
+        let (mut once, mut each) = (Raster::new(120, 100), Raster::new(120, 100));
+        once.draw_shaded(&terrain, &terrain.shading(&colors), &projection, [0, 0, 0]);
+        each.draw(&terrain, &projection, &colors, [0, 0, 0]);
+        assert_eq!(once, each);
+        // Another grid's colours leave the faces they do not cover out, and do not panic.
+        let coarse = terrain.coarser(5).shading(&colors);
+        once.draw_shaded(&terrain, &coarse, &projection, [0, 0, 0]);
+        assert_ne!(once, each);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::objective::model::Model;
 use crate::objective::Objective;
 use crate::render::colormap::css_hex;
 use crate::render::surface3d::{
-    Camera, Projection, Raster, Terrain, COARSE_MESH_POINTS, MESH_POINTS,
+    Camera, Projection, Raster, Shading, Terrain, COARSE_MESH_POINTS, MESH_POINTS,
 };
 use std::rc::Rc;
 
@@ -75,8 +75,11 @@ pub(super) struct Terrain3d {
     /// The objective sampled (held, so another objective cannot take its place in memory).
     objective: Rc<Model>,
     terrain: Rc<Terrain>,
-    /// Its coarser mesh ([`COARSE_MESH_POINTS`]), once a turning view asked for it.
-    coarse: Option<Rc<Terrain>>,
+    /// Its colours, once drawn.
+    shading: Option<Rc<Shading>>,
+    /// Its coarser mesh ([`COARSE_MESH_POINTS`]) and that mesh's colours, once a turning view
+    /// asked for them.
+    coarse: Option<(Rc<Terrain>, Rc<Shading>)>,
 }
 
 /// Canvas pixels per view pixel at or below which the mesh is drawn from the coarser grid: a
@@ -121,12 +124,8 @@ impl Lab {
             context.fill_rect(0.0, 0.0, pixels.0 as f64, pixels.1 as f64);
             return Ok(());
         };
-        let terrain = match (scale <= COARSE_SCALE, &mut self.terrain3d) {
-            (true, Some(kept)) => kept
-                .coarse
-                .get_or_insert_with(|| Rc::new(surface.coarser(COARSE_MESH_POINTS)))
-                .clone(),
-            _ => surface.clone(),
+        let Some((terrain, shading)) = self.shaded_3d(scale <= COARSE_SCALE) else {
+            return Ok(());
         };
         // The last mesh's buffers, when they have this size.
         let mut raster = match self.mesh3d.take() {
@@ -135,7 +134,7 @@ impl Lab {
         };
         let projection = Projection::new(camera, size.0 as f64, size.1 as f64);
         let scaled = Projection::new(camera, pixels.0 as f64, pixels.1 as f64);
-        raster.draw(&terrain, &scaled, &self.colors, BACKGROUND);
+        raster.draw_shaded(&terrain, &shading, &scaled, BACKGROUND);
         let image = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&raster.rgba),
             pixels.0 as u32,
@@ -569,6 +568,25 @@ impl PathRuns {
 }
 
 impl Lab {
+    /// The mesh to draw of the terrain last sampled ([`Lab::terrain_3d`]): its own, or its
+    /// coarser one, with its colours (each computed once).
+    fn shaded_3d(&mut self, coarse: bool) -> Option<(Rc<Terrain>, Rc<Shading>)> {
+        let colors = &self.colors;
+        let kept = self.terrain3d.as_mut()?;
+        if coarse {
+            let (terrain, shading) = kept.coarse.get_or_insert_with(|| {
+                let terrain = kept.terrain.coarser(COARSE_MESH_POINTS);
+                let shading = Rc::new(terrain.shading(colors));
+                (Rc::new(terrain), shading)
+            });
+            return Some((terrain.clone(), shading.clone()));
+        }
+        let shading = kept
+            .shading
+            .get_or_insert_with(|| Rc::new(kept.terrain.shading(colors)));
+        Some((kept.terrain.clone(), shading.clone()))
+    }
+
     /// The current surface's terrain over the current view, sampled again only when the
     /// objective or the view changed; `None` where the objective is not a function of two
     /// parameters.
@@ -593,6 +611,7 @@ impl Lab {
         self.terrain3d = Some(Terrain3d {
             objective: objective.clone(),
             terrain: terrain.clone(),
+            shading: None,
             coarse: None,
         });
         Some(terrain)

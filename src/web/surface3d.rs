@@ -290,7 +290,8 @@ impl Lab {
         }
         // While the view turns every frame draws the paths whole: straight onto the canvas
         // shown, which saves copying the layer over it; the layer is drawn again once it rests.
-        let direct = whole && mesh.is_some_and(|mesh| mesh.scale < 1.0);
+        let turning = mesh.is_some_and(|mesh| mesh.scale < 1.0);
+        let direct = whole && turning;
         let shown = context_2d(paths)?;
         let context = if direct {
             shown.clone()
@@ -358,7 +359,21 @@ impl Lab {
             // comes back, as the plane's view draws it.
             let mut last: Option<((f64, f64), (f64, f64))> = None;
             let mut off: Option<(f64, f64)> = None;
-            for (k, p) in points.iter().enumerate() {
+            // While turning, a long trail is drawn through every `stride`-th point (a power of two,
+            // as the trail thins itself) and its last: at most TURNING_POINTS of them.
+            let stride = if turning {
+                points.len().div_ceil(TURNING_POINTS).next_power_of_two()
+            } else {
+                1
+            };
+            let end = points.len().saturating_sub(1);
+            let picks = (0..end)
+                .step_by(stride)
+                .chain((!points.is_empty()).then_some(end));
+            for k in picks {
+                let Some(p) = points.get(k) else {
+                    continue;
+                };
                 let here = (p.x, p.y);
                 if !(p.x.is_finite() && p.y.is_finite()) {
                     runs.lift();
@@ -390,7 +405,7 @@ impl Lab {
                     let (dx, dy) = (pixel.0 - from.0, pixel.1 - from.1);
                     dx * dx + dy * dy < (MIN_SEGMENT * grain).powi(2)
                 };
-                if k + 1 < points.len() && last.is_some_and(near) {
+                if k < end && last.is_some_and(near) {
                     continue;
                 }
                 match (last, off) {
@@ -477,6 +492,9 @@ fn along(view: &ViewBox, a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
 /// Canvas pixels (at a device pixel ratio of 1) a path's point must lie from the last one
 /// drawn to be drawn.
 const MIN_SEGMENT: f64 = 1.5;
+
+/// Points of a trail drawn at most while the view turns ([`Lab::draw_paths_3d`]).
+const TURNING_POINTS: usize = 512;
 
 /// Pieces each edge of the floor is cut into to test what the mesh hides.
 const FLOOR_PIECES: usize = 48;

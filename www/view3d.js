@@ -1,7 +1,8 @@
 // The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
 // map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes; at
 // half resolution or less while a drag or the wheel is turning it) and over it the paths (their new
-// stretches drawn each frame) with the racers' points on top. Drag (a finger too) turns it, the
+// stretches drawn each frame; whole, and on a slow device at half resolution, while turning) with
+// the racers' points on top. Drag (a finger too) turns it, the
 // wheel or a pinch zooms, the arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
@@ -171,16 +172,25 @@ export function showView3d({ lab, ui, network }) {
   $('view3d').checked = ui.view3d;
   if (!on) return;
   const { yaw, pitch, zoom } = ui.camera;
-  const key = `${yaw},${pitch},${zoom},${paths.width}×${paths.height},${turning}`;
+  // The view's pixels: the plane's paths canvas is sized like the 3-D ones and never shrunk.
+  const { width, height } = $('trails');
+  // Where the mesh is drawn at a third or less, the paths too hold half the pixels each way.
+  resize(paths, turning && coarse > 2 ? 2 : 1, width, height);
+  const key = `${yaw},${pitch},${zoom},${width}×${height},${turning}`;
   if (key === meshDrawn) {
-    lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);
+    lab.draw_paths_3d(paths, yaw, pitch, zoom, width, height, ui.selected);
     return;
   }
   const began = performance.now();
-  const [width, height] = turning ? [Math.ceil(paths.width / coarse), Math.ceil(paths.height / coarse)] : [paths.width, paths.height];
-  if (mesh.width !== width || mesh.height !== height) Object.assign(mesh, { width, height });
-  lab.draw_surface_3d(mesh, yaw, pitch, zoom, paths.width, paths.height);
+  resize(mesh, turning ? coarse : 1, width, height);
+  lab.draw_surface_3d(mesh, yaw, pitch, zoom, width, height);
   meshDrawn = key;
-  lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);
+  lab.draw_paths_3d(paths, yaw, pitch, zoom, width, height, ui.selected);
   if (turning) coarse = nextCoarse(performance.now() - began);
+}
+
+/** Gives `canvas` 1/`shrink` of `width × height` pixels each way (the browser enlarges it). */
+function resize(canvas, shrink, width, height) {
+  const [w, h] = [Math.ceil(width / shrink), Math.ceil(height / shrink)];
+  if (canvas.width !== w || canvas.height !== h) Object.assign(canvas, { width: w, height: h });
 }

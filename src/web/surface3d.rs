@@ -218,19 +218,27 @@ impl Lab {
     /// drawn faint; paths are broken where they leave the view. While the camera, the canvas,
     /// the mesh and the selection stay as they were, only the paths' new stretches are drawn
     /// (onto what `paths` shows, mended where the points were); the points are drawn afresh
-    /// each time.
+    /// each time. The view is `width × height` pixels, as [`Lab::draw_surface_3d`]'s; `paths`
+    /// may hold fewer (the page halves it while a slow device turns the view): then the paths
+    /// are drawn whole, scaled onto it.
+    #[allow(clippy::too_many_arguments)]
     pub fn draw_paths_3d(
         &mut self,
         paths: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
+        width: u32,
+        height: u32,
         selected: usize,
     ) -> Result<(), JsValue> {
-        let size = (paths.width(), paths.height());
+        let size = (width.max(1), height.max(1));
+        let pixels = (paths.width(), paths.height());
+        // Canvas pixels per view pixel.
+        let scale = pixels.0 as f64 / size.0 as f64;
         let camera = Camera { yaw, pitch, zoom }.clamped();
         let Some(surface) = self.terrain_3d() else {
-            context_2d(paths)?.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+            context_2d(paths)?.clear_rect(0.0, 0.0, pixels.0 as f64, pixels.1 as f64);
             self.paths3d.key = None;
             return Ok(());
         };
@@ -274,8 +282,10 @@ impl Lab {
             selected,
             dpr,
         };
-        let mut whole =
-            state.key != Some(key) || state.drawn.len() != trails.len() || state.layer_stale;
+        let mut whole = state.key != Some(key)
+            || state.drawn.len() != trails.len()
+            || state.layer_stale
+            || pixels != size;
         if !whole {
             whole = trails
                 .iter()
@@ -291,8 +301,10 @@ impl Lab {
         // While the view turns every frame draws the paths whole: straight onto the canvas
         // shown, which saves copying the layer over it; the layer is drawn again once it rests.
         let turning = mesh.is_some_and(|mesh| mesh.scale < 1.0);
-        let direct = whole && turning;
+        let direct = whole && (turning || pixels != size);
         let shown = context_2d(paths)?;
+        // Everything below is in the view's pixels.
+        shown.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0)?;
         let context = if direct {
             shown.clone()
         } else {
@@ -452,6 +464,7 @@ impl Lab {
                 state.points.push([left, top, right - left, bottom - top]);
             }
         }
+        context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)?;
         Ok(())
     }
 }

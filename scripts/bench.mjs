@@ -747,7 +747,8 @@ async function main() {
         surface3d_mesh_760x620_ms: 'The 3-D view\'s mesh of Rosenbrock: the 64×64 terrain sampled and rasterised with depth (render::surface3d::Raster) '
           + 'on 760×620 pixels, the camera turned 3° a repetition (the wasm figure; native_surface3d_mesh_760x620_ms beside it).',
         rotate3d: `The 3-D view (view3d=1) of the race (${RACE_QUERY}) while it plays and the mouse drags to and fro across it without a `
-          + 'pause (Playwright mouse events, a 4 px move every 8 ms), so the mesh is drawn every frame inside the page\'s frame: '
+          + 'pause (Playwright mouse events, a 4 px move every 8 ms), so the mesh is drawn every frame inside the page\'s frame '
+          + '(at ½ of the view\'s pixels each way, down to ¼ where the last turning frame\'s mesh and paths took over 4 ms, the paths at ½ from a third: www/view3d.js): '
           + `fps and the frames' script time p95 over ${FRAME_SECONDS} s at 1×; at 4× (Emulation.setCPUThrottlingRate) fps and long tasks, `
           + `the median of ${THROTTLE_RUNS} runs of ${THROTTLE_SECONDS} s (details.rotate3d.runs, each with the load average).`,
         long_tasks_interactions: 'Long tasks (Long Tasks API) at 1× from driving the real control (click, paste) until the page shows '

@@ -169,21 +169,28 @@ fn the_3d_view_draws_its_mesh_coarse_and_in_full_and_the_paths_over_it() {
     lab.advance(200);
     let mesh = canvas(300, 240);
     let paths = canvas(300, 240);
-    // Coarse while turning (half the canvas's pixels), then in full, then a resized canvas: each
-    // a whole picture.
-    for (coarse, size) in [(true, (300, 240)), (false, (300, 240)), (false, (200, 160))] {
+    // Coarse while turning (half the canvas's pixels each way, then a quarter: a coarser grid
+    // too, and the paths at half), then in full, then a resized canvas: each a whole picture.
+    for (coarse, size) in [
+        (2, (300, 240)),
+        (4, (300, 240)),
+        (1, (300, 240)),
+        (1, (200, 160)),
+    ] {
         for canvas in [&mesh, &paths] {
             canvas.set_width(size.0);
             canvas.set_height(size.1);
         }
-        if coarse {
-            mesh.set_width(size.0 / 2);
-            mesh.set_height(size.1 / 2);
+        mesh.set_width(size.0 / coarse);
+        mesh.set_height(size.1 / coarse);
+        if coarse > 2 {
+            paths.set_width(size.0 / 2);
+            paths.set_height(size.1 / 2);
         }
         lab.draw_surface_3d(&mesh, -35.0, 35.0, 1.0, size.0, size.1)
             .expect("the mesh is drawn");
         assert!(distinct_colours(&mesh) > 100, "a shaded surface");
-        lab.draw_paths_3d(&paths, -35.0, 35.0, 1.0, 0)
+        lab.draw_paths_3d(&paths, -35.0, 35.0, 1.0, size.0, size.1, 0)
             .expect("the paths are drawn");
         assert!(
             distinct_colours(&paths) > 3,
@@ -194,7 +201,7 @@ fn the_3d_view_draws_its_mesh_coarse_and_in_full_and_the_paths_over_it() {
     let before = inked(&paths);
     assert!(before > 0);
     lab.advance(300);
-    lab.draw_paths_3d(&paths, -35.0, 35.0, 1.0, 0)
+    lab.draw_paths_3d(&paths, -35.0, 35.0, 1.0, 200, 160, 0)
         .expect("the new stretch is drawn");
     assert!(inked(&paths) >= before, "nothing drawn is lost");
     // An objective with no surface over the plane: the background only.

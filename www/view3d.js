@@ -1,7 +1,8 @@
 // The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
 // map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes; at
-// half resolution while a drag or the wheel is turning it) and over it the paths (their new
-// stretches drawn each frame) with the racers' points on top. Drag (a finger too) turns it, the
+// half resolution or less while a drag or the wheel is turning it) and over it the paths (their new
+// stretches drawn each frame; whole, and on a slow device at half resolution, while turning) with
+// the racers' points on top. Drag (a finger too) turns it, the
 // wheel or a pinch zooms, the arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
 // URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
@@ -133,6 +134,24 @@ let turning = false;
 /** How long after the last wheel step the view counts as still turning (ms). */
 const SETTLE_MS = 150;
 
+/**
+ * While turning, the mesh's canvas holds 1/`coarse` of the view's pixels each way (the browser
+ * enlarges it): ½ where drawing the mesh and the paths takes less than TURN_BUDGET_MS, down to
+ * ¼ on a slower device (from a third the lab draws a mesh of half the points each way too).
+ */
+let coarse = 2;
+const COARSEST = 4;
+/** Time for a turning frame's mesh and paths (ms): the rest of the frame is the run's and the browser's. */
+const TURN_BUDGET_MS = 4;
+
+/** The next turning frame's `coarse`, after one at `coarse` took `ms` to draw. */
+function nextCoarse(ms) {
+  if (ms > TURN_BUDGET_MS) return Math.min(coarse + 1, COARSEST);
+  // Finer again where that would fit in the budget even if all the time were the pixels'.
+  const finer = ms * (coarse / (coarse - 1)) ** 2;
+  return coarse > 2 && finer < 0.8 * TURN_BUDGET_MS ? coarse - 1 : coarse;
+}
+
 /** The surface or the view changed: the mesh is drawn again next time. */
 export function markMeshDirty() {
   meshDrawn = '';
@@ -153,13 +172,25 @@ export function showView3d({ lab, ui, network }) {
   $('view3d').checked = ui.view3d;
   if (!on) return;
   const { yaw, pitch, zoom } = ui.camera;
-  const key = `${yaw},${pitch},${zoom},${paths.width}×${paths.height},${turning}`;
-  if (key !== meshDrawn) {
-    // While turning, the mesh's canvas holds half the pixels each way and the browser enlarges it.
-    const [width, height] = turning ? [Math.ceil(paths.width / 2), Math.ceil(paths.height / 2)] : [paths.width, paths.height];
-    if (mesh.width !== width || mesh.height !== height) Object.assign(mesh, { width, height });
-    lab.draw_surface_3d(mesh, yaw, pitch, zoom, paths.width, paths.height);
-    meshDrawn = key;
+  // The view's pixels: the plane's paths canvas is sized like the 3-D ones and never shrunk.
+  const { width, height } = $('trails');
+  // Where the mesh is drawn at a third or less, the paths too hold half the pixels each way.
+  resize(paths, turning && coarse > 2 ? 2 : 1, width, height);
+  const key = `${yaw},${pitch},${zoom},${width}×${height},${turning}`;
+  if (key === meshDrawn) {
+    lab.draw_paths_3d(paths, yaw, pitch, zoom, width, height, ui.selected);
+    return;
   }
-  lab.draw_paths_3d(paths, yaw, pitch, zoom, ui.selected);
+  const began = performance.now();
+  resize(mesh, turning ? coarse : 1, width, height);
+  lab.draw_surface_3d(mesh, yaw, pitch, zoom, width, height);
+  meshDrawn = key;
+  lab.draw_paths_3d(paths, yaw, pitch, zoom, width, height, ui.selected);
+  if (turning) coarse = nextCoarse(performance.now() - began);
+}
+
+/** Gives `canvas` 1/`shrink` of `width × height` pixels each way (the browser enlarges it). */
+function resize(canvas, shrink, width, height) {
+  const [w, h] = [Math.ceil(width / shrink), Math.ceil(height / shrink)];
+  if (canvas.width !== w || canvas.height !== h) Object.assign(canvas, { width: w, height: h });
 }

@@ -62,6 +62,10 @@ impl Camera {
 /// Grid points per side of the page's mesh: 63² cells, two triangles each.
 pub const MESH_POINTS: usize = 64;
 
+/// Grid points per side of the mesh the page draws while the view turns at a third of its
+/// pixels or fewer ([`Terrain::coarser`]): about as many cells as such a canvas shows apart.
+pub const COARSE_MESH_POINTS: usize = 32;
+
 /// The surface's heights on a grid, normalised to 0 … 1 by the heat map's colour scale.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Terrain {
@@ -108,6 +112,25 @@ impl Terrain {
         terrain
     }
 
+    /// The same surface on an `n × n` grid over the same view (n ≥ 2), its heights read off
+    /// this mesh ([`Terrain::mesh_height`]) on the same scale: a lighter mesh of the same shape,
+    /// for a picture of fewer pixels.
+    pub fn coarser(&self, n: usize) -> Terrain {
+        let n = n.max(2);
+        // Grid point i of the coarser grid on this one's grid (exact at both ends).
+        let at = |i: usize| i as f64 * (self.n - 1) as f64 / (n - 1) as f64;
+        Terrain {
+            n,
+            view: self.view,
+            heights: (0..n * n)
+                .map(|k| self.grid_height(at(k % n), at(k / n)))
+                .collect(),
+            scale: self.scale,
+            min: self.min,
+            max: self.max,
+        }
+    }
+
     /// The height (0 … 1, clamped) of loss `value`; NaN where it or the range is not finite.
     /// Log: ln(1 + (v − min)/δ) / ln(1 + (max − min)/δ), the heat map's [`ColorScale::Log`]
     /// but with δ = 10⁻³·(max − min) rather than 10⁻⁶: three decades of relief instead of six,
@@ -135,10 +158,16 @@ impl Terrain {
     /// (a coarse mesh bridges a narrow valley above its floor). NaN outside the view or next to
     /// a hole in the mesh.
     pub fn mesh_height(&self, px: f64, py: f64) -> f64 {
-        let n = self.n;
-        let last = (n - 1) as f64;
+        let last = (self.n - 1) as f64;
         let u = (px - self.view.x_min) / (self.view.x_max - self.view.x_min) * last;
         let v = (py - self.view.y_min) / (self.view.y_max - self.view.y_min) * last;
+        self.grid_height(u, v)
+    }
+
+    /// [`Terrain::mesh_height`] at grid coordinates (`u`, `v`), 0 … n − 1 each way.
+    fn grid_height(&self, u: f64, v: f64) -> f64 {
+        let n = self.n;
+        let last = (n - 1) as f64;
         if !(u >= 0.0 && v >= 0.0 && u <= last && v <= last) {
             return f64::NAN;
         }
@@ -152,18 +181,33 @@ impl Terrain {
         }
     }
 
-    /// Grid point `k`'s vertex as `projection` shows it: its canvas position and depth, and its
-    /// colour (the colour map at its height, shaded by Lambert's cosine law between its normal
-    /// and [`LIGHT`]); `None` where its height is not finite.
-    fn vertex(&self, k: usize, projection: &Projection, colors: &ColorMap) -> Option<Vertex> {
+    /// The mesh's colours in `colors` ([`Shading`]).
+    pub fn shading(&self, colors: &ColorMap) -> Shading {
+        Shading {
+            rgb: (0..self.n * self.n)
+                .map(|k| self.shade(k, colors))
+                .collect(),
+        }
+    }
+
+    /// Grid point `k`'s vertex as `projection` shows it, in colour `rgb`: its canvas position
+    /// and depth.
+    fn vertex(&self, k: usize, projection: &Projection, rgb: [f64; 3]) -> Vertex {
+        let n = self.n;
+        let coord = |i: usize| 2.0 * i as f64 / (n - 1) as f64 - 1.0;
+        let (x, y, depth) = projection.point(coord(k % n), coord(k / n), self.heights[k]);
+        Vertex { x, y, depth, rgb }
+    }
+
+    /// Grid point `k`'s colour: the colour map at its height, shaded by Lambert's cosine law
+    /// between its normal and [`LIGHT`]; `None` where its height is not finite.
+    fn shade(&self, k: usize, colors: &ColorMap) -> Option<[f64; 3]> {
         let n = self.n;
         let (i, j) = (k % n, k / n);
         let h = self.heights[k];
         if !h.is_finite() {
             return None;
         }
-        let coord = |i: usize| 2.0 * i as f64 / (n - 1) as f64 - 1.0;
-        let (x, y, depth) = projection.point(coord(i), coord(j), h);
         // The slope by central differences (one-sided at the edges and beside holes), in box units.
         let spacing = 2.0 / (n - 1) as f64;
         let slope = |before: Option<f64>, after: Option<f64>| {
@@ -191,8 +235,7 @@ impl Terrain {
         // Lambert: cos θ between the normal (−∂z/∂x, −∂z/∂y, 1)/‖·‖ and the light.
         let light = (-dzdx * LIGHT[0] - dzdy * LIGHT[1] + LIGHT[2]) / norm;
         let shade = 0.55 + 0.45 * light.clamp(0.0, 1.0);
-        let rgb = colors.at(h).map(|c| c as f64 * shade);
-        Some(Vertex { x, y, depth, rgb })
+        Some(colors.at(h).map(|c| c as f64 * shade))
     }
 }
 
@@ -281,6 +324,14 @@ pub struct Raster {
     tolerance: f64,
 }
 
+/// A terrain's colour at each grid point ([`Terrain::shading`]; `None` where its height is not
+/// finite): the same from every camera (the light is fixed to the surface), so a turning view
+/// computes it once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shading {
+    rgb: Vec<Option<[f64; 3]>>,
+}
+
 /// A corner of a triangle on its way to the pixels: canvas position, depth and colour.
 #[derive(Clone, Copy)]
 struct Vertex {
@@ -314,16 +365,29 @@ impl Raster {
         colors: &ColorMap,
         background: [u8; 3],
     ) {
+        self.draw_shaded(terrain, &terrain.shading(colors), projection, background);
+    }
+
+    /// [`Raster::draw`] with the terrain's colours computed before ([`Terrain::shading`]; a
+    /// shading of another grid leaves faces out).
+    pub fn draw_shaded(
+        &mut self,
+        terrain: &Terrain,
+        shading: &Shading,
+        projection: &Projection,
+        background: [u8; 3],
+    ) {
         let [r, g, b] = background;
-        for pixel in self.rgba.chunks_exact_mut(4) {
-            pixel.copy_from_slice(&[r, g, b, 255]);
-        }
-        self.depth.fill(f32::INFINITY);
+        fill_repeating(&mut self.rgba, &[r, g, b, 255]);
+        fill_repeating(&mut self.depth, &[f32::INFINITY]);
         let n = terrain.n;
         self.tolerance = 4.0 / (n - 1) as f64;
         let raster = self;
         let vertices: Vec<Option<Vertex>> = (0..n * n)
-            .map(|k| terrain.vertex(k, projection, colors))
+            .map(|k| {
+                let rgb = shading.rgb.get(k).copied().flatten()?;
+                Some(terrain.vertex(k, projection, rgb))
+            })
             .collect();
         for j in 0..n - 1 {
             for i in 0..n - 1 {
@@ -355,8 +419,8 @@ impl Raster {
         if !area.is_finite() || area.abs() < 1e-9 {
             return;
         }
-        let (top, bottom) = (a.y.min(b.y).min(c.y), a.y.max(b.y).max(c.y));
-        let (left, right) = (a.x.min(b.x).min(c.x), a.x.max(b.x).max(c.x));
+        let (top, bottom) = (least(least(a.y, b.y), c.y), most(most(a.y, b.y), c.y));
+        let (left, right) = (least(least(a.x, b.x), c.x), most(most(a.x, b.x), c.x));
         if right < 0.0 || bottom < 0.0 || left >= self.width as f64 || top >= self.height as f64 {
             return;
         }
@@ -385,15 +449,15 @@ impl Raster {
             let cy = py as f64 + 0.5;
             // The span of pixel centres x + 0.5 where every weight is ≥ EDGE on this row.
             let (mut lo, mut hi) = (
-                left.floor().max(0.0),
-                right.ceil().min(self.width as f64 - 1.0),
+                most(left.floor(), 0.0),
+                least(right.ceil(), self.width as f64 - 1.0),
             );
             for (w0, dx, dy) in weights {
                 let at_row = w0 + dy * cy;
                 if dx > 0.0 {
-                    lo = lo.max(((EDGE - at_row) / dx - 0.5).ceil());
+                    lo = most(((EDGE - at_row) / dx - 0.5).ceil(), lo);
                 } else if dx < 0.0 {
-                    hi = hi.min(((EDGE - at_row) / dx - 0.5).floor());
+                    hi = least(((EDGE - at_row) / dx - 0.5).floor(), hi);
                 } else if at_row < EDGE {
                     hi = -1.0;
                 }
@@ -405,23 +469,23 @@ impl Raster {
             let line =
                 |(f0, fx, fy): (f64, f64, f64)| (f0 + fy * cy + fx * (first as f64 + 0.5), fx);
             let (mut z, dz) = line(depth);
-            let mut channels = rgb.map(line);
+            // Each quantity in a variable of its own: the hot loop keeps them out of memory.
+            let [(mut r, dr), (mut g, dg), (mut b, db)] = rgb.map(line);
             // The span's depths and pixels as slices of their own: no index checks per pixel.
             let (from, to) = (py * self.width + first, py * self.width + last + 1);
             let depths = &mut self.depth[from..to];
             let pixels = self.rgba[4 * from..4 * to].chunks_exact_mut(4);
             for (stored, pixel) in depths.iter_mut().zip(pixels) {
-                if (z as f32) < *stored {
-                    *stored = z as f32;
-                    for (out, (v, _)) in pixel.iter_mut().zip(&channels) {
+                let near = z as f32;
+                if near < *stored {
+                    *stored = near;
+                    if let [red, green, blue, _] = pixel {
                         // `as` saturates: below 0 is 0, above 255 is 255.
-                        *out = (v + 0.5) as u8;
+                        (*red, *green, *blue) = ((r + 0.5) as u8, (g + 0.5) as u8, (b + 0.5) as u8);
                     }
                 }
                 z += dz;
-                for (v, dv) in &mut channels {
-                    *v += *dv;
-                }
+                (r, g, b) = (r + dr, g + dg, b + db);
             }
         }
     }
@@ -434,6 +498,40 @@ impl Raster {
         }
         let index = y as usize * self.width + x as usize;
         depth <= self.depth[index] as f64 + self.tolerance
+    }
+}
+
+/// The smaller of `a` and `b` (`b` where `a` is NaN): one comparison, where `f64::min` is a
+/// call in WebAssembly.
+fn least(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The larger of `a` and `b` (`b` where `a` is NaN), as [`least`].
+fn most(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// Fills `buffer` with copies of `unit` (whose length divides the buffer's): the first copy
+/// written, then what is written copied after itself, doubling, as block copies.
+fn fill_repeating<T: Copy>(buffer: &mut [T], unit: &[T]) {
+    let Some(start) = buffer.get_mut(..unit.len()) else {
+        return;
+    };
+    start.copy_from_slice(unit);
+    let mut done = unit.len();
+    while done < buffer.len() {
+        let more = done.min(buffer.len() - done);
+        buffer.copy_within(..more, done);
+        done += more;
     }
 }
 
@@ -495,6 +593,21 @@ mod tests {
     }
 
     #[test]
+    fn colours_computed_once_draw_the_same_picture() {
+        let terrain = Terrain::sample(|x, y| x * x + y, view(), 9, ColorScale::Linear);
+        let projection = Projection::new(Camera::default(), 120.0, 100.0);
+        let colors = ColorMap::viridis();
+        let (mut once, mut each) = (Raster::new(120, 100), Raster::new(120, 100));
+        once.draw_shaded(&terrain, &terrain.shading(&colors), &projection, [0, 0, 0]);
+        each.draw(&terrain, &projection, &colors, [0, 0, 0]);
+        assert_eq!(once, each);
+        // Another grid's colours leave the faces they do not cover out, and do not panic.
+        let coarse = terrain.coarser(5).shading(&colors);
+        once.draw_shaded(&terrain, &coarse, &projection, [0, 0, 0]);
+        assert_ne!(once, each);
+    }
+
+    #[test]
     fn a_ridge_hides_what_lies_behind_it() {
         // A wall along y = 1 (the middle of the view), seen from low over the −y side.
         let wall = |_: f64, y: f64| libm::exp(-((y - 1.0) * 8.0).powi(2));
@@ -535,6 +648,19 @@ mod tests {
     }
 
     #[test]
+    fn a_coarser_mesh_keeps_the_shape_and_the_scale() {
+        let terrain = Terrain::sample(|x, y| x * x + y * y, view(), 9, ColorScale::Linear);
+        let coarse = terrain.coarser(5);
+        assert_eq!((coarse.n, coarse.view), (5, terrain.view));
+        // Every other point of the finer grid, the corners included.
+        for (k, &h) in coarse.heights.iter().enumerate() {
+            let (i, j) = (2 * (k % 5), 2 * (k / 5));
+            assert!((h - terrain.heights[j * 9 + i]).abs() < 1e-12, "({i}, {j})");
+        }
+        assert_eq!(coarse.height(13.0), terrain.height(13.0), "the same scale");
+    }
+
+    #[test]
     fn looking_straight_down_shows_the_plane_as_the_heat_map_does() {
         let camera = Camera {
             yaw: 0.0,
@@ -553,6 +679,16 @@ mod tests {
         let (_, a) = p.plane_point(&view(), 0.0, 1.0, 0.0);
         let (_, b) = p.plane_point(&view(), 0.0, 1.0, 1.0);
         assert!((a - b).abs() < 1e-9);
+    }
+
+    #[test]
+    fn buffers_are_filled_with_whole_copies() {
+        for len in [0, 1, 3, 4, 5, 12, 28] {
+            let mut buffer = vec![0_u8; 4 * len];
+            fill_repeating(&mut buffer, &[1, 2, 3, 4]);
+            assert_eq!(buffer, [1, 2, 3, 4].repeat(len), "{len} copies");
+        }
+        assert_eq!((least(f64::NAN, 2.0), most(f64::NAN, 2.0)), (2.0, 2.0));
     }
 
     #[test]

@@ -7,7 +7,9 @@ use super::*;
 use crate::objective::model::Model;
 use crate::objective::Objective;
 use crate::render::colormap::css_hex;
-use crate::render::surface3d::{Camera, Projection, Raster, Terrain, MESH_POINTS};
+use crate::render::surface3d::{
+    Camera, Projection, Raster, Shading, Terrain, COARSE_MESH_POINTS, MESH_POINTS,
+};
 use std::rc::Rc;
 
 /// The view's background, where no face covers the canvas.
@@ -23,9 +25,12 @@ const PATH_STEP: f64 = 4.0;
 pub(super) struct Mesh3d {
     camera: Camera,
     size: (u32, u32),
+    /// The surface drawn ([`Terrain3d::terrain`]).
+    surface: Rc<Terrain>,
+    /// The mesh drawn of it: the surface's own, or its coarser one ([`COARSE_SCALE`]).
     terrain: Rc<Terrain>,
     projection: Projection,
-    /// The pixels, at `scale` of the view's: ½ while the view is being turned.
+    /// The pixels, at `scale` of the view's: ½ to ¼ while the view is being turned.
     raster: Raster,
     scale: f64,
 }
@@ -48,6 +53,9 @@ pub(super) struct Paths3d {
     layer: Option<HtmlCanvasElement>,
     /// The canvas rectangles (x, y, width, height) the points cover on the canvas shown.
     points: Vec<[f64; 4]>,
+    /// Whether the paths were last drawn straight onto the canvas shown, as they are while the
+    /// view turns (each frame then draws them whole), and not onto the layer.
+    layer_stale: bool,
 }
 
 /// What a 3-D paths canvas depends on besides the trails.
@@ -67,7 +75,16 @@ pub(super) struct Terrain3d {
     /// The objective sampled (held, so another objective cannot take its place in memory).
     objective: Rc<Model>,
     terrain: Rc<Terrain>,
+    /// Its colours, once drawn.
+    shading: Option<Rc<Shading>>,
+    /// Its coarser mesh ([`COARSE_MESH_POINTS`]) and that mesh's colours, once a turning view
+    /// asked for them.
+    coarse: Option<(Rc<Terrain>, Rc<Shading>)>,
 }
+
+/// Canvas pixels per view pixel at or below which the mesh is drawn from the coarser grid: a
+/// third each way (the page lowers the resolution so while a turning view's frames run late).
+const COARSE_SCALE: f64 = 0.34;
 
 impl Mesh3d {
     /// Whether the mesh shows a surface point at canvas pixel (`x`, `y`) and `depth`.
@@ -82,9 +99,10 @@ impl Lab {
     /// `zoom`, as a view of `width × height` pixels: the mesh (rasterised here, put on the canvas
     /// at once), the floor with the axes' names and the known minima; nothing but the background
     /// for an objective without a surface over the plane. The canvas may hold fewer pixels than
-    /// the view (the page halves it while a drag or the wheel turns the view, and the browser
-    /// enlarges it): the mesh is rasterised at the canvas's own resolution. The paths go on a
-    /// canvas of their own ([`Lab::draw_paths_3d`]), so a playing run does not redraw the mesh.
+    /// the view (the page gives it ½ to ¼ of them each way while a drag or the wheel turns the
+    /// view, and the browser enlarges it): the mesh is rasterised at the canvas's own resolution,
+    /// from a grid of half the points each way at a third or less. The paths go on a canvas of
+    /// their own ([`Lab::draw_paths_3d`]), so a playing run does not redraw the mesh.
     pub fn draw_surface_3d(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -98,14 +116,17 @@ impl Lab {
         let pixels = (canvas.width() as usize, canvas.height() as usize);
         let size = (width.max(1), height.max(1));
         let camera = Camera { yaw, pitch, zoom };
-        let Some(terrain) = self.terrain_3d() else {
+        // Canvas pixels per view pixel: ½ or less while turning.
+        let scale = pixels.0 as f64 / size.0 as f64;
+        let Some(surface) = self.terrain_3d() else {
             self.mesh3d = None;
             context.set_fill_style_str(&css_hex(BACKGROUND));
             context.fill_rect(0.0, 0.0, pixels.0 as f64, pixels.1 as f64);
             return Ok(());
         };
-        // Canvas pixels per view pixel: ½ while turning.
-        let scale = pixels.0 as f64 / size.0 as f64;
+        let Some((terrain, shading)) = self.shaded_3d(scale <= COARSE_SCALE) else {
+            return Ok(());
+        };
         // The last mesh's buffers, when they have this size.
         let mut raster = match self.mesh3d.take() {
             Some(mesh) if (mesh.raster.width, mesh.raster.height) == pixels => mesh.raster,
@@ -113,7 +134,7 @@ impl Lab {
         };
         let projection = Projection::new(camera, size.0 as f64, size.1 as f64);
         let scaled = Projection::new(camera, pixels.0 as f64, pixels.1 as f64);
-        raster.draw(&terrain, &scaled, &self.colors, BACKGROUND);
+        raster.draw_shaded(&terrain, &shading, &scaled, BACKGROUND);
         let image = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&raster.rgba),
             pixels.0 as u32,
@@ -125,6 +146,7 @@ impl Lab {
         let mesh = Mesh3d {
             camera: camera.clamped(),
             size,
+            surface,
             terrain,
             projection,
             raster,
@@ -155,13 +177,16 @@ impl Lab {
         }
         context.set_stroke_style_str("rgba(255,255,255,0.35)");
         floor.stroke(&context, dpr, 0.0)?;
-        context.set_fill_style_str("rgba(255,255,255,0.8)");
-        context.set_font(&format!("{}px {}", (13.0 * dpr).round(), self.words.font));
-        let (x_label, y_label) = self.axis_names();
-        let mid_x = corner(0.5 * (view.x_min + view.x_max), view.y_min);
-        let mid_y = corner(view.x_min, 0.5 * (view.y_min + view.y_max));
-        context.fill_text(x_label, mid_x.0, mid_x.1 + 16.0 * dpr)?;
-        context.fill_text(y_label, mid_y.0 - 16.0 * dpr, mid_y.1)?;
+        // The names, unless the canvas is too coarse for letters to read (back once it rests).
+        if scale > COARSE_SCALE {
+            context.set_fill_style_str("rgba(255,255,255,0.8)");
+            context.set_font(&format!("{}px {}", (13.0 * dpr).round(), self.words.font));
+            let (x_label, y_label) = self.axis_names();
+            let mid_x = corner(0.5 * (view.x_min + view.x_max), view.y_min);
+            let mid_y = corner(view.x_min, 0.5 * (view.y_min + view.y_max));
+            context.fill_text(x_label, mid_x.0, mid_x.1 + 16.0 * dpr)?;
+            context.fill_text(y_label, mid_y.0 - 16.0 * dpr, mid_y.1)?;
+        }
         // The known minima: white crosses on the surface where it does not hide them.
         let arm = 5.0 * dpr;
         context.set_stroke_style_str("#fff");
@@ -193,26 +218,36 @@ impl Lab {
     /// drawn faint; paths are broken where they leave the view. While the camera, the canvas,
     /// the mesh and the selection stay as they were, only the paths' new stretches are drawn
     /// (onto what `paths` shows, mended where the points were); the points are drawn afresh
-    /// each time.
+    /// each time. The view is `width × height` pixels, as [`Lab::draw_surface_3d`]'s; `paths`
+    /// may hold fewer (the page halves it while a slow device turns the view): then the paths
+    /// are drawn whole, scaled onto it.
+    #[allow(clippy::too_many_arguments)]
     pub fn draw_paths_3d(
         &mut self,
         paths: &HtmlCanvasElement,
         yaw: f64,
         pitch: f64,
         zoom: f64,
+        width: u32,
+        height: u32,
         selected: usize,
     ) -> Result<(), JsValue> {
-        let size = (paths.width(), paths.height());
+        let size = (width.max(1), height.max(1));
+        let pixels = (paths.width(), paths.height());
+        // Canvas pixels per view pixel.
+        let scale = pixels.0 as f64 / size.0 as f64;
         let camera = Camera { yaw, pitch, zoom }.clamped();
-        let Some(terrain) = self.terrain_3d() else {
-            context_2d(paths)?.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
+        let Some(surface) = self.terrain_3d() else {
+            context_2d(paths)?.clear_rect(0.0, 0.0, pixels.0 as f64, pixels.1 as f64);
             self.paths3d.key = None;
             return Ok(());
         };
-        // The mesh as last drawn, when it shows this surface from this camera on this canvas.
+        // The mesh as last drawn, when it shows this surface from this camera on this canvas;
+        // the paths lie on the mesh it drew.
         let mesh = self.mesh3d.as_ref().filter(|mesh| {
-            mesh.camera == camera && mesh.size == size && Rc::ptr_eq(&mesh.terrain, &terrain)
+            mesh.camera == camera && mesh.size == size && Rc::ptr_eq(&mesh.surface, &surface)
         });
+        let terrain = mesh.map_or(&surface, |mesh| &mesh.terrain);
         let fresh;
         let projection = match mesh {
             Some(mesh) => &mesh.projection,
@@ -233,7 +268,8 @@ impl Lab {
             Some(((px, py), mesh.is_none_or(|m| m.shows(px, py, depth))))
         };
         // While the view turns (the mesh drawn coarse) the paths are drawn again each frame: cut
-        // more coarsely still (4 × at half the pixels), in fewer and longer segments.
+        // more coarsely still (4 × at half the pixels, 16 × at a quarter), in fewer and longer
+        // segments.
         let grain = dpr / mesh.map_or(1.0, |m| m.scale).powi(2);
         let trails = self.session.trails();
         let state = &mut self.paths3d;
@@ -246,7 +282,10 @@ impl Lab {
             selected,
             dpr,
         };
-        let mut whole = state.key != Some(key) || state.drawn.len() != trails.len();
+        let mut whole = state.key != Some(key)
+            || state.drawn.len() != trails.len()
+            || state.layer_stale
+            || pixels != size;
         if !whole {
             whole = trails
                 .iter()
@@ -259,12 +298,23 @@ impl Lab {
             layer.set_height(size.1);
             whole = true;
         }
-        let context = context_2d(&layer)?;
+        // While the view turns every frame draws the paths whole: straight onto the canvas
+        // shown, which saves copying the layer over it; the layer is drawn again once it rests.
+        let turning = mesh.is_some_and(|mesh| mesh.scale < 1.0);
+        let direct = whole && (turning || pixels != size);
         let shown = context_2d(paths)?;
+        // Everything below is in the view's pixels.
+        shown.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0)?;
+        let context = if direct {
+            shown.clone()
+        } else {
+            context_2d(&layer)?
+        };
         if whole {
             context.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
             state.drawn = vec![Drawn::default(); trails.len()];
             state.key = Some(key);
+            state.layer_stale = direct;
         } else {
             // The paths as they were under last frame's points; the new stretches go on both.
             for &[x, y, w, h] in &state.points {
@@ -321,7 +371,21 @@ impl Lab {
             // comes back, as the plane's view draws it.
             let mut last: Option<((f64, f64), (f64, f64))> = None;
             let mut off: Option<(f64, f64)> = None;
-            for (k, p) in points.iter().enumerate() {
+            // While turning, a long trail is drawn through every `stride`-th point (a power of two,
+            // as the trail thins itself) and its last: at most TURNING_POINTS of them.
+            let stride = if turning {
+                points.len().div_ceil(TURNING_POINTS).next_power_of_two()
+            } else {
+                1
+            };
+            let end = points.len().saturating_sub(1);
+            let picks = (0..end)
+                .step_by(stride)
+                .chain((!points.is_empty()).then_some(end));
+            for k in picks {
+                let Some(p) = points.get(k) else {
+                    continue;
+                };
                 let here = (p.x, p.y);
                 if !(p.x.is_finite() && p.y.is_finite()) {
                     runs.lift();
@@ -353,7 +417,7 @@ impl Lab {
                     let (dx, dy) = (pixel.0 - from.0, pixel.1 - from.1);
                     dx * dx + dy * dy < (MIN_SEGMENT * grain).powi(2)
                 };
-                if k + 1 < points.len() && last.is_some_and(near) {
+                if k < end && last.is_some_and(near) {
                     continue;
                 }
                 match (last, off) {
@@ -373,7 +437,7 @@ impl Lab {
             }
             state.drawn[index] = trail.drawn_all();
         }
-        if whole {
+        if whole && !direct {
             shown.clear_rect(0.0, 0.0, size.0 as f64, size.1 as f64);
             shown.draw_image_with_html_canvas_element(&layer, 0.0, 0.0)?;
         }
@@ -400,6 +464,7 @@ impl Lab {
                 state.points.push([left, top, right - left, bottom - top]);
             }
         }
+        context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)?;
         Ok(())
     }
 }
@@ -440,6 +505,9 @@ fn along(view: &ViewBox, a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
 /// Canvas pixels (at a device pixel ratio of 1) a path's point must lie from the last one
 /// drawn to be drawn.
 const MIN_SEGMENT: f64 = 1.5;
+
+/// Points of a trail drawn at most while the view turns ([`Lab::draw_paths_3d`]).
+const TURNING_POINTS: usize = 512;
 
 /// Pieces each edge of the floor is cut into to test what the mesh hides.
 const FLOOR_PIECES: usize = 48;
@@ -531,6 +599,25 @@ impl PathRuns {
 }
 
 impl Lab {
+    /// The mesh to draw of the terrain last sampled ([`Lab::terrain_3d`]): its own, or its
+    /// coarser one, with its colours (each computed once).
+    fn shaded_3d(&mut self, coarse: bool) -> Option<(Rc<Terrain>, Rc<Shading>)> {
+        let colors = &self.colors;
+        let kept = self.terrain3d.as_mut()?;
+        if coarse {
+            let (terrain, shading) = kept.coarse.get_or_insert_with(|| {
+                let terrain = kept.terrain.coarser(COARSE_MESH_POINTS);
+                let shading = Rc::new(terrain.shading(colors));
+                (Rc::new(terrain), shading)
+            });
+            return Some((terrain.clone(), shading.clone()));
+        }
+        let shading = kept
+            .shading
+            .get_or_insert_with(|| Rc::new(kept.terrain.shading(colors)));
+        Some((kept.terrain.clone(), shading.clone()))
+    }
+
     /// The current surface's terrain over the current view, sampled again only when the
     /// objective or the view changed; `None` where the objective is not a function of two
     /// parameters.
@@ -555,6 +642,8 @@ impl Lab {
         self.terrain3d = Some(Terrain3d {
             objective: objective.clone(),
             terrain: terrain.clone(),
+            shading: None,
+            coarse: None,
         });
         Some(terrain)
     }

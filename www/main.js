@@ -302,6 +302,11 @@ async function main() {
   /** Each part's last redraw: when (performance.now()), what it took (ms), and whether the run has moved since. */
   const redrawn = Object.fromEntries(Object.keys(PARTS).map((part) => [part, { at: 0, took: 0, stale: false }]));
   const NETWORK_PARTS = ['boundary', 'chart', 'network', 'norms', 'panels', 'details', 'slice'];
+  /**
+   * A part overdue by this much (ms) is drawn even in a frame whose picture was a frame's worth of
+   * work, so that turning the 3-D view (a mesh every frame) does not hold the read-outs back.
+   */
+  const BUSY_FRAME_WAIT_MS = 1000;
   /** The batch-noise cloud is sampled afresh at most this often (ms) while playing. */
   const CLOUD_MS = 50;
   let cloudAt = 0;
@@ -318,8 +323,9 @@ async function main() {
   /**
    * The picture itself: the heat map (the surface, or the decision boundary and its data), and
    * in the surface lab the paths, markers and 3-D view. `all`: everything; else a frame of a run
-   * that `moved` or not. Returns whether it sampled the noise cloud afresh (a frame's worth of
-   * work: that frame draws no other part).
+   * that `moved` or not. Returns whether it did a frame's worth of work (sampled the noise cloud
+   * afresh, or drew the 3-D view's mesh): that frame draws no other part unless one is long
+   * overdue (BUSY_FRAME_WAIT_MS).
    */
   function drawPicture(all, moved) {
     if (isNetwork()) {
@@ -354,8 +360,8 @@ async function main() {
       if (freshCloud) cloudAt = now;
       sampled = ui.cloud && freshCloud;
     }
-    if (all || moved) showView3d({ lab, ui, network: false });
-    return sampled;
+    const drewMesh = (all || moved) && showView3d({ lab, ui, network: false });
+    return sampled || drewMesh;
   }
 
   /**
@@ -388,7 +394,8 @@ async function main() {
   /**
    * Shows the lab. `all`: everything, now (an edit, Step, Pause, the end of a run). Otherwise a
    * frame of a run that `moved` (took steps) or not: the surface lab's paths and markers, and at
-   * most one overdue part of PARTS (none in a frame that sampled the noise cloud). While the parts are drawn in turn (drawInTurn), `all`
+   * most one overdue part of PARTS (in a frame whose picture was a frame's worth of work, only
+   * one overdue by BUSY_FRAME_WAIT_MS). While the parts are drawn in turn (drawInTurn), `all`
    * starts them again and a frame of a run draws only the picture, once it has been drawn.
    */
   function draw(all, moved = true) {
@@ -397,7 +404,7 @@ async function main() {
       else if (!inTurn.includes('picture')) drawPicture(false, moved);
       return;
     }
-    const sampled = drawPicture(all, moved);
+    const busy = drawPicture(all, moved);
     if (heatOnly) return;
     const parts = isNetwork() ? NETWORK_PARTS : SURFACE_PARTS;
     const now = performance.now();
@@ -415,7 +422,7 @@ async function main() {
       const last = redrawn[part];
       if (moved) last.stale = true;
       const late = now - last.at - Math.max(PARTS[part].every, PARTS[part].share * last.took);
-      if (!sampled && last.stale && late >= 0 && (due === null || late > overdue)) {
+      if (last.stale && late >= (busy ? BUSY_FRAME_WAIT_MS : 0) && (due === null || late > overdue)) {
         due = part;
         overdue = late;
       }

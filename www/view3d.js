@@ -159,7 +159,8 @@ export function markMeshDirty() {
 
 /**
  * Shows or hides the 3-D canvases and their controls; when shown, draws the mesh if the camera,
- * the surface or the size changed since it was last drawn, and the paths.
+ * the surface or the size changed since it was last drawn, and the paths. Returns whether it
+ * drew the mesh.
  */
 export function showView3d({ lab, ui, network }) {
   const on = ui.view3d && !network;
@@ -170,7 +171,7 @@ export function showView3d({ lab, ui, network }) {
   // A click on the 3-D view turns it; the start is set on the plane.
   setHidden($('start-hint'), on);
   $('view3d').checked = ui.view3d;
-  if (!on) return;
+  if (!on) return false;
   const { yaw, pitch, zoom } = ui.camera;
   // The view's pixels: the plane's paths canvas is sized like the 3-D ones and never shrunk.
   const { width, height } = $('trails');
@@ -179,7 +180,7 @@ export function showView3d({ lab, ui, network }) {
   const key = `${yaw},${pitch},${zoom},${width}×${height},${turning}`;
   if (key === meshDrawn) {
     lab.draw_paths_3d(paths, yaw, pitch, zoom, width, height, ui.selected);
-    return;
+    return false;
   }
   const began = performance.now();
   resize(mesh, turning ? coarse : 1, width, height);
@@ -187,6 +188,7 @@ export function showView3d({ lab, ui, network }) {
   meshDrawn = key;
   lab.draw_paths_3d(paths, yaw, pitch, zoom, width, height, ui.selected);
   if (turning) coarse = nextCoarse(performance.now() - began);
+  return true;
 }
 
 /** Gives `canvas` 1/`shrink` of `width × height` pixels each way (the browser enlarges it). */

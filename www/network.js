@@ -28,6 +28,8 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
   /**
    * The data set pictures, drawn the first time the network lab shows: generating and drawing
    * every data set costs milliseconds a page load that opens on the surface lab need not spend.
+   * The buttons are made at once; each picture is drawn in a task of its own after the one that
+   * shows the lab, so that opening it (a lesson, the Network tab) is not held up by them.
    */
   function buildThumbnails() {
     for (const entry of catalog) {
@@ -40,7 +42,8 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
       const canvas = document.createElement('canvas');
       canvas.width = 56;
       canvas.height = 56;
-      shownCanvas(canvas).paint((source) => draw_dataset_thumbnail(source, entry.name));
+      const picture = shownCanvas(canvas);
+      setTimeout(() => picture.paint((source) => draw_dataset_thumbnail(source, entry.name)), 0);
       button.append(canvas);
       button.addEventListener('click', () => chooseData(entry.name));
       thumbnails.append(button);

@@ -2,7 +2,7 @@
 // wires the modules together — the panel (controls.js, network.js), the transport (player.js),
 // the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
 // The lab (Rust) owns every number; this module only moves edits in and pictures out.
-import init, { Lab, csv_points, dataset_catalog, optimizer_catalog, surface_catalog } from '../pkg/gdviz.js';
+import init, { Lab, csv_points, dataset_catalog, optimizer_catalog, scenario_json_of_query, surface_catalog } from '../pkg/gdviz.js';
 import { LR_LADDER, createControls } from './controls.js';
 import { showCurvature } from './curvature.js';
 import { $ } from './dom.js';
@@ -670,9 +670,8 @@ async function main() {
     // The old picture is not drawn again on Pause: the lesson's is drawn in turn.
     drawInTurn();
     player.setPlaying(false);
-    const probe = new Lab(lesson.query);
-    const next = JSON.parse(probe.scenario_json());
-    probe.free();
+    // A lesson's query is tested to build: it is read, and built once, by replace().
+    const next = JSON.parse(scenario_json_of_query(lesson.query));
     const settings = readUi(new URLSearchParams(lesson.query), []);
     Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, view3d: settings.view3d, camera: settings.camera, selected: 0, lesson: lesson.id, batchForAll: true });
     openingLesson = true;

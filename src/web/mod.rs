@@ -285,6 +285,14 @@ pub fn surface_catalog() -> String {
     to_json(&crate::session::catalog::surfaces(), "[]")
 }
 
+/// The scenario a URL query string names, as JSON ([`Lab::scenario_json`]'s form), read without
+/// building its race: for a query known to build (a lesson's), which [`Lab::load`] then builds
+/// once. Parameters that do not parse are left at their defaults, as [`Lab::new`] leaves them.
+#[wasm_bindgen]
+pub fn scenario_json_of_query(query: &str) -> String {
+    url_state::from_query(query).scenario.to_json()
+}
+
 /// [`crate::run::trace_digest`] of a scenario, as 16 hex digits (for the replay tests).
 #[wasm_bindgen]
 pub fn trace_digest(scenario_json: &str) -> Result<String, JsValue> {

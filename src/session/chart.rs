@@ -172,21 +172,25 @@ impl Session {
         // Steps and samples are whole numbers: their axis starts at 0..10, epochs at 0..1. A
         // curve ends at its last finite loss; the x axis reaches the furthest end.
         let start: f64 = if axis == ChartAxis::Epochs { 1.0 } else { 10.0 };
+        let network = self.is_network();
         let x_max = self
             .trails
             .iter()
             .filter_map(|trail| {
                 let points = trail.points();
-                let last = points
-                    .iter()
-                    .rev()
-                    .find(|p| (p.loss - offset).is_finite())?;
-                let test = points
-                    .iter()
-                    .rev()
-                    .find(|p| (p.test_loss - offset).is_finite());
-                let test = test.filter(|_| self.is_network()).map(|p| axis.of(p));
-                Some(axis.of(last).max(test.unwrap_or(f64::NEG_INFINITY)))
+                let last_x = |loss_of: fn(&TrailPoint) -> f64| {
+                    let last = points
+                        .iter()
+                        .rev()
+                        .find(|p| (loss_of(p) - offset).is_finite());
+                    last.map(|p| axis.of(p))
+                };
+                let test = if network {
+                    last_x(|p| p.test_loss)
+                } else {
+                    None
+                };
+                Some(last_x(|p| p.loss)?.max(test.unwrap_or(f64::NEG_INFINITY)))
             })
             .fold(start, f64::max);
         let columns = columns.max(MIN_COLUMNS);
@@ -209,7 +213,7 @@ impl Session {
                 .collect()
         };
         let mut series = collect(|p| p.loss);
-        let mut test_series = if self.is_network() {
+        let mut test_series = if network {
             collect(|p| p.test_loss)
         } else {
             Vec::new()

@@ -6,12 +6,18 @@ use crate::session::chart::{min_max_columns, ChartAxis, StopMarks};
 use plotters::element::{EmptyElement, Text};
 
 /// The loss chart and the layer norms read each curve at one column per this many CSS pixels of
-/// their width ([`Session::loss_chart`]: each column's lowest and highest point): the band of a noisy curve
-/// and the tip of a spike stay, and a curve has about two points per 4 px however long the run,
-/// so that drawing it takes a few hundred strokes rather than thousands.
+/// their width ([`Session::loss_chart`]: each column's lowest and highest point): the band of a
+/// noisy curve and the tip of a spike stay, and a curve has about two points per 4 px however
+/// long the run, so that drawing it takes a few hundred strokes rather than thousands.
 ///
 /// [`Session::loss_chart`]: crate::session::Session::loss_chart
 const CHART_COLUMN_CSS_PX: f64 = 4.0;
+
+/// The columns a chart on `canvas` reads its curves at, at `dpr` canvas pixels per CSS pixel
+/// ([`CHART_COLUMN_CSS_PX`]).
+fn chart_columns(canvas: &HtmlCanvasElement, dpr: f64) -> usize {
+    (f64::from(canvas.width()) / dpr / CHART_COLUMN_CSS_PX) as usize
+}
 
 #[wasm_bindgen]
 impl Lab {
@@ -24,10 +30,8 @@ impl Lab {
     pub fn draw_chart(&mut self, canvas: &HtmlCanvasElement, axis: &str) -> Result<(), JsValue> {
         let root = plotters_area(canvas)?;
         root.fill(&WHITE).map_err(js_error)?;
-        let columns = f64::from(canvas.width()) / self.dpr / CHART_COLUMN_CSS_PX;
-        let chart = self
-            .session
-            .loss_chart(ChartAxis::from_name(axis), columns as usize);
+        let columns = chart_columns(canvas, self.dpr);
+        let chart = self.session.loss_chart(ChartAxis::from_name(axis), columns);
         let scale = chart.scale;
         let x_label = |v: &f64| scale.x_label(*v);
         let words = &self.words;
@@ -273,7 +277,7 @@ impl Lab {
             (lo, hi) = (1e-3, 1.0);
         }
         let dpr = self.dpr;
-        let columns = (f64::from(canvas.width()) / dpr / CHART_COLUMN_CSS_PX) as usize;
+        let columns = chart_columns(canvas, dpr);
         let font = (11.0 * dpr).round() as u32;
         let low = libm::log10(lo).floor();
         let high = libm::log10(hi).ceil().max(low + 1.0);

@@ -299,23 +299,22 @@ impl Lab {
         };
         // A row at a time where the model is a surface (one dispatch per row, not per pixel):
         // the same pixels, and the first heat map of a page load lands sooner.
-        let image = if draft {
+        let stretched;
+        let rgba: &[u8] = if draft {
             let mut half = Heatmap::new(width.div_ceil(2), height.div_ceil(2));
             half.render_model(&objective, &view, scale, &self.colors, true);
-            ImageData::new_with_u8_clamped_array_and_sh(
-                Clamped(&half.scaled_rgba(width, height)),
-                width as u32,
-                height as u32,
-            )?
+            stretched = half.scaled_rgba(width, height);
+            &stretched
         } else {
             self.heatmap
                 .render_model(&objective, &view, scale, &self.colors, true);
-            ImageData::new_with_u8_clamped_array_and_sh(
-                Clamped(&self.heatmap.rgba),
-                width as u32,
-                height as u32,
-            )?
+            &self.heatmap.rgba
         };
+        let image = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(rgba),
+            width as u32,
+            height as u32,
+        )?;
         context.put_image_data(&image, viewport.left, viewport.top)?;
         // The minima: white crosses.
         let arm = 5.0 * dpr;

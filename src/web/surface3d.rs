@@ -83,7 +83,8 @@ pub(super) struct Terrain3d {
 }
 
 /// Canvas pixels per view pixel at or below which the mesh is drawn from the coarser grid: a
-/// third each way (the page lowers the resolution so while a turning view's frames run late).
+/// third each way (the page lowers the resolution this far while a turning view's frames run
+/// late).
 const COARSE_SCALE: f64 = 0.34;
 
 impl Mesh3d {

@@ -12,6 +12,15 @@ export function setHidden(element, hidden) {
 }
 
 /**
+ * Gives `canvas` a pixel size of `width × height`, touching each side only when it changes:
+ * setting it, even to what it was, clears the canvas.
+ */
+export function setCanvasSize(canvas, width, height) {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+}
+
+/**
  * Fills `container` with one child per key, keeping the children it already has when the keys are
  * the same as last time (so the focus and a half-typed value survive an update): `create(key, i)`
  * builds a child, `update(child, key, i)` refreshes it. Returns the children.

@@ -8,6 +8,7 @@
 // it was last given and costs nothing until given another. So such a picture is drawn on a 2-D
 // canvas outside the document, its `source`, and handed to the page's canvas when done. What is
 // drawn every frame (the paths, the racers' points) stays on plain 2-D canvases.
+import { setCanvasSize } from './dom.js';
 
 /**
  * The page's canvas `view` shown through an ImageBitmap. `paint(draw)` sizes the source like the
@@ -39,8 +40,7 @@ export function shownCanvas(view) {
 
   /** The source, sized like the view, to draw the picture on (then `show()`). */
   function drawable() {
-    if (source.width !== view.width) source.width = view.width;
-    if (source.height !== view.height) source.height = view.height;
+    setCanvasSize(source, view.width, view.height);
     return source;
   }
 

@@ -1,7 +1,7 @@
 // The stage: sizes the canvases to their boxes (and the network lab's panels when they show), and
 // turns the pointer into edits: a click or a drag (a tap on a touch screen) sets the start point,
 // hovering reads out a point, and a swipe on a touch screen scrolls the page as anywhere else.
-import { $ } from './dom.js';
+import { $, setCanvasSize } from './dom.js';
 import { num } from './format.js';
 import { t } from './i18n.js';
 
@@ -11,16 +11,14 @@ const PRESENTER_SCALE = 1.7;
 const TAP_SLOP = 10;
 
 /**
- * Sets a canvas's CSS size and its pixel size for the device pixel ratio. A pixel size set, even
- * to what it was, clears the canvas: one whose size stays keeps its picture (a picture handed
- * over as a bitmap, shown.js, would otherwise be blank until the next one arrives).
+ * Sets a canvas's CSS size and its pixel size for the device pixel ratio. One whose size stays
+ * keeps its picture (a picture handed over as a bitmap, shown.js, would otherwise be blank until
+ * the next one arrives).
  */
 function fit(canvas, width, height, dpr) {
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
-  const [pixelWidth, pixelHeight] = [Math.round(width * dpr), Math.round(height * dpr)];
-  if (canvas.width !== pixelWidth) canvas.width = pixelWidth;
-  if (canvas.height !== pixelHeight) canvas.height = pixelHeight;
+  setCanvasSize(canvas, Math.round(width * dpr), Math.round(height * dpr));
 }
 
 /**

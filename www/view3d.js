@@ -1,12 +1,12 @@
 // The 3-D view (`view3d=1`): the surface drawn by the lab from an orbiting camera, over the heat
 // map, on two canvases: the mesh (redrawn when the camera, the surface or the size changes; at
-// half resolution or less while a drag or the wheel is turning it) and over it the paths (their new
-// stretches drawn each frame; whole, and on a slow device at half resolution, while turning) with
-// the racers' points on top. Drag (a finger too) turns it, the
-// wheel or a pinch zooms, the arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera back. The camera rides in the
-// URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
+// half resolution or less while a drag or the wheel is turning it) and over it the paths (their
+// new stretches drawn each frame; whole, and on a slow device at half resolution, while turning)
+// with the racers' points on top. Drag (a finger too) turns it, the wheel or a pinch zooms, the
+// arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera
+// back. The camera rides in the URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
 import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
-import { $, setHidden } from './dom.js';
+import { $, setCanvasSize, setHidden } from './dom.js';
 import { t } from './i18n.js';
 
 /** Degrees turned per CSS pixel dragged, and per arrow key. */
@@ -193,6 +193,5 @@ export function showView3d({ lab, ui, network }) {
 
 /** Gives `canvas` 1/`shrink` of `width × height` pixels each way (the browser enlarges it). */
 function resize(canvas, shrink, width, height) {
-  const [w, h] = [Math.ceil(width / shrink), Math.ceil(height / shrink)];
-  if (canvas.width !== w || canvas.height !== h) Object.assign(canvas, { width: w, height: h });
+  setCanvasSize(canvas, Math.ceil(width / shrink), Math.ceil(height / shrink));
 }

@@ -244,63 +244,51 @@ async function main() {
    * on a slow device (or with a network, whose last-step slice evaluates the loss ~140 times)
    * the read-outs take at most a fiftieth of a playing run's time and few of its frames: at full
    * speed on a laptop this leaves `every` as it is; on a phone's CPU the chart and read-outs
-   * refresh about once a second while the paths stay smooth. The boundary keeps its pace.
+   * refresh about once a second while the paths stay smooth (`readout`: every 250 ms, share 50).
+   * The boundary keeps its pace.
    */
+  const readout = (draw) => ({ every: 250, share: 50, draw });
   const PARTS = {
     // While playing, on the coarser grid; the picture a run stops on is drawn in full (draw(true)).
     boundary: { every: 50, share: 0, draw: () => lab.redraw_boundary(canvases.boundary, ui.selected, true) },
-    chart: {
-      every: 250,
-      share: 50,
-      draw: () => {
-        pictures.chart.paint((canvas) => lab.draw_chart(canvas, ui.axis));
-        if (!canvases.inset.hidden) pictures.inset.paint((canvas) => lab.draw_inset(canvas));
-      },
-    },
-    network: {
-      every: 250,
-      share: 50,
-      draw: () => {
-        pictures.network.paint((canvas) => lab.draw_network(canvas, ui.selected));
-        const metrics = JSON.parse(lab.metrics_json(ui.selected));
-        showConfusion(metrics);
-        networkControls.showSparsity(metrics);
-      },
-    },
-    norms: { every: 250, share: 50, draw: () => pictures.layerNorms.paint((canvas) => lab.draw_layer_norms(canvas, ui.selected)) },
-    panels: {
-      every: 250,
-      share: 50,
-      draw: () => {
-        state = JSON.parse(lab.state_json());
-        showRacerStatus(state);
-        narrator.update(state, labels(), player.playing);
-        challenge.show(state, labels());
-        if (isNetwork()) networkControls.showReadout(state, ui.selected);
-        $('counter').textContent = counterText(state, ui.selected);
-        $('status').textContent = statusText(state, player.playing);
-      },
-    },
+    chart: readout(() => {
+      pictures.chart.paint((canvas) => lab.draw_chart(canvas, ui.axis));
+      if (!canvases.inset.hidden) pictures.inset.paint((canvas) => lab.draw_inset(canvas));
+    }),
+    network: readout(() => {
+      pictures.network.paint((canvas) => lab.draw_network(canvas, ui.selected));
+      const metrics = JSON.parse(lab.metrics_json(ui.selected));
+      showConfusion(metrics);
+      networkControls.showSparsity(metrics);
+    }),
+    norms: readout(() => pictures.layerNorms.paint((canvas) => lab.draw_layer_norms(canvas, ui.selected))),
+    panels: readout(() => {
+      state = JSON.parse(lab.state_json());
+      showRacerStatus(state);
+      narrator.update(state, labels(), player.playing);
+      challenge.show(state, labels());
+      if (isNetwork()) networkControls.showReadout(state, ui.selected);
+      $('counter').textContent = counterText(state, ui.selected);
+      $('status').textContent = statusText(state, player.playing);
+    }),
     // The read-outs that explain the last step, and the loss along it (with a network, the loss
     // on every sample at ~140 points): parts of their own, so that no frame pays for them and
     // another part together.
-    details: {
-      every: 250,
-      share: 50,
-      draw: () => {
-        showExplain(JSON.parse(lab.explain_json(ui.selected)));
-        showTheory(JSON.parse(lab.theory_json()), scenario, state);
-        showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
-      },
-    },
-    slice: {
-      every: 250,
-      share: 50,
-      draw: () => showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected))),
-    },
+    details: readout(() => {
+      showExplain(JSON.parse(lab.explain_json(ui.selected)));
+      showTheory(JSON.parse(lab.theory_json()), scenario, state);
+      showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
+    }),
+    slice: readout(() => showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected)))),
   };
   /** Each part's last redraw: when (performance.now()), what it took (ms), and whether the run has moved since. */
   const redrawn = Object.fromEntries(Object.keys(PARTS).map((part) => [part, { at: 0, took: 0, stale: false }]));
+  /** Draws `part` now and notes when, and what it took. */
+  function redrawPart(part) {
+    const started = performance.now();
+    PARTS[part].draw();
+    redrawn[part] = { at: started, took: performance.now() - started, stale: false };
+  }
   const NETWORK_PARTS = ['boundary', 'chart', 'network', 'norms', 'panels', 'details', 'slice'];
   /**
    * A part overdue by this much (ms) is drawn even in a frame whose picture was a frame's worth of
@@ -383,10 +371,7 @@ async function main() {
       drawPicture(true);
       pictureFrame = now;
     } else {
-      const started = performance.now();
-      PARTS[part].draw();
-      const ended = performance.now();
-      redrawn[part] = { at: ended, took: ended - started, stale: false };
+      redrawPart(part);
     }
     if (inTurn.length) requestAnimationFrame(drawNextPart);
   }
@@ -427,10 +412,7 @@ async function main() {
         overdue = late;
       }
     }
-    if (due !== null) {
-      PARTS[due].draw();
-      redrawn[due] = { at: now, took: performance.now() - now, stale: false };
-    }
+    if (due !== null) redrawPart(due);
   }
 
   /** "Tune learning rates": runs the core's tuner a slice per frame, then applies the best rates. */

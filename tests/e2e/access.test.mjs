@@ -98,6 +98,8 @@ test('the network lab’s table gives each racer’s accuracy', async () => {
   const { page, errors } = await openPage(session);
   await page.getByRole('button', { name: 'Network' }).click();
   for (let i = 0; i < 5; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
+  // After the switch the read-outs are drawn a frame each (again from the start after each Step).
+  await page.waitForFunction(() => !window.gdviz.drawingInTurn);
   const rows = await page.getByRole('table', { name: /what the canvases show/ }).locator('tr').allInnerTexts();
   assert.match(rows[0], /Accuracy \(train \/ test\)/);
   assert.match(rows[1], /\s5\s.*\d+\.\d % \/ \d+\.\d %/);

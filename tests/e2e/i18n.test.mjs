@@ -109,6 +109,7 @@ test('in Chinese, no view leaves a visible word in English', async () => {
   await page.locator('#step').click();
   await page.locator('#step').click();
   await page.getByRole('button', { name: '检验梯度' }).click();
+  await page.waitForFunction(() => !window.gdviz.drawingInTurn);
   assert.match(await page.locator('#readout').textContent(), /训练损失/);
   assert.deepEqual(await englishLeft(page, ALLOWED), [], 'network view');
   await page.screenshot({ path: `${SCREENSHOT_DIR}/zh-network.png`, fullPage: true });

@@ -16,10 +16,15 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER ?= wasm-bindgen-test-runner
 serve: web
 	@node scripts/serve.mjs $(PORT)
 
-# The release web build: two WebAssembly modules from this crate, each built with the
-# size-optimised profile, wasm-bindgen for ES modules and wasm-opt -Oz, with a brotli copy
-# (`*.wasm.br`) that scripts/serve.mjs sends as it is:
-#   pkg/gdviz_bg.wasm         the first screen: the surface and network labs (feature `lab` alone)
+# The release web build: three WebAssembly modules from this crate, each built with
+# wasm-bindgen for ES modules and wasm-opt, with a brotli copy (`*.wasm.br`) that
+# scripts/serve.mjs sends as it is:
+#   pkg/gdviz_bg.wasm         the first screen: the surface lab, and the reading of every
+#                             scenario (feature `lab` alone; size-optimised profile, -Oz)
+#   pkg/gdviz_full_bg.wasm    the whole page: the same, the network lab, the 3-D view and the
+#                             learning-rate tuner (feature `full`, the same profile), fetched by
+#                             www/labs.js the first time one of those is opened; from then on
+#                             the page's lab is this module's
 #   pkg/gdviz_digits_bg.wasm  the digits lab (feature `cnn` alone), fetched by www/digits.js with
 #                             its data only when that lab first opens; built for speed (profile
 #                             wasm-digits, opt-level 3, wasm-opt -O3): its epoch is the hot path
@@ -39,9 +44,10 @@ endef
 
 web: setup-web
 	$(call wasm_module,lab,pkg,gdviz,wasm,-Oz)
+	$(call wasm_module,full,pkg,gdviz_full,wasm,-Oz)
 	$(call wasm_module,cnn,pkg,gdviz_digits,wasm-digits,-O3)
-	@for f in pkg/gdviz_bg.wasm pkg/gdviz_digits_bg.wasm; do printf '%s: %s bytes (%s gzipped)\n' "$$f" "$$(wc -c < $$f)" "$$(gzip -9c $$f | wc -c)"; done
-	@node scripts/compress.mjs pkg/gdviz_bg.wasm pkg/gdviz_digits_bg.wasm
+	@for f in pkg/gdviz_bg.wasm pkg/gdviz_full_bg.wasm pkg/gdviz_digits_bg.wasm; do printf '%s: %s bytes (%s gzipped)\n' "$$f" "$$(wc -c < $$f)" "$$(gzip -9c $$f | wc -c)"; done
+	@node scripts/compress.mjs pkg/gdviz_bg.wasm pkg/gdviz_full_bg.wasm pkg/gdviz_digits_bg.wasm
 
 test: setup-test web
 	@bash scripts/test.sh
@@ -57,15 +63,15 @@ clean-web:
 
 # Benchmarks: the release wasm timed in headless Chromium (benches/page/, scripts/bench.mjs) and
 # natively (benches/native.rs); writes target/bench/results.json and prints the table.
-# The benchmark page loads its own builds, target/bench/pkg: the page's two modules, each plus the
-# timing entry points (feature `bench`), which the page's pkg/ leaves out; the digits figures are
-# timed in the digits module. TensorFlow Playground's code,
+# The benchmark page loads its own builds, target/bench/pkg: the whole page's module and the
+# digits module, each plus the timing entry points (feature `bench`), which the page's pkg/ leaves
+# out; the digits figures are timed in the digits module. TensorFlow Playground's code,
 # timed beside ours, is bundled from its source (benches/peer/) with esbuild and d3 from npm;
 # target es2020 lowers class fields as the bundle committed before did, so its figures compare.
 bench: setup-test web
 	@mkdir -p target/bench
 	node_modules/.bin/esbuild benches/peer/playground_bench.ts --bundle --format=iife --target=es2020 --log-level=warning --outfile=target/bench/peer/playground_bench.js
-	$(call wasm_module,lab bench,target/bench/pkg,gdviz,wasm,-Oz)
+	$(call wasm_module,full bench,target/bench/pkg,gdviz,wasm,-Oz)
 	$(call wasm_module,cnn bench,target/bench/pkg,gdviz_digits,wasm-digits,-O3)
 	cargo bench --bench native -- --json target/bench/native.json
 	@node scripts/bench.mjs --native target/bench/native.json --out target/bench/results.json

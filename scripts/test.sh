@@ -47,6 +47,14 @@ stage fmt none cargo fmt --all -- --check
 stage clippy none cargo clippy --all-targets -- -D warnings
 # The facade (src/web/, with the benchmark's entry points) and the wasm tests exist only for wasm32.
 stage clippy-wasm none cargo clippy --target wasm32-unknown-unknown --all-features --lib --test web --test web_memory -- -D warnings
+# The page's three modules (make web), each with its features alone: the first screen's, the whole
+# page's and the digits lab's.
+clippy_modules() {
+  for features in lab full cnn; do
+    cargo clippy --target wasm32-unknown-unknown --no-default-features --features "$features" --lib -- -D warnings || return 1
+  done
+}
+stage clippy-modules none clippy_modules
 # The docs, broken links and missing docs included; for wasm32 too, so src/web/ is documented.
 stage doc none env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 stage doc-wasm none env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --all-features

@@ -17,7 +17,6 @@ use std::hint::black_box;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::objective::model::Model;
 use crate::objective::surfaces::ViewBox;
 use crate::objective::view::view_box;
 use crate::objective::Objective;
@@ -26,6 +25,7 @@ use crate::render::heatmap::{paint_values, ColorScale, Heatmap};
 use crate::render::surface3d::{Camera, Projection, Raster, Terrain, MESH_POINTS};
 use crate::run::Runner;
 use crate::scenario::Scenario;
+use crate::session::network_of;
 
 /// `benches/scenarios.json`: the scenarios by name, and the figures timed on them, in the order
 /// they are printed.
@@ -131,7 +131,7 @@ impl Workloads {
                 size,
                 colour,
             } => {
-                if !matches!(**runner.objective(), Model::Mlp(_)) {
+                if network_of(&runner).is_none() {
                     return Err(format!("{name}: a boundary needs an mlp objective"));
                 }
                 for _ in 0..train_steps {
@@ -257,7 +257,7 @@ impl Workload {
                 predictions,
                 rgba,
             } => {
-                if let Model::Mlp(mlp) = &**runner.objective() {
+                if let Some(mlp) = network_of(runner) {
                     mlp.predict_grid(runner.params(), axis, axis, predictions);
                 }
                 if let Some(colors) = colors {

@@ -74,27 +74,11 @@ export function checkMessage(event, host) {
 }
 
 /**
- * The origin an embed URL's `host=` names, or null when it names none; `ignored` hears about a
- * value that is not an origin (and the frame then accepts no host's messages but the parent's).
- */
-export function hostOrigin(params, ignored) {
-  const host = params.get('host');
-  if (host === null) return null;
-  try {
-    const origin = new URL(host).origin;
-    if (origin !== 'null' && origin === host.replace(/\/$/, '')) return origin;
-  } catch {
-    // Refused below with the accepted form.
-  }
-  ignored.push(`ignored \`host\`: ${host} is not an origin such as https://course.example.org`);
-  return null;
-}
-
-/**
  * Wires the protocol for a framed page. `lab` is the wasm lab; `player` the transport; `replace`
- * and `edit` change the scenario as the page does (false when refused; `notice()` then says why);
- * `summary()` lists the racers; `setSpeed(n)` sets the page's speed; `readQuery(query)` reads a
- * URL query's scenario and what it ignored. Returns the hooks main.js
+ * (a promise) and `edit` change the scenario as the page does (false when refused; `notice()`
+ * then says why); `summary()` lists the racers; `setSpeed(n)` sets the page's speed;
+ * `readQuery(query)` reads a URL query's scenario and what it ignored (a promise: a network's is
+ * read by the whole page's module, fetched the first time). Returns the hooks main.js
  * calls: `advanced()` after every batch of steps and `edited()` after a learner's edit.
  */
 export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, setSpeed, readQuery, host }) {
@@ -107,6 +91,8 @@ export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, set
   /** True while a host's request changes the scenario, so the change is not told back as a learner's. */
   let fromHost = false;
   let editTimer = 0;
+  /** The requests being carried out (see the message listener). */
+  let queue = Promise.resolve();
 
   const post = (type, body = {}) => parent.postMessage({ gdviz: PROTOCOL_VERSION, type, ...body }, host ?? '*');
   const refused = (request, problem) => post('refused', { request: request.type, ...(request.id === undefined ? {} : { id: request.id }), problem });
@@ -141,23 +127,30 @@ export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, set
     if (running === 0) post('finished', { step: taken, racers });
   }
 
-  /** Changes the scenario for the host; says `refused` with the page's sentence when it is not taken. */
-  function change(request, apply) {
+  /**
+   * Changes the scenario for the host (`apply` may wait for the whole page's module); says
+   * `refused` with the page's sentence when it is not taken.
+   */
+  async function change(request, apply) {
     fromHost = true;
-    const taken = apply();
-    fromHost = false;
+    let taken;
+    try {
+      taken = await apply();
+    } finally {
+      fromHost = false;
+    }
     if (!taken) refused(request, notice());
     restart();
     return taken;
   }
 
   const ACTIONS = {
-    load(request) {
+    async load(request) {
       let scenario = request.scenario;
       let ignored = [];
-      if (request.query !== undefined) ({ scenario, ignored } = readQuery(request.query.replace(/^\?/, '')));
+      if (request.query !== undefined) ({ scenario, ignored } = await readQuery(request.query.replace(/^\?/, '')));
       player.setPlaying(false);
-      if (change(request, () => replace(scenario, { push: false }))) post('loaded', { scenario: JSON.parse(lab.scenario_json()), query: lab.query(), ignored });
+      if (await change(request, () => replace(scenario, { push: false }))) post('loaded', { scenario: JSON.parse(lab.scenario_json()), query: lab.query(), ignored });
     },
     play() { player.setPlaying(true); },
     pause() { player.setPlaying(false); },
@@ -173,7 +166,7 @@ export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, set
         setSpeed(request.value);
         return;
       }
-      change(request, () => edit((s) => {
+      return change(request, () => edit((s) => {
         if (control.scenario) {
           control.scenario(s, request.value);
           return;
@@ -203,12 +196,12 @@ export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, set
       console.warn(`gdviz embed API: ignored ${problem}`);
       return;
     }
-    try {
-      ACTIONS[request.type](request);
-    } catch (error) {
+    // One request at a time, in the order sent: a load may wait for the whole page's module,
+    // and a play sent after it then starts the scenario it loads.
+    queue = queue.then(() => ACTIONS[request.type](request)).catch((error) => {
       console.warn(`gdviz embed API: ${request.type} failed: ${error?.message ?? error}`);
       refused(request, String(error?.message ?? error));
-    }
+    });
   });
 
   post('ready', { version: PROTOCOL_VERSION, scenario: JSON.parse(lab.scenario_json()), query: lab.query(), racers: summary() });

@@ -42,3 +42,20 @@ export function setUpEmbed(names) {
   // A frame wide enough puts the legend, chart and panels beside the canvas (style.css).
   document.body.classList.toggle('embed-side', !wide.hidden);
 }
+
+/**
+ * The origin an embed URL's `host=` names, or null when it names none; `ignored` hears about a
+ * value that is not an origin (and the frame then accepts no host's messages but the parent's).
+ */
+export function hostOrigin(params, ignored) {
+  const host = params.get('host');
+  if (host === null) return null;
+  try {
+    const origin = new URL(host).origin;
+    if (origin !== 'null' && origin === host.replace(/\/$/, '')) return origin;
+  } catch {
+    // Refused below with the accepted form.
+  }
+  ignored.push(`ignored \`host\`: ${host} is not an origin such as https://course.example.org`);
+  return null;
+}

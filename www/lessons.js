@@ -132,10 +132,10 @@ export function setUpLessons({ open, close, embed, language }) {
       if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
       $('lessons').open = false;
-      open(lesson);
-      // Focus moves to the lesson that opened, so a keyboard or screen-reader user reads it next
-      // (and Space plays it) instead of starting again from the top of the page.
-      if (!$('lesson').hidden) $('lesson').focus();
+      // Focus moves to the lesson once it opened (a network's waits for the whole page's module),
+      // so a keyboard or screen-reader user reads it next (and Space plays it) instead of
+      // starting again from the top of the page.
+      Promise.resolve(open(lesson)).then(() => { if (!$('lesson').hidden) $('lesson').focus(); });
     });
     item.append(link);
     list.append(item);

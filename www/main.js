@@ -2,21 +2,16 @@
 // wires the modules together — the panel (controls.js, network.js), the transport (player.js),
 // the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
 // The lab (Rust) owns every number; this module only moves edits in and pictures out.
-import init, { Lab, csv_points, dataset_catalog, optimizer_catalog, scenario_json_of_query, surface_catalog } from '../pkg/gdviz.js';
+import { csv_points, dataset_catalog, optimizer_catalog, scenario_json_of_query, surface_catalog } from '../pkg/gdviz.js';
 import { LR_LADDER, createControls } from './controls.js';
-import { showCurvature } from './curvature.js';
 import { $ } from './dom.js';
-import { EMBED_PIECES, setUpEmbed } from './embed.js';
-import { hostOrigin, setUpEmbedApi } from './embed-api.js';
+import { EMBED_PIECES, hostOrigin, setUpEmbed } from './embed.js';
 import { rate } from './format.js';
 import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, loadAllLanguages, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
+import { firstScreenReady, labClassFor, loadFullModule, needsNetwork, openLab } from './labs.js';
 import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from './lessons.js';
-import { setUpSearchNav, showLastStep } from './slice.js';
-import { createChallenge } from './challenge.js';
-import { createNarrator } from './narrate.js';
 import { csvText, ignoredText, readField, reasonText, refusalText } from './messages.js';
-import { createNetworkControls } from './network.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
 import { shownCanvas } from './shown.js';
@@ -32,8 +27,7 @@ const FRAMED = window.self !== window.top;
 // The wasm (preloaded by index.html) compiles while the words below are fetched and filled in;
 // main() awaits it and reports its failure (the catch only keeps it from counting as unhandled
 // until then).
-const wasmReady = init();
-wasmReady.catch(() => {});
+firstScreenReady.catch(() => {});
 
 // The page's words, in the language the URL asks for, else the browser's: filled before the
 // lab loads, so even "Loading the lab…" is in the reader's language.
@@ -138,13 +132,15 @@ function readUi(params, ignored) {
 }
 
 async function main() {
-  await wasmReady;
-  const lab = new Lab(surfaceQuery(window.location.search));
+  await firstScreenReady;
+  const pageIgnored = [];
+  const ui = readUi(new URLSearchParams(window.location.search), pageIgnored);
+  // A link to a network or to the 3-D view waits for the whole page's module too (labs.js).
+  const labs = await openLab(surfaceQuery(window.location.search), { full: ui.view3d });
+  const { lab } = labs;
   // The canvases' words before the first picture, which is then drawn in them once.
   lab.set_words(JSON.stringify(canvasWords()));
-  const ignored = JSON.parse(lab.ignored_json()).map(ignoredText);
-  const ui = readUi(new URLSearchParams(window.location.search), ignored);
-  notify(ignored);
+  notify([...JSON.parse(lab.ignored_json()).map(ignoredText), ...pageIgnored]);
   let scenario = JSON.parse(lab.scenario_json());
   let state = JSON.parse(lab.state_json());
   let lastPush = 0;
@@ -161,12 +157,14 @@ async function main() {
   let heatOnly = true;
   /** The tuner's button, once set up (it words itself again after a language switch). */
   let tuning = null;
-  /** Tells a screen reader how the race goes (narrate.js). */
-  const narrator = createNarrator();
-  /** The goal a lesson or link sets, and who meets it (challenge.js). */
-  const challenge = createChallenge({
-    attemptUrl: () => `${window.location.origin}${window.location.pathname}${pageQuery({ embed: false })}&play=1`,
-  });
+  /**
+   * The read-outs beside the picture, their modules fetched once the first heat map is on screen
+   * (as sharing and recording are), each skipped until then: `narrator` tells a screen reader how
+   * the race goes (narrate.js), `challenge` shows the goal a lesson or link sets and who meets it
+   * (challenge.js), `showCurvature` the curvature read-out (curvature.js), `slice` the last step
+   * in one dimension (slice.js).
+   */
+  const readouts = { narrator: null, challenge: null, showCurvature: null, slice: null };
 
   // Embedded, the page is laid out for its frame before anything is sized or drawn.
   if (ui.embed) setUpEmbed([...ui.controls, ...(lessonById(ui.lesson)?.shows ?? [])]);
@@ -265,8 +263,8 @@ async function main() {
     panels: readout(() => {
       state = JSON.parse(lab.state_json());
       showRacerStatus(state);
-      narrator.update(state, labels(), player.playing);
-      challenge.show(state, labels());
+      readouts.narrator?.update(state, labels(), player.playing);
+      readouts.challenge?.show(state, labels());
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
       $('counter').textContent = counterText(state, ui.selected);
       $('status').textContent = statusText(state, player.playing);
@@ -277,9 +275,9 @@ async function main() {
     details: readout(() => {
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
-      showCurvature({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
+      readouts.showCurvature?.({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
     }),
-    slice: readout(() => showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected)))),
+    slice: readout(() => readouts.slice?.showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected)))),
   };
   /** Each part's last redraw: when (performance.now()), what it took (ms), and whether the run has moved since. */
   const redrawn = Object.fromEntries(Object.keys(PARTS).map((part) => [part, { at: 0, took: 0, stale: false }]));
@@ -348,7 +346,7 @@ async function main() {
       if (freshCloud) cloudAt = now;
       sampled = ui.cloud && freshCloud;
     }
-    const drewMesh = (all || moved) && showView3d({ lab, ui, network: false });
+    const drewMesh = (all || moved) && showView3d({ lab, ui, network: false, ready: labs.hasFull() });
     return sampled || drewMesh;
   }
 
@@ -455,12 +453,20 @@ async function main() {
       if (job.is_done()) finish();
       else requestAnimationFrame(slice);
     };
-    button.addEventListener('click', () => {
+    let starting = false;
+    button.addEventListener('click', async () => {
       if (job) {
         stop();
         return;
       }
+      if (starting) return;
       if (player.playing) player.setPlaying(false);
+      // The tuner is in the whole page's module, fetched the first time it is asked for.
+      starting = true;
+      const ready = await useFullModule(button);
+      starting = false;
+      if (!ready) return;
+      draw(true);
       try {
         job = lab.start_tuning();
       } catch (error) {
@@ -539,20 +545,57 @@ async function main() {
     $('tab-surface').setAttribute('aria-pressed', String(!network && !digits));
     $('tab-network').setAttribute('aria-pressed', String(network && !digits));
     $('stack').classList.toggle('network-view', network);
-    showView3d({ lab, ui, network });
+    showView3d({ lab, ui, network, ready: labs.hasFull() });
     $('chart-title').textContent = t(network ? 'main.chartTitleNetwork' : 'page.chartTitle');
     if (network) networkControls.show(scenario, state);
     applyLocks();
   }
 
+  /**
+   * Makes the page's lab the whole page's module's (the network lab, the 3-D view, the tuner),
+   * on the scenario it has: fetched the first time, while the control that asked for it
+   * (`asker`) and the status line say so. Resolves to false, with a sentence, when the module
+   * cannot be fetched (offline, say).
+   */
+  async function useFullModule(asker = $('tab-network')) {
+    if (labs.hasFull()) return true;
+    asker.setAttribute('aria-busy', 'true');
+    $('status').textContent = t('main.loadingFull');
+    let Lab;
+    try {
+      [{ Lab }] = await Promise.all([loadFullModule(), setUpNetworkControls()]);
+    } catch {
+      notify([t('main.fullNotLoaded')]);
+      return false;
+    } finally {
+      asker.removeAttribute('aria-busy');
+      $('status').textContent = statusText(state, player.playing);
+    }
+    if (labs.hasFull()) return true;
+    const next = new Lab('');
+    next.set_words(JSON.stringify(canvasWords()));
+    next.load(lab.scenario_json());
+    labs.swapToFull(next);
+    // The new lab has drawn nothing yet: the caller's next drawing draws it all.
+    stage.rescale();
+    surfaceDirty = true;
+    markMeshDirty();
+    return true;
+  }
+
+  /** The last view asked for by the tabs (a click may come while the whole page's module loads). */
+  let viewAsked = null;
   /** Switches between the surface and the network lab, remembering each one's scenario. */
-  function switchView(toNetwork) {
+  async function switchView(toNetwork) {
+    viewAsked = toNetwork;
     if (toNetwork === isNetwork()) return;
+    if (toNetwork && !(await useFullModule())) return;
+    if (viewAsked !== toNetwork || toNetwork === isNetwork()) return;
+    const defaultJson = toNetwork ? (await loadFullModule()).Lab.network_default_json() : scenario_json_of_query('');
     remembered[isNetwork() ? 'network' : 'surface'] = scenario;
-    const next = remembered[toNetwork ? 'network' : 'surface']
-      ?? JSON.parse(toNetwork ? Lab.network_default_json() : new Lab('').scenario_json());
+    const next = remembered[toNetwork ? 'network' : 'surface'] ?? JSON.parse(defaultJson);
     ui.selected = 0;
-    replace(next);
+    await replace(next);
   }
 
   /** The index of the racer a refusal is about when it is its optimizer's kind (`null` else). */
@@ -618,9 +661,12 @@ async function main() {
 
   /**
    * Replaces the whole scenario (a lesson, another view, an imported file, Back): a new entry.
-   * The new picture and read-outs are drawn part by part on the next frames.
+   * The new picture and read-outs are drawn part by part on the next frames. Resolves to whether
+   * the lab took it: at once, or for a network or the 3-D view the first time, once the whole
+   * page's module is in.
    */
-  function replace(next, { push = 'new' } = {}) {
+  async function replace(next, { push = 'new' } = {}) {
+    if ((needsNetwork(next) || ui.view3d) && !(await useFullModule())) return false;
     return edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); }, { push, partByPart: true });
   }
 
@@ -639,7 +685,7 @@ async function main() {
     relabelLessons();
     player.relabel();
     tuning?.relabel();
-    narrator.relabel();
+    readouts.narrator?.relabel();
     if (redraw) {
       surfaceDirty = true;
       if (!heatOnly) draw(true);
@@ -648,7 +694,7 @@ async function main() {
   }
 
   /** Opens a lesson in place: its scenario and page settings, its text, and Play. */
-  function openLesson(lesson) {
+  async function openLesson(lesson) {
     // The old picture is not drawn again on Pause: the lesson's is drawn in turn.
     drawInTurn();
     player.setPlaying(false);
@@ -657,7 +703,7 @@ async function main() {
     const settings = readUi(new URLSearchParams(lesson.query), []);
     Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, view3d: settings.view3d, camera: settings.camera, selected: 0, lesson: lesson.id, batchForAll: true });
     openingLesson = true;
-    replace(next);
+    await replace(next);
     openingLesson = false;
     showLesson(lesson);
     player.showSpeed();
@@ -688,12 +734,17 @@ async function main() {
     if (isNetwork()) networkControls.show(scenario, state);
     return undefined;
   };
-  const networkControls = createNetworkControls({
-    catalog: JSON.parse(dataset_catalog()),
-    edit,
-    numberFrom,
-    gradientCheck: (h) => JSON.parse(lab.gradient_check_json(ui.selected, h)),
-  });
+  /** The network lab's controls (www/network.js), wired when the whole page's module comes in. */
+  let networkControls = null;
+  async function setUpNetworkControls() {
+    const { createNetworkControls } = await import('./network.js');
+    networkControls ??= createNetworkControls({
+      catalog: JSON.parse(dataset_catalog()),
+      edit,
+      numberFrom,
+      gradientCheck: (h) => JSON.parse(lab.gradient_check_json(ui.selected, h)),
+    });
+  }
   const player = createPlayer({
     lab,
     ui,
@@ -713,12 +764,21 @@ async function main() {
     moveStart: (start, push) => edit((s) => { s.start = start; }, { push }),
     nameOf: (index) => labels()[index] ?? '',
   });
-  setUpSearchNav();
   setUpView3d({
     ui,
     // While a run plays, its next frame draws the view with the new camera (and is timed so).
-    redraw: () => { if (!player.playing) showView3d({ lab, ui, network: isNetwork() }); },
-    onUiChange: () => { updateUrl(false); draw(true); },
+    redraw: () => { if (!player.playing) showView3d({ lab, ui, network: isNetwork(), ready: labs.hasFull() }); },
+    onUiChange: () => {
+      updateUrl(false);
+      // The 3-D view is drawn by the whole page's module, fetched when the view is first turned on.
+      if (ui.view3d && !labs.hasFull()) {
+        useFullModule($('view3d')).then((ready) => {
+          if (!ready) ui.view3d = false;
+          updateUrl(false);
+          draw(true);
+        });
+      } else draw(true);
+    },
   });
   /**
    * Opens or closes the digits lab (www/digits.js, loaded with its data the first time it
@@ -757,19 +817,20 @@ async function main() {
   $('tab-network').addEventListener('click', () => { showDigits(false); switchView(true); });
   $('tab-digits').addEventListener('click', () => showDigits(true));
 
-  window.addEventListener('popstate', () => {
+  window.addEventListener('popstate', async () => {
     const params = new URLSearchParams(window.location.search);
-    const next = new Lab(surfaceQuery(window.location.search));
+    const next = JSON.parse(scenario_json_of_query(surfaceQuery(window.location.search)));
     const settings = readUi(params, []);
     Object.assign(ui, { speed: settings.speed, axis: settings.axis, cloud: settings.cloud, curvature: settings.curvature, view3d: settings.view3d, camera: settings.camera, lesson: settings.lesson });
     openingLesson = true;
-    replace(JSON.parse(next.scenario_json()), { push: false });
+    await replace(next, { push: false });
     openingLesson = false;
-    next.free();
     showLesson(lessonById(ui.lesson));
     player.showSpeed();
   });
 
+  // A link to a network opens on the network lab: its controls first.
+  if (labs.hasFull()) await setUpNetworkControls();
   controls.show(scenario, state);
   showView();
   stage.resize();
@@ -784,8 +845,19 @@ async function main() {
   else updateUrl(false);
   /** The legend under an exported picture or video: each racer's colour, label and standing. */
   const legendRows = () => state.racers.map((info, i) => ({ color: info.color, label: racerLabel(scenario, state, i), status: racerStatus(info) }));
-  // Sharing and recording are wired after the first heat map, their modules fetched only then.
-  const [{ setUpSharing }, { setUpRecording }] = await Promise.all([import('./share.js'), import('./record.js')]);
+  // Sharing, recording and the read-outs beside the picture are wired after the first heat map,
+  // their modules fetched only then; the read-outs are drawn as soon as they are in.
+  const [{ setUpSharing }, { setUpRecording }, { createNarrator }, { createChallenge }, { showCurvature }, slice] = await Promise.all(
+    [import('./share.js'), import('./record.js'), import('./narrate.js'), import('./challenge.js'), import('./curvature.js'), import('./slice.js')],
+  );
+  readouts.narrator = createNarrator();
+  readouts.challenge = createChallenge({
+    attemptUrl: () => `${window.location.origin}${window.location.pathname}${pageQuery({ embed: false })}&play=1`,
+  });
+  readouts.showCurvature = showCurvature;
+  readouts.slice = slice;
+  slice.setUpSearchNav();
+  draw(true);
   setUpSharing({
     lab,
     canvases,
@@ -867,6 +939,8 @@ async function main() {
     get labels() { return labels(); },
   };
   if (FRAMED) {
+    // The embed API's code only in a frame, where a course page may speak to it.
+    const { setUpEmbedApi } = await import('./embed-api.js');
     embedApi = setUpEmbedApi({
       lab,
       player,
@@ -892,8 +966,8 @@ async function main() {
         player.showSpeed();
         updateUrl(false);
       },
-      readQuery: (query) => {
-        const probe = new Lab(query);
+      readQuery: async (query) => {
+        const probe = new (await labClassFor(query))(query);
         // The embed protocol's words are English, for course-page authors (docs/embed.md).
         const read = { scenario: JSON.parse(probe.scenario_json()), ignored: JSON.parse(probe.ignored_json()).map((entry) => entry.sentence) };
         probe.free();

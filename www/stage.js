@@ -23,7 +23,8 @@ function fit(canvas, width, height, dpr) {
 
 /**
  * Wires the canvases. `draw(all)` redraws; `markDirty()` says the heat map must be redrawn;
- * `moveStart([x, y], push)` sets the start point; `nameOf(i)` is racer i's label.
+ * `moveStart([x, y], push)` sets the start point; `nameOf(i)` is racer i's label. Returns
+ * `{ resize(), rescale() }` (`rescale()`: a new lab is told the drawing scale).
  */
 export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nameOf }) {
   let sized = '';
@@ -53,7 +54,7 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
     const key = `${width}×${height}@${dpr}/${ui.present}/${panelWidth}/${chartWidth}`;
     if (key === sized) return false;
     sized = key;
-    lab.set_draw_scale(dpr * (ui.present ? PRESENTER_SCALE : 1));
+    rescale();
     if (!ui.embed) {
       stack.style.width = `${width}px`;
       stack.style.height = `${height}px`;
@@ -152,7 +153,12 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
   });
   canvases.chart.addEventListener('pointerleave', () => { $('chart-hover').hidden = true; });
 
-  return { resize };
+  /** Tells the lab the drawing scale (canvas pixels per drawing unit). */
+  function rescale() {
+    lab.set_draw_scale((window.devicePixelRatio || 1) * (ui.present ? PRESENTER_SCALE : 1));
+  }
+
+  return { resize, rescale };
 }
 
 /**

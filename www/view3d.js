@@ -160,10 +160,11 @@ export function markMeshDirty() {
 /**
  * Shows or hides the 3-D canvases and their controls; when shown, draws the mesh if the camera,
  * the surface or the size changed since it was last drawn, and the paths. Returns whether it
- * drew the mesh.
+ * drew the mesh. `ready`: whether `lab` draws the 3-D view (the whole page's module does; the
+ * first screen's leaves it out, and the view waits for the other).
  */
-export function showView3d({ lab, ui, network }) {
-  const on = ui.view3d && !network;
+export function showView3d({ lab, ui, network, ready }) {
+  const on = ui.view3d && !network && ready;
   const mesh = $('surface3d');
   const paths = $('paths3d');
   for (const element of [mesh, paths, $('reset-camera')]) setHidden(element, !on);

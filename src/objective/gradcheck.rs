@@ -111,6 +111,7 @@ fn groups(objective: &Model) -> Vec<Group> {
     match objective {
         Model::Surface(_) => vec![("x, y".to_string(), None, vec!["x".into(), "y".into()])],
         Model::Linreg(_) => vec![("w, b".to_string(), None, vec!["w".into(), "b".into()])],
+        #[cfg(feature = "mlp")]
         Model::Mlp(m) => m
             .spec()
             .layers

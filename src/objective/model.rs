@@ -8,11 +8,14 @@
 #[cfg(feature = "cnn")]
 use super::cnn::Cnn;
 use super::linreg::LinearRegression;
+#[cfg(feature = "mlp")]
 use super::mlp::Mlp;
 use super::surfaces::SurfaceSpec;
 use super::Objective;
 use super::ObjectiveSpec;
 use crate::read::Refusal;
+#[cfg(not(all(feature = "cnn", feature = "mlp")))]
+use crate::read::Unfit;
 
 /// An objective ready to evaluate, built from an [`ObjectiveSpec`].
 ///
@@ -25,7 +28,8 @@ pub enum Model {
     Surface(SurfaceSpec),
     /// Linear regression.
     Linreg(LinearRegression),
-    /// A multilayer perceptron with its data.
+    /// A multilayer perceptron with its data (feature `mlp`).
+    #[cfg(feature = "mlp")]
     Mlp(Mlp),
     /// A convolutional network with its images (feature `cnn`).
     #[cfg(feature = "cnn")]
@@ -36,15 +40,19 @@ impl Model {
     /// Builds the objective a scenario describes. `seed` (the scenario seed) draws the MLP's
     /// starting weights when the spec gives none; generated data depend on the data set's own
     /// seed only, so runs with different scenario seeds see the same data.
+    #[cfg_attr(not(any(feature = "cnn", feature = "mlp")), allow(unused_variables))]
     pub fn build(spec: &ObjectiveSpec, seed: u64) -> Result<Model, Refusal> {
         let model = match spec {
             ObjectiveSpec::Surface(s) => s.validate().map(|()| Model::Surface(s.clone())),
             ObjectiveSpec::Linreg(l) => LinearRegression::new(l.clone()).map(Model::Linreg),
+            #[cfg(feature = "mlp")]
             ObjectiveSpec::Mlp(m) => Mlp::new(m.clone(), seed).map(Model::Mlp),
+            #[cfg(not(feature = "mlp"))]
+            ObjectiveSpec::Mlp(_) => Err(not_in_this_build(Unfit::MlpNotInThisBuild)),
             #[cfg(feature = "cnn")]
             ObjectiveSpec::Cnn(c) => Cnn::new(c.clone(), seed).map(Model::Cnn),
             #[cfg(not(feature = "cnn"))]
-            ObjectiveSpec::Cnn(_) => Err(without_cnn()),
+            ObjectiveSpec::Cnn(_) => Err(not_in_this_build(Unfit::CnnNotInThisBuild)),
         };
         model.map_err(|r| r.in_key("objective"))
     }
@@ -53,6 +61,7 @@ impl Model {
     /// or drawn), or the origin.
     pub fn initial_params(&self) -> Vec<f64> {
         match self {
+            #[cfg(feature = "mlp")]
             Model::Mlp(m) => m.initial_params(),
             #[cfg(feature = "cnn")]
             Model::Cnn(c) => c.initial_params(),
@@ -70,6 +79,7 @@ impl Model {
         match self {
             Model::Surface(_) => None,
             Model::Linreg(l) => l.test_loss(params),
+            #[cfg(feature = "mlp")]
             Model::Mlp(m) => m.test_loss(params),
             #[cfg(feature = "cnn")]
             Model::Cnn(c) => c.test_loss(params),
@@ -82,8 +92,10 @@ impl Model {
     ///
     /// # Panics
     /// If `params.len() != self.dim()`.
+    #[cfg_attr(not(any(feature = "cnn", feature = "mlp")), allow(unused_variables))]
     pub fn accuracy(&self, params: &[f64], on_test: bool) -> Option<f64> {
         match self {
+            #[cfg(feature = "mlp")]
             Model::Mlp(m) => m.split_accuracy(params, on_test),
             #[cfg(feature = "cnn")]
             Model::Cnn(c) => c.accuracy(params, on_test),
@@ -99,6 +111,7 @@ impl Model {
             #[cfg(feature = "cnn")]
             Model::Cnn(_) => None,
             Model::Linreg(l) => Some(Points::OneInput(l.train_points())),
+            #[cfg(feature = "mlp")]
             Model::Mlp(m) => Some(Points::TwoInputs(m.train_points())),
         }
     }
@@ -111,19 +124,18 @@ impl Model {
             #[cfg(feature = "cnn")]
             Model::Cnn(_) => None,
             Model::Linreg(l) => Some(Points::OneInput(l.test_points())),
+            #[cfg(feature = "mlp")]
             Model::Mlp(m) => Some(Points::TwoInputs(m.test_points())),
         }
     }
 }
 
-/// The refusal of a convolutional network by a build without feature `cnn` (the surface and
-/// network page's WebAssembly, which the digits lab's own module completes).
-#[cfg(not(feature = "cnn"))]
-fn without_cnn() -> Refusal {
-    Refusal::at(
-        "kind",
-        crate::read::Problem::unfit(crate::read::Unfit::CnnNotInThisBuild),
-    )
+/// The refusal of an objective this build leaves out: a convolutional network without feature
+/// `cnn` (the page's modules; the digits lab's own completes them), a network without `mlp` (the
+/// first screen's module; the network lab's completes it).
+#[cfg(not(all(feature = "cnn", feature = "mlp")))]
+fn not_in_this_build(why: Unfit) -> Refusal {
+    Refusal::at("kind", crate::read::Problem::unfit(why))
 }
 
 /// The samples of a data objective, borrowed for drawing.
@@ -155,6 +167,7 @@ macro_rules! dispatch {
         match $self {
             Model::Surface($inner) => $body,
             Model::Linreg($inner) => $body,
+            #[cfg(feature = "mlp")]
             Model::Mlp($inner) => $body,
             #[cfg(feature = "cnn")]
             Model::Cnn($inner) => $body,

@@ -78,6 +78,7 @@ pub fn minima(model: &Model) -> Vec<[f64; 2]> {
     match model {
         Model::Surface(s) => s.minima(),
         Model::Linreg(_) => quadratic_minimiser(model).into_iter().collect(),
+        #[cfg(feature = "mlp")]
         Model::Mlp(_) => Vec::new(),
         #[cfg(feature = "cnn")]
         Model::Cnn(_) => Vec::new(),
@@ -97,6 +98,7 @@ pub fn min_value(model: &Model) -> Option<f64> {
     match model {
         Model::Surface(s) => s.min_value(),
         Model::Linreg(_) => quadratic_minimiser(model).map(|p| model.loss(&p)),
+        #[cfg(feature = "mlp")]
         Model::Mlp(_) => None,
         #[cfg(feature = "cnn")]
         Model::Cnn(_) => None,

@@ -224,6 +224,9 @@ pub enum Unfit {
     DigitsNeedCnn,
     /// A CNN asked of a build without feature `cnn` (the surface and network page's module).
     CnnNotInThisBuild,
+    /// A multilayer perceptron asked of a build without feature `mlp` (the first screen's
+    /// module; the page loads the whole page's module before it opens a network).
+    MlpNotInThisBuild,
     /// Maps too small for a 3×3 kernel without padding.
     KernelTooLarge {
         /// The maps' side.
@@ -385,6 +388,9 @@ impl fmt::Display for Unfit {
             Unfit::DigitsNeedCnn => f.write_str("the digits lab trains a cnn"),
             Unfit::CnnNotInThisBuild => f.write_str(
                 "this build leaves the convolutional network out (it is in the digits lab's module)",
+            ),
+            Unfit::MlpNotInThisBuild => f.write_str(
+                "this build leaves the network out (it is in the whole page's module)",
             ),
             Unfit::KernelTooLarge { size } => write!(
                 f,

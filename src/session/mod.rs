@@ -351,9 +351,11 @@ pub struct Explained {
     pub note: Option<&'static str>,
 }
 
-/// The network a racer trains, when its objective is one.
+/// The network a racer trains, when its objective is one (never in a build without feature
+/// `mlp`, where no network is built: what reads a network then reads nothing).
 pub fn network_of(runner: &Runner) -> Option<&Mlp> {
     match runner.objective().as_ref() {
+        #[cfg(feature = "mlp")]
         Model::Mlp(m) => Some(m),
         _ => None,
     }

@@ -496,7 +496,11 @@ impl UrlState {
             }
         }
         candidate.validate()?;
-        crate::objective::model::Model::build(&candidate.objective, candidate.seed)?;
+        // A build without feature `mlp` (the first screen's module) reads a network's settings
+        // without building it: the network lab's module, which builds it, reads them again.
+        if cfg!(feature = "mlp") || !matches!(candidate.objective, ObjectiveSpec::Mlp(_)) {
+            crate::objective::model::Model::build(&candidate.objective, candidate.seed)?;
+        }
         Ok(candidate)
     }
 

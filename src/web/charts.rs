@@ -2,7 +2,9 @@
 //! lab's per-layer gradient norms.
 
 use super::*;
-use crate::session::chart::{min_max_columns, ChartAxis, StopMarks};
+#[cfg(feature = "full")]
+use crate::session::chart::min_max_columns;
+use crate::session::chart::{ChartAxis, StopMarks};
 use plotters::element::{EmptyElement, Text};
 
 /// The loss chart and the layer norms read each curve at one column per this many CSS pixels of
@@ -242,6 +244,7 @@ pub(super) fn cased(index: usize, opacity: f64, width: f64) -> [(RGBAColor, f64)
     ]
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Lab {
     /// Draws each layer's gradient norm against iterations for racer `racer` (log scale): the

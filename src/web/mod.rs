@@ -1,6 +1,10 @@
 //! The surface and network labs' `#[wasm_bindgen]` facade: a thin layer over the core for the
-//! page (feature `lab`). The digits lab has its own, [`crate::web_digits`], in a module of its
-//! own that the page loads when that lab first opens; both share [`crate::web_common`].
+//! page. Feature `lab` is the first screen's part (the surface lab, the reading of every
+//! scenario); feature `full` adds the network lab (`network`), the 3-D view (`surface3d`) and the
+//! learning-rate tuner (`tune`), in the whole page's module, which the page fetches when one of
+//! those is first opened (www/labs.js). The digits lab has its own, [`crate::web_digits`], in a
+//! module of its own that the page loads when that lab first opens; all share
+//! [`crate::web_common`].
 //!
 //! Long-lived state lives here behind one opaque handle ([`Lab`]); JavaScript owns the animation
 //! loop and the DOM, calls a few methods and gets back small results (numbers, short JSON
@@ -10,10 +14,10 @@
 //!
 //! This file holds the handle, its lifecycle (load, advance, reset, state) and the small entry
 //! points; the pictures are split by what they show: `surface` (heat map, trails, markers, noise
-//! cloud, inset), `charts` (loss chart and per-layer gradient norms), `network` (decision
-//! boundary, diagram, thumbnails, landscape, metrics) and `tune` (learning-rate tuning).
+//! cloud, inset), `charts` (loss chart and per-layer gradient norms), `datasets` (the data sets'
+//! list and thumbnails), `network` (decision boundary, diagram, landscape, metrics), `surface3d`
+//! and `camera` (the 3-D view) and `tune` (learning-rate tuning).
 
-use crate::objective::mlp::Activation;
 use crate::objective::model::Points;
 use crate::objective::surfaces::ViewBox;
 use crate::render::colormap::ColorMap;
@@ -34,16 +38,24 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+mod camera;
 mod charts;
+mod datasets;
+#[cfg(feature = "full")]
 mod network;
 mod surface;
+#[cfg(feature = "full")]
 mod surface3d;
+#[cfg(feature = "full")]
 mod tune;
 mod words;
 
+pub use camera::{camera_from_text, clamp_camera};
 use charts::*;
+pub use datasets::{dataset_catalog, draw_dataset_thumbnail};
+#[cfg(feature = "full")]
 use network::*;
-pub use network::{dataset_catalog, draw_dataset_thumbnail};
+#[cfg(feature = "full")]
 pub use tune::TuneJob;
 use words::CanvasWords;
 
@@ -114,6 +126,7 @@ pub struct Lab {
     viewport: Option<Viewport>,
     colors: ColorMap,
     heatmap: Heatmap,
+    #[cfg(feature = "full")]
     boundary: BoundaryBuffers,
     /// The batch-noise cloud as last drawn, kept between a run's frames.
     cloud: CloudLayer,
@@ -126,10 +139,13 @@ pub struct Lab {
     /// The words drawn on the canvases, in the page's language ([`Lab::set_words`]).
     words: CanvasWords,
     /// The 3-D view's mesh as last drawn, which the paths are lifted onto and hidden behind.
+    #[cfg(feature = "full")]
     mesh3d: Option<surface3d::Mesh3d>,
     /// What the 3-D view's paths canvas shows.
+    #[cfg(feature = "full")]
     paths3d: surface3d::Paths3d,
     /// The 3-D view's terrain, kept while only the camera moves.
+    #[cfg(feature = "full")]
     terrain3d: Option<surface3d::Terrain3d>,
 }
 
@@ -146,13 +162,17 @@ impl Lab {
             viewport: None,
             colors: ColorMap::viridis(),
             heatmap: Heatmap::new(1, 1),
+            #[cfg(feature = "full")]
             boundary: BoundaryBuffers::default(),
             cloud: CloudLayer::default(),
             chart: None,
             dpr: 1.0,
             words: CanvasWords::default(),
+            #[cfg(feature = "full")]
             mesh3d: None,
+            #[cfg(feature = "full")]
             paths3d: Default::default(),
+            #[cfg(feature = "full")]
             terrain3d: None,
         }
     }

@@ -253,6 +253,18 @@ impl Lab {
         Ok(())
     }
 
+    /// The canvas pixel of plane point (x, y) in the last drawn view, as `[px, py]` (empty
+    /// before the first draw).
+    pub fn to_pixel(&self, x: f64, y: f64) -> Box<[f64]> {
+        match self.viewport {
+            Some(v) => {
+                let (px, py) = v.to_pixel(x, y);
+                Box::new([px, py])
+            }
+            None => Box::new([]),
+        }
+    }
+
     /// The plane point under canvas pixel (px, py), as `[x, y]` (empty before the first draw).
     pub fn to_plane(&self, px: f64, py: f64) -> Box<[f64]> {
         match self.viewport {

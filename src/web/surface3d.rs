@@ -1,4 +1,4 @@
-//! The 3-D view: the surface as a shaded mesh seen by an orbiting camera, every racer's path
+//! The 3-D view (feature `full`): the surface as a shaded mesh seen by an orbiting camera, every racer's path
 //! lifted onto it and the known minima marked (the geometry and the pixels are
 //! render::surface3d's; this module puts them on the canvases).
 
@@ -648,19 +648,4 @@ impl Lab {
         });
         Some(terrain)
     }
-}
-
-/// The camera `text` names (the URL's `cam=yaw,pitch,zoom`) brought into range, as
-/// `[yaw, pitch, zoom]`; the default camera where `text` is not three numbers.
-#[wasm_bindgen]
-pub fn camera_from_text(text: &str) -> Box<[f64]> {
-    let camera = Camera::parse(text).unwrap_or_default();
-    Box::new([camera.yaw, camera.pitch, camera.zoom])
-}
-
-/// `[yaw, pitch, zoom]` brought into range (yaw −180 … 180, pitch 5 … 90, zoom 0.5 … 4).
-#[wasm_bindgen]
-pub fn clamp_camera(yaw: f64, pitch: f64, zoom: f64) -> Box<[f64]> {
-    let camera = Camera { yaw, pitch, zoom }.clamped();
-    Box::new([camera.yaw, camera.pitch, camera.zoom])
 }

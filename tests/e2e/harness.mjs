@@ -146,6 +146,8 @@ export async function runToEnd(page, { timeout = 90000 } = {}) {
 export async function openAndRun(page, title) {
   await page.locator('#lessons summary').click();
   await page.getByRole('link', { name: title, exact: true }).click();
+  // A network's lesson shows once the whole page's module is in (fetched the first time).
+  await page.locator('#lesson-title', { hasText: title }).waitFor();
   assert.equal(await page.locator('#lesson-title').textContent(), title);
   assert.equal(await page.locator('#lesson').isVisible(), true);
   assert.equal(await noticeOf(page), '', `${title} opens without a notice`);

@@ -106,6 +106,7 @@ test('in Chinese, no view leaves a visible word in English', async () => {
 
   // Network: a few steps, the gradient check and the read-outs.
   await page.locator('#tab-network').click();
+  await page.locator('#network-editor').waitFor();
   await page.locator('#step').click();
   await page.locator('#step').click();
   await page.getByRole('button', { name: '检验梯度' }).click();

@@ -272,6 +272,7 @@ test('a lesson’s text goes with its scenario: closed by hand, by a new surface
   await page.locator('#lessons summary').click();
   await page.getByRole('link', { name: 'Batch, stochastic and mini-batch gradient descent' }).click();
   await page.getByRole('button', { name: 'Network' }).click();
+  await page.waitForFunction(() => window.gdviz.view === 'network');
   assert.equal(await page.locator('#lesson').isVisible(), false);
   assert.doesNotMatch(page.url(), /lesson=/);
   // Back returns to the lesson, text and all.

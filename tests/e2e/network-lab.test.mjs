@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFile, readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSession, openPage, stateOf, scenarioOf, setNumber, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, noticeOf, stateOf, scenarioOf, setNumber, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
@@ -59,9 +59,15 @@ for (const [data, accuracy] of [['circle', 0.9], ['xor', 0.9], ['gaussians', 0.9
 
 test('the Network tab switches views and back, keeping each scenario', async () => {
   const { page, errors } = await openPage(session, '?f=booth');
+  // The first screen leaves the network lab out; the tab fetches the whole page's module, then
+  // shows the lab.
+  const fetched = [];
+  page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
   await page.getByRole('button', { name: 'Network', exact: true }).click();
+  await page.getByLabel('Data set', { exact: true }).waitFor();
   assert.equal(await page.evaluate(() => window.gdviz.view), 'network');
-  assert.equal(await page.getByLabel('Data set', { exact: true }).isVisible(), true);
+  assert.ok(fetched.includes('/pkg/gdviz_full_bg.wasm'), fetched.join(', '));
+  assert.equal(await page.locator('#tab-network').getAttribute('aria-busy'), null);
   await page.getByLabel('Data set', { exact: true }).selectOption('xor');
   await page.getByLabel('Activation', { exact: true }).selectOption('relu');
   await page.getByRole('button', { name: 'Add layer' }).click();
@@ -78,6 +84,7 @@ test('the Network tab switches views and back, keeping each scenario', async () 
   await page.getByRole('button', { name: 'Surface', exact: true }).click();
   assert.equal((await scenarioOf(page)).objective.name, 'booth');
   await page.getByRole('button', { name: 'Network', exact: true }).click();
+  await page.getByLabel('Data set', { exact: true }).waitFor();
   assert.equal((await scenarioOf(page)).objective.dataset.name, 'xor', 'the network scenario was kept');
   assert.deepEqual(errors, []);
   await page.close();
@@ -362,5 +369,28 @@ test('many classes from the controls: Classes makes the loss softmax cross-entro
   assert.ok((await stateOf(page)).racers[0].train_accuracy >= 0.9);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/network-many-classes.png`, fullPage: true });
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('offline, the Network tab says the rest of the lab could not be loaded and the surface lab goes on; back online, it opens', async () => {
+  const { page, errors } = await openPage(session, '?f=booth');
+  const offline = (route) => route.abort('internetdisconnected');
+  await page.route('**/pkg/gdviz_full*', offline);
+  await page.route('**/www/network.js', offline);
+  await page.getByRole('button', { name: 'Network', exact: true }).click();
+  await page.locator('#notice').waitFor();
+  assert.match(await noticeOf(page), /^The rest of the lab \(the network lab, the 3-D view, the tuner\) could not be loaded: is the connection down\? Try again once it is back\.$/);
+  assert.equal(await page.evaluate(() => window.gdviz.view), 'surface');
+  assert.equal(await page.locator('#tab-network').getAttribute('aria-busy'), null, 'the tab no longer says it is busy');
+  await page.getByRole('button', { name: 'Step' }).click();
+  assert.equal((await stateOf(page)).racers[0].step, 1, 'the surface lab still steps');
+  await page.unroute('**/pkg/gdviz_full*', offline);
+  await page.unroute('**/www/network.js', offline);
+  await page.getByRole('button', { name: 'Network', exact: true }).click();
+  await page.getByLabel('Data set', { exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => window.gdviz.view), 'network');
+  assert.equal(await noticeOf(page), '');
+  // The only faults: the two requests refused while offline, and the browser's note of each.
+  assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|request failed: .*\/(pkg\/gdviz_full\.js|www\/network\.js)$/.test(e)), []);
   await page.close();
 });

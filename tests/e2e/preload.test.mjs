@@ -3,8 +3,10 @@
 // for them all rather than one per import level. Checked without a browser (the list equals the
 // graph, read from the sources, so it cannot go stale) and in Chromium (each of those files is
 // fetched once — the preload is the request the page uses — and no other script or wasm is
-// requested before the first heat map). Modules the first screen does not need (the digits lab,
-// the Chinese catalogue, sharing and recording) are imported with import() and stay out of both.
+// requested before the first heat map). Modules the first screen does not need (the whole page's
+// wasm and the network lab's controls, the digits lab, the Chinese catalogue, the embed API,
+// sharing, recording and the read-outs beside the picture)
+// are imported with import() and stay out of both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -65,7 +67,7 @@ test('index.html preloads exactly the static import graph of its module script, 
 
 test('the lazy modules stay out of the first screen\'s graph', async () => {
   const graph = await staticGraph(ENTRY);
-  for (const lazy of ['www/digits.js', 'www/i18n/zh-CN.js', 'pkg/gdviz_digits.js', 'www/share.js', 'www/record.js']) {
+  for (const lazy of ['www/digits.js', 'www/i18n/zh-CN.js', 'pkg/gdviz_digits.js', 'pkg/gdviz_full.js', 'www/network.js', 'www/embed-api.js', 'www/share.js', 'www/record.js', 'www/narrate.js', 'www/challenge.js', 'www/curvature.js', 'www/slice.js']) {
     assert.ok(!graph.has(lazy), `${lazy} is imported statically`);
   }
 });
@@ -98,6 +100,9 @@ test('in Chromium, the first heat map uses the preloaded files, each fetched onc
       .filter((entry) => entry.startTime <= window.firstHeatAt && /\.(m?js|wasm)$/.test(new URL(entry.name).pathname))
       .map((entry) => new URL(entry.name).pathname.slice(1)));
     assert.deepEqual(early.filter((path) => ![...modules, WASM, 'www/boot.js'].includes(path)), []);
+    // The whole page's module waits for what needs it: the first screen, started, never asked for it.
+    await page.waitForFunction(() => window.gdviz.drawingInTurn === false);
+    assert.deepEqual(fetched.filter((path) => path.startsWith('pkg/gdviz_full')), []);
     // An unused preload is a console warning in Chromium ("preloaded … but not used").
     assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), []);
     await page.close();

@@ -241,6 +241,7 @@ export default {
   'messages.unfit.images_or_train_size': 'the images are given, so the training-set size does not apply.',
   'messages.unfit.digits_not_loaded': 'the digits are not loaded yet.',
   'messages.unfit.cnn_not_in_this_build': 'the surface and network labs leave the convolutional network out: open the Digits tab.',
+  'messages.unfit.mlp_not_in_this_build': 'the first screen\'s module leaves the network out: open the Network tab.',
   'messages.unfit.digits_need_cnn': 'the digits lab trains a convolutional network.',
   'messages.unfit.kernel_too_large': 'the maps are {size}×{size} here, too small for a 3×3 kernel without padding — add padding or use fewer layers.',
   'messages.unfit.pool_too_large': 'the maps are {size}×{size} here, too small for a 2×2 pool — untick the pool or add padding.',
@@ -455,6 +456,8 @@ export default {
   'lessons.gradient-check.text': 'Backpropagation computes all 105 partial derivatives by the chain rule in one backward pass. To check it, nudge one weight by ±h and difference the loss: (L(θ + h) − L(θ − h))/2h, whose error shrinks like h². Press “Check gradients” under Teaching views: with h = 1e-5 every layer agrees, the largest relative error below 1e-8. Finite differences have their own limits. With h = 1e-3 the h² error shows, about 1e-5 (“close”). With h = 1e-12 the loss’s rounding error, about 1e-16, divided by 2h swamps the difference and the check fails (“disagree”) although backpropagation is right.',
   // www/main.js, www/player.js, www/stage.js, www/share.js and the canvases' words
   'main.wentWrong': 'Something went wrong: {error}',
+  'main.loadingFull': 'Loading the rest of the lab…',
+  'main.fullNotLoaded': 'The rest of the lab (the network lab, the 3-D view, the tuner) could not be loaded: is the connection down? Try again once it is back.',
   'main.couldNotStart': 'The lab could not start: {error}',
   'main.ignored.speed': 'ignored `speed`: {speed} is not one of the speeds offered (steps per second: {speeds})',
   'main.ignored.axis': 'ignored `axis`: {axis} is not steps, epochs or samples',

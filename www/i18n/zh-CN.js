@@ -240,6 +240,7 @@ export default {
   'messages.unfit.images_or_train_size': '已经给出图像，训练集大小不再适用。',
   'messages.unfit.digits_not_loaded': '手写数字数据还没有加载完。',
   'messages.unfit.cnn_not_in_this_build': '曲面与网络实验室不包含卷积网络：请打开“手写数字”标签页。',
+  'messages.unfit.mlp_not_in_this_build': '首屏模块不包含神经网络：请打开“神经网络”标签页。',
   'messages.unfit.digits_need_cnn': '手写数字实验室训练的是卷积网络。',
   'messages.unfit.kernel_too_large': '这里的特征图是 {size}×{size}，不加填充时放不下 3×3 的卷积核——请加填充或减少层数。',
   'messages.unfit.pool_too_large': '这里的特征图是 {size}×{size}，放不下 2×2 的池化——请取消池化或加填充。',
@@ -454,6 +455,8 @@ export default {
   'lessons.gradient-check.text': '反向传播用链式法则在一次反向计算中求出全部 105 个偏导数。要检验它，就把某个权重分别加减 h，再对损失做差分：(L(θ + h) − L(θ − h))/2h，其误差按 h² 缩小。按“教学视图”下的“检验梯度”：h = 1e-5 时每一层都一致，最大相对误差低于 1e-8。有限差分也有自己的局限。h = 1e-3 时 h² 误差显现出来，约为 1e-5（“接近”）。h = 1e-12 时，损失的舍入误差（约 1e-16）除以 2h 后淹没了差值，检验失败（“不一致”），尽管反向传播本身是对的。',
   // www/main.js, www/player.js, www/stage.js, www/share.js and the canvases' words
   'main.wentWrong': '出错了：{error}',
+  'main.loadingFull': '正在加载实验台的其余部分…',
+  'main.fullNotLoaded': '实验台的其余部分（神经网络实验台、3D 视图、学习率调节）未能加载：网络是否已断开？连接恢复后请再试一次。',
   'main.couldNotStart': '实验台无法启动：{error}',
   'main.ignored.speed': '已忽略 `speed`：{speed} 不是可选的速度之一（每秒步数：{speeds}）',
   'main.ignored.axis': '已忽略 `axis`：{axis} 不是 steps、epochs 或 samples',

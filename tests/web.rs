@@ -120,6 +120,28 @@ fn a_refused_scenario_names_the_field_and_keeps_the_lab() {
 }
 
 #[wasm_bindgen_test]
+fn the_canvas_words_keep_their_english_where_absent_and_refuse_what_is_not_a_word() {
+    let mut lab = Lab::new("?f=booth");
+    let chart = canvas(400, 220);
+    lab.set_words(r#"{"loss": "损失"}"#).expect("a word");
+    lab.draw_chart(&chart, "steps").expect("drawn");
+    let field = |error: &wasm_bindgen::JsValue| {
+        js_sys::Reflect::get(error, &"field".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    let not_a_word = lab.set_words(r#"{"loss": 3}"#).expect_err("refused");
+    assert_eq!(field(&not_a_word), "loss");
+    let unknown = lab.set_words(r#"{"lost": "x"}"#).expect_err("refused");
+    assert_eq!(field(&unknown), "lost");
+    assert!(lab.set_words("not json").is_err());
+    // The lab still draws after each refusal.
+    lab.draw_chart(&chart, "steps").expect("drawn");
+    assert!(inked(&chart) > 100);
+}
+
+#[wasm_bindgen_test]
 fn a_mangled_query_is_reported_not_fatal() {
     let lab = Lab::new("?f=nowhere&o=adam(lr=x)&batch=-1");
     let ignored = lab.ignored_json();

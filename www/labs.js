@@ -28,6 +28,14 @@ export function loadFullModule() {
   return fullModule;
 }
 
+/**
+ * A link to a network or to the 3-D view (`f=mlp`, `view=network`, `view3d=1`) needs the whole
+ * page's module before its first picture: judged by the link's words alone, only to fetch it
+ * alongside the first screen's rather than after it (the scenario the wasm reads decides what is
+ * built, and a wrong guess costs a download, nothing else).
+ */
+if (/(?:^|[?&])(?:f=mlp|view=network|view3d=1)(?:&|$)/.test(window.location.search)) loadFullModule().catch(() => {});
+
 /** Whether a URL query's scenario trains a network (read, not built, by the first screen's module). */
 async function queryNeedsNetwork(query) {
   await firstScreenReady;

@@ -2,6 +2,7 @@
 // controls named in `controls=` (plus what an embedded lesson's text talks about), moved into a
 // strip under the canvas. The page's layout fits the frame's height (see style.css, body.embed).
 import { $ } from './dom.js';
+import { t } from './i18n.js';
 
 /** What each name in `controls=` shows: the element moved into the strip. */
 const PIECES = {
@@ -56,6 +57,6 @@ export function hostOrigin(params, ignored) {
   } catch {
     // Refused below with the accepted form.
   }
-  ignored.push(`ignored \`host\`: ${host} is not an origin such as https://course.example.org`);
+  ignored.push(t('main.ignored.host', { host }));
   return null;
 }

@@ -464,6 +464,7 @@ export default {
   'main.ignored.lesson': 'ignored `lesson`: “{lesson}” is not a lesson (accepted: {accepted})',
   'main.ignored.controls': 'ignored in `controls`: {unknown} (accepted: {accepted})',
   'main.ignored.lang': 'ignored `lang`: “{lang}” is not a language offered (accepted: {accepted})',
+  'main.ignored.host': 'ignored `host`: {host} is not an origin such as https://course.example.org',
   'main.tune.allDiverged': 'every rate diverged',
   'main.tune.done': 'Tuned — {summary}',
   'main.tune.stop': 'Stop tuning',

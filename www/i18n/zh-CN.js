@@ -463,6 +463,7 @@ export default {
   'main.ignored.lesson': '已忽略 `lesson`：没有名为“{lesson}”的课程（可用：{accepted}）',
   'main.ignored.controls': '`controls` 中已忽略：{unknown}（可用：{accepted}）',
   'main.ignored.lang': '已忽略 `lang`：不提供“{lang}”这种语言（可用：{accepted}）',
+  'main.ignored.host': '已忽略 `host`：{host} 不是一个源（例如 https://course.example.org）',
   'main.tune.allDiverged': '所有学习率都发散了',
   'main.tune.done': '调参完成——{summary}',
   'main.tune.stop': '停止调参',

@@ -74,7 +74,13 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
     draw(true);
     return true;
   }
-  const observer = new ResizeObserver(() => resize());
+  // Sized in the next frame, not in the observer's callback: resizing the canvases changes the
+  // size of what is observed, which within the callback is a "ResizeObserver loop" error in
+  // WebKit (and a notice in Chromium). One sizing per frame, however many boxes changed.
+  let sizing = 0;
+  const observer = new ResizeObserver(() => {
+    if (!sizing) sizing = requestAnimationFrame(() => { sizing = 0; resize(); });
+  });
   observer.observe($('stack').parentElement);
   observer.observe($('network-editor'));
   if (ui.embed) {

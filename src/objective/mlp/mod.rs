@@ -145,6 +145,8 @@ struct Workspace {
     delta_prev: Vec<lanes::F2>,
     /// The parameters as splatted `f32` lanes, for [`Mlp::predict_grid`].
     lanes: Vec<grid::F4>,
+    /// Two layers' values for a block of points of [`Mlp::predict_grid`].
+    grid: Vec<grid::F4>,
 }
 
 impl Workspace {
@@ -158,6 +160,7 @@ impl Workspace {
             delta: vec![zero; PAIRS * widest],
             delta_prev: vec![zero; PAIRS * widest],
             lanes: Vec::new(),
+            grid: Vec::new(),
         }
     }
 }

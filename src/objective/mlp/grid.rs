@@ -46,12 +46,11 @@ impl Mlp {
         self.check_params(params);
         let probability = self.spec.loss == MlpLoss::Bce;
         self.with_workspace(|ws| {
-            let (kernel, scratch) = Kernel::prepare(self, params, ws);
-            // A row at a time, [`BLOCK`] vectors of four points per pass (the last vector of a
-            // row padded by repeating its last point).
+            let (kernel, scratch) = Kernel::prepare(self, params, xs, ws);
+            // A row at a time, [`BLOCK`] vectors of four points per pass.
             for (row, &y) in out.chunks_mut(xs.len()).zip(ys) {
-                for (out, x) in row.chunks_mut(4 * BLOCK).zip(xs.chunks(4 * BLOCK)) {
-                    let values = kernel.block(x, y as f32, probability, scratch);
+                for (b, out) in row.chunks_mut(4 * BLOCK).enumerate() {
+                    let values = kernel.block(b, y as f32, probability, scratch);
                     for (out, v) in out.chunks_mut(4).zip(values) {
                         for (o, v) in out.iter_mut().zip(v.to_array()) {
                             *o = f64::from(v);
@@ -105,13 +104,13 @@ impl Mlp {
         self.check_params(params);
         let outputs = self.outputs();
         self.with_workspace(|ws| {
-            let (kernel, scratch) = Kernel::prepare(self, params, ws);
+            let (kernel, scratch) = Kernel::prepare(self, params, xs, ws);
             let width = xs.len();
             let mut rows = [[0.0f32; 4]; MAX_HIDDEN_UNITS];
             for (j, &y) in ys.iter().enumerate() {
                 for (b, x) in xs.chunks(4 * BLOCK).enumerate() {
                     let vectors = x.len().div_ceil(4);
-                    let z = kernel.block(x, y as f32, false, scratch);
+                    let z = kernel.block(b, y as f32, false, scratch);
                     for (v, x) in x.chunks(4).enumerate() {
                         for (row, unit) in rows.iter_mut().zip(z.chunks_exact(vectors)) {
                             *row = unit[v].to_array();
@@ -334,35 +333,51 @@ struct Kernel<'a> {
     /// Each layer's `W` (row-major `[out][in]`) then `b` — the parameters in order — as
     /// splatted `f32` lanes.
     weights: &'a [F4],
+    /// The grid's `x`s, four a vector, the last padded by repeating the last `x` (the same for
+    /// every row).
+    xs: &'a [F4],
 }
 
 impl<'a> Kernel<'a> {
-    /// The kernel of `mlp` at `params`, its weights splatted into the workspace, and the
-    /// scratch [`Kernel::block`] runs in.
-    fn prepare(mlp: &'a Mlp, params: &[f64], ws: &'a mut Workspace) -> (Kernel<'a>, &'a mut [F4]) {
+    /// The kernel of `mlp` at `params` on a grid of columns `xs`, its weights and `xs` in the
+    /// workspace, and the scratch [`Kernel::block`] runs in.
+    fn prepare(
+        mlp: &'a Mlp,
+        params: &[f64],
+        xs: &[f64],
+        ws: &'a mut Workspace,
+    ) -> (Kernel<'a>, &'a mut [F4]) {
         ws.lanes.clear();
         ws.lanes.extend(params.iter().map(|&w| F4::splat(w as f32)));
-        let zero = F4::splat(0.0);
-        ws.grid.resize(2 * MAX_HIDDEN_UNITS * BLOCK, zero);
+        ws.lanes.extend(xs.chunks(4).map(|four| {
+            let last = four.len() - 1;
+            F4::new(std::array::from_fn(|k| four[k.min(last)] as f32))
+        }));
+        ws.grid.resize(2 * MAX_HIDDEN_UNITS * BLOCK, F4::splat(0.0));
+        let (weights, xs) = ws.lanes.split_at(params.len());
         let kernel = Kernel {
             layers: &mlp.spec.layers,
             activations: &mlp.activations,
-            weights: &ws.lanes,
+            weights,
+            xs,
         };
         (kernel, &mut ws.grid)
     }
 
-    /// The last layer's outputs at the points `(x[k], y)` (at most `4·BLOCK` of them), unit by
-    /// unit: a row of `⌈x.len()/4⌉` vectors per output, the last vector padded by repeating the
-    /// last point; for `probability`, `s(z)` of the first output instead of `z`.
+    /// The last layer's outputs at the points of block `index` of a row at `y` (the columns'
+    /// vectors `index·BLOCK` on, at most `BLOCK`), unit by unit: a row of as many vectors per output;
+    /// for `probability`, `s(z)` of the first output instead of `z`.
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
-    fn block<'s>(&self, x: &[f64], y: f32, probability: bool, scratch: &'s mut [F4]) -> &'s [F4] {
-        let len = x.len().div_ceil(4);
+    fn block<'s>(
+        &self,
+        index: usize,
+        y: f32,
+        probability: bool,
+        scratch: &'s mut [F4],
+    ) -> &'s [F4] {
+        let x = &self.xs[index * BLOCK..self.xs.len().min((index + 1) * BLOCK)];
+        let len = x.len();
         let (mut input, mut output) = scratch.split_at_mut(MAX_HIDDEN_UNITS * BLOCK);
-        for (v, four) in input[..len].iter_mut().zip(x.chunks(4)) {
-            let last = four.len() - 1;
-            *v = F4::new(std::array::from_fn(|k| four[k.min(last)] as f32));
-        }
         let y = F4::splat(y);
         let last = self.layers.len() - 2;
         let mut offset = 0;
@@ -377,7 +392,7 @@ impl<'a> Kernel<'a> {
                     output.chunks_exact_mut(len).zip(w.chunks_exact(2)).zip(b)
                 {
                     let (w0, along) = (w_row[0], bo.add(w_row[1].mul(y)));
-                    for (z, &u) in z_row.iter_mut().zip(&input[..len]) {
+                    for (z, &u) in z_row.iter_mut().zip(x) {
                         *z = along.add(w0.mul(u));
                     }
                 }

@@ -365,8 +365,8 @@ impl<'a> Kernel<'a> {
     }
 
     /// The last layer's outputs at the points of block `index` of a row at `y` (the columns'
-    /// vectors `index·BLOCK` on, at most `BLOCK`), unit by unit: a row of as many vectors per output;
-    /// for `probability`, `s(z)` of the first output instead of `z`.
+    /// vectors `index·BLOCK` on, at most `BLOCK`), unit by unit: a row of as many vectors per
+    /// output; for `probability`, `s(z)` of the first output instead of `z`.
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn block<'s>(
         &self,

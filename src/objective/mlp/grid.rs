@@ -16,7 +16,7 @@ use core::arch::wasm32::{
     f32x4_splat, v128,
 };
 
-use super::{Activation, Mlp, MlpLoss, MAX_HIDDEN_UNITS};
+use super::{Activation, Mlp, MlpLoss, Workspace, MAX_HIDDEN_UNITS};
 
 impl Mlp {
     /// The prediction on the grid `xs × ys`, for a heat map (the decision boundary, redrawn every
@@ -44,22 +44,17 @@ impl Mlp {
             return;
         }
         self.check_params(params);
+        let probability = self.spec.loss == MlpLoss::Bce;
         self.with_workspace(|ws| {
-            splat_weights(params, &mut ws.lanes);
-            let kernel = Kernel {
-                layers: &self.spec.layers,
-                activations: &self.activations,
-                probability: self.spec.loss == MlpLoss::Bce,
-                weights: &ws.lanes,
-            };
-            // A row at a time, eight points per call (the last block of a row padded by
-            // repeating its last point).
+            let (kernel, scratch) = Kernel::prepare(self, params, xs, ws);
+            // A row at a time, [`BLOCK`] vectors of four points per pass.
             for (row, &y) in out.chunks_mut(xs.len()).zip(ys) {
-                for (out, x) in row.chunks_mut(8).zip(xs.chunks(8)) {
-                    let lanes: [f32; 8] = std::array::from_fn(|k| x[k.min(x.len() - 1)] as f32);
-                    let values = kernel.run(lanes, y as f32);
-                    for (o, v) in out.iter_mut().zip(values) {
-                        *o = f64::from(v);
+                for (b, out) in row.chunks_mut(4 * BLOCK).enumerate() {
+                    let values = kernel.block(b, y as f32, probability, scratch);
+                    for (out, v) in out.chunks_mut(4).zip(values) {
+                        for (o, v) in out.iter_mut().zip(v.to_array()) {
+                            *o = f64::from(v);
+                        }
                     }
                 }
             }
@@ -109,37 +104,32 @@ impl Mlp {
         self.check_params(params);
         let outputs = self.outputs();
         self.with_workspace(|ws| {
-            splat_weights(params, &mut ws.lanes);
-            let kernel = Kernel {
-                layers: &self.spec.layers,
-                activations: &self.activations,
-                probability: false,
-                weights: &ws.lanes,
-            };
+            let (kernel, scratch) = Kernel::prepare(self, params, xs, ws);
             let width = xs.len();
+            let mut rows = [[0.0f32; 4]; MAX_HIDDEN_UNITS];
             for (j, &y) in ys.iter().enumerate() {
-                for (b, x) in xs.chunks(8).enumerate() {
-                    let lanes: [f32; 8] = std::array::from_fn(|k| x[k.min(x.len() - 1)] as f32);
-                    let z = kernel.logits(lanes, y as f32);
-                    let mut rows = [[0.0f32; 8]; MAX_HIDDEN_UNITS];
-                    for (row, pair) in rows.iter_mut().zip(&z[..outputs]) {
-                        let (lo, hi) = (pair[0].to_array(), pair[1].to_array());
-                        *row = [lo[0], lo[1], lo[2], lo[3], hi[0], hi[1], hi[2], hi[3]];
-                    }
-                    let rows = &rows[..outputs];
-                    for k in 0..x.len() {
-                        let mut best = 0;
-                        for (c, row) in rows.iter().enumerate() {
-                            if row[k] > rows[best][k] {
-                                best = c;
-                            }
+                for (b, x) in xs.chunks(4 * BLOCK).enumerate() {
+                    let vectors = x.len().div_ceil(4);
+                    let z = kernel.block(b, y as f32, false, scratch);
+                    for (v, x) in x.chunks(4).enumerate() {
+                        for (row, unit) in rows.iter_mut().zip(z.chunks_exact(vectors)) {
+                            *row = unit[v].to_array();
                         }
-                        let m = rows[best][k];
-                        let sum: f32 = rows.iter().map(|row| libm::expf(row[k] - m)).sum();
-                        let at = j * width + b * 8 + k;
-                        out[at] = f64::from(1.0 / sum);
-                        if let Some(c) = classes.get_mut(at) {
-                            *c = best as u8;
+                        let rows = &rows[..outputs];
+                        for k in 0..x.len() {
+                            let mut best = 0;
+                            for (c, row) in rows.iter().enumerate() {
+                                if row[k] > rows[best][k] {
+                                    best = c;
+                                }
+                            }
+                            let m = rows[best][k];
+                            let sum: f32 = rows.iter().map(|row| libm::expf(row[k] - m)).sum();
+                            let at = j * width + b * 4 * BLOCK + v * 4 + k;
+                            out[at] = f64::from(1.0 / sum);
+                            if let Some(c) = classes.get_mut(at) {
+                                *c = best as u8;
+                            }
                         }
                     }
                 }
@@ -254,11 +244,14 @@ impl F4 {
     }
 }
 
-/// `tanh x` to within 2 ulp of `f32` (Eigen's rational minimax, `x·P(x²)/Q(x²)` on
-/// `|x| ≤ 7.9`, where `tanh` has reached 1 in `f32`); NaN stays NaN.
-#[inline]
+/// `tanh x` of each of `values`, in place, to within 2 ulp of `f32` (Eigen's rational minimax,
+/// `x·P(x²)/Q(x²)` on `|x| ≤ 7.9`, where `tanh` has reached 1 in `f32`); NaN stays NaN.
+///
+/// A whole layer per call, with Horner written out: under the web profile's `opt-level = "z"`
+/// a `tanh` of one vector stayed a call per vector (its argument and result through memory),
+/// and a loop over the coefficients a loop (a splat from memory per coefficient).
 #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
-fn tanh(x: F4) -> F4 {
+fn tanh_each(values: &mut [F4]) {
     const CLAMP: f32 = 7.905_311;
     // The published coefficients, kept digit for digit.
     #[allow(clippy::excessive_precision)]
@@ -272,73 +265,120 @@ fn tanh(x: F4) -> F4 {
         4.893_524_6e-3,
     ];
     const BETA: [f32; 4] = [1.198_258_4e-6, 1.185_347_1e-4, 2.268_434_6e-3, 4.893_525e-3];
-    let x = x.pmax(F4::splat(-CLAMP)).pmin(F4::splat(CLAMP));
-    let x2 = x.mul(x);
-    let mut p = F4::splat(ALPHA[0]);
-    for a in &ALPHA[1..] {
-        p = p.mul(x2).add(F4::splat(*a));
+    // Written out: a closure (as `map`'s) has no `simd128` of its own, and its splat would be
+    // a call.
+    let c = [
+        F4::splat(ALPHA[0]),
+        F4::splat(ALPHA[1]),
+        F4::splat(ALPHA[2]),
+        F4::splat(ALPHA[3]),
+        F4::splat(ALPHA[4]),
+        F4::splat(ALPHA[5]),
+        F4::splat(ALPHA[6]),
+    ];
+    let d = [
+        F4::splat(BETA[0]),
+        F4::splat(BETA[1]),
+        F4::splat(BETA[2]),
+        F4::splat(BETA[3]),
+    ];
+    let (low, high) = (F4::splat(-CLAMP), F4::splat(CLAMP));
+    for v in values {
+        let x = v.pmax(low).pmin(high);
+        let x2 = x.mul(x);
+        let p = c[0].mul(x2).add(c[1]).mul(x2).add(c[2]).mul(x2).add(c[3]);
+        let p = p.mul(x2).add(c[4]).mul(x2).add(c[5]).mul(x2).add(c[6]);
+        let q = d[0].mul(x2).add(d[1]).mul(x2).add(d[2]).mul(x2).add(d[3]);
+        *v = x.mul(p).div(q);
     }
-    let mut q = F4::splat(BETA[0]);
-    for b in &BETA[1..] {
-        q = q.mul(x2).add(F4::splat(*b));
-    }
-    x.mul(p).div(q)
 }
 
-/// `1 / (1 + e^(−z)) = ½ + ½·tanh(z/2)`.
-#[inline]
+/// `σ` of each vector of `values`, in place; the logistic as
+/// `σ(z) = 1 / (1 + e^(−z)) = ½ + ½·tanh(z/2)`.
 #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
-fn logistic(z: F4) -> F4 {
+fn activate(activation: Activation, values: &mut [F4]) {
     let half = F4::splat(0.5);
-    half.add(half.mul(tanh(half.mul(z))))
+    match activation {
+        Activation::Tanh => tanh_each(values),
+        Activation::Sigmoid => {
+            for v in values.iter_mut() {
+                *v = half.mul(*v);
+            }
+            tanh_each(values);
+            for v in values.iter_mut() {
+                *v = half.add(half.mul(*v));
+            }
+        }
+        Activation::Relu => {
+            let zero = F4::splat(0.0);
+            for v in values.iter_mut() {
+                *v = v.pmax(zero);
+            }
+        }
+        Activation::Linear => {}
+    }
 }
 
-/// Each layer's `W` (row-major `[out][in]`) then `b` — the parameters in order — as splatted
-/// `f32` lanes, into `out`.
-fn splat_weights(params: &[f64], out: &mut Vec<F4>) {
-    out.clear();
-    out.extend(params.iter().map(|&w| F4::splat(w as f32)));
-}
+/// Vectors of four points a pass of the drawing path runs through the network layer by layer:
+/// a layer's loops run over all of them with its weights and the `tanh` constants in
+/// registers, and its values, at most [`MAX_HIDDEN_UNITS`] rows of `BLOCK` vectors, stay in
+/// the first level of cache (8 KiB a layer).
+const BLOCK: usize = 32;
 
-/// One network, ready to run on blocks of four points.
+/// One network, ready to run on rows of points.
 struct Kernel<'a> {
     layers: &'a [usize],
     /// The nonlinearity of each hidden layer.
     activations: &'a [Activation],
-    /// Output `s(z)` (a classifier's probability) instead of `z`.
-    probability: bool,
-    /// [`splat_weights`] of the parameters.
+    /// Each layer's `W` (row-major `[out][in]`) then `b` — the parameters in order — as
+    /// splatted `f32` lanes.
     weights: &'a [F4],
+    /// The grid's `x`s, four a vector, the last padded by repeating the last `x` (the same for
+    /// every row).
+    xs: &'a [F4],
 }
 
-impl Kernel<'_> {
-    /// The network's outputs at the eight points `(x[k], y)`: two vectors of four lanes,
-    /// side by side (each weight loaded once for both, two independent chains).
-    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
-    fn run(&self, x: [f32; 8], y: f32) -> [f32; 8] {
-        let z = self.logits(x, y);
-        let mut out = z[0];
-        if self.probability {
-            out[0] = logistic(out[0]);
-            out[1] = logistic(out[1]);
-        }
-        let (lo, hi) = (out[0].to_array(), out[1].to_array());
-        [lo[0], lo[1], lo[2], lo[3], hi[0], hi[1], hi[2], hi[3]]
+impl<'a> Kernel<'a> {
+    /// The kernel of `mlp` at `params` on a grid of columns `xs`, its weights and `xs` in the
+    /// workspace, and the scratch [`Kernel::block`] runs in.
+    fn prepare(
+        mlp: &'a Mlp,
+        params: &[f64],
+        xs: &[f64],
+        ws: &'a mut Workspace,
+    ) -> (Kernel<'a>, &'a mut [F4]) {
+        ws.lanes.clear();
+        ws.lanes.extend(params.iter().map(|&w| F4::splat(w as f32)));
+        ws.lanes.extend(xs.chunks(4).map(|four| {
+            let last = four.len() - 1;
+            F4::new(std::array::from_fn(|k| four[k.min(last)] as f32))
+        }));
+        ws.grid.resize(2 * MAX_HIDDEN_UNITS * BLOCK, F4::splat(0.0));
+        let (weights, xs) = ws.lanes.split_at(params.len());
+        let kernel = Kernel {
+            layers: &mlp.spec.layers,
+            activations: &mlp.activations,
+            weights,
+            xs,
+        };
+        (kernel, &mut ws.grid)
     }
 
-    /// The last layer's outputs at the eight points `(x[k], y)`, unit by unit (the first
-    /// `layers.last()` entries), each as two vectors of four lanes.
-    #[inline]
+    /// The last layer's outputs at the points of block `index` of a row at `y` (the columns'
+    /// vectors `index·BLOCK` on, at most `BLOCK`), unit by unit: a row of as many vectors per
+    /// output; for `probability`, `s(z)` of the first output instead of `z`.
     #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
-    fn logits(&self, x: [f32; 8], y: f32) -> [[F4; 2]; MAX_HIDDEN_UNITS] {
-        let zero = F4::splat(0.0);
-        let mut a = [[zero; 2]; MAX_HIDDEN_UNITS];
-        let mut z = [[zero; 2]; MAX_HIDDEN_UNITS];
-        a[0] = [
-            F4::new([x[0], x[1], x[2], x[3]]),
-            F4::new([x[4], x[5], x[6], x[7]]),
-        ];
-        a[1] = [F4::splat(y); 2];
+    fn block<'s>(
+        &self,
+        index: usize,
+        y: f32,
+        probability: bool,
+        scratch: &'s mut [F4],
+    ) -> &'s [F4] {
+        let x = &self.xs[index * BLOCK..self.xs.len().min((index + 1) * BLOCK)];
+        let len = x.len();
+        let (mut input, mut output) = scratch.split_at_mut(MAX_HIDDEN_UNITS * BLOCK);
+        let y = F4::splat(y);
         let last = self.layers.len() - 2;
         let mut offset = 0;
         for l in 0..=last {
@@ -346,30 +386,50 @@ impl Kernel<'_> {
             let w = &self.weights[offset..offset + n_in * n_out];
             let b = &self.weights[offset + n_in * n_out..offset + n_in * n_out + n_out];
             offset += n_in * n_out + n_out;
-            for ((zo, row), &bo) in z.iter_mut().zip(w.chunks_exact(n_in)).zip(b) {
-                let (mut acc0, mut acc1) = (bo, bo);
-                for (&wi, ai) in row.iter().zip(&a[..n_in]) {
-                    acc0 = acc0.add(wi.mul(ai[0]));
-                    acc1 = acc1.add(wi.mul(ai[1]));
+            if l == 0 {
+                // Along a row `y` is fixed: each first-layer unit is `(b + w₁y) + w₀x`.
+                for ((z_row, w_row), &bo) in
+                    output.chunks_exact_mut(len).zip(w.chunks_exact(2)).zip(b)
+                {
+                    let (w0, along) = (w_row[0], bo.add(w_row[1].mul(y)));
+                    for (z, &u) in z_row.iter_mut().zip(x) {
+                        *z = along.add(w0.mul(u));
+                    }
                 }
-                *zo = [acc0, acc1];
-            }
-            if l < last {
-                let activation = self.activations[l];
-                // Plain loops (a closure here would be a call per vector in wasm).
-                for (ao, zo) in a.iter_mut().zip(&z[..n_out]) {
-                    for (av, &zv) in ao.iter_mut().zip(zo) {
-                        *av = match activation {
-                            Activation::Tanh => tanh(zv),
-                            Activation::Relu => zv.pmax(zero),
-                            Activation::Sigmoid => logistic(zv),
-                            Activation::Linear => zv,
-                        };
+            } else {
+                // Each output `((b + w₀a₀) + w₁a₁) + …` over the whole block, two inputs a pass.
+                for ((z_row, w_row), &bo) in output
+                    .chunks_exact_mut(len)
+                    .zip(w.chunks_exact(n_in))
+                    .zip(b)
+                {
+                    for z in z_row.iter_mut() {
+                        *z = bo;
+                    }
+                    let mut inputs = w_row.iter().zip(input.chunks_exact(len));
+                    while let Some((&w0, a0)) = inputs.next() {
+                        if let Some((&w1, a1)) = inputs.next() {
+                            for ((z, &u), &v) in z_row.iter_mut().zip(a0).zip(a1) {
+                                *z = z.add(w0.mul(u)).add(w1.mul(v));
+                            }
+                        } else {
+                            for (z, &u) in z_row.iter_mut().zip(a0) {
+                                *z = z.add(w0.mul(u));
+                            }
+                        }
                     }
                 }
             }
+            if l < last {
+                activate(self.activations[l], &mut output[..n_out * len]);
+            } else if probability {
+                activate(Activation::Sigmoid, &mut output[..len]);
+            }
+            std::mem::swap(&mut input, &mut output);
         }
-        z
+        let outputs = self.layers[last + 1];
+        let input: &'s [F4] = input;
+        &input[..outputs * len]
     }
 }
 

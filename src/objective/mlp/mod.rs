@@ -97,7 +97,8 @@
 //! `tanh` is [`super::tanh::tanh`]: within 2 ulp, in plain `f64` arithmetic, so training is bit
 //! for bit the same natively and in WebAssembly, and about twice as fast as `f64::tanh` there.
 //! [`Mlp::predict_grid`], the decision boundary redrawn every frame, is a drawing path: `f32`
-//! lanes, four points at a time (WebAssembly SIMD in the browser), a rational `tanh`.
+//! lanes, four points a vector (WebAssembly SIMD in the browser), a row of points through a
+//! layer at a time, a rational `tanh`.
 
 mod activation;
 #[cfg(test)]
@@ -143,8 +144,11 @@ struct Workspace {
     delta: Vec<lanes::F2>,
     /// `∂L/∂z` of the layer below, being computed.
     delta_prev: Vec<lanes::F2>,
-    /// The parameters as splatted `f32` lanes, for [`Mlp::predict_grid`].
+    /// The parameters as splatted `f32` lanes, then the grid's columns four a vector, for
+    /// [`Mlp::predict_grid`].
     lanes: Vec<grid::F4>,
+    /// Two layers' values for a block of points of [`Mlp::predict_grid`].
+    grid: Vec<grid::F4>,
 }
 
 impl Workspace {
@@ -158,6 +162,7 @@ impl Workspace {
             delta: vec![zero; PAIRS * widest],
             delta_prev: vec![zero; PAIRS * widest],
             lanes: Vec::new(),
+            grid: Vec::new(),
         }
     }
 }

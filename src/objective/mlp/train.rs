@@ -422,12 +422,13 @@ fn forward_layer(
 ) {
     let n_in = a_in.len() / PAIRS;
     let zero = F2::splat(0.0);
+    // Filled once a call (a row's weights overwrite the first `n_in`).
+    let mut weights = [zero; WIDEST];
     for ((row, &bo), z_row) in w
         .chunks_exact(n_in)
         .zip(b)
         .zip(a_out.chunks_exact_mut(PAIRS))
     {
-        let mut weights = [zero; WIDEST];
         for (lane, &wi) in weights.iter_mut().zip(row) {
             *lane = F2::splat(wi);
         }
@@ -518,12 +519,13 @@ fn propagate_layer(
     let n_in = a_in.len() / PAIRS;
     let zero = F2::splat(0.0);
     let one = F2::splat(1.0);
+    // Filled once a call (a column's weights overwrite the first outputs' entries).
+    let mut column = [zero; WIDEST];
     for (i, (p_row, x_row)) in delta_prev
         .chunks_exact_mut(PAIRS)
         .zip(a_in.chunks_exact(PAIRS))
         .enumerate()
     {
-        let mut column = [zero; WIDEST];
         for (lane, w_row) in column.iter_mut().zip(w.chunks_exact(n_in)) {
             *lane = F2::splat(w_row[i]);
         }

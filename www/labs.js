@@ -55,9 +55,9 @@ export async function labClassFor(query) {
  * object as `this`, so each is bound once per `Lab`.
  */
 export async function openLab(query, { full = false } = {}) {
-  const useFull = full || (await queryNeedsNetwork(query));
-  let current = new (useFull ? (await loadFullModule()).Lab : firstScreen.Lab)(query);
-  let hasFull = useFull;
+  const Lab = full ? (await loadFullModule()).Lab : await labClassFor(query);
+  let current = new Lab(query);
+  let hasFull = Lab !== firstScreen.Lab;
   let bound = new Map();
   const lab = new Proxy({}, {
     get(_, name) {

@@ -2,7 +2,7 @@
 // wires the modules together — the panel (controls.js, network.js), the transport (player.js),
 // the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
 // The lab (Rust) owns every number; this module only moves edits in and pictures out.
-import { csv_points, dataset_catalog, optimizer_catalog, scenario_json_of_query, surface_catalog } from '../pkg/gdviz.js';
+import { csv_points, optimizer_catalog, scenario_json_of_query, surface_catalog } from '../pkg/gdviz.js';
 import { LR_LADDER, createControls } from './controls.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, hostOrigin, setUpEmbed } from './embed.js';
@@ -563,7 +563,8 @@ async function main() {
     $('status').textContent = t('main.loadingFull');
     let Lab;
     try {
-      [{ Lab }] = await Promise.all([loadFullModule(), setUpNetworkControls()]);
+      await setUpNetworkControls();
+      ({ Lab } = await loadFullModule());
     } catch {
       notify([t('main.fullNotLoaded')]);
       return false;
@@ -734,12 +735,15 @@ async function main() {
     if (isNetwork()) networkControls.show(scenario, state);
     return undefined;
   };
-  /** The network lab's controls (www/network.js), wired when the whole page's module comes in. */
+  /**
+   * The network lab's controls (www/network.js), wired when the whole page's module, which has
+   * their data sets, is in (the two are fetched side by side).
+   */
   let networkControls = null;
   async function setUpNetworkControls() {
-    const { createNetworkControls } = await import('./network.js');
+    const [full, { createNetworkControls }] = await Promise.all([loadFullModule(), import('./network.js')]);
     networkControls ??= createNetworkControls({
-      catalog: JSON.parse(dataset_catalog()),
+      catalog: JSON.parse(full.dataset_catalog()),
       edit,
       numberFrom,
       gradientCheck: (h) => JSON.parse(lab.gradient_check_json(ui.selected, h)),

@@ -2,7 +2,7 @@
 // network editor (hidden layers, activation, loss, initialisation, L2, L1, early stopping), the
 // count of weights near zero and the gradient check. Edits go through `edit`, like the surface
 // lab's, so the core validates every one.
-import { draw_dataset_thumbnail, fit_network_outputs } from '../pkg/gdviz.js';
+import { draw_dataset_thumbnail, fit_network_outputs } from '../pkg/gdviz_full.js';
 import { $, syncChildren } from './dom.js';
 import { num } from './format.js';
 import { catalogTitle, t } from './i18n.js';

@@ -132,7 +132,7 @@ impl Model {
 
 /// The refusal of an objective this build leaves out: a convolutional network without feature
 /// `cnn` (the page's modules; the digits lab's own completes them), a network without `mlp` (the
-/// first screen's module; the network lab's completes it).
+/// first screen's module; the whole page's completes it).
 #[cfg(not(all(feature = "cnn", feature = "mlp")))]
 fn not_in_this_build(why: Unfit) -> Refusal {
     Refusal::at("kind", crate::read::Problem::unfit(why))

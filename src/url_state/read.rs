@@ -497,7 +497,7 @@ impl UrlState {
         }
         candidate.validate()?;
         // A build without feature `mlp` (the first screen's module) reads a network's settings
-        // without building it: the network lab's module, which builds it, reads them again.
+        // without building it: the whole page's module, which builds it, reads them again.
         if cfg!(feature = "mlp") || !matches!(candidate.objective, ObjectiveSpec::Mlp(_)) {
             crate::objective::model::Model::build(&candidate.objective, candidate.seed)?;
         }

@@ -1,5 +1,5 @@
-//! The data sets the network lab offers and their thumbnails: in every build of the page, so the
-//! first screen's module can show the picker before the network lab's module is loaded.
+//! The network lab's data sets (feature `full`): the list its picker offers, their thumbnails, and
+//! a network's output layer fitted to its data.
 
 use super::*;
 use crate::render::colormap::class_css;
@@ -56,4 +56,14 @@ pub fn draw_dataset_thumbnail(canvas: &HtmlCanvasElement, name: &str) -> Result<
         context.fill_rect(px - 1.5, py - 1.5, 3.0, 3.0);
     }
     Ok(())
+}
+
+/// The network objective `objective_json` with its output layer fitted to its loss and data
+/// ([`crate::session::network::fit_outputs`]); text that is not JSON comes back as it was.
+#[wasm_bindgen]
+pub fn fit_network_outputs(objective_json: &str) -> String {
+    match serde_json::from_str(objective_json) {
+        Ok(value) => to_json(&crate::session::network::fit_outputs(value), objective_json),
+        Err(_) => objective_json.to_string(),
+    }
 }

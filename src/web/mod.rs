@@ -40,6 +40,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 mod camera;
 mod charts;
+#[cfg(feature = "full")]
 mod datasets;
 #[cfg(feature = "full")]
 mod network;
@@ -52,7 +53,8 @@ mod words;
 
 pub use camera::{camera_from_text, clamp_camera};
 use charts::*;
-pub use datasets::{dataset_catalog, draw_dataset_thumbnail};
+#[cfg(feature = "full")]
+pub use datasets::{dataset_catalog, draw_dataset_thumbnail, fit_network_outputs};
 #[cfg(feature = "full")]
 use network::*;
 #[cfg(feature = "full")]
@@ -350,16 +352,6 @@ pub fn csv_points(text: &str, kind: &str) -> Result<String, JsValue> {
         let _ = js_sys::Reflect::set(&js, &"csv".into(), &data);
         js.into()
     })
-}
-
-/// The network objective `objective_json` with its output layer fitted to its loss and data
-/// ([`crate::session::network::fit_outputs`]); text that is not JSON comes back as it was.
-#[wasm_bindgen]
-pub fn fit_network_outputs(objective_json: &str) -> String {
-    match serde_json::from_str(objective_json) {
-        Ok(value) => to_json(&crate::session::network::fit_outputs(value), objective_json),
-        Err(_) => objective_json.to_string(),
-    }
 }
 
 impl Lab {

@@ -1,8 +1,8 @@
 // The surface and network labs' two WebAssembly modules. The first screen's (pkg/gdviz.js, which
 // index.html preloads) runs the surface lab and reads every scenario; the whole page's
-// (pkg/gdviz_full.js: the same, the network lab, the 3-D view and the learning-rate tuner) is
-// fetched the first time one of those is opened, and from then on the page's lab is that
-// module's.
+// (pkg/gdviz_full.js: the same, the network lab, the 3-D view, the learning-rate tuner and the
+// CSV reader) is fetched the first time one of those is used, and from then on the page's lab
+// is that module's.
 import init, * as firstScreen from '../pkg/gdviz.js';
 
 /** The first screen's module, instantiated. */

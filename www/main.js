@@ -2,7 +2,7 @@
 // wires the modules together — the panel (controls.js, network.js), the transport (player.js),
 // the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
 // The lab (Rust) owns every number; this module only moves edits in and pictures out.
-import { csv_points, optimizer_catalog, scenario_json_of_query, surface_catalog } from '../pkg/gdviz.js';
+import { optimizer_catalog, scenario_json_of_query, surface_catalog } from '../pkg/gdviz.js';
 import { LR_LADDER, createControls } from './controls.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, hostOrigin, setUpEmbed } from './embed.js';
@@ -552,6 +552,26 @@ async function main() {
   }
 
   /**
+   * The whole page's module (and whatever `alongside` sets up), fetched the first time while the
+   * control that asked for it (`asker`) and the status line say so; null, with a sentence, when
+   * it cannot be fetched (offline, say).
+   */
+  async function fetchFullModule(asker, alongside = async () => {}) {
+    asker.setAttribute('aria-busy', 'true');
+    $('status').textContent = t('main.loadingFull');
+    try {
+      await alongside();
+      return await loadFullModule();
+    } catch {
+      notify([t('main.fullNotLoaded')]);
+      return null;
+    } finally {
+      asker.removeAttribute('aria-busy');
+      $('status').textContent = statusText(state, player.playing);
+    }
+  }
+
+  /**
    * Makes the page's lab the whole page's module's (the network lab, the 3-D view, the tuner),
    * on the scenario it has: fetched the first time, while the control that asked for it
    * (`asker`) and the status line say so. Resolves to false, with a sentence, when the module
@@ -559,20 +579,10 @@ async function main() {
    */
   async function useFullModule(asker = $('tab-network')) {
     if (labs.hasFull()) return true;
-    asker.setAttribute('aria-busy', 'true');
-    $('status').textContent = t('main.loadingFull');
-    let Lab;
-    try {
-      await setUpNetworkControls();
-      ({ Lab } = await loadFullModule());
-    } catch {
-      notify([t('main.fullNotLoaded')]);
-      return false;
-    } finally {
-      asker.removeAttribute('aria-busy');
-      $('status').textContent = statusText(state, player.playing);
-    }
+    const full = await fetchFullModule(asker, setUpNetworkControls);
+    if (!full) return false;
     if (labs.hasFull()) return true;
+    const { Lab } = full;
     const next = new Lab('');
     next.set_words(JSON.stringify(canvasWords()));
     next.load(lab.scenario_json());
@@ -878,11 +888,16 @@ async function main() {
   });
   if (ui.present) document.body.classList.add('present');
   tuning = setUpTuning();
-  /** Pasted CSV replaces the generated data set; the core names the row and column it refuses. */
-  const useCsv = (textarea, kind, label) => {
+  /**
+   * Pasted CSV replaces the generated data set; the core names the row and column it refuses.
+   * The CSV reader is the whole page's module's (the first screen has no pasted data).
+   */
+  const useCsv = async (button, textarea, kind, label) => {
+    const full = await fetchFullModule($(button));
+    if (!full) return;
     let points;
     try {
-      points = JSON.parse(csv_points($(textarea).value, kind()));
+      points = JSON.parse(full.csv_points($(textarea).value, kind()));
     } catch (error) {
       notify([t('messages.labelled', { label, text: csvText(error) })]);
       return;
@@ -902,8 +917,8 @@ async function main() {
       for (const racer of s.race ?? []) delete racer.batch_size;
     }, { partByPart: true, newObjective: true }), 0);
   };
-  $('use-csv').addEventListener('click', () => useCsv('csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification'), t('page.yourDataCsv')));
-  $('use-csv-linreg').addEventListener('click', () => useCsv('csv-linreg', () => 'regression1d', t('page.yourDataCsv')));
+  $('use-csv').addEventListener('click', () => useCsv('use-csv', 'csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification'), t('page.yourDataCsv')));
+  $('use-csv-linreg').addEventListener('click', () => useCsv('use-csv-linreg', 'csv-linreg', () => 'regression1d', t('page.yourDataCsv')));
   setUpLandscape();
   setUpLessons({ open: openLesson, close: closeLesson, embed: ui.embed, language: () => ui.lang });
   showLesson(lessonById(ui.lesson));

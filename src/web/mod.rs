@@ -1,8 +1,8 @@
 //! The surface and network labs' `#[wasm_bindgen]` facade: a thin layer over the core for the
 //! page. Feature `lab` is the first screen's part (the surface lab, the reading of every
-//! scenario); feature `full` adds the network lab (`network`), the 3-D view (`surface3d`) and the
-//! learning-rate tuner (`tune`), in the whole page's module, which the page fetches when one of
-//! those is first opened (www/labs.js). The digits lab has its own, [`crate::web_digits`], in a
+//! scenario); feature `full` adds the network lab (`network`), the 3-D view (`surface3d`), the
+//! learning-rate tuner (`tune`) and the reader of pasted CSV ([`csv_points`]), in the whole page's
+//! module, which the page fetches when one of those is first used (www/labs.js). The digits lab has its own, [`crate::web_digits`], in a
 //! module of its own that the page loads when that lab first opens; all share
 //! [`crate::web_common`].
 //!
@@ -315,7 +315,9 @@ pub fn scenario_json_of_query(query: &str) -> String {
     url_state::from_query(query).scenario.to_json()
 }
 
-/// [`crate::run::trace_digest`] of a scenario, as 16 hex digits (for the replay tests).
+/// [`crate::run::trace_digest`] of a scenario, as 16 hex digits (for the replay tests, which
+/// build every feature: the page's first screen does not carry it).
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 pub fn trace_digest(scenario_json: &str) -> Result<String, JsValue> {
     let scenario = crate::scenario::Scenario::from_json(scenario_json).map_err(js_error)?;
@@ -325,9 +327,10 @@ pub fn trace_digest(scenario_json: &str) -> Result<String, JsValue> {
 
 /// Parses pasted CSV into the JSON `points` of a scenario (`kind`: `classification`,
 /// `regression1d` or `regression2d`); a refusal names the row and column.
-#[wasm_bindgen]
 /// A refusal is a JavaScript `Error` (the CLI's sentence) whose `csv` property holds the
 /// [`crate::data::csv::CsvError`] as data, which the page words (www/messages.js).
+#[cfg(feature = "full")]
+#[wasm_bindgen]
 pub fn csv_points(text: &str, kind: &str) -> Result<String, JsValue> {
     let Some(kind) = crate::data::csv::kind_from_name(kind) else {
         return crate::data::csv::csv_to_points_json(text, kind).map_err(js_error);

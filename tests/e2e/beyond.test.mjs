@@ -75,6 +75,29 @@ test('type a function: it is drawn and raced; a typo is named and the last surfa
   await page.close();
 });
 
+test('linear regression on pasted CSV: the first screen fetches the CSV reader, names a bad row, fits the rest', async () => {
+  const { page, errors } = await openPage(session, '?f=linreg&n=100&o=sgd(lr=0.05)&seed=1');
+  const fetched = [];
+  page.on('request', (request) => { if (request.url().includes('gdviz_full')) fetched.push(request.url()); });
+  await page.locator('#linreg-controls summary').click();
+  const box = page.getByLabel('CSV points for linear regression');
+  await box.fill('x,y\n0.1,0.2\n0.3,oops');
+  await page.getByRole('button', { name: 'Fit this data' }).click();
+  await page.waitForFunction(() => document.querySelector('#notice').textContent.includes('row 3'));
+  assert.match(await page.locator('#notice').textContent(), /row 3, column 2/);
+  assert.ok(fetched.length > 0, 'the whole page\'s module brings the CSV reader');
+  // y = 2x − 1 on 40 points: the fit's slope and intercept are read off the data, not generated.
+  const rows = Array.from({ length: 40 }, (_, i) => `${(i / 20 - 1).toFixed(3)},${(2 * (i / 20 - 1) - 1).toFixed(3)}`);
+  await box.fill(rows.join('\n'));
+  await page.getByRole('button', { name: 'Fit this data' }).click();
+  await page.waitForFunction(() => window.gdviz.scenario.objective.points?.length === 40);
+  assert.equal((await scenarioOf(page)).objective.kind, 'linreg');
+  await page.getByRole('button', { name: 'Step' }).click();
+  assert.ok((await stateOf(page)).racers[0].step >= 1, 'the race runs on the pasted points');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('paste CSV and train on it; bad rows are named', async () => {
   const { page, errors } = await openPage(session, '?view=network');
   await page.locator('#csv-box summary').click();

@@ -457,7 +457,7 @@ export default {
   // www/main.js, www/player.js, www/stage.js, www/share.js and the canvases' words
   'main.wentWrong': 'Something went wrong: {error}',
   'main.loadingFull': 'Loading the rest of the lab…',
-  'main.fullNotLoaded': 'The rest of the lab (the network lab, the 3-D view, the tuner) could not be loaded: is the connection down? Try again once it is back.',
+  'main.fullNotLoaded': 'The rest of the lab (the network lab, the 3-D view, the tuner, the CSV reader) could not be loaded: is the connection down? Try again once it is back.',
   'main.couldNotStart': 'The lab could not start: {error}',
   'main.ignored.speed': 'ignored `speed`: {speed} is not one of the speeds offered (steps per second: {speeds})',
   'main.ignored.axis': 'ignored `axis`: {axis} is not steps, epochs or samples',

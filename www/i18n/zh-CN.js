@@ -456,7 +456,7 @@ export default {
   // www/main.js, www/player.js, www/stage.js, www/share.js and the canvases' words
   'main.wentWrong': '出错了：{error}',
   'main.loadingFull': '正在加载实验台的其余部分…',
-  'main.fullNotLoaded': '实验台的其余部分（神经网络实验台、3D 视图、学习率调节）未能加载：网络是否已断开？连接恢复后请再试一次。',
+  'main.fullNotLoaded': '实验台的其余部分（神经网络实验台、3D 视图、学习率调节、CSV 读取）未能加载：网络是否已断开？连接恢复后请再试一次。',
   'main.couldNotStart': '实验台无法启动：{error}',
   'main.ignored.speed': '已忽略 `speed`：{speed} 不是可选的速度之一（每秒步数：{speeds}）',
   'main.ignored.axis': '已忽略 `axis`：{axis} 不是 steps、epochs 或 samples',

@@ -396,7 +396,7 @@ async function rotationFrames(session) {
  * counted (`warm_up_ms`): scripts/serve.mjs compresses each file the first time it sends it
  * (brotli 11; the wasm comes precompressed), a cost of the test server, not of the page.
  */
-async function firstPaint(session, { runs: count, network = null }) {
+async function firstPaint(session, { runs: count, network = null, query = '', canvas = 'heat' }) {
   const runs = [];
   let warmUp = null;
   for (let i = network ? 0 : -1; i < count; i += 1) {
@@ -407,26 +407,32 @@ async function firstPaint(session, { runs: count, network = null }) {
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
       await cdp.send('Network.emulateNetworkConditions', network);
     }
-    await page.addInitScript(() => {
-      const put = ImageBitmapRenderingContext.prototype.transferFromImageBitmap;
+    // The first picture reaches `canvas` as a bitmap (the heat map, www/shown.js) or as pixels
+    // (a network's decision boundary).
+    await page.addInitScript((id) => {
       window.__firstHeat = null;
-      ImageBitmapRenderingContext.prototype.transferFromImageBitmap = function transferFromImageBitmap(...args) {
-        const result = put.apply(this, args);
-        if (window.__firstHeat === null && this.canvas?.id === 'heat') {
-          window.__firstHeat = { put: performance.now() };
-          requestAnimationFrame(() => {
-            const channel = new MessageChannel();
-            channel.port1.onmessage = () => { window.__firstHeat.shown = performance.now(); };
-            channel.port2.postMessage(null);
-          });
-        }
-        return result;
+      const drawn = (target) => {
+        if (window.__firstHeat !== null || target?.id !== id) return;
+        window.__firstHeat = { put: performance.now() };
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => { window.__firstHeat.shown = performance.now(); };
+          channel.port2.postMessage(null);
+        });
       };
-    });
-    await page.goto(session.url);
+      for (const [prototype, name] of [[ImageBitmapRenderingContext.prototype, 'transferFromImageBitmap'], [CanvasRenderingContext2D.prototype, 'putImageData']]) {
+        const original = prototype[name];
+        prototype[name] = function drawing(...args) {
+          const result = original.apply(this, args);
+          drawn(this.canvas);
+          return result;
+        };
+      }
+    }, canvas);
+    await page.goto(session.url + query);
     await page.waitForFunction(() => window.__firstHeat?.shown !== undefined, null, { timeout: 60000 });
-    const run = await page.evaluate(() => {
-      const canvas = document.getElementById('heat');
+    const run = await page.evaluate((id) => {
+      const canvas = document.getElementById(id);
       const copy = document.createElement('canvas');
       copy.width = canvas.width;
       copy.height = canvas.height;
@@ -439,7 +445,7 @@ async function firstPaint(session, { runs: count, network = null }) {
       const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
       const bytes = entries.filter((e) => e.responseEnd <= window.__firstHeat.shown).reduce((sum, e) => sum + e.encodedBodySize, 0);
       return { ...window.__firstHeat, nonblank: coloured > 100, fcp, bytes };
-    });
+    }, canvas);
     if (i < 0) warmUp = run.shown;
     else runs.push(run);
     await page.close();
@@ -665,11 +671,14 @@ async function main() {
     }
     let paint = null;
     let slowPaint = null;
+    let slowNetworkLink = null;
     if (wanted('paint')) {
       log('first paint');
       paint = await firstPaint(session, { runs: FIRST_PAINT_RUNS });
       log('first paint on a slow network (1.6 Mbit/s, 150 ms)');
       slowPaint = await firstPaint(session, { runs: SLOW_PAINT_RUNS, network: SLOW_NETWORK });
+      log('first paint of a link to a network on a slow network');
+      slowNetworkLink = await firstPaint(session, { runs: SLOW_PAINT_RUNS, network: SLOW_NETWORK, query: NETWORK_QUERY, canvas: 'boundary' });
     }
     const playingFigures = (view, d) => (d ? {
       [`frame_p95_ms_${view}`]: d.p95,
@@ -713,6 +722,7 @@ async function main() {
         interactions: actions,
         first_paint: paint,
         first_paint_slow: slowPaint,
+        first_paint_slow_network_link: slowNetworkLink,
         wasm_bytes: (await readFile(join(ROOT, 'pkg/gdviz_bg.wasm'))).length,
         full_wasm_gzip_bytes: wasmGzipBytes('pkg/gdviz_full_bg.wasm'),
       },
@@ -764,8 +774,10 @@ async function main() {
         first_paint_slow_ms: `The same under Network.emulateNetworkConditions (${SLOW_NETWORK.downloadThroughput * 8 / 1e6} Mbit/s down, `
           + `${SLOW_NETWORK.latency} ms latency), cache disabled, median of ${SLOW_PAINT_RUNS} loads; scripts/serve.mjs compresses. `
           + 'details.first_paint_slow.bytes: the compressed bytes fetched by then (Resource Timing encodedBodySize), which the '
-          + 'load of the machine does not change: at 1.6 Mbit/s each 100 KB takes 0.5 s.',
-        wasm_gzip_bytes: 'gzip -9 of pkg/gdviz_bg.wasm (make web: wasm-bindgen, wasm-opt -Oz), the wasm the first screen loads; details.full_wasm_gzip_bytes: pkg/gdviz_full_bg.wasm, fetched when the network lab, the 3-D view or the tuner is first opened.',
+          + 'load of the machine does not change: at 1.6 Mbit/s each 100 KB takes 0.5 s. '
+          + `details.first_paint_slow_network_link (no target): the same for a link to a network (${NETWORK_QUERY}), until its `
+          + 'decision boundary is on screen; such a link starts with the whole page\'s module alone.',
+        wasm_gzip_bytes: 'gzip -9 of pkg/gdviz_bg.wasm (make web: wasm-bindgen, wasm-opt -Oz), the wasm the first screen loads; details.full_wasm_gzip_bytes: pkg/gdviz_full_bg.wasm, fetched when the network lab, the 3-D view, the tuner or the CSV reader is first used (a link to a network or to the 3-D view starts with it alone).',
         peer: peerNote,
       },
     };
@@ -804,7 +816,7 @@ async function main() {
       console.log(`${name}: ${fmt(r.value)} long tasks, longest ${fmt(r.longest_ms)} ms, ${fmt(r.wall_ms)} ms to the result${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
     }
   }
-  for (const [name, d] of [['first paint', results.details.first_paint], ['first paint, slow network', results.details.first_paint_slow]]) {
+  for (const [name, d] of [['first paint', results.details.first_paint], ['first paint, slow network', results.details.first_paint_slow], ['first decision boundary of a link to a network, slow network', results.details.first_paint_slow_network_link]]) {
     if (d) console.log(`${name} runs: ${d.runs.join(', ')} ms${d.warm_up_ms === undefined ? '' : ` (after a warm-up load, ${d.warm_up_ms} ms)`}; ${d.bytes} bytes on the wire by then`);
   }
   if (results.peer) {

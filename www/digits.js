@@ -4,11 +4,11 @@
 // The lab (Rust, DigitsLab) owns every number; this module moves edits in and pictures out, and
 // trains in slices of a few milliseconds so the page stays responsive.
 import initDigits, { DigitsLab, install_digits } from '../pkg/gdviz_digits.js';
-import { optimizer_catalog } from '../pkg/gdviz.js';
 import { setBatch, setRacers } from './controls.js';
 import { $ } from './dom.js';
 import { num } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
+import { core } from './labs.js';
 import { racerLabel, racersOf } from './legend.js';
 import { ignoredText, reasonText } from './messages.js';
 import { DIGITS_LESSONS } from './lessons.js';
@@ -151,7 +151,7 @@ function edit(mutate) {
 
 function setUpControls() {
   const optimizer = $('digits-optimizer');
-  const optimizers = JSON.parse(optimizer_catalog()).filter((entry) => entry.name !== 'newton');
+  const optimizers = JSON.parse(core.optimizer_catalog()).filter((entry) => entry.name !== 'newton');
   for (const entry of optimizers) optimizer.append(new Option(entry.title, entry.name));
   const conv = (s) => s.objective.convs;
   const each = (s, f) => conv(s).forEach(f);

@@ -2,11 +2,8 @@
 // index.html preloads) runs the surface lab and reads every scenario; the whole page's
 // (pkg/gdviz_full.js: the same, the network lab, the 3-D view, the learning-rate tuner and the
 // CSV reader) is fetched the first time one of those is used, and from then on the page's lab
-// is that module's.
+// is that module's. A link to a network or to the 3-D view starts with the whole page's alone.
 import init, * as firstScreen from '../pkg/gdviz.js';
-
-/** The first screen's module, instantiated. */
-export const firstScreenReady = init();
 
 /** Whether a scenario (parsed JSON) trains a network, which only the whole page's module builds. */
 export const needsNetwork = (scenario) => scenario?.objective?.kind === 'mlp';
@@ -29,22 +26,33 @@ export function loadFullModule() {
 }
 
 /**
- * A link to a network or to the 3-D view (`f=mlp`, `view=network`, `view3d=1`) needs the whole
- * page's module before its first picture: judged by the link's words alone, only to fetch it
- * alongside the first screen's rather than after it (the scenario the wasm reads decides what is
- * built, and a wrong guess costs a download, nothing else).
+ * Whether the page starts with the whole page's module: index.html preloads it rather than the
+ * first screen's for a link to a network or to the 3-D view, which needs it before its first
+ * picture (judged by the link's words alone; a wrong guess costs a download, nothing else).
  */
-if (/(?:^|[?&])(?:f=mlp|view=network|view3d=1)(?:&|$)/.test(window.location.search)) loadFullModule().catch(() => {});
+const STARTS_FULL = document.getElementById('wasm-module')?.dataset.module === 'full';
 
-/** Whether a URL query's scenario trains a network (read, not built, by the first screen's module). */
-async function queryNeedsNetwork(query) {
-  await firstScreenReady;
-  return needsNetwork(JSON.parse(firstScreen.scenario_json_of_query(query)));
-}
+/**
+ * The module `coreReady` resolves to, once it has (null before): for the free functions (the
+ * 3-D view's camera, the digits lab's catalogue) of a page that has started.
+ */
+export let core = null;
+
+/**
+ * The module the page reads scenarios and its catalogues with, instantiated: the first screen's,
+ * or the whole page's when the page starts with it — that reads every scenario too, so such a
+ * link fetches one module rather than two.
+ */
+export const coreReady = (STARTS_FULL ? loadFullModule() : init().then(() => firstScreen)).then((module) => {
+  core = module;
+  return module;
+});
 
 /** The `Lab` class that builds the scenario of a URL query: the whole page's for a network. */
 export async function labClassFor(query) {
-  return (await queryNeedsNetwork(query)) ? (await loadFullModule()).Lab : firstScreen.Lab;
+  const started = await coreReady;
+  if (started !== firstScreen) return started.Lab;
+  return needsNetwork(JSON.parse(started.scenario_json_of_query(query))) ? (await loadFullModule()).Lab : started.Lab;
 }
 
 /**

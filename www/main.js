@@ -2,14 +2,13 @@
 // wires the modules together — the panel (controls.js, network.js), the transport (player.js),
 // the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
 // The lab (Rust) owns every number; this module only moves edits in and pictures out.
-import { optimizer_catalog, scenario_json_of_query, surface_catalog } from '../pkg/gdviz.js';
 import { LR_LADDER, createControls } from './controls.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, hostOrigin, setUpEmbed } from './embed.js';
 import { rate } from './format.js';
 import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, loadAllLanguages, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
-import { firstScreenReady, labClassFor, loadFullModule, needsNetwork, openLab } from './labs.js';
+import { coreReady, labClassFor, loadFullModule, needsNetwork, openLab } from './labs.js';
 import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from './lessons.js';
 import { csvText, ignoredText, readField, reasonText, refusalText } from './messages.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
@@ -27,7 +26,7 @@ const FRAMED = window.self !== window.top;
 // The wasm (preloaded by index.html) compiles while the words below are fetched and filled in;
 // main() awaits it and reports its failure (the catch only keeps it from counting as unhandled
 // until then).
-firstScreenReady.catch(() => {});
+coreReady.catch(() => {});
 
 // The page's words, in the language the URL asks for, else the browser's: filled before the
 // lab loads, so even "Loading the lab…" is in the reader's language.
@@ -132,7 +131,8 @@ function readUi(params, ignored) {
 }
 
 async function main() {
-  await firstScreenReady;
+  // The catalogues and the reading of scenarios: the module the page starts with (labs.js).
+  const { optimizer_catalog, scenario_json_of_query, surface_catalog } = await coreReady;
   const pageIgnored = [];
   const ui = readUi(new URLSearchParams(window.location.search), pageIgnored);
   // A link to a network or to the 3-D view waits for the whole page's module too (labs.js).

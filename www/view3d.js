@@ -5,16 +5,16 @@
 // with the racers' points on top. Drag (a finger too) turns it, the wheel or a pinch zooms, the
 // arrow keys turn it and + / − zoom when it has the focus, "Reset camera" or 0 puts the camera
 // back. The camera rides in the URL (`cam=yaw,pitch,zoom`, degrees); the lab keeps it in range.
-import { camera_from_text, clamp_camera } from '../pkg/gdviz.js';
 import { $, setCanvasSize, setHidden } from './dom.js';
 import { t } from './i18n.js';
+import { core } from './labs.js';
 
 /** Degrees turned per CSS pixel dragged, and per arrow key. */
 const TURN = { drag: 0.4, key: 5 };
 
 /** The camera `cam=` names (the default camera when absent or not three numbers). */
 export function readCamera(text) {
-  const [yaw, pitch, zoom] = camera_from_text(text ?? '');
+  const [yaw, pitch, zoom] = core.camera_from_text(text ?? '');
   return { yaw, pitch, zoom };
 }
 
@@ -46,7 +46,7 @@ export function setUpView3d({ ui, redraw, onUiChange }) {
     settle = setTimeout(() => turn(false), SETTLE_MS);
   };
   const move = (yaw, pitch, zoom) => {
-    const [y, p, z] = clamp_camera(yaw, pitch, zoom);
+    const [y, p, z] = core.clamp_camera(yaw, pitch, zoom);
     ui.camera = { yaw: y, pitch: p, zoom: z };
     if (pending) return;
     pending = true;

@@ -379,7 +379,7 @@ test('offline, the Network tab says the rest of the lab could not be loaded and 
   await page.route('**/www/network.js', offline);
   await page.getByRole('button', { name: 'Network', exact: true }).click();
   await page.locator('#notice').waitFor();
-  assert.match(await noticeOf(page), /^The rest of the lab \(the network lab, the 3-D view, the tuner\) could not be loaded: is the connection down\? Try again once it is back\.$/);
+  assert.match(await noticeOf(page), /^The rest of the lab \(the network lab, the 3-D view, the tuner, the CSV reader\) could not be loaded: is the connection down\? Try again once it is back\.$/);
   assert.equal(await page.evaluate(() => window.gdviz.view), 'surface');
   assert.equal(await page.locator('#tab-network').getAttribute('aria-busy'), null, 'the tab no longer says it is busy');
   await page.getByRole('button', { name: 'Step' }).click();

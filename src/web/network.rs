@@ -194,8 +194,8 @@ impl Lab {
     }
 
     /// The data points of racer `selected`'s data on the points layer (sized to `canvas`):
-    /// training points filled, test points hollow, in their class's colour — rasterised here
-    /// ([`draw_dot`]) and sent as one picture.
+    /// training points filled and ringed dark, test points white and ringed in their class's
+    /// colour — rasterised here ([`draw_dot`]) and sent as one picture.
     fn draw_points_layer(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -217,6 +217,10 @@ impl Lab {
         pixels.resize(w as usize * h as usize * 4, 0);
         const WHITE: [u8; 3] = [255, 255, 255];
         const GREY: [u8; 3] = [0x33, 0x33, 0x33];
+        // A training point's ring is dark: with a white one, a dot on a region of its own
+        // colour (a trained map at certainty) read as a white ring around nothing, as hollow as
+        // a test point.
+        const DARK: [u8; 3] = [0x22, 0x22, 0x22];
         for (points, hollow) in [(mlp.train_points(), false), (mlp.test_points(), true)] {
             for p in points {
                 let colour = if classifier {
@@ -227,7 +231,7 @@ impl Lab {
                 let (fill, ring) = if hollow {
                     (WHITE, colour)
                 } else {
-                    (colour, WHITE)
+                    (colour, DARK)
                 };
                 let dot = Dot {
                     fill,

@@ -166,16 +166,23 @@ impl Lab {
                     context.move_to(px + r, py - r);
                     context.line_to(px - r, py + r);
                     context.stroke();
-                    let label = format!(
-                        "{} {}",
-                        runner.optimizer().name(),
-                        self.words.ended(runner.status())
-                    );
-                    let lx = (px + 9.0 * dpr).min(viewport.left + viewport.width - 160.0 * dpr);
-                    context.set_fill_style_str("rgba(0,0,0,0.7)");
-                    context.fill_rect(lx - 3.0 * dpr, py - 14.0 * dpr, 170.0 * dpr, 18.0 * dpr);
+                    // The words in white on a dark box, led by a bar in the racer's colour (a
+                    // dark racer's colour on the dark box did not read), inside the plot; the
+                    // legend names the racer of that colour.
+                    let label = self.words.ended(runner.status());
+                    let (pad, bar, height) = (4.0 * dpr, 4.0 * dpr, 18.0 * dpr);
+                    let width = context.measure_text(&label)?.width() + bar + 3.0 * pad;
+                    let right = viewport.left + viewport.width;
+                    let bx = (px + 9.0 * dpr).min(right - width).max(viewport.left);
+                    let top = (py - height + 4.0 * dpr)
+                        .min(viewport.top + viewport.height - height)
+                        .max(viewport.top);
+                    context.set_fill_style_str("rgba(0,0,0,0.8)");
+                    context.fill_rect(bx, top, width, height);
                     context.set_fill_style_str(&color);
-                    context.fill_text(&label, lx, py)?;
+                    context.fill_rect(bx + pad, top + 3.0 * dpr, bar, height - 6.0 * dpr);
+                    context.set_fill_style_str("#fff");
+                    context.fill_text(&label, bx + bar + 2.0 * pad, top + height - 5.0 * dpr)?;
                 }
             }
         }

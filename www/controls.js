@@ -2,7 +2,7 @@
 // new scenario object, which main.js hands to the wasm lab (the core validates it). A number a
 // person types is read here, and refused here in the control's own words when it is not one.
 import { $, ladderSlider, syncChildren } from './dom.js';
-import { nearestIndex, num, oneTwoFive, rate } from './format.js';
+import { num, oneTwoFive, rate } from './format.js';
 import { batchSizes, racersOf, showLegend } from './legend.js';
 import { catalogTitle, t } from './i18n.js';
 import { hyperLabel, readField } from './messages.js';
@@ -269,7 +269,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     }
     optimizer.value = chosen.name;
     if (document.activeElement !== $('lr')) $('lr').value = String(chosen.lr);
-    lrSlider.show(chosen.lr, nearestIndex);
+    lrSlider.show(chosen.lr);
     const hasMomentum = 'momentum' in chosen;
     $('momentum').disabled = !hasMomentum;
     $('momentum').value = hasMomentum ? chosen.momentum : '';
@@ -305,7 +305,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('batch-all-label').hidden = racers.length < 2;
     $('batch-all').checked = same && ui.batchForAll;
     batchSlider.setLadder(batchLadder(hasData ? n : 1000000));
-    batchSlider.show(Math.min(batch, hasData ? n : batch), nearestIndex);
+    batchSlider.show(Math.min(batch, hasData ? n : batch));
     $('batch').max = hasData ? String(Math.max(n, 1000000)) : '1000000';
     if (document.activeElement !== $('batch')) $('batch').value = String(batch);
     const who = racers.length > 1 && !$('batch-all').checked ? t('controls.whichOptimizer', { number: ui.selected + 1 }) : '';

@@ -3,7 +3,7 @@
 // learning-rate slider, so a learner sees the step size cross it. The numbers come from the core
 // (objective::curvature); the glyph on the surface is drawn with the markers.
 import { $ } from './dom.js';
-import { num, rate } from './format.js';
+import { ladderPosition, num, rate } from './format.js';
 import { catalogTitle, sentences, t } from './i18n.js';
 
 /**
@@ -12,10 +12,7 @@ import { catalogTitle, sentences, t } from './i18n.js';
  */
 export function ladderFraction(ladder, value) {
   if (!(value >= ladder[0] && value <= ladder[ladder.length - 1])) return null;
-  let i = 0;
-  while (i < ladder.length - 2 && value > ladder[i + 1]) i += 1;
-  const within = Math.log(value / ladder[i]) / Math.log(ladder[i + 1] / ladder[i]);
-  return (i + within) / (ladder.length - 1);
+  return ladderPosition(ladder, value) / (ladder.length - 1);
 }
 
 /**

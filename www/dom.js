@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the page's modules.
+import { ladderPosition } from './format.js';
 
 /** The element with this id. */
 export const $ = (id) => document.getElementById(id);
@@ -39,40 +40,48 @@ export function syncChildren(container, keys, create, update) {
 
 /**
  * A range input that walks through `ladder` (one notch per arrow key, three per Page Up/Down,
- * Home and End to the ends): `onInput(value)` while it moves, `onCommit(value)` when it is let
- * go or a key has moved it. `show(value)` places the thumb at the nearest notch.
+ * Home and End to the ends; a pointer lands on the nearest notch): `onInput(value)` while it
+ * moves, `onCommit(value)` when it is let go or a key has moved it. `show(value)` places the
+ * thumb where `value` stands, between notches too (0.3 between 0.2 and 0.5, nearer 0.2 than 0.5
+ * on the log scale), held at an end beyond the ladder, and tells a screen reader `value` itself.
  */
 export function ladderSlider(input, { ladder, describe, onInput, onCommit }) {
   let values = ladder;
-  const set = (index) => {
+  /** The thumb on notch `index`, which a pointer or a key chose. */
+  const choose = (index) => {
     input.value = String(index);
     input.setAttribute('aria-valuetext', describe(values[index]));
+    return values[index];
   };
+  /** The notch nearest the thumb. */
+  const notch = () => Math.round(Number(input.value));
   input.min = '0';
-  input.step = '1';
+  // Any position, for a value between notches; a pointer or a key still moves notch by notch.
+  input.step = 'any';
   const setLadder = (next) => {
     values = next;
     input.max = String(values.length - 1);
   };
   setLadder(ladder);
-  input.addEventListener('input', () => {
-    set(Number(input.value));
-    onInput(values[Number(input.value)]);
-  });
-  input.addEventListener('change', () => onCommit(values[Number(input.value)]));
+  input.addEventListener('input', () => onInput(choose(notch())));
+  input.addEventListener('change', () => onCommit(values[notch()]));
   input.addEventListener('keydown', (event) => {
-    const jump = { PageUp: 3, PageDown: -3 }[event.key];
-    if (jump === undefined) return;
+    const at = Number(input.value);
+    // From between two notches, an arrow goes to the next notch that way.
+    const up = Math.floor(at + 1e-9) + 1;
+    const down = Math.ceil(at - 1e-9) - 1;
+    const target = { ArrowRight: up, ArrowUp: up, ArrowLeft: down, ArrowDown: down, PageUp: notch() + 3, PageDown: notch() - 3, Home: 0, End: values.length - 1 }[event.key];
+    if (target === undefined) return;
     event.preventDefault();
-    const index = Math.max(0, Math.min(values.length - 1, Number(input.value) + jump));
-    set(index);
-    onInput(values[index]);
-    onCommit(values[index]);
+    const value = choose(Math.max(0, Math.min(values.length - 1, target)));
+    onInput(value);
+    onCommit(value);
   });
   return {
     setLadder,
-    show(value, nearest) {
-      set(nearest(values, value));
+    show(value) {
+      input.value = String(ladderPosition(values, value));
+      input.setAttribute('aria-valuetext', describe(value));
     },
   };
 }

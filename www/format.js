@@ -46,12 +46,16 @@ export function oneTwoFive(low, high) {
   return values;
 }
 
-/** The index of the value in `ladder` nearest to `value` on a log scale. */
-export function nearestIndex(ladder, value) {
-  if (!(value > 0)) return 0;
-  let best = 0;
-  for (let i = 1; i < ladder.length; i += 1) {
-    if (Math.abs(Math.log(ladder[i] / value)) < Math.abs(Math.log(ladder[best] / value))) best = i;
-  }
-  return best;
+/**
+ * Where `value` stands on the increasing, log-spaced `ladder`, as a fractional index: `i` at notch
+ * `i`, between two notches as far along as it is on a log scale, and held at the ends beyond
+ * them (0 for a value that is not a positive number).
+ */
+export function ladderPosition(ladder, value) {
+  const last = ladder.length - 1;
+  if (!(value > ladder[0])) return 0;
+  if (value >= ladder[last]) return last;
+  let i = 0;
+  while (value > ladder[i + 1]) i += 1;
+  return i + Math.log(value / ladder[i]) / Math.log(ladder[i + 1] / ladder[i]);
 }

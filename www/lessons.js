@@ -114,6 +114,22 @@ function lessonHref(lesson, embed) {
 }
 
 /**
+ * Focuses the lesson `box` and scrolls as little as shows it, but never past the picture's top
+ * (`#stack`): the text reads beside the picture it is about, and what does not fit is a scroll
+ * away, rather than the picture's top cut off to show the text's end.
+ */
+function bringIntoView(box) {
+  box.focus({ preventScroll: true });
+  const { top, bottom } = box.getBoundingClientRect();
+  const pictureTop = $('stack').getBoundingClientRect().top;
+  // Down to the text's end, but not past the picture's top; up to whichever is higher, when the
+  // picture's top or the text's is above the window.
+  let by = bottom > window.innerHeight ? Math.max(0, Math.min(bottom - window.innerHeight, pictureTop)) : 0;
+  if (pictureTop - by < 0 || top - by < 0) by = Math.min(top, pictureTop);
+  if (by !== 0) window.scrollBy({ top: by, behavior: 'instant' });
+}
+
+/**
  * Lists the lessons as links (each also a URL of its own) that `open(lesson)` applies in place,
  * and gives the lesson box its close button, which calls `close()`. `language()` is the language
  * a person chose, which the links carry.
@@ -135,7 +151,7 @@ export function setUpLessons({ open, close, embed, language }) {
       // Focus moves to the lesson once it opened (a network's waits for the whole page's module),
       // so a keyboard or screen-reader user reads it next (and Space plays it) instead of
       // starting again from the top of the page.
-      Promise.resolve(open(lesson)).then(() => { if (!$('lesson').hidden) $('lesson').focus(); });
+      Promise.resolve(open(lesson)).then(() => { if (!$('lesson').hidden) bringIntoView($('lesson')); });
     });
     item.append(link);
     list.append(item);

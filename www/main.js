@@ -621,9 +621,10 @@ async function main() {
    * racer becomes Adam and the page says so, rather than refusing the whole change. `partByPart`:
    * the picture and the read-outs are drawn part by part on the next frames (drawInTurn), not
    * all in this task; `newObjective`: the caller knows the objective changes (new data), so it
-   * is not compared.
+   * is not compared; `source`: the label of where the whole scenario came from (Import JSON),
+   * which a refusal names first.
    */
-  function edit(mutate, { push = true, partByPart = false, newObjective = false } = {}) {
+  function edit(mutate, { push = true, partByPart = false, newObjective = false, source = null } = {}) {
     const next = structuredClone(scenario);
     mutate(next);
     const text = JSON.stringify(next);
@@ -636,7 +637,8 @@ async function main() {
       } catch (error) {
         const index = objectiveChanged ? racerRefused(error) : null;
         if (index === null || adapted.length >= 8) {
-          notify([refusalText(error, labels())], { refused: true });
+          const text = refusalText(error, labels());
+          notify([source === null ? text : t('messages.labelled', { label: source, text })], { refused: source === null });
           controls.show(scenario, state);
           return false;
         }
@@ -674,11 +676,11 @@ async function main() {
    * Replaces the whole scenario (a lesson, another view, an imported file, Back): a new entry.
    * The new picture and read-outs are drawn part by part on the next frames. Resolves to whether
    * the lab took it: at once, or for a network or the 3-D view the first time, once the whole
-   * page's module is in.
+   * page's module is in. `source`: as `edit`'s.
    */
-  async function replace(next, { push = 'new' } = {}) {
+  async function replace(next, { push = 'new', source = null } = {}) {
     if ((needsNetwork(next) || ui.view3d) && !(await useFullModule())) return false;
-    return edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); }, { push, partByPart: true });
+    return edit((s) => { for (const key of Object.keys(s)) delete s[key]; Object.assign(s, structuredClone(next)); }, { push, partByPart: true, source });
   }
 
   /**
@@ -899,7 +901,8 @@ async function main() {
     try {
       points = JSON.parse(full.csv_points($(textarea).value, kind()));
     } catch (error) {
-      notify([t('messages.labelled', { label, text: csvText(error) })]);
+      // The text box is marked as refused, and typing into it takes the sentence away.
+      notify([t('messages.labelled', { label, text: csvText(error) })], { refused: true });
       return;
     }
     // Thousands of rows: read here, loaded in a task of their own, then drawn part by part, so
@@ -936,7 +939,12 @@ async function main() {
     await setLanguage(menu.value);
     updateUrl(false);
   });
-  onLanguageChange(() => relabel());
+  // A notice is worded in the language it was shown in: a switch takes it away (with the mark on
+  // the control it refused) rather than leave a sentence in the other language.
+  onLanguageChange(() => {
+    notify([]);
+    relabel();
+  });
   relabel({ redraw: false });
   // The other languages' words, fetched once the lab has started, so a switch is immediate.
   setTimeout(() => { loadAllLanguages().catch(() => {}); }, 0);

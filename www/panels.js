@@ -25,11 +25,14 @@ export function counterText(state, selected = 0) {
   const who = state.racers.length > 1 ? t('controls.whichOptimizer', { number: state.racers.indexOf(racer) + 1 }) : '';
   // On one analytic function (a surface) an epoch is a step and a sample an evaluation of f and
   // ∇f: the counter says what the run has cost, the Hessians Newton's method evaluates included.
+  // A run that diverged or failed counts the steps it completed, and says which step it stopped
+  // at (the legend's words): "step 3 · … · diverged at step 4".
+  const ended = racer.status === 'diverged' || racer.status === 'failed' ? ` · ${outcomeText(racer)}` : '';
   if (state.sample_count === 1 && !state.network) {
     const hessians = racer.hessians === null || racer.hessians === undefined ? '' : t('panels.hessians', { hessians: racer.hessians });
-    return who + t('panels.counterEvaluations', { step: racer.step, evaluations: racer.samples }) + hessians;
+    return who + t('panels.counterEvaluations', { step: racer.step, evaluations: racer.samples }) + hessians + ended;
   }
-  return who + t('panels.counter', { step: racer.step, epoch: num(racer.epoch), samples: racer.samples });
+  return who + t('panels.counter', { step: racer.step, epoch: num(racer.epoch), samples: racer.samples }) + ended;
 }
 
 /** The selected racer's last update, written out with its numbers. */

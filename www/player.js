@@ -3,7 +3,7 @@
 // many steps as the time since the last frame asks for (bounded, so a stalled tab does not leap
 // ahead), and no more than fit in the frame's compute budget.
 import { $, ladderSlider } from './dom.js';
-import { grouped, nearestIndex, oneTwoFive } from './format.js';
+import { grouped, oneTwoFive } from './format.js';
 import { t } from './i18n.js';
 
 /** The speeds offered, in steps per second: 1, 2, 5, 10, … 100 000. */
@@ -123,7 +123,7 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced 
     onCommit: () => onUiChange(),
   });
   const showSpeed = () => {
-    speed.show(ui.speed, nearestIndex);
+    speed.show(ui.speed);
     $('speed-value').textContent = speedText(ui.speed);
   };
   showSpeed();

@@ -121,6 +121,6 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
       return;
     }
     dialog.close();
-    replace(imported);
+    replace(imported, { source: t('page.importJson') });
   });
 }

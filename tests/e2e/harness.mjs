@@ -151,6 +151,16 @@ export async function openAndRun(page, title) {
   assert.equal(await page.locator('#lesson-title').textContent(), title);
   assert.equal(await page.locator('#lesson').isVisible(), true);
   assert.equal(await noticeOf(page), '', `${title} opens without a notice`);
+  // The lesson has the focus, and the window shows the whole picture with the text below it
+  // (what does not fit is a scroll away): the picture's top is not cut off to show the text.
+  await page.waitForFunction(() => document.activeElement?.id === 'lesson');
+  const view = await page.evaluate(() => ({
+    picture: document.getElementById('stack').getBoundingClientRect().top,
+    text: document.getElementById('lesson').getBoundingClientRect().top,
+    height: window.innerHeight,
+  }));
+  assert.ok(view.picture >= -1, `${title}: the picture's top is in view (${view.picture})`);
+  assert.ok(view.text < view.height, `${title}: the lesson's text starts in view (${view.text} of ${view.height})`);
   return (await runToEnd(page)).racers;
 }
 

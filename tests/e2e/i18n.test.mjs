@@ -151,8 +151,14 @@ test('the language menu switches every string and keeps the run; the browser’s
   assert.equal(await page.locator('#lesson-list a').first().textContent(), '批量、随机与小批量梯度下降');
   assert.match(await page.locator('#lesson-list a').first().getAttribute('href'), /&lang=zh-CN$/, 'a lesson opened in a new tab keeps the language');
   await page.locator('#lessons summary').click();
+  // A refusal shown in Chinese does not stay on the English page.
+  await page.getByLabel('学习率', { exact: true }).fill('-3');
+  await page.getByLabel('学习率', { exact: true }).press('Tab');
+  assert.match(await page.locator('#notice').textContent(), /^学习率：/);
 
   await page.getByLabel('语言').selectOption('en');
+  assert.equal(await page.locator('#notice').isHidden(), true, 'the Chinese notice is gone');
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).getAttribute('aria-invalid'), null);
   assert.equal(await page.locator('#counter').textContent(), english);
   assert.equal(await page.locator('#step').textContent(), 'Step');
   assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.001');
@@ -213,13 +219,17 @@ async function refusalsIn(lang, expect) {
   await page.locator('#import-json').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "steps": 10,\n  "seed": ]\n}') });
   assert.match(await say(), expect[3]);
   await page.keyboard.press('Escape');
+  // JSON, but not a scenario: the refusal names Import JSON too.
+  await page.locator('#share-open').click();
+  await page.locator('#import-json').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+  assert.match(await say(), expect[4]);
 
   // A CSV cell that is not a number, pasted into the network lab's data box.
   await page.locator('#tab-network').click();
   await page.locator('#csv-box summary').click();
   await page.locator('#csv').fill('x1,x2,label\n0.1,0.2,1\n0.3,?,0');
   await page.locator('#use-csv').click();
-  assert.match(await say(), expect[4]);
+  assert.match(await say(), expect[5]);
   if (lang === 'zh-CN') left.push(...await englishLeft(page, ALLOWED));
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${lang}-refusal-csv.png`, fullPage: false });
   assert.deepEqual(left, [], `${lang}: English left in the refusals`);
@@ -234,6 +244,7 @@ test('the refusals the lab hands over as data are worded in the page’s languag
     /^Function f\(x, y\): a “\)” is missing at the end to close the one opened at character 7\.$/,
     /^Nesterov: Nesterov momentum needs a momentum above 0 and a dampening of 0 — raise the momentum, or untick Nesterov\.$/,
     /^Import JSON: the file is not JSON — it stops making sense at line 3, column \d+\.$/,
+    /^Import JSON: hello: not a field here \(accepted: objective, optimizer, .*, goal\)$/,
     /^Your data \(CSV\): row 3, column 2: “\?” is not a number\.$/,
   ]);
   const chinese = await refusalsIn('zh-CN', [
@@ -241,6 +252,7 @@ test('the refusals the lab hands over as data are worded in the page’s languag
     /^函数 f\(x, y\)：末尾缺少“\)”，与第 7 个字符处的括号配对。$/,
     /^Nesterov 动量：Nesterov 动量需要大于 0 的动量且阻尼为 0——请调高动量，或取消勾选 Nesterov。$/,
     /^导入 JSON：该文件不是 JSON——从第 3 行第 \d+ 列起无法解析。$/,
+    /^导入 JSON：hello：这里没有这个字段（可用：objective, optimizer, .*, goal）$/,
     /^你的数据（CSV）：第 3 行第 2 列：“\?”不是数。$/,
   ]);
   // The same refusals, not the same sentences: no English sentence is left in the Chinese ones.

@@ -62,6 +62,32 @@ test('learning rate: 0.01 crawls, 0.18 converges, 0.3 diverges and the step is m
   assert.ok(racers[1].loss < 1e-100, `0.18 converges: ${racers[1].loss}`);
   assert.equal(racers[2].status, 'diverged');
   assert.match(await legendOf(page, 2), /diverged at step 510/);
+  // "select the orange racer and the read-out says its 0.3 is past 2/λmax, the slider's thumb
+  // stands just right of the tick, and the tick turns thick and haloed; select the white one and
+  // 0.18 is below it, the thumb just left of the tick."
+  const slider = page.getByLabel('Learning rate slider (log scale)');
+  const thumbX = async () => {
+    const box = await slider.boundingBox();
+    const at = Number(await slider.inputValue()) / Number(await slider.getAttribute('max'));
+    return box.x + 8 + at * (box.width - 16);
+  };
+  const tickX = async () => {
+    const tick = await page.locator('#lr-edge').boundingBox();
+    return tick.x + tick.width / 2;
+  };
+  const curvature = () => page.locator('#curvature-readout').textContent();
+  await page.locator('.racer').nth(2).click();
+  assert.match(await curvature(), /Learning rate 0\.3 is past 2\/λmax = 0\.2/);
+  assert.equal(await slider.getAttribute('aria-valuetext'), '0.3', 'the slider tells the orange racer\'s rate');
+  assert.equal(await page.locator('#counter').textContent(), 'Optimizer 3: step 509 · 509 evaluations of f and ∇f · diverged at step 510', 'the counter counts the steps done and names the one it stopped at');
+  assert.ok((await thumbX()) > (await tickX()), `orange: the thumb (${await thumbX()}) right of the tick (${await tickX()})`);
+  assert.equal(await page.locator('#lr-edge.crossed').count(), 1, 'the tick is crossed');
+  assert.equal((await page.locator('#lr-edge').boundingBox()).width, 4, 'and thick');
+  await page.locator('.racer').nth(1).click();
+  assert.match(await curvature(), /Learning rate 0\.18 is below 2\/λmax = 0\.2/);
+  assert.equal(await slider.getAttribute('aria-valuetext'), '0.18');
+  assert.ok((await thumbX()) < (await tickX()), `white: the thumb (${await thumbX()}) left of the tick (${await tickX()})`);
+  assert.equal(await page.locator('#lr-edge.crossed').count(), 0);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/lesson-learning-rate.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();

@@ -17,12 +17,44 @@ let fullModule = null;
 export function loadFullModule() {
   fullModule ??= import('../pkg/gdviz_full.js').then(async (module) => {
     await module.default();
+    if (!STARTS_FULL) {
+      await nextTask();
+      warmUp(module);
+      await nextTask();
+    }
     return module;
   }).catch((error) => {
     fullModule = null;
     throw error;
   });
   return fullModule;
+}
+
+/** Resolves in a task of its own (after what is queued now). */
+const nextTask = () => new Promise((resolve) => { setTimeout(resolve, 0); });
+
+/**
+ * Calls, once, what opening a network calls first (building a network's lab, drawing its
+ * decision boundary with axes and points), on a tiny network and canvas, in a task of its own:
+ * the browser compiles a wasm function when it is first called, and that compiling had made the
+ * task that swaps in the new lab — with the layout of the network lab in the same frame — a long
+ * task (50–57 ms) in 3 of 12 runs of make bench's long_tasks_lesson; in none of 16 with this.
+ * A page that starts with this module has nothing to keep it apart from.
+ */
+function warmUp({ Lab }) {
+  const lab = new Lab('f=mlp&data=xor&n=8&layers=2');
+  const [picture, boundary] = [document.createElement('canvas'), document.createElement('canvas')];
+  for (const canvas of [picture, boundary]) {
+    canvas.width = 48;
+    canvas.height = 48;
+  }
+  try {
+    lab.draw_boundary(picture, boundary, 0);
+  } catch {
+    // A warm-up that fails leaves the first picture to compile what it calls.
+  } finally {
+    lab.free();
+  }
 }
 
 /**

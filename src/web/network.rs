@@ -47,7 +47,7 @@ impl Lab {
     /// Draws racer `selected`'s decision boundary (two classes: the probability of class 1 on a
     /// red–white–blue scale; `ce`: the predicted class's colour, lighter where its probability
     /// is lower ([`class_region`]); regression: the output on viridis) with axes and the data
-    /// points in their class's colour — training points filled, test points hollow. The axes
+    /// points in their class's colour — training points filled, test points white. The axes
     /// and points go on `canvas`, whose plotting area is left clear; the boundary goes on
     /// `boundary`, one pixel per grid cell, which the page lays under that area
     /// ([`Lab::plot_area`]) and the browser enlarges smoothly.

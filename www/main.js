@@ -770,6 +770,8 @@ async function main() {
     onAdvanced: () => embedApi?.advanced(),
     // A run that starts with a new picture (a lesson) takes its first steps after it is drawn.
     drawing: (now) => inTurn.includes('picture') || now === pictureFrame,
+    // The digits lab, when open, takes the keys through its own buttons.
+    onScreen: () => (digitsOpen ? { toggle: () => $('digits-play').click(), step: () => $('digits-step').click(), reset: () => $('digits-reset').click() } : null),
   });
   const stage = createStage({
     lab,
@@ -881,6 +883,7 @@ async function main() {
     pageQuery,
     notify,
     legendRows,
+    digitsOpen: () => digitsOpen,
   });
   setUpRecording({
     canvases,

@@ -29,7 +29,7 @@ export function speedText(speed) {
  * of steps taken; `drawing(now)` is true while the frame of time `now` draws a new picture (then
  * the frame takes no steps: the run starts on the next one).
  */
-export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced = () => {}, drawing = () => false }) {
+export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced = () => {}, drawing = () => false, onScreen = () => null }) {
   let playing = false;
   let owed = 0;
   let lastFrame = null;
@@ -130,7 +130,8 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced 
 
   // Space, → and r act on the run unless the focus is on a control that has its own use for
   // them: text and number fields, selects and sliders take every key; a focused button, link or
-  // disclosure keeps Space (it presses it).
+  // disclosure keeps Space (it presses it). With another lab on screen (`onScreen()`: its
+  // `{ toggle, step, reset }`), they act on that one, not on this hidden run.
   const ownsKeys = 'input, select, textarea, [contenteditable], dialog, [role="radio"]';
   const ownsSpace = 'button, summary, a[href], label';
   document.addEventListener('keydown', (event) => {
@@ -140,10 +141,12 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced 
     if (event.key === ' ') {
       if (target?.closest(ownsSpace)) return;
       event.preventDefault();
-      setPlaying(!playing);
+      const other = onScreen();
+      if (other) other.toggle();
+      else setPlaying(!playing);
     }
-    else if (event.key === 'ArrowRight') { event.preventDefault(); step(); }
-    else if (event.key === 'r' || event.key === 'R') { reset(); }
+    else if (event.key === 'ArrowRight') { event.preventDefault(); (onScreen()?.step ?? step)(); }
+    else if (event.key === 'r' || event.key === 'R') { (onScreen()?.reset ?? reset)(); }
   });
   document.addEventListener('visibilitychange', () => { if (document.hidden && playing) setPlaying(false); });
 

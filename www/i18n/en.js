@@ -480,6 +480,7 @@ export default {
   'stage.hover.chart': '{name} · step {step} · epoch {epoch} · loss {loss}',
   'share.frameTitle': 'gdviz: gradient descent',
   'share.tooLarge': 'Your data ({points} points) is too large for a link, which carries everything else: use Export JSON to share the whole scenario.',
+  'share.digitsLinkOnly': 'The digits lab is shared by its link, which keeps its settings; it cannot be embedded or exported yet.',
   'share.note': 'The link carries the whole scenario: the same seed gives the same batches and the same run. In the embed code, controls= names the controls shown under the canvas (lr, batch, optimizer, momentum, surface, seed, schedule, dataset, noise, legend, chart, curvature).',
   'share.copied.link': 'Link copied.',
   'share.copied.embed': 'Embed code copied.',

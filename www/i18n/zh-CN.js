@@ -479,6 +479,7 @@ export default {
   'stage.hover.chart': '{name} · 第 {step} 步 · 第 {epoch} 轮 · 损失 {loss}',
   'share.frameTitle': 'gdviz：梯度下降',
   'share.tooLarge': '你的数据（{points} 个点）太大，放不进链接（链接会带上其余的一切）：请用“导出 JSON”分享完整场景。',
+  'share.digitsLinkOnly': '数字实验台通过链接分享，链接会保留它的设置；目前还不能嵌入或导出。',
   'share.note': '链接带有完整的场景：相同的随机种子给出相同的批次和相同的运行过程。在嵌入代码中，controls= 指定画布下方显示哪些控件（lr、batch、optimizer、momentum、surface、seed、schedule、dataset、noise、legend、chart、curvature）。',
   'share.copied.link': '链接已复制。',
   'share.copied.embed': '嵌入代码已复制。',

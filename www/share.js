@@ -83,7 +83,8 @@ function notJson(lab, text) {
 
 /**
  * Wires the dialog. `pageQuery()` is the page's whole state as a query; `legendRows()` the
- * racers as the legend shows them; `replace(scenario)` loads an imported scenario.
+ * racers as the legend shows them; `replace(scenario)` loads an imported scenario;
+ * `digitsOpen()` whether the digits lab is on screen.
  */
 export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, notify, digitsOpen }) {
   const dialog = $('share');
@@ -93,13 +94,12 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
     const query = pageQuery({ embed: false });
     $('share-link').value = `${base()}${query}`;
     $('share-embed').value = `<iframe src="${base()}${query}&embed=1&controls=lr,batch" width="760" height="680" title="${t('share.frameTitle')}" loading="lazy" style="border:0" sandbox="allow-scripts allow-same-origin"></iframe>`;
-    const points = JSON.parse(lab.scenario_json()).objective.points?.length ?? 0;
-    $('share-note').textContent = points > 300 ? t('share.tooLarge', { points }) : t('share.note');
     // The embed code and the exports are the surface and network labs': with the digits lab
     // open, its link alone, and a sentence that says so.
     const digits = digitsOpen();
     for (const part of [$('share-embed').closest('label'), $('copy-embed').closest('.row'), $('export-png').closest('.row')]) part.hidden = digits;
-    if (digits) $('share-note').textContent = t('share.digitsLinkOnly');
+    const points = digits ? 0 : JSON.parse(lab.scenario_json()).objective.points?.length ?? 0;
+    $('share-note').textContent = t(digits ? 'share.digitsLinkOnly' : (points > 300 ? 'share.tooLarge' : 'share.note'), { points });
     note.textContent = '';
     dialog.showModal();
   });

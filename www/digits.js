@@ -5,7 +5,7 @@
 // trains in slices of a few milliseconds so the page stays responsive.
 import initDigits, { DigitsLab, install_digits } from '../pkg/gdviz_digits.js';
 import { setBatch, setRacers } from './controls.js';
-import { $ } from './dom.js';
+import { $, radioGroup } from './dom.js';
 import { num } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
 import { core } from './labs.js';
@@ -403,21 +403,32 @@ function drawMaps() {
   box.replaceChildren(head, grid(input, 8, { size: 64 }), ...rows);
 }
 
+/** The misclassified test digits' radio group (made once, with the first of them). */
+let wrongGroup = null;
+
 /** The misclassified test digits; clicking one shows its feature maps. */
 function drawWrong() {
   const flat = lab.misclassified(selected);
   const box = $('digits-wrong');
   if (flat.length === 0) {
+    box.removeAttribute('role');
     box.textContent = t('digits.noWrong');
     return;
   }
+  // One radio group, one tab stop: the arrow keys go from digit to digit (www/dom.js).
+  box.setAttribute('role', 'radiogroup');
+  wrongGroup ??= radioGroup(box);
   const buttons = [];
+  const check = () => {
+    for (const button of buttons) button.setAttribute('aria-checked', String(drawing === null && Number(button.dataset.index) === chosen));
+  };
   for (let k = 0; k < flat.length; k += 2) {
     const index = flat[k];
     const pixels = lab.test_digit(index);
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'digit-button';
+    button.setAttribute('role', 'radio');
     button.dataset.index = String(index);
     const title = t('digits.digitTitle', { index, label: pixels[64], predicted: flat[k + 1] });
     button.setAttribute('aria-label', title);
@@ -426,11 +437,15 @@ function drawWrong() {
     button.addEventListener('click', () => {
       chosen = index;
       drawing = null;
+      check();
+      wrongGroup.refresh();
       drawMaps();
     });
     buttons.push(button);
   }
+  check();
   box.replaceChildren(...buttons);
+  wrongGroup.refresh();
 }
 
 /** The 10×10 test confusion matrix as a table (rows: true digit, columns: predicted). */

@@ -85,3 +85,31 @@ export function ladderSlider(input, { ladder, describe, onInput, onCommit }) {
     },
   };
 }
+
+/**
+ * The `role="radio"` buttons in `group` as one radio group, as the WAI-ARIA Authoring Practices
+ * have it ("Radio Group"): one tab stop, the checked radio (else the first), and the arrow keys,
+ * Home and End move to another and choose it (by its click), wrapping at the ends. `refresh()`
+ * moves the tab stop after the radios or their `aria-checked` changed.
+ */
+export function radioGroup(group) {
+  const radios = () => [...group.querySelectorAll('[role="radio"]')];
+  const refresh = () => {
+    const all = radios();
+    const checked = all.find((radio) => radio.getAttribute('aria-checked') === 'true') ?? all[0];
+    for (const radio of all) radio.tabIndex = radio === checked ? 0 : -1;
+  };
+  group.addEventListener('keydown', (event) => {
+    const all = radios();
+    const at = all.indexOf(event.target instanceof Element ? event.target.closest('[role="radio"]') : null);
+    const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 }[event.key];
+    if (at < 0 || to === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const next = all[(to + all.length) % all.length];
+    next.click();
+    refresh();
+    next.focus();
+  });
+  refresh();
+  return { refresh };
+}

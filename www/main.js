@@ -535,6 +535,12 @@ async function main() {
     }
   }
 
+  /** Every control shows the scenario as the lab holds it (after a refusal, the refused value goes). */
+  function showControls() {
+    controls.show(scenario, state);
+    if (isNetwork()) networkControls.show(scenario, state);
+  }
+
   /** Shows the controls of the current view and marks its tab. */
   function showView() {
     const network = isNetwork();
@@ -622,9 +628,10 @@ async function main() {
    * the picture and the read-outs are drawn part by part on the next frames (drawInTurn), not
    * all in this task; `newObjective`: the caller knows the objective changes (new data), so it
    * is not compared; `source`: the label of where the whole scenario came from (Import JSON),
-   * which a refusal names first.
+   * which a refusal names first; `field`: the scenario path of the control the person changed,
+   * which a refusal it caused at another field names (a test fraction of 0 under early stopping).
    */
-  function edit(mutate, { push = true, partByPart = false, newObjective = false, source = null } = {}) {
+  function edit(mutate, { push = true, partByPart = false, newObjective = false, source = null, field = null } = {}) {
     const next = structuredClone(scenario);
     mutate(next);
     const text = JSON.stringify(next);
@@ -637,9 +644,9 @@ async function main() {
       } catch (error) {
         const index = objectiveChanged ? racerRefused(error) : null;
         if (index === null || adapted.length >= 8) {
-          const text = refusalText(error, labels());
+          const text = refusalText(error, labels(), field);
           notify([source === null ? text : t('messages.labelled', { label: source, text })], { refused: source === null });
-          controls.show(scenario, state);
+          showControls();
           return false;
         }
         const racers = racersOf(next);
@@ -743,8 +750,7 @@ async function main() {
     const { value, problem } = readField(input, options);
     if (problem === undefined) return value;
     notify([problem], { refused: true });
-    controls.show(scenario, state);
-    if (isNetwork()) networkControls.show(scenario, state);
+    showControls();
     return undefined;
   };
   /**
@@ -921,7 +927,7 @@ async function main() {
       s.start = null;
       s.batch_size = null;
       for (const racer of s.race ?? []) delete racer.batch_size;
-    }, { partByPart: true, newObjective: true }), 0);
+    }, { partByPart: true, newObjective: true, field: 'objective.points' }), 0);
   };
   $('use-csv').addEventListener('click', () => useCsv('use-csv', 'csv', () => (scenario.objective.loss === 'mse' ? 'regression2d' : 'classification'), t('page.yourDataCsv')));
   $('use-csv-linreg').addEventListener('click', () => useCsv('use-csv-linreg', 'csv-linreg', () => 'regression1d', t('page.yourDataCsv')));

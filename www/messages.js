@@ -77,10 +77,18 @@ function labelOfPath(path) {
  * A refusal from the lab as a sentence for people: the control's label (and, for a racer beyond
  * the first, which one), then what is wrong and what is accepted — worded here from the
  * refusal's data (`error.problem`) where the page knows how, else the lab's reason.
- * `titles[i]` names racer i.
+ * `titles[i]` names racer i; `changed`, the path of the control the person changed, when the
+ * refusal is at another field because of it.
  */
-export function refusalText(error, titles = []) {
+export function refusalText(error, titles = [], changed = null) {
   const field = typeof error?.field === 'string' ? error.field : '';
+  const problem = error?.problem;
+  // Early stopping refused because a data control left no test split: named from the control the
+  // person changed, which is the one to put back (the patience they set stays right).
+  const changedLabel = changed && changed !== field ? labelOfPath(changed) : null;
+  if (changedLabel && problem?.kind === 'unfit' && problem.id === 'no_test_split') {
+    return t('messages.labelled', { label: changedLabel, text: t('messages.unfit.no_test_split_from_data', { ...unfitParams(problem), patience: t(FIELD_LABELS['stop.patience']) }) });
+  }
   const reason = typeof error?.reason === 'string' ? error.reason : String(error?.message ?? error);
   let path = field;
   let racer = 0;
@@ -91,7 +99,6 @@ export function refusalText(error, titles = []) {
   }
   const label = labelOfPath(path);
   const who = racer > 0 ? t('messages.whichRacer', { number: racer + 1, title: titles[racer] ?? '' }) : '';
-  const problem = error?.problem;
   if (label && problem?.kind === 'out_of_range' && Number.isFinite(problem.value)) {
     return t(`messages.${rangeSide(problem)}`, { label: `${label}${who}`, value: bound(String(problem.value)), accepted: acceptedRange(problem.range) });
   }

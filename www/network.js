@@ -3,7 +3,7 @@
 // count of weights near zero and the gradient check. Edits go through `edit`, like the surface
 // lab's, so the core validates every one.
 import { draw_dataset_thumbnail, fit_network_outputs } from '../pkg/gdviz_full.js';
-import { $, syncChildren } from './dom.js';
+import { $, radioGroup, syncChildren } from './dom.js';
 import { num } from './format.js';
 import { catalogTitle, t } from './i18n.js';
 import { stoppedEarlyText } from './legend.js';
@@ -12,12 +12,14 @@ const MAX_LAYERS = 6;
 const MAX_UNITS = 16;
 
 /**
- * Wires the network lab's controls. `edit(mutate)` applies a change to a copy of the scenario;
+ * Wires the network lab's controls. `edit(mutate, options)` applies a change to a copy of the scenario;
  * `numberFrom(input)` reads a number field (undefined when it refused the text, and said why).
  */
 export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck }) {
   const select = $('dataset');
   const thumbnails = $('thumbnails');
+  // One tab stop for the pictures; the arrow keys choose among them (www/dom.js).
+  const thumbnailGroup = radioGroup(thumbnails);
   for (const entry of catalog) {
     const option = document.createElement('option');
     option.value = entry.name;
@@ -82,7 +84,7 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
 
   const dataField = (id, field) => $(id).addEventListener('change', () => {
     const value = numberFrom($(id));
-    if (value !== undefined) edit((s) => { s.objective.dataset[field] = value; });
+    if (value !== undefined) edit((s) => { s.objective.dataset[field] = value; }, { field: `objective.dataset.${field}` });
   });
   dataField('net-noise', 'noise');
   dataField('net-points', 'n');
@@ -238,6 +240,7 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
     for (const button of thumbnails.children) {
       button.setAttribute('aria-checked', String(button.dataset.name === dataset.name));
     }
+    thumbnailGroup.refresh();
     $('net-noise').value = dataset.noise ?? '';
     $('net-noise').placeholder = t('controls.default');
     $('net-points').value = dataset.n ?? 200;

@@ -93,12 +93,17 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
   $('share-open').addEventListener('click', () => {
     const query = pageQuery({ embed: false });
     $('share-link').value = `${base()}${query}`;
-    $('share-embed').value = `<iframe src="${base()}${query}&embed=1&controls=lr,batch" width="760" height="680" title="${t('share.frameTitle')}" loading="lazy" style="border:0" sandbox="allow-scripts allow-same-origin"></iframe>`;
     // The embed code and the exports are the surface and network labs': with the digits lab
     // open, its link alone, and a sentence that says so.
     const digits = digitsOpen();
+    const scenario = digits ? null : JSON.parse(lab.scenario_json());
+    // The frame's controls: the learning rate, and the batch size where it changes something —
+    // on data, or on a surface with gradient noise (on a plain surface it does nothing).
+    const batchMatters = scenario !== null && (scenario.objective.kind !== 'surface' || Boolean(scenario.noise));
+    const controls = batchMatters ? 'lr,batch' : 'lr';
+    $('share-embed').value = `<iframe src="${base()}${query}&embed=1&controls=${controls}" width="760" height="680" title="${t('share.frameTitle')}" loading="lazy" style="border:0" sandbox="allow-scripts allow-same-origin"></iframe>`;
     for (const part of [$('share-embed').closest('label'), $('copy-embed').closest('.row'), $('export-png').closest('.row')]) part.hidden = digits;
-    const points = digits ? 0 : JSON.parse(lab.scenario_json()).objective.points?.length ?? 0;
+    const points = scenario?.objective.points?.length ?? 0;
     $('share-note').textContent = t(digits ? 'share.digitsLinkOnly' : (points > 300 ? 'share.tooLarge' : 'share.note'), { points });
     note.textContent = '';
     dialog.showModal();

@@ -133,3 +133,36 @@ test('with reduced motion nothing plays by itself, and Play still draws the path
   assert.equal(await frame.evaluate(() => window.gdviz.state.racers[0].step), 0, 'an embed waits too');
   await course.close();
 });
+
+test('the data-set pictures and the misclassified digits are one tab stop each; the arrow keys choose', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp');
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id);
+  // Back from the "Data set" list: the checked picture, the only stop in the group.
+  await page.getByLabel('Data set', { exact: true }).focus();
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'Circle');
+  await page.keyboard.press('ArrowRight');
+  const name = await page.getByLabel('Data set', { exact: true }).inputValue();
+  assert.notEqual(name, 'circle', 'the arrow chose the next picture');
+  assert.equal(await focused(), await page.locator('#thumbnails [aria-checked="true"]').getAttribute('aria-label'));
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('#thumbnails') === null), true, 'one Shift+Tab leaves the pictures');
+  assert.equal(await page.locator('#thumbnails [tabindex="0"]').count(), 1);
+
+  await page.getByRole('button', { name: 'Digits' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#digits-wrong [role="radio"]').length > 10, null, { timeout: 60000 });
+  const heading = () => page.locator('#digits-maps').textContent();
+  const first = page.locator('#digits-wrong [role="radio"]').first();
+  await first.click();
+  const before = await heading();
+  await page.keyboard.press('ArrowRight');
+  const second = page.locator('#digits-wrong [role="radio"]').nth(1);
+  assert.equal(await second.getAttribute('aria-checked'), 'true');
+  assert.equal(await focused(), await second.getAttribute('aria-label'));
+  assert.notEqual(await heading(), before, 'the next digit’s feature maps');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('#digits-wrong') === null), true, 'one Tab leaves the digits');
+  assert.equal(await page.locator('#digits-wrong [tabindex="0"]').count(), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

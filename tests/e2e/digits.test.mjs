@@ -96,6 +96,12 @@ test('a link with view=digits opens the digits lab, and a bad value is refused b
   await control(page, 'Convolutions').selectOption('2');
   assert.match(await page.locator('#digits-status').textContent(), /^Pool after each convolution \(2×2 max\): the maps are 1×1 here/);
   assert.equal(await control(page, 'Convolutions').inputValue(), '1', 'the refused edit is not kept');
+  // The batch size's ends, as the refusal words them: 1 to 1e6, a size past the digits a full batch.
+  await setNumber(page, 'Batch size', 0);
+  assert.equal(await page.locator('#digits-status').textContent(), 'Batch size: 0 is too small — enter a whole number from 1 to 1e6.');
+  await setNumber(page, 'Batch size', 1000000);
+  assert.equal(await control(page, 'Batch size').evaluate((input) => input.matches(':invalid')), false, 'the field takes what the lab takes');
+  assert.match((await racers(page))[0].text, /B=1438 \(BGD\)/);
   assert.deepEqual(errors, []);
   await page.close();
 });

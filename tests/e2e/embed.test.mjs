@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { openSession, SCREENSHOT_DIR } from './harness.mjs';
+import { openPage, openSession, setNumber, SCREENSHOT_DIR } from './harness.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 
 const COURSE = fileURLToPath(new URL('./course', import.meta.url));
@@ -143,4 +143,21 @@ test('a host that blocks the sandboxed frame’s requests gets a clear message, 
   await page.screenshot({ path: `${SCREENSHOT_DIR}/embed-blocked.png` });
   await page.close();
   await new Promise((resolve) => closed.server.close(resolve));
+});
+
+test('the Share dialog’s embed code offers the batch size only where it changes something', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock');
+  const embedCode = async () => {
+    await page.getByRole('button', { name: 'Share / Embed' }).click();
+    const code = await page.getByLabel('Embed', { exact: true }).inputValue();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    return /controls=([\w,]+)"/.exec(code)?.[1];
+  };
+  assert.equal(await embedCode(), 'lr', 'on a surface without gradient noise the batch size does nothing');
+  await setNumber(page, 'Gradient noise σ', 2);
+  assert.equal(await embedCode(), 'lr,batch', 'with noise it scales σ/√B');
+  await page.getByLabel('Surface', { exact: true }).selectOption('linreg');
+  assert.equal(await embedCode(), 'lr,batch', 'on data it chooses the points each step reads');
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -72,6 +72,22 @@ test('early stopping: stopped at epoch 31 with the best test loss of epoch 11; t
   await page.close();
 });
 
+test('early stopping on, then a test fraction of 0: the refusal names Test fraction and the field goes back', async () => {
+  const { page, errors } = await openPage(session, '?f=mlp');
+  await setNumber(page, 'Early stopping patience (epochs)', 5);
+  await setNumber(page, 'Test fraction', 0);
+  assert.equal(await noticeOf(page), 'Test fraction: then there would be no test split (the test fraction is 0), and early stopping watches the test loss — clear “Early stopping patience (epochs)” first.');
+  assert.equal(await page.getByLabel('Test fraction', { exact: true }).inputValue(), '0.5', 'the refused 0 does not stay in the field');
+  assert.equal((await scenarioOf(page)).stop.patience, 5);
+  // Doing as it says: clear the patience, then 0 is taken.
+  await setNumber(page, 'Early stopping patience (epochs)', '');
+  await setNumber(page, 'Test fraction', 0);
+  assert.equal(await noticeOf(page), '');
+  assert.equal((await scenarioOf(page)).objective.dataset.test_fraction, 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('gradient check: h = 1e-5 agrees in every layer; 1e-3 is close; 1e-12 fails on rounding', async () => {
   const { page, errors } = await openPage(session);
   await openAndRun(page, 'Checking backpropagation with finite differences');

@@ -218,6 +218,7 @@ export default {
   'messages.unfit.not_a_box': '[{view}] is not a box — give x_min < x_max and y_min < y_max, each finite with |value| ≤ 1e12.',
   'messages.unfit.needs_hessian': '{optimizer} needs an exact Hessian, which only the 2-D surfaces and linear regression have',
   'messages.unfit.no_test_split': 'early stopping watches the test loss, and there is no test split ({why}) — use a generated data set with a test fraction above 0.',
+  'messages.unfit.no_test_split_from_data': 'then there would be no test split ({why}), and early stopping watches the test loss — clear “{patience}” first.',
   'messages.unfit.points_or_dataset': 'give either your own data or a generated data set, not both.',
   'messages.unfit.needs_linear': 'linear regression needs the “linear” data set.',
   'messages.unfit.too_few_layers': 'a network needs at least 2 layers (input and output); {found} given.',

@@ -217,6 +217,7 @@ export default {
   'messages.unfit.not_a_box': '[{view}] 不是一个矩形范围——请给出 x_min < x_max 且 y_min < y_max，每个值有限且 |值| ≤ 1e12。',
   'messages.unfit.needs_hessian': '{optimizer} 需要精确的 Hessian 矩阵，只有二维曲面和线性回归才有',
   'messages.unfit.no_test_split': '早停看的是测试损失，而这里没有测试集（{why}）——请用测试集比例大于 0 的生成数据集。',
+  'messages.unfit.no_test_split_from_data': '这样就没有测试集了（{why}），而早停看的是测试损失——请先清空“{patience}”。',
   'messages.unfit.points_or_dataset': '请给出你自己的数据或生成的数据集，不能两者都给。',
   'messages.unfit.needs_linear': '线性回归需要“linear”数据集。',
   'messages.unfit.too_few_layers': '网络至少需要 2 层（输入层和输出层）；给出了 {found} 层。',

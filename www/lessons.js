@@ -104,6 +104,30 @@ export function lessonById(id) {
   return LESSONS.find((lesson) => lesson.id === id) ?? null;
 }
 
+/**
+ * A link's query as the page opens it, and the id of a lesson it names but cannot show (else
+ * null). The lesson's text is about the lesson's own scenario, so a link that names a lesson and
+ * no scenario (`?lesson=momentum`, as the README shows) opens on that scenario and settings, as
+ * the Lessons list opens it, with the link's own settings (language, embed, …) on top; a link
+ * whose scenario is on another objective loses the lesson (the text would not be true of it).
+ * Any other query comes back as it is. `scenarioOf(query)`: the scenario a query names, as JSON
+ * text (the lab's reading).
+ */
+export function lessonLink(search, scenarioOf) {
+  const params = new URLSearchParams(search);
+  const lesson = lessonById(params.get('lesson'));
+  if (!lesson) return { search, ignored: null };
+  const own = scenarioOf(params.toString());
+  if (own === scenarioOf('')) {
+    const merged = new URLSearchParams(lesson.query);
+    for (const [key, value] of params) merged.set(key, value);
+    return { search: `?${merged.toString().replace(/%2C/gi, ',')}`, ignored: null };
+  }
+  if (JSON.stringify(JSON.parse(own).objective) === JSON.stringify(JSON.parse(scenarioOf(lesson.query)).objective)) return { search, ignored: null };
+  params.delete('lesson');
+  return { search: `?${params.toString().replace(/%2C/gi, ',')}`, ignored: lesson.id };
+}
+
 /** The page's chosen language (`null`: none chosen), which lesson links carry. */
 let chosenLanguage = () => null;
 

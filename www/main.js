@@ -9,7 +9,7 @@ import { rate } from './format.js';
 import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, loadAllLanguages, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { coreReady, labClassFor, loadFullModule, needsNetwork, openLab } from './labs.js';
-import { LESSONS, lessonById, relabelLessons, setUpLessons, showLesson } from './lessons.js';
+import { LESSONS, lessonById, lessonLink, relabelLessons, setUpLessons, showLesson } from './lessons.js';
 import { csvText, ignoredText, readField, reasonText, refusalText } from './messages.js';
 import { counterText, showConfusion, showExplain, showTheory, statusText } from './panels.js';
 import { DEFAULT_SPEED, SPEEDS, createPlayer } from './player.js';
@@ -134,9 +134,11 @@ async function main() {
   // The catalogues and the reading of scenarios: the module the page starts with (labs.js).
   const { optimizer_catalog, scenario_json_of_query, surface_catalog } = await coreReady;
   const pageIgnored = [];
-  const ui = readUi(new URLSearchParams(window.location.search), pageIgnored);
+  const { search: link, ignored: otherLesson } = lessonLink(window.location.search, scenario_json_of_query);
+  if (otherLesson) pageIgnored.push(t('main.ignored.lessonElsewhere', { lesson: otherLesson }));
+  const ui = readUi(new URLSearchParams(link), pageIgnored);
   // A link to a network or to the 3-D view waits for the whole page's module too (labs.js).
-  const labs = await openLab(surfaceQuery(window.location.search), { full: ui.view3d });
+  const labs = await openLab(surfaceQuery(link), { full: ui.view3d });
   const { lab } = labs;
   // The canvases' words before the first picture, which is then drawn in them once.
   lab.set_words(JSON.stringify(canvasWords()));

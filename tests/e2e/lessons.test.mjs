@@ -4,7 +4,7 @@
 // The numbers were measured with `gdviz trace` (see www/lessons.js) and are the same here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, openAndRun, noticeOf, runToEnd, setNumber, stateOf, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, openAndRun, noticeOf, runToEnd, scenarioOf, setNumber, stateOf, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
@@ -308,4 +308,25 @@ test('a lesson’s text goes with its scenario: closed by hand, by a new surface
   assert.equal(await page.locator('#lesson').isVisible(), true);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('a link naming only a lesson (the README’s) opens that lesson’s scenario; on another objective the lesson is dropped, and said so', async () => {
+  const { page, errors } = await openPage(session, '?lang=en&lesson=momentum');
+  assert.equal(await page.locator('#lesson').isVisible(), true);
+  assert.match(await page.locator('#lesson').textContent(), /momentum/i);
+  const scenario = await scenarioOf(page);
+  assert.deepEqual([scenario.objective.name, scenario.objective.kappa], ['quadratic', 50], 'the quadratic the text is about');
+  assert.equal(await page.getByLabel('Surface', { exact: true }).inputValue(), 'quadratic');
+  assert.match(page.url(), /f=quadratic&kappa=50.*lesson=momentum.*lang=en/, 'the address now says what is shown');
+  assert.equal(await noticeOf(page), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const other = await openPage(session, '?f=booth&lesson=momentum');
+  assert.equal(await other.page.locator('#lesson').isVisible(), false);
+  assert.equal(await other.page.getByLabel('Surface', { exact: true }).inputValue(), 'booth');
+  assert.equal(await noticeOf(other.page), 'ignored `lesson`: the lesson “momentum” is about its own scenario, not this link’s — open it from the Lessons list');
+  assert.doesNotMatch(other.page.url(), /lesson=/);
+  assert.deepEqual(other.errors, []);
+  await other.page.close();
 });

@@ -115,3 +115,16 @@ test('the Share dialog fits a phone: link, copy, embed code, exports and import'
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an embedded network lesson on a phone keeps its picture square and large; the rest scrolls under it', async () => {
+  const { page, errors } = await openPhone('?lesson=batch-lr-spiral&embed=1&controls=lr,batch');
+  const box = await page.locator('#stack').boundingBox();
+  assert.ok(box.height >= 0.9 * box.width, `the picture is ${box.width}×${box.height} CSS px, not squeezed flat`);
+  assert.equal((await scenarioOf(page)).objective.dataset.name, 'spiral', 'the lesson’s own data');
+  // Its text, legend and chart are still there, a swipe down.
+  await page.locator('#lesson').scrollIntoViewIfNeeded();
+  assert.equal(await page.locator('#lesson').isVisible(), true);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/phone-embed-lesson.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -463,6 +463,7 @@ export default {
   'main.ignored.speed': 'ignored `speed`: {speed} is not one of the speeds offered (steps per second: {speeds})',
   'main.ignored.axis': 'ignored `axis`: {axis} is not steps, epochs or samples',
   'main.ignored.lesson': 'ignored `lesson`: “{lesson}” is not a lesson (accepted: {accepted})',
+  'main.ignored.lessonElsewhere': 'ignored `lesson`: the lesson “{lesson}” is about its own scenario, not this link’s — open it from the Lessons list',
   'main.ignored.controls': 'ignored in `controls`: {unknown} (accepted: {accepted})',
   'main.ignored.lang': 'ignored `lang`: “{lang}” is not a language offered (accepted: {accepted})',
   'main.ignored.host': 'ignored `host`: {host} is not an origin such as https://course.example.org',

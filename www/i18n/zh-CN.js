@@ -462,6 +462,7 @@ export default {
   'main.ignored.speed': '已忽略 `speed`：{speed} 不是可选的速度之一（每秒步数：{speeds}）',
   'main.ignored.axis': '已忽略 `axis`：{axis} 不是 steps、epochs 或 samples',
   'main.ignored.lesson': '已忽略 `lesson`：没有名为“{lesson}”的课程（可用：{accepted}）',
+  'main.ignored.lessonElsewhere': '已忽略 `lesson`：课程“{lesson}”讲的是它自己的场景，不是这个链接的——请从课程列表打开它',
   'main.ignored.controls': '`controls` 中已忽略：{unknown}（可用：{accepted}）',
   'main.ignored.lang': '已忽略 `lang`：不提供“{lang}”这种语言（可用：{accepted}）',
   'main.ignored.host': '已忽略 `host`：{host} 不是一个源（例如 https://course.example.org）',

@@ -2,8 +2,8 @@
 //! every other one is dropped and only every `stride`-th point offered is recorded from then on
 //! — so a run left playing for an hour keeps a fixed memory and still spans its whole history
 //! evenly. The stride counts the points offered, not the steps they carry: a 2-D run offers one
-//! per step, a network one per frame (after however many steps the frame took), and both thin
-//! evenly.
+//! per step, a network one per epoch and one per frame (after however many steps the frame
+//! took), and both thin evenly.
 
 use crate::run::Runner;
 use serde::Serialize;

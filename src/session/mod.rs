@@ -172,9 +172,11 @@ impl Session {
     }
 
     /// Runs up to `steps` updates on every racer still running within the scenario's step
-    /// budget, recording each 2-D racer's every step and each network racer's state once at the
-    /// end (a network's point costs a pass over the data). Returns how many racers are still
-    /// running afterwards.
+    /// budget, recording each 2-D racer's every step and each network racer's state at the end
+    /// of every epoch and once at the end (a network's point costs a pass over the data): its
+    /// curves then have the same points however many steps a frame takes. Weights put back by
+    /// early stopping are not recorded: the curves end where training ended. Returns how many
+    /// racers are still running afterwards.
     pub fn advance(&mut self, steps: u32) -> u32 {
         let budget = self.scenario.steps;
         let every_step = self
@@ -187,24 +189,32 @@ impl Session {
         for (((runner, verdict), trail), history) in
             runners.zip(&mut self.trails).zip(&mut self.histories)
         {
-            let before = runner.steps_taken();
-            for _ in 0..steps {
-                if runner.steps_taken() >= budget || runner.step().is_none() {
-                    break;
-                }
-                if every_step {
-                    let point = TrailPoint::of(runner);
-                    judge(goal, verdict, runner, &point, budget);
-                    trail.push(point);
-                }
-            }
-            if !every_step && runner.steps_taken() > before {
+            // The updates taken at the last point recorded (every call ends with one).
+            let mut recorded = runner.steps_taken();
+            let mut record = |runner: &Runner, verdict: &mut Verdict| {
                 let point = TrailPoint::of(runner);
                 judge(goal, verdict, runner, &point, budget);
                 trail.push(point);
-                if let Some(mlp) = network_of(runner) {
-                    history.push(NetworkRecord::of(runner, mlp));
+                if !every_step {
+                    if let Some(mlp) = network_of(runner) {
+                        history.push(NetworkRecord::of(runner, mlp));
+                    }
                 }
+            };
+            for _ in 0..steps {
+                let epochs = runner.epoch().floor();
+                // (A stop that puts back the best weights happens inside a step that then
+                // reports none: nothing is recorded of it.)
+                if runner.steps_taken() >= budget || runner.step().is_none() {
+                    break;
+                }
+                if every_step || runner.epoch().floor() > epochs {
+                    record(runner, verdict);
+                    recorded = runner.steps_taken();
+                }
+            }
+            if runner.steps_taken() > recorded {
+                record(runner, verdict);
             }
             // A racer that stopped without a new point (a divergence ends its run in the step
             // that fails) has missed a goal still open.

@@ -149,7 +149,7 @@ fn batch_fields_are_the_setting_and_what_it_means() {
 }
 
 #[test]
-fn a_surface_run_records_every_step_and_a_network_one_point_per_advance() {
+fn a_surface_run_records_every_step_and_a_network_every_epoch_and_advance() {
     let mut session = Session::open("f=booth&o=adam(lr=0.1)&steps=100");
     assert_eq!(session.advance(7), 1);
     assert_eq!(
@@ -163,11 +163,12 @@ fn a_surface_run_records_every_step_and_a_network_one_point_per_advance() {
     assert!(session.is_network());
     session.advance(7);
     session.advance(7);
+    // 20 training points in batches of 10: an epoch ends every 2 steps; a call ends at 7 and 14.
     for (trail, history) in session.trails().iter().zip(session.histories()) {
         let steps: Vec<u64> = trail.points().iter().map(|p| p.step).collect();
-        assert_eq!(steps, [0, 7, 14]);
+        assert_eq!(steps, [0, 2, 4, 6, 7, 8, 10, 12, 14]);
         let steps: Vec<u64> = history.points().iter().map(|r| r.step).collect();
-        assert_eq!(steps, [0, 7, 14]);
+        assert_eq!(steps, [0, 2, 4, 6, 7, 8, 10, 12, 14]);
         assert_eq!(
             history.points()[2].layer_norms.len(),
             2,
@@ -371,7 +372,7 @@ fn a_network_pick_reads_the_output_and_metrics_count_the_classes() {
     assert_eq!(counted, 20, "every training point counted once");
     assert_eq!(
         metrics.layer_norms,
-        session.histories()[1].points()[1].layer_norms
+        session.histories()[1].points().last().unwrap().layer_norms
     );
     assert_eq!(Session::open("f=booth").metrics(0), None);
 }
@@ -415,8 +416,9 @@ fn the_landscape_path_runs_through_its_centre() {
     let landscape = session.landscape().unwrap();
     assert_eq!(landscape.losses.len(), network::LANDSCAPE_RESOLUTION.pow(2));
     let path = session.landscape_path();
-    assert_eq!(path.len(), 2, "the start and the centre");
-    let (a, b) = path[1];
+    // Recorded at 0, at the ends of epochs 1 and 2 (steps 2 and 4), the last the centre.
+    assert_eq!(path.len(), 3, "the start, an epoch's end and the centre");
+    let (a, b) = path[2];
     assert!(a.abs() < 1e-12 && b.abs() < 1e-12);
     // Bilinear between grid points: exact at the centre node.
     let centre = network::LANDSCAPE_RESOLUTION / 2;
@@ -549,4 +551,40 @@ fn racer_colours_stay_apart_for_colour_blind_eyes() {
         let [lightness, ..] = lab_seen(rgb, Vision::Typical);
         assert!(lightness >= 40.0, "racer {i}: L* {lightness:.1}");
     }
+}
+
+#[test]
+fn a_network_curve_has_the_same_epochs_at_any_speed_and_ends_where_training_ended() {
+    // The early-stopping lesson (www/lessons.js): 20 training points in batches of 5, 4 steps an
+    // epoch; it stops at the end of epoch 31 and puts back epoch 11's weights.
+    const EARLY: &str = "f=mlp&data=moons&n=40&noise=0.3&dseed=1&layers=16,16&act=relu&o=sgd(lr=0.1,momentum=0.9)&batch=5&seed=1&steps=500&stop_patience=20";
+    let run = |per_call: u32| {
+        let mut session = Session::open(EARLY);
+        while session.advance(per_call) > 0 {}
+        let epochs: Vec<(f64, f64, f64)> = session.trails()[0]
+            .points()
+            .iter()
+            .filter(|p| p.epoch.fract() == 0.0)
+            .map(|p| (p.epoch, p.loss, p.test_loss))
+            .collect();
+        (session, epochs)
+    };
+    let (_, slow) = run(1);
+    let (fast_session, fast) = run(100_000);
+    assert_eq!(slow, fast, "a step a frame or the whole run in one");
+    assert_eq!(fast.len(), 32, "the start and epochs 1 to 31");
+    let last = *fast_session.trails()[0].points().last().unwrap();
+    assert_eq!(last.epoch, 31.0);
+    let restored = &fast_session.race.runners[0];
+    assert_ne!(
+        last.loss,
+        restored.loss(),
+        "the curve ends on epoch 31's training, not on the weights put back"
+    );
+    let best = fast[11].2;
+    assert_eq!(
+        restored.test_loss(),
+        Some(best),
+        "epoch 11's weights put back"
+    );
 }

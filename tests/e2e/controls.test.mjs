@@ -462,3 +462,28 @@ test('every control of the network lab across its range: data, network, loss, in
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('every number field on screen takes both ends of the range it offers (min and max), in each lab', async () => {
+  // A field whose own range reaches past the lab's (Data noise offered up to 5, the lab took 1)
+  // refuses a value its spinner offers. Each field: its max, its min, then its value back.
+  for (const query of ['?f=booth&noise=1', '?f=linreg', '?f=mlp']) {
+    const { page, errors } = await openPage(session, query);
+    const fields = page.locator('input[type="number"]:not([disabled])');
+    const count = await fields.count();
+    let checked = 0;
+    for (let i = 0; i < count; i += 1) {
+      const field = fields.nth(i);
+      if (!(await field.isVisible())) continue;
+      const [min, max, before, name] = await field.evaluate((e) => [e.min, e.max, e.value, e.labels?.[0]?.textContent.trim() ?? e.id]);
+      for (const end of [max, min, before].filter((v) => v !== '')) {
+        await field.fill(end);
+        await field.press('Tab');
+        assert.equal(await noticeOf(page), '', `${query}: ${name} = ${end}`);
+      }
+      checked += 1;
+    }
+    assert.ok(checked >= 9, `${query}: ${checked} fields`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});

@@ -101,7 +101,7 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
     // on data, or on a surface with gradient noise (on a plain surface it does nothing).
     const batchMatters = scenario !== null && (scenario.objective.kind !== 'surface' || Boolean(scenario.noise));
     const controls = batchMatters ? 'lr,batch' : 'lr';
-    $('share-embed').value = `<iframe src="${base()}${query}&embed=1&controls=${controls}" width="760" height="680" title="${t('share.frameTitle')}" loading="lazy" style="border:0" sandbox="allow-scripts allow-same-origin"></iframe>`;
+    $('share-embed').value = `<iframe src="${base()}${query}&embed=1&controls=${controls}" width="760" height="680" title="${t('share.frameTitle')}" loading="lazy" style="border:0;width:100%;max-width:760px" sandbox="allow-scripts allow-same-origin"></iframe>`;
     for (const part of [$('share-embed').closest('label'), $('copy-embed').closest('.row'), $('export-png').closest('.row')]) part.hidden = digits;
     const points = scenario?.objective.points?.length ?? 0;
     $('share-note').textContent = t(digits ? 'share.digitsLinkOnly' : (points > 300 ? 'share.tooLarge' : 'share.note'), { points });

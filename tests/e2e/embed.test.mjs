@@ -161,3 +161,21 @@ test('the Share dialog’s embed code offers the batch size only where it change
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the Share dialog’s embed code, pasted into a course page read on a phone, fits its width', async () => {
+  const { page, errors } = await openPage(session, '?f=rosenbrock');
+  await page.getByRole('button', { name: 'Share / Embed' }).click();
+  const code = await page.getByLabel('Embed', { exact: true }).inputValue();
+  await page.close();
+  const phone = await session.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await phone.setContent(`<!doctype html><meta name="viewport" content="width=device-width"><body style="margin:8px"><h1>Week 3</h1>${code}</body>`);
+  const frame = phone.locator('iframe');
+  const box = await frame.boundingBox();
+  assert.ok(box.width <= 390 - 16 + 0.5, `the frame is ${box.width} px wide`);
+  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scroll');
+  // On a wide page it keeps its 760 px.
+  await phone.setViewportSize({ width: 1200, height: 900 });
+  assert.equal((await frame.boundingBox()).width, 760);
+  assert.deepEqual(errors, []);
+  await phone.close();
+});

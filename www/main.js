@@ -90,6 +90,15 @@ function notify(lines, { refused = false } = {}) {
  * The page's own settings (not the scenario), read from a URL query with their own checks; what
  * does not fit is named in `ignored`.
  */
+/**
+ * The status line's sentence. The line is a live region: it is written only when the sentence
+ * changes, so a screen reader hears each change once, not every frame's rewrite of it.
+ */
+function showStatus(text) {
+  const line = $('status');
+  if (line.textContent !== text) line.textContent = text;
+}
+
 /** The query the surface and network labs read: none of a link to the digits lab (its own). */
 function surfaceQuery(search) {
   return new URLSearchParams(search).get('view') === 'digits' ? '' : search;
@@ -269,7 +278,7 @@ async function main() {
       readouts.challenge?.show(state, labels());
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
       $('counter').textContent = counterText(state, ui.selected);
-      $('status').textContent = statusText(state, player.playing);
+      showStatus(statusText(state, player.playing));
     }),
     // The read-outs that explain the last step, and the loss along it (with a network, the loss
     // on every sample at ~140 points): parts of their own, so that no frame pays for them and
@@ -442,7 +451,7 @@ async function main() {
         s.optimizer = racers[0].optimizer;
         s.race = (s.race ?? []).map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer }));
       });
-      $('status').textContent = t('main.tune.done', { summary: summary.join(t('panels.listSeparator')) });
+      showStatus(t('main.tune.done', { summary: summary.join(t('panels.listSeparator')) }));
       window.gdviz.tuned = results;
     };
     const slice = () => {
@@ -566,7 +575,7 @@ async function main() {
    */
   async function fetchFullModule(asker, alongside = async () => {}) {
     asker.setAttribute('aria-busy', 'true');
-    $('status').textContent = t('main.loadingFull');
+    showStatus(t('main.loadingFull'));
     try {
       await alongside();
       return await loadFullModule();
@@ -575,7 +584,7 @@ async function main() {
       return null;
     } finally {
       asker.removeAttribute('aria-busy');
-      $('status').textContent = statusText(state, player.playing);
+      showStatus(statusText(state, player.playing));
     }
   }
 
@@ -712,7 +721,7 @@ async function main() {
       surfaceDirty = true;
       if (!heatOnly) draw(true);
     }
-    $('status').textContent = statusText(state, player.playing);
+    showStatus(statusText(state, player.playing));
   }
 
   /** Opens a lesson in place: its scenario and page settings, its text, and Play. */
@@ -773,7 +782,7 @@ async function main() {
     lab,
     ui,
     draw,
-    onPlaying: () => { $('status').textContent = statusText(state, player.playing); },
+    onPlaying: () => { showStatus(statusText(state, player.playing)); },
     onUiChange: () => updateUrl(false),
     onAdvanced: () => embedApi?.advanced(),
     // A run that starts with a new picture (a lesson) takes its first steps after it is drawn.

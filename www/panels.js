@@ -14,7 +14,9 @@ export function statusText(state, playing) {
   let sentence;
   if (step === 0 && failed.length === 0) sentence = t('panels.ready', { count: racers.length });
   else if (running === 0) sentence = t('panels.finished', { step });
-  else if (playing) sentence = t('panels.running', { running, count: racers.length, step });
+  // (No step count while running: the line is a live region, and the counter beside the
+  // picture counts the steps; a sentence that changed every frame would be read out each time.)
+  else if (playing) sentence = t('panels.running', { running, count: racers.length });
   else sentence = t('panels.paused', { step });
   return failed.length ? t('panels.withFailures', { sentence, failed: failed.join(t('panels.listSeparator')) }) : sentence;
 }

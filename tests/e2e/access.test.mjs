@@ -80,6 +80,10 @@ test('a screen reader hears the race at a calm pace and reads the canvases as a 
     window.told = [];
     new MutationObserver(() => window.told.push({ at: performance.now(), text: document.getElementById('narration').textContent }))
       .observe(document.getElementById('narration'), { childList: true, characterData: true, subtree: true });
+    // The status line is a live region too: it changes when the run's state does, not each frame.
+    window.statuses = [];
+    new MutationObserver(() => window.statuses.push(document.getElementById('status').textContent))
+      .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
   });
   await page.getByRole('button', { name: 'Play' }).click();
   await page.waitForFunction(() => window.told.some((h) => /SGD: diverged at step \d+$/.test(h.text)), null, { timeout: 120000 });
@@ -90,6 +94,9 @@ test('a screen reader hears the race at a calm pace and reads the canvases as a 
   // Every narration while playing came at least 5 s after the one before; the end is told at once.
   for (let i = 1; i < heard.length - 1; i += 1) assert.ok(heard[i].at - heard[i - 1].at >= 4900, `calm: ${heard[i].at - heard[i - 1].at} ms apart`);
   assert.match(heard.at(-1).text, /^step 250 — Adam: loss [^;]+; SGD: diverged at step \d+$/, 'the end is told');
+  const statuses = await page.evaluate(() => window.statuses);
+  assert.ok(statuses.length <= 4, `the status line changed ${statuses.length} times in 12 s: ${JSON.stringify(statuses)}`);
+  assert.match(statuses.at(-1), /^Finished at step 250/);
   assert.deepEqual(errors, []);
   await page.close();
 });

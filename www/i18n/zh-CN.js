@@ -361,7 +361,7 @@ export default {
   // www/panels.js
   'panels.ready': '就绪：{count} 个优化器位于起点——按“播放”或“单步”开始。',
   'panels.finished': '在第 {step} 步结束：所有优化器都已停止。',
-  'panels.running': '运行中：{count} 个优化器中仍有 {running} 个在迭代，第 {step} 步。',
+  'panels.running': '运行中：{count} 个优化器中仍有 {running} 个在迭代。',
   'panels.paused': '暂停于第 {step} 步——按“播放”或“单步”继续。',
   'panels.withFailures': '{sentence}{failed}。',
   'panels.listSeparator': '；',

@@ -180,7 +180,13 @@ export function setUpLessons({ open, close, embed, language }) {
     item.append(link);
     list.append(item);
   }
-  $('lesson-close').addEventListener('click', close);
+  $('lesson-close').addEventListener('click', () => {
+    close();
+    // The focus was on the button just hidden: it goes to where lessons are chosen (in a frame,
+    // which has no list, to Play), not back to the top of the page.
+    const summary = $('lessons').querySelector('summary');
+    (summary.offsetParent === null ? $('play') : summary).focus();
+  });
 }
 
 /** Words the list of lessons again, in the page's current language, and links it to that language. */

@@ -291,8 +291,11 @@ test('a lesson’s text goes with its scenario: closed by hand, by a new surface
   // The close button.
   await page.locator('#lessons summary').click();
   await page.getByRole('link', { name: 'Batch, stochastic and mini-batch gradient descent' }).click();
-  await page.getByRole('button', { name: 'Close lesson' }).click();
+  // From the keyboard, as a screen-reader user closes it: the focus goes back to the list.
+  await page.getByRole('button', { name: 'Close lesson' }).focus();
+  await page.keyboard.press('Enter');
   assert.equal(await page.locator('#lesson').isVisible(), false);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Lessons', 'the focus is on Lessons, not lost');
   assert.doesNotMatch(page.url(), /lesson=/);
   // The other lab does not take a lesson along.
   await page.locator('#lessons summary').click();

@@ -106,6 +106,7 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
     const points = scenario?.objective.points?.length ?? 0;
     $('share-note').textContent = t(digits ? 'share.digitsLinkOnly' : (points > 300 ? 'share.tooLarge' : 'share.note'), { points });
     note.textContent = '';
+    $('import-note').textContent = '';
     dialog.showModal();
   });
   for (const [button, field, what] of [['copy-link', 'share-link', 'link'], ['copy-embed', 'share-embed', 'embed']]) {
@@ -127,7 +128,8 @@ export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, no
     try {
       imported = JSON.parse(text);
     } catch {
-      notify([notJson(lab, text)]);
+      // Said in the dialog, which is still open (the page's notice is behind it).
+      $('import-note').textContent = notJson(lab, text);
       return;
     }
     dialog.close();

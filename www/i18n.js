@@ -78,13 +78,15 @@ export function has(id) {
  * heat map.
  */
 export function translatePage(root = document) {
-  for (const element of root.querySelectorAll('[data-i18n]')) {
+  // The elements under `root` that match, and `root` itself when it does.
+  const matching = (selector) => [...(root.matches?.(selector) ? [root] : []), ...root.querySelectorAll(selector)];
+  for (const element of matching('[data-i18n]')) {
     const text = t(element.dataset.i18n);
     if (element.textContent !== text) element.textContent = text;
   }
   for (const [data, attribute] of [['i18nAriaLabel', 'aria-label'], ['i18nTitle', 'title'], ['i18nPlaceholder', 'placeholder']]) {
     const selector = `[data-${attribute === 'aria-label' ? 'i18n-aria-label' : `i18n-${attribute}`}]`;
-    for (const element of root.querySelectorAll(selector)) {
+    for (const element of matching(selector)) {
       const text = t(element.dataset[data]);
       if (element.getAttribute(attribute) !== text) element.setAttribute(attribute, text);
     }

@@ -31,6 +31,8 @@ export function cameraText(camera) {
  */
 export function setUpView3d({ ui, redraw, onUiChange }) {
   const canvas = $('paths3d');
+  // Its label follows the language (translatePage reads the id).
+  canvas.dataset.i18nAriaLabel = 'view3d.label';
   canvas.setAttribute('aria-label', t('view3d.label'));
   // Pointer events come faster than frames: the camera follows each, the view is drawn once a frame.
   // While a drag or the wheel turns it, the mesh is drawn coarse; in full once it stops.

@@ -277,7 +277,10 @@ test('a language switch re-words the digits lab at once, not when it next draws'
   assert.match(await page.locator('#digits-progress').textContent(), /次更新 · .* 轮$/);
   assert.equal(await page.locator('#digits-play').textContent(), '播放');
   assert.deepEqual(await page.locator('.view-tab[aria-pressed=true]').allTextContents(), ['手写数字'], 'only the digits tab is marked');
+  assert.equal(await page.locator('#digits-lab').getAttribute('aria-label'), '手写数字实验台', 'the lab’s own name, as a screen reader hears it');
   assert.deepEqual(await englishLeft(page, ALLOWED), [], 'digits lab after the switch');
+  // So is the 3-D view's canvas, set up when the page started in English.
+  assert.equal(await page.locator('#paths3d').getAttribute('aria-label'), '三维损失曲面：拖动或用方向键旋转，用滚轮、双指缩放或 + 和 − 缩放');
   // A lesson opened in Chinese is worded again in English on the way back.
   await page.locator('#digits-lessons button').first().click();
   await page.locator('#digits-play').click();

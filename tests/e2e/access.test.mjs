@@ -159,6 +159,9 @@ test('the data-set pictures and the misclassified digits are one tab stop each; 
   await page.getByRole('button', { name: 'Digits' }).click();
   await page.waitForFunction(() => document.querySelectorAll('#digits-wrong [role="radio"]').length > 10, null, { timeout: 60000 });
   const heading = () => page.locator('#digits-maps').textContent();
+  // Each is named as it is said: "Test digit 12: an 8, taken for a 3".
+  const names = await page.locator('#digits-wrong [role="radio"]').evaluateAll((radios) => radios.map((r) => r.getAttribute('aria-label')));
+  assert.ok(names.every((name) => /^Test digit \d+: an? \d, taken for an? \d$/.test(name) && !/\ba 8\b/.test(name)), names.join('; '));
   const first = page.locator('#digits-wrong [role="radio"]').first();
   await first.click();
   const before = await heading();

@@ -1,6 +1,9 @@
 // English: every string the page shows, keyed by id (module.what); the catalogue www/i18n.js reads.
 // An entry is a string with {name} marks for its parameters, or a function of them (plurals).
 // Keep www/i18n/zh-CN.js in step: tests/i18n.test.mjs fails when a key is missing in either.
+/** A digit with its article, as it is said: "an 8", "a 3". */
+const aDigit = (digit) => `${Number(digit) === 8 ? 'an' : 'a'} ${digit}`;
+
 export default {
   // index.html: the marked elements (data-i18n, data-i18n-aria-label, -title, -placeholder)
   'page.seeGradientDescentHappen': 'see gradient descent happen',
@@ -645,8 +648,8 @@ export default {
   'digits.conv': 'conv {layer}',
   'digits.finished': 'Finished: every racer has spent its step budget or met its stop.',
   'digits.noWrong': 'Every test digit is classified right.',
-  'digits.digitTitle': 'Test digit {index}: a {label}, taken for a {predicted}',
-  'digits.chosen': 'Feature maps of test digit {index} (a {label})',
+  'digits.digitTitle': ({ index, label, predicted }) => `Test digit ${index}: ${aDigit(label)}, taken for ${aDigit(predicted)}`,
+  'digits.chosen': ({ index, label }) => `Feature maps of test digit ${index} (${aDigit(label)})`,
   'digits.drawing': 'Feature maps of your drawing',
   'digits.probability': '{digit}: {percent} %',
   'digits.refused': '{field}: {reason}',

@@ -87,7 +87,10 @@ test('the batch-noise cloud stays near its point and inside the plot at every ba
     const step = page.getByRole('button', { name: 'Step' });
     for (let k = 0; k < 5; k += 1) await step.click();
     const without = await canvasSum(page, '#markers');
+    // What the cloud shows is said once it shows.
+    assert.equal(await page.locator('#cloud-hint').isVisible(), false, `${name}: no explanation of a cloud not drawn`);
     await page.getByLabel('Batch noise cloud').check();
+    assert.equal(await page.locator('#cloud-hint').isVisible(), true, `${name}: the cloud explained`);
     assert.notEqual(await canvasSum(page, '#markers'), without, `${name}: the cloud is drawn`);
     await step.click();
     const cloud = await cloudPixels(page);

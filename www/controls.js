@@ -1,7 +1,7 @@
 // The control panel: shows the scenario in labelled HTML controls and turns each edit into a
 // new scenario object, which main.js hands to the wasm lab (the core validates it). A number a
 // person types is read here, and refused here in the control's own words when it is not one.
-import { $, ladderSlider, syncChildren } from './dom.js';
+import { $, disableFor, ladderSlider, syncChildren } from './dom.js';
 import { num, oneTwoFive, rate } from './format.js';
 import { batchSizes, racersOf, showLegend } from './legend.js';
 import { catalogTitle, t } from './i18n.js';
@@ -275,8 +275,8 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('momentum').value = hasMomentum ? chosen.momentum : '';
     $('momentum').title = hasMomentum ? '' : t('controls.noMomentum', { title: titleOf(chosen.name), betas: 'betas' in chosen });
     showHyper(chosen);
-    $('add-racer').disabled = racers.length >= 8;
-    $('remove-racer').disabled = racers.length <= 1;
+    disableFor($('add-racer'), racers.length >= 8 ? t('limits.racers', { count: 8 }) : null);
+    disableFor($('remove-racer'), racers.length <= 1 ? t('limits.lastRacer') : null);
 
     showBatch(scenario, state, racers);
     $('sigma-label').hidden = objective.kind !== 'surface';

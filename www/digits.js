@@ -5,7 +5,7 @@
 // trains in slices of a few milliseconds so the page stays responsive.
 import initDigits, { DigitsLab, install_digits } from '../pkg/gdviz_digits.js';
 import { setBatch, setRacers } from './controls.js';
-import { $, radioGroup } from './dom.js';
+import { $, disableFor, radioGroup } from './dom.js';
 import { num } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
 import { core } from './labs.js';
@@ -257,8 +257,8 @@ function showControls() {
   $('digits-optimizer').value = racer.optimizer.name;
   $('digits-lr').value = String(racer.optimizer.lr ?? '');
   $('digits-batch').value = batch == null ? '' : String(batch);
-  $('digits-add-racer').disabled = racersOf(scenario).length >= MAX_RACERS;
-  $('digits-remove-racer').disabled = racersOf(scenario).length <= 1;
+  disableFor($('digits-add-racer'), racersOf(scenario).length >= MAX_RACERS ? t('limits.racers', { count: MAX_RACERS }) : null);
+  disableFor($('digits-remove-racer'), racersOf(scenario).length <= 1 ? t('limits.lastRacer') : null);
   $('digits-clip').value = scenario.clip_norm == null ? '' : String(scenario.clip_norm);
   $('digits-steps').value = String(scenario.steps);
 }

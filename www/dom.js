@@ -113,3 +113,13 @@ export function radioGroup(group) {
   refresh();
   return { refresh };
 }
+
+/**
+ * Disables `button` for `reason` (a sentence, shown as its tooltip and read with it) or, for
+ * `null`, enables it: a control greyed out at a limit says which limit.
+ */
+export function disableFor(button, reason) {
+  button.disabled = reason !== null;
+  if (reason === null) button.removeAttribute('title');
+  else button.title = reason;
+}

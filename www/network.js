@@ -3,7 +3,7 @@
 // count of weights near zero and the gradient check. Edits go through `edit`, like the surface
 // lab's, so the core validates every one.
 import { draw_dataset_thumbnail, fit_network_outputs } from '../pkg/gdviz_full.js';
-import { $, radioGroup, syncChildren } from './dom.js';
+import { $, disableFor, radioGroup, syncChildren } from './dom.js';
 import { num } from './format.js';
 import { catalogTitle, t } from './i18n.js';
 import { stoppedEarlyText } from './legend.js';
@@ -256,8 +256,8 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
       if (document.activeElement !== input) input.value = units[index];
       activation.value = acts[index];
     });
-    $('add-layer').disabled = hidden(scenario).length >= MAX_LAYERS;
-    $('remove-layer').disabled = hidden(scenario).length === 0;
+    disableFor($('add-layer'), hidden(scenario).length >= MAX_LAYERS ? t('limits.layers', { count: MAX_LAYERS }) : null);
+    disableFor($('remove-layer'), hidden(scenario).length === 0 ? t('limits.noLayer') : null);
     $('activation').value = objective.activations ? 'mixed' : objective.activation;
     $('loss').value = objective.loss;
     $('init').value = objective.init ?? '';

@@ -453,9 +453,12 @@ test('every control of the network lab across its range: data, network, loss, in
   const add = page.getByRole('button', { name: 'Add layer' });
   while (!(await add.isDisabled())) await add.click();
   assert.equal((await objective()).layers.length, 8, 'six hidden layers at most');
+  assert.equal(await add.getAttribute('title'), 'At most 6 hidden layers.', 'the greyed-out button says why');
   const remove = page.getByRole('button', { name: 'Remove layer' });
   while (!(await remove.isDisabled())) await remove.click();
   assert.deepEqual((await objective()).layers, [2, 1], 'down to no hidden layer: logistic regression');
+  assert.equal(await remove.getAttribute('title'), 'No hidden layer left to remove.');
+  assert.equal(await add.getAttribute('title'), null, 'enabled again, nothing to explain');
   for (let i = 0; i < 5; i += 1) await page.getByRole('button', { name: 'Step' }).click();
   assert.equal((await stateOf(page)).racers[0].step, 5);
   assert.equal(await noticeOf(page), '');

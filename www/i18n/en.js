@@ -661,4 +661,9 @@ export default {
   'lessons.digits-exploding.text': 'The same network with ReLU, its starting weights four times He’s, trained at learning rate 0.5: the first gradients have norms near 40 in every layer, the first updates throw the weights far away, the ReLUs die and the network is stuck at chance, about 10 %. Set Gradient clipping to 1: each update’s gradient is scaled down to norm 1 at most (clip_grad_norm_), and the same run reaches over 80 %.',
   'lessons.digits-batching.title': 'BGD vs mini-batch vs SGD on real images',
   'lessons.digits-batching.text': 'Three racers train the same two-convolution network with the same SGD (learning rate 0.05) from the same weights, each for three epochs, so each reads 4,314 digits: on the full batch (BGD, 1,438 a step), in batches of 32, and one digit at a time (SGD). Read the accuracy chart against samples seen: the full batch has made three updates and still guesses, below 30 %; batches of 32 (135 updates) pass 75 %; single digits (4,314 updates) do better still. Per digit read, smaller batches learn more, because they update more often; each full-batch step is the most exact, and costs 1,438 gradients.',
+  // Why a button is greyed out at a limit (its tooltip).
+  'limits.racers': 'At most {count} optimizers race at once.',
+  'limits.lastRacer': 'The race keeps at least one optimizer.',
+  'limits.layers': 'At most {count} hidden layers.',
+  'limits.noLayer': 'No hidden layer left to remove.',
 };

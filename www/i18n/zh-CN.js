@@ -657,4 +657,9 @@ export default {
   'lessons.digits-exploding.text': '同样的网络使用 ReLU，初始权重是 He 初始化的四倍，学习率为 0.5：最初的梯度在每一层的范数都接近 40，最初几次更新就把权重甩得很远，ReLU 纷纷“死亡”，网络停在随机水平，约 10 %。把梯度裁剪设为 1：每次更新的梯度最多缩放到范数 1（clip_grad_norm_），同样的运行就能超过 80 %。',
   'lessons.digits-batching.title': '真实图像上的 BGD、小批量与 SGD',
   'lessons.digits-batching.text': '三个优化器以相同的 SGD（学习率 0.05）从相同的初始权重训练同一个双卷积网络，各训练三个轮次（epoch），因此各读了 4,314 个数字：全批量（BGD，每步 1,438 个）、每批 32 个（小批量），以及每次一个数字（SGD）。看“测试准确率与已读样本数”图：全批量只做了三次更新，仍在瞎猜，低于 30 %；每批 32 个（135 次更新）超过 75 %；每次一个数字（4,314 次更新）更好。按每读一个样本来算，小批量学得更多，因为更新更频繁；全批量的每一步最精确，但每步要算 1,438 个梯度。',
+  // Why a button is greyed out at a limit (its tooltip).
+  'limits.racers': '一次最多 {count} 个优化器同场比较。',
+  'limits.lastRacer': '至少要保留一个优化器。',
+  'limits.layers': '最多 {count} 个隐藏层。',
+  'limits.noLayer': '已没有可删除的隐藏层。',
 };

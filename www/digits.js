@@ -561,7 +561,13 @@ function drawNorms() {
       high = Math.max(high, Math.log10(flat[k]));
     }
   }
-  if (!Number.isFinite(low)) return;
+  if (!Number.isFinite(low)) {
+    // Before the first update there is no gradient yet: the empty chart says so.
+    context.textAlign = 'center';
+    context.fillText(t('digits.normsEmpty'), width / 2, height / 2);
+    context.textAlign = 'start';
+    return;
+  }
   low = Math.floor(low);
   high = Math.max(low + 1, Math.ceil(high));
   const left = 44;

@@ -605,6 +605,7 @@ export default {
   'digits.accuracyChart': 'Test accuracy against samples seen',
   'digits.accuracyChartLabel': 'Test accuracy against training samples read',
   'digits.norms': 'Gradient norm per layer (log scale)',
+  'digits.normsEmpty': 'Step or Play: each update’s gradient norms appear here.',
   'digits.normsLabel': 'Each racer’s gradient norm per layer against updates, log scale, in the racer’s colour: first convolution solid, second dashed, dense layer dotted',
   'digits.confusion': 'Confusion matrix (rows: true digit, columns: predicted)',
   'digits.confusionLabel': 'Test confusion matrix',

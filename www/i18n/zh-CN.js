@@ -601,6 +601,7 @@ export default {
   'digits.accuracyChart': '测试准确率与已读样本数',
   'digits.accuracyChartLabel': '测试准确率随已读训练样本数的变化',
   'digits.norms': '各层梯度范数（对数刻度）',
+  'digits.normsEmpty': '单步或播放：每次更新的梯度范数会显示在这里。',
   'digits.normsLabel': '每个优化器各层梯度范数随更新次数的变化，对数刻度，颜色为该优化器的颜色：第一个卷积层为实线，第二个为虚线，全连接层为点线',
   'digits.confusion': '混淆矩阵（行：真实数字，列：预测）',
   'digits.confusionLabel': '测试集混淆矩阵',

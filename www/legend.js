@@ -91,7 +91,7 @@ export function outcomeText(info) {
       const condition = outcome.condition ?? {};
       if ('patience' in condition) {
         const p = condition.patience;
-        return `${t('status.stoppedEarly', { epoch: p.epoch, best: p.best_epoch })} (${conditionText(condition)})`;
+        return t('status.stoppedEarlyWhy', { stopped: t('status.stoppedEarly', { epoch: p.epoch, best: p.best_epoch }), why: conditionText(condition) });
       }
       if ('epochs' in condition) return t('status.stoppedAt', { step: outcome.step, condition: conditionText(condition) });
       return t('status.converged', { step: outcome.step, condition: conditionText(condition) });

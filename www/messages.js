@@ -21,6 +21,7 @@ const FIELD_LABELS = {
   'schedule.gamma': 'controls.schedule.gamma',
   'schedule.t_max': 'controls.schedule.tMax',
   'schedule.eta_min': 'controls.schedule.etaMin',
+  'objective.name': 'page.tabSurface',
   'objective.kappa': 'page.conditionNumber',
   'objective.angle': 'page.angleRadians',
   'objective.expr': 'page.functionFXY',

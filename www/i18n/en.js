@@ -358,6 +358,7 @@ export default {
   'status.converged': 'converged at step {step} ({condition})',
   'status.stoppedAt': 'stopped at step {step} ({condition})',
   'status.stoppedEarly': 'stopped at epoch {epoch}, best test loss at epoch {best}',
+  'status.stoppedEarlyWhy': '{stopped} ({why})',
   'status.condition.loss_below': 'loss below {value}',
   'status.condition.grad_norm_below': 'gradient norm below {value}',
   'status.condition.epochs': '{value} epochs done',

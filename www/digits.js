@@ -136,6 +136,8 @@ onLanguageChange(() => {
     $('digits-lesson-text').textContent = t(`lessons.${open}.text`);
   }
   $('digits-play').textContent = t(playing ? 'digits.pause' : 'digits.play');
+  // (The controls' words too: a greyed-out button's reason.)
+  showControls();
   drawAll();
   if (refused) sayRefused();
   else if ($('digits-status').textContent) $('digits-status').textContent = lab.finished() ? t('digits.finished') : '';

@@ -265,11 +265,23 @@ impl Projection {
             sin_yaw: libm::sin(yaw),
             cos_pitch: libm::cos(pitch),
             sin_pitch: libm::sin(pitch),
-            // The box's diagonal (2√2 wide) fits the canvas at zoom 1.
-            scale: camera.zoom * 0.34 * width.min(height * 1.3),
+            scale: camera.zoom * Self::fitting_scale(pitch, width, height),
             cx: width / 2.0,
-            cy: height * 0.55,
+            cy: height / 2.0,
         }
+    }
+
+    /// The scale at zoom 1 that fits the box in a `width × height` canvas seen from `pitch`
+    /// (radians), centred, whatever the yaw: turning about the vertical, the box's footprint
+    /// stays within the circle of radius √2 about its centre, so it spans at most 2√2 across and
+    /// 2√2·sin(pitch) + BOX_HEIGHT·cos(pitch) up, symmetric about the centre. (A fixed share of
+    /// the width let a short, wide canvas — a phone's — cut the box's front off.) The margin
+    /// leaves room for the axis names beside the box.
+    fn fitting_scale(pitch: f64, width: f64, height: f64) -> f64 {
+        const MARGIN: f64 = 0.95;
+        let across = 2.0 * std::f64::consts::SQRT_2;
+        let up = across * libm::sin(pitch) + BOX_HEIGHT * libm::cos(pitch);
+        MARGIN * (width / across).min(height / up)
     }
 
     /// Canvas pixel and depth (larger: further from the camera) of box point (x, y, z).
@@ -545,6 +557,38 @@ mod tests {
             x_max: 2.0,
             y_min: -1.0,
             y_max: 3.0,
+        }
+    }
+
+    #[test]
+    fn the_box_fits_any_canvas_from_any_side_at_zoom_1() {
+        // A phone's short, wide canvas, the desktop's, a tall one; every yaw and pitch.
+        for (width, height) in [
+            (345.0, 280.0),
+            (760.0, 620.0),
+            (300.0, 600.0),
+            (900.0, 300.0),
+        ] {
+            for yaw in (-180..180).step_by(15) {
+                for pitch in (5..=90).step_by(5) {
+                    let camera = Camera {
+                        yaw: f64::from(yaw),
+                        pitch: f64::from(pitch),
+                        zoom: 1.0,
+                    };
+                    let projection = Projection::new(camera, width, height);
+                    for corner in 0..8 {
+                        let x = if corner & 1 == 0 { -1.0 } else { 1.0 };
+                        let y = if corner & 2 == 0 { -1.0 } else { 1.0 };
+                        let z = if corner & 4 == 0 { 0.0 } else { 1.0 };
+                        let (px, py, _) = projection.point(x, y, z);
+                        assert!(
+                            (0.0..=width).contains(&px) && (0.0..=height).contains(&py),
+                            "{width}×{height}, yaw {yaw}, pitch {pitch}: corner at ({px}, {py})"
+                        );
+                    }
+                }
+            }
         }
     }
 

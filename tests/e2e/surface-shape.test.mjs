@@ -86,6 +86,9 @@ test('lesson “Past the edge”: each racer is within or past 2/λmax as the te
   await page.getByRole('link', { name: 'Past the edge: the step size against the curvature', exact: true }).click();
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Reset' }).click();
+  // The read-outs follow a Reset on the next frames (drawn part by part), as a person sees them.
+  await page.waitForFunction(() => /λmax = 849\.5/.test(document.getElementById('curvature-readout').textContent), null, { timeout: 5000 })
+    .catch(() => {});
   assert.match(await readout(page), /λmax = 849\.5/);
   assert.match(await readout(page), /Learning rate 0\.0019 is below 2\/λmax = 0\.00235/);
   const racers = await openAndRun(page, 'Past the edge: the step size against the curvature');

@@ -588,11 +588,14 @@ async function main() {
     }
   }
 
+  /** Steps a task when a run is taken again in the whole page's module (useFullModule). */
+  const REPLAY_SLICE = 20000;
+
   /**
    * Makes the page's lab the whole page's module's (the network lab, the 3-D view, the tuner),
-   * on the scenario it has: fetched the first time, while the control that asked for it
-   * (`asker`) and the status line say so. Resolves to false, with a sentence, when the module
-   * cannot be fetched (offline, say).
+   * on the scenario it has and its run so far: fetched the first time, while the control that
+   * asked for it (`asker`) and the status line say so. Resolves to false, with a sentence, when
+   * the module cannot be fetched (offline, say).
    */
   async function useFullModule(asker = $('tab-network')) {
     if (labs.hasFull()) return true;
@@ -603,6 +606,18 @@ async function main() {
     const next = new Lab('');
     next.set_words(JSON.stringify(canvasWords()));
     next.load(lab.scenario_json());
+    // The run so far is taken again in the new module, so turning on the 3-D view keeps a race
+    // (the lab is deterministic: the same scenario and steps give the same run), a slice a task
+    // so that no task is long, until it has caught up with the old one (which may be playing).
+    const stepOf = (l) => Math.max(0, ...JSON.parse(l.state_json()).racers.map((r) => r.step));
+    for (let behind = stepOf(lab); behind > 0; behind = stepOf(lab) - stepOf(next)) {
+      if (next.advance(Math.min(REPLAY_SLICE, behind)) === 0) break;
+      await new Promise((resolve) => { setTimeout(resolve, 0); });
+    }
+    if (labs.hasFull()) {
+      next.free();
+      return true;
+    }
     labs.swapToFull(next);
     // The new lab has drawn nothing yet: the caller's next drawing draws it all.
     stage.rescale();

@@ -5,7 +5,7 @@
 // racer in the legend, press Step, open the lessons from the list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, openAndRun, scenarioOf, stateOf, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, openAndRun, runToEnd, scenarioOf, stateOf, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
@@ -217,6 +217,21 @@ const expectCamera = async (page, expected) => {
   await page.waitForFunction((want) => new URL(window.location.href).searchParams.get('cam') === want, text, { timeout: 5000 })
     .catch(() => assert.deepEqual(cameraInUrl(page), expected));
 };
+
+test('3-D view ticked after a race has run: the same race, its paths and curves kept, not a new start', async () => {
+  const { page, errors } = await openPage(session, '?f=linreg&n=100&noise=0.1&o=sgd(lr=0.03)~sgd(lr=0.03,batch=1)&seed=1&steps=300');
+  const { racers: ran } = await runToEnd(page);
+  assert.ok(ran.every((r) => r.step === 300), 'both ran their 300 steps');
+  await page.getByLabel('3-D view').check();
+  await page.locator('#paths3d').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => !window.gdviz.drawingInTurn);
+  const { racers: shown } = await stateOf(page);
+  assert.deepEqual(shown.map((r) => [r.step, r.loss]), ran.map((r) => [r.step, r.loss]), 'every racer where it was');
+  assert.match(await page.locator('#status').textContent(), /^Finished at step 300/);
+  assert.ok((await drawnPixels(page, 'paths3d')) > 200, 'the paths are drawn in 3-D');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('3-D view: tick it, turn it by dragging, keys, wheel and a finger, reset it; the camera rides in the link', async () => {
   const { page, errors } = await openPage(session, '?f=rosenbrock&o=sgd(lr=0.001,momentum=0.9)~adam(lr=0.05)&start=-1.5,2&steps=300');

@@ -129,11 +129,11 @@ export function createPlayer({ lab, ui, draw, onPlaying, onUiChange, onAdvanced 
   showSpeed();
 
   // Space, → and r act on the run unless the focus is on a control that has its own use for
-  // them: text and number fields, selects and sliders take every key; a focused button, link or
-  // disclosure keeps Space (it presses it). With another lab on screen (`onScreen()`: its
-  // `{ toggle, step, reset }`), they act on that one, not on this hidden run.
-  const ownsKeys = 'input, select, textarea, [contenteditable], dialog, [role="radio"]';
-  const ownsSpace = 'button, summary, a[href], label';
+  // them: text and number fields, selects and sliders take every key; a focused button, link,
+  // disclosure or check box keeps Space (it presses or ticks it). With another lab on screen
+  // (`onScreen()`: its `{ toggle, step, reset }`), they act on that one, not on this hidden run.
+  const ownsKeys = 'input:not([type="checkbox"]), select, textarea, [contenteditable], dialog, [role="radio"]';
+  const ownsSpace = 'button, summary, a[href], label, input[type="checkbox"]';
   document.addEventListener('keydown', (event) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target instanceof Element ? event.target : null;

@@ -490,3 +490,20 @@ test('every number field on screen takes both ends of the range it offers (min a
     await page.close();
   }
 });
+
+test('after ticking a check box, → still steps and r resets; Space stays the box’s', async () => {
+  const { page, errors } = await openPage(session, '?f=quadratic&o=sgd(lr=0.05)');
+  const box = page.getByLabel('Curvature at the point');
+  await box.check();
+  assert.equal(await box.evaluate((e) => e === document.activeElement), true, 'the focus is on the box');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await stateOf(page)).racers[0].step, 2, '→ stepped');
+  await page.keyboard.press('r');
+  assert.equal((await stateOf(page)).racers[0].step, 0, 'r reset');
+  await page.keyboard.press(' ');
+  assert.equal(await box.isChecked(), false, 'Space unticked the box');
+  assert.equal(await page.evaluate(() => window.gdviz.playing), false, 'and did not play');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

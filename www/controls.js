@@ -206,12 +206,15 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   onNumber($('clip'), (s, v) => { s.clip_norm = v === null || v === 0 ? null : v; }, { optional: true });
   onNumber($('seed'), (s, v) => { s.seed = v; });
   onNumber($('steps'), (s, v) => { s.steps = v; });
-  onNumber($('stop-loss'), (s, v) => {
+  /** A stop condition `key` of the scenario's `stop` from an optional field (empty or 0: none). */
+  const stopWhen = (key) => (s, v) => {
     const stop = { ...(s.stop ?? {}) };
-    if (v === null || v === 0) delete stop.loss_below;
-    else stop.loss_below = v;
+    if (v === null || v === 0) delete stop[key];
+    else stop[key] = v;
     s.stop = Object.keys(stop).length ? stop : null;
-  }, { optional: true });
+  };
+  onNumber($('stop-loss'), stopWhen('loss_below'), { optional: true });
+  onNumber($('stop-epochs'), stopWhen('epochs'), { optional: true });
 
   $('cloud').addEventListener('change', () => { ui.cloud = $('cloud').checked; onUiChange(); });
   $('curvature').addEventListener('change', () => { ui.curvature = $('curvature').checked; onUiChange(); });
@@ -287,6 +290,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('seed').value = scenario.seed;
     $('steps').value = scenario.steps;
     $('stop-loss').value = scenario.stop?.loss_below ?? '';
+    $('stop-epochs').value = scenario.stop?.epochs ?? '';
     $('cloud').checked = ui.cloud;
     $('curvature').checked = ui.curvature;
     $('axis').value = ui.axis;

@@ -34,6 +34,7 @@ const FIELD_LABELS = {
   'objective.l2': 'messages.field.l2',
   'objective.l1': 'messages.field.l1',
   'stop.patience': 'page.earlyStoppingPatienceEpochs',
+  'stop.epochs': 'page.stopAfterEpochs',
   'stop.restore_best': 'page.restoreTheBestEpoch',
   'objective.layers': 'messages.field.layers',
   'objective.activation': 'page.activation',

@@ -4,7 +4,7 @@
 // control and said what it accepts), and no console error. Every Step draws the path so far.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, scenarioOf, stateOf, setNumber, noticeOf, trailPixels, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, runToEnd, scenarioOf, stateOf, setNumber, noticeOf, trailPixels, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
@@ -321,6 +321,17 @@ test('BGD vs SGD vs mini-batch built in the panel: each racer its own batch size
   assert.equal(await page.locator('#counter').textContent(), 'Optimizer 2: step 4 · epoch 0.08 · 4 samples');
   await page.locator('.racer').nth(0).click();
   assert.match(page.url(), /o=sgd\(lr=0\.05\)~sgd\(lr=0\.05,batch=1\)~sgd\(lr=0\.05,batch=10\)/);
+  // A fair race, from the panel: each stops after 3 epochs, so each has read the same data.
+  await setNumber(page, 'Stop after epochs', 3);
+  assert.match(page.url(), /stop_epochs=3/);
+  await page.getByLabel('Loss chart x-axis').selectOption('epochs');
+  const { racers: fair } = await runToEnd(page);
+  assert.deepEqual(fair.map((r) => [r.epoch, r.samples]), [[3, 150], [3, 150], [3, 150]], 'every racer read the 50 points three times');
+  assert.deepEqual(fair.map((r) => r.step), [3, 150, 15]);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/batch-race-fair.png`, fullPage: true });
+  await setNumber(page, 'Stop after epochs', '');
+  assert.equal((await scenarioOf(page)).stop ?? null, null);
+  await page.getByRole('button', { name: 'Reset' }).click();
   // "Same for every optimizer" puts them all on the selected one's batch size, says so, and
   // unticking it straight away gives the race back.
   const same = page.getByLabel('Same batch size for every optimizer');

@@ -81,6 +81,8 @@ export default {
   'page.seed': 'Seed',
   'page.stepBudget': 'Step budget',
   'page.stopWhenLossBelow': 'Stop when loss below',
+  'page.stopAfterEpochs': 'Stop after epochs',
+  'page.stopAfterEpochsHint': 'Racers with different batch sizes have read the same data when each stops after the same epochs: a fair race. Chart it against epochs or samples seen.',
   'page.teachingViews': 'Teaching views',
   'page.gradientNormPerLayer': 'Gradient norm per layer',
   'page.gradientCheck': 'Gradient check',

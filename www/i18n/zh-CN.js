@@ -77,6 +77,8 @@ export default {
   'page.seed': '随机种子',
   'page.stepBudget': '步数上限',
   'page.stopWhenLossBelow': '损失低于此值时停止',
+  'page.stopAfterEpochs': '训练满多少轮后停止',
+  'page.stopAfterEpochsHint': '批大小不同的优化器各自训练满相同轮数后停止时，读过的数据一样多：这才是公平的比较。请以轮数或已读样本数为横轴来看。',
   'page.teachingViews': '教学视图',
   'page.gradientNormPerLayer': '各层梯度范数',
   'page.gradientCheck': '梯度检验',

@@ -51,6 +51,9 @@ export function createChallenge({ attemptUrl }) {
     show(state, labels) {
       box.hidden = !state.goal;
       if (!state.goal) return;
+      // A link shown before an edit would replay the old attempt: it follows the page's.
+      const link = $('attempt-link');
+      if (!$('attempt-box').hidden && link.value !== attemptUrl()) link.value = attemptUrl();
       $('challenge-goal').textContent = goalText(state.goal);
       const text = verdictText(state, labels);
       // The status is a live region: it speaks only when a verdict changes.

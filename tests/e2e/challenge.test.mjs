@@ -32,6 +32,11 @@ test('a challenge link shows its goal, judges the race and names who met it and 
   assert.match(link, /o=sgd\(lr=0\.1\)~sgd\(lr=0\.15\)~sgd\(lr=0\.25\)/);
   assert.match(link, /goal=loss<0\.001@steps<=150/);
   assert.match(link, /&play=1$/);
+  // A change after sharing: the link shown follows it (it would replay the old attempt).
+  await setNumber(page, 'Learning rate', 0.12);
+  await page.waitForFunction(() => /lr=0\.12\)/.test(document.getElementById('attempt-link').value));
+  await setNumber(page, 'Learning rate', 0.15);
+  await page.waitForFunction(() => /lr=0\.15\)/.test(document.getElementById('attempt-link').value));
   assert.deepEqual(errors, []);
 
   // The teacher opens it: it plays by itself and comes to the same verdicts.

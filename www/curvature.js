@@ -33,9 +33,16 @@ export function showCurvature({ state, selected, shown, name, ladder }) {
   }
   const { lambda_max: max, lambda_min: min, condition, stability_limit: limit } = curvature;
   const parts = [t('curvature.heading', { name })];
-  if (min > 0) parts.push(t('curvature.bowl', { max: num(max), min: num(min), kappa: num(condition) }));
-  else if (max > 0) parts.push(t('curvature.saddle', { max: num(max), min: num(min) }));
-  else parts.push(t('curvature.cap', { max: num(max), min: num(min) }));
+  // A curvature this small beside the other (or below 1e−12) is none: the loss is flat that way
+  // (x², a plane, a kink the Hessian does not see), neither curving up nor down.
+  const flat = (lambda) => Math.abs(lambda) <= 1e-12 * Math.max(1, Math.abs(max), Math.abs(min));
+  const words = { max: num(max), min: num(min) };
+  if (flat(max) && flat(min)) parts.push(t('curvature.flat', words));
+  else if (flat(min)) parts.push(t(max > 0 ? 'curvature.valley' : 'curvature.ridge', words));
+  else if (flat(max)) parts.push(t(min > 0 ? 'curvature.valley' : 'curvature.ridge', words));
+  else if (min > 0) parts.push(t('curvature.bowl', { ...words, kappa: num(condition) }));
+  else if (max > 0) parts.push(t('curvature.saddle', words));
+  else parts.push(t('curvature.cap', words));
   // The racer's own limit: 2/λmax for plain SGD, more with momentum; none where the learning
   // rate is not a step along the gradient (Adam, L-BFGS, …), which is said instead.
   const own = racer.step_limit;

@@ -68,7 +68,9 @@ function showSlice(box, slice) {
   // The curvature along the step ties the slice to the read-out's 2/λmax (which is its worst case).
   const c = slice.curvature;
   if (c !== null && c !== undefined) {
-    text = sentences(text, c > 0 ? t('slice.along', { c: num(c), limit: rate(2 / c) }) : t('slice.alongDown', { c: num(c) }));
+    // (No curvature along it, to rounding: a straight line, which no step overshoots.)
+    const key = Math.abs(c) <= 1e-12 ? 'slice.alongFlat' : c > 0 ? 'slice.along' : 'slice.alongDown';
+    text = sentences(text, t(key, { c: num(c), limit: c > 0 ? rate(2 / c) : '' }));
   }
   $('line-search-readout').textContent = text;
   if (!box.open) return;

@@ -123,3 +123,28 @@ test('paste CSV and train on it; bad rows are named', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('curvature on flat shapes: a plane or kinks, a valley floor — flat, not curving down', async () => {
+  const { page, errors } = await openPage(session, '?f=booth&start=1.5,1');
+  await page.getByLabel('Surface', { exact: true }).selectOption('custom');
+  await page.getByLabel('Curvature at the point').check();
+  const field = page.getByLabel('Function f(x, y)');
+  const readout = () => page.locator('#curvature-readout').textContent();
+  await field.fill('abs(x) + abs(y)');
+  await field.press('Enter');
+  await page.waitForFunction(() => /λmax/.test(document.getElementById('curvature-readout').textContent));
+  assert.match(await readout(), /λmax = 0, λmin = 0: no curvature here — the loss is flat in every direction/);
+  await field.fill('x^2');
+  await field.press('Enter');
+  await page.waitForFunction(() => /λmax = 2/.test(document.getElementById('curvature-readout').textContent));
+  assert.match(await readout(), /λmax = 2, λmin = 0: the loss curves up one way and is flat the other — a valley floor/);
+  assert.doesNotMatch(await readout(), /curves down/);
+  // Along a step on the plane the loss is a straight line.
+  await field.fill('x + y');
+  await field.press('Enter');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => /c = 0/.test(document.getElementById('line-search-readout').textContent));
+  assert.match(await page.locator('#line-search-readout').textContent(), /Along this step the loss does not curve \(c = 0\)/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

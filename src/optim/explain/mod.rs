@@ -21,6 +21,7 @@
 mod adam;
 mod adaptive;
 mod format;
+mod lbfgs;
 mod lines;
 mod newton;
 mod sgd;
@@ -129,6 +130,7 @@ pub fn explain(
         (OptimizerConfig::Nadam(c), OptimizerState::Nadam(s)) => adam::nadam(c, s, step),
         (OptimizerConfig::Adamax(c), OptimizerState::Adamax(s)) => adam::adamax(c, s, step),
         (OptimizerConfig::Newton(c), OptimizerState::Newton(s)) => newton::newton(c, s, step),
+        (OptimizerConfig::Lbfgs(c), OptimizerState::Lbfgs(s)) => lbfgs::lbfgs(c, s, step),
         _ => None,
     };
     Explanation {

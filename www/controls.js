@@ -254,8 +254,10 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
       $('start-x-name').textContent = t('controls.start', { name: xName });
       $('start-y-name').textContent = t('controls.start', { name: yName });
       const start = scenario.start ?? state.start;
-      $('start-x').value = start[0] ?? '';
-      $('start-y').value = start[1] ?? '';
+      // (Twelve digits: a start worked out from the view, −1.7999999999999998, reads −1.8.)
+      const shown = (v) => (typeof v === 'number' ? String(Number(v.toPrecision(12))) : '');
+      $('start-x').value = shown(start[0]);
+      $('start-y').value = shown(start[1]);
     }
 
     const racers = racersOf(scenario);

@@ -12,6 +12,11 @@ export function num(value) {
   return Number(value.toPrecision(4)).toString().replace('-', '−');
 }
 
+/** Epochs completed as a counter shows them: 0.08, 3.33, 125, 20000 (not 2.000e+4). */
+export function epochs(value) {
+  return Number.isFinite(value) && Math.abs(value) >= 1e4 ? value.toFixed(0) : num(value);
+}
+
 /** A learning rate as people write it: 0.001, 0.05, 1e−6. */
 export function rate(value) {
   if (!Number.isFinite(value)) return '—';

@@ -4,7 +4,7 @@
 // lab's, so the core validates every one.
 import { draw_dataset_thumbnail, fit_network_outputs } from '../pkg/gdviz_full.js';
 import { $, disableFor, radioGroup, syncChildren } from './dom.js';
-import { num } from './format.js';
+import { epochs, num } from './format.js';
 import { catalogTitle, t } from './i18n.js';
 import { stoppedEarlyText } from './legend.js';
 import { shownCanvas } from './shown.js';
@@ -280,7 +280,7 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
     if (racer.train_accuracy !== null && racer.train_accuracy !== undefined) parts.push(t('network.trainAccuracy', { percent: (100 * racer.train_accuracy).toFixed(1) }));
     parts.push(t('network.trainLoss', { loss: num(racer.loss) }));
     if (racer.test_loss !== null && racer.test_loss !== undefined) parts.push(t('network.testLoss', { loss: num(racer.test_loss) }));
-    parts.push(t('network.epoch', { epoch: num(racer.epoch) }), t('network.samplesSeen', { samples: racer.samples }));
+    parts.push(t('network.epoch', { epoch: epochs(racer.epoch) }), t('network.samplesSeen', { samples: racer.samples }));
     $('readout').textContent = parts.join(' · ');
   }
 

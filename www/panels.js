@@ -1,7 +1,7 @@
 // The read-outs beside the run: the status line, the step counter, the update written out, the
 // quadratic's theory and the network's confusion matrices. Text only; every number from the lab.
 import { $ } from './dom.js';
-import { num } from './format.js';
+import { epochs, num } from './format.js';
 import { has, t } from './i18n.js';
 import { outcomeText, racerLabel } from './legend.js';
 
@@ -34,7 +34,7 @@ export function counterText(state, selected = 0) {
     const hessians = racer.hessians === null || racer.hessians === undefined ? '' : t('panels.hessians', { hessians: racer.hessians });
     return who + t('panels.counterEvaluations', { step: racer.step, evaluations: racer.samples }) + hessians + ended;
   }
-  return who + t('panels.counter', { step: racer.step, epoch: num(racer.epoch), samples: racer.samples }) + ended;
+  return who + t('panels.counter', { step: racer.step, epoch: epochs(racer.epoch), samples: racer.samples }) + ended;
 }
 
 /** The selected racer's last update, written out with its numbers. */

@@ -2,7 +2,7 @@
 // turns the pointer into edits: a click or a drag (a tap on a touch screen) sets the start point,
 // hovering reads out a point, and a swipe on a touch screen scrolls the page as anywhere else.
 import { $, setCanvasSize } from './dom.js';
-import { num } from './format.js';
+import { epochs, num } from './format.js';
 import { t } from './i18n.js';
 
 /** How much larger presenter mode draws type, strokes and markers. */
@@ -154,7 +154,7 @@ export function createStage({ lab, ui, canvases, draw, markDirty, moveStart, nam
     const hit = JSON.parse(lab.pick_chart((event.clientX - box.left) * dpr, (event.clientY - box.top) * dpr));
     const tip = $('chart-hover');
     if (!hit) { tip.hidden = true; return; }
-    tip.textContent = t('stage.hover.chart', { name: nameOf(hit.racer), step: hit.step, epoch: num(hit.epoch), loss: hit.loss });
+    tip.textContent = t('stage.hover.chart', { name: nameOf(hit.racer), step: hit.step, epoch: epochs(hit.epoch), loss: hit.loss });
     placeTip(tip, event.clientX - box.left, event.clientY - box.top, box);
   });
   canvases.chart.addEventListener('pointerleave', () => { $('chart-hover').hidden = true; });

@@ -59,6 +59,8 @@ test('type a function: it is drawn and raced; a typo is named and the last surfa
   await field.fill('x^2 + 10*sin(y) + 0.1*y^2');
   await field.press('Enter');
   assert.equal((await scenarioOf(page)).objective.expr, 'x^2 + 10*sin(y) + 0.1*y^2');
+  // The start worked out from the view reads as a person writes it, not −1.7999999999999998.
+  for (const label of ['Start x', 'Start y']) assert.match(await page.getByLabel(label, { exact: true }).inputValue(), /^−?-?\d+(\.\d{1,6})?$/, label);
   await page.evaluate(() => window.gdviz.lab.advance(200));
   await page.getByRole('button', { name: 'Step' }).click();
   const racers = (await stateOf(page)).racers;

@@ -28,11 +28,21 @@ export function stageImage(canvases, rows) {
   context.fillStyle = '#fff';
   context.fillRect(0, 0, out.width, out.height);
   // The view on screen: each canvas of the stage that shows (the plane's or the 3-D view's, the
-  // decision boundary under the plotting area), in order, where and as large as it shows.
-  for (const canvas of canvases.heat.parentElement.querySelectorAll('canvas:not(.inset)')) {
+  // decision boundary under the plotting area, linear regression's inset of the data), in order,
+  // where and as large as it shows.
+  for (const canvas of canvases.heat.parentElement.querySelectorAll('canvas')) {
     const style = getComputedStyle(canvas);
     if (style.display === 'none' || style.visibility === 'hidden' || canvas.width === 0) continue;
-    context.drawImage(canvas, canvas.offsetLeft * dpr, canvas.offsetTop * dpr, canvas.offsetWidth * dpr, canvas.offsetHeight * dpr);
+    const [x, y, w, h] = [canvas.offsetLeft, canvas.offsetTop, canvas.offsetWidth, canvas.offsetHeight].map((v) => v * dpr);
+    if (canvas.classList.contains('inset')) {
+      // Its card, as the page draws it: white behind, a thin border.
+      context.fillStyle = style.backgroundColor;
+      context.fillRect(x, y, w, h);
+      context.strokeStyle = style.borderTopColor;
+      context.lineWidth = dpr;
+      context.strokeRect(x, y, w, h);
+    }
+    context.drawImage(canvas, x, y, w, h);
   }
   context.font = `${Math.round(14 * dpr)}px ${CANVAS_FONTS}`;
   context.textBaseline = 'middle';

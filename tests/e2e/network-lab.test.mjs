@@ -177,6 +177,24 @@ test('share dialog, embed snippet in an iframe, export and re-import', async () 
   // The picture is the canvas with a legend row per racer under it, ready for a slide.
   const heat = await page.evaluate(() => [document.getElementById('heat').width, document.getElementById('heat').height]);
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20) > heat[1] + 2 * 20], [heat[0], true], `PNG ${png.readUInt32BE(16)}×${png.readUInt32BE(20)} vs canvas ${heat}`);
+  // Linear regression's inset of the data and its lines is in the picture, where it shows: its
+  // white card over the heat map.
+  const insetWhite = await page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const copy = document.createElement('canvas');
+    [copy.width, copy.height] = [image.width, image.height];
+    const context = copy.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const inset = document.getElementById('inset');
+    const dpr = window.devicePixelRatio || 1;
+    const { data } = context.getImageData(inset.offsetLeft * dpr, inset.offsetTop * dpr, inset.offsetWidth * dpr, inset.offsetHeight * dpr);
+    let white = 0;
+    for (let k = 0; k < data.length; k += 4) if (data[k] > 240 && data[k + 1] > 240 && data[k + 2] > 240) white += 1;
+    return white / (data.length / 4);
+  }, png.toString('base64'));
+  assert.ok(insetWhite > 0.5, `the inset's card in the PNG: ${insetWhite} of its pixels white`);
   const csv = (await downloadOf('Export CSV')).toString();
   assert.match(csv.split('\n')[0], /^racer,optimizer,step,epoch,samples,loss,test_loss,x,y$/);
   assert.ok(csv.split('\n').length > 40);

@@ -58,6 +58,9 @@ function setBatches(scenario, state, sizes) {
   });
 }
 
+/** The most racers a race takes (the core's `MAX_RACERS`). */
+export const MAX_RACERS = 8;
+
 /**
  * Wires every control. `edit(mutate)` applies a change to a copy of the scenario; `notify(lines)`
  * shows a sentence to the person; `catalogs` holds the surfaces and optimizers the lab offers.
@@ -280,7 +283,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     $('momentum').value = hasMomentum ? chosen.momentum : '';
     $('momentum').title = hasMomentum ? '' : t('controls.noMomentum', { title: titleOf(chosen.name), betas: 'betas' in chosen });
     showHyper(chosen);
-    disableFor($('add-racer'), racers.length >= 8 ? t('limits.racers', { count: 8 }) : null);
+    disableFor($('add-racer'), racers.length >= MAX_RACERS ? t('limits.racers', { count: MAX_RACERS }) : null);
     disableFor($('remove-racer'), racers.length <= 1 ? t('limits.lastRacer') : null);
 
     showBatch(scenario, state, racers);

@@ -4,7 +4,7 @@
 // The lab (Rust, DigitsLab) owns every number; this module moves edits in and pictures out, and
 // trains in slices of a few milliseconds so the page stays responsive.
 import initDigits, { DigitsLab, install_digits } from '../pkg/gdviz_digits.js';
-import { setBatch, setRacers } from './controls.js';
+import { MAX_RACERS, setBatch, setRacers } from './controls.js';
 import { $, disableFor, radioGroup } from './dom.js';
 import { num } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
@@ -41,8 +41,6 @@ let playing = false;
 let chosen = 0;
 /** The racer the optimizer, rate and batch controls edit and the pictures show. */
 let selected = 0;
-/** The most racers a race takes (the core's MAX_RACERS). */
-const MAX_RACERS = 8;
 let drawing = null;
 let lastFast = 0;
 let lastPart = 0;

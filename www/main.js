@@ -87,10 +87,6 @@ function notify(lines, { refused = false } = {}) {
 }
 
 /**
- * The page's own settings (not the scenario), read from a URL query with their own checks; what
- * does not fit is named in `ignored`.
- */
-/**
  * The status line's sentence. The line is a live region: it is written only when the sentence
  * changes, so a screen reader hears each change once, not every frame's rewrite of it.
  */
@@ -104,6 +100,10 @@ function surfaceQuery(search) {
   return new URLSearchParams(search).get('view') === 'digits' ? '' : search;
 }
 
+/**
+ * The page's own settings (not the scenario), read from a URL query with their own checks; what
+ * does not fit is named in `ignored`.
+ */
 function readUi(params, ignored) {
   const ui = { speed: DEFAULT_SPEED, axis: 'steps', cloud: false, curvature: false, selected: 0, batchForAll: true };
   const speed = params.get('speed');
@@ -913,7 +913,6 @@ async function main() {
     canvases,
     replace,
     pageQuery,
-    notify,
     legendRows,
     digitsOpen: () => digitsOpen,
   });

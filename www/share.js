@@ -96,7 +96,7 @@ function notJson(lab, text) {
  * racers as the legend shows them; `replace(scenario)` loads an imported scenario;
  * `digitsOpen()` whether the digits lab is on screen.
  */
-export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, notify, digitsOpen }) {
+export function setUpSharing({ lab, canvases, replace, pageQuery, legendRows, digitsOpen }) {
   const dialog = $('share');
   const base = () => `${window.location.origin}${window.location.pathname}`;
   const note = $('copy-note');

@@ -195,10 +195,8 @@ impl Session {
                 let point = TrailPoint::of(runner);
                 judge(goal, verdict, runner, &point, budget);
                 trail.push(point);
-                if !every_step {
-                    if let Some(mlp) = network_of(runner) {
-                        history.push(NetworkRecord::of(runner, mlp));
-                    }
+                if let Some(mlp) = network_of(runner) {
+                    history.push(NetworkRecord::of(runner, mlp));
                 }
             };
             for _ in 0..steps {

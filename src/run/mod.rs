@@ -119,6 +119,9 @@ pub struct Runner {
     start: Vec<f64>,
     params: Vec<f64>,
     previous: Vec<f64>,
+    /// Where the last update left the parameters, kept when early stopping has put back the best
+    /// epoch's weights since (`None` while the parameters are still where it left them).
+    updated: Option<Vec<f64>>,
     grad: Vec<f64>,
     last_grad: Vec<f64>,
     steps_taken: u64,
@@ -212,6 +215,7 @@ impl Runner {
             with_replacement: scenario.with_replacement,
             params: start.clone(),
             previous: start.clone(),
+            updated: None,
             start,
             grad: vec![0.0; dim],
             last_grad: vec![0.0; dim],
@@ -296,6 +300,13 @@ impl Runner {
         &self.previous
     }
 
+    /// The parameters the last update left: [`Self::params`], unless early stopping has put back
+    /// the best epoch's weights since (then the step from [`Self::previous_params`] is the
+    /// update, not the jump back).
+    pub fn updated_params(&self) -> &[f64] {
+        self.updated.as_deref().unwrap_or(&self.params)
+    }
+
     /// The gradient the optimizer received at the last update (after noise and clipping, before
     /// the optimizer's own weight decay).
     pub fn last_gradient(&self) -> &[f64] {
@@ -332,6 +343,7 @@ impl Runner {
     pub fn reset(&mut self) {
         self.params.clone_from(&self.start);
         self.previous.clone_from(&self.start);
+        self.updated = None;
         self.last_grad.iter_mut().for_each(|g| *g = 0.0);
         self.state = self.optimizer.init(self.params.len());
         self.sampler = Sampler::new(
@@ -409,6 +421,7 @@ impl Runner {
                     (condition, &self.early)
                 {
                     if let Some(best) = early.best_weights() {
+                        self.updated = Some(self.params.clone());
                         self.params.copy_from_slice(best);
                     }
                 }

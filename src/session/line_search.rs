@@ -198,7 +198,7 @@ impl Session {
         StepSlice::along(
             &**runner.objective(),
             runner.previous_params(),
-            runner.params(),
+            runner.updated_params(),
         )
     }
 

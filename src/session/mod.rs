@@ -270,7 +270,7 @@ impl Session {
                 .unwrap_or_else(|| runner.current_lr()),
             grad: runner.last_gradient(),
             params_before: runner.previous_params(),
-            params_after: runner.params(),
+            params_after: runner.updated_params(),
         };
         let explanation =
             crate::optim::explain::explain(runner.optimizer(), runner.optimizer_state(), &record);

@@ -587,4 +587,13 @@ fn a_network_curve_has_the_same_epochs_at_any_speed_and_ends_where_training_ende
         Some(best),
         "epoch 11's weights put back"
     );
+    // "The last step, in one dimension" is the last update, which ended on epoch 31's training,
+    // not the jump back to epoch 11's weights.
+    let slice = fast_session.step_slice(0).expect("a last update");
+    assert!(
+        (slice.landed - last.loss).abs() <= 1e-12 * last.loss,
+        "the update landed at loss {}, epoch 31's is {}",
+        slice.landed,
+        last.loss
+    );
 }

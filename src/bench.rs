@@ -327,7 +327,8 @@ fn step_n(runner: &mut Runner, steps: u64) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
+// The workloads include networks and the digits CNN.
+#[cfg(all(test, feature = "mlp", feature = "cnn"))]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;

@@ -131,7 +131,9 @@ pub fn project(point: &[f64], center: &[f64], directions: (&[f64], &[f64])) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "mlp")]
     use crate::objective::model::Model;
+    #[cfg(feature = "mlp")]
     use crate::scenario::Scenario;
 
     #[test]
@@ -152,6 +154,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "mlp")]
     #[test]
     fn projection_recovers_plane_coordinates_and_the_grid_centre_is_the_current_loss() {
         let scenario = Scenario::from_json(

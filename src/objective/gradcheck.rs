@@ -262,6 +262,7 @@ mod tests {
         Model::build(&spec, 3).unwrap()
     }
 
+    #[cfg(feature = "mlp")]
     #[test]
     fn backprop_agrees_with_finite_differences_layer_by_layer() {
         let m = model(
@@ -312,6 +313,7 @@ mod tests {
         assert_eq!(good.groups[0].group, "w, b");
     }
 
+    #[cfg(feature = "mlp")]
     #[test]
     fn a_relu_kink_inside_the_step_shows() {
         // One ReLU unit whose pre-activation at the point is 1e-4: a step of 1e-3 on its weight

@@ -38,7 +38,8 @@ pub fn confusion_matrix(mlp: &Mlp, params: &[f64], on_test: bool) -> Option<Conf
     Some(matrix)
 }
 
-#[cfg(test)]
+// Both tests build a network.
+#[cfg(all(test, feature = "mlp"))]
 mod tests {
     use super::*;
     use crate::objective::model::Model;

@@ -210,9 +210,11 @@ mod tests {
         serde_json::from_str(json).unwrap()
     }
 
+    #[cfg(feature = "mlp")]
     const CIRCLE_MLP: &str = r#"{"kind":"mlp","layers":[2,8,1],"activation":"tanh","loss":"bce",
         "dataset":{"name":"circle","n":200,"noise":0.05,"seed":1}}"#;
 
+    #[cfg(feature = "mlp")]
     #[test]
     fn data_follow_the_dataset_seed_and_weights_the_scenario_seed() {
         let spec = objective(CIRCLE_MLP);
@@ -234,6 +236,7 @@ mod tests {
         assert_eq!(a.initial_params(), d.initial_params());
     }
 
+    #[cfg(feature = "mlp")]
     #[test]
     fn test_loss_and_accuracy() {
         let m = Model::build(&objective(CIRCLE_MLP), 0).unwrap();

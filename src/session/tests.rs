@@ -8,6 +8,7 @@ use super::*;
 use crate::render::viewport::Viewport;
 use serde_json::{json, Value};
 
+#[cfg(feature = "mlp")]
 const NETWORK: &str = "f=mlp&data=xor&n=40&layers=3&o=sgd(lr=0.3)~adam(lr=0.05)&batch=10&seed=1";
 
 fn state_json(session: &Session) -> Value {
@@ -148,6 +149,7 @@ fn batch_fields_are_the_setting_and_what_it_means() {
     assert_eq!(noise, [(None, 1, 8.0), (Some(4), 4, 4.0)]);
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn a_surface_run_records_every_step_and_a_network_every_epoch_and_advance() {
     let mut session = Session::open("f=booth&o=adam(lr=0.1)&steps=100");
@@ -181,6 +183,7 @@ fn a_surface_run_records_every_step_and_a_network_every_epoch_and_advance() {
     assert_eq!(session.histories()[0].points().len(), 1);
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn a_long_network_run_keeps_a_bounded_history_spanning_it_evenly() {
     let mut session = Session::open(&format!("{NETWORK}&steps=100000"));
@@ -292,6 +295,7 @@ fn a_log_chart_spans_at_most_its_decades() {
     assert_eq!(top, ceiling, "the diverging run reaches the top");
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn a_network_chart_has_test_curves_and_long_trails_are_sampled() {
     let mut session = Session::open(&format!("{NETWORK}&steps=100000"));
@@ -348,6 +352,7 @@ fn picking_finds_the_nearest_recorded_point() {
     );
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn a_network_pick_reads_the_output_and_metrics_count_the_classes() {
     let mut session = Session::open(NETWORK);
@@ -377,6 +382,7 @@ fn a_network_pick_reads_the_output_and_metrics_count_the_classes() {
     assert_eq!(Session::open("f=booth").metrics(0), None);
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn a_landscape_computed_a_few_rows_at_a_time_is_the_one_computed_at_once() {
     let mut session = Session::open(NETWORK);
@@ -407,6 +413,7 @@ fn a_landscape_computed_a_few_rows_at_a_time_is_the_one_computed_at_once() {
     assert_eq!(session.landscape(), None);
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn the_landscape_path_runs_through_its_centre() {
     let mut session = Session::open(NETWORK);
@@ -481,6 +488,7 @@ fn the_page_s_network_edits_fit_the_outputs_to_the_loss_and_the_classes() {
     assert_eq!(fit_outputs(surface.clone()), surface);
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn early_stopping_l1_and_the_gradient_check_reach_the_page() {
     let mut session = Session::open(
@@ -514,6 +522,7 @@ fn early_stopping_l1_and_the_gradient_check_reach_the_page() {
     assert_eq!(session.gradient_check(5, 1e-6), None);
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn each_racer_carries_the_curvature_at_its_point() {
     // Booth, (x + 2y − 7)² + (2x + y − 5)²: the Hessian [[10, 8], [8, 10]] everywhere, so
@@ -553,6 +562,7 @@ fn racer_colours_stay_apart_for_colour_blind_eyes() {
     }
 }
 
+#[cfg(feature = "mlp")]
 #[test]
 fn a_network_curve_has_the_same_epochs_at_any_speed_and_ends_where_training_ended() {
     // The early-stopping lesson (www/lessons.js): 20 training points in batches of 5, 4 steps an

@@ -478,6 +478,7 @@ fn texts(ignored: &[super::Ignored]) -> Vec<String> {
 
 /// The digits lab's settings ride in its links: the network, the optimizer, rate and batch size
 /// of every racer, and read back as they were; a bad network is named and the default kept.
+#[cfg(feature = "cnn")]
 #[test]
 fn the_digits_settings_ride_in_links() {
     assert_eq!(from_query("view=digits").scenario, digits_default());

@@ -13,7 +13,9 @@ export function statusText(state, playing) {
   const running = racers.filter((r) => r.status === 'running').length;
   let sentence;
   if (step === 0 && failed.length === 0) sentence = t('panels.ready', { count: racers.length });
-  else if (running === 0) sentence = t('panels.finished', { step });
+  // When every racer diverged or failed, the failures say where each stopped; a step count here
+  // ("finished at step 1", the last one completed) read as a contradiction of "diverged at step 2".
+  else if (running === 0) sentence = failed.length === racers.length ? t('panels.allStopped') : t('panels.finished', { step });
   // (No step count while running: the line is a live region, and the counter beside the
   // picture counts the steps; a sentence that changed every frame would be read out each time.)
   else if (playing) sentence = t('panels.running', { running, count: racers.length });

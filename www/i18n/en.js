@@ -368,6 +368,7 @@ export default {
   // www/panels.js: the status line, the counter, the update written out, theory, confusion
   'panels.ready': ({ count }) => `Ready: ${count} ${count === 1 ? 'optimizer' : 'optimizers'} at the start — press Play or Step.`,
   'panels.finished': 'Finished at step {step}: every optimizer has stopped.',
+  'panels.allStopped': 'Stopped: no optimizer can go on.',
   'panels.running': ({ running, count }) => `Running: ${running} ${running === 1 ? 'optimizer' : 'optimizers'} of ${count} still going.`,
   'panels.paused': 'Paused at step {step} — press Play or Step to go on.',
   'panels.withFailures': '{sentence} {failed}.',

@@ -364,6 +364,7 @@ export default {
   // www/panels.js
   'panels.ready': '就绪：{count} 个优化器位于起点——按“播放”或“单步”开始。',
   'panels.finished': '在第 {step} 步结束：所有优化器都已停止。',
+  'panels.allStopped': '已停止：没有优化器能继续。',
   'panels.running': '运行中：{count} 个优化器中仍有 {running} 个在迭代。',
   'panels.paused': '暂停于第 {step} 步——按“播放”或“单步”继续。',
   'panels.withFailures': '{sentence}{failed}。',

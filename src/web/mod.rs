@@ -419,6 +419,31 @@ fn plane_tick_label(v: f64, span: f64) -> String {
 }
 
 /// A racer's current point: a disc of its `color`, outlined in black, at canvas pixel `at`.
+/// An arrowhead in `color` with a dark outline, its tip at `tip`, pointing along the unit vector
+/// `toward` (pixels, y down): a racer that has left the plot, shown on its edge the way it went.
+fn draw_arrowhead(
+    context: &CanvasRenderingContext2d,
+    tip: (f64, f64),
+    toward: (f64, f64),
+    color: &str,
+    dpr: f64,
+) -> Result<(), JsValue> {
+    let (length, half_width) = (14.0 * dpr, 7.0 * dpr);
+    let base = (tip.0 - toward.0 * length, tip.1 - toward.1 * length);
+    let across = (-toward.1 * half_width, toward.0 * half_width);
+    context.set_fill_style_str(color);
+    context.set_stroke_style_str("#000");
+    context.set_line_width(1.5 * dpr);
+    context.begin_path();
+    context.move_to(tip.0, tip.1);
+    context.line_to(base.0 + across.0, base.1 + across.1);
+    context.line_to(base.0 - across.0, base.1 - across.1);
+    context.close_path();
+    context.fill();
+    context.stroke();
+    Ok(())
+}
+
 fn draw_point(
     context: &CanvasRenderingContext2d,
     (x, y): (f64, f64),

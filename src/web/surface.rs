@@ -5,6 +5,7 @@ use super::*;
 use crate::objective::curvature::Curvature;
 use crate::render::cloud::{batch_contours, cloud_picture, CloudLimits, CloudPicture};
 use crate::render::curvature::glyph;
+use crate::render::viewport::Marker;
 
 #[wasm_bindgen]
 impl Lab {
@@ -139,15 +140,20 @@ impl Lab {
                 continue;
             }
             let (px, py) = viewport.to_pixel(params[0], params[1]);
-            let (px, py) = (
-                px.clamp(viewport.left, viewport.left + viewport.width),
-                py.clamp(viewport.top, viewport.top + viewport.height),
-            );
+            let Some(marker) = viewport.marker(px, py) else {
+                continue;
+            };
+            let (px, py) = match marker {
+                Marker::Inside(at) | Marker::Beyond { at, .. } => at,
+            };
             let color = racer_color(index);
             match runner.status() {
-                Status::Running | Status::Converged { .. } => {
-                    draw_point(&context, (px, py), &color, dpr)?;
-                }
+                Status::Running | Status::Converged { .. } => match marker {
+                    Marker::Inside(at) => draw_point(&context, at, &color, dpr)?,
+                    Marker::Beyond { at, toward } => {
+                        draw_arrowhead(&context, at, toward, &color, dpr)?
+                    }
+                },
                 Status::Diverged { .. } | Status::Failed { .. } => {
                     let r = 6.0 * dpr;
                     if !font_set {

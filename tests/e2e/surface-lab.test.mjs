@@ -2,7 +2,7 @@
 // buttons and keys, shared links, divergence and mangled URLs — with no console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, openPage, stateOf, scenarioOf, SCREENSHOT_DIR } from './harness.mjs';
+import { openSession, openPage, stateOf, scenarioOf, runToEnd, SCREENSHOT_DIR } from './harness.mjs';
 
 let session;
 before(async () => { session = await openSession(); });
@@ -198,6 +198,50 @@ test('a huge learning rate diverges visibly and the page keeps working', async (
   await page.screenshot({ path: `${SCREENSHOT_DIR}/surface-diverged.png`, fullPage: true });
   await page.getByRole('button', { name: 'Reset' }).click();
   assert.equal((await stateOf(page)).racers[0].status, 'running');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('when the only racer diverges, the status line does not say it finished', async () => {
+  const { page, errors } = await openPage(session, '?lang=en&f=rosenbrock&o=sgd(lr=1000000)');
+  for (let i = 0; i < 6; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers[0].status === 'diverged');
+  const status = await page.locator('#status').textContent();
+  assert.match(status, /^Stopped: no optimizer can go on\. SGD.* diverged at step \d+\.$/, status);
+  assert.doesNotMatch(status, /Finished/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a racer that leaves the view is an arrowhead on its edge, pointing the way it went', async () => {
+  const { page, errors } = await openPage(session, '?lang=en');
+  await page.getByLabel('Surface', { exact: true }).selectOption({ label: 'Saddle' });
+  await runToEnd(page);
+  // f = x² − y² has no minimum: every racer runs off the top (or bottom) of the view.
+  // The orange racer (Adam) is drawn last, over the others, which went the same way.
+  const orange = await page.evaluate(async () => {
+    const canvas = document.getElementById('markers');
+    const { data } = (await window.__seen(canvas)).getImageData(0, 0, canvas.width, canvas.height);
+    const rows = new Map();
+    let column = 0;
+    for (let y = 0; y < canvas.height; y += 1) {
+      for (let x = 0; x < canvas.width; x += 1) {
+        const k = 4 * (y * canvas.width + x);
+        if (data[k + 3] > 200 && data[k] > 230 && data[k + 1] > 130 && data[k + 1] < 200 && data[k + 2] < 60) {
+          rows.set(y, (rows.get(y) ?? 0) + 1);
+          column = x;
+        }
+      }
+    }
+    const ys = [...rows.keys()];
+    const top = Math.min(...ys);
+    const bottom = Math.max(...ys);
+    return { top, bottom, topWidth: rows.get(top + 1), bottomWidth: rows.get(bottom - 1), planeY: Array.from(window.gdviz.lab.to_plane(column, top))[1] };
+  });
+  assert.ok(Math.abs(orange.planeY - 2) < 0.05, `the orange marker stands on the view's top edge (y = ${orange.planeY})`);
+  assert.ok(orange.bottom - orange.top >= 10 * (await page.evaluate(() => devicePixelRatio)) - 1, `an arrowhead, not a clipped dot: ${JSON.stringify(orange)}`);
+  assert.ok(orange.topWidth < orange.bottomWidth, `pointing up, out of the view: ${JSON.stringify(orange)}`);
+  await page.locator('#stack').screenshot({ path: `${SCREENSHOT_DIR}/surface-left-the-view.png` });
   assert.deepEqual(errors, []);
   await page.close();
 });

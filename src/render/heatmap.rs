@@ -26,13 +26,16 @@ pub struct Heatmap {
     pub height: usize,
     /// RGBA bytes, `width × height × 4`, row-major from the top-left pixel.
     pub rgba: Vec<u8>,
-    /// Smallest finite value seen in the last render.
+    /// The bottom of the last render's colour range: the smallest finite value, or the 1st
+    /// percentile past a long low tail ([`colour_range`]).
     pub min: f64,
-    /// Largest finite value seen in the last render.
+    /// The top of the last render's colour range: the largest finite value, or the 99th
+    /// percentile past a long high tail (a pole).
     pub max: f64,
     values: Vec<f64>,
     levels: Vec<u8>,
     xs: Vec<f64>,
+    sample: Vec<f64>,
 }
 
 /// Colour of pixels where the function is not finite.
@@ -54,6 +57,7 @@ impl Heatmap {
             values: vec![0.0; width * height],
             levels: vec![0; width * height],
             xs: Vec::with_capacity(width),
+            sample: Vec::new(),
         }
     }
 
@@ -187,6 +191,7 @@ impl Heatmap {
         if !(min.is_finite() && max.is_finite()) {
             (min, max) = (0.0, 1.0);
         }
+        (min, max) = colour_range(&self.values, (min, max), &mut self.sample);
         self.min = min;
         self.max = max;
         let range = (max - min).max(f64::MIN_POSITIVE);
@@ -204,8 +209,10 @@ impl Heatmap {
                 let log_norm = 1.0 / libm::log1p(range / delta);
                 match LogLevels::new(min, delta, log_norm) {
                     Some(log) => {
+                        // A value below a clipped range's bottom takes its colour (`level` reads
+                        // only values from `min` up); NaN and −∞ still go to level 0.
                         for (value, level) in self.values.iter().zip(self.levels.iter_mut()) {
-                            *level = log.level(*value);
+                            *level = log.level(value.max(min));
                         }
                     }
                     // A degenerate range (δ or its reciprocal not finite): the formula itself.
@@ -245,6 +252,58 @@ impl Heatmap {
             }
         }
     }
+}
+
+/// How many times wider than the middle 98 % of the values a tail must be before the colour
+/// range stops short of it ([`colour_range`]).
+const TAIL_SPAN: f64 = 3.0;
+
+/// The most values [`colour_range`] reads its percentiles from.
+const RANGE_SAMPLE: usize = 4096;
+
+/// The colour range of `values` whose finite extremes are `(min, max)`: those extremes, unless a
+/// tail is more than [`TAIL_SPAN`] times as wide as the span between the 1st and 99th percentiles
+/// — a pole, like 1/(x² + y²) at the origin or tan x at π/2, whose few huge values would
+/// otherwise take the whole scale and leave the rest of the picture one flat colour. That side
+/// then ends at its percentile, and the values past it take the end colour. The percentiles are
+/// those of at most [`RANGE_SAMPLE`] finite values read at an even stride (the nearest-rank
+/// percentile: the ⌊p·(n − 1)⌉-th smallest of n), so the cost stays small beside the render's.
+/// The built-in surfaces' tails are far shorter, so their pictures keep their full range: on
+/// their views the longest, Beale's and Himmelblau's, are 0.7 times the middle span.
+fn colour_range(values: &[f64], (min, max): (f64, f64), sample: &mut Vec<f64>) -> (f64, f64) {
+    let stride = values.len().div_ceil(RANGE_SAMPLE).max(1);
+    sample.clear();
+    sample.extend(
+        values
+            .iter()
+            .step_by(stride)
+            .copied()
+            .filter(|v| v.is_finite()),
+    );
+    if sample.len() < 100 {
+        return (min, max);
+    }
+    let mut percentile = |p: f64| {
+        let k = (p * (sample.len() - 1) as f64).round() as usize;
+        *sample.select_nth_unstable_by(k, f64::total_cmp).1
+    };
+    let (low, high) = (percentile(0.01), percentile(0.99));
+    let middle = high - low;
+    if middle <= 0.0 {
+        return (min, max);
+    }
+    (
+        if low - min > TAIL_SPAN * middle {
+            low
+        } else {
+            min
+        },
+        if max - high > TAIL_SPAN * middle {
+            high
+        } else {
+            max
+        },
+    )
 }
 
 /// Per-level pixel tables for one colour map: packed RGBA plain and darkened, and the contour
@@ -515,6 +574,74 @@ mod tests {
 
     /// The log scale's levels without a logarithm per pixel are the formula's levels,
     /// `round(255 · ln(1 + (v − min)/δ) · log_norm)`, across many decades.
+    #[test]
+    fn a_pole_does_not_take_the_whole_colour_scale() {
+        let view = ViewBox {
+            x_min: -2.0,
+            x_max: 2.0,
+            y_min: -2.0,
+            y_max: 2.0,
+        };
+        // 1/r² is 1/8 at the corners and ~10⁵ beside the origin: over the full range every
+        // pixel but a few would be level 0. The 99th percentile of 1/r² here is ≈ 20 (r ≈ 0.23).
+        let mut map = Heatmap::new(200, 200);
+        let f = |x: f64, y: f64| 1.0 / (x * x + y * y);
+        map.render(f, &view, ColorScale::Linear, &ColorMap::viridis(), true);
+        assert!(
+            (map.min - 0.125).abs() < 0.01,
+            "the low side keeps its end: {}",
+            map.min
+        );
+        assert!(
+            map.max > 10.0 && map.max < 30.0,
+            "the top is the 99th percentile: {}",
+            map.max
+        );
+        let level_at = |map: &Heatmap, x: f64, y: f64| {
+            let i = ((x + 2.0) / 4.0 * 200.0) as usize;
+            let j = ((2.0 - y) / 4.0 * 200.0) as usize;
+            map.levels[j * 200 + i]
+        };
+        assert_eq!(
+            level_at(&map, 0.01, 0.01),
+            255,
+            "the pole takes the top colour"
+        );
+        assert!(
+            level_at(&map, 0.3, 0.0) > level_at(&map, 0.6, 0.0) + 50,
+            "the rings around it read"
+        );
+        let distinct: std::collections::BTreeSet<u8> = map.levels.iter().copied().collect();
+        assert!(distinct.len() > 100, "{} levels", distinct.len());
+        // On the log scale too, and a value under a clipped bottom takes the bottom colour.
+        map.render(
+            |x, y| -f(x, y),
+            &view,
+            ColorScale::Log,
+            &ColorMap::viridis(),
+            true,
+        );
+        assert!(map.min > -30.0 && map.min < -10.0, "{}", map.min);
+        assert_eq!(level_at(&map, 0.01, 0.01), 0);
+        assert!(level_at(&map, 0.3, 0.0) < level_at(&map, 0.6, 0.0));
+    }
+
+    #[test]
+    fn the_built_in_surfaces_keep_their_full_colour_range() {
+        use crate::objective::surfaces::Surface;
+        for surface in SurfaceSpec::all() {
+            let view = surface.view_box();
+            let mut map = Heatmap::new(120, 90);
+            let f = |x: f64, y: f64| surface.value(x, y);
+            map.render(f, &view, ColorScale::Linear, &ColorMap::viridis(), false);
+            let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+            for &v in map.values.iter().filter(|v| v.is_finite()) {
+                (min, max) = (min.min(v), max.max(v));
+            }
+            assert_eq!((map.min, map.max), (min, max), "{surface:?}");
+        }
+    }
+
     #[test]
     fn log_levels_follow_the_formula() {
         let mut map = Heatmap::new(1000, 3);

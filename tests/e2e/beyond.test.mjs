@@ -77,6 +77,38 @@ test('type a function: it is drawn and raced; a typo is named and the last surfa
   await page.close();
 });
 
+test('a function with a pole still shows its shape, not one flat colour', async () => {
+  const { page, errors } = await openPage(session, '?lang=en&f=booth');
+  await page.getByLabel('Surface', { exact: true }).selectOption('custom');
+  const field = page.getByLabel('Function f(x, y)');
+  // The share of the heat map's pixels in its commonest colour: 1/(x² + y²) is ~10⁵ beside the
+  // origin, and on a scale running that far every other pixel was the bottom colour (0.99; now 0.19, the pole's disc in the top colour).
+  const flatness = () => page.evaluate(async () => {
+    const canvas = document.getElementById('heat');
+    const { data } = (await window.__seen(canvas)).getImageData(0, 0, canvas.width, canvas.height);
+    const counts = new Map();
+    let total = 0;
+    for (let k = 0; k < data.length; k += 4 * 7) {
+      const key = (data[k] << 16) | (data[k + 1] << 8) | data[k + 2];
+      if (key === 0xffffff) continue; // the margin around the plot, where the axes are
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      total += 1;
+    }
+    return Math.max(...counts.values()) / total;
+  });
+  for (const expr of ['1/(x^2 + y^2)', 'tan(x) + y^2']) {
+    await field.fill(expr);
+    await field.press('Enter');
+    await page.waitForFunction((e) => window.gdviz.scenario.objective.expr === e, expr);
+    const share = await flatness();
+    assert.ok(share < 0.4, `${expr}: ${(100 * share).toFixed(1)} % of the map is one colour`);
+    await page.locator('#stack').screenshot({ path: `${SCREENSHOT_DIR}/custom-function-pole-${expr.startsWith('tan') ? 'tan' : 'origin'}.png` });
+  }
+  assert.equal(await page.locator('#notice').isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('linear regression on pasted CSV: the first screen fetches the CSV reader, names a bad row, fits the rest', async () => {
   const { page, errors } = await openPage(session, '?f=linreg&n=100&o=sgd(lr=0.05)&seed=1');
   const fetched = [];

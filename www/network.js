@@ -176,9 +176,14 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
       for (const text of [groupName(group), String(group.parameters), group.max_relative_error.toExponential(2), group.worst.name, t(`network.verdict.${group.verdict}`)]) row.insertCell().textContent = text;
     }
     const w = check.worst;
+    const step = Number($('gradcheck-step').value);
+    // Short of agreement, say which of finite differences' own errors the step chose: a central
+    // difference is off by O(h²) (truncation) plus about ε·|L|/h (rounding), least near
+    // h = ε^(1/3) ≈ 6e-6 (Nocedal & Wright, Numerical Optimization, 2nd ed., §8.1).
+    const why = check.verdict === 'agree' ? '' : ` ${t(step > Math.cbrt(Number.EPSILON) ? 'network.gradcheck.stepLarge' : 'network.gradcheck.stepSmall')}`;
     $('gradcheck-worst').textContent = t('network.gradcheck.worst', {
       name: w.name, backprop: num(w.backprop), numeric: num(w.numeric), error: w.relative_error.toExponential(2), verdict: t(`network.verdict.${check.verdict}`),
-    });
+    }) + why;
   });
 
   /** A gradient-check group in words: a layer (number, inputs, outputs), else the core's `w, b`. */

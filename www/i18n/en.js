@@ -426,6 +426,8 @@ export default {
   'network.gradcheck.verdict': 'verdict',
   'network.gradcheck.group': 'layer {layer} ({inputs}→{outputs})',
   'network.gradcheck.worst': 'Worst parameter {name}: backpropagation {backprop}, finite differences {numeric}, relative error {error} ({verdict}).',
+  'network.gradcheck.stepLarge': 'This step is large: the finite difference’s own error, which shrinks like h², shows. A smaller step (1e-5) is more accurate.',
+  'network.gradcheck.stepSmall': 'This step is tiny: the loss’s rounding error (about 1e-16 of it), divided by 2h, shows in the difference, so backpropagation may well be right. A larger step (1e-5) is more accurate.',
   'network.verdict.agree': 'agree',
   'network.verdict.close': 'close',
   'network.verdict.disagree': 'disagree',

@@ -422,6 +422,8 @@ export default {
   'network.gradcheck.verdict': '结论',
   'network.gradcheck.group': '第 {layer} 层（{inputs}→{outputs}）',
   'network.gradcheck.worst': '误差最大的参数 {name}：反向传播 {backprop}，有限差分 {numeric}，相对误差 {error}（{verdict}）。',
+  'network.gradcheck.stepLarge': '这个步长偏大：有限差分自身的误差（随 h² 缩小）显现出来。较小的步长（1e-5）更准确。',
+  'network.gradcheck.stepSmall': '这个步长极小：损失的舍入误差（约为其 1e-16）除以 2h 后显现在差值中，所以反向传播很可能是对的。较大的步长（1e-5）更准确。',
   'network.verdict.agree': '一致',
   'network.verdict.close': '接近',
   'network.verdict.disagree': '不一致',

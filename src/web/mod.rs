@@ -418,7 +418,6 @@ fn plane_tick_label(v: f64, span: f64) -> String {
     }
 }
 
-/// A racer's current point: a disc of its `color`, outlined in black, at canvas pixel `at`.
 /// An arrowhead in `color` with a dark outline, its tip at `tip`, pointing along the unit vector
 /// `toward` (pixels, y down): a racer that has left the plot, shown on its edge the way it went.
 fn draw_arrowhead(
@@ -444,6 +443,7 @@ fn draw_arrowhead(
     Ok(())
 }
 
+/// A racer's current point: a disc of its `color`, outlined in black, at canvas pixel `at`.
 fn draw_point(
     context: &CanvasRenderingContext2d,
     (x, y): (f64, f64),

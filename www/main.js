@@ -5,7 +5,7 @@
 import { LR_LADDER, createControls } from './controls.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, hostOrigin, setUpEmbed } from './embed.js';
-import { rate } from './format.js';
+import { num, rate } from './format.js';
 import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, loadAllLanguages, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { coreReady, labClassFor, loadFullModule, needsNetwork, openLab } from './labs.js';
@@ -503,6 +503,12 @@ async function main() {
     const bar = $('landscape-progress');
     let rows = 1;
     let running = false;
+    /** The losses at the colour scale's two ends, from the last drawing (none before one). */
+    let scale = [];
+    const showScale = () => {
+      $('landscape-scale').textContent = scale.length === 2 ? t('landscape.scale', { low: num(scale[0]), high: num(scale[1]) }) : '';
+    };
+    onLanguageChange(showScale);
     const slice = () => {
       const started = performance.now();
       const done = lab.continue_landscape(rows);
@@ -515,7 +521,8 @@ async function main() {
       }
       running = false;
       bar.hidden = true;
-      pictures.landscape.paint((canvas) => lab.draw_landscape(canvas));
+      pictures.landscape.paint((canvas) => { scale = lab.draw_landscape(canvas); });
+      showScale();
     };
     $('compute-landscape').addEventListener('click', () => {
       if (!lab.start_landscape(ui.selected) || running) return;

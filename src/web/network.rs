@@ -372,17 +372,21 @@ impl Lab {
         self.session.continue_landscape(rows)
     }
 
-    /// Draws the computed landscape (log-scaled viridis with contours) and the racer's training
-    /// path projected onto its plane, ending at the current weights (the centre).
-    pub fn draw_landscape(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+    /// Draws the computed landscape (log-scaled viridis with contours) on axes α and β, the
+    /// coordinates along its two directions, and the racer's training path projected onto its
+    /// plane, ending at the current weights (the centre). Returns the losses at the two ends of
+    /// the colour scale, `[darkest, brightest]` (empty when nothing was drawn).
+    pub fn draw_landscape(&self, canvas: &HtmlCanvasElement) -> Result<Vec<f64>, JsValue> {
         let context = context_2d(canvas)?;
-        let (w, h) = (canvas.width() as usize, canvas.height() as usize);
-        context.clear_rect(0.0, 0.0, w as f64, h as f64);
+        context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
         let Some(landscape) = self.session.landscape() else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let box_view = landscape.view();
+        let viewport = self.draw_plane_axes(canvas, box_view, "α", "β")?;
+        let (w, h) = (viewport.width as usize, viewport.height as usize);
         let mut map = Heatmap::new(w, h);
+        let mut scale = Vec::new();
         if landscape.finite_range().is_some_and(|(lo, hi)| hi > lo) {
             map.render(
                 |a, b| landscape.loss_at(a, b),
@@ -396,15 +400,13 @@ impl Lab {
                 w as u32,
                 h as u32,
             )?;
-            context.put_image_data(&image, 0.0, 0.0)?;
+            context.put_image_data(&image, viewport.left, viewport.top)?;
+            scale = vec![map.min, map.max];
         }
-        let viewport = Viewport {
-            view: box_view,
-            left: 0.0,
-            top: 0.0,
-            width: w as f64,
-            height: h as f64,
-        };
+        context.save();
+        context.begin_path();
+        context.rect(viewport.left, viewport.top, viewport.width, viewport.height);
+        context.clip();
         context.set_stroke_style_str(&racer_color(landscape.racer));
         context.set_line_width(2.0 * self.dpr);
         context.begin_path();
@@ -423,7 +425,8 @@ impl Lab {
         context.begin_path();
         context.arc(cx, cy, 4.0 * self.dpr, 0.0, std::f64::consts::TAU)?;
         context.fill();
-        Ok(())
+        context.restore();
+        Ok(scale)
     }
 
     /// For a classifier: train and test confusion matrices of racer `racer` and its last

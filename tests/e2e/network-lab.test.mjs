@@ -257,6 +257,15 @@ test('deep-network views: layer gradient norms, confusion matrix, loss landscape
   await page.locator('#landscape-progress').waitFor({ state: 'hidden' });
   const lit = await colours();
   assert.ok(lit > 20, `the landscape is drawn (${lit} colours)`);
+  // Its colours are read by the sentence under it, whose darkest end is about the training loss
+  // at its centre, the current weights (the grid's pixels straddle the centre).
+  const scale = await page.locator('#landscape-scale').textContent();
+  const [, low, high] = scale.match(/^Colour: loss from (\S+) \(darkest\) to (\S+) \(brightest\), on a log scale\.$/) ?? [];
+  const read = (text) => Number(text.replaceAll('−', '-'));
+  const { loss } = (await stateOf(page)).racers[0];
+  assert.ok(read(low) < read(high), scale);
+  assert.ok(read(low) <= loss * 1.05, `${scale} vs the loss ${loss}`);
+  await page.locator('#landscape').screenshot({ path: `${SCREENSHOT_DIR}/network-landscape.png` });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/network-deep-views.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();

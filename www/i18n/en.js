@@ -90,7 +90,7 @@ export default {
   'page.finiteDifferenceStep': 'Finite-difference step',
   'page.checkGradients': 'Check gradients',
   'page.lossLandscapeLiEt': 'Loss landscape (Li et al., 2018)',
-  'page.theLossOnA': 'The loss on a plane through the current weights, spanned by two random filter-normalised directions; the line is the training path projected onto it.',
+  'page.theLossOnA': 'The loss at θ + α·d₁ + β·d₂ for α and β from −1 to 1: θ is the current weights (the white dot), d₁ and d₂ two random filter-normalised directions; the line is the training path projected onto this plane.',
   'page.computeLandscape': 'Compute landscape',
   'page.batchNoiseCloud': 'Batch noise cloud',
   'page.theWhiteArrowIs': 'The white arrow is the full-batch direction −∇f and the dots are the tips of 64 mini-batch gradients’ arrows at the selected optimizer’s point, all drawn to one scale; the ellipse holds about 86 % of them (2σ). When the noise dwarfs the gradient, a dashed copy of the arrow is added, enlarged by the factor shown. For linear regression with mini-batches, dashed white ghost contours show the loss of the last batch alone, and the ring marks that batch’s own minimum.',
@@ -562,6 +562,7 @@ export default {
   'view3d.label': 'The loss surface in 3-D: drag or use the arrow keys to turn it, the wheel, a pinch or + and − to zoom',
   // the landscape's progress, the cost axis, the counter on a surface
   'landscape.progress': 'Computing the landscape',
+  'landscape.scale': 'Colour: loss from {low} (darkest) to {high} (brightest), on a log scale.',
   'controls.axisEvaluations': 'Evaluations of f and ∇f',
   'chart.evaluations': 'evaluations of f and ∇f',
   'panels.counterEvaluations': ({ step, evaluations }) => `step ${step} · ${evaluations} evaluation${evaluations === 1 ? '' : 's'} of f and ∇f`,

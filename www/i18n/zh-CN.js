@@ -86,7 +86,7 @@ export default {
   'page.finiteDifferenceStep': '有限差分步长',
   'page.checkGradients': '检验梯度',
   'page.lossLandscapeLiEt': '损失地形（Li 等，2018）',
-  'page.theLossOnA': '过当前权重的一个平面上的损失，平面由两个经过滤波器归一化的随机方向张成；曲线是训练路径在该平面上的投影。',
+  'page.theLossOnA': 'θ + α·d₁ + β·d₂ 处的损失，α 和 β 从 −1 到 1：θ 是当前权重（白点），d₁ 和 d₂ 是两个经过滤波器归一化的随机方向；曲线是训练路径在这个平面上的投影。',
   'page.computeLandscape': '计算损失地形',
   'page.batchNoiseCloud': '批次噪声云',
   'page.theWhiteArrowIs': '白色箭头是全批量方向 −∇f，小点是所选优化器所在位置上 64 个小批量梯度箭头的端点，全部按同一比例绘制；椭圆大约包含其中 86 %（2σ）。当噪声远大于梯度时，会再画一支放大了所示倍数的虚线箭头。对带小批量的线性回归，白色虚线“幽灵”等高线显示仅由上一个批次算出的损失，圆环标出该批次自己的最小值。',
@@ -558,6 +558,7 @@ export default {
   'view3d.label': '三维损失曲面：拖动或用方向键旋转，用滚轮、双指缩放或 + 和 − 缩放',
   // 损失地形的进度、按代价计的坐标轴、曲面上的计数
   'landscape.progress': '正在计算损失地形',
+  'landscape.scale': '颜色：损失从 {low}（最暗）到 {high}（最亮），对数刻度。',
   'controls.axisEvaluations': 'f 与 ∇f 的求值次数',
   'chart.evaluations': 'f 与 ∇f 的求值次数',
   'panels.counterEvaluations': '第 {step} 步 · f 与 ∇f 求值 {evaluations} 次',

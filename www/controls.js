@@ -89,10 +89,16 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   });
 
   const surface = $('surface');
+  /**
+   * The last function of x and y the lab took (none yet: the field's placeholder, Rosenbrock's).
+   * Choosing "Your function" again races it — not the field's text, which may be one the lab
+   * refused: that left the menu on the old surface with the field hidden, no way back to it.
+   */
+  let lastExpr = '';
   for (const entry of catalogs.surfaces) surface.append(new Option(catalogTitle('surface', entry), entry.name));
   surface.addEventListener('change', () => edit((s) => {
     if (surface.value === 'custom') {
-      s.objective = { kind: 'surface', name: 'custom', expr: $('expr').value.trim() || '(1-x)^2 + 100*(y-x^2)^2' };
+      s.objective = { kind: 'surface', name: 'custom', expr: lastExpr || $('expr').placeholder };
     } else if (surface.value === 'linreg') {
       s.objective = { kind: 'linreg', dataset: { name: 'linear', n: 100, noise: 0.3, seed: 1 } };
     } else {
@@ -234,6 +240,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     surface.value = objective.kind === 'linreg' ? 'linreg' : objective.name ?? '';
     $('quadratic-controls').hidden = objective.name !== 'quadratic';
     $('custom-controls').hidden = objective.name !== 'custom';
+    if (objective.name === 'custom') lastExpr = objective.expr;
     if (objective.name === 'custom' && document.activeElement !== $('expr')) $('expr').value = objective.expr;
     if (objective.name === 'quadratic') {
       $('kappa').value = objective.kappa;

@@ -73,6 +73,15 @@ test('type a function: it is drawn and raced; a typo is named and the last surfa
   await field.fill('x^2 + z');
   await field.press('Enter');
   assert.match(await page.locator('#notice').textContent(), /“z” at character 7 is not a variable — use x and y\./);
+  // Away to another surface and back: "Your function" races the last function taken, in view
+  // (it used to try the refused text again, and stay on Beale with the field hidden).
+  await page.getByLabel('Surface', { exact: true }).selectOption({ label: 'Beale' });
+  assert.equal((await scenarioOf(page)).objective.name, 'beale');
+  await page.getByLabel('Surface', { exact: true }).selectOption({ label: 'Your function f(x, y)' });
+  assert.equal((await scenarioOf(page)).objective.expr, 'x^2 + 10*sin(y) + 0.1*y^2');
+  assert.equal(await field.isVisible(), true);
+  assert.equal(await field.inputValue(), 'x^2 + 10*sin(y) + 0.1*y^2');
+  assert.equal(await page.locator('#notice').isVisible(), false);
   assert.deepEqual(errors, []);
   await page.close();
 });

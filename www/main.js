@@ -278,7 +278,7 @@ async function main() {
       readouts.challenge?.show(state, labels());
       if (isNetwork()) networkControls.showReadout(state, ui.selected);
       $('counter').textContent = counterText(state, ui.selected);
-      showStatus(statusText(state, player.playing));
+      showStatus(statusText(scenario, state, player.playing));
     }),
     // The read-outs that explain the last step, and the loss along it (with a network, the loss
     // on every sample at ~140 points): parts of their own, so that no frame pays for them and
@@ -591,7 +591,7 @@ async function main() {
       return null;
     } finally {
       asker.removeAttribute('aria-busy');
-      showStatus(statusText(state, player.playing));
+      showStatus(statusText(scenario, state, player.playing));
     }
   }
 
@@ -743,7 +743,7 @@ async function main() {
       surfaceDirty = true;
       if (!heatOnly) draw(true);
     }
-    showStatus(statusText(state, player.playing));
+    showStatus(statusText(scenario, state, player.playing));
   }
 
   /** Opens a lesson in place: its scenario and page settings, its text, and Play. */
@@ -804,7 +804,7 @@ async function main() {
     lab,
     ui,
     draw,
-    onPlaying: () => { showStatus(statusText(state, player.playing)); },
+    onPlaying: () => { showStatus(statusText(scenario, state, player.playing)); },
     onUiChange: () => updateUrl(false),
     onAdvanced: () => embedApi?.advanced(),
     // A run that starts with a new picture (a lesson) takes its first steps after it is drawn.

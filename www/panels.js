@@ -5,11 +5,15 @@ import { epochs, num } from './format.js';
 import { has, t } from './i18n.js';
 import { outcomeText, racerLabel } from './legend.js';
 
-/** The run in one sentence: ready, running, paused or finished, and any racer that failed. */
-export function statusText(state, playing) {
+/**
+ * The run in one sentence: ready, running, paused or finished, and any racer that failed — by
+ * its optimizer's name, or where two share it by the legend's label ("SGD lr=0.01 μ=0.9").
+ */
+export function statusText(scenario, state, playing) {
   const racers = state.racers;
   const step = Math.max(...racers.map((r) => r.step));
-  const failed = racers.filter((r) => r.status === 'diverged' || r.status === 'failed').map((r) => `${r.title} ${outcomeText(r)}`);
+  const name = (racer, index) => (racers.filter((r) => r.title === racer.title).length > 1 ? racerLabel(scenario, state, index) : racer.title);
+  const failed = racers.map((r, i) => [r, i]).filter(([r]) => r.status === 'diverged' || r.status === 'failed').map(([r, i]) => `${name(r, i)} ${outcomeText(r)}`);
   const running = racers.filter((r) => r.status === 'running').length;
   let sentence;
   if (step === 0 && failed.length === 0) sentence = t('panels.ready', { count: racers.length });

@@ -213,6 +213,16 @@ test('when the only racer diverges, the status line does not say it finished', a
   await page.close();
 });
 
+test('two racers of one optimizer that fail are told apart in the status line', async () => {
+  const { page, errors } = await openPage(session, '?lang=en&f=rosenbrock&o=sgd(lr=1000000)~sgd(lr=1000000,momentum=0.9)~adam(lr=0.05)');
+  for (let i = 0; i < 6; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction(() => window.gdviz.state.racers.filter((r) => r.status === 'diverged').length === 2);
+  const status = await page.locator('#status').textContent();
+  assert.match(status, /SGD lr=1e6 μ=0 diverged at step \d+; SGD lr=1e6 μ=0\.9 diverged at step \d+\.$/, status);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a racer that leaves the view is an arrowhead on its edge, pointing the way it went', async () => {
   const { page, errors } = await openPage(session, '?lang=en');
   await page.getByLabel('Surface', { exact: true }).selectOption({ label: 'Saddle' });

@@ -23,19 +23,25 @@ let current = 'en';
 const listeners = [];
 
 /**
+ * The language offered for language tag `tag`: the one it names (any case), else the one whose
+ * primary tag it shares (`zh`, `zh-TW`, `zh-Hans-CN` → `zh-CN`; `en-GB` → `en`); null for none.
+ */
+export function offeredLanguage(tag) {
+  const lower = String(tag).toLowerCase();
+  const codes = Object.keys(LANGUAGES);
+  return codes.find((code) => code.toLowerCase() === lower)
+    ?? codes.find((code) => code.toLowerCase().split('-')[0] === lower.split('-')[0])
+    ?? null;
+}
+
+/**
  * The language for a URL's `lang` value (`null`: absent) and the browser's `preferred` languages
- * (navigator.languages): the URL's when it names one offered, else the first preferred one whose
- * primary tag matches (`zh`, `zh-TW`, `zh-Hans-CN` → `zh-CN`), else English.
+ * (navigator.languages): the first of them that is offered ([`offeredLanguage`]), else English.
  */
 export function chooseLanguage(requested, preferred = []) {
-  if (requested !== null && requested !== undefined) {
-    const exact = Object.keys(LANGUAGES).find((code) => code.toLowerCase() === requested.toLowerCase());
-    if (exact) return exact;
-  }
-  for (const tag of preferred) {
-    const primary = String(tag).toLowerCase().split('-')[0];
-    const match = Object.keys(LANGUAGES).find((code) => code.toLowerCase().split('-')[0] === primary);
-    if (match) return match;
+  for (const tag of [requested, ...preferred]) {
+    const code = tag === null || tag === undefined ? null : offeredLanguage(tag);
+    if (code) return code;
   }
   return 'en';
 }

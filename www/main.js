@@ -6,7 +6,7 @@ import { LR_LADDER, createControls } from './controls.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, hostOrigin, setUpEmbed } from './embed.js';
 import { num, rate } from './format.js';
-import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, loadAllLanguages, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
+import { CANVAS_FONTS, LANGUAGES, chooseLanguage, language, loadAllLanguages, offeredLanguage, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { racerLabel, racerStatus, racersOf, showRacerStatus } from './legend.js';
 import { coreReady, labClassFor, loadFullModule, needsNetwork, openLab } from './labs.js';
 import { LESSONS, lessonById, lessonLink, relabelLessons, setUpLessons, showLesson } from './lessons.js';
@@ -131,7 +131,7 @@ function readUi(params, ignored) {
   const unknown = ui.controls.filter((name) => !EMBED_PIECES.includes(name));
   if (unknown.length) ignored.push(t('main.ignored.controls', { unknown: unknown.join(', '), accepted: EMBED_PIECES.join(', ') }));
   const lang = params.get('lang');
-  ui.lang = lang !== null && LANGUAGES[chooseLanguage(lang)] && chooseLanguage(lang).toLowerCase() === lang.toLowerCase() ? chooseLanguage(lang) : null;
+  ui.lang = lang === null ? null : offeredLanguage(lang);
   if (lang !== null && ui.lang === null) ignored.push(t('main.ignored.lang', { lang, accepted: Object.keys(LANGUAGES).join(', ') }));
   ui.present = params.get('present') === '1';
   ui.lock = (params.get('lock') ?? '').split(',').filter(Boolean);

@@ -175,6 +175,15 @@ test('an unknown lang is named in the notice and the page opens in English', asy
   await page.close();
 });
 
+test('lang=zh, as a person writes it, opens in Chinese with no notice', async () => {
+  const { page, errors } = await openPage(session, '?lang=zh');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  assert.equal(await page.getByLabel('语言').inputValue(), 'zh-CN');
+  assert.equal(await page.locator('#notice').isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 /**
  * The refusals the lab hands over as data (an id and its numbers), each brought about through
  * its own control — a typo in your own function, Nesterov without momentum, a bad CSV cell, a

@@ -123,4 +123,9 @@ test('the language is the URL’s, else the browser’s first that is offered, e
   assert.equal(chooseLanguage(null, ['fr-FR', 'zh-Hans-CN']), 'zh-CN');
   assert.equal(chooseLanguage(null, ['fr-FR', 'de']), 'en');
   assert.equal(chooseLanguage('fr', ['de']), 'en');
+  // A link's `lang=zh` (or zh-TW, en-GB) is the language of that primary tag, as a browser's is.
+  assert.equal(chooseLanguage('zh', ['en-US']), 'zh-CN');
+  assert.equal(chooseLanguage('ZH-tw', []), 'zh-CN');
+  assert.equal(chooseLanguage('en-GB', ['zh-CN']), 'en');
+  assert.equal(chooseLanguage('fr', ['zh']), 'zh-CN');
 });

@@ -1,15 +1,26 @@
 // Number formatting for readouts: short, exact enough to read, never "NaN" on screen. Text built
 // here is for people (typographic minus); values sent back to the lab are the numbers themselves.
 
-/** A compact number: 4 significant digits, scientific outside [1e-3, 1e4). */
-export function num(value) {
+/** A compact number: 4 significant digits (or `digits`), scientific outside [1e-3, 1e4). */
+export function num(value, digits = 4) {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   const magnitude = Math.abs(value);
   if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e4)) {
-    return value.toExponential(3).replace(/-/g, '−');
+    return value.toExponential(digits - 1).replace(/-/g, '−');
   }
-  return Number(value.toPrecision(4)).toString().replace('-', '−');
+  return Number(value.toPrecision(digits)).toString().replace('-', '−');
+}
+
+/**
+ * Two numbers as [`num`] writes them, with as many more digits (up to 17) as it takes to tell
+ * them apart when they differ: a step that moved the loss from 0.0445912 to 0.0445907 reads
+ * "0.044591 to 0.044591" no more.
+ */
+export function numsApart(a, b) {
+  let digits = 4;
+  while (a !== b && num(a, digits) === num(b, digits) && digits < 17) digits += 1;
+  return [num(a, digits), num(b, digits)];
 }
 
 /** Epochs completed as a counter shows them: 0.08, 3.33, 125, 20000 (not 2.000e+4). */

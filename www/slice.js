@@ -6,7 +6,7 @@
 // line — a step past 2/λ lands beyond twice that. The numbers come from the core
 // (session::line_search); this module only draws them.
 import { $ } from './dom.js';
-import { num, rate } from './format.js';
+import { num, numsApart, rate } from './format.js';
 import { sentences, t } from './i18n.js';
 import { shownCanvas } from './shown.js';
 
@@ -54,14 +54,43 @@ export function setUpSearchNav() {
   $('search-next').addEventListener('click', () => go(1));
 }
 
+/**
+ * The read-out when a step's start or end has no finite loss (the run overflowed: there is no
+ * line to draw); the inset is cleared. Returns whether it was so.
+ */
+function showNotFinite(from, to) {
+  if (Number.isFinite(from) && Number.isFinite(to)) return false;
+  $('line-search-readout').textContent = t('slice.notFinite', { from: num(from), to: num(to) });
+  if (picture) {
+    picture.drawable().getContext('2d').clearRect(0, 0, picture.view.width, picture.view.height);
+    picture.show();
+  }
+  return true;
+}
+
 function showSlice(box, slice) {
   $('line-search-hint').textContent = t('slice.sliceHint');
+  if (showNotFinite(slice.loss, slice.landed)) return;
+  // A step that did not move the loss at all (at a minimum's exact 0, or an update too small to
+  // change a digit): the line is level, not "rising from the very start".
+  if (slice.curve.every(([, value]) => value === slice.loss) && slice.landed === slice.loss) {
+    $('line-search-readout').textContent = t('slice.level', { from: num(slice.loss) });
+    if (box.open) {
+      const plot = frame(slice.curve, [slice.loss], t('slice.phiStep'));
+      plot.curve(slice.curve);
+      plot.point(0, slice.loss, { fill: INK.curve, label: '0', radius: 3 });
+      plot.point(1, slice.landed, { fill: INK.accepted, label: '1' });
+      plot.done();
+    }
+    return;
+  }
   const at = slice.lowest[0];
   let ratio = t('slice.near');
   if (at === 0) ratio = t('slice.uphill');
   else if (at < 0.95) ratio = t('slice.past', { times: num(1 / at) });
   else if (at > 1.05) ratio = t('slice.short');
-  const words = { from: num(slice.loss), to: num(slice.landed), lowest: num(slice.lowest[1]), at: num(at), ratio };
+  const [from, to] = numsApart(slice.loss, slice.landed);
+  const words = { from, to, lowest: numsApart(slice.loss, slice.lowest[1])[1], at: num(at), ratio };
   // The lowest point sampled is the end of the plot when the loss is still falling there.
   const end = slice.curve.at(-1)?.[0] ?? 2;
   let text = t(at >= end ? 'slice.sliceBeyond' : 'slice.slice', words);
@@ -86,6 +115,8 @@ function showSearch(box, search) {
   $('line-search-hint').textContent = t('slice.searchHint');
   const readout = $('line-search-readout');
   const [, acceptedValue, acceptedSlope] = search.trials.find((trial) => trial[0] === search.accepted) ?? [0, NaN, NaN];
+  if (showNotFinite(search.loss, acceptedValue)) return;
+  const [from, to] = numsApart(search.loss, acceptedValue);
   $('search-which').textContent = t('slice.which', { k: search.iteration, n: search.searches });
   $('search-previous').disabled = search.iteration <= 1;
   $('search-next').disabled = search.iteration >= search.searches;
@@ -93,8 +124,8 @@ function showSearch(box, search) {
     iteration: search.iteration,
     trials: search.trials.length,
     accepted: num(search.accepted),
-    from: num(search.loss),
-    to: num(acceptedValue),
+    from,
+    to,
     slope: num(Math.abs(acceptedSlope)),
     bound: num(search.c2 * Math.abs(search.slope)),
   });

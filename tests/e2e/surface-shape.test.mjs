@@ -183,6 +183,24 @@ test('the line search, drawn: an L-BFGS step shows its trials and the accepted �
   await page.close();
 });
 
+test('the last step in one dimension at a run’s edges: an overflow, a level line, a tiny change', async () => {
+  const cases = [
+    // x³ − 3x + y² falls without bound: the run overflows, and there is no line to draw.
+    ['?lang=en&f=custom&expr=x%5E3-3*x%2By%5E2&box=-3,3,-3,3&o=sgd(lr=0.01)', /^The loss is not a finite number at an end of the last step \(where it started: −\d\.\d+e\+\d+; where it landed: —\): the run overflowed/],
+    // Nesterov on the quadratic reaches exactly 0 and stays: nothing rose.
+    ['?lang=en&f=quadratic&kappa=10&o=sgd(lr=0.05,momentum=0.9,nesterov=true)', /^Along the last update the loss stayed at 0: the step did not change it/],
+  ];
+  for (const [query, expected] of cases) {
+    const { page, errors } = await openPage(session, query);
+    await runToEnd(page);
+    const text = await page.locator('#line-search-readout').textContent();
+    assert.match(text, expected, query);
+    assert.doesNotMatch(text, /rises from the very start|still falling/, query);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test('the last step in one dimension: past 2/λmax the step lands beyond twice the line’s lowest point', async () => {
   const { page, errors } = await openPage(session, '?f=quadratic&kappa=10&angle=0.3&o=sgd(lr=0.3)~sgd(lr=0.05)&start=3,2');
   const box = page.locator('#line-search-box');

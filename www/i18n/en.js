@@ -554,6 +554,8 @@ export default {
   'slice.short': 'the step stopped short of it.',
   'slice.near': 'the step landed at about the lowest point.',
   'slice.uphill': 'the loss rises from the very start of the step: it went far too far, or uphill.',
+  'slice.level': 'Along the last update the loss stayed at {from}: the step did not change it, to the last digit, anywhere on this line.',
+  'slice.notFinite': 'The loss is not a finite number at an end of the last step (where it started: {from}; where it landed: {to}): the run overflowed, and there is no line to draw.',
   'slice.searchHint': 'A strong-Wolfe search of L-BFGS’s last step (one per inner iteration; ◀ ▶ choose which): φ(α) = f(x + α·d) along its direction d, each trial in the order evaluated (its slope φ′ green where the curvature condition |φ′(α)| ≤ c₂·|φ′(0)| holds), the dashed sufficient-decrease line φ(0) + c₁·α·φ′(0), and the step accepted (filled).',
   'slice.sliceHint': 'φ(α) = f(x + α·Δ) along the last update Δ of the selected racer (the full loss, whatever batch the step used): α = 0 where it started, α = 1 where it landed (filled), the lowest point of the line hollow.',
   // www/view3d.js: the 3-D view

@@ -78,10 +78,11 @@ export function checkMessage(event, host) {
  * (a promise) and `edit` change the scenario as the page does (false when refused; `notice()`
  * then says why); `summary()` lists the racers; `setSpeed(n)` sets the page's speed;
  * `readQuery(query)` reads a URL query's scenario and what it ignored (a promise: a network's is
- * read by the whole page's module, fetched the first time). Returns the hooks main.js
- * calls: `advanced()` after every batch of steps and `edited()` after a learner's edit.
+ * read by the whole page's module, fetched the first time); `optimizers` the optimizer names the
+ * lab offers. Returns the hooks main.js calls: `advanced()` after every batch of steps and
+ * `edited()` after a learner's edit.
  */
-export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, setSpeed, readQuery, host }) {
+export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, setSpeed, readQuery, host, optimizers }) {
   const parent = window.parent;
   let every = DEFAULT_EVERY;
   let nextReport = every;
@@ -146,6 +147,10 @@ export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, set
 
   const ACTIONS = {
     async load(request) {
+      if (request.query !== undefined && new URLSearchParams(request.query.replace(/^\?/, '')).get('view') === 'digits') {
+        refused(request, 'view=digits: the digits lab cannot be embedded (its link opens it as a page)');
+        return;
+      }
       let scenario = request.scenario;
       let ignored = [];
       if (request.query !== undefined) ({ scenario, ignored } = await readQuery(request.query.replace(/^\?/, '')));
@@ -165,6 +170,15 @@ export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, set
       if (control.page === 'speed') {
         setSpeed(request.value);
         return;
+      }
+      if (request.control === 'optimizer' && !optimizers.includes(request.value)) {
+        refused(request, `“${request.value}” is not an optimizer (accepted: ${optimizers.join(', ')})`);
+        return undefined;
+      }
+      const racers = summary().length;
+      if (!control.scenario && (request.racer ?? 0) >= racers) {
+        refused(request, `racer ${request.racer}: this lab has ${racers} ${racers === 1 ? 'racer (0)' : `racers (0 to ${racers - 1})`}`);
+        return undefined;
       }
       return change(request, () => edit((s) => {
         if (control.scenario) {

@@ -1015,6 +1015,7 @@ async function main() {
       replace,
       edit,
       host: ui.host,
+      optimizers: catalogs.optimizers.map((entry) => entry.name),
       notice: () => $('notice').textContent,
       summary: () => {
         const now = JSON.parse(lab.state_json());

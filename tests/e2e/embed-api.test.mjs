@@ -125,6 +125,20 @@ test('requests of every kind: load by query and JSON, step, set, report, summary
   assert.match(refusal.problem, /Learning rate/);
   await post(page, { gdviz: 1, type: 'set', control: 'lr', value: 0.002, racer: 1 });
   await frame.waitForFunction(() => window.gdviz.scenario.race[0].optimizer.lr === 0.002);
+  // What the lab cannot take comes back refused, and nothing changes: an optimizer it does not
+  // offer, a racer it does not have, the digits lab (which does not embed).
+  const before = await frame.evaluate(() => JSON.stringify(window.gdviz.scenario));
+  const refusals = [
+    [{ type: 'set', control: 'optimizer', value: 'nope', racer: 0, id: 11 }, /^“nope” is not an optimizer \(accepted: sgd, .*adam/],
+    [{ type: 'set', control: 'lr', value: 0.1, racer: 5, id: 12 }, /^racer 5: this lab has 2 racers \(0 to 1\)$/],
+    [{ type: 'load', query: 'view=digits', id: 13 }, /^view=digits: the digits lab cannot be embedded/],
+  ];
+  for (const [request, problem] of refusals) {
+    await post(page, { gdviz: 1, ...request });
+    await page.waitForFunction((id) => window.heard.some((m) => m.type === 'refused' && m.id === id), request.id);
+    assert.match((await heard(page)).find((m) => m.id === request.id).problem, problem);
+  }
+  assert.equal(await frame.evaluate(() => JSON.stringify(window.gdviz.scenario)), before);
   assert.equal((await heard(page)).some((m) => m.type === 'edited'), false, 'the host’s own changes are not told back');
 
   const lab = page.frameLocator('iframe');

@@ -121,6 +121,11 @@ function readUi(params, ignored) {
   ui.view3d = params.get('view3d') === '1';
   ui.camera = readCamera(params.get('cam'));
   ui.embed = params.get('embed') === '1';
+  if (ui.embed && params.get('view') === 'digits') {
+    // The embed layout is the surface and network labs'; over it the digits lab was unreadable.
+    ignored.push(t('main.ignored.embedDigits'));
+    ui.embed = false;
+  }
   ui.autoplay = params.get('play') === '1';
   ui.lesson = params.get('lesson');
   if (ui.lesson !== null && !lessonById(ui.lesson)) {

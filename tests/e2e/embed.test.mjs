@@ -113,6 +113,16 @@ test('controls= adds the chart and the legend to a plain demo', async () => {
   await page.close();
 });
 
+test('an embed link to the digits lab opens it as a page and says so, not over the surface lab', async () => {
+  const { page, errors } = await openPage(session, '?lang=en&view=digits&embed=1&controls=lr');
+  await page.locator('#digits-lab').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#notice').textContent(), /ignored `embed`: the digits lab cannot be embedded yet, so it opens as a page/);
+  assert.equal(await page.locator('#stack').isVisible(), false, 'the surface lab is not drawn under it');
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/embed-digits-refused.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('an embedded 3-D view with its camera and the curvature read-out: drawn as linked, turned by a drag in the frame', async () => {
   const { page, frame, errors } = await openCourse('f=himmelblau&o=adam(lr=0.05)&start=-4,4&steps=200&view3d=1&cam=-60,25,1.2&curv=1&embed=1&controls=curvature');
   await frame.waitForFunction(() => window.gdviz?.ready === true, null, { timeout: 60000 });

@@ -478,6 +478,7 @@ export default {
   'main.ignored.lessonElsewhere': 'ignored `lesson`: the lesson “{lesson}” is about its own scenario, not this link’s — open it from the Lessons list',
   'main.ignored.controls': 'ignored in `controls`: {unknown} (accepted: {accepted})',
   'main.ignored.lang': 'ignored `lang`: “{lang}” is not a language offered (accepted: {accepted})',
+  'main.ignored.embedDigits': 'ignored `embed`: the digits lab cannot be embedded yet, so it opens as a page',
   'main.ignored.host': 'ignored `host`: {host} is not an origin such as https://course.example.org',
   'main.tune.allDiverged': 'every rate diverged',
   'main.tune.done': 'Tuned — {summary}',

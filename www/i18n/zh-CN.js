@@ -474,6 +474,7 @@ export default {
   'main.ignored.lessonElsewhere': '已忽略 `lesson`：课程“{lesson}”讲的是它自己的场景，不是这个链接的——请从课程列表打开它',
   'main.ignored.controls': '`controls` 中已忽略：{unknown}（可用：{accepted}）',
   'main.ignored.lang': '已忽略 `lang`：不提供“{lang}”这种语言（可用：{accepted}）',
+  'main.ignored.embedDigits': '已忽略 `embed`：数字实验室还不能嵌入，因此以完整页面打开',
   'main.ignored.host': '已忽略 `host`：{host} 不是一个源（例如 https://course.example.org）',
   'main.tune.allDiverged': '所有学习率都发散了',
   'main.tune.done': '调参完成——{summary}',

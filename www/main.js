@@ -100,6 +100,15 @@ function surfaceQuery(search) {
   return new URLSearchParams(search).get('view') === 'digits' ? '' : search;
 }
 
+/** Locked mode: the controls a teacher named in `lock=` are shown but fixed. */
+const LOCKS = {
+  lr: ['lr', 'lr-slider'], batch: ['batch', 'batch-slider', 'batch-all'], optimizer: ['optimizer'], momentum: ['momentum'],
+  surface: ['surface', 'kappa', 'angle'], seed: ['seed'], schedule: ['schedule'], clip: ['clip'], sigma: ['sigma'],
+  racers: ['add-racer', 'remove-racer'], dataset: ['dataset'], noise: ['net-noise'], layers: ['add-layer', 'remove-layer'],
+  activation: ['activation'], loss: ['loss'], init: ['init'], l2: ['l2', 'linreg-l2'], steps: ['steps'], start: ['start-x', 'start-y'],
+  l1: ['l1', 'linreg-l1'], patience: ['patience', 'restore-best'], gradcheck: ['check-gradients', 'gradcheck-step'],
+};
+
 /**
  * The page's own settings (not the scenario), read from a URL query with their own checks; what
  * does not fit is named in `ignored`.
@@ -119,7 +128,17 @@ function readUi(params, ignored) {
   ui.cloud = params.get('cloud') === '1';
   ui.curvature = params.get('curv') === '1';
   ui.view3d = params.get('view3d') === '1';
-  ui.camera = readCamera(params.get('cam'));
+  const cam = params.get('cam');
+  ui.camera = readCamera(cam);
+  if (ui.camera === null) {
+    ignored.push(t('main.ignored.cam', { cam }));
+    ui.camera = readCamera('');
+  }
+  // The switches are on with 1 (and off with 0, or left out): anything else is named, not guessed.
+  for (const key of ['cloud', 'curv', 'view3d', 'embed', 'play', 'present']) {
+    const value = params.get(key);
+    if (value !== null && value !== '0' && value !== '1') ignored.push(t('main.ignored.flag', { key, value }));
+  }
   ui.embed = params.get('embed') === '1';
   if (ui.embed && params.get('view') === 'digits') {
     // The embed layout is the surface and network labs'; over it the digits lab was unreadable.
@@ -140,6 +159,9 @@ function readUi(params, ignored) {
   if (lang !== null && ui.lang === null) ignored.push(t('main.ignored.lang', { lang, accepted: Object.keys(LANGUAGES).join(', ') }));
   ui.present = params.get('present') === '1';
   ui.lock = (params.get('lock') ?? '').split(',').filter(Boolean);
+  const unlockable = ui.lock.filter((name) => !Object.hasOwn(LOCKS, name));
+  if (unlockable.length) ignored.push(t('main.ignored.lock', { unknown: unlockable.join(', '), accepted: Object.keys(LOCKS).join(', ') }));
+  ui.lock = ui.lock.filter((name) => Object.hasOwn(LOCKS, name));
   ui.host = hostOrigin(params, ignored);
   return ui;
 }
@@ -538,14 +560,6 @@ async function main() {
     });
   }
 
-  /** Locked mode: the controls a teacher named in `lock=` are shown but fixed. */
-  const LOCKS = {
-    lr: ['lr', 'lr-slider'], batch: ['batch', 'batch-slider', 'batch-all'], optimizer: ['optimizer'], momentum: ['momentum'],
-    surface: ['surface', 'kappa', 'angle'], seed: ['seed'], schedule: ['schedule'], clip: ['clip'], sigma: ['sigma'],
-    racers: ['add-racer', 'remove-racer'], dataset: ['dataset'], noise: ['net-noise'], layers: ['add-layer', 'remove-layer'],
-    activation: ['activation'], loss: ['loss'], init: ['init'], l2: ['l2', 'linreg-l2'], steps: ['steps'], start: ['start-x', 'start-y'],
-    l1: ['l1', 'linreg-l1'], patience: ['patience', 'restore-best'], gradcheck: ['check-gradients', 'gradcheck-step'],
-  };
   function applyLocks() {
     for (const name of ui.lock) {
       // The named controls, and those built per layer, which carry the lock's name.

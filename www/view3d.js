@@ -14,7 +14,9 @@ const TURN = { drag: 0.4, key: 5 };
 
 /** The camera `cam=` names (the default camera when absent or not three numbers). */
 export function readCamera(text) {
-  const [yaw, pitch, zoom] = core.camera_from_text(text ?? '');
+  const numbers = core.camera_from_text(text ?? '');
+  if (numbers === undefined) return null;
+  const [yaw, pitch, zoom] = numbers;
   return { yaw, pitch, zoom };
 }
 

@@ -6,11 +6,16 @@ use crate::render::surface3d::Camera;
 use wasm_bindgen::prelude::*;
 
 /// The camera `text` names (the URL's `cam=yaw,pitch,zoom`) brought into range, as
-/// `[yaw, pitch, zoom]`; the default camera where `text` is not three numbers.
+/// `[yaw, pitch, zoom]`: the default camera for an empty text, none (`undefined`) where it is
+/// not three numbers.
 #[wasm_bindgen]
-pub fn camera_from_text(text: &str) -> Box<[f64]> {
-    let camera = Camera::parse(text).unwrap_or_default();
-    Box::new([camera.yaw, camera.pitch, camera.zoom])
+pub fn camera_from_text(text: &str) -> Option<Box<[f64]>> {
+    let camera = if text.trim().is_empty() {
+        Camera::default()
+    } else {
+        Camera::parse(text)?
+    };
+    Some(Box::new([camera.yaw, camera.pitch, camera.zoom]))
 }
 
 /// `[yaw, pitch, zoom]` brought into range (yaw −180 … 180, pitch 5 … 90, zoom 0.5 … 4).

@@ -269,6 +269,21 @@ test('a mangled URL falls back per parameter and says what it ignored', async ()
   await page.close();
 });
 
+test('the page’s own link settings say what they ignored too: a camera, a switch, a lock', async () => {
+  const { page, errors } = await openPage(session, '?lang=en&f=booth&cam=abc&view3d=2&curv=yes&present=2&lock=lr,nope');
+  const notice = await page.locator('#notice').textContent();
+  assert.match(notice, /ignored `cam`: “abc” is not a camera \(accepted: yaw,pitch,zoom/);
+  for (const [key, value] of [['view3d', '2'], ['curv', 'yes'], ['present', '2']]) {
+    assert.ok(notice.includes(`ignored \`${key}\`: “${value}” (accepted: 1 for on, 0 or left out for off)`), `${key} in: ${notice}`);
+  }
+  assert.match(notice, /ignored in `lock`: nope \(accepted: lr, batch, /);
+  // What was well written is still taken: the learning rate is locked, nothing else is.
+  assert.equal(await page.getByLabel('Learning rate', { exact: true }).isDisabled(), true);
+  assert.doesNotMatch(page.url(), /nope/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a refused edit keeps the old value and names the field', async () => {
   const { page, errors } = await openPage(session);
   await setNumber(page, 'Learning rate', -3);

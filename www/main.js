@@ -589,7 +589,8 @@ async function main() {
     $('tab-network').setAttribute('aria-pressed', String(network && !digits));
     $('stack').classList.toggle('network-view', network);
     showView3d({ lab, ui, network, ready: labs.hasFull() });
-    $('chart-title').textContent = t(network ? 'main.chartTitleNetwork' : 'page.chartTitle');
+    // A network's faint curve is its test loss: none without test points (your own data has none).
+    $('chart-title').textContent = t(network ? (state.test_count > 0 ? 'main.chartTitleNetwork' : 'main.chartTitleNetworkTrain') : 'page.chartTitle');
     if (network) networkControls.show(scenario, state);
     applyLocks();
   }

@@ -73,6 +73,9 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
   function chooseData(name) {
     const kind = catalog.find((e) => e.name === name)?.kind;
     edit((s) => {
+      // From your own data back to a generated set: the points go, the set's defaults come.
+      delete s.objective.points;
+      s.objective.dataset ??= {};
       s.objective.dataset.name = name;
       if ((s.objective.dataset.classes ?? 2) > maxClasses(s)) delete s.objective.dataset.classes;
       if (kind === 'regression') s.objective.loss = 'mse';
@@ -246,11 +249,15 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
       button.setAttribute('aria-checked', String(button.dataset.name === dataset.name));
     }
     thumbnailGroup.refresh();
+    // Your own data (CSV) has its rows and no test split: the generator's fields say so and are
+    // fixed until a data set is chosen again (they took values and changed nothing).
+    const yours = Array.isArray(objective.points);
+    for (const id of ['net-noise', 'net-points', 'test-fraction', 'data-seed']) disableFor($(id), yours ? t('network.fromYourData') : null);
     $('net-noise').value = dataset.noise ?? '';
-    $('net-noise').placeholder = t('controls.default');
-    $('net-points').value = dataset.n ?? 200;
-    $('test-fraction').value = dataset.test_fraction ?? 0.5;
-    $('data-seed').value = dataset.seed ?? 0;
+    $('net-noise').placeholder = t(yours ? 'controls.yourData' : 'controls.default');
+    $('net-points').value = yours ? state.sample_count + state.test_count : dataset.n ?? 200;
+    $('test-fraction').value = yours ? 0 : dataset.test_fraction ?? 0.5;
+    $('data-seed').value = yours ? '' : dataset.seed ?? 0;
     $('classes').value = dataset.classes ?? (objective.loss === 'ce' ? objective.layers.at(-1) : 2);
     $('classes').disabled = maxClasses(scenario) <= 2;
 

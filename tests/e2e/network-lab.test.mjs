@@ -395,6 +395,22 @@ test('many classes from the controls: Classes makes the loss softmax cross-entro
   await train(page, 600);
   assert.ok((await stateOf(page)).racers[0].train_accuracy >= 0.9);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/network-many-classes.png`, fullPage: true });
+  // The generator's fields say what your data is and are fixed: 60 points, no test split.
+  assert.equal(await page.getByLabel('Number of points', { exact: true }).inputValue(), '60');
+  for (const label of ['Number of points', 'Noise', 'Test fraction', 'Data seed']) {
+    assert.equal(await page.getByLabel(label, { exact: true }).isDisabled(), true, `${label} is fixed`);
+  }
+  assert.equal(await page.getByLabel('Test fraction', { exact: true }).inputValue(), '0');
+  assert.equal(await page.locator('#chart-title').textContent(), 'Loss (train; no test points)');
+  // Choosing a data set again generates its points, and the fields take values again.
+  await page.getByLabel('Data set', { exact: true }).selectOption('xor');
+  objective = (await scenarioOf(page)).objective;
+  assert.equal(objective.points, undefined);
+  assert.equal(objective.dataset.name, 'xor');
+  assert.equal(await page.getByLabel('Test fraction', { exact: true }).isDisabled(), false);
+  await setNumber(page, 'Number of points', 50);
+  assert.equal((await scenarioOf(page)).objective.dataset.n, 50);
+  assert.equal(await page.locator('#chart-title').textContent(), 'Loss (train: solid, test: faint)');
   assert.deepEqual(errors, []);
   await page.close();
 });

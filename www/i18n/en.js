@@ -419,6 +419,7 @@ export default {
   // www/network.js
   'network.unitsInLayer': 'Units in hidden layer {layer}',
   'network.activationOfLayer': 'Activation of hidden layer {layer}',
+  'network.fromYourData': 'Your data (CSV) sets the points: choose a data set above to generate them again.',
   'network.gradcheck.layer': 'layer',
   'network.gradcheck.parameters': 'parameters',
   'network.gradcheck.largest': 'largest relative error',
@@ -488,6 +489,7 @@ export default {
   'main.tune.stop': 'Stop tuning',
   'main.locked': 'Fixed for this lesson',
   'main.chartTitleNetwork': 'Loss (train: solid, test: faint)',
+  'main.chartTitleNetworkTrain': 'Loss (train; no test points)',
   'main.racesAsAdam': 'Optimizer {number} ({title}) cannot run here ({reason}): it races as Adam instead.',
   'player.pause': 'Pause',
   'player.speed': ({ speed, one }) => `${speed} step${one ? '' : 's'}/s`,

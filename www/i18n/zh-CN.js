@@ -415,6 +415,7 @@ export default {
   // www/network.js
   'network.unitsInLayer': '第 {layer} 个隐藏层的单元数',
   'network.activationOfLayer': '第 {layer} 个隐藏层的激活函数',
+  'network.fromYourData': '点来自你的数据（CSV）：在上面选择一个数据集即可重新生成。',
   'network.gradcheck.layer': '层',
   'network.gradcheck.parameters': '参数个数',
   'network.gradcheck.largest': '最大相对误差',
@@ -484,6 +485,7 @@ export default {
   'main.tune.stop': '停止调参',
   'main.locked': '本课程中固定不变',
   'main.chartTitleNetwork': '损失（训练集：实线，测试集：浅色线）',
+  'main.chartTitleNetworkTrain': '损失（训练集；没有测试点）',
   'main.racesAsAdam': '优化器 {number}（{title}）无法在这里运行（{reason}）：改用 Adam 参赛。',
   'player.pause': '暂停',
   'player.speed': '每秒 {speed} 步',

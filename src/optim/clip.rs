@@ -4,13 +4,19 @@
 /// `g ← g · min(1, max_norm / (‖g‖ + 1e-6))`. Returns the norm before clipping.
 pub fn clip_grad_norm(grad: &mut [f64], max_norm: f64) -> f64 {
     let total_norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
-    let clip_coef = max_norm / (total_norm + 1e-6);
-    if clip_coef < 1.0 {
+    if clips(total_norm, max_norm) {
+        let clip_coef = max_norm / (total_norm + 1e-6);
         for g in grad.iter_mut() {
             *g *= clip_coef;
         }
     }
     total_norm
+}
+
+/// Whether [`clip_grad_norm`] rescales a gradient of norm `total_norm` to `max_norm`: when
+/// `max_norm / (‖g‖ + 1e-6) < 1`.
+pub fn clips(total_norm: f64, max_norm: f64) -> bool {
+    max_norm / (total_norm + 1e-6) < 1.0
 }
 
 #[cfg(test)]

@@ -295,6 +295,11 @@ impl Runner {
         }
     }
 
+    /// The gradient-norm bound of clipping, if the run clips.
+    pub fn clip_norm(&self) -> Option<f64> {
+        self.clip_norm
+    }
+
     /// The parameters before the last update (equal to [`Self::params`] before the first).
     pub fn previous_params(&self) -> &[f64] {
         &self.previous

@@ -215,6 +215,43 @@ fn explain_asks_for_a_step_first_then_writes_it_out() {
 }
 
 #[test]
+fn a_clipped_gradient_is_said_above_the_g_the_optimizer_received() {
+    let glosses = |session: &Session| -> Vec<Option<&'static str>> {
+        session
+            .explain(0)
+            .unwrap()
+            .lines
+            .iter()
+            .map(|l| l.gloss)
+            .collect()
+    };
+    // Booth's gradient at (−5, 5) is (−44, −28), far longer than 1: clipped.
+    let mut clipped = Session::open("f=booth&o=sgd(lr=0.01)&clip=1&start=-5,5");
+    clipped.advance(1);
+    let explained = clipped.explain(0).unwrap();
+    let at = explained
+        .lines
+        .iter()
+        .position(|l| l.gloss == Some("gradient_clipped"))
+        .expect("a clipping line");
+    assert_eq!(explained.lines[at + 1].gloss, Some("gradient_received"));
+    let norm = clipped.race().runners[0].last_report().unwrap().grad_norm;
+    assert!(norm > 1.0);
+    assert_eq!(
+        explained.lines[at].value,
+        crate::optim::explain::format_number(norm)
+    );
+    assert!(explained.lines[at].formula.contains("(c = 1)"));
+    // Not clipped (no bound, or a gradient inside it): no such line.
+    let mut free = Session::open("f=booth&o=sgd(lr=0.01)&start=-5,5");
+    free.advance(1);
+    assert!(!glosses(&free).contains(&Some("gradient_clipped")));
+    let mut inside = Session::open("f=booth&o=sgd(lr=0.01)&clip=1000&start=-5,5");
+    inside.advance(1);
+    assert!(!glosses(&inside).contains(&Some("gradient_clipped")));
+}
+
+#[test]
 fn theory_is_for_the_quadratic_alone() {
     assert_eq!(Session::open("f=booth").theory(), None);
     let mut session = Session::open(

@@ -183,6 +183,26 @@ test('the line search, drawn: an L-BFGS step shows its trials and the accepted �
   await page.close();
 });
 
+test('the update, written out: a clipped gradient is said, and AdamW’s decay counts once', async () => {
+  const { page, errors } = await openPage(session, '?lang=en&f=booth&o=sgd(lr=0.01)&start=-5,5');
+  await page.getByLabel('Gradient clipping', { exact: true }).fill('1');
+  await page.getByLabel('Gradient clipping', { exact: true }).press('Tab');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  // Booth's gradient at (−5, 5) is (−44, −28): norm 52.15, clipped to 1.
+  const table = page.locator('#explain');
+  await table.filter({ hasText: 'before clipping' }).waitFor();
+  assert.match(await table.textContent(), /‖g‖ before clipping, then g ← g·c\/\(‖g‖ \+ 10⁻⁶\) {3}\(c = 1\); clipped: the g below is the rescaled one\s*52\.15/);
+  const adamw = await openPage(session, '?lang=en&f=booth&o=adamw(lr=0.1,weight_decay=0.5)&start=3,2');
+  await adamw.page.getByRole('button', { name: 'Step', exact: true }).click();
+  const text = await adamw.page.locator('#explain').textContent();
+  // The decay is a term of Δp, shown as such, not a p already shrunk that Δp shrinks again.
+  assert.match(text, /−lr·λ·p {3}\(λ = 0\.5: p shrinks by the factor 1 − lr·λ = 0\.95\); decoupled weight decay\s*\(−0\.15, −0\.1\)/);
+  assert.doesNotMatch(text, /p ← p·\(1 − lr·λ\)/);
+  assert.deepEqual([...errors, ...adamw.errors], []);
+  await adamw.page.close();
+  await page.close();
+});
+
 test('the last step in one dimension at a run’s edges: an overflow, a level line, a tiny change', async () => {
   const cases = [
     // x³ − 3x + y² falls without bound: the run overflows, and there is no line to draw.

@@ -56,15 +56,18 @@ pub(super) fn adamw(c: &AdamWConfig, s: &AdamState, step: &StepRecord) -> Option
         return None;
     }
     let mut lines = Lines::new(step);
+    // The decay's own term, which Δp below adds: written as the assignment p ← p·(1 − lr·λ) with
+    // the shrunk p, it read as applied once there and again in Δp (AdamW's update is one sum,
+    // p ← p − lr·λ·p − lr·m̂/(√v̂ + ε); Loshchilov & Hutter, 2019, Algorithm 2, line 12).
     let shrink = 1.0 - step.lr * c.weight_decay;
     lines.push_glossed(
         format!(
-            "p ← p·(1 − lr·λ) = p·{}   (λ = {})",
-            format_number(shrink),
-            format_number(c.weight_decay)
+            "−lr·λ·p   (λ = {}: p shrinks by the factor 1 − lr·λ = {})",
+            format_number(c.weight_decay),
+            format_number(shrink)
         ),
         "decoupled_decay",
-        format_vector(&scaled(lines.before, shrink)),
+        format_vector(&scaled(lines.before, -step.lr * c.weight_decay)),
     );
     adam_moments(&mut lines, c.betas, c.amsgrad, s);
     lines.finish(&format!(
@@ -195,9 +198,13 @@ mod tests {
         let e = r.explain();
         check_step(&r, &e);
         assert!(e.title.starts_with("AdamW"));
+        // The decay's term, −lr·λ·p = −0.05·p, which Δp adds once (not a p already shrunk).
         assert_eq!(
-            value(&e, "p ← p·(1 − lr·λ)"),
-            format_vector(&scaled(&r.before, 0.95))
+            value(
+                &e,
+                "−lr·λ·p   (λ = 0.5: p shrinks by the factor 1 − lr·λ = 0.95)"
+            ),
+            format_vector(&scaled(&r.before, -0.05))
         );
         assert!(!has_line(&e, "g ← g + λ·p"));
         let OptimizerState::Adam(s) = &r.state else {

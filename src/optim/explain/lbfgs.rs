@@ -20,7 +20,9 @@ pub(super) fn lbfgs(
         "lbfgs_pairs",
         format!("{} / {}", s.old_dirs.len(), c.history_size),
     );
-    lines.push_glossed("d = −H·g", "lbfgs_direction", format_vector(d));
+    // gₖ, not the g above: the step's first inner iteration starts from that g, its last (whose
+    // d the state keeps) from the gradient where the earlier iterations led.
+    lines.push_glossed("d = −H·gₖ", "lbfgs_direction", format_vector(d));
     lines.push_glossed("t", "lbfgs_step_length", format_number(s.t));
     lines.finish("Σ tᵢ·dᵢ")
 }
@@ -49,7 +51,7 @@ mod tests {
             "{:?}",
             e.lines
         );
-        assert!(line("d = −H·g").is_some_and(|v| v.starts_with('(')));
+        assert!(line("d = −H·gₖ").is_some_and(|v| v.starts_with('(')));
         assert!(line("t").is_some());
         assert!(line("Δp = Σ tᵢ·dᵢ").is_some());
         assert!(e.lines.iter().all(|l| l.gloss != Some("no_step_yet")));

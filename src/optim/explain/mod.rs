@@ -90,6 +90,7 @@ impl ExplainLine {
             Some("buffer_starts_at_g") => "b = g at the first step",
             Some("amsgrad_uses_vmax") => "AMSGrad: v̂ uses v_max",
             Some("decoupled_decay") => "decoupled decay",
+            Some("gradient_clipped") => "clipped: the g below is the rescaled one",
             Some("weight_of_g") => "weight of g",
             Some("weight_of_m") => "weight of m",
             Some("u_before_step") => "u before this step",

@@ -17,9 +17,10 @@ export function ladderFraction(ladder, value) {
 
 /**
  * Shows racer `selected`'s curvature (from `state`) in the read-out and the stability limit on
- * the learning-rate slider when `shown`; hides both otherwise. `name` is the racer's label.
+ * the learning-rate slider when `shown`; hides both otherwise. `name` is the racer's label;
+ * `flat` whether the 2-D map is shown (not the 3-D view), where the glyph is drawn at the point.
  */
-export function showCurvature({ state, selected, shown, name, ladder }) {
+export function showCurvature({ state, selected, shown, name, ladder, flat: onMap = true }) {
   const readout = $('curvature-readout');
   const mark = $('lr-edge');
   const racer = state.racers[selected];
@@ -33,6 +34,11 @@ export function showCurvature({ state, selected, shown, name, ladder }) {
   }
   const { lambda_max: max, lambda_min: min, condition, stability_limit: limit } = curvature;
   const parts = [t('curvature.heading', { name })];
+  // The sentences point at the glyph only where it is on screen: the 2-D map, the racer inside
+  // its view (the 3-D view draws no glyph, and a racer off the map has none to see).
+  const [xMin, xMax, yMin, yMax] = state.view;
+  const glyph = onMap && racer.x >= xMin && racer.x <= xMax && racer.y >= yMin && racer.y <= yMax;
+  const where = glyph ? '' : 'NoGlyph';
   // A curvature this small beside the other (or below 1e−12) is none: the loss is flat that way
   // (x², a plane, a kink the Hessian does not see), neither curving up nor down.
   const flat = (lambda) => Math.abs(lambda) <= 1e-12 * Math.max(1, Math.abs(max), Math.abs(min));
@@ -41,7 +47,7 @@ export function showCurvature({ state, selected, shown, name, ladder }) {
   else if (flat(min)) parts.push(t(max > 0 ? 'curvature.valley' : 'curvature.ridge', words));
   else if (flat(max)) parts.push(t(min > 0 ? 'curvature.valley' : 'curvature.ridge', words));
   else if (min > 0) parts.push(t('curvature.bowl', { ...words, kappa: num(condition) }));
-  else if (max > 0) parts.push(t('curvature.saddle', words));
+  else if (max > 0) parts.push(t(`curvature.saddle${where}`, words));
   else parts.push(t('curvature.cap', words));
   // The racer's own limit: 2/λmax for plain SGD, more with momentum; none where the learning
   // rate is not a step along the gradient (Adam, L-BFGS, …), which is said instead.
@@ -55,8 +61,8 @@ export function showCurvature({ state, selected, shown, name, ladder }) {
     const plain = own.rule === 'plain';
     const words = { lr: rate(racer.lr), limit: rate(own.lr), rule: plain ? '' : t(`curvature.rule.${own.rule}`), mu: num(own.momentum), plain: limit === null ? '' : rate(limit) };
     if (plain && onEdge) parts.push(t('curvature.at', words));
-    else if (plain) parts.push(t(past ? 'curvature.past' : 'curvature.within', words));
-    else parts.push(t(past ? 'curvature.pastRule' : 'curvature.withinRule', words));
+    else if (plain) parts.push(t(past ? `curvature.past${where}` : 'curvature.within', words));
+    else parts.push(t(past ? `curvature.pastRule${where}` : 'curvature.withinRule', words));
     const fraction = ladderFraction(ladder, own.lr);
     if (fraction !== null) {
       mark.hidden = false;

@@ -313,7 +313,7 @@ async function main() {
     details: readout(() => {
       showExplain(JSON.parse(lab.explain_json(ui.selected)));
       showTheory(JSON.parse(lab.theory_json()), scenario, state);
-      readouts.showCurvature?.({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER });
+      readouts.showCurvature?.({ state, selected: ui.selected, shown: ui.curvature, name: labels()[ui.selected] ?? '', ladder: LR_LADDER, flat: !ui.view3d });
     }),
     slice: readout(() => readouts.slice?.showLastStep((index) => JSON.parse(lab.line_search_json(ui.selected, index ?? undefined)), JSON.parse(lab.step_slice_json(ui.selected)))),
   };

@@ -183,6 +183,26 @@ test('the line search, drawn: an L-BFGS step shows its trials and the accepted �
   await page.close();
 });
 
+test('the curvature read-out points at the glyph only where it is on screen', async () => {
+  // A saddle near its centre, on the map: the glyph's dashed axis is there to point at.
+  const { page, errors } = await openPage(session, '?lang=en&f=saddle&o=sgd(lr=0.1)&start=-1,0.5');
+  await page.getByLabel('Curvature at the point').check();
+  assert.match(await readout(page), /a saddle — the loss curves down along the dashed axis\./);
+  // The 3-D view draws no glyph: the sentence says the shape in words alone.
+  await page.getByLabel('3-D view').check();
+  await page.waitForFunction(() => !/dashed axis/.test(document.getElementById('curvature-readout').textContent));
+  assert.match(await readout(page), /a saddle — the loss curves up one way and down the other\./);
+  // A racer past the edge of the map (lr 0.25 on the quadratic, past 2/λmax = 0.2): none either.
+  const off = await openPage(session, '?lang=en&f=quadratic&kappa=10&o=sgd(lr=0.25)&start=3,2&curv=1');
+  for (let i = 0; i < 12; i += 1) await off.page.getByRole('button', { name: 'Step', exact: true }).click();
+  const text = await readout(off.page);
+  assert.match(text, /Learning rate 0\.25 is past 2\/λmax = 0\.2: plain gradient descent overshoots along the steepest direction\.$/);
+  assert.doesNotMatch(text, /glyph/);
+  assert.deepEqual([...errors, ...off.errors], []);
+  await off.page.close();
+  await page.close();
+});
+
 test('the update, written out: a clipped gradient is said, and AdamW’s decay counts once', async () => {
   const { page, errors } = await openPage(session, '?lang=en&f=booth&o=sgd(lr=0.01)&start=-5,5');
   await page.getByLabel('Gradient clipping', { exact: true }).fill('1');

@@ -85,6 +85,7 @@ export default {
   'page.stopAfterEpochsHint': 'Racers with different batch sizes have read the same data when each stops after the same epochs: a fair race. Chart it against epochs or samples seen.',
   'page.teachingViews': 'Teaching views',
   'page.gradientNormPerLayer': 'Gradient norm per layer',
+  'page.normsKey': 'One line per layer, the first layer darkest, on a log scale.',
   'page.gradientCheck': 'Gradient check',
   'page.backpropagationSGradientAt': 'Backpropagation’s gradient at the current weights against central finite differences, (L(θ + h) − L(θ − h)) / 2h, parameter by parameter; the relative error is |a − n| / max(|a|, |n|).',
   'page.finiteDifferenceStep': 'Finite-difference step',

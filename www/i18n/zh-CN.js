@@ -81,6 +81,7 @@ export default {
   'page.stopAfterEpochsHint': '批大小不同的优化器各自训练满相同轮数后停止时，读过的数据一样多：这才是公平的比较。请以轮数或已读样本数为横轴来看。',
   'page.teachingViews': '教学视图',
   'page.gradientNormPerLayer': '各层梯度范数',
+  'page.normsKey': '每层一条线，第一层颜色最深，对数刻度。',
   'page.gradientCheck': '梯度检验',
   'page.backpropagationSGradientAt': '在当前权重处，把反向传播得到的梯度与中心有限差分 (L(θ + h) − L(θ − h)) / 2h 逐个参数比较；相对误差为 |a − n| / max(|a|, |n|)。',
   'page.finiteDifferenceStep': '有限差分步长',

@@ -2,7 +2,7 @@
 // quadratic's theory and the network's confusion matrices. Text only; every number from the lab.
 import { $ } from './dom.js';
 import { epochs, num } from './format.js';
-import { has, t } from './i18n.js';
+import { has, sentences, t } from './i18n.js';
 import { outcomeText, racerLabel } from './legend.js';
 
 /**
@@ -24,6 +24,14 @@ export function statusText(scenario, state, playing) {
   // picture counts the steps; a sentence that changed every frame would be read out each time.)
   else if (playing) sentence = t('panels.running', { running, count: racers.length });
   else sentence = t('panels.paused', { step });
+  // Stopped or paused on a surface, racers past the map's edge are arrows there: say so (on a
+  // function with no minimum, x + y say, it is where every racer ends up).
+  if (!playing && !state.network && step > 0) {
+    const [xMin, xMax, yMin, yMax] = state.view;
+    const off = racers.filter((r) => r.status !== 'diverged' && r.status !== 'failed'
+      && Number.isFinite(r.x) && Number.isFinite(r.y) && !(r.x >= xMin && r.x <= xMax && r.y >= yMin && r.y <= yMax)).length;
+    if (off > 0) sentence = sentences(sentence, t('panels.offMap', { count: off, total: racers.length }));
+  }
   return failed.length ? t('panels.withFailures', { sentence, failed: failed.join(t('panels.listSeparator')) }) : sentence;
 }
 

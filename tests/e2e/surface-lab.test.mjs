@@ -251,6 +251,8 @@ test('a racer that leaves the view is an arrowhead on its edge, pointing the way
   assert.ok(Math.abs(orange.planeY - 2) < 0.05, `the orange marker stands on the view's top edge (y = ${orange.planeY})`);
   assert.ok(orange.bottom - orange.top >= 10 * (await page.evaluate(() => devicePixelRatio)) - 1, `an arrowhead, not a clipped dot: ${JSON.stringify(orange)}`);
   assert.ok(orange.topWidth < orange.bottomWidth, `pointing up, out of the view: ${JSON.stringify(orange)}`);
+  // And the status line says where they are.
+  assert.equal(await page.locator('#status').textContent(), 'Finished at step 5000: every optimizer has stopped. All 3 have left the map: the arrows on its edge point the way they went.');
   await page.locator('#stack').screenshot({ path: `${SCREENSHOT_DIR}/surface-left-the-view.png` });
   assert.deepEqual(errors, []);
   await page.close();

@@ -370,6 +370,7 @@ export default {
   'panels.ready': ({ count }) => `Ready: ${count} ${count === 1 ? 'optimizer' : 'optimizers'} at the start — press Play or Step.`,
   'panels.finished': 'Finished at step {step}: every optimizer has stopped.',
   'panels.allStopped': 'Stopped: no optimizer can go on.',
+  'panels.offMap': ({ count, total }) => `${count === total ? (total === 1 ? 'It has' : `All ${total} have`) : `${count} of ${total} have`} left the map: the arrows on its edge point the way they went.`,
   'panels.running': ({ running, count }) => `Running: ${running} ${running === 1 ? 'optimizer' : 'optimizers'} of ${count} still going.`,
   'panels.paused': 'Paused at step {step} — press Play or Step to go on.',
   'panels.withFailures': '{sentence} {failed}.',

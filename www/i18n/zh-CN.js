@@ -366,6 +366,7 @@ export default {
   'panels.ready': '就绪：{count} 个优化器位于起点——按“播放”或“单步”开始。',
   'panels.finished': '在第 {step} 步结束：所有优化器都已停止。',
   'panels.allStopped': '已停止：没有优化器能继续。',
+  'panels.offMap': ({ count, total }) => `${count === total ? (total === 1 ? '它' : `全部 ${total} 个优化器都`) : `${total} 个中有 ${count} 个`}已离开地图：地图边缘的箭头指向它们前进的方向。`,
   'panels.running': '运行中：{count} 个优化器中仍有 {running} 个在迭代。',
   'panels.paused': '暂停于第 {step} 步——按“播放”或“单步”继续。',
   'panels.withFailures': '{sentence}{failed}。',

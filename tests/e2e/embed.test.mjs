@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { openPage, openSession, setNumber, SCREENSHOT_DIR } from './harness.mjs';
+import { frameWith, openPage, openSession, setNumber, SCREENSHOT_DIR } from './harness.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 
 const COURSE = fileURLToPath(new URL('./course', import.meta.url));
@@ -188,4 +188,18 @@ test('the Share dialog’s embed code, pasted into a course page read on a phone
   assert.equal((await frame.boundingBox()).width, 760);
   assert.deepEqual(errors, []);
   await phone.close();
+  // On the narrowest phone (320 px) the lab inside fits its frame's width, and its square view is
+  // drawn about square: a frame taller than wide does not stretch the plot (the gradient meets
+  // the contours at right angles only on a plot in proportion).
+  const small = await session.browser.newPage({ viewport: { width: 320, height: 700 }, isMobile: true, hasTouch: true });
+  await small.setContent(`<!doctype html><meta name="viewport" content="width=device-width"><body style="margin:8px">${code}</body>`);
+  const lab = await frameWith(small, 'embed=1');
+  const fit = await lab.evaluate(() => {
+    const heat = document.getElementById('heat').getBoundingClientRect();
+    return { overflow: document.documentElement.scrollWidth - window.innerWidth, ratio: heat.height / heat.width };
+  });
+  assert.equal(fit.overflow, 0, 'nothing runs past the frame’s edge');
+  assert.ok(fit.ratio > 0.85 && fit.ratio < 1.15, `the picture is ${fit.ratio.toFixed(2)} times as tall as wide`);
+  await small.screenshot({ path: `${SCREENSHOT_DIR}/embed-phone-320.png` });
+  await small.close();
 });

@@ -302,7 +302,8 @@ test('a seeded storm of random input leaves no uncaught error and a working page
   if (await page.locator('#digits-lab').isVisible()) await page.locator('#tab-surface').click();
   if (await page.evaluate(() => window.gdviz.playing)) await page.locator('#play').click();
   await page.locator('#reset').click();
-  assert.ok((await stateOf(page)).racers.every((r) => r.step === 0), 'reset');
+  const afterReset = await stateOf(page);
+  assert.ok(afterReset.racers.every((r) => r.step === 0), `reset: ${JSON.stringify(afterReset.racers.map((r) => [r.step, r.status]))} ${page.url()}; ${context}`);
   await page.locator('#step').click();
   const after = await stateOf(page);
   assert.ok(

@@ -294,3 +294,14 @@ test('the digits settings ride in the share link, and read back the same; no emb
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the update counter says 1 update, 2 updates', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  await page.locator('#digits-step').click();
+  assert.match(await page.locator('#digits-progress').textContent(), /^1 update · /);
+  await page.locator('#digits-step').click();
+  assert.match(await page.locator('#digits-progress').textContent(), /^2 updates · /);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

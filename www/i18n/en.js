@@ -672,7 +672,7 @@ export default {
   'digits.loading': 'Loading the digits…',
   'digits.loadFailed': 'The digits could not be loaded: {why}',
   'digits.accuracy': 'Test accuracy {percent} %',
-  'digits.progress': '{steps} updates · {epochs} epochs',
+  'digits.progress': ({ steps, epochs }) => `${steps} ${steps === 1 ? 'update' : 'updates'} · ${epochs} epochs`,
   'digits.dense': 'dense',
   'digits.conv': 'conv {layer}',
   'digits.finished': 'Finished: every racer has spent its step budget or met its stop.',

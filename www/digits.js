@@ -10,7 +10,7 @@ import { num } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
 import { core } from './labs.js';
 import { racerLabel, racersOf } from './legend.js';
-import { ignoredText, reasonText } from './messages.js';
+import { ignoredText, readField, reasonText } from './messages.js';
 import { DIGITS_LESSONS } from './lessons.js';
 
 /** Milliseconds of training per animation frame (the rest of the frame draws). */
@@ -46,7 +46,7 @@ let lastFast = 0;
 let lastPart = 0;
 let nextPart = 0;
 let opening = null;
-/** The refusal the status line shows (re-worded on a language switch), else null. */
+/** Words the refusal the status line shows (called again on a language switch), else null. */
 let refused = null;
 
 /** Called after every change of the lab's settings (the page records them in its address). */
@@ -98,8 +98,7 @@ function load(next) {
   try {
     built = new DigitsLab(JSON.stringify(next));
   } catch (error) {
-    refused = error;
-    sayRefused();
+    sayRefused(() => labRefusalText(error));
     showControls();
     return false;
   }
@@ -115,12 +114,18 @@ function load(next) {
   return true;
 }
 
-/** Says on the status line why the core refused the last edit, in the control's words. */
-function sayRefused() {
+/** Shows on the status line the refusal `words` words (and again on a language switch). */
+function sayRefused(words) {
+  refused = words;
+  $('digits-status').textContent = words();
+}
+
+/** Why the core refused the last edit, in the control's words. */
+function labRefusalText(error) {
   // A racer's field (race[1].lr) is named by its control's label, as the first racer's is.
-  const key = String(refused.field ?? '').replace(/^race\[\d+\]\./, '');
-  const field = FIELD_LABELS[key] ? t(FIELD_LABELS[key]) : refused.field;
-  $('digits-status').textContent = t('digits.refused', { field, reason: reasonText(refused) });
+  const key = String(error.field ?? '').replace(/^race\[\d+\]\./, '');
+  const field = FIELD_LABELS[key] ? t(FIELD_LABELS[key]) : error.field;
+  return t('digits.refused', { field, reason: reasonText(error) });
 }
 
 // A language switch words the lab's read-outs, titles, buttons, lessons and status line again
@@ -137,7 +142,7 @@ onLanguageChange(() => {
   // (The controls' words too: a greyed-out button's reason.)
   showControls();
   drawAll();
-  if (refused) sayRefused();
+  if (refused) sayRefused(refused);
   else if ($('digits-status').textContent) $('digits-status').textContent = lab.finished() ? t('digits.finished') : '';
 });
 
@@ -155,15 +160,32 @@ function setUpControls() {
   for (const entry of optimizers) optimizer.append(new Option(entry.title, entry.name));
   const conv = (s) => s.objective.convs;
   const each = (s, f) => conv(s).forEach(f);
-  const number = (id) => Number($(id).value);
   const on = (id, mutate) => $(id).addEventListener('change', () => edit(mutate));
+  /**
+   * An edit from a number field: `apply(scenario, value)` runs only for a value the field
+   * accepts (its min, max and step, the lab's range for it: index.html); any other — empty,
+   * too small or large, fractional — is refused naming the same range, and the field shows
+   * its value again. `optional`: empty is a value of its own, null.
+   */
+  const onNumber = (id, apply, { optional = false } = {}) => $(id).addEventListener('change', () => {
+    const input = $(id);
+    const typed = { optional, text: input.value, badInput: input.validity?.badInput };
+    const { value, problem } = readField(input, typed);
+    if (problem === undefined) {
+      edit((s) => apply(s, value));
+      return;
+    }
+    setPlaying(false);
+    sayRefused(() => readField(input, typed).problem);
+    showControls();
+  });
   on('digits-convs', (s) => {
-    const want = number('digits-convs');
+    const want = Number($('digits-convs').value);
     while (conv(s).length < want) conv(s).push({ ...conv(s)[0] });
     conv(s).length = Math.max(1, want);
   });
-  on('digits-channels', (s) => each(s, (c) => { c.channels = number('digits-channels'); }));
-  on('digits-padding', (s) => each(s, (c) => { c.padding = number('digits-padding'); }));
+  onNumber('digits-channels', (s, value) => each(s, (c) => { c.channels = value; }));
+  on('digits-padding', (s) => each(s, (c) => { c.padding = Number($('digits-padding').value); }));
   on('digits-pool', (s) => each(s, (c) => { c.pool = $('digits-pool').checked; }));
   on('digits-activation', (s) => { s.objective.activation = $('digits-activation').value; });
   on('digits-init', (s) => {
@@ -171,19 +193,18 @@ function setUpControls() {
     if (value) s.objective.init = value;
     else delete s.objective.init;
   });
-  on('digits-scale', (s) => { s.objective.init_scale = number('digits-scale'); });
+  onNumber('digits-scale', (s, value) => { s.objective.init_scale = value; });
   const editSelected = (s, mutate) => {
     const racers = racersOf(s);
     mutate(racers[selected]);
     setRacers(s, racers);
   };
   on('digits-optimizer', (s) => editSelected(s, (r) => { r.optimizer = { name: $('digits-optimizer').value, lr: r.optimizer.lr }; }));
-  on('digits-lr', (s) => editSelected(s, (r) => { r.optimizer.lr = number('digits-lr'); }));
-  on('digits-batch', (s) => {
-    const text = $('digits-batch').value.trim();
+  onNumber('digits-lr', (s, value) => editSelected(s, (r) => { r.optimizer.lr = value; }));
+  onNumber('digits-batch', (s, value) => {
     const state = legendState();
-    setBatch(s, state, selected, text === '' ? state.unset_batch : Number(text), false);
-  });
+    setBatch(s, state, selected, value ?? state.unset_batch, false);
+  }, { optional: true });
   $('digits-add-racer').addEventListener('click', () => edit((s) => {
     const racers = racersOf(s);
     if (racers.length >= MAX_RACERS) return;
@@ -203,11 +224,9 @@ function setUpControls() {
     setRacers(s, racers);
     selected = Math.min(selected, racers.length - 1);
   }));
-  on('digits-clip', (s) => {
-    const text = $('digits-clip').value.trim();
-    s.clip_norm = text === '' ? null : Number(text);
-  });
-  on('digits-steps', (s) => { s.steps = number('digits-steps'); });
+  // Empty or 0: off, as the surface lab's field.
+  onNumber('digits-clip', (s, value) => { s.clip_norm = value || null; }, { optional: true });
+  onNumber('digits-steps', (s, value) => { s.steps = value; });
   $('digits-play').addEventListener('click', () => setPlaying(!playing));
   $('digits-step').addEventListener('click', () => {
     setPlaying(false);

@@ -239,28 +239,37 @@ function acceptedRange({ min, max, min_open: minOpen, max_open: maxOpen, whole }
   return t('messages.accept.any', { whole });
 }
 
-/** What a number field accepts, from its min, max and step: "a whole number from 1 to 10000". */
+/**
+ * What a number field accepts, from its min, max and step: "a whole number from 1 to 10000"; with
+ * `data-min-open`, its min is excluded ("a number above 0, at most 100"), as the lab's range
+ * for it (an input's own min cannot say so).
+ */
 function accepted(input) {
   const end = (b) => (b === '' ? null : Number(b));
-  return acceptedRange({ min: end(input.min), max: end(input.max), min_open: false, max_open: false, whole: input.step === '1' });
+  return acceptedRange({ min: end(input.min), max: end(input.max), min_open: minOpen(input), max_open: false, whole: input.step === '1' });
 }
+
+/** Whether the field's min is excluded (`data-min-open`). */
+const minOpen = (input) => input.dataset.minOpen !== undefined;
 
 /**
  * Reads a number field as a person filled it: `{ value }` (null when empty and `optional`), or
- * `{ problem }`, a sentence naming the field by its label and saying what it accepts.
+ * `{ problem }`, a sentence naming the field by its label and saying what it accepts. `text` and
+ * `badInput` are what the person typed, when the field no longer shows it (the sentence worded
+ * again in another language after the field was put back).
  */
-export function readField(input, { optional = false } = {}) {
+export function readField(input, { optional = false, text: typed = input.value, badInput = input.validity?.badInput } = {}) {
   const label = labelOf(input);
   const example = input.dataset.example ?? '';
   const say = (id, extra = {}) => ({ problem: t(id, { label, accepted: accepted(input), example, ...extra }) });
-  if (input.validity?.badInput) return say('messages.field.notANumber');
-  const text = input.value.trim();
+  if (badInput) return say('messages.field.notANumber');
+  const text = typed.trim();
   if (text === '') return optional ? { value: null } : say('messages.field.enter');
   const value = Number(text);
   if (!Number.isFinite(value)) return say('messages.field.enter');
   const problem = { label, value: shown(text), accepted: accepted(input) };
   if (input.step === '1' && !Number.isInteger(value)) return { problem: t('messages.notWhole', problem) };
-  if (input.min !== '' && value < Number(input.min)) return { problem: t('messages.tooSmall', problem) };
+  if (input.min !== '' && (value < Number(input.min) || (minOpen(input) && value === Number(input.min)))) return { problem: t('messages.tooSmall', problem) };
   if (input.max !== '' && value > Number(input.max)) return { problem: t('messages.tooLarge', problem) };
   return { value };
 }

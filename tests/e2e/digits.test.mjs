@@ -295,6 +295,73 @@ test('the digits settings ride in the share link, and read back the same; no emb
   await page.close();
 });
 
+/**
+ * Each number field of the digits lab, what it accepts as its refusals word it (the lab's range
+ * for it), its two ends, a value below and above them, a fraction for a whole number, and what
+ * an empty field means (`null`: it is refused; else what the field shows then: a batch of all
+ * 1,438 training digits, clipping off).
+ */
+const DIGITS_FIELDS = [
+  { label: 'Channels', accepted: 'a whole number from 1 to 8', ends: [1, 8], below: [0, -1], above: 9, fraction: 2.5, empty: null },
+  { label: 'Initial weight scale', accepted: 'a number above 0, at most 100', ends: [0.001, 100], below: [0, -1], above: 100.5, empty: null },
+  { label: 'Learning rate', accepted: 'a number from 0 to 1e12', ends: [0, 1000000000000], below: [-0.5], above: 2000000000000, empty: null },
+  { label: 'Batch size', accepted: 'a whole number from 1 to 1e6', ends: [1, 1000000], below: [0, -1], above: 1000001, fraction: 2.5, empty: '1438' },
+  { label: 'Gradient clipping', accepted: 'a number from 0 to 1e12', ends: [0, 1000000000000], below: [-1], above: 2000000000000, empty: '' },
+  { label: 'Step budget', accepted: 'a whole number from 0 to 1e7', ends: [0, 10000000], below: [-1], above: 10000001, fraction: 2.5, empty: null },
+];
+
+/** A value as the refusals quote it: a typographic minus. */
+const quoted = (value) => String(value).replace('-', '−');
+
+test('every number field of the digits lab refuses with the one range it accepts, and an empty field as empty', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  const status = () => page.locator('#digits-status').textContent();
+  for (const field of DIGITS_FIELDS) {
+    const { label, accepted } = field;
+    for (const end of field.ends) {
+      await setNumber(page, label, end);
+      assert.equal(await status(), '', `${label} takes ${end}`);
+      assert.equal(Number(await control(page, label).inputValue() || 0), end, `${label} shows ${end}`);
+    }
+    const kept = await control(page, label).inputValue();
+    const refusals = [
+      ...field.below.map((value) => [value, `${label}: ${quoted(value)} is too small — enter ${accepted}.`]),
+      [field.above, `${label}: ${field.above} is too large — enter ${accepted}.`],
+      ...(field.fraction ? [[field.fraction, `${label}: ${field.fraction} is not a whole number — enter ${accepted}.`]] : []),
+      ...(field.empty === null ? [['', `${label}: enter ${accepted}.`]] : []),
+    ];
+    for (const [value, sentence] of refusals) {
+      await setNumber(page, label, value);
+      assert.equal(await status(), sentence);
+      assert.equal(await control(page, label).inputValue(), kept, `${label}: the refused ${value === '' ? 'empty field' : value} is not kept`);
+    }
+    if (field.empty !== null) {
+      await setNumber(page, label, '');
+      assert.equal(await status(), '', `${label} takes an empty field`);
+      assert.equal(await control(page, label).inputValue(), field.empty);
+    }
+  }
+  // The same in Chinese, and worded again on a language switch.
+  await page.locator('#language').selectOption('zh-CN');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  for (const [value, sentence] of [['0', '通道数：0 太小——请输入从 1 到 8 之间的整数。'], ['-1', '通道数：−1 太小——请输入从 1 到 8 之间的整数。'],
+    ['2.5', '通道数：2.5 不是整数——请输入从 1 到 8 之间的整数。'], ['', '通道数：请输入从 1 到 8 之间的整数。'],
+    ['9', '通道数：9 太大——请输入从 1 到 8 之间的整数。']]) {
+    await page.locator('#digits-channels').fill(value);
+    await page.locator('#digits-channels').press('Tab');
+    assert.equal(await status(), sentence);
+  }
+  await page.locator('#digits-scale').fill('0');
+  await page.locator('#digits-scale').press('Tab');
+  assert.equal(await status(), '初始权重缩放：0 太小——请输入大于 0 且不超过 100 的数。');
+  await page.locator('#language').selectOption('en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  assert.equal(await status(), 'Initial weight scale: 0 is too small — enter a number above 0, at most 100.');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the update counter says 1 update, 2 updates', async () => {
   const { page, errors } = await openPage(session, '?view=digits');
   await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));

@@ -58,6 +58,14 @@ function setBatches(scenario, state, sizes) {
   });
 }
 
+/**
+ * A racer's optimizer when it is switched to the catalog's `entry` (or added as it): its own
+ * starting learning rate (the core's registry), every other hyper-parameter at its default.
+ */
+export function startingOptimizer(entry) {
+  return { name: entry.name, lr: entry.lr };
+}
+
 /** The most racers a race takes (the core's `MAX_RACERS`). */
 export const MAX_RACERS = 8;
 
@@ -138,7 +146,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
   optimizer.addEventListener('change', () => editSelected((o) => {
     const entry = entryOf(optimizer.value);
     for (const key of Object.keys(o)) delete o[key];
-    Object.assign(o, { name: entry.name, lr: entry.lr });
+    Object.assign(o, startingOptimizer(entry));
   }));
   const lrSlider = ladderSlider($('lr-slider'), {
     ladder: LR_LADDER,
@@ -161,7 +169,7 @@ export function createControls({ catalogs, edit, notify, ui, onSelect, onUiChang
     const racers = racersOf(s);
     const used = new Set(racers.map((r) => r.optimizer.name));
     const entry = optimizers.find((e) => !used.has(e.name)) ?? optimizers[0];
-    racers.push({ optimizer: { name: entry.name, lr: entry.lr }, batch_size: null });
+    racers.push({ optimizer: startingOptimizer(entry), batch_size: null });
     setRacers(s, racers);
     ui.selected = racers.length - 1;
   }));

@@ -4,7 +4,7 @@
 // The lab (Rust, DigitsLab) owns every number; this module moves edits in and pictures out, and
 // trains in slices of a few milliseconds so the page stays responsive.
 import initDigits, { DigitsLab, install_digits } from '../pkg/gdviz_digits.js';
-import { MAX_RACERS, setBatch, setRacers } from './controls.js';
+import { MAX_RACERS, setBatch, setRacers, startingOptimizer } from './controls.js';
 import { $, disableFor, radioGroup } from './dom.js';
 import { num } from './format.js';
 import { onLanguageChange, t } from './i18n.js';
@@ -199,7 +199,9 @@ function setUpControls() {
     mutate(racers[selected]);
     setRacers(s, racers);
   };
-  on('digits-optimizer', (s) => editSelected(s, (r) => { r.optimizer = { name: $('digits-optimizer').value, lr: r.optimizer.lr }; }));
+  // A racer switched to another optimizer starts at that one's own rate (Adadelta's 1, not
+  // Adam's 0.01), as in the surface lab.
+  on('digits-optimizer', (s) => editSelected(s, (r) => { r.optimizer = startingOptimizer(optimizers.find((e) => e.name === $('digits-optimizer').value)); }));
   onNumber('digits-lr', (s, value) => editSelected(s, (r) => { r.optimizer.lr = value; }));
   onNumber('digits-batch', (s, value) => {
     const state = legendState();
@@ -210,7 +212,7 @@ function setUpControls() {
     if (racers.length >= MAX_RACERS) return;
     const used = new Set(racers.map((r) => r.optimizer.name));
     const entry = optimizers.find((e) => !used.has(e.name)) ?? optimizers[0];
-    racers.push({ optimizer: { name: entry.name, lr: entry.lr }, batch_size: null });
+    racers.push({ optimizer: startingOptimizer(entry), batch_size: null });
     setRacers(s, racers);
     selected = racers.length - 1;
   }));

@@ -2,7 +2,7 @@
 // wires the modules together — the panel (controls.js, network.js), the transport (player.js),
 // the canvases (stage.js), the read-outs (panels.js, legend.js), lessons, sharing and embedding.
 // The lab (Rust) owns every number; this module only moves edits in and pictures out.
-import { LR_LADDER, createControls } from './controls.js';
+import { LR_LADDER, createControls, startingOptimizer } from './controls.js';
 import { $ } from './dom.js';
 import { EMBED_PIECES, hostOrigin, setUpEmbed } from './embed.js';
 import { num, rate } from './format.js';
@@ -706,7 +706,7 @@ async function main() {
         const entry = catalogs.optimizers.find((o) => o.name === 'adam');
         const title = catalogs.optimizers.find((o) => o.name === racers[index].optimizer.name)?.title ?? racers[index].optimizer.name;
         adapted.push(t('main.racesAsAdam', { number: index + 1, title, reason: reasonText(error) }));
-        racers[index].optimizer = { name: entry.name, lr: entry.lr };
+        racers[index].optimizer = startingOptimizer(entry);
         next.optimizer = racers[0].optimizer;
         next.race = next.race?.map((r, i) => ({ ...r, optimizer: racers[i + 1].optimizer })) ?? [];
       }

@@ -372,3 +372,32 @@ test('the update counter says 1 update, 2 updates', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('switching a racer’s optimizer starts it at that optimizer’s own learning rate, as in the surface lab', async () => {
+  const { page, errors } = await openPage(session, '?view=digits');
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  assert.equal(await control(page, 'Learning rate').inputValue(), '0.01');
+  const names = ['adadelta', 'lbfgs', 'sgd', 'rmsprop', 'adagrad'];
+  const digitsRates = {};
+  for (const name of names) {
+    await control(page, 'Optimizer').selectOption(name);
+    digitsRates[name] = await control(page, 'Learning rate').inputValue();
+  }
+  // Adadelta's default rate is 1 (PyTorch's), not the 0.01 Adam had; the legend says so too.
+  await control(page, 'Optimizer').selectOption('adadelta');
+  assert.equal(digitsRates.adadelta, '1');
+  assert.equal(digitsRates.lbfgs, '1');
+  assert.match((await racers(page))[0].text, /^Adadelta lr=1\b/);
+  // An added racer, switched, takes its new optimizer's rate as well.
+  await page.locator('#digits-add-racer').click();
+  await control(page, 'Optimizer').selectOption('lbfgs');
+  assert.match((await racers(page))[1].text, /^L-BFGS lr=1\b/);
+  // The surface lab's menu gives each the same rate.
+  await page.getByRole('button', { name: 'Surface' }).click();
+  for (const name of names) {
+    await page.locator('main.lab').getByLabel('Optimizer', { exact: true }).selectOption(name);
+    assert.equal(await page.locator('#lr').inputValue(), digitsRates[name], `${name}: the same starting rate in both labs`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -186,13 +186,27 @@ impl DigitsLab {
             .unwrap_or_default()
     }
 
-    /// The test digits racer `r` gets wrong, flat: per digit its index and the class predicted.
+    /// The first test digits racer `r` gets wrong (at most [`DigitsLab::misclassified_shown`]),
+    /// flat: per digit its index and the class predicted.
     pub fn misclassified(&self, r: usize) -> Box<[u32]> {
         self.session
             .misclassified(r)
             .iter()
             .flat_map(|&(i, p)| [i as u32, p as u32])
             .collect()
+    }
+
+    /// The most misclassified test digits [`DigitsLab::misclassified`] lists (the first ones).
+    pub fn misclassified_shown() -> usize {
+        crate::session::digits::MISCLASSIFIED_SHOWN
+    }
+
+    /// Racer `r`'s class probabilities for test digit `index`; empty for a digit there is not.
+    pub fn classify_test_digit(&self, r: usize, index: usize) -> Box<[f64]> {
+        self.session
+            .test_probabilities(r, index)
+            .map(|p| p.to_vec().into_boxed_slice())
+            .unwrap_or_default()
     }
 
     /// Racer `r`'s class probabilities for a drawing of 64 values 0–1 (row by row); empty for a

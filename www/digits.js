@@ -407,7 +407,9 @@ function drawMaps() {
   const box = $('digits-maps');
   const head = document.createElement('p');
   head.className = 'hint';
-  head.textContent = drawn ? t('digits.drawing') : t('digits.chosen', { index: chosen, label: pixels[64] });
+  // A test digit says on screen what the network takes it for (a phone has no hover to read
+  // the thumbnails' titles).
+  head.textContent = drawn ? t('digits.drawing') : t('digits.chosen', { index: chosen, label: pixels[64], predicted: mostProbable(lab.classify_test_digit(selected, chosen)) });
   const input = drawn ? [...drawing] : [...pixels.slice(0, 64)];
   const rows = maps.map((layer, l) => {
     const row = document.createElement('div');
@@ -427,10 +429,23 @@ function drawMaps() {
 /** The misclassified test digits' radio group (made once, with the first of them). */
 let wrongGroup = null;
 
-/** The misclassified test digits; clicking one shows its feature maps. */
+/** The most probable class of `probabilities` (the one the network takes an input for). */
+function mostProbable(probabilities) {
+  return probabilities.indexOf(Math.max(...probabilities));
+}
+
+/** The misclassified test digits (the first of them, saying so); clicking one shows its maps. */
 function drawWrong() {
   const flat = lab.misclassified(selected);
   const box = $('digits-wrong');
+  // The lab lists the first few: when it lists as many as it can, the confusion matrix counts
+  // them all (every test digit off its diagonal).
+  const count = $('digits-wrong-count');
+  const shown = flat.length / 2;
+  const total = shown < DigitsLab.misclassified_shown() ? shown
+    : lab.confusion(selected).reduce((sum, n, k) => (k % 11 === 0 ? sum : sum + n), 0);
+  count.hidden = total === shown;
+  count.textContent = total === shown ? '' : t('digits.wrongFirst', { shown, total });
   if (flat.length === 0) {
     box.removeAttribute('role');
     box.textContent = t('digits.noWrong');
@@ -461,6 +476,8 @@ function drawWrong() {
       check();
       wrongGroup.refresh();
       drawMaps();
+      drawPad();
+      drawProbabilities();
     });
     buttons.push(button);
   }
@@ -681,15 +698,19 @@ function drawPad() {
   }
 }
 
-/** The class probabilities of the drawing, as bars. */
+/** The class probabilities of the drawing, else of the chosen test digit, as bars. */
 function drawProbabilities() {
   const list = $('digits-probabilities');
-  if (!lab || drawing === null) {
+  const title = $('digits-probabilities-title');
+  if (!lab) {
     list.replaceChildren();
+    title.textContent = '';
     return;
   }
-  const p = lab.classify_drawing(selected, drawing);
-  const best = p.indexOf(Math.max(...p));
+  const drawn = drawing !== null;
+  title.textContent = drawn ? t('digits.probabilitiesDrawing') : t('digits.probabilitiesDigit', { index: chosen });
+  const p = drawn ? lab.classify_drawing(selected, drawing) : lab.classify_test_digit(selected, chosen);
+  const best = mostProbable(p);
   list.replaceChildren(...[...p].map((value, digit) => {
     const item = document.createElement('li');
     item.textContent = t('digits.probability', { digit, percent: (100 * value).toFixed(1) });

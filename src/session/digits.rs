@@ -310,6 +310,14 @@ impl DigitsSession {
             .collect()
     }
 
+    /// Racer `r`'s class probabilities (the softmax of its logits) for test digit `index`, as
+    /// for a drawing; `None` for an unknown racer or digit.
+    pub fn test_probabilities(&self, r: usize, index: usize) -> Option<[f64; CLASSES]> {
+        let p = self.params(r)?;
+        let sample = self.cnn().test_samples().get(index)?;
+        Some(self.cnn().probabilities(p, &sample.input))
+    }
+
     /// Racer `r`'s class probabilities for a drawing of 64 values 0–1 (row by row); `None` for
     /// an unknown racer or a drawing of the wrong size or with values outside 0–1.
     pub fn classify_drawing(&self, r: usize, drawing: &[f64]) -> Option<[f64; CLASSES]> {
@@ -362,6 +370,22 @@ mod tests {
         assert!(wrong
             .iter()
             .all(|&(i, p)| s.test_digit(i).unwrap().1 as usize != p));
+        // A test digit's probabilities are its drawing's (pixel / 16), and their most probable
+        // class is the one the list of misclassified digits gives.
+        for &(i, predicted) in &wrong {
+            let p = s.test_probabilities(0, i).unwrap();
+            assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            let most = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
+            assert_eq!(most, predicted, "test digit {i}: {p:?}");
+            let drawing = s.test_digit(i).unwrap().0.map(|v| f64::from(v) / 16.0);
+            assert_eq!(s.classify_drawing(0, &drawing), Some(p));
+        }
+        assert!(
+            !wrong.is_empty(),
+            "some test digits are wrong after 40 updates"
+        );
+        assert_eq!(s.test_probabilities(0, 359), None);
+        assert_eq!(s.test_probabilities(2, 0), None);
         let blank = [0.0; 64];
         let p = s.classify_drawing(0, &blank).unwrap();
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);

@@ -58,7 +58,7 @@ test('the Digits tab loads the digits only when opened, trains live and shows ev
   const wrong = page.locator('#digits-wrong button').first();
   const index = await wrong.getAttribute('data-index');
   await wrong.click();
-  assert.match(await page.locator('#digits-maps p').textContent(), new RegExp(`test digit ${index} `));
+  assert.match(await page.locator('#digits-maps p').textContent(), new RegExp(`test digit ${index}: `));
   assert.equal(await page.locator('#digits-maps canvas').count(), 1 + 8);
   // Drawing a 1 down the middle of the pad: ten probabilities, adding up to 100 %.
   const pad = page.locator('#digits-pad');
@@ -398,6 +398,54 @@ test('switching a racer’s optimizer starts it at that optimizer’s own learni
     await page.locator('main.lab').getByLabel('Optimizer', { exact: true }).selectOption(name);
     assert.equal(await page.locator('#lr').inputValue(), digitsRates[name], `${name}: the same starting rate in both labs`);
   }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('on a phone, a tapped misclassified digit says on screen what the network took it for, with its class probabilities', async () => {
+  const { page, errors } = await openPage(session, '?view=digits', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  await page.waitForFunction(() => /Test accuracy/.test(document.getElementById('digits-accuracy').textContent));
+  // Untrained, most test digits are wrong: the lab shows the first 48 and says of how many,
+  // the count the confusion matrix gives (the test digits off its diagonal).
+  const cells = await page.locator('#digits-confusion tr').evaluateAll((rows) => rows.slice(1).map((row) => [...row.querySelectorAll('td')].map((td) => Number(td.textContent || 0))));
+  const wrongCount = cells.reduce((sum, row, t) => sum + row.reduce((s, n, p) => s + (p === t ? 0 : n), 0), 0);
+  assert.ok(wrongCount > 48, `${wrongCount} misclassified before training`);
+  assert.equal(await page.locator('#digits-wrong button').count(), 48);
+  assert.equal(await page.locator('#digits-wrong-count').textContent(), `The first 48 of ${wrongCount} misclassified test digits:`);
+  assert.equal(await page.locator('#digits-wrong-count').isVisible(), true);
+  // Before any digit is chosen, the first test digit's probabilities show, named as its.
+  assert.equal(await page.locator('#digits-probabilities li').count(), 10);
+  assert.equal(await page.locator('#digits-probabilities-title').textContent(), 'Class probabilities of test digit 0');
+  // A tapped thumbnail: its feature maps' heading says what it is and what the network guessed.
+  const wrong = page.locator('#digits-wrong button').nth(5);
+  await wrong.scrollIntoViewIfNeeded();
+  const index = await wrong.getAttribute('data-index');
+  const title = await wrong.getAttribute('aria-label');
+  const [, digit, guess] = /^Test digit \d+: an? (\d), taken for an? (\d)$/.exec(title);
+  await wrong.tap();
+  const heading = page.locator('#digits-maps p');
+  assert.equal(await heading.textContent(), `Feature maps of test digit ${index}: ${digit === '8' ? 'an' : 'a'} ${digit}, taken for ${guess === '8' ? 'an' : 'a'} ${guess}`);
+  assert.equal(await heading.isVisible(), true);
+  // Its class probabilities: ten, adding up to 100 %, the guess the most probable.
+  assert.equal(await page.locator('#digits-probabilities-title').textContent(), `Class probabilities of test digit ${index}`);
+  const probabilities = await page.locator('#digits-probabilities li').allTextContents();
+  assert.equal(probabilities.length, 10);
+  const total = probabilities.reduce((sum, text) => sum + Number(/([\d.]+) %/.exec(text)[1]), 0);
+  assert.ok(Math.abs(total - 100) < 0.5, `${total}`);
+  assert.match(await page.locator('#digits-probabilities li.best').textContent(), new RegExp(`^${guess}: `));
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/digits-phone-wrong.png`, fullPage: true });
+  // Trained, few are wrong: all of them show, and no count is needed.
+  await trainToEnd(page);
+  const shown = await page.locator('#digits-wrong button').count();
+  assert.ok(shown < 48, `${shown} misclassified after training`);
+  assert.equal(await page.locator('#digits-wrong-count').isVisible(), false);
+  // In Chinese, the same heading.
+  await page.locator('#digits-wrong button').first().tap();
+  const first = await page.locator('#digits-wrong button').first().getAttribute('aria-label');
+  const [, i, d, g] = /^Test digit (\d+): an? (\d), taken for an? (\d)$/.exec(first);
+  await page.locator('#language').selectOption('zh-CN');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  assert.equal(await heading.textContent(), `测试数字 ${i}（真实为 ${d}，被认成 ${g}）的特征图`);
   assert.deepEqual(errors, []);
   await page.close();
 });

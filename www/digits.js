@@ -104,6 +104,7 @@ function load(next) {
   }
   lab?.free();
   lab = built;
+  confusionShown = null;
   refused = null;
   scenario = JSON.parse(lab.scenario_json());
   selected = Math.min(selected, racersOf(scenario).length - 1);
@@ -438,12 +439,12 @@ function mostProbable(probabilities) {
 function drawWrong() {
   const flat = lab.misclassified(selected);
   const box = $('digits-wrong');
-  // The lab lists the first few: when it lists as many as it can, the confusion matrix counts
-  // them all (every test digit off its diagonal).
+  // The lab lists the first few: when it lists as many as it can, the confusion matrix on
+  // screen counts them all (every test digit off its diagonal), without a pass of its own.
   const count = $('digits-wrong-count');
   const shown = flat.length / 2;
   const total = shown < DigitsLab.misclassified_shown() ? shown
-    : lab.confusion(selected).reduce((sum, n, k) => (k % 11 === 0 ? sum : sum + n), 0);
+    : (confusionShown ?? lab.confusion(selected)).reduce((sum, n, k) => (k % 11 === 0 ? sum : sum + n), 0);
   count.hidden = total === shown;
   count.textContent = total === shown ? '' : t('digits.wrongFirst', { shown, total });
   if (flat.length === 0) {
@@ -486,9 +487,16 @@ function drawWrong() {
   wrongGroup.refresh();
 }
 
+/**
+ * The counts the confusion table shows (drawn just before the misclassified digits, by drawAll
+ * and in turn while training), else null.
+ */
+let confusionShown = null;
+
 /** The 10×10 test confusion matrix as a table (rows: true digit, columns: predicted). */
 function drawConfusion() {
   const counts = lab.confusion(selected);
+  confusionShown = counts;
   const table = $('digits-confusion');
   const header = document.createElement('tr');
   header.append(document.createElement('th'));

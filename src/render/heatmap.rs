@@ -26,8 +26,8 @@ pub struct Heatmap {
     pub height: usize,
     /// RGBA bytes, `width × height × 4`, row-major from the top-left pixel.
     pub rgba: Vec<u8>,
-    /// The bottom of the last render's colour range: the smallest finite value, or the 1st
-    /// percentile past a long low tail ([`colour_range`]).
+    /// The bottom of the last render's colour range: the smallest finite value, or its 1st
+    /// percentile when the values below that run far further than the rest (a pole).
     pub min: f64,
     /// The top of the last render's colour range: the largest finite value, or the 99th
     /// percentile past a long high tail (a pole).

@@ -665,24 +665,36 @@ function drawAccuracy() {
 function setUpPad() {
   const pad = $('digits-pad');
   let down = false;
+  /** Where the stroke was at the last event, in cells (null between strokes). */
+  let last = null;
+  const fill = (x, y) => {
+    const col = Math.floor(x);
+    const row = Math.floor(y);
+    if (col >= 0 && col <= 7 && row >= 0 && row <= 7) drawing[8 * row + col] = 1;
+  };
   const paint = (event) => {
     const box = pad.getBoundingClientRect();
-    const col = Math.floor(((event.clientX - box.left) / box.width) * 8);
-    const row = Math.floor(((event.clientY - box.top) / box.height) * 8);
-    if (col < 0 || col > 7 || row < 0 || row > 7) return;
+    const here = [((event.clientX - box.left) / box.width) * 8, ((event.clientY - box.top) / box.height) * 8];
     drawing ??= new Float64Array(64);
-    drawing[8 * row + col] = 1;
+    // A fast stroke crosses several cells between two events: every cell on the line between
+    // them is drawn (at quarter-cell steps), not only the cells the events landed in.
+    const from = last ?? here;
+    const steps = Math.max(1, Math.ceil(4 * Math.hypot(here[0] - from[0], here[1] - from[1])));
+    for (let i = 1; i <= steps; i += 1) fill(from[0] + ((here[0] - from[0]) * i) / steps, from[1] + ((here[1] - from[1]) * i) / steps);
+    last = here;
     drawPad();
     drawProbabilities();
   };
   pad.addEventListener('pointerdown', (event) => {
     down = true;
+    last = null;
     pad.setPointerCapture(event.pointerId);
     paint(event);
   });
   pad.addEventListener('pointermove', (event) => { if (down) paint(event); });
   pad.addEventListener('pointerup', () => {
     down = false;
+    last = null;
     if (lab) drawMaps();
   });
   $('digits-clear').addEventListener('click', () => {

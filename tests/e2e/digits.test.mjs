@@ -75,6 +75,20 @@ test('the Digits tab loads the digits only when opened, trains live and shows ev
   assert.equal(await page.locator('#digits-probabilities li.best').count(), 1);
   assert.match(await page.locator('#digits-maps p').textContent(), /your drawing/);
   await page.screenshot({ path: `${SCREENSHOT_DIR}/digits-trained.png`, fullPage: true });
+  // A fast stroke across the pad (one move event from edge to edge) draws every cell it crosses.
+  await page.locator('#digits-clear').click();
+  await page.mouse.move(box.x + 2, box.y + box.height * 0.55);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height * 0.55, { steps: 1 });
+  await page.mouse.up();
+  const row = await page.evaluate(() => {
+    const canvas = document.getElementById('digits-pad');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const cell = canvas.width / 8;
+    const y = Math.floor(4.5 * cell);
+    return Array.from({ length: 8 }, (_, col) => data[4 * (y * canvas.width + Math.floor((col + 0.5) * cell))] > 128);
+  });
+  assert.deepEqual(row, Array(8).fill(true), 'no gaps in a fast stroke');
   // Back to the surface lab, as it was.
   await page.getByRole('button', { name: 'Surface' }).click();
   assert.equal(await page.locator('main.lab').isVisible(), true);

@@ -271,30 +271,14 @@ impl Session {
             grad: runner.last_gradient(),
             params_before: runner.previous_params(),
             params_after: runner.updated_params(),
+            clipped: runner
+                .clip_norm()
+                .zip(runner.last_report())
+                .filter(|(bound, report)| crate::optim::clip::clips(report.grad_norm, *bound))
+                .map(|(bound, report)| (report.grad_norm, bound)),
         };
-        let mut explanation =
+        let explanation =
             crate::optim::explain::explain(runner.optimizer(), runner.optimizer_state(), &record);
-        // Clipping happened before the optimizer saw g: say so above the g it received.
-        if let (Some(bound), Some(report)) = (runner.clip_norm(), runner.last_report()) {
-            if crate::optim::clip::clips(report.grad_norm, bound) {
-                let at = explanation
-                    .lines
-                    .iter()
-                    .position(|l| l.gloss == Some("gradient_received"))
-                    .unwrap_or(0);
-                explanation.lines.insert(
-                    at,
-                    crate::optim::explain::ExplainLine {
-                        formula: format!(
-                            "‖g‖ before clipping, then g ← g·c/(‖g‖ + 10⁻⁶)   (c = {})",
-                            crate::optim::explain::format_number(bound)
-                        ),
-                        gloss: Some("gradient_clipped"),
-                        value: crate::optim::explain::format_number(report.grad_norm),
-                    },
-                );
-            }
-        }
         Some(Explained {
             method: Some(explanation.method),
             title: explanation.title,

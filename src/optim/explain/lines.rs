@@ -42,6 +42,17 @@ impl<'a> Lines<'a> {
         }
         lines.push_glossed("lr", "lr_of_step", format_number(step.lr));
         lines.push_glossed("p", "before_step", format_vector(lines.before));
+        // Clipping happened before the optimizer saw g: said above the g it received.
+        if let Some((norm, bound)) = step.clipped {
+            lines.push_glossed(
+                format!(
+                    "‖g‖ before clipping, then g ← g·c/(‖g‖ + 10⁻⁶)   (c = {})",
+                    format_number(bound)
+                ),
+                "gradient_clipped",
+                format_number(norm),
+            );
+        }
         lines.push_glossed("g", "gradient_received", format_vector(lines.grad));
         lines
     }

@@ -45,6 +45,9 @@ pub struct StepRecord<'a> {
     pub params_before: &'a [f64],
     /// The parameters after the step.
     pub params_after: &'a [f64],
+    /// When clipping rescaled the gradient: its norm before, and the bound c it was scaled to
+    /// ([`crate::optim::clip::clips`]); written out above `grad`, which is the clipped one.
+    pub clipped: Option<(f64, f64)>,
 }
 
 /// The update rule of the last step, written out with its numbers.
@@ -216,6 +219,7 @@ mod tests {
             grad: &[1.0, 2.0],
             params_before: &[0.0, 0.0],
             params_after: &[0.0, 0.0],
+            clipped: None,
         };
         for state in [
             adam.init(2),
@@ -260,6 +264,7 @@ mod tests {
                         grad,
                         params_before: before,
                         params_after: &[0.5],
+                        clipped: None,
                     };
                     let e = explain(&r.config, &r.state, &record);
                     assert!(has_line(&e, "note: the step's vectors differ"), "{json}");

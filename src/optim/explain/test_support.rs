@@ -22,6 +22,7 @@ impl Run {
             grad: &self.grad,
             params_before: &self.before,
             params_after: &self.after,
+            clipped: None,
         }
     }
 

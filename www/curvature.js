@@ -5,6 +5,7 @@
 import { $ } from './dom.js';
 import { ladderPosition, num, rate } from './format.js';
 import { catalogTitle, sentences, t } from './i18n.js';
+import { offMap } from './legend.js';
 
 /**
  * The slider position (0…1) of learning rate `value` on the log-spaced `ladder`, interpolated
@@ -36,9 +37,7 @@ export function showCurvature({ state, selected, shown, name, ladder, flat: onMa
   const parts = [t('curvature.heading', { name })];
   // The sentences point at the glyph only where it is on screen: the 2-D map, the racer inside
   // its view (the 3-D view draws no glyph, and a racer off the map has none to see).
-  const [xMin, xMax, yMin, yMax] = state.view;
-  const glyph = onMap && racer.x >= xMin && racer.x <= xMax && racer.y >= yMin && racer.y <= yMax;
-  const where = glyph ? '' : 'NoGlyph';
+  const where = onMap && !offMap(state, racer) ? '' : 'NoGlyph';
   // A curvature this small beside the other (or below 1e−12) is none: the loss is flat that way
   // (x², a plane, a kink the Hessian does not see), neither curving up nor down.
   const flat = (lambda) => Math.abs(lambda) <= 1e-12 * Math.max(1, Math.abs(max), Math.abs(min));

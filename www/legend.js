@@ -13,6 +13,16 @@ export function racersOf(scenario) {
   return [{ optimizer: scenario.optimizer, batch_size: scenario.batch_size ?? null }, ...(scenario.race ?? [])];
 }
 
+/**
+ * Whether racer `info` (from the lab's `state`) stands off the surface's map: a finite point
+ * outside the view box, where the map shows it as an arrowhead on its edge and no glyph.
+ */
+export function offMap(state, info) {
+  const [xMin, xMax, yMin, yMax] = state.view;
+  return Number.isFinite(info.x) && Number.isFinite(info.y)
+    && !(info.x >= xMin && info.x <= xMax && info.y >= yMin && info.y <= yMax);
+}
+
 function valueText(value) {
   if (value === null || value === undefined) return t('legend.none');
   if (typeof value === 'boolean') return t(value ? 'legend.on' : 'legend.off');

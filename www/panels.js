@@ -3,7 +3,7 @@
 import { $ } from './dom.js';
 import { epochs, num } from './format.js';
 import { has, sentences, t } from './i18n.js';
-import { outcomeText, racerLabel } from './legend.js';
+import { offMap, outcomeText, racerLabel } from './legend.js';
 
 /**
  * The run in one sentence: ready, running, paused or finished, and any racer that failed — by
@@ -27,9 +27,7 @@ export function statusText(scenario, state, playing) {
   // Stopped or paused on a surface, racers past the map's edge are arrows there: say so (on a
   // function with no minimum, x + y say, it is where every racer ends up).
   if (!playing && !state.network && step > 0) {
-    const [xMin, xMax, yMin, yMax] = state.view;
-    const off = racers.filter((r) => r.status !== 'diverged' && r.status !== 'failed'
-      && Number.isFinite(r.x) && Number.isFinite(r.y) && !(r.x >= xMin && r.x <= xMax && r.y >= yMin && r.y <= yMax)).length;
+    const off = racers.filter((r) => r.status !== 'diverged' && r.status !== 'failed' && offMap(state, r)).length;
     if (off > 0) sentence = sentences(sentence, t('panels.offMap', { count: off, total: racers.length }));
   }
   return failed.length ? t('panels.withFailures', { sentence, failed: failed.join(t('panels.listSeparator')) }) : sentence;

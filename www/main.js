@@ -125,27 +125,28 @@ function readUi(params, ignored) {
     if (['steps', 'epochs', 'samples'].includes(axis)) ui.axis = axis;
     else ignored.push(t('main.ignored.axis', { axis }));
   }
-  ui.cloud = params.get('cloud') === '1';
-  ui.curvature = params.get('curv') === '1';
-  ui.view3d = params.get('view3d') === '1';
+  // A switch is on with 1 (and off with 0, or left out): anything else is named, not guessed.
+  const on = (key) => {
+    const value = params.get(key);
+    if (value !== null && value !== '0' && value !== '1') ignored.push(t('main.ignored.flag', { key, value }));
+    return value === '1';
+  };
+  ui.cloud = on('cloud');
+  ui.curvature = on('curv');
+  ui.view3d = on('view3d');
   const cam = params.get('cam');
   ui.camera = readCamera(cam);
   if (ui.camera === null) {
     ignored.push(t('main.ignored.cam', { cam }));
     ui.camera = readCamera('');
   }
-  // The switches are on with 1 (and off with 0, or left out): anything else is named, not guessed.
-  for (const key of ['cloud', 'curv', 'view3d', 'embed', 'play', 'present']) {
-    const value = params.get(key);
-    if (value !== null && value !== '0' && value !== '1') ignored.push(t('main.ignored.flag', { key, value }));
-  }
-  ui.embed = params.get('embed') === '1';
+  ui.embed = on('embed');
   if (ui.embed && params.get('view') === 'digits') {
     // The embed layout is the surface and network labs'; over it the digits lab was unreadable.
     ignored.push(t('main.ignored.embedDigits'));
     ui.embed = false;
   }
-  ui.autoplay = params.get('play') === '1';
+  ui.autoplay = on('play');
   ui.lesson = params.get('lesson');
   if (ui.lesson !== null && !lessonById(ui.lesson)) {
     ignored.push(t('main.ignored.lesson', { lesson: ui.lesson, accepted: LESSONS.map((l) => l.id).join(', ') }));
@@ -157,7 +158,7 @@ function readUi(params, ignored) {
   const lang = params.get('lang');
   ui.lang = lang === null ? null : offeredLanguage(lang);
   if (lang !== null && ui.lang === null) ignored.push(t('main.ignored.lang', { lang, accepted: Object.keys(LANGUAGES).join(', ') }));
-  ui.present = params.get('present') === '1';
+  ui.present = on('present');
   ui.lock = (params.get('lock') ?? '').split(',').filter(Boolean);
   const unlockable = ui.lock.filter((name) => !Object.hasOwn(LOCKS, name));
   if (unlockable.length) ignored.push(t('main.ignored.lock', { unknown: unlockable.join(', '), accepted: Object.keys(LOCKS).join(', ') }));

@@ -72,18 +72,20 @@ function showSlice(box, slice) {
   $('line-search-hint').textContent = t('slice.sliceHint');
   if (showNotFinite(slice.loss, slice.landed)) return;
   // A step that did not move the loss at all (at a minimum's exact 0, or an update too small to
-  // change a digit): the line is level, not "rising from the very start".
-  if (slice.curve.every(([, value]) => value === slice.loss) && slice.landed === slice.loss) {
-    $('line-search-readout').textContent = t('slice.level', { from: num(slice.loss) });
-    if (box.open) {
-      const plot = frame(slice.curve, [slice.loss], t('slice.phiStep'));
-      plot.curve(slice.curve);
-      plot.point(0, slice.loss, { fill: INK.curve, label: '0', radius: 3 });
-      plot.point(1, slice.landed, { fill: INK.accepted, label: '1' });
-      plot.done();
-    }
-    return;
-  }
+  // change a digit): the line is level, not "rising from the very start", and has no lowest point.
+  const level = slice.curve.every(([, value]) => value === slice.loss) && slice.landed === slice.loss;
+  $('line-search-readout').textContent = level ? t('slice.level', { from: num(slice.loss) }) : sloping(slice);
+  if (!box.open) return;
+  const plot = frame(slice.curve, [slice.loss, slice.landed], t('slice.phiStep'));
+  plot.curve(slice.curve);
+  plot.point(0, slice.loss, { fill: INK.curve, label: '0', radius: 3 });
+  if (!level) plot.point(slice.lowest[0], slice.lowest[1], { fill: '#fff', stroke: INK.pass, label: '' });
+  plot.point(1, slice.landed, { fill: INK.accepted, label: '1' });
+  plot.done();
+}
+
+/** The read-out of a line the loss moves along: where the step landed against its lowest point. */
+function sloping(slice) {
   const at = slice.lowest[0];
   let ratio = t('slice.near');
   if (at === 0) ratio = t('slice.uphill');
@@ -101,14 +103,7 @@ function showSlice(box, slice) {
     const key = Math.abs(c) <= 1e-12 ? 'slice.alongFlat' : c > 0 ? 'slice.along' : 'slice.alongDown';
     text = sentences(text, t(key, { c: num(c), limit: c > 0 ? rate(2 / c) : '' }));
   }
-  $('line-search-readout').textContent = text;
-  if (!box.open) return;
-  const plot = frame(slice.curve, [slice.loss, slice.landed], t('slice.phiStep'));
-  plot.curve(slice.curve);
-  plot.point(0, slice.loss, { fill: INK.curve, label: '0', radius: 3 });
-  plot.point(at, slice.lowest[1], { fill: '#fff', stroke: INK.pass, label: '' });
-  plot.point(1, slice.landed, { fill: INK.accepted, label: '1' });
-  plot.done();
+  return text;
 }
 
 function showSearch(box, search) {

@@ -147,13 +147,14 @@ export function setUpEmbedApi({ lab, player, replace, edit, summary, notice, set
 
   const ACTIONS = {
     async load(request) {
-      if (request.query !== undefined && new URLSearchParams(request.query.replace(/^\?/, '')).get('view') === 'digits') {
+      const query = request.query?.replace(/^\?/, '');
+      if (query !== undefined && new URLSearchParams(query).get('view') === 'digits') {
         refused(request, 'view=digits: the digits lab cannot be embedded (its link opens it as a page)');
         return;
       }
       let scenario = request.scenario;
       let ignored = [];
-      if (request.query !== undefined) ({ scenario, ignored } = await readQuery(request.query.replace(/^\?/, '')));
+      if (query !== undefined) ({ scenario, ignored } = await readQuery(query));
       player.setPlaying(false);
       if (await change(request, () => replace(scenario, { push: false }))) post('loaded', { scenario: JSON.parse(lab.scenario_json()), query: lab.query(), ignored });
     },

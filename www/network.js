@@ -168,7 +168,8 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
 
   /** "Check gradients": the core's check at the selected racer's weights, a row per layer. */
   $('check-gradients').addEventListener('click', () => {
-    const check = gradientCheck(Number($('gradcheck-step').value));
+    const step = Number($('gradcheck-step').value);
+    const check = gradientCheck(step);
     const table = $('gradcheck');
     table.replaceChildren();
     if (!check) return;
@@ -179,7 +180,6 @@ export function createNetworkControls({ catalog, edit, numberFrom, gradientCheck
       for (const text of [groupName(group), String(group.parameters), group.max_relative_error.toExponential(2), group.worst.name, t(`network.verdict.${group.verdict}`)]) row.insertCell().textContent = text;
     }
     const w = check.worst;
-    const step = Number($('gradcheck-step').value);
     // Short of agreement, say which of finite differences' own errors the step chose: a central
     // difference is off by O(h²) (truncation) plus about ε·|L|/h (rounding), least near
     // h = ε^(1/3) ≈ 6e-6 (Nocedal & Wright, Numerical Optimization, 2nd ed., §8.1).

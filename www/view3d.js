@@ -12,7 +12,7 @@ import { core } from './labs.js';
 /** Degrees turned per CSS pixel dragged, and per arrow key. */
 const TURN = { drag: 0.4, key: 5 };
 
-/** The camera `cam=` names (the default camera when absent or not three numbers). */
+/** The camera `cam=` names: the default camera when absent or empty, null when not three numbers. */
 export function readCamera(text) {
   const numbers = core.camera_from_text(text ?? '');
   if (numbers === undefined) return null;

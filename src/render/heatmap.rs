@@ -298,8 +298,8 @@ fn colour_range(values: &[f64], (min, max): (f64, f64)) -> (f64, f64) {
     }
     // The nearest-rank percentile p, the k-th smallest value (k = ⌊p·(n − 1)⌉, from 0), found by
     // bisection on the value, where the count of values ≤ v passes k: to within 2⁻²⁴ of the
-    // range, far below a colour level (1/256 of the range, or less). (A selection would sort; this keeps the first screen's
-    // module small.)
+    // range, far below a colour level (1/256 of the range, or less). (A selection would sort;
+    // this keeps the first screen's module small.)
     let percentile = |p: f64| {
         let k = (p * (n - 1) as f64).round() as usize;
         let at_most = |v: f64| sample.iter().filter(|&&x| x <= v).count();
@@ -602,8 +602,6 @@ mod tests {
         }
     }
 
-    /// The log scale's levels without a logarithm per pixel are the formula's levels,
-    /// `round(255 · ln(1 + (v − min)/δ) · log_norm)`, across many decades.
     #[test]
     fn a_pole_does_not_take_the_whole_colour_scale() {
         let view = ViewBox {
@@ -672,6 +670,8 @@ mod tests {
         }
     }
 
+    /// The log scale's levels without a logarithm per pixel are the formula's levels,
+    /// `round(255 · ln(1 + (v − min)/δ) · log_norm)`, across many decades.
     #[test]
     fn log_levels_follow_the_formula() {
         let mut map = Heatmap::new(1000, 3);

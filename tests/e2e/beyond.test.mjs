@@ -91,7 +91,8 @@ test('a function with a pole still shows its shape, not one flat colour', async 
   await page.getByLabel('Surface', { exact: true }).selectOption('custom');
   const field = page.getByLabel('Function f(x, y)');
   // The share of the heat map's pixels in its commonest colour: 1/(x² + y²) is ~10⁵ beside the
-  // origin, and on a scale running that far every other pixel was the bottom colour (0.99; now 0.19, the pole's disc in the top colour).
+  // origin, and on a scale running that far every other pixel was the bottom colour (0.99; now
+  // 0.19, the pole's disc in the top colour).
   const flatness = () => page.evaluate(async () => {
     const canvas = document.getElementById('heat');
     const { data } = (await window.__seen(canvas)).getImageData(0, 0, canvas.width, canvas.height);
